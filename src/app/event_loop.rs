@@ -1,0 +1,120 @@
+//! One loop: terminal events, a clock tick and messages from background tasks go
+//! through `update`; effects go to the runner; the screen is drawn once after a batch,
+//! at most once per frame, and only when something changed.
+
+use std::io;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use crossterm::event::Event;
+use futures::{Stream, StreamExt};
+use ratatui::Terminal;
+use ratatui::backend::Backend;
+use tokio::sync::mpsc;
+
+use super::keymap::Keymap;
+use super::msg::Msg;
+use super::runner::EffectRunner;
+use super::update::update;
+use crate::docker::DockerApi;
+use crate::state::AppState;
+use crate::ui::{self, theme::Theme};
+
+/// Shortest time between two frames (~60 fps): a flood of messages costs one render per
+/// frame, not one per message.
+const FRAME: Duration = Duration::from_millis(16);
+/// Messages handled before drawing, at most: keeps keys responsive under a flood.
+const MAX_BATCH: usize = 4096;
+
+/// Why the loop ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExitReason {
+    Quit,
+    /// A signal asked wharf to stop (its number, for the exit code).
+    Signal(i32),
+    /// The terminal's input closed.
+    InputClosed,
+}
+
+pub fn unix_now() -> i64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0)
+}
+
+pub async fn run<B, D, E, S>(
+    terminal: &mut Terminal<B>,
+    state: &mut AppState,
+    keymap: &Keymap,
+    theme: &Theme,
+    runner: &EffectRunner<D>,
+    mut rx: mpsc::Receiver<Msg>,
+    mut terminal_events: E,
+    mut signals: S,
+) -> io::Result<ExitReason>
+where
+    B: Backend,
+    B::Error: Into<io::Error>,
+    D: DockerApi,
+    E: Stream<Item = io::Result<Event>> + Unpin,
+    S: Stream<Item = i32> + Unpin,
+{
+    let mut tick = tokio::time::interval(Duration::from_secs(1));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    let mut dirty = true;
+    let mut last_draw: Option<Instant> = None;
+
+    let handle = |state: &mut AppState, msg: Msg| {
+        for effect in update(state, keymap, msg) {
+            runner.run(effect);
+        }
+    };
+
+    loop {
+        if state.quit {
+            return Ok(ExitReason::Quit);
+        }
+        let frame_due = last_draw.map_or(Instant::now(), |t| t + FRAME);
+        if dirty && Instant::now() >= frame_due {
+            terminal.draw(|frame| ui::draw(frame, state, keymap, theme)).map_err(Into::into)?;
+            last_draw = Some(Instant::now());
+            dirty = false;
+        }
+        tokio::select! {
+            event = terminal_events.next() => match event {
+                Some(Ok(event)) => {
+                    if let Some(msg) = terminal_msg(event) {
+                        handle(state, msg);
+                        dirty = true;
+                    }
+                }
+                Some(Err(e)) => return Err(e),
+                None => return Ok(ExitReason::InputClosed),
+            },
+            msg = rx.recv() => {
+                let Some(msg) = msg else { return Ok(ExitReason::Quit) };
+                handle(state, msg);
+                // Drain what else is queued before drawing once.
+                for _ in 0..MAX_BATCH {
+                    match rx.try_recv() {
+                        Ok(msg) => handle(state, msg),
+                        Err(_) => break,
+                    }
+                }
+                dirty = true;
+            }
+            _ = tick.tick() => {
+                handle(state, Msg::Tick { now: unix_now() });
+                dirty = true;
+            }
+            Some(signal) = signals.next() => return Ok(ExitReason::Signal(signal)),
+            _ = tokio::time::sleep_until(frame_due.into()), if dirty => {}
+        }
+    }
+}
+
+fn terminal_msg(event: Event) -> Option<Msg> {
+    match event {
+        Event::Key(key) => Some(Msg::Key(key)),
+        Event::Mouse(mouse) => Some(Msg::Mouse(mouse)),
+        Event::Resize(width, height) => Some(Msg::Resize { width, height }),
+        Event::FocusGained | Event::FocusLost | Event::Paste(_) => None,
+    }
+}

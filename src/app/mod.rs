@@ -1,0 +1,11 @@
+//! The event loop, messages, effects, `update` and the effect runner.
+
+pub mod connection;
+pub mod effect;
+mod event_loop;
+pub mod keymap;
+pub mod msg;
+pub mod runner;
+pub mod update;
+
+pub use event_loop::{ExitReason, run, unix_now as event_loop_now};

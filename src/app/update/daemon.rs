@@ -1,0 +1,126 @@
+//! Answers and events from the daemon.
+
+use super::selection::{request_inspect, sync_selection};
+use crate::app::effect::Effect;
+use crate::app::msg::Msg;
+use crate::model::{DaemonErrorKind, EventKind, count_image_users};
+use crate::state::{Answer, AppState, Connection};
+
+pub fn on_daemon_msg(state: &mut AppState, msg: Msg, effects: &mut Vec<Effect>) {
+    match msg {
+        Msg::Connected(info) => {
+            state.connection = Connection::Connected(info);
+            // Answers to requests sent on an earlier connection are stale now.
+            state.requests.containers.reset();
+            state.requests.images.reset();
+            state.requests.inspect.reset();
+            state.list_error = None;
+            refresh_lists(state, effects);
+        }
+        Msg::ConnectionDown { error, retry_in } => {
+            let host = match &state.connection {
+                Connection::Connecting { host } | Connection::Down { host, .. } => host.clone(),
+                Connection::Connected(info) => info.host.clone(),
+            };
+            let retry_at = state.now + i64::try_from(retry_in.as_secs()).unwrap_or(i64::MAX / 2);
+            state.connection = Connection::Down { host, error, retry_at };
+            state.requests.containers.reset();
+            state.requests.images.reset();
+            state.requests.inspect.reset();
+        }
+        Msg::ContainersListed { request, result } => {
+            let Answer::Current { again } = state.requests.containers.answered(request) else { return };
+            match result {
+                Ok(rows) => {
+                    state.list_error = None;
+                    state.loaded = true;
+                    // Forget details of containers that are gone: the cache stays bounded.
+                    state.details.retain(|id, _| rows.iter().any(|r| &r.id == id));
+                    let mut images = state.images.items().to_vec();
+                    count_image_users(&mut images, &rows);
+                    state.images.set_items(images);
+                    state.containers.set_items(rows);
+                    sync_selection(state, effects);
+                }
+                Err(error) => state.list_error = Some(error),
+            }
+            if again {
+                want_containers(state, effects);
+            }
+        }
+        Msg::ImagesListed { request, result } => {
+            let Answer::Current { again } = state.requests.images.answered(request) else { return };
+            match result {
+                Ok(mut rows) => {
+                    count_image_users(&mut rows, state.containers.items());
+                    state.images.set_items(rows);
+                }
+                Err(error) => state.list_error = Some(error),
+            }
+            if again {
+                want_images(state, effects);
+            }
+        }
+        Msg::ContainerInspected { request, id, result } => {
+            let Answer::Current { again } = state.requests.inspect.answered(request) else { return };
+            match result {
+                Ok(details) => {
+                    state.details.insert(id.clone(), details);
+                    if state.selected_container().is_some_and(|c| c.id == id) {
+                        sync_selection(state, effects);
+                    }
+                }
+                // Gone meanwhile: the container list refresh that follows its destroy
+                // event moves the selection; nothing to say here.
+                Err(error) if error.kind == DaemonErrorKind::NotFound => {}
+                Err(error) => {
+                    if state.selected_container().is_some_and(|c| c.id == id) {
+                        state.details_error = Some(error.to_string());
+                    }
+                }
+            }
+            // The selection moved while this inspect ran: fetch the one now selected.
+            if again
+                && let Some(selected) = state.selected_container().map(|c| c.id.clone())
+                && !state.details.contains_key(&selected)
+            {
+                request_inspect(state, selected, effects);
+            }
+        }
+        Msg::DaemonEvent(event) => match event.kind {
+            EventKind::Container => {
+                // Ports are bound on start and released on stop: cached details of this
+                // container may be out of date now.
+                state.details.remove(&event.id);
+                want_containers(state, effects);
+                if event.action.starts_with("create") || event.action.starts_with("destroy") {
+                    // Image usage counts change with containers.
+                    want_images(state, effects);
+                }
+            }
+            EventKind::Image => want_images(state, effects),
+            EventKind::Other => {}
+        },
+        Msg::Key(_) | Msg::Mouse(_) | Msg::Resize { .. } | Msg::Tick { .. } => {}
+    }
+}
+
+pub fn refresh_lists(state: &mut AppState, effects: &mut Vec<Effect>) {
+    state.last_refresh = state.now;
+    want_containers(state, effects);
+    want_images(state, effects);
+}
+
+fn want_containers(state: &mut AppState, effects: &mut Vec<Effect>) {
+    let requests = &mut state.requests;
+    if let Some(request) = requests.containers.want(&mut requests.next_id) {
+        effects.push(Effect::ListContainers { request });
+    }
+}
+
+fn want_images(state: &mut AppState, effects: &mut Vec<Effect>) {
+    let requests = &mut state.requests;
+    if let Some(request) = requests.images.want(&mut requests.next_id) {
+        effects.push(Effect::ListImages { request });
+    }
+}

@@ -1,0 +1,198 @@
+//! Keys and the mouse.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
+
+use super::daemon::refresh_lists;
+use super::flash;
+use super::selection::{scroll_all_into_view, sync_selection};
+use crate::app::effect::Effect;
+use crate::app::keymap::{Action, Keymap};
+use crate::state::{AppState, Modal, Pane, running_only};
+use crate::ui::layout::{ScreenLayout, table_row_at, table_rows};
+
+pub fn on_key(state: &mut AppState, keymap: &Keymap, key: KeyEvent, effects: &mut Vec<Effect>) {
+    // Key releases and repeats come only from terminals with the kitty protocol; act once.
+    if key.kind == KeyEventKind::Release {
+        return;
+    }
+    let ctrl_c = key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL);
+    if ctrl_c {
+        state.quit = true;
+        return;
+    }
+    match state.modal.take() {
+        Some(Modal::Help) => {
+            // Any key closes help; it does nothing else.
+        }
+        Some(Modal::Filter { pane, input, before }) => on_filter_key(state, pane, input, before, key, effects),
+        None => {
+            if let Some(action) = keymap.action_for(&key) {
+                on_action(state, action, effects);
+            } else if key.code == KeyCode::Esc {
+                clear_filter(state, effects);
+            }
+        }
+    }
+}
+
+fn on_action(state: &mut AppState, action: Action, effects: &mut Vec<Effect>) {
+    match action {
+        Action::Quit => state.quit = true,
+        Action::NextPane => focus(state, cycle(state.focus, 1)),
+        Action::PrevPane => focus(state, cycle(state.focus, -1)),
+        Action::FocusContainers => focus(state, Pane::Containers),
+        Action::FocusImages => focus(state, Pane::Images),
+        Action::FocusPorts => focus(state, Pane::Ports),
+        Action::FocusEnv => focus(state, Pane::Env),
+        Action::Up => move_selection(state, -1, effects),
+        Action::Down => move_selection(state, 1, effects),
+        Action::PageUp => move_selection(state, -page(state), effects),
+        Action::PageDown => move_selection(state, page(state), effects),
+        Action::Top => move_selection(state, isize::MIN / 2, effects),
+        Action::Bottom => move_selection(state, isize::MAX / 2, effects),
+        Action::Filter => {
+            let before = filter_of(state, state.focus).to_string();
+            state.modal = Some(Modal::Filter { pane: state.focus, input: before.clone(), before });
+        }
+        Action::Help => state.modal = Some(Modal::Help),
+        Action::ToggleAll => {
+            state.show_all = !state.show_all;
+            state.containers.set_retain((!state.show_all).then_some(running_only as fn(&_) -> bool));
+            sync_selection(state, effects);
+            flash(state, if state.show_all { "showing all containers" } else { "showing running containers" }, false);
+        }
+        Action::RevealSecrets => {
+            state.reveal_secrets = !state.reveal_secrets;
+            flash(state, if state.reveal_secrets { "secret values shown" } else { "secret values masked" }, false);
+        }
+        Action::Refresh => {
+            if state.is_connected() {
+                refresh_lists(state, effects);
+            }
+        }
+    }
+}
+
+fn cycle(pane: Pane, delta: isize) -> Pane {
+    let i = Pane::ALL.iter().position(|p| *p == pane).unwrap_or(0);
+    let n = Pane::ALL.len() as isize;
+    Pane::ALL[(i as isize + delta).rem_euclid(n) as usize]
+}
+
+fn focus(state: &mut AppState, pane: Pane) {
+    state.focus = pane;
+    if matches!(pane, Pane::Containers | Pane::Images) {
+        state.main_pane = pane;
+    }
+}
+
+/// Rows in a page of the focused pane.
+fn page(state: &AppState) -> isize {
+    let rows =
+        ScreenLayout::compute(state.width, state.height).map(|l| table_rows(l.rect_of(state.focus))).unwrap_or(1);
+    isize::try_from(rows.max(1)).unwrap_or(1)
+}
+
+fn move_selection(state: &mut AppState, delta: isize, effects: &mut Vec<Effect>) {
+    match state.focus {
+        Pane::Containers => {
+            state.containers.move_by(delta);
+            sync_selection(state, effects);
+        }
+        Pane::Images => state.images.move_by(delta),
+        Pane::Ports => state.ports.move_by(delta),
+        Pane::Env => state.env.move_by(delta),
+    }
+    scroll_all_into_view(state);
+}
+
+fn filter_of(state: &AppState, pane: Pane) -> &str {
+    match pane {
+        Pane::Containers => state.containers.filter(),
+        Pane::Images => state.images.filter(),
+        Pane::Ports => state.ports.filter(),
+        Pane::Env => state.env.filter(),
+    }
+}
+
+fn set_filter(state: &mut AppState, pane: Pane, text: &str, effects: &mut Vec<Effect>) {
+    match pane {
+        Pane::Containers => {
+            state.containers.set_filter(text);
+            sync_selection(state, effects);
+        }
+        Pane::Images => state.images.set_filter(text),
+        Pane::Ports => state.ports.set_filter(text),
+        Pane::Env => state.env.set_filter(text),
+    }
+    scroll_all_into_view(state);
+}
+
+fn clear_filter(state: &mut AppState, effects: &mut Vec<Effect>) {
+    if !filter_of(state, state.focus).is_empty() {
+        set_filter(state, state.focus, "", effects);
+    }
+}
+
+/// Typing in the filter line filters as you type; Enter keeps it, Esc restores what
+/// was there before.
+fn on_filter_key(
+    state: &mut AppState,
+    pane: Pane,
+    mut input: String,
+    before: String,
+    key: KeyEvent,
+    effects: &mut Vec<Effect>,
+) {
+    match key.code {
+        KeyCode::Enter => {
+            set_filter(state, pane, &input, effects);
+            return;
+        }
+        KeyCode::Esc => {
+            set_filter(state, pane, &before, effects);
+            return;
+        }
+        KeyCode::Backspace => {
+            input.pop();
+        }
+        KeyCode::Char('u') if key.modifiers.contains(KeyModifiers::CONTROL) => input.clear(),
+        KeyCode::Char(c) if !key.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) => input.push(c),
+        _ => {}
+    }
+    set_filter(state, pane, &input, effects);
+    state.modal = Some(Modal::Filter { pane, input, before });
+}
+
+pub fn on_mouse(state: &mut AppState, mouse: MouseEvent, effects: &mut Vec<Effect>) {
+    if state.modal.is_some() {
+        return;
+    }
+    let Some(layout) = ScreenLayout::compute(state.width, state.height) else { return };
+    let Some(pane) = layout.pane_at(mouse.column, mouse.row, state.main_pane) else { return };
+    match mouse.kind {
+        MouseEventKind::Down(MouseButton::Left) => {
+            focus(state, pane);
+            let rect = layout.rect_of(pane);
+            if let Some(row) = table_row_at(rect, mouse.row) {
+                let selected = match pane {
+                    Pane::Containers => state.containers.select_visible(state.containers.offset() + row),
+                    Pane::Images => state.images.select_visible(state.images.offset() + row),
+                    Pane::Ports => state.ports.select_visible(state.ports.offset() + row),
+                    Pane::Env => state.env.select_visible(state.env.offset() + row),
+                };
+                if selected && pane == Pane::Containers {
+                    sync_selection(state, effects);
+                }
+            }
+        }
+        MouseEventKind::ScrollDown | MouseEventKind::ScrollUp => {
+            let delta = if mouse.kind == MouseEventKind::ScrollDown { 1 } else { -1 };
+            let previous = state.focus;
+            state.focus = pane;
+            move_selection(state, delta, effects);
+            state.focus = previous;
+        }
+        _ => {}
+    }
+}

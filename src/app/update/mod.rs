@@ -1,0 +1,49 @@
+//! `update(&mut AppState, Msg) -> Vec<Effect>`: the whole behaviour of wharf as a plain
+//! function. No async, no I/O, no clock: a test feeds it messages and checks the state
+//! and the effects.
+
+mod daemon;
+mod input;
+mod selection;
+
+use super::effect::Effect;
+use super::keymap::Keymap;
+use super::msg::Msg;
+use crate::state::{AppState, Flash};
+
+pub use selection::sync_selection;
+
+/// Seconds a flash message stays in the status line.
+const FLASH_SECS: i64 = 4;
+
+pub fn update(state: &mut AppState, keymap: &Keymap, msg: Msg) -> Vec<Effect> {
+    let mut effects = Vec::new();
+    match msg {
+        Msg::Key(key) => input::on_key(state, keymap, key, &mut effects),
+        Msg::Mouse(mouse) => input::on_mouse(state, mouse, &mut effects),
+        Msg::Resize { width, height } => {
+            state.width = width;
+            state.height = height;
+            selection::scroll_all_into_view(state);
+        }
+        Msg::Tick { now } => on_tick(state, now, &mut effects),
+        other => daemon::on_daemon_msg(state, other, &mut effects),
+    }
+    effects
+}
+
+fn on_tick(state: &mut AppState, now: i64, effects: &mut Vec<Effect>) {
+    state.now = now;
+    if state.flash.as_ref().is_some_and(|f| f.until <= now) {
+        state.flash = None;
+    }
+    // The safety-net poll: the event stream keeps the lists fresh; this only repairs
+    // anything it missed, and keeps the daemon's "Up 3 minutes" texts current.
+    if state.is_connected() && now - state.last_refresh >= state.poll_interval_secs {
+        daemon::refresh_lists(state, effects);
+    }
+}
+
+pub(super) fn flash(state: &mut AppState, text: impl Into<String>, is_error: bool) {
+    state.flash = Some(Flash { text: text.into(), is_error, until: state.now + FLASH_SECS });
+}

@@ -1,0 +1,56 @@
+//! Keeping the detail panes (ports, env) in step with the selected container.
+
+use crate::app::effect::Effect;
+use crate::state::{AppState, Pane};
+use crate::ui::layout::{ScreenLayout, table_rows};
+
+/// After anything that may change the selected container: fill the ports and env panes
+/// from what is known, and ask for the container's details if they are not.
+pub fn sync_selection(state: &mut AppState, effects: &mut Vec<Effect>) {
+    let Some(row) = state.containers.selected_item() else {
+        state.ports.set_items(Vec::new());
+        state.env.set_items(Vec::new());
+        state.details_error = None;
+        scroll_all_into_view(state);
+        return;
+    };
+    let id = row.id.clone();
+    match state.details.get(&id) {
+        Some(details) => {
+            let (ports, env) = (details.ports.clone(), details.env.clone());
+            state.ports.set_items(ports);
+            state.env.set_items(env);
+            state.details_error = None;
+        }
+        None => {
+            // The list row already knows the ports: show them at once, so moving the
+            // selection updates the pane without waiting for the daemon.
+            let ports = row.ports.clone();
+            state.ports.set_items(ports);
+            state.env.set_items(Vec::new());
+            request_inspect(state, id, effects);
+        }
+    }
+    scroll_all_into_view(state);
+}
+
+/// Asks for one container's details, at most one inspect in flight (see `Inflight`).
+pub fn request_inspect(state: &mut AppState, id: String, effects: &mut Vec<Effect>) {
+    if !state.is_connected() {
+        return;
+    }
+    let requests = &mut state.requests;
+    requests.inspect_target = Some(id.clone());
+    if let Some(request) = requests.inspect.want(&mut requests.next_id) {
+        effects.push(Effect::InspectContainer { request, id });
+    }
+}
+
+/// Keeps every list's selection inside its pane after a move or a resize.
+pub fn scroll_all_into_view(state: &mut AppState) {
+    let Some(layout) = ScreenLayout::compute(state.width, state.height) else { return };
+    state.containers.scroll_into_view(table_rows(layout.rect_of(Pane::Containers)));
+    state.images.scroll_into_view(table_rows(layout.rect_of(Pane::Images)));
+    state.ports.scroll_into_view(table_rows(layout.rect_of(Pane::Ports)));
+    state.env.scroll_into_view(table_rows(layout.rect_of(Pane::Env)));
+}

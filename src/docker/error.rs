@@ -1,0 +1,132 @@
+//! Turns bollard's errors into sentences. `client error (Connect)` tells a user nothing;
+//! the cause (no such socket, refused, permission denied) sits deeper in the source
+//! chain, so walk it.
+
+use std::error::Error as StdError;
+use std::io;
+
+use bollard::errors::Error as BollardError;
+
+use crate::model::{DaemonError, DaemonErrorKind};
+use crate::text::sanitize;
+
+/// Describes an error from talking to the daemon at `host`.
+pub fn describe(err: &BollardError, host: &str) -> DaemonError {
+    match err {
+        BollardError::DockerResponseServerError { status_code, message } => {
+            let kind = match status_code {
+                304 => DaemonErrorKind::NotModified,
+                404 => DaemonErrorKind::NotFound,
+                409 => DaemonErrorKind::Conflict,
+                _ => DaemonErrorKind::Api,
+            };
+            let message = if message.trim().is_empty() {
+                format!("the daemon answered {status_code}")
+            } else {
+                sanitize(message.trim())
+            };
+            DaemonError::new(kind, message)
+        }
+        BollardError::SocketNotFoundError(path) => {
+            unreachable_at(host, "no socket at that path").with_hint(socket_hint(path))
+        }
+        BollardError::RequestTimeoutError => {
+            DaemonError::new(DaemonErrorKind::Timeout, format!("the daemon at {host} did not answer in time"))
+        }
+        other => match io_cause(other) {
+            Some(io_err) => describe_io(io_err, host),
+            None => DaemonError::new(DaemonErrorKind::Other, sanitize(&chain_text(other))),
+        },
+    }
+}
+
+fn unreachable_at(host: &str, cause: &str) -> DaemonError {
+    DaemonError::new(DaemonErrorKind::Unreachable, format!("cannot reach Docker at {host}: {cause}"))
+}
+
+fn describe_io(err: &io::Error, host: &str) -> DaemonError {
+    let (cause, hint) = match err.kind() {
+        io::ErrorKind::NotFound => ("no socket at that path", Some("is the Docker daemon running?")),
+        io::ErrorKind::ConnectionRefused => {
+            ("connection refused", Some("the daemon is not listening there; is it running?"))
+        }
+        io::ErrorKind::PermissionDenied => {
+            ("permission denied", Some("add your user to the docker group (then log in again) or use rootless Docker"))
+        }
+        io::ErrorKind::ConnectionReset | io::ErrorKind::BrokenPipe | io::ErrorKind::UnexpectedEof => {
+            ("the connection was closed", Some("the daemon may be restarting"))
+        }
+        io::ErrorKind::TimedOut => ("timed out", None),
+        _ => ("", None),
+    };
+    let cause = if cause.is_empty() { sanitize(&err.to_string()) } else { cause.to_string() };
+    let described = unreachable_at(host, &cause);
+    match hint {
+        Some(h) => described.with_hint(h),
+        None => described,
+    }
+}
+
+fn socket_hint(path: &str) -> String {
+    format!("is the Docker daemon running? ({} does not exist)", sanitize(path))
+}
+
+/// The deepest `io::Error` in the chain, which names the real cause.
+fn io_cause<'a>(err: &'a (dyn StdError + 'static)) -> Option<&'a io::Error> {
+    let mut found = None;
+    let mut current: Option<&(dyn StdError + 'static)> = Some(err);
+    while let Some(e) = current {
+        if let Some(io_err) = e.downcast_ref::<io::Error>() {
+            found = Some(io_err);
+        }
+        current = e.source();
+    }
+    found
+}
+
+/// `outer: inner: innermost`, skipping repeats, for errors wharf has no words for.
+fn chain_text(err: &(dyn StdError + 'static)) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let mut current: Option<&(dyn StdError + 'static)> = Some(err);
+    while let Some(e) = current {
+        let text = e.to_string();
+        if !parts.iter().any(|p| p.contains(&text)) {
+            parts.push(text);
+        }
+        current = e.source();
+    }
+    parts.join(": ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn server_errors_keep_the_daemons_words() {
+        let err = BollardError::DockerResponseServerError {
+            status_code: 409,
+            message: "Conflict. The container name \"/redis\" is already in use\x1b]2;x\x07".into(),
+        };
+        let described = describe(&err, "unix:///var/run/docker.sock");
+        assert_eq!(described.kind, DaemonErrorKind::Conflict);
+        assert_eq!(described.message, "Conflict. The container name \"/redis\" is already in use");
+    }
+
+    #[test]
+    fn a_missing_socket_names_the_address_and_a_hint() {
+        let err = BollardError::SocketNotFoundError("/nope.sock".into());
+        let described = describe(&err, "unix:///nope.sock");
+        assert_eq!(described.kind, DaemonErrorKind::Unreachable);
+        assert_eq!(described.message, "cannot reach Docker at unix:///nope.sock: no socket at that path");
+        assert!(described.hint.unwrap().contains("daemon running"));
+    }
+
+    #[test]
+    fn io_causes_are_found_in_the_chain() {
+        let err = BollardError::IOError { err: io::Error::from(io::ErrorKind::PermissionDenied) };
+        let described = describe(&err, "unix:///var/run/docker.sock");
+        assert!(described.message.ends_with("permission denied"), "{}", described.message);
+        assert!(described.hint.unwrap().contains("docker group"));
+    }
+}

@@ -1,0 +1,14 @@
+//! wharf: a terminal dashboard for Docker. The binary is `src/main.rs`; this library
+//! holds everything so tests and benchmarks can reach it.
+
+#![forbid(unsafe_code)]
+
+pub mod app;
+pub mod config;
+pub mod docker;
+pub mod logging;
+pub mod model;
+pub mod state;
+pub mod terminal;
+pub mod text;
+pub mod ui;

@@ -1,0 +1,145 @@
+//! The wharf binary: command line, logging, terminal set-up and tear-down, and wiring
+//! the event loop to the daemon.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Duration;
+
+use clap::Parser;
+use futures::StreamExt;
+use tokio::signal::unix::{SignalKind, signal};
+use tokio::sync::{mpsc, watch};
+use tokio_util::sync::CancellationToken;
+use wharf::app::keymap::Keymap;
+use wharf::app::runner::EffectRunner;
+use wharf::app::{ExitReason, connection};
+use wharf::config::Config;
+use wharf::config::endpoint::{EndpointInputs, resolve};
+use wharf::docker::{BollardDocker, connect};
+use wharf::state::AppState;
+use wharf::ui::theme::Theme;
+use wharf::{logging, terminal};
+
+/// A terminal dashboard for Docker.
+#[derive(Debug, Parser)]
+#[command(version, about, after_help = after_help())]
+struct Cli {
+    /// Daemon address (unix:///path or tcp://host:port). Default: DOCKER_HOST, then the
+    /// current docker context, then unix:///var/run/docker.sock.
+    #[arg(short = 'H', long)]
+    host: Option<String>,
+    /// Docker context to use (overrides DOCKER_HOST and the current context).
+    #[arg(short, long)]
+    context: Option<String>,
+    /// Config file (default: ~/.config/wharf/config.toml).
+    #[arg(long)]
+    config: Option<PathBuf>,
+    /// Log level for the log file: error, warn, info, debug or trace.
+    #[arg(long, default_value = "info")]
+    log_level: String,
+}
+
+fn after_help() -> String {
+    let log = logging::log_dir().map(|d| d.display().to_string()).unwrap_or_else(|| "(none)".into());
+    format!("Log files: {log}")
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    // Everything that can be wrong with the user's input is reported before the
+    // terminal is taken over.
+    let config = match Config::load(cli.config.as_deref()) {
+        Ok(config) => config,
+        Err(e) => {
+            eprintln!("wharf: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let endpoint = match resolve(&EndpointInputs::from_environment(cli.host.clone(), cli.context.clone())) {
+        Ok(endpoint) => endpoint,
+        Err(e) => {
+            eprintln!("wharf: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let _log_guard = logging::init(&cli.log_level);
+    tracing::info!(host = %endpoint.host, source = %endpoint.source, "starting");
+    terminal::install_panic_hook();
+
+    let runtime = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("wharf: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let outcome = runtime.block_on(run(config, endpoint.host));
+    terminal::restore();
+    match outcome {
+        Ok(ExitReason::Signal(signo)) => ExitCode::from(128u8.saturating_add(signo as u8)),
+        Ok(_) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("wharf: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(config: Config, host: String) -> std::io::Result<ExitReason> {
+    let (tx, rx) = mpsc::channel(1024);
+    let (slot_tx, slot_rx) = watch::channel::<Option<Arc<BollardDocker>>>(None);
+    let cancel = CancellationToken::new();
+    let timeout = Duration::from_secs(config.docker.request_timeout_secs.max(1));
+
+    let supervisor = {
+        let host = host.clone();
+        let tx = tx.clone();
+        let cancel = cancel.clone();
+        tokio::spawn(async move {
+            let connect_once = move || {
+                let host = host.clone();
+                async move { connect(&host, timeout).await }
+            };
+            connection::supervise(connect_once, slot_tx, tx, cancel).await;
+        })
+    };
+
+    let runner = EffectRunner::new(tx, slot_rx, timeout);
+    let mut state = AppState::new(&host, &config.ui, config.docker.safety_poll_secs, wharf::app::event_loop_now());
+    let keymap = Keymap::default();
+    let theme = Theme::default();
+
+    let mut tui = terminal::init()?;
+    let size = tui.size().unwrap_or_default();
+    state.width = size.width;
+    state.height = size.height;
+    let signals = signal_stream()?;
+    let outcome = wharf::app::run(
+        &mut tui,
+        &mut state,
+        &keymap,
+        &theme,
+        &runner,
+        rx,
+        crossterm::event::EventStream::new(),
+        signals,
+    )
+    .await;
+    cancel.cancel();
+    supervisor.abort();
+    outcome
+}
+
+/// SIGTERM, SIGHUP and SIGINT as one stream of signal numbers.
+fn signal_stream() -> std::io::Result<impl futures::Stream<Item = i32> + Unpin> {
+    let stream = |kind: SignalKind, number: i32| -> std::io::Result<_> {
+        let mut s = signal(kind)?;
+        Ok(futures::stream::poll_fn(move |cx| s.poll_recv(cx)).map(move |_| number))
+    };
+    Ok(futures::stream::select_all([
+        stream(SignalKind::terminate(), 15)?,
+        stream(SignalKind::hangup(), 1)?,
+        stream(SignalKind::interrupt(), 2)?,
+    ]))
+}

@@ -1,0 +1,193 @@
+use std::fmt;
+
+/// A container's lifecycle state as the daemon reports it. Unknown states (Podman's
+/// `stopped`, anything a future engine adds) are kept verbatim instead of failing the row.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ContainerState {
+    Created,
+    Running,
+    Paused,
+    Restarting,
+    Removing,
+    Exited,
+    Dead,
+    Other(String),
+}
+
+impl ContainerState {
+    pub fn parse(raw: &str) -> Self {
+        match raw {
+            "created" => Self::Created,
+            "running" => Self::Running,
+            "paused" => Self::Paused,
+            "restarting" => Self::Restarting,
+            "removing" => Self::Removing,
+            "exited" => Self::Exited,
+            "dead" => Self::Dead,
+            other => Self::Other(other.to_string()),
+        }
+    }
+
+    pub fn is_running(&self) -> bool {
+        matches!(self, Self::Running | Self::Restarting)
+    }
+
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Created => "created",
+            Self::Running => "running",
+            Self::Paused => "paused",
+            Self::Restarting => "restarting",
+            Self::Removing => "removing",
+            Self::Exited => "exited",
+            Self::Dead => "dead",
+            Self::Other(s) => s,
+        }
+    }
+}
+
+impl fmt::Display for ContainerState {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Protocol {
+    Tcp,
+    Udp,
+    Sctp,
+}
+
+impl Protocol {
+    /// Docker writes the protocol in lower case after a slash (`6379/tcp`); a missing or
+    /// empty protocol means tcp.
+    pub fn parse(raw: &str) -> Option<Self> {
+        match raw.to_ascii_lowercase().as_str() {
+            "" | "tcp" => Some(Self::Tcp),
+            "udp" => Some(Self::Udp),
+            "sctp" => Some(Self::Sctp),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Tcp => "tcp",
+            Self::Udp => "udp",
+            Self::Sctp => "sctp",
+        }
+    }
+}
+
+impl fmt::Display for Protocol {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One port of a container: published (`host_port` is set) or only exposed.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct PortMapping {
+    pub container_port: u16,
+    pub protocol: Protocol,
+    /// Host address the port is bound to; empty when the daemon binds every interface.
+    pub host_ip: String,
+    pub host_port: Option<u16>,
+}
+
+impl PortMapping {
+    pub fn is_published(&self) -> bool {
+        self.host_port.is_some()
+    }
+
+    /// The short form used in the containers list: `127.0.0.1:1234->6379/tcp`,
+    /// `1234->6379/tcp` for all interfaces, `6379/tcp` when only exposed.
+    pub fn short(&self) -> String {
+        match self.host_port {
+            Some(host_port) => {
+                let ip = match self.host_ip.as_str() {
+                    "" | "0.0.0.0" | "::" => String::new(),
+                    ip if ip.contains(':') => format!("[{ip}]:"),
+                    ip => format!("{ip}:"),
+                };
+                format!("{ip}{host_port}->{}/{}", self.container_port, self.protocol)
+            }
+            None => format!("{}/{}", self.container_port, self.protocol),
+        }
+    }
+}
+
+/// A row of the containers list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ContainerRow {
+    pub id: String,
+    pub name: String,
+    pub image: String,
+    /// The image's id (`sha256:...`), to count an image's containers.
+    pub image_id: String,
+    pub state: ContainerState,
+    /// The daemon's own words: `Up 3 minutes`, `Exited (0) 2 hours ago`.
+    pub status: String,
+    /// Creation time, seconds since the Unix epoch.
+    pub created: i64,
+    pub ports: Vec<PortMapping>,
+}
+
+impl ContainerRow {
+    pub fn short_id(&self) -> &str {
+        self.id.get(..12).unwrap_or(&self.id)
+    }
+
+    /// Published ports in short form, deduplicated (the daemon lists an IPv4 and an IPv6
+    /// binding of the same port separately).
+    pub fn ports_short(&self) -> String {
+        let mut seen: Vec<String> = Vec::new();
+        for port in self.ports.iter().filter(|p| p.is_published()) {
+            let mut p = port.clone();
+            if p.host_ip == "::" {
+                p.host_ip = "0.0.0.0".into();
+            }
+            let s = p.short();
+            if !seen.contains(&s) {
+                seen.push(s);
+            }
+        }
+        seen.join(", ")
+    }
+}
+
+/// One environment entry. `value` is `None` for an entry stored without `=`, which the
+/// daemon accepts verbatim.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EnvVar {
+    pub key: String,
+    pub value: Option<String>,
+}
+
+impl EnvVar {
+    pub fn parse(raw: &str) -> Self {
+        match raw.split_once('=') {
+            Some((key, value)) => Self { key: key.to_string(), value: Some(value.to_string()) },
+            None => Self { key: raw.to_string(), value: None },
+        }
+    }
+
+    /// Keys whose values are usually credentials. Masked on screen until the user asks.
+    pub fn looks_secret(&self) -> bool {
+        const MARKERS: [&str; 9] =
+            ["PASSWORD", "PASSWD", "SECRET", "TOKEN", "KEY", "CREDENTIAL", "AUTH", "PRIVATE", "PWD"];
+        let upper = self.key.to_ascii_uppercase();
+        MARKERS.iter().any(|m| upper.contains(m))
+    }
+}
+
+/// What the detail panes show for the selected container (from inspect).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ContainerDetails {
+    pub id: String,
+    /// Published and exposed-only ports, sorted.
+    pub ports: Vec<PortMapping>,
+    pub env: Vec<EnvVar>,
+    pub tty: bool,
+}

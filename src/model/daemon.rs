@@ -1,0 +1,81 @@
+/// What the status bar shows about the daemon wharf is connected to.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct DaemonInfo {
+    /// The address wharf talks to, e.g. `unix:///var/run/docker.sock`.
+    pub host: String,
+    /// Engine name: "Docker Engine" or "Podman Engine".
+    pub engine: String,
+    pub version: String,
+    /// The API version wharf negotiated (the lower of the client's and the daemon's).
+    pub api_version: String,
+}
+
+/// Which part of wharf's view an event from the daemon touches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EventKind {
+    Container,
+    Image,
+    Other,
+}
+
+/// An event from the daemon's event stream, reduced to what the dashboard needs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DaemonEvent {
+    pub kind: EventKind,
+    pub action: String,
+    /// The container or image id the event is about.
+    pub id: String,
+}
+
+/// What went wrong talking to the daemon, in words a user understands. Built from the
+/// client library's error by `crate::docker::error`, which digs the real cause (refused,
+/// not found, permission denied) out of the error's source chain.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DaemonError {
+    pub kind: DaemonErrorKind,
+    /// One sentence: the cause, sanitised.
+    pub message: String,
+    /// What the user can do about it, if wharf has an idea.
+    pub hint: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DaemonErrorKind {
+    /// The daemon cannot be reached at all (socket missing, refused, permission denied).
+    Unreachable,
+    /// The daemon did not answer within the time wharf allows.
+    Timeout,
+    /// 404: the object is gone (removed by another client, or never existed).
+    NotFound,
+    /// 409: the request conflicts with the object's state or name.
+    Conflict,
+    /// 304: nothing to do (e.g. stopping a stopped container).
+    NotModified,
+    /// Any other answer from the daemon.
+    Api,
+    /// Anything else (bad answer, protocol error).
+    Other,
+}
+
+impl DaemonError {
+    pub fn new(kind: DaemonErrorKind, message: impl Into<String>) -> Self {
+        Self { kind, message: message.into(), hint: None }
+    }
+
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+}
+
+impl std::fmt::Display for DaemonError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)?;
+        if let Some(hint) = &self.hint {
+            write!(f, " ({hint})")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for DaemonError {}

@@ -1,0 +1,11 @@
+//! wharf's own domain types: plain data, converted from the daemon's answers in
+//! `crate::docker::convert`. Nothing here knows about bollard, the UI or the event loop,
+//! and every string in these types has already been sanitised (see `crate::text`).
+
+mod container;
+mod daemon;
+mod image;
+
+pub use container::{ContainerDetails, ContainerRow, ContainerState, EnvVar, PortMapping, Protocol};
+pub use daemon::{DaemonError, DaemonErrorKind, DaemonEvent, DaemonInfo, EventKind};
+pub use image::{ImageRow, count_image_users};

@@ -1,0 +1,210 @@
+//! All of wharf's state, owned by the main task and changed only by `app::update`.
+
+mod inflight;
+mod list;
+
+use std::collections::HashMap;
+
+pub use inflight::{Answer, Inflight, RequestId};
+pub use list::{ListRow, SelectableList};
+
+use crate::config::UiSettings;
+use crate::model::{ContainerDetails, ContainerRow, DaemonError, DaemonInfo, EnvVar, ImageRow, PortMapping};
+
+/// The panes the user can focus, in Tab order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pane {
+    Containers,
+    Images,
+    Ports,
+    Env,
+}
+
+impl Pane {
+    pub const ALL: [Pane; 4] = [Pane::Containers, Pane::Images, Pane::Ports, Pane::Env];
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Pane::Containers => "Containers",
+            Pane::Images => "Images",
+            Pane::Ports => "Ports",
+            Pane::Env => "Env",
+        }
+    }
+
+    pub fn number(self) -> usize {
+        Self::ALL.iter().position(|p| *p == self).unwrap_or(0) + 1
+    }
+}
+
+/// Where wharf stands with the daemon.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Connection {
+    /// Trying to reach `host` (first attempt or a retry).
+    Connecting {
+        host: String,
+    },
+    Connected(DaemonInfo),
+    /// The last attempt failed; the next one comes at `retry_at` (Unix seconds).
+    Down {
+        host: String,
+        error: DaemonError,
+        retry_at: i64,
+    },
+}
+
+/// The dialog on top of the panes, if any. One at a time.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Modal {
+    Help,
+    /// Typing a filter for `pane`; the list filters as the user types. `before` is the
+    /// filter to go back to on Esc.
+    Filter {
+        pane: Pane,
+        input: String,
+        before: String,
+    },
+}
+
+/// A short message in the status line that goes away by itself.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Flash {
+    pub text: String,
+    pub is_error: bool,
+    pub until: i64,
+}
+
+impl ListRow for ContainerRow {
+    fn key(&self) -> &str {
+        &self.id
+    }
+    fn matches(&self, needle: &str) -> bool {
+        self.name.to_lowercase().contains(needle) || self.image.to_lowercase().contains(needle)
+    }
+}
+
+impl ListRow for ImageRow {
+    fn key(&self) -> &str {
+        &self.id
+    }
+    fn matches(&self, needle: &str) -> bool {
+        self.tags.iter().any(|t| t.to_lowercase().contains(needle)) || self.id.contains(needle)
+    }
+}
+
+impl ListRow for PortMapping {
+    fn key(&self) -> &str {
+        // Ports have no id; the selection then stays on the same position, which is
+        // what a user expects of a short, stable list.
+        ""
+    }
+    fn matches(&self, needle: &str) -> bool {
+        self.short().contains(needle)
+    }
+}
+
+impl ListRow for EnvVar {
+    fn key(&self) -> &str {
+        &self.key
+    }
+    fn matches(&self, needle: &str) -> bool {
+        self.key.to_lowercase().contains(needle)
+    }
+}
+
+/// Requests wharf keeps to one at a time (see `Inflight`).
+#[derive(Debug, Clone, Default)]
+pub struct Requests {
+    pub next_id: u64,
+    pub containers: Inflight,
+    pub images: Inflight,
+    pub inspect: Inflight,
+    /// The container the inspect in flight (or wanted next) is for.
+    pub inspect_target: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct AppState {
+    pub connection: Connection,
+    pub containers: SelectableList<ContainerRow>,
+    pub images: SelectableList<ImageRow>,
+    pub ports: SelectableList<PortMapping>,
+    pub env: SelectableList<EnvVar>,
+    /// Inspect results by container id. A container's env and exposed ports never change
+    /// after it is created, so these stay valid until the container goes away.
+    pub details: HashMap<String, ContainerDetails>,
+    /// Why the selected container's details could not be read, if they could not.
+    pub details_error: Option<String>,
+    /// The last answer to a containers or images list, if it failed.
+    pub list_error: Option<DaemonError>,
+    /// Whether the lists have been filled at least once since connecting.
+    pub loaded: bool,
+    pub focus: Pane,
+    /// What the big pane shows: containers or images (the last of the two focused).
+    pub main_pane: Pane,
+    pub modal: Option<Modal>,
+    pub show_all: bool,
+    pub reveal_secrets: bool,
+    /// Terminal size in cells.
+    pub width: u16,
+    pub height: u16,
+    /// Wall-clock time (Unix seconds) of the last tick, for ages and timeouts.
+    pub now: i64,
+    pub flash: Option<Flash>,
+    pub requests: Requests,
+    /// When the lists were last asked for as a whole (Unix seconds), and how often the
+    /// safety-net poll repeats that.
+    pub last_refresh: i64,
+    pub poll_interval_secs: i64,
+    pub quit: bool,
+}
+
+impl AppState {
+    pub fn new(host: &str, settings: &UiSettings, poll_interval_secs: u64, now: i64) -> Self {
+        let (show_all, mask_secrets) = (settings.show_all, settings.mask_secrets);
+        let mut containers = SelectableList::default();
+        if !show_all {
+            containers.set_retain(Some(running_only));
+        }
+        Self {
+            connection: Connection::Connecting { host: host.to_string() },
+            containers,
+            images: SelectableList::default(),
+            ports: SelectableList::default(),
+            env: SelectableList::default(),
+            details: HashMap::new(),
+            details_error: None,
+            list_error: None,
+            loaded: false,
+            focus: Pane::Containers,
+            main_pane: Pane::Containers,
+            modal: None,
+            show_all,
+            reveal_secrets: !mask_secrets,
+            width: 80,
+            height: 24,
+            now,
+            flash: None,
+            requests: Requests::default(),
+            last_refresh: now,
+            poll_interval_secs: i64::try_from(poll_interval_secs.max(1)).unwrap_or(i64::MAX),
+            quit: false,
+        }
+    }
+
+    pub fn selected_container(&self) -> Option<&ContainerRow> {
+        self.containers.selected_item()
+    }
+
+    pub fn selected_details(&self) -> Option<&ContainerDetails> {
+        self.details.get(&self.selected_container()?.id)
+    }
+
+    pub fn is_connected(&self) -> bool {
+        matches!(self.connection, Connection::Connected(_))
+    }
+}
+
+pub fn running_only(row: &ContainerRow) -> bool {
+    row.state.is_running()
+}

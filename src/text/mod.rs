@@ -1,0 +1,6 @@
+//! Text that comes from the daemon is untrusted: container names, labels, env values,
+//! logs. Everything passes through `sanitize` before it is stored, measured or drawn.
+
+mod sanitize;
+
+pub use sanitize::{Token, sanitize, sanitize_multiline, walk};

@@ -1,0 +1,48 @@
+//! Drawing. Every function here only reads the state and paints; none awaits anything
+//! or changes the state.
+
+mod containers;
+mod env;
+pub mod format;
+mod help;
+mod images;
+pub mod layout;
+mod ports;
+mod status_bar;
+pub mod theme;
+mod widgets;
+
+use ratatui::Frame;
+use ratatui::layout::Alignment;
+use ratatui::text::Line;
+use ratatui::widgets::{Paragraph, Wrap};
+
+use crate::app::keymap::Keymap;
+use crate::state::{AppState, Modal, Pane};
+use layout::{MIN_HEIGHT, MIN_WIDTH, ScreenLayout};
+use theme::Theme;
+
+pub fn draw(frame: &mut Frame, state: &AppState, keymap: &Keymap, theme: &Theme) {
+    let area = frame.area();
+    if area.width == 0 || area.height == 0 {
+        return;
+    }
+    let Some(layout) = ScreenLayout::compute(area.width, area.height) else {
+        let text =
+            format!("wharf needs at least {MIN_WIDTH}x{MIN_HEIGHT}; this window is {}x{}.", area.width, area.height);
+        let paragraph =
+            Paragraph::new(Line::styled(text, theme.warn)).alignment(Alignment::Center).wrap(Wrap { trim: true });
+        frame.render_widget(paragraph, area);
+        return;
+    };
+    match state.main_pane {
+        Pane::Images => images::draw(frame, layout.main, state, theme),
+        _ => containers::draw(frame, layout.main, state, theme),
+    }
+    ports::draw(frame, layout.ports, state, theme);
+    env::draw(frame, layout.env, state, theme);
+    status_bar::draw(frame, layout.status, state, theme);
+    if state.modal == Some(Modal::Help) {
+        help::draw(frame, area, keymap, theme);
+    }
+}

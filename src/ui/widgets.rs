@@ -1,0 +1,81 @@
+//! Building blocks shared by the panes.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, BorderType, Borders, Row, Table, TableState};
+
+use super::theme::Theme;
+use crate::state::{AppState, Modal, Pane};
+
+/// A pane's frame: `[n] Title` on top, the filter (if any) at the bottom, the border
+/// highlighted when the pane has focus.
+pub fn pane_block<'a>(state: &AppState, theme: &Theme, pane: Pane, title: Line<'a>, filter: &str) -> Block<'a> {
+    let focused = state.focus == pane;
+    let mut block = Block::default()
+        .borders(Borders::ALL)
+        .border_type(if focused { BorderType::Thick } else { BorderType::Plain })
+        .border_style(if focused { theme.border_focused } else { theme.border })
+        .title(title);
+    let typing = match &state.modal {
+        Some(Modal::Filter { pane: p, input, .. }) if *p == pane => Some(input.as_str()),
+        _ => None,
+    };
+    if let Some(input) = typing {
+        block = block.title_bottom(Line::from(vec![
+            Span::styled(" /", theme.key),
+            Span::raw(input.to_string()),
+            Span::styled("█ ", theme.key),
+        ]));
+    } else if !filter.is_empty() {
+        block = block.title_bottom(Line::from(vec![
+            Span::styled(" filter: ", theme.dim),
+            Span::raw(filter.to_string()),
+            Span::styled(" (Esc clears) ", theme.dim),
+        ]));
+    }
+    block
+}
+
+/// `[n] Title (count)`.
+pub fn pane_title(theme: &Theme, pane: Pane, count: Option<usize>) -> Vec<Span<'static>> {
+    let mut spans =
+        vec![Span::styled(format!(" [{}] ", pane.number()), theme.key), Span::styled(pane.title(), theme.title)];
+    if let Some(n) = count {
+        spans.push(Span::styled(format!(" ({n})"), theme.dim));
+    }
+    spans.push(Span::raw(" "));
+    spans
+}
+
+/// A table with a header row and the list's selection and scroll position.
+pub struct ListTable<'a> {
+    pub header: Vec<&'a str>,
+    pub widths: Vec<Constraint>,
+    pub rows: Vec<Row<'a>>,
+    pub selected: Option<usize>,
+    pub offset: usize,
+}
+
+impl ListTable<'_> {
+    pub fn render(self, frame: &mut Frame, area: Rect, block: Block, theme: &Theme, focused: bool) {
+        let header = Row::new(self.header).style(theme.header);
+        let table = Table::new(self.rows, self.widths)
+            .header(header)
+            .block(block)
+            .column_spacing(1)
+            .row_highlight_style(if focused { theme.selected } else { theme.selected_unfocused });
+        // A fresh TableState each frame: drawing reads the app state, it never writes it.
+        let mut table_state = TableState::default().with_offset(self.offset).with_selected(self.selected);
+        frame.render_stateful_widget(table, area, &mut table_state);
+    }
+}
+
+/// A centred message inside a block, for empty and error states.
+pub fn message<'a>(lines: Vec<Line<'a>>, block: Block<'a>) -> ratatui::widgets::Paragraph<'a> {
+    ratatui::widgets::Paragraph::new(lines)
+        .block(block)
+        .wrap(ratatui::widgets::Wrap { trim: true })
+        .style(Style::default())
+}
