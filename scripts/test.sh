@@ -33,6 +33,19 @@ run() { "$@" || fail "$?"; }
 banner "docker engine"
 run scripts/docker-engine.sh
 
+banner "terminal test tools"
+# The end-to-end tests drive the real binary in tmux and a bare pty (python3).
+for tool in tmux python3; do
+    if ! command -v "$tool" >/dev/null 2>&1; then
+        if [[ $(id -u) == 0 && -f /etc/debian_version ]]; then
+            run env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$tool"
+        else
+            echo "test.sh: $tool is missing; install it (the terminal tests need it)" >&2
+            fail 1
+        fi
+    fi
+done
+
 banner "test images"
 run scripts/test-images.sh
 
@@ -42,20 +55,14 @@ run cargo fmt --all --check
 banner "cargo clippy --all-targets -- -D warnings"
 run cargo clippy --all-targets -- -D warnings
 
-# Live tests are #[ignore]d so a plain `cargo test` works without Docker;
-# here they run, and WHARF_LIVE=1 tells them a daemon is promised, so they
-# fail rather than skip when none answers.
-banner "WHARF_LIVE=1 cargo test --all-targets -- --include-ignored"
-WHARF_LIVE=1 run cargo test --all-targets -- --include-ignored
+# Live and terminal tests are #[ignore]d, so a plain `cargo test` lists them
+# as ignored instead of pretending to pass without Docker; here they run, and
+# a daemon that does not answer makes them fail.
+banner "cargo test --all-targets -- --include-ignored"
+run cargo test --all-targets -- --include-ignored
 
-# --all-targets leaves doctests out, hence this step. Cargo refuses
-# `test --doc` on a package without a library target, and a binary's
-# doc comments are never run as tests anyway, so skip it then.
+# --all-targets leaves doctests out, hence this step.
 banner "cargo test --doc"
-if [[ -f src/lib.rs ]] || grep -q '^\[lib\]' Cargo.toml; then
-    run cargo test --doc
-else
-    echo "skipped: no library target (src/lib.rs or [lib]), so no doctests"
-fi
+run cargo test --doc
 
 printf '\n===== test.sh: all steps passed in %ss =====\n' "$((SECONDS - start))"

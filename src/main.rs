@@ -13,7 +13,7 @@ use tokio::sync::{mpsc, watch};
 use tokio_util::sync::CancellationToken;
 use wharf::app::keymap::Keymap;
 use wharf::app::runner::EffectRunner;
-use wharf::app::{ExitReason, connection};
+use wharf::app::{App, ExitReason, connection};
 use wharf::config::Config;
 use wharf::config::endpoint::{EndpointInputs, resolve};
 use wharf::docker::{BollardDocker, connect};
@@ -105,30 +105,35 @@ async fn run(config: Config, host: String) -> std::io::Result<ExitReason> {
         })
     };
 
-    let runner = EffectRunner::new(tx, slot_rx, timeout);
-    let mut state = AppState::new(&host, &config.ui, config.docker.safety_poll_secs, wharf::app::event_loop_now());
-    let keymap = Keymap::default();
-    let theme = Theme::default();
+    let mut app = App {
+        state: AppState::new(&host, &config.ui, config.docker.safety_poll_secs, wharf::app::event_loop_now()),
+        keymap: Keymap::default(),
+        theme: Theme::default(),
+        runner: EffectRunner::new(tx, slot_rx, timeout),
+    };
 
     let mut tui = terminal::init()?;
     let size = tui.size().unwrap_or_default();
-    state.width = size.width;
-    state.height = size.height;
+    app.state.width = size.width;
+    app.state.height = size.height;
     let signals = signal_stream()?;
-    let outcome = wharf::app::run(
-        &mut tui,
-        &mut state,
-        &keymap,
-        &theme,
-        &runner,
-        rx,
-        crossterm::event::EventStream::new(),
-        signals,
-    )
-    .await;
+    debug_panic_trigger();
+    let outcome = wharf::app::run(&mut tui, &mut app, rx, crossterm::event::EventStream::new(), signals).await;
     cancel.cancel();
     supervisor.abort();
     outcome
+}
+
+/// Debug builds only: `WHARF_DEBUG_PANIC_MS=N` panics in a background task after N ms,
+/// so the end-to-end tests can check that a panic anywhere gives the terminal back.
+fn debug_panic_trigger() {
+    #[cfg(debug_assertions)]
+    if let Some(ms) = std::env::var("WHARF_DEBUG_PANIC_MS").ok().and_then(|v| v.parse::<u64>().ok()) {
+        tokio::spawn(async move {
+            tokio::time::sleep(Duration::from_millis(ms)).await;
+            panic!("WHARF_DEBUG_PANIC_MS: forced panic in a background task");
+        });
+    }
 }
 
 /// SIGTERM, SIGHUP and SIGINT as one stream of signal numbers.

@@ -1,7 +1,7 @@
 //! The connection supervisor: one task that reaches the daemon, keeps the current client
 //! in a watch slot for the effect runner, follows the event stream, and when the daemon
 //! goes away (the stream ends) says so and reconnects with backoff, building the client
-//! again each time (bollard fails at construction when the socket is missing).
+//! again each time (the client library fails at construction when the socket is missing).
 
 use std::future::Future;
 use std::sync::Arc;

@@ -39,12 +39,17 @@ pub fn unix_now() -> i64 {
     SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0)
 }
 
+/// What the loop works on: the state it owns and what it needs to act and draw.
+pub struct App<D: DockerApi> {
+    pub state: AppState,
+    pub keymap: Keymap,
+    pub theme: Theme,
+    pub runner: EffectRunner<D>,
+}
+
 pub async fn run<B, D, E, S>(
     terminal: &mut Terminal<B>,
-    state: &mut AppState,
-    keymap: &Keymap,
-    theme: &Theme,
-    runner: &EffectRunner<D>,
+    app: &mut App<D>,
     mut rx: mpsc::Receiver<Msg>,
     mut terminal_events: E,
     mut signals: S,
@@ -61,6 +66,7 @@ where
     let mut dirty = true;
     let mut last_draw: Option<Instant> = None;
 
+    let App { state, keymap, theme, runner } = app;
     let handle = |state: &mut AppState, msg: Msg| {
         for effect in update(state, keymap, msg) {
             runner.run(effect);

@@ -8,4 +8,4 @@ pub mod msg;
 pub mod runner;
 pub mod update;
 
-pub use event_loop::{ExitReason, run, unix_now as event_loop_now};
+pub use event_loop::{App, ExitReason, run, unix_now as event_loop_now};

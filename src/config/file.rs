@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Config {
     pub docker: DockerSettings,
@@ -30,12 +30,6 @@ pub struct UiSettings {
     pub show_all: bool,
     /// Mask the values of secret-looking env vars until the reveal key is pressed.
     pub mask_secrets: bool,
-}
-
-impl Default for Config {
-    fn default() -> Self {
-        Self { docker: DockerSettings::default(), ui: UiSettings::default() }
-    }
 }
 
 impl Default for DockerSettings {

@@ -27,7 +27,7 @@ pub fn container_row(summary: &ContainerSummary) -> ContainerRow {
         image_id: sanitize(summary.image_id.as_deref().unwrap_or_default()),
         state: summary
             .state
-            .map(|s| ContainerState::parse(&s.to_string()))
+            .map(|s| ContainerState::parse(s.as_ref()))
             .unwrap_or(ContainerState::Other("unknown".into())),
         status: sanitize(summary.status.as_deref().unwrap_or_default()),
         created: summary.created.unwrap_or_default(),

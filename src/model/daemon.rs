@@ -28,7 +28,7 @@ pub struct DaemonEvent {
 }
 
 /// What went wrong talking to the daemon, in words a user understands. Built from the
-/// client library's error by `crate::docker::error`, which digs the real cause (refused,
+/// client library's error by the docker layer, which digs the real cause (refused,
 /// not found, permission denied) out of the error's source chain.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DaemonError {

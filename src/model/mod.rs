@@ -1,5 +1,5 @@
-//! wharf's own domain types: plain data, converted from the daemon's answers in
-//! `crate::docker::convert`. Nothing here knows about bollard, the UI or the event loop,
+//! wharf's own domain types: plain data, converted from the daemon's answers by
+//! the docker layer. Nothing here knows the Docker client library, the UI or the event loop,
 //! and every string in these types has already been sanitised (see `crate::text`).
 
 mod container;

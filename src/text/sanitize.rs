@@ -41,7 +41,7 @@ pub fn walk<'a>(input: &'a str, mut visit: impl FnMut(Token<'a>)) {
                 // ESC followed by intermediates (0x20-0x2F) and one final byte: nF/Fp/Fe/Fs
                 // escapes such as `ESC ( B` or `ESC 7`. Swallow the whole sequence.
                 Some((_, ' '..='/')) => {
-                    while let Some((_, c)) = chars.next() {
+                    for (_, c) in chars.by_ref() {
                         if !(' '..='/').contains(&c) {
                             break;
                         }

@@ -1,0 +1,57 @@
+//! Guards the architecture: only `src/docker/` knows bollard, and the pure parts of the
+//! program (state, screens, model) never reach into the docker layer. A boundary nobody
+//! checks erodes.
+
+// Tests may panic on a broken fixture or a failed setup: that is a test failure.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::path::{Path, PathBuf};
+
+fn rust_files(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            out.extend(rust_files(&path));
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            out.push(path);
+        }
+    }
+    out
+}
+
+fn src() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("src")
+}
+
+#[test]
+fn only_the_docker_layer_names_bollard() {
+    let docker_dir = src().join("docker");
+    let offenders: Vec<_> = rust_files(&src())
+        .into_iter()
+        .filter(|p| !p.starts_with(&docker_dir))
+        .filter(|p| std::fs::read_to_string(p).unwrap().contains("bollard"))
+        .collect();
+    assert!(offenders.is_empty(), "bollard named outside src/docker/: {offenders:?}");
+}
+
+#[test]
+fn state_ui_and_model_do_not_use_the_docker_layer() {
+    for dir in ["ui", "state", "model", "text"] {
+        for path in rust_files(&src().join(dir)) {
+            let text = std::fs::read_to_string(&path).unwrap();
+            assert!(!text.contains("crate::docker"), "{} uses crate::docker", path.display());
+            assert!(!text.contains("tokio"), "{} uses tokio: state and screens do no I/O", path.display());
+        }
+    }
+}
+
+#[test]
+fn update_does_no_io() {
+    for path in rust_files(&src().join("app").join("update")) {
+        let text = std::fs::read_to_string(&path).unwrap();
+        for banned in ["tokio", "crate::docker", "std::fs", "SystemTime", "Instant::now"] {
+            assert!(!text.contains(banned), "{} uses {banned}: update must stay pure", path.display());
+        }
+    }
+}

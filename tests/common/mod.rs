@@ -1,0 +1,148 @@
+//! Shared by the integration tests: captured daemon answers (tests/fixtures, recorded
+//! from Docker Engine 20.10 / API 1.41) and a harness that drives `update` and renders
+//! the screen the way the event loop does.
+#![allow(dead_code)]
+
+use bollard::models::{ContainerInspectResponse, ContainerSummary, ImageSummary};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use wharf::app::effect::Effect;
+use wharf::app::keymap::Keymap;
+use wharf::app::msg::Msg;
+use wharf::app::update::update;
+use wharf::config::UiSettings;
+use wharf::docker::convert;
+use wharf::model::{ContainerDetails, ContainerRow, DaemonInfo, ImageRow};
+use wharf::state::AppState;
+use wharf::ui::theme::Theme;
+
+pub fn fixture(name: &str) -> String {
+    let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+pub fn containers() -> Vec<ContainerRow> {
+    let raw: Vec<ContainerSummary> = serde_json::from_str(&fixture("containers.json")).unwrap();
+    raw.iter().map(convert::container_row).collect()
+}
+
+pub fn images() -> Vec<ImageRow> {
+    let raw: Vec<ImageSummary> = serde_json::from_str(&fixture("images.json")).unwrap();
+    raw.iter().map(convert::image_row).collect()
+}
+
+pub fn inspect(name: &str) -> ContainerDetails {
+    let raw: ContainerInspectResponse = serde_json::from_str(&fixture(&format!("inspect-{name}.json"))).unwrap();
+    convert::container_details(&raw)
+}
+
+pub fn daemon_info() -> DaemonInfo {
+    DaemonInfo {
+        host: "unix:///var/run/docker.sock".into(),
+        engine: "Docker Engine".into(),
+        version: "20.10.24+dfsg1".into(),
+        api_version: "1.41".into(),
+    }
+}
+
+/// A fixed "now" an hour after the newest fixture, so ages in snapshots never change.
+pub fn fixture_now() -> i64 {
+    containers().iter().map(|c| c.created).max().unwrap_or(0) + 3600
+}
+
+pub struct Harness {
+    pub state: AppState,
+    pub keymap: Keymap,
+    pub theme: Theme,
+}
+
+impl Harness {
+    pub fn new(width: u16, height: u16) -> Self {
+        let settings = UiSettings { show_all: true, mask_secrets: true };
+        let mut state = AppState::new("unix:///var/run/docker.sock", &settings, 30, fixture_now());
+        state.width = width;
+        state.height = height;
+        Self { state, keymap: Keymap::default(), theme: Theme::default() }
+    }
+
+    pub fn send(&mut self, msg: Msg) -> Vec<Effect> {
+        update(&mut self.state, &self.keymap, msg)
+    }
+
+    pub fn key(&mut self, code: KeyCode) -> Vec<Effect> {
+        self.send(Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)))
+    }
+
+    pub fn char(&mut self, c: char) -> Vec<Effect> {
+        self.key(KeyCode::Char(c))
+    }
+
+    pub fn type_text(&mut self, text: &str) {
+        for c in text.chars() {
+            self.char(c);
+        }
+    }
+
+    /// Connects and answers the first list requests and inspects with the fixtures,
+    /// the way the daemon would.
+    pub fn connect_with_fixtures(&mut self) {
+        let effects = self.send(Msg::Connected(daemon_info()));
+        self.answer(effects);
+    }
+
+    /// Answers effects from the fixtures until none are left.
+    pub fn answer(&mut self, mut effects: Vec<Effect>) {
+        while let Some(effect) = effects.pop() {
+            let msg = match effect {
+                Effect::ListContainers { request } => Msg::ContainersListed { request, result: Ok(containers()) },
+                Effect::ListImages { request } => Msg::ImagesListed { request, result: Ok(images()) },
+                Effect::InspectContainer { request, id } => {
+                    let name = containers().into_iter().find(|c| c.id == id).map(|c| c.name).unwrap_or_default();
+                    let details = if std::path::Path::new(&format!(
+                        "{}/tests/fixtures/inspect-{name}.json",
+                        env!("CARGO_MANIFEST_DIR")
+                    ))
+                    .exists()
+                    {
+                        inspect(&name)
+                    } else {
+                        ContainerDetails { id: id.clone(), ..Default::default() }
+                    };
+                    Msg::ContainerInspected { request, id, result: Ok(details) }
+                }
+            };
+            effects.extend(self.send(msg));
+        }
+    }
+
+    pub fn render(&self) -> String {
+        let backend = TestBackend::new(self.state.width, self.state.height);
+        let mut terminal = Terminal::new(backend).unwrap();
+        terminal.draw(|frame| wharf::ui::draw(frame, &self.state, &self.keymap, &self.theme)).unwrap();
+        buffer_text(terminal.backend().buffer())
+    }
+}
+
+/// The screen as text, one line per row, trailing spaces trimmed.
+pub fn buffer_text(buffer: &ratatui::buffer::Buffer) -> String {
+    let area = buffer.area;
+    let mut out = String::new();
+    for y in 0..area.height {
+        let mut line = String::new();
+        let mut skip = 0;
+        for x in 0..area.width {
+            // A wide glyph covers the cells after it; those hold a placeholder.
+            if skip > 0 {
+                skip -= 1;
+                continue;
+            }
+            let symbol = buffer[(x, y)].symbol();
+            skip = unicode_width::UnicodeWidthStr::width(symbol).saturating_sub(1);
+            line.push_str(symbol);
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}

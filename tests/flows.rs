@@ -1,0 +1,258 @@
+//! Flows through `update()` from captured fixtures: the state and effects they produce,
+//! and the screens they draw (insta snapshots in tests/snapshots/).
+
+// Tests may panic on a broken fixture or a failed setup: that is a test failure.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use std::time::Duration;
+
+use common::{Harness, containers, daemon_info};
+use crossterm::event::{KeyCode, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
+use wharf::app::effect::Effect;
+use wharf::app::msg::Msg;
+use wharf::model::{DaemonError, DaemonErrorKind, DaemonEvent, EventKind};
+use wharf::state::{Connection, Pane};
+
+fn selected_name(h: &Harness) -> String {
+    h.state.selected_container().map(|c| c.name.clone()).unwrap_or_default()
+}
+
+#[test]
+fn connecting_asks_for_both_lists_then_the_selected_containers_details() {
+    let mut h = Harness::new(80, 24);
+    let effects = h.send(Msg::Connected(daemon_info()));
+    assert!(matches!(effects.as_slice(), [Effect::ListContainers { .. }, Effect::ListImages { .. }]), "{effects:?}");
+    let Effect::ListContainers { request } = effects[0] else { unreachable!() };
+    let effects = h.send(Msg::ContainersListed { request, result: Ok(containers()) });
+    let first = containers().remove(0);
+    assert_eq!(selected_name(&h), first.name);
+    assert!(matches!(&effects[..], [Effect::InspectContainer { id, .. }] if *id == first.id), "{effects:?}");
+}
+
+#[test]
+fn moving_the_selection_updates_ports_at_once_and_inspects_once() {
+    let mut h = Harness::new(80, 24);
+    h.connect_with_fixtures();
+    // Walk to redis: its ports come from the list row before any inspect answers.
+    let redis_pos = containers().iter().position(|c| c.name == "redis").unwrap();
+    let mut effects = Vec::new();
+    for _ in 0..redis_pos {
+        effects.extend(h.char('j'));
+    }
+    let inspects = effects.iter().filter(|e| matches!(e, Effect::InspectContainer { .. })).count();
+    assert_eq!(inspects, 1, "one inspect in flight at a time: {effects:?}");
+    assert_eq!(selected_name(&h), "redis");
+    let ports: Vec<String> = h.state.ports.visible().map(|p| p.short()).collect();
+    assert!(ports.contains(&"127.0.0.1:1234->6379/tcp".to_string()), "{ports:?}");
+    // Moving fast coalesces inspects: one in flight, the newest selection follows.
+    h.answer(effects);
+    assert!(h.state.selected_details().is_some());
+    let env: Vec<&str> = h.state.env.visible().map(|v| v.key.as_str()).collect();
+    assert!(env.contains(&"PASSWORD"), "{env:?}");
+    // Going back to a container already inspected asks for nothing.
+    let effects = h.char('k');
+    h.answer(effects);
+    assert!(h.char('j').is_empty(), "redis is cached");
+    assert!(h.state.selected_details().is_some());
+}
+
+#[test]
+fn a_burst_of_events_costs_one_list_request_plus_one_follow_up() {
+    let mut h = Harness::new(80, 24);
+    h.connect_with_fixtures();
+    let event = |action: &str| {
+        Msg::DaemonEvent(DaemonEvent { kind: EventKind::Container, action: action.into(), id: "x".into() })
+    };
+    let first = h.send(event("start"));
+    let Some(Effect::ListContainers { request }) = first.first().cloned() else { panic!("{first:?}") };
+    for _ in 0..50 {
+        assert!(!h.send(event("start")).iter().any(|e| matches!(e, Effect::ListContainers { .. })));
+    }
+    // A stale answer (an older request id) changes nothing.
+    let stale = wharf::state::RequestId(request.0 - 1);
+    assert!(h.send(Msg::ContainersListed { request: stale, result: Ok(vec![]) }).is_empty());
+    assert_eq!(h.state.containers.len(), containers().len());
+    // The answer to the one in flight brings exactly one follow-up request.
+    let follow = h.send(Msg::ContainersListed { request, result: Ok(containers()) });
+    assert_eq!(follow.iter().filter(|e| matches!(e, Effect::ListContainers { .. })).count(), 1);
+}
+
+#[test]
+fn filter_selects_the_first_match_and_esc_clears_it() {
+    let mut h = Harness::new(80, 24);
+    h.connect_with_fixtures();
+    h.char('G');
+    h.char('/');
+    h.type_text("MYS");
+    insta::assert_snapshot!("filter_typing_80x24", h.render());
+    h.key(KeyCode::Enter);
+    assert_eq!(h.state.containers.len(), 1);
+    assert_eq!(selected_name(&h), "mysql");
+    assert_eq!(h.state.modal, None);
+    h.key(KeyCode::Esc);
+    assert_eq!(h.state.containers.len(), containers().len());
+    // Esc while typing goes back to the filter from before.
+    h.char('/');
+    h.type_text("zzz");
+    assert_eq!(h.state.containers.len(), 0);
+    h.key(KeyCode::Esc);
+    assert_eq!(h.state.containers.len(), containers().len());
+}
+
+#[test]
+fn toggling_running_only_hides_stopped_containers() {
+    let mut h = Harness::new(80, 24);
+    h.connect_with_fixtures();
+    let running = containers().iter().filter(|c| c.state.is_running()).count();
+    h.char('a');
+    assert_eq!(h.state.containers.len(), running);
+    assert!(h.state.containers.visible().all(|c| c.state.is_running()));
+    h.char('a');
+    assert_eq!(h.state.containers.len(), containers().len());
+}
+
+#[test]
+fn a_click_selects_the_row_under_the_mouse_and_the_wheel_scrolls() {
+    let mut h = Harness::new(80, 24);
+    h.connect_with_fixtures();
+    // Row 0 is the border, row 1 the header: screen row 4 is the third container.
+    let click = |row| {
+        Msg::Mouse(MouseEvent {
+            kind: MouseEventKind::Down(MouseButton::Left),
+            column: 5,
+            row,
+            modifiers: KeyModifiers::NONE,
+        })
+    };
+    let effects = h.send(click(4));
+    assert_eq!(selected_name(&h), containers()[2].name);
+    assert!(effects.iter().any(|e| matches!(e, Effect::InspectContainer { .. })));
+    h.send(Msg::Mouse(MouseEvent {
+        kind: MouseEventKind::ScrollDown,
+        column: 5,
+        row: 4,
+        modifiers: KeyModifiers::NONE,
+    }));
+    assert_eq!(selected_name(&h), containers()[3].name);
+    // A click below the last row selects nothing new.
+    h.send(click(12));
+    assert_eq!(selected_name(&h), containers()[3].name);
+}
+
+#[test]
+fn tab_cycles_panes_and_number_keys_jump() {
+    let mut h = Harness::new(80, 24);
+    h.connect_with_fixtures();
+    h.key(KeyCode::Tab);
+    assert_eq!(h.state.focus, Pane::Images);
+    assert_eq!(h.state.main_pane, Pane::Images);
+    h.key(KeyCode::Tab);
+    assert_eq!(h.state.focus, Pane::Ports);
+    assert_eq!(h.state.main_pane, Pane::Images, "the main pane keeps showing what it showed");
+    h.send(Msg::Key(crossterm::event::KeyEvent::new(KeyCode::BackTab, KeyModifiers::SHIFT)));
+    assert_eq!(h.state.focus, Pane::Images);
+    h.char('4');
+    assert_eq!(h.state.focus, Pane::Env);
+    h.char('1');
+    assert_eq!(h.state.main_pane, Pane::Containers);
+    h.char('q');
+    assert!(h.state.quit);
+}
+
+#[test]
+fn secrets_are_masked_until_revealed() {
+    let mut h = Harness::new(100, 30);
+    h.connect_with_fixtures();
+    while selected_name(&h) != "redis" {
+        let effects = h.char('j');
+        h.answer(effects);
+    }
+    let masked = h.render();
+    assert!(!masked.contains("hunter2"), "{masked}");
+    assert!(masked.contains("••••"), "{masked}");
+    h.char('s');
+    assert!(h.render().contains("hunter2"));
+}
+
+#[test]
+fn hostile_values_never_reach_the_screen_raw() {
+    let mut h = Harness::new(120, 40);
+    h.connect_with_fixtures();
+    assert_eq!(selected_name(&h), "hostile");
+    let screen = h.render();
+    assert!(!screen.contains('\u{1b}') && !screen.contains('\u{7}'), "{screen:?}");
+    assert!(!screen.contains("]2;") && !screen.contains("]52;"), "{screen}");
+    assert!(screen.contains("visible"), "the printable part of the value stays: {screen}");
+    insta::assert_snapshot!("hostile_120x40", screen);
+}
+
+#[test]
+fn no_daemon_says_why_and_when_it_retries() {
+    let mut h = Harness::new(80, 24);
+    let error = DaemonError::new(
+        DaemonErrorKind::Unreachable,
+        "cannot reach Docker at unix:///var/run/docker.sock: no socket at that path",
+    )
+    .with_hint("is the Docker daemon running?");
+    let effects = h.send(Msg::ConnectionDown { error, retry_in: Duration::from_secs(4) });
+    assert!(effects.is_empty());
+    assert!(matches!(h.state.connection, Connection::Down { .. }));
+    // Keys still work without a daemon, and ask for nothing.
+    assert!(h.char('j').is_empty());
+    assert!(h.key(KeyCode::Tab).is_empty());
+    h.char('1');
+    insta::assert_snapshot!("no_daemon_80x24", h.render());
+    // When it comes back, wharf fills in by itself.
+    h.connect_with_fixtures();
+    assert_eq!(h.state.containers.len(), containers().len());
+}
+
+#[test]
+fn snapshots_of_the_dashboard_at_several_sizes() {
+    for (w, hgt) in [(80, 24), (120, 40), (40, 10)] {
+        let mut h = Harness::new(w, hgt);
+        h.connect_with_fixtures();
+        insta::assert_snapshot!(format!("dashboard_{w}x{hgt}"), h.render());
+    }
+}
+
+#[test]
+fn snapshots_of_each_pane_focused() {
+    let mut h = Harness::new(100, 30);
+    h.connect_with_fixtures();
+    while selected_name(&h) != "web" {
+        let effects = h.char('j');
+        h.answer(effects);
+    }
+    h.char('3');
+    insta::assert_snapshot!("ports_focused_web", h.render());
+    h.char('4');
+    h.char('j');
+    insta::assert_snapshot!("env_focused_web", h.render());
+    h.char('2');
+    insta::assert_snapshot!("images_focused", h.render());
+    h.char('?');
+    insta::assert_snapshot!("help_overlay", h.render());
+    h.char('x');
+    assert_eq!(h.state.modal, None, "any key closes help");
+}
+
+#[test]
+fn tiny_windows_say_so_and_never_panic() {
+    for (w, hgt) in [(20, 5), (1, 1), (0, 0), (39, 30), (200, 9)] {
+        let mut h = Harness::new(w.max(1), hgt.max(1));
+        h.connect_with_fixtures();
+        h.send(Msg::Resize { width: w, height: hgt });
+        for c in ['j', 'G', 'k', '2', '3', '4'] {
+            h.char(c);
+        }
+        if w > 0 && hgt > 0 {
+            let screen = h.render();
+            if (w, hgt) == (20, 5) {
+                insta::assert_snapshot!("too_small_20x5", screen);
+            }
+        }
+    }
+}

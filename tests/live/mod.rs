@@ -1,0 +1,204 @@
+//! Helpers for the live tests: they talk to a real Docker daemon, label every object they
+//! create with a per-run label, and remove everything with that label when done (also
+//! when a test panics).
+//!
+//! Live tests are `#[ignore]`d so a plain `cargo test` lists them as ignored instead of
+//! pretending; `scripts/test.sh` runs them with `--include-ignored`, and there a missing
+//! daemon makes them fail, never skip.
+#![allow(dead_code)]
+
+use std::process::Command;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::{Duration, Instant};
+
+use wharf::config::endpoint::{EndpointInputs, resolve};
+
+pub const BUSYBOX: &str = "wharf-test/busybox:latest";
+pub const REDIS: &str = "wharf-test/redis:latest";
+
+/// The daemon address the tests use: DOCKER_HOST, the docker context, or the default.
+pub fn host() -> String {
+    resolve(&EndpointInputs::from_environment(None, None)).expect("resolve the docker endpoint").host
+}
+
+/// Runs the docker CLI: the "other client" that changes things behind wharf's back.
+pub fn docker(args: &[&str]) -> String {
+    let out = Command::new("docker").args(args).output().expect("run the docker CLI");
+    assert!(out.status.success(), "docker {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
+
+/// A label unique to one test, and the guard that removes everything carrying it.
+pub struct Labelled {
+    pub label: String,
+}
+
+impl Labelled {
+    pub fn new(test: &str) -> Self {
+        static N: AtomicU32 = AtomicU32::new(0);
+        let label = format!("wharf.test={}-{}-{}", test, std::process::id(), N.fetch_add(1, Ordering::Relaxed));
+        Self { label }
+    }
+
+    /// A unique container name for this test.
+    pub fn name(&self, suffix: &str) -> String {
+        let tail = self.label.trim_start_matches("wharf.test=");
+        format!("wharf-test-{tail}-{suffix}")
+    }
+
+    fn remove_all(&self) {
+        let ids = Command::new("docker")
+            .args(["ps", "-aq", "--filter", &format!("label={}", self.label)])
+            .output()
+            .map(|o| String::from_utf8_lossy(&o.stdout).to_string())
+            .unwrap_or_default();
+        let ids: Vec<&str> = ids.split_whitespace().collect();
+        if !ids.is_empty() {
+            let _ = Command::new("docker").args(["rm", "-f", "-v"]).args(&ids).output();
+        }
+    }
+}
+
+impl Drop for Labelled {
+    fn drop(&mut self) {
+        self.remove_all();
+    }
+}
+
+/// A TCP port nobody listens on right now.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+/// Polls `check` until it returns `Some` or `timeout` passes.
+pub async fn eventually<T>(timeout: Duration, mut check: impl FnMut() -> Option<T>) -> Option<T> {
+    let deadline = Instant::now() + timeout;
+    loop {
+        if let Some(v) = check() {
+            return Some(v);
+        }
+        if Instant::now() > deadline {
+            return None;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// The whole app without a terminal: the connection supervisor, the effect runner and
+/// `update`, wired as `main` wires them, so a test can watch the state follow the daemon.
+pub mod headless {
+    use std::sync::Arc;
+    use std::time::{Duration, Instant};
+
+    use tokio::sync::{mpsc, watch};
+    use tokio_util::sync::CancellationToken;
+    use wharf::app::keymap::Keymap;
+    use wharf::app::msg::Msg;
+    use wharf::app::runner::EffectRunner;
+    use wharf::app::update::update;
+    use wharf::app::{connection, event_loop_now};
+    use wharf::config::UiSettings;
+    use wharf::docker::{BollardDocker, connect};
+    use wharf::state::AppState;
+
+    pub struct App {
+        pub state: AppState,
+        keymap: Keymap,
+        runner: EffectRunner<BollardDocker>,
+        rx: mpsc::Receiver<Msg>,
+        cancel: CancellationToken,
+        /// Every message seen, for assertions on what happened.
+        pub seen: Vec<String>,
+    }
+
+    impl App {
+        pub fn start(host: &str) -> Self {
+            let (tx, rx) = mpsc::channel(1024);
+            let (slot_tx, slot_rx) = watch::channel::<Option<Arc<BollardDocker>>>(None);
+            let cancel = CancellationToken::new();
+            let timeout = Duration::from_secs(5);
+            let host_owned = host.to_string();
+            let connect_once = move || {
+                let host = host_owned.clone();
+                async move { connect(&host, timeout).await }
+            };
+            tokio::spawn(connection::supervise(connect_once, slot_tx, tx.clone(), cancel.clone()));
+            let settings = UiSettings { show_all: true, mask_secrets: true };
+            let state = AppState::new(host, &settings, 30, event_loop_now());
+            Self {
+                state,
+                keymap: Keymap::default(),
+                runner: EffectRunner::new(tx, slot_rx, timeout),
+                rx,
+                cancel,
+                seen: Vec::new(),
+            }
+        }
+
+        pub fn send(&mut self, msg: Msg) {
+            self.seen.push(format!("{msg:?}"));
+            for effect in update(&mut self.state, &self.keymap, msg) {
+                self.runner.run(effect);
+            }
+        }
+
+        /// Runs the loop until `done(state)` holds; returns how long it took, or `None`
+        /// after `timeout`.
+        pub async fn run_until(&mut self, timeout: Duration, done: impl Fn(&AppState) -> bool) -> Option<Duration> {
+            let started = Instant::now();
+            let deadline = tokio::time::Instant::now() + timeout;
+            while !done(&self.state) {
+                match tokio::time::timeout_at(deadline, self.rx.recv()).await {
+                    Ok(Some(msg)) => self.send(msg),
+                    Ok(None) | Err(_) => return None,
+                }
+            }
+            Some(started.elapsed())
+        }
+    }
+
+    impl Drop for App {
+        fn drop(&mut self) {
+            self.cancel.cancel();
+        }
+    }
+}
+
+/// A unix-socket forwarder in front of the real daemon: lets a test make the daemon
+/// "appear" and "go away" without touching the real one. Dropping it closes the socket
+/// and every connection through it, as a daemon restart would.
+pub struct Forwarder {
+    task: tokio::task::JoinHandle<()>,
+    path: std::path::PathBuf,
+}
+
+impl Forwarder {
+    pub fn start(path: &std::path::Path, daemon_socket: &str) -> Self {
+        let listener = tokio::net::UnixListener::bind(path).expect("bind the forwarder socket");
+        let target = daemon_socket.to_string();
+        let task = tokio::spawn(async move {
+            let mut connections = tokio::task::JoinSet::new();
+            while let Ok((mut inbound, _)) = listener.accept().await {
+                let target = target.clone();
+                connections.spawn(async move {
+                    if let Ok(mut outbound) = tokio::net::UnixStream::connect(&target).await {
+                        let _ = tokio::io::copy_bidirectional(&mut inbound, &mut outbound).await;
+                    }
+                });
+            }
+        });
+        Self { task, path: path.to_path_buf() }
+    }
+}
+
+impl Drop for Forwarder {
+    fn drop(&mut self) {
+        self.task.abort();
+        let _ = std::fs::remove_file(&self.path);
+    }
+}
+
+/// The real daemon's socket path (live tests use a unix socket).
+pub fn daemon_socket() -> String {
+    host().strip_prefix("unix://").expect("live tests use a unix socket").to_string()
+}

@@ -1,0 +1,80 @@
+//! The whole app (supervisor, runner, update) against a real daemon, without a terminal.
+//! Run by `scripts/test.sh` (see tests/live/mod.rs for why these are `#[ignore]`d).
+
+// Tests may panic on a broken fixture or a failed setup: that is a test failure.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod live;
+
+use std::time::Duration;
+
+use live::headless::App;
+use live::{BUSYBOX, Forwarder, Labelled, daemon_socket, docker, host};
+use wharf::state::Connection;
+
+#[tokio::test]
+#[ignore = "needs a Docker daemon: run scripts/test.sh"]
+async fn the_dashboard_follows_another_client_within_a_second() {
+    let t = Labelled::new("follow");
+    let mut app = App::start(&host());
+    app.run_until(Duration::from_secs(10), |s| s.loaded).await.expect("the first lists arrive");
+    assert!(matches!(app.state.connection, Connection::Connected(_)));
+
+    let name = t.name("outside");
+    let id = docker(&["run", "-d", "--label", &t.label, "--name", &name, BUSYBOX, "sleep", "60"]);
+    let took = app
+        .run_until(Duration::from_secs(5), |s| s.containers.items().iter().any(|c| c.id == id && c.state.is_running()))
+        .await
+        .expect("the container shows up");
+    assert!(took < Duration::from_secs(1), "shown {took:?} after `docker run` returned");
+
+    docker(&["stop", "-t", "0", &id]);
+    app.run_until(Duration::from_secs(5), |s| s.containers.items().iter().any(|c| c.id == id && !c.state.is_running()))
+        .await
+        .expect("the stop shows up");
+    docker(&["rm", &id]);
+    app.run_until(Duration::from_secs(5), |s| !s.containers.items().iter().any(|c| c.id == id))
+        .await
+        .expect("the removal shows up");
+    // Events, not polling: far fewer list requests than events would be with a poll.
+    let lists = app.seen.iter().filter(|m| m.starts_with("ContainersListed")).count();
+    assert!(lists <= 12, "{lists} container list answers for a handful of events");
+}
+
+#[tokio::test]
+#[ignore = "needs a Docker daemon: run scripts/test.sh"]
+async fn starts_without_a_daemon_and_fills_in_when_it_appears() {
+    // A socket path where the daemon "appears" later: a forwarder to the real daemon.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("later.sock");
+    let mut app = App::start(&format!("unix://{}", path.display()));
+    app.run_until(Duration::from_secs(5), |s| matches!(s.connection, Connection::Down { .. }))
+        .await
+        .expect("says the daemon is down");
+    let Connection::Down { error, .. } = &app.state.connection else { unreachable!() };
+    assert!(error.message.contains("no socket at that path"), "{error}");
+
+    let forwarder = Forwarder::start(&path, &daemon_socket());
+    app.run_until(Duration::from_secs(15), |s| s.loaded && matches!(s.connection, Connection::Connected(_)))
+        .await
+        .expect("connects by itself once the daemon answers");
+
+    // The daemon goes away (the forwarder closes every connection, as a restart does):
+    // wharf notices at once and says so ...
+    drop(forwarder);
+    let took = app
+        .run_until(Duration::from_secs(5), |s| matches!(s.connection, Connection::Down { .. }))
+        .await
+        .expect("notices the daemon is gone");
+    assert!(took < Duration::from_secs(3), "noticed after {took:?}");
+    // ... and when it is back, reconnects and resubscribes to events by itself.
+    let _forwarder = Forwarder::start(&path, &daemon_socket());
+    app.run_until(Duration::from_secs(15), |s| matches!(s.connection, Connection::Connected(_)))
+        .await
+        .expect("reconnects");
+    let t = Labelled::new("resubscribe");
+    let id = docker(&["run", "-d", "--label", &t.label, "--name", &t.name("after"), BUSYBOX, "sleep", "60"]);
+    app.run_until(Duration::from_secs(5), |s| s.containers.items().iter().any(|c| c.id == id))
+        .await
+        .expect("events flow again after the reconnect");
+}

@@ -1,0 +1,149 @@
+//! The real binary in a real terminal (tmux): the terminal always comes back whole, and
+//! tiny windows never crash it. Run by `scripts/test.sh`; needs tmux, not a daemon (the
+//! binary is pointed at a socket that does not exist, so this also checks the no-daemon
+//! start).
+
+// Tests may panic on a failed setup: that is a test failure.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+struct Tmux {
+    socket: String,
+    dir: tempfile::TempDir,
+}
+
+impl Tmux {
+    /// Starts `wharf` in a `width`x`height` tmux window, under a plain `sh` that runs
+    /// `stty -a` once wharf has exited, as a user's shell would see the terminal.
+    fn start(name: &str, width: u16, height: u16, env: &[(&str, &str)]) -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let socket = format!("wharf-e2e-{name}-{}", std::process::id());
+        let exports: String = env.iter().map(|(k, v)| format!("{k}={v} ")).collect();
+        let script = format!(
+            "{exports}{bin} --host unix://{dir}/no-daemon.sock 2>{dir}/stderr; echo $? >{dir}/exit; stty -a >{dir}/stty; sleep 60",
+            bin = env!("CARGO_BIN_EXE_wharf"),
+            dir = dir.path().display(),
+        );
+        let status = Command::new("tmux")
+            .args(["-L", &socket, "-f", "/dev/null", "new-session", "-d", "-x", &width.to_string(), "-y"])
+            .arg(height.to_string())
+            .args(["sh", "-c", &script])
+            .status()
+            .expect("tmux is installed (scripts/test.sh installs it)");
+        assert!(status.success());
+        Self { socket, dir }
+    }
+
+    fn tmux(&self, args: &[&str]) -> String {
+        let out = Command::new("tmux").args(["-L", &self.socket]).args(args).output().unwrap();
+        String::from_utf8_lossy(&out.stdout).to_string()
+    }
+
+    fn screen(&self) -> String {
+        self.tmux(&["capture-pane", "-p"])
+    }
+
+    fn flags(&self) -> String {
+        self.tmux(&["display", "-p", "#{alternate_on} #{mouse_any_flag} #{cursor_flag}"]).trim().to_string()
+    }
+
+    fn file(&self, name: &str) -> Option<String> {
+        std::fs::read_to_string(self.dir.path().join(name)).ok()
+    }
+
+    fn wait_for(&self, what: &str, check: impl Fn(&Self) -> bool) {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while !check(self) {
+            assert!(Instant::now() < deadline, "timed out waiting for {what}; screen:\n{}", self.screen());
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// The pid of wharf: the child of the pane's shell.
+    fn wharf_pid(&self) -> String {
+        let shell = self.tmux(&["list-panes", "-F", "#{pane_pid}"]).trim().to_string();
+        let out = Command::new("pgrep").args(["-P", &shell]).output().unwrap();
+        String::from_utf8_lossy(&out.stdout).lines().next().expect("wharf runs").trim().to_string()
+    }
+
+    /// Waits for wharf to exit and checks the terminal is as it was.
+    fn assert_restored(&self) -> (String, String) {
+        self.wait_for("wharf to exit", |t| t.file("stty").is_some_and(|s| !s.is_empty()));
+        let stty = self.file("stty").unwrap();
+        for mode in ["icanon", "echo", "isig"] {
+            assert!(stty.split_whitespace().any(|w| w == mode), "{mode} is off after exit: {stty}");
+        }
+        assert_eq!(self.flags(), "0 0 1", "alternate screen off, mouse off, cursor shown");
+        (self.file("exit").unwrap_or_default().trim().to_string(), self.file("stderr").unwrap_or_default())
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux").args(["-L", &self.socket, "kill-server"]).output();
+    }
+}
+
+fn running(t: &Tmux) -> bool {
+    t.screen().contains("Containers") && t.flags() == "1 1 0"
+}
+
+#[test]
+#[ignore = "needs tmux: run scripts/test.sh"]
+fn quit_restores_the_terminal_and_the_no_daemon_screen_says_why() {
+    let t = Tmux::start("quit", 100, 30, &[]);
+    t.wait_for("the dashboard", running);
+    t.wait_for("the cause", |t| t.screen().contains("no socket at that path"));
+    assert!(t.screen().contains("Hint: is the Docker daemon running?"));
+    t.tmux(&["send-keys", "q"]);
+    let (exit, _) = t.assert_restored();
+    assert_eq!(exit, "0");
+}
+
+#[test]
+#[ignore = "needs tmux: run scripts/test.sh"]
+fn signals_restore_the_terminal() {
+    for (signal, code) in [("TERM", "143"), ("HUP", "129"), ("INT", "130")] {
+        let t = Tmux::start(&format!("sig{signal}"), 100, 30, &[]);
+        t.wait_for("the dashboard", running);
+        let status = Command::new("kill").args([&format!("-{signal}"), &t.wharf_pid()]).status().unwrap();
+        assert!(status.success());
+        let (exit, _) = t.assert_restored();
+        assert_eq!(exit, code, "SIG{signal}");
+    }
+}
+
+#[test]
+#[ignore = "needs tmux: run scripts/test.sh"]
+fn a_panic_in_a_background_task_restores_the_terminal_and_reports() {
+    let t = Tmux::start("panic", 100, 30, &[("WHARF_DEBUG_PANIC_MS", "700")]);
+    let (exit, stderr) = t.assert_restored();
+    assert_eq!(exit, "101");
+    assert!(stderr.contains("forced panic in a background task"), "{stderr}");
+}
+
+#[test]
+#[ignore = "needs tmux: run scripts/test.sh"]
+fn tiny_windows_and_resizes_never_crash() {
+    let t = Tmux::start("tiny", 20, 5, &[]);
+    t.wait_for("the too-small notice", |t| t.screen().contains("wharf needs"));
+    for (w, h) in [(1, 1), (100, 30), (20, 5), (1, 1), (120, 40)] {
+        t.tmux(&["resize-window", "-x", &w.to_string(), "-y", &h.to_string()]);
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    t.wait_for("the dashboard after the resizes", |t| t.screen().contains("[1] Containers"));
+    assert!(t.file("exit").is_none(), "wharf is still running");
+    t.tmux(&["send-keys", "q"]);
+    t.assert_restored();
+}
+
+#[test]
+#[ignore = "needs python3 and a pty: run scripts/test.sh"]
+fn a_pty_without_a_size_starts_and_quits() {
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/scripts/pty_without_size.py");
+    let out = Command::new("python3").args([script, env!("CARGO_BIN_EXE_wharf")]).output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(stdout.trim(), "exit status 0", "{stdout}{}", String::from_utf8_lossy(&out.stderr));
+}
