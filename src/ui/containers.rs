@@ -1,13 +1,13 @@
 //! The containers pane.
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Rect};
+use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Row};
 
 use super::format::age;
 use super::theme::Theme;
-use super::widgets::{ListTable, message, pane_block, pane_title};
+use super::widgets::{ColumnWant, ListTable, content_width, fit_columns, message, pane_block, pane_title};
 use crate::state::{AppState, Connection, Pane};
 
 pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
@@ -30,29 +30,35 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
         frame.render_widget(message(vec![Line::styled(text, theme.dim)], block), area);
         return;
     }
+    let ports: Vec<String> = list.visible().map(|c| c.ports_short()).collect();
     let rows = list
         .visible()
-        .map(|c| {
+        .zip(ports.iter())
+        .map(|(c, ports)| {
             Row::new(vec![
                 Cell::from(c.name.as_str()),
                 Cell::from(c.image.as_str()),
                 Cell::from(Span::styled(c.state.as_str(), theme.state(&c.state))),
                 Cell::from(c.status.as_str()),
-                Cell::from(c.ports_short()),
+                Cell::from(ports.as_str()),
                 Cell::from(age(c.created, state.now)),
             ])
         })
         .collect();
+    let widths = fit_columns(
+        area.width.saturating_sub(2),
+        &[
+            ColumnWant::Content(content_width("NAME", list.visible().map(|c| c.name.as_str()), 32)),
+            ColumnWant::Content(content_width("IMAGE", list.visible().map(|c| c.image.as_str()), 32)),
+            ColumnWant::Fixed(content_width("STATE", list.visible().map(|c| c.state.as_str()), 10)),
+            ColumnWant::Content(content_width("STATUS", list.visible().map(|c| c.status.as_str()), 26)),
+            ColumnWant::Content(content_width("PORTS", ports.iter().map(String::as_str), 48)),
+            ColumnWant::Fixed(3),
+        ],
+    );
     ListTable {
         header: vec!["NAME", "IMAGE", "STATE", "STATUS", "PORTS", "AGE"],
-        widths: vec![
-            Constraint::Fill(3),
-            Constraint::Fill(3),
-            Constraint::Length(10),
-            Constraint::Fill(3),
-            Constraint::Fill(3),
-            Constraint::Length(4),
-        ],
+        widths,
         rows,
         selected: list.selected_index(),
         offset: list.offset(),

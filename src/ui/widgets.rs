@@ -4,7 +4,7 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Borders, Row, Table, TableState};
+use ratatui::widgets::{Block, BorderType, Borders, HighlightSpacing, Row, Table, TableState};
 
 use super::theme::Theme;
 use crate::state::{AppState, Modal, Pane};
@@ -65,6 +65,9 @@ impl ListTable<'_> {
             .header(header)
             .block(block)
             .column_spacing(1)
+            // A marker as well as a colour, so the selection shows without colours too.
+            .highlight_symbol("▶")
+            .highlight_spacing(HighlightSpacing::Always)
             .row_highlight_style(if focused { theme.selected } else { theme.selected_unfocused });
         // A fresh TableState each frame: drawing reads the app state, it never writes it.
         let mut table_state = TableState::default().with_offset(self.offset).with_selected(self.selected);
@@ -78,4 +81,45 @@ pub fn message<'a>(lines: Vec<Line<'a>>, block: Block<'a>) -> ratatui::widgets::
         .block(block)
         .wrap(ratatui::widgets::Wrap { trim: true })
         .style(Style::default())
+}
+
+/// Column widths that fit the content: each column asks for its widest value (capped
+/// by the caller); when the asks do not fit, the content columns shrink in proportion
+/// and the last one gets what rounding left over. `available` is the inner width.
+pub fn fit_columns(available: u16, wants: &[ColumnWant]) -> Vec<Constraint> {
+    let spacing = wants.len().saturating_sub(1) as u16 + 2; // column gaps + highlight marker
+    let budget = available.saturating_sub(spacing);
+    let fixed: u16 = wants.iter().map(|w| if let ColumnWant::Fixed(n) = w { *n } else { 0 }).sum();
+    let asked: u16 = wants.iter().map(|w| if let ColumnWant::Content(n) = w { *n } else { 0 }).sum();
+    let room = budget.saturating_sub(fixed);
+    let mut widths: Vec<u16> = wants
+        .iter()
+        .map(|w| match *w {
+            ColumnWant::Fixed(n) => n,
+            ColumnWant::Content(n) if asked > room => (u32::from(n) * u32::from(room) / u32::from(asked)) as u16,
+            ColumnWant::Content(n) => n,
+        })
+        .collect();
+    if asked > room {
+        let used: u16 = widths.iter().sum::<u16>() - fixed;
+        if let Some(last) = wants.iter().rposition(|w| matches!(w, ColumnWant::Content(_))) {
+            widths[last] += room.saturating_sub(used);
+        }
+    }
+    widths.into_iter().map(Constraint::Length).collect()
+}
+
+/// What a column asks of `fit_columns`.
+#[derive(Debug, Clone, Copy)]
+pub enum ColumnWant {
+    Fixed(u16),
+    /// The width of its widest value (already capped by the caller).
+    Content(u16),
+}
+
+/// The display width of the widest of `values`, at least `header`'s, at most `cap`.
+pub fn content_width<'a>(header: &str, values: impl Iterator<Item = &'a str>, cap: u16) -> u16 {
+    use unicode_width::UnicodeWidthStr;
+    let widest = values.map(UnicodeWidthStr::width).max().unwrap_or(0).max(header.width());
+    widest.min(usize::from(cap)) as u16
 }
