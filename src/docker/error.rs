@@ -33,6 +33,9 @@ pub fn describe(err: &BollardError, host: &str) -> DaemonError {
         BollardError::RequestTimeoutError => {
             DaemonError::new(DaemonErrorKind::Timeout, format!("the daemon at {host} did not answer in time"))
         }
+        // `IOError` is `#[error(transparent)]`: its source chain skips the io::Error
+        // itself, so take it directly.
+        BollardError::IOError { err } => describe_io(err, host),
         other => match io_cause(other) {
             Some(io_err) => describe_io(io_err, host),
             None => DaemonError::new(DaemonErrorKind::Other, sanitize(&chain_text(other))),
