@@ -6,6 +6,7 @@
 pub mod app;
 pub mod config;
 pub mod docker;
+pub mod launch;
 pub mod logging;
 pub mod model;
 pub mod state;

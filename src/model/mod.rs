@@ -5,7 +5,9 @@
 mod container;
 mod daemon;
 mod image;
+mod launch;
 
 pub use container::{ContainerDetails, ContainerRow, ContainerState, EnvVar, PortMapping, Protocol};
 pub use daemon::{DaemonError, DaemonErrorKind, DaemonEvent, DaemonInfo, EventKind};
 pub use image::{ImageRow, count_image_users};
+pub use launch::{HostPort, LaunchSpec, PortBinding, RestartPolicy, VolumeMount};

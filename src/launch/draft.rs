@@ -1,0 +1,257 @@
+//! The launch form's content as plain text (what the user typed or a preset filled in),
+//! and its validation into a `LaunchSpec`. Validation happens before any API call; an
+//! error names its field (and line) so the form can show it there and put the cursor on it.
+
+use super::{parse_container_name, parse_env_lines, parse_image_ref, parse_port_spec, parse_volume_spec};
+use crate::model::{LaunchSpec, RestartPolicy};
+
+/// The fields of the launch form, in Tab order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Field {
+    Image,
+    Name,
+    Ports,
+    Env,
+    Command,
+    Volumes,
+    Restart,
+    AutoRemove,
+    InteractiveTty,
+    AllInterfaces,
+}
+
+impl Field {
+    pub const ALL: [Field; 10] = [
+        Field::Image,
+        Field::Name,
+        Field::Ports,
+        Field::Env,
+        Field::Command,
+        Field::Volumes,
+        Field::Restart,
+        Field::AutoRemove,
+        Field::InteractiveTty,
+        Field::AllInterfaces,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Field::Image => "Image",
+            Field::Name => "Name",
+            Field::Ports => "Ports",
+            Field::Env => "Env",
+            Field::Command => "Command",
+            Field::Volumes => "Volumes",
+            Field::Restart => "Restart",
+            Field::AutoRemove => "--rm",
+            Field::InteractiveTty => "-it",
+            Field::AllInterfaces => "All interfaces",
+        }
+    }
+
+    /// Text fields take typing; the others are choices and toggles.
+    pub fn is_text(self) -> bool {
+        matches!(self, Field::Image | Field::Name | Field::Ports | Field::Env | Field::Command | Field::Volumes)
+    }
+
+    /// Fields that hold one entry per line.
+    pub fn is_multiline(self) -> bool {
+        matches!(self, Field::Ports | Field::Env | Field::Volumes)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct LaunchDraft {
+    pub image: String,
+    pub name: String,
+    /// One `-p` spec per line.
+    pub ports: String,
+    /// One `KEY=VALUE` per line.
+    pub env: String,
+    /// A command line, split like a shell would (quotes respected).
+    pub command: String,
+    /// One `-v` spec per line.
+    pub volumes: String,
+    pub restart: RestartPolicy,
+    pub auto_remove: bool,
+    pub interactive_tty: bool,
+    /// Publish on every interface instead of 127.0.0.1 (for specs without an address).
+    pub all_interfaces: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldError {
+    pub field: Field,
+    /// The line of a multi-line field the error is on (0-based).
+    pub line: Option<usize>,
+    pub message: String,
+}
+
+impl LaunchDraft {
+    pub fn text(&self, field: Field) -> Option<&str> {
+        Some(match field {
+            Field::Image => &self.image,
+            Field::Name => &self.name,
+            Field::Ports => &self.ports,
+            Field::Env => &self.env,
+            Field::Command => &self.command,
+            Field::Volumes => &self.volumes,
+            _ => return None,
+        })
+    }
+
+    pub fn set_text(&mut self, field: Field, text: String) {
+        match field {
+            Field::Image => self.image = text,
+            Field::Name => self.name = text,
+            Field::Ports => self.ports = text,
+            Field::Env => self.env = text,
+            Field::Command => self.command = text,
+            Field::Volumes => self.volumes = text,
+            _ => {}
+        }
+    }
+
+    /// Whether the user typed anything (Esc asks before throwing it away).
+    pub fn is_blank(&self) -> bool {
+        Field::ALL.iter().filter_map(|f| self.text(*f)).all(|t| t.trim().is_empty())
+    }
+
+    /// Publishes an unauthenticated-by-default service to every interface: the form
+    /// says so (published ports bypass host firewalls).
+    pub fn publishes_everywhere(&self) -> bool {
+        self.all_interfaces && !self.ports.trim().is_empty()
+    }
+
+    /// Checks every field; returns the spec, or one error per field that is wrong, in
+    /// field order. `lookup` reads wharf's own environment for bare `KEY` env lines.
+    pub fn validate(&self, lookup: impl Fn(&str) -> Option<String>) -> Result<LaunchSpec, Vec<FieldError>> {
+        let mut errors = Vec::new();
+        let mut err = |field, line, message| errors.push(FieldError { field, line, message });
+
+        let image = parse_image_ref(&self.image).map_err(|m| err(Field::Image, None, m)).unwrap_or_default();
+        let name = parse_container_name(&self.name).map_err(|m| err(Field::Name, None, m)).unwrap_or_default();
+
+        let default_ip = if self.all_interfaces { "" } else { "127.0.0.1" };
+        let mut ports = Vec::new();
+        for (i, line) in non_blank_lines(&self.ports) {
+            match parse_port_spec(line, default_ip) {
+                Ok(bindings) => ports.extend(bindings),
+                Err(m) => {
+                    err(Field::Ports, Some(i), m);
+                    break;
+                }
+            }
+        }
+        let env = parse_env_lines(&self.env, lookup).map_err(|(i, m)| err(Field::Env, Some(i), m)).unwrap_or_default();
+        let command = if self.command.trim().is_empty() {
+            None
+        } else {
+            match shell_words::split(&self.command) {
+                Ok(words) => Some(words),
+                Err(_) => {
+                    err(Field::Command, None, "unbalanced quotes in the command".into());
+                    None
+                }
+            }
+        };
+        let mut volumes = Vec::new();
+        for (i, line) in non_blank_lines(&self.volumes) {
+            match parse_volume_spec(line) {
+                Ok(v) => volumes.push(v),
+                Err(m) => {
+                    err(Field::Volumes, Some(i), m);
+                    break;
+                }
+            }
+        }
+        if self.auto_remove && self.restart != RestartPolicy::No {
+            err(Field::Restart, None, "--rm and a restart policy conflict: the daemon refuses both".into());
+        }
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        Ok(LaunchSpec {
+            image,
+            name,
+            ports,
+            env,
+            command,
+            volumes,
+            restart: self.restart,
+            auto_remove: self.auto_remove,
+            interactive_tty: self.interactive_tty,
+            labels: Default::default(),
+        })
+    }
+}
+
+fn non_blank_lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::HostPort;
+
+    fn no_env(_: &str) -> Option<String> {
+        None
+    }
+
+    #[test]
+    fn a_good_draft_becomes_a_spec() {
+        let draft = LaunchDraft {
+            image: "mysql:5.7".into(),
+            name: "mysql".into(),
+            ports: "3306:3306\n\n".into(),
+            env: "MYSQL_ALLOW_EMPTY_PASSWORD=true".into(),
+            command: "sh -c 'echo hi; sleep 5'".into(),
+            volumes: "data:/var/lib/mysql".into(),
+            ..Default::default()
+        };
+        let spec = draft.validate(no_env).unwrap();
+        assert_eq!(spec.name.as_deref(), Some("mysql"));
+        assert_eq!(spec.ports[0].host_ip, "127.0.0.1", "loopback unless the user chooses every interface");
+        assert_eq!(spec.ports[0].host_port, HostPort::Port(3306));
+        assert_eq!(spec.env, vec!["MYSQL_ALLOW_EMPTY_PASSWORD=true"]);
+        assert_eq!(spec.command, Some(vec!["sh".into(), "-c".into(), "echo hi; sleep 5".into()]));
+        assert_eq!(spec.volumes.len(), 1);
+    }
+
+    #[test]
+    fn every_wrong_field_is_reported_with_its_line() {
+        let draft = LaunchDraft {
+            image: String::new(),
+            name: "bad name".into(),
+            ports: "1234:6379\n1234:0".into(),
+            env: "OK=1\n=x".into(),
+            command: "echo 'unbalanced".into(),
+            volumes: "/host:relative".into(),
+            restart: RestartPolicy::Always,
+            auto_remove: true,
+            ..Default::default()
+        };
+        let errors = draft.validate(no_env).unwrap_err();
+        let fields: Vec<(Field, Option<usize>)> = errors.iter().map(|e| (e.field, e.line)).collect();
+        assert_eq!(
+            fields,
+            vec![
+                (Field::Image, None),
+                (Field::Name, None),
+                (Field::Ports, Some(1)),
+                (Field::Env, Some(1)),
+                (Field::Command, None),
+                (Field::Volumes, Some(0)),
+                (Field::Restart, None),
+            ]
+        );
+    }
+
+    #[test]
+    fn all_interfaces_binds_every_address_and_says_so() {
+        let draft = LaunchDraft { image: "redis".into(), ports: "1234:6379".into(), all_interfaces: true, ..Default::default() };
+        assert!(draft.publishes_everywhere());
+        assert_eq!(draft.validate(no_env).unwrap().ports[0].host_ip, "");
+    }
+}

@@ -1,0 +1,14 @@
+//! Everything between what a user types (or a preset holds) and a `LaunchSpec`: the
+//! parsers for ports, env, names, images, volumes and restart policies, the form's draft
+//! and its validation, and the presets. Pure code: no I/O.
+
+mod draft;
+mod env;
+mod names;
+mod ports;
+pub mod presets;
+
+pub use draft::{Field, FieldError, LaunchDraft};
+pub use env::{parse_env_line, parse_env_lines};
+pub use names::{parse_container_name, parse_image_ref, parse_restart_policy, parse_volume_spec};
+pub use ports::parse_port_spec;
