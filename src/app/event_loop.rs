@@ -67,7 +67,7 @@ where
     let mut last_draw: Option<Instant> = None;
 
     let App { state, keymap, theme, runner } = app;
-    let handle = |state: &mut AppState, msg: Msg| {
+    let mut handle = |state: &mut AppState, msg: Msg| {
         for effect in update(state, keymap, msg) {
             runner.run(effect);
         }

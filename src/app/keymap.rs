@@ -3,6 +3,8 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
+use crate::state::Pane;
+
 /// Everything a key can ask the dashboard to do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Action {
@@ -24,6 +26,18 @@ pub enum Action {
     ToggleAll,
     RevealSecrets,
     Refresh,
+    NewContainer,
+    Presets,
+    Start,
+    Stop,
+    Restart,
+    TogglePause,
+    Kill,
+    Remove,
+    Mark,
+    PullImage,
+    RemoveImage,
+    RunImage,
 }
 
 impl Action {
@@ -47,6 +61,18 @@ impl Action {
             Action::ToggleAll => "all / running containers",
             Action::RevealSecrets => "show / mask secret env values",
             Action::Refresh => "refresh now",
+            Action::NewContainer => "launch a new container (form)",
+            Action::Presets => "quick-launch presets",
+            Action::Start => "start",
+            Action::Stop => "stop",
+            Action::Restart => "restart",
+            Action::TogglePause => "pause / unpause",
+            Action::Kill => "kill",
+            Action::Remove => "remove (asks first)",
+            Action::Mark => "mark / unmark (act on several)",
+            Action::PullImage => "pull an image by name",
+            Action::RemoveImage => "remove the image (asks first)",
+            Action::RunImage => "launch a container of this image",
         }
     }
 }
@@ -119,10 +145,37 @@ impl KeyBinding {
     }
 }
 
+/// Where a binding applies: everywhere, or only when a pane has focus. A pane's own
+/// bindings win over global ones.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Scope {
+    Global,
+    /// The containers pane, and the ports and env panes of the selected container.
+    Containers,
+    Images,
+}
+
+impl Scope {
+    pub fn of(pane: Pane) -> Self {
+        match pane {
+            Pane::Images => Scope::Images,
+            Pane::Containers | Pane::Ports | Pane::Env => Scope::Containers,
+        }
+    }
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Scope::Global => "Everywhere",
+            Scope::Containers => "Containers",
+            Scope::Images => "Images",
+        }
+    }
+}
+
 /// The dashboard's bindings. Vim-style and arrow keys both work out of the box.
 #[derive(Debug, Clone)]
 pub struct Keymap {
-    bindings: Vec<(KeyBinding, Action)>,
+    bindings: Vec<(Scope, KeyBinding, Action)>,
 }
 
 impl Default for Keymap {
@@ -130,7 +183,7 @@ impl Default for Keymap {
         use KeyCode::*;
         let p = KeyBinding::plain;
         let c = |ch| p(Char(ch));
-        let bindings = vec![
+        let global = vec![
             (c('q'), Action::Quit),
             (KeyBinding::ctrl('c'), Action::Quit),
             (p(Tab), Action::NextPane),
@@ -154,29 +207,64 @@ impl Default for Keymap {
             (c('/'), Action::Filter),
             (c('?'), Action::Help),
             (c('a'), Action::ToggleAll),
-            (c('s'), Action::RevealSecrets),
+            (c('v'), Action::RevealSecrets),
             (KeyBinding::ctrl('r'), Action::Refresh),
+            (c('n'), Action::NewContainer),
+            (c('p'), Action::Presets),
         ];
+        let containers = vec![
+            (c('u'), Action::Start),
+            (c('s'), Action::Stop),
+            (c('r'), Action::Restart),
+            (c('P'), Action::TogglePause),
+            (c('K'), Action::Kill),
+            (c('d'), Action::Remove),
+            (c(' '), Action::Mark),
+        ];
+        let images = vec![(c('p'), Action::PullImage), (c('d'), Action::RemoveImage), (c('n'), Action::RunImage)];
+        let bindings = [(Scope::Global, global), (Scope::Containers, containers), (Scope::Images, images)]
+            .into_iter()
+            .flat_map(|(scope, list)| list.into_iter().map(move |(k, a)| (scope, k, a)))
+            .collect();
         Self { bindings }
     }
 }
 
 impl Keymap {
-    pub fn action_for(&self, event: &KeyEvent) -> Option<Action> {
+    /// The action for a key with `focus` on a pane: the pane's own binding, else the
+    /// global one.
+    pub fn action_for(&self, focus: Pane, event: &KeyEvent) -> Option<Action> {
         let key = KeyBinding::from_event(event);
-        self.bindings.iter().find(|(k, _)| *k == key).map(|(_, a)| *a)
+        let find = |scope| self.bindings.iter().find(|(s, k, _)| *s == scope && *k == key).map(|(_, _, a)| *a);
+        find(Scope::of(focus)).or_else(|| find(Scope::Global))
     }
 
-    /// Each action once, with every key bound to it, in table order: the help overlay.
-    pub fn help_rows(&self) -> Vec<(String, &'static str)> {
-        let mut rows: Vec<(Action, Vec<String>)> = Vec::new();
-        for (key, action) in &self.bindings {
+    /// The keys bound to an action in a scope, for hints on screen.
+    pub fn keys_for(&self, action: Action) -> String {
+        let keys: Vec<String> =
+            self.bindings.iter().filter(|(_, _, a)| *a == action).map(|(_, k, _)| k.label()).collect();
+        keys.join("/")
+    }
+
+    /// Per scope, each action once with every key bound to it, in table order: the
+    /// help overlay.
+    pub fn help_rows(&self) -> Vec<(Scope, Vec<(String, &'static str)>)> {
+        /// An action with the labels of every key bound to it.
+        type KeysOf = (Action, Vec<String>);
+        let mut out: Vec<(Scope, Vec<KeysOf>)> = Vec::new();
+        for (scope, key, action) in &self.bindings {
+            if !out.iter().any(|(s, _)| s == scope) {
+                out.push((*scope, Vec::new()));
+            }
+            let Some((_, rows)) = out.iter_mut().find(|(s, _)| s == scope) else { continue };
             match rows.iter_mut().find(|(a, _)| a == action) {
                 Some((_, keys)) => keys.push(key.label()),
                 None => rows.push((*action, vec![key.label()])),
             }
         }
-        rows.into_iter().map(|(a, keys)| (keys.join(" "), a.describe())).collect()
+        out.into_iter()
+            .map(|(scope, rows)| (scope, rows.into_iter().map(|(a, keys)| (keys.join(" "), a.describe())).collect()))
+            .collect()
     }
 }
 
@@ -191,22 +279,39 @@ mod tests {
     #[test]
     fn vim_and_arrow_keys_both_work() {
         let map = Keymap::default();
-        assert_eq!(map.action_for(&key(KeyCode::Char('j'), KeyModifiers::NONE)), Some(Action::Down));
-        assert_eq!(map.action_for(&key(KeyCode::Down, KeyModifiers::NONE)), Some(Action::Down));
-        assert_eq!(map.action_for(&key(KeyCode::Char('G'), KeyModifiers::SHIFT)), Some(Action::Bottom));
-        assert_eq!(map.action_for(&key(KeyCode::BackTab, KeyModifiers::SHIFT)), Some(Action::PrevPane));
-        assert_eq!(map.action_for(&key(KeyCode::Char('c'), KeyModifiers::CONTROL)), Some(Action::Quit));
-        assert_eq!(map.action_for(&key(KeyCode::Char('?'), KeyModifiers::SHIFT)), Some(Action::Help));
-        assert_eq!(map.action_for(&key(KeyCode::Char('x'), KeyModifiers::NONE)), None);
+        let at = |code, modifiers| map.action_for(Pane::Containers, &key(code, modifiers));
+        assert_eq!(at(KeyCode::Char('j'), KeyModifiers::NONE), Some(Action::Down));
+        assert_eq!(at(KeyCode::Down, KeyModifiers::NONE), Some(Action::Down));
+        assert_eq!(at(KeyCode::Char('G'), KeyModifiers::SHIFT), Some(Action::Bottom));
+        assert_eq!(at(KeyCode::BackTab, KeyModifiers::SHIFT), Some(Action::PrevPane));
+        assert_eq!(at(KeyCode::Char('c'), KeyModifiers::CONTROL), Some(Action::Quit));
+        assert_eq!(at(KeyCode::Char('?'), KeyModifiers::SHIFT), Some(Action::Help));
+        assert_eq!(at(KeyCode::Char('x'), KeyModifiers::NONE), None);
+    }
+
+    #[test]
+    fn a_panes_own_bindings_win() {
+        let map = Keymap::default();
+        let p = key(KeyCode::Char('p'), KeyModifiers::NONE);
+        assert_eq!(map.action_for(Pane::Containers, &p), Some(Action::Presets));
+        assert_eq!(map.action_for(Pane::Images, &p), Some(Action::PullImage));
+        let d = key(KeyCode::Char('d'), KeyModifiers::NONE);
+        assert_eq!(map.action_for(Pane::Env, &d), Some(Action::Remove), "detail panes act on the selected container");
+        assert_eq!(map.action_for(Pane::Images, &d), Some(Action::RemoveImage));
     }
 
     #[test]
     fn help_lists_every_action_once() {
-        let rows = Keymap::default().help_rows();
+        let scopes = Keymap::default().help_rows();
+        let (scope, rows) = &scopes[0];
+        assert_eq!(*scope, Scope::Global);
         assert!(rows.contains(&("j ↓".to_string(), "down")));
         assert!(rows.contains(&("q Ctrl-c".to_string(), "quit")));
-        let mut descriptions: Vec<_> = rows.iter().map(|r| r.1).collect();
-        descriptions.dedup();
-        assert_eq!(descriptions.len(), rows.len());
+        for (_, rows) in &scopes {
+            let mut descriptions: Vec<_> = rows.iter().map(|r| r.1).collect();
+            descriptions.sort();
+            descriptions.dedup();
+            assert_eq!(descriptions.len(), rows.len());
+        }
     }
 }

@@ -4,6 +4,7 @@ pub mod connection;
 pub mod effect;
 mod event_loop;
 pub mod keymap;
+pub mod launcher;
 pub mod msg;
 pub mod runner;
 pub mod update;

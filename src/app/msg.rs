@@ -4,7 +4,9 @@ use std::time::Duration;
 
 use crossterm::event::{KeyEvent, MouseEvent};
 
-use crate::model::{ContainerDetails, ContainerRow, DaemonError, DaemonEvent, DaemonInfo, ImageRow};
+use crate::model::{
+    ContainerAction, ContainerDetails, ContainerRow, DaemonError, DaemonEvent, DaemonInfo, ImageRow, PullProgress,
+};
 use crate::state::RequestId;
 
 #[derive(Debug, Clone)]
@@ -41,4 +43,30 @@ pub enum Msg {
         result: Result<ContainerDetails, DaemonError>,
     },
     DaemonEvent(DaemonEvent),
+    /// Progress of the pull behind a launch or an explicit pull.
+    PullProgress {
+        request: RequestId,
+        progress: PullProgress,
+    },
+    /// A launch ended: the new container's id, or why not.
+    LaunchFinished {
+        request: RequestId,
+        result: Result<String, DaemonError>,
+    },
+    PullFinished {
+        request: RequestId,
+        reference: String,
+        result: Result<(), DaemonError>,
+    },
+    ActionFinished {
+        id: String,
+        name: String,
+        action: ContainerAction,
+        result: Result<(), DaemonError>,
+    },
+    ImageRemoved {
+        id: String,
+        name: String,
+        result: Result<(), DaemonError>,
+    },
 }

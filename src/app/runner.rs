@@ -4,16 +4,20 @@
 //! timely error instead of a hung task; `update` keeps at most one request of a kind in
 //! flight, so a stuck daemon cannot make requests pile up either.
 
+use std::collections::HashMap;
 use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::sync::{mpsc, watch};
+use tokio_util::sync::CancellationToken;
 
 use super::effect::Effect;
+use super::launcher;
 use super::msg::Msg;
 use crate::docker::DockerApi;
 use crate::model::{DaemonError, DaemonErrorKind};
+use crate::state::RequestId;
 
 /// The client the connection supervisor currently holds, if it holds one.
 pub type ClientSlot<D> = watch::Receiver<Option<Arc<D>>>;
@@ -22,70 +26,116 @@ pub struct EffectRunner<D: DockerApi> {
     tx: mpsc::Sender<Msg>,
     client: ClientSlot<D>,
     request_timeout: Duration,
+    /// Cancellation of launches and pulls still running, by request. A task cancels its
+    /// own token when it ends, so finished ones are pruned.
+    running: HashMap<RequestId, CancellationToken>,
 }
 
 impl<D: DockerApi> EffectRunner<D> {
     pub fn new(tx: mpsc::Sender<Msg>, client: ClientSlot<D>, request_timeout: Duration) -> Self {
-        Self { tx, client, request_timeout }
+        Self { tx, client, request_timeout, running: HashMap::new() }
     }
 
-    pub fn run(&self, effect: Effect) {
+    pub fn run(&mut self, effect: Effect) {
+        self.running.retain(|_, token| !token.is_cancelled());
         let client = self.client.borrow().clone();
-        let tx = self.tx.clone();
         let timeout = self.request_timeout;
         match effect {
-            Effect::ListContainers { request } => spawn_request(
-                client,
-                tx,
-                timeout,
-                move |d| async move { Msg::ContainersListed { request, result: d.list_containers().await } },
-                move |error| Msg::ContainersListed { request, result: Err(error) },
-            ),
-            Effect::ListImages { request } => spawn_request(
-                client,
-                tx,
-                timeout,
-                move |d| async move { Msg::ImagesListed { request, result: d.list_images().await } },
-                move |error| Msg::ImagesListed { request, result: Err(error) },
-            ),
-            Effect::InspectContainer { request, id } => {
-                let id2 = id.clone();
-                spawn_request(
-                    client,
-                    tx,
-                    timeout,
-                    move |d| async move {
-                        let result = d.inspect_container(&id).await;
-                        Msg::ContainerInspected { request, id, result }
-                    },
-                    move |error| Msg::ContainerInspected { request, id: id2, result: Err(error) },
-                )
+            Effect::ListContainers { request } => self.spawn(async move {
+                let result = ask(client, timeout, async |d| d.list_containers().await).await;
+                Msg::ContainersListed { request, result }
+            }),
+            Effect::ListImages { request } => self.spawn(async move {
+                let result = ask(client, timeout, async |d| d.list_images().await).await;
+                Msg::ImagesListed { request, result }
+            }),
+            Effect::InspectContainer { request, id } => self.spawn(async move {
+                let result = ask(client, timeout, async |d| d.inspect_container(&id).await).await;
+                Msg::ContainerInspected { request, id, result }
+            }),
+            Effect::ContainerAction { id, name, action } => self.spawn(async move {
+                let result = ask(client, timeout, async |d| d.container_action(&id, action).await).await;
+                Msg::ActionFinished { id, name, action, result }
+            }),
+            Effect::RemoveImage { id, name } => self.spawn(async move {
+                let result = ask(client, timeout, async |d| d.remove_image(&id).await).await;
+                Msg::ImageRemoved { id, name, result }
+            }),
+            // Launches and pulls have no overall timeout (a pull takes as long as it
+            // takes, and the user can cancel it); each request inside is still bounded
+            // by the client's own timeout.
+            Effect::Launch { request, spec } => {
+                let cancel = self.track(request);
+                let tx = self.tx.clone();
+                self.spawn(async move {
+                    let result = match client {
+                        None => Err(not_connected()),
+                        Some(d) => {
+                            let on_progress = |progress| {
+                                let _ = tx.try_send(Msg::PullProgress { request, progress });
+                            };
+                            launcher::launch(d.as_ref(), &spec, &cancel, on_progress).await
+                        }
+                    };
+                    cancel.cancel();
+                    Msg::LaunchFinished { request, result }
+                })
+            }
+            Effect::Pull { request, reference } => {
+                let cancel = self.track(request);
+                let tx = self.tx.clone();
+                self.spawn(async move {
+                    let result = match client {
+                        None => Err(not_connected()),
+                        Some(d) => {
+                            let mut on_progress = |progress| {
+                                let _ = tx.try_send(Msg::PullProgress { request, progress });
+                            };
+                            launcher::pull(d.as_ref(), &reference, &cancel, &mut on_progress).await
+                        }
+                    };
+                    cancel.cancel();
+                    Msg::PullFinished { request, reference, result }
+                })
+            }
+            Effect::Cancel { request } => {
+                if let Some(token) = self.running.remove(&request) {
+                    token.cancel();
+                }
             }
         }
     }
+
+    fn track(&mut self, request: RequestId) -> CancellationToken {
+        let token = CancellationToken::new();
+        self.running.insert(request, token.clone());
+        token
+    }
+
+    /// Runs a job on its own task and reports its message back.
+    fn spawn(&self, job: impl Future<Output = Msg> + Send + 'static) {
+        let tx = self.tx.clone();
+        tokio::spawn(async move {
+            let msg = job.await;
+            // The receiver is gone only when wharf is shutting down.
+            let _ = tx.send(msg).await;
+        });
+    }
 }
 
-/// Runs one request on its own task: `call` with the current client, or `fail` with a
-/// reason when there is no client or the daemon takes longer than `timeout`.
-fn spawn_request<D, C, Fut, F>(client: Option<Arc<D>>, tx: mpsc::Sender<Msg>, timeout: Duration, call: C, fail: F)
-where
-    D: DockerApi,
-    C: FnOnce(Arc<D>) -> Fut + Send + 'static,
-    Fut: Future<Output = Msg> + Send,
-    F: FnOnce(DaemonError) -> Msg + Send + 'static,
-{
-    tokio::spawn(async move {
-        let msg = match client {
-            None => fail(DaemonError::new(DaemonErrorKind::Unreachable, "not connected to the daemon")),
-            Some(d) => match tokio::time::timeout(timeout, call(d)).await {
-                Ok(msg) => msg,
-                Err(_) => fail(DaemonError::new(
-                    DaemonErrorKind::Timeout,
-                    format!("the daemon did not answer within {}s", timeout.as_secs()),
-                )),
-            },
-        };
-        // The receiver is gone only when wharf is shutting down.
-        let _ = tx.send(msg).await;
-    });
+/// One request with the current client, bounded by `timeout`; no client or no answer
+/// in time become errors that say so.
+async fn ask<D, T>(
+    client: Option<Arc<D>>,
+    timeout: Duration,
+    call: impl AsyncFnOnce(Arc<D>) -> Result<T, DaemonError>,
+) -> Result<T, DaemonError> {
+    let docker = client.ok_or_else(not_connected)?;
+    tokio::time::timeout(timeout, call(docker)).await.map_err(|_| {
+        DaemonError::new(DaemonErrorKind::Timeout, format!("the daemon did not answer within {}s", timeout.as_secs()))
+    })?
+}
+
+fn not_connected() -> DaemonError {
+    DaemonError::new(DaemonErrorKind::Unreachable, "not connected to the daemon")
 }

@@ -4,7 +4,9 @@ use std::collections::HashMap;
 
 use bollard::Docker;
 use bollard::query_parameters::{
-    EventsOptionsBuilder, InspectContainerOptions, ListContainersOptionsBuilder, ListImagesOptionsBuilder,
+    CreateContainerOptionsBuilder, CreateImageOptionsBuilder, EventsOptionsBuilder, InspectContainerOptions,
+    KillContainerOptionsBuilder, ListContainersOptionsBuilder, ListImagesOptionsBuilder, RemoveContainerOptionsBuilder,
+    RemoveImageOptionsBuilder, RestartContainerOptions, StartContainerOptions, StopContainerOptions,
 };
 use futures::StreamExt;
 use futures::stream::BoxStream;
@@ -12,7 +14,10 @@ use futures::stream::BoxStream;
 use super::DockerApi;
 use super::convert;
 use super::error::describe;
-use crate::model::{ContainerDetails, ContainerRow, DaemonError, DaemonEvent, DaemonInfo, ImageRow};
+use crate::model::{
+    ContainerAction, ContainerDetails, ContainerRow, DaemonError, DaemonErrorKind, DaemonEvent, DaemonInfo, ImageRow,
+    LaunchSpec, PullProgress,
+};
 
 #[derive(Clone)]
 pub struct BollardDocker {
@@ -61,5 +66,69 @@ impl DockerApi for BollardDocker {
             .events(Some(options))
             .map(move |item| item.map(|e| convert::daemon_event(&e)).map_err(|e| describe(&e, &host)))
             .boxed()
+    }
+
+    async fn image_exists(&self, reference: &str) -> Result<bool, DaemonError> {
+        match self.client.inspect_image(reference).await {
+            Ok(_) => Ok(true),
+            Err(e) => {
+                let err = self.err(e);
+                if err.kind == DaemonErrorKind::NotFound { Ok(false) } else { Err(err) }
+            }
+        }
+    }
+
+    fn pull_image(&self, reference: &str) -> BoxStream<'static, Result<PullProgress, DaemonError>> {
+        let (repo, tag) = convert::pull_parts(reference);
+        let options = CreateImageOptionsBuilder::new().from_image(&repo).tag(&tag).build();
+        let host = self.info.host.clone();
+        self.client
+            .create_image(Some(options), None, None)
+            .map(move |item| match item {
+                Ok(info) => convert::pull_progress(&info).map_err(|m| DaemonError::new(DaemonErrorKind::Api, m)),
+                Err(e) => Err(describe(&e, &host)),
+            })
+            .boxed()
+    }
+
+    async fn create_container(&self, spec: &LaunchSpec) -> Result<String, DaemonError> {
+        let mut options = CreateContainerOptionsBuilder::new();
+        if let Some(name) = &spec.name {
+            options = options.name(name);
+        }
+        let created = self
+            .client
+            .create_container(Some(options.build()), convert::create_body(spec))
+            .await
+            .map_err(|e| self.err(e))?;
+        Ok(created.id)
+    }
+
+    async fn container_action(&self, id: &str, action: ContainerAction) -> Result<(), DaemonError> {
+        let c = &self.client;
+        let result = match action {
+            ContainerAction::Start => c.start_container(id, None::<StartContainerOptions>).await,
+            ContainerAction::Stop => c.stop_container(id, None::<StopContainerOptions>).await,
+            ContainerAction::Restart => c.restart_container(id, None::<RestartContainerOptions>).await,
+            ContainerAction::Pause => c.pause_container(id).await,
+            ContainerAction::Unpause => c.unpause_container(id).await,
+            ContainerAction::Kill => {
+                c.kill_container(id, Some(KillContainerOptionsBuilder::new().signal("KILL").build())).await
+            }
+            ContainerAction::Remove { force, volumes } => {
+                let options = RemoveContainerOptionsBuilder::new().force(force).v(volumes).build();
+                c.remove_container(id, Some(options)).await
+            }
+        };
+        match result.map_err(|e| self.err(e)) {
+            // 304: already in the state asked for (e.g. stopping a stopped container).
+            Err(e) if e.kind == DaemonErrorKind::NotModified => Ok(()),
+            other => other,
+        }
+    }
+
+    async fn remove_image(&self, id: &str) -> Result<(), DaemonError> {
+        let options = RemoveImageOptionsBuilder::new().force(false).build();
+        self.client.remove_image(id, Some(options), None).await.map(|_| ()).map_err(|e| self.err(e))
     }
 }

@@ -13,7 +13,10 @@ use std::future::Future;
 
 use futures::stream::BoxStream;
 
-use crate::model::{ContainerDetails, ContainerRow, DaemonError, DaemonEvent, DaemonInfo, ImageRow};
+use crate::model::{
+    ContainerAction, ContainerDetails, ContainerRow, DaemonError, DaemonEvent, DaemonInfo, ImageRow, LaunchSpec,
+    PullProgress,
+};
 
 pub use client::BollardDocker;
 pub use connect::connect;
@@ -28,4 +31,17 @@ pub trait DockerApi: Send + Sync + 'static {
     fn inspect_container(&self, id: &str) -> impl Future<Output = Result<ContainerDetails, DaemonError>> + Send;
     /// The daemon's container and image events, from now on. Ends when the daemon goes.
     fn events(&self) -> BoxStream<'static, Result<DaemonEvent, DaemonError>>;
+    /// Whether an image is present locally.
+    fn image_exists(&self, reference: &str) -> impl Future<Output = Result<bool, DaemonError>> + Send;
+    /// Pulls an image; errors the registry reports inside the progress stream come out
+    /// as errors too.
+    fn pull_image(&self, reference: &str) -> BoxStream<'static, Result<PullProgress, DaemonError>>;
+    /// Creates a container; returns its id.
+    fn create_container(&self, spec: &LaunchSpec) -> impl Future<Output = Result<String, DaemonError>> + Send;
+    fn container_action(
+        &self,
+        id: &str,
+        action: ContainerAction,
+    ) -> impl Future<Output = Result<(), DaemonError>> + Send;
+    fn remove_image(&self, id: &str) -> impl Future<Output = Result<(), DaemonError>> + Send;
 }

@@ -250,7 +250,12 @@ mod tests {
 
     #[test]
     fn all_interfaces_binds_every_address_and_says_so() {
-        let draft = LaunchDraft { image: "redis".into(), ports: "1234:6379".into(), all_interfaces: true, ..Default::default() };
+        let draft = LaunchDraft {
+            image: "redis".into(),
+            ports: "1234:6379".into(),
+            all_interfaces: true,
+            ..Default::default()
+        };
         assert!(draft.publishes_everywhere());
         assert_eq!(draft.validate(no_env).unwrap().ports[0].host_ip, "");
     }

@@ -13,9 +13,7 @@ pub fn parse_container_name(text: &str) -> Result<Option<String>, String> {
     let first_ok = chars.next().is_some_and(|c| c.is_ascii_alphanumeric());
     let rest_ok = chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'));
     if !first_ok || !rest_ok || name.len() < 2 {
-        return Err(format!(
-            "{name:?} is not a valid name: use at least 2 characters of a-z, A-Z, 0-9, _ . -, starting with a letter or digit"
-        ));
+        return Err(format!("{name:?}: a name needs 2+ of a-z A-Z 0-9 _ . - and starts with a letter or digit"));
     }
     Ok(Some(name.to_string()))
 }

@@ -110,7 +110,11 @@ mod tests {
     use super::*;
 
     fn ok(spec: &str) -> Vec<String> {
-        parse_port_spec(spec, "127.0.0.1").unwrap_or_else(|e| panic!("{spec}: {e}")).iter().map(|b| b.describe()).collect()
+        parse_port_spec(spec, "127.0.0.1")
+            .unwrap_or_else(|e| panic!("{spec}: {e}"))
+            .iter()
+            .map(|b| b.describe())
+            .collect()
     }
 
     #[test]

@@ -2,11 +2,13 @@
 //! the docker layer. Nothing here knows the Docker client library, the UI or the event loop,
 //! and every string in these types has already been sanitised (see `crate::text`).
 
+mod action;
 mod container;
 mod daemon;
 mod image;
 mod launch;
 
+pub use action::{ContainerAction, PullProgress};
 pub use container::{ContainerDetails, ContainerRow, ContainerState, EnvVar, PortMapping, Protocol};
 pub use daemon::{DaemonError, DaemonErrorKind, DaemonEvent, DaemonInfo, EventKind};
 pub use image::{ImageRow, count_image_users};

@@ -1,15 +1,22 @@
 //! All of wharf's state, owned by the main task and changed only by `app::update`.
 
 mod inflight;
+mod launch_form;
 mod list;
+mod pull;
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 
 pub use inflight::{Answer, Inflight, RequestId};
+pub use launch_form::{LaunchForm, Submitting};
 pub use list::{ListRow, SelectableList};
+pub use pull::PullStatus;
 
 use crate::config::UiSettings;
-use crate::model::{ContainerDetails, ContainerRow, DaemonError, DaemonInfo, EnvVar, ImageRow, PortMapping};
+use crate::launch::presets::Preset;
+use crate::model::{
+    ContainerAction, ContainerDetails, ContainerRow, DaemonError, DaemonInfo, EnvVar, ImageRow, PortMapping,
+};
 
 /// The panes the user can focus, in Tab order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -54,7 +61,7 @@ pub enum Connection {
 }
 
 /// The dialog on top of the panes, if any. One at a time.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub enum Modal {
     Help,
     /// Typing a filter for `pane`; the list filters as the user types. `before` is the
@@ -64,6 +71,47 @@ pub enum Modal {
         input: String,
         before: String,
     },
+    /// The quick-launch presets; `selected` is the highlighted one.
+    Presets {
+        selected: usize,
+    },
+    Launch(Box<LaunchForm>),
+    Confirm(Confirm),
+    /// Pull an image by name (from the images pane).
+    Pull(PullPrompt),
+}
+
+/// A yes/no question before something that cannot be undone.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Confirm {
+    pub title: String,
+    pub lines: Vec<String>,
+    /// What `y` does.
+    pub yes: Pending,
+    /// A second way to say yes (`v`: also remove the containers' volumes).
+    pub alternative: Option<(char, String, Pending)>,
+}
+
+/// An action waiting for confirmation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Pending {
+    /// (id, name) of each container.
+    Containers {
+        targets: Vec<(String, String)>,
+        action: ContainerAction,
+    },
+    RemoveImage {
+        id: String,
+        name: String,
+    },
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PullPrompt {
+    pub input: String,
+    pub error: Option<String>,
+    /// The pull in flight, once submitted.
+    pub running: Option<(RequestId, PullStatus)>,
 }
 
 /// A short message in the status line that goes away by itself.
@@ -156,6 +204,18 @@ pub struct AppState {
     /// safety-net poll repeats that.
     pub last_refresh: i64,
     pub poll_interval_secs: i64,
+    /// Built-in presets followed by the user's.
+    pub presets: Vec<Preset>,
+    /// wharf's own environment, read once at start: a bare `KEY` in the env field takes
+    /// its value from here, as `docker run -e KEY` does.
+    pub host_env: HashMap<String, String>,
+    /// Containers marked with Space (by id): actions apply to all of them.
+    pub marked: BTreeSet<String>,
+    /// A preset launched straight from the picker, running without its form on screen;
+    /// if it fails, the form opens with the preset and the error, so nothing is lost.
+    pub background_launch: Option<Box<LaunchForm>>,
+    /// Select this container as soon as it appears in the list (one just launched).
+    pub select_when_listed: Option<String>,
     pub quit: bool,
 }
 
@@ -188,6 +248,11 @@ impl AppState {
             requests: Requests::default(),
             last_refresh: now,
             poll_interval_secs: i64::try_from(poll_interval_secs.max(1)).unwrap_or(i64::MAX),
+            presets: crate::launch::presets::built_in(),
+            host_env: HashMap::new(),
+            marked: BTreeSet::new(),
+            background_launch: None,
+            select_when_listed: None,
             quit: false,
         }
     }
@@ -198,6 +263,15 @@ impl AppState {
 
     pub fn selected_details(&self) -> Option<&ContainerDetails> {
         self.details.get(&self.selected_container()?.id)
+    }
+
+    /// The containers an action applies to: the marked ones, or else the selected one.
+    pub fn action_targets(&self) -> Vec<&ContainerRow> {
+        if self.marked.is_empty() {
+            self.selected_container().into_iter().collect()
+        } else {
+            self.containers.items().iter().filter(|c| self.marked.contains(&c.id)).collect()
+        }
     }
 
     pub fn is_connected(&self) -> bool {

@@ -35,8 +35,13 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
         .visible()
         .zip(ports.iter())
         .map(|(c, ports)| {
+            let name = if state.marked.contains(&c.id) {
+                Cell::from(Line::from(vec![Span::styled("● ", theme.warn), Span::raw(c.name.as_str())]))
+            } else {
+                Cell::from(c.name.as_str())
+            };
             Row::new(vec![
-                Cell::from(c.name.as_str()),
+                name,
                 Cell::from(c.image.as_str()),
                 Cell::from(Span::styled(c.state.as_str(), theme.state(&c.state))),
                 Cell::from(c.status.as_str()),
@@ -45,10 +50,12 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
             ])
         })
         .collect();
+    // Room for the mark in front of marked names.
+    let marks = if state.marked.is_empty() { 0 } else { 2 };
     let widths = fit_columns(
         area.width.saturating_sub(2),
         &[
-            ColumnWant::Content(content_width("NAME", list.visible().map(|c| c.name.as_str()), 32)),
+            ColumnWant::Content(content_width("NAME", list.visible().map(|c| c.name.as_str()), 32) + marks),
             ColumnWant::Content(content_width("IMAGE", list.visible().map(|c| c.image.as_str()), 32)),
             ColumnWant::Fixed(content_width("STATE", list.visible().map(|c| c.state.as_str()), 10)),
             ColumnWant::Content(content_width("STATUS", list.visible().map(|c| c.status.as_str()), 26)),

@@ -2,10 +2,12 @@
 //! or changes the state.
 
 mod containers;
+mod dialogs;
 mod env;
 pub mod format;
 mod help;
 mod images;
+mod launch_form;
 pub mod layout;
 mod ports;
 mod status_bar;
@@ -42,7 +44,12 @@ pub fn draw(frame: &mut Frame, state: &AppState, keymap: &Keymap, theme: &Theme)
     ports::draw(frame, layout.ports, state, theme);
     env::draw(frame, layout.env, state, theme);
     status_bar::draw(frame, layout.status, state, theme);
-    if state.modal == Some(Modal::Help) {
-        help::draw(frame, area, keymap, theme);
+    match &state.modal {
+        Some(Modal::Help) => help::draw(frame, area, keymap, theme),
+        Some(Modal::Presets { selected }) => dialogs::draw_presets(frame, area, &state.presets, *selected, theme),
+        Some(Modal::Launch(form)) => launch_form::draw(frame, area, form, theme),
+        Some(Modal::Confirm(confirm)) => dialogs::draw_confirm(frame, area, confirm, theme),
+        Some(Modal::Pull(prompt)) => dialogs::draw_pull(frame, area, prompt, theme),
+        Some(Modal::Filter { .. }) | None => {}
     }
 }

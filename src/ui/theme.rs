@@ -17,6 +17,8 @@ pub struct Theme {
     pub ok: Style,
     pub warn: Style,
     pub key: Style,
+    pub input: Style,
+    pub input_focused: Style,
 }
 
 impl Default for Theme {
@@ -33,6 +35,8 @@ impl Default for Theme {
             ok: Style::new().fg(Color::Green),
             warn: Style::new().fg(Color::Yellow),
             key: Style::new().fg(Color::Cyan).add_modifier(Modifier::BOLD),
+            input: Style::new().bg(Color::Black),
+            input_focused: Style::new().bg(Color::Rgb(30, 30, 60)),
         }
     }
 }

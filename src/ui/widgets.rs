@@ -123,3 +123,19 @@ pub fn content_width<'a>(header: &str, values: impl Iterator<Item = &'a str>, ca
     let widest = values.map(UnicodeWidthStr::width).max().unwrap_or(0).max(header.width());
     widest.min(usize::from(cap)) as u16
 }
+
+/// A rectangle of at most `width` x `height`, centred in `area` (smaller when `area` is).
+pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
+    let width = width.min(area.width);
+    let height = height.min(area.height);
+    Rect { x: area.x + (area.width - width) / 2, y: area.y + (area.height - height) / 2, width, height }
+}
+
+/// A modal's frame.
+pub fn modal_block<'a>(title: &str, theme: &Theme) -> Block<'a> {
+    Block::default()
+        .borders(Borders::ALL)
+        .border_type(BorderType::Rounded)
+        .border_style(theme.border_focused)
+        .title(Span::styled(format!(" {title} "), theme.title))
+}

@@ -78,6 +78,21 @@ impl Harness {
         self.key(KeyCode::Char(c))
     }
 
+    pub fn ctrl(&mut self, c: char) -> Vec<Effect> {
+        self.send(Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL)))
+    }
+
+    pub fn select_container(&mut self, name: &str) {
+        for _ in 0..self.state.containers.len() {
+            if self.state.selected_container().is_some_and(|c| c.name == name) {
+                return;
+            }
+            let effects = self.char('j');
+            self.answer(effects);
+        }
+        panic!("no container named {name}");
+    }
+
     pub fn type_text(&mut self, text: &str) {
         for c in text.chars() {
             self.char(c);
@@ -111,6 +126,8 @@ impl Harness {
                     };
                     Msg::ContainerInspected { request, id, result: Ok(details) }
                 }
+                // Effects that change things are the test's to answer.
+                other => panic!("answer() only answers reads; the test must handle {other:?}"),
             };
             effects.extend(self.send(msg));
         }

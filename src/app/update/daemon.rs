@@ -1,6 +1,7 @@
 //! Answers and events from the daemon.
 
 use super::selection::{request_inspect, sync_selection};
+use super::{actions, launch};
 use crate::app::effect::Effect;
 use crate::app::msg::Msg;
 use crate::model::{DaemonErrorKind, EventKind, count_image_users};
@@ -39,7 +40,9 @@ pub fn on_daemon_msg(state: &mut AppState, msg: Msg, effects: &mut Vec<Effect>) 
                     let mut images = state.images.items().to_vec();
                     count_image_users(&mut images, &rows);
                     state.images.set_items(images);
+                    state.marked.retain(|id| rows.iter().any(|r| &r.id == id));
                     state.containers.set_items(rows);
+                    select_launched(state);
                     sync_selection(state, effects);
                 }
                 Err(error) => state.list_error = Some(error),
@@ -101,6 +104,13 @@ pub fn on_daemon_msg(state: &mut AppState, msg: Msg, effects: &mut Vec<Effect>) 
             EventKind::Image => want_images(state, effects),
             EventKind::Other => {}
         },
+        Msg::PullProgress { request, progress } => launch::on_pull_progress(state, request, progress),
+        Msg::LaunchFinished { request, result } => launch::on_launch_finished(state, request, result),
+        Msg::PullFinished { request, reference, result } => launch::on_pull_finished(state, request, reference, result),
+        Msg::ActionFinished { id: _, name, action, result } => {
+            actions::on_action_finished(state, &name, action, result, effects)
+        }
+        Msg::ImageRemoved { id: _, name, result } => actions::on_image_removed(state, &name, result),
         Msg::Key(_) | Msg::Mouse(_) | Msg::Resize { .. } | Msg::Tick { .. } => {}
     }
 }
@@ -122,5 +132,15 @@ fn want_images(state: &mut AppState, effects: &mut Vec<Effect>) {
     let requests = &mut state.requests;
     if let Some(request) = requests.images.want(&mut requests.next_id) {
         effects.push(Effect::ListImages { request });
+    }
+}
+
+/// Moves the selection to a container wharf just launched, once the list has it.
+fn select_launched(state: &mut AppState) {
+    let Some(id) = state.select_when_listed.clone() else { return };
+    let position = state.containers.visible().position(|c| c.id == id);
+    if let Some(pos) = position {
+        state.containers.select_visible(pos);
+        state.select_when_listed = None;
     }
 }

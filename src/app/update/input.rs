@@ -5,8 +5,11 @@ use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButto
 use super::daemon::refresh_lists;
 use super::flash;
 use super::selection::{scroll_all_into_view, sync_selection};
+use super::{actions, launch};
 use crate::app::effect::Effect;
 use crate::app::keymap::{Action, Keymap};
+use crate::launch::LaunchDraft;
+use crate::model::ContainerAction;
 use crate::state::{AppState, Modal, Pane, running_only};
 use crate::ui::layout::{ScreenLayout, table_row_at, table_rows};
 
@@ -25,8 +28,12 @@ pub fn on_key(state: &mut AppState, keymap: &Keymap, key: KeyEvent, effects: &mu
             // Any key closes help; it does nothing else.
         }
         Some(Modal::Filter { pane, input, before }) => on_filter_key(state, pane, input, before, key, effects),
+        Some(Modal::Presets { selected }) => launch::on_presets_key(state, selected, key, effects),
+        Some(Modal::Launch(form)) => launch::on_form_key(state, form, key, effects),
+        Some(Modal::Confirm(confirm)) => actions::on_confirm_key(state, confirm, key, effects),
+        Some(Modal::Pull(prompt)) => launch::on_pull_key(state, prompt, key, effects),
         None => {
-            if let Some(action) = keymap.action_for(&key) {
+            if let Some(action) = keymap.action_for(state.focus, &key) {
                 on_action(state, action, effects);
             } else if key.code == KeyCode::Esc {
                 clear_filter(state, effects);
@@ -68,6 +75,30 @@ fn on_action(state: &mut AppState, action: Action, effects: &mut Vec<Effect>) {
         Action::Refresh => {
             if state.is_connected() {
                 refresh_lists(state, effects);
+            }
+        }
+        Action::NewContainer => launch::open_form(state, "New container", &LaunchDraft::default()),
+        Action::Presets => state.modal = Some(Modal::Presets { selected: 0 }),
+        Action::Start => actions::container_action(state, ContainerAction::Start, effects),
+        Action::Stop => actions::container_action(state, ContainerAction::Stop, effects),
+        Action::Restart => actions::container_action(state, ContainerAction::Restart, effects),
+        Action::Kill => actions::container_action(state, ContainerAction::Kill, effects),
+        Action::Remove => {
+            actions::container_action(state, ContainerAction::Remove { force: false, volumes: false }, effects)
+        }
+        Action::TogglePause => actions::toggle_pause(state, effects),
+        Action::Mark => {
+            actions::toggle_mark(state);
+            sync_selection(state, effects);
+        }
+        Action::PullImage => launch::open_pull_prompt(state),
+        Action::RemoveImage => actions::remove_image(state),
+        Action::RunImage => {
+            if let Some(image) = state.images.selected_item().filter(|i| !i.tags.is_empty()) {
+                let draft = LaunchDraft { image: image.display_name(), ..Default::default() };
+                launch::open_form(state, "New container", &draft);
+            } else {
+                flash(state, "select a tagged image to run", true);
             }
         }
     }

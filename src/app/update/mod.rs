@@ -2,8 +2,10 @@
 //! function. No async, no I/O, no clock: a test feeds it messages and checks the state
 //! and the effects.
 
+mod actions;
 mod daemon;
 mod input;
+mod launch;
 mod selection;
 
 use super::effect::Effect;

@@ -1,0 +1,262 @@
+//! The presets picker, the launch form, pulls, and what the daemon says about them.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use super::flash;
+use crate::app::effect::Effect;
+use crate::launch::{Field, LaunchDraft, parse_image_ref};
+use crate::model::{DaemonError, RestartPolicy};
+use crate::state::{AppState, LaunchForm, Modal, PullPrompt, PullStatus, Submitting};
+
+/// Opens the form, empty or pre-filled.
+pub fn open_form(state: &mut AppState, title: &str, draft: &LaunchDraft) {
+    state.modal = Some(Modal::Launch(Box::new(LaunchForm::new(title, draft))));
+}
+
+pub fn on_presets_key(state: &mut AppState, mut selected: usize, key: KeyEvent, effects: &mut Vec<Effect>) {
+    let count = state.presets.len();
+    match key.code {
+        KeyCode::Esc | KeyCode::Char('q') => return,
+        KeyCode::Down | KeyCode::Char('j') => selected = (selected + 1).min(count.saturating_sub(1)),
+        KeyCode::Up | KeyCode::Char('k') => selected = selected.saturating_sub(1),
+        KeyCode::Enter => return launch_preset(state, selected, effects),
+        // A digit launches that preset at once: `p` `1` has redis running.
+        KeyCode::Char(c @ '1'..='9') => {
+            let index = usize::from(c as u8 - b'1');
+            if index < count {
+                return launch_preset(state, index, effects);
+            }
+        }
+        KeyCode::Char('e') => {
+            if let Some(preset) = state.presets.get(selected) {
+                let (title, draft) = (format!("Preset {}", preset.name), preset.draft());
+                open_form(state, &title, &draft);
+            }
+            return;
+        }
+        _ => {}
+    }
+    state.modal = Some(Modal::Presets { selected });
+}
+
+/// Launches a preset without showing the form. If its content does not validate, or the
+/// launch fails, the form opens with the preset and the reason.
+fn launch_preset(state: &mut AppState, index: usize, effects: &mut Vec<Effect>) {
+    let Some(preset) = state.presets.get(index) else { return };
+    if state.background_launch.is_some() {
+        flash(state, "a preset is already launching; wait for it to finish", true);
+        return;
+    }
+    let mut form = Box::new(LaunchForm::new(format!("Preset {}", preset.name), &preset.draft()));
+    let name = preset.name.clone();
+    if submit(state, &mut form, effects) {
+        flash(state, format!("launching {name}…"), false);
+        state.background_launch = Some(form);
+    } else {
+        state.modal = Some(Modal::Launch(form));
+    }
+}
+
+/// Validates the form and sends the launch. Returns whether it was sent; otherwise the
+/// errors are in the form, with the focus on the first one.
+fn submit(state: &mut AppState, form: &mut LaunchForm, effects: &mut Vec<Effect>) -> bool {
+    form.daemon_error = None;
+    let env = &state.host_env;
+    match form.draft().validate(|key| env.get(key).cloned()) {
+        Err(errors) => {
+            form.errors = errors;
+            form.focus_first_error();
+            false
+        }
+        Ok(spec) => {
+            form.errors.clear();
+            if !state.is_connected() {
+                form.daemon_error = Some(DaemonError::new(
+                    crate::model::DaemonErrorKind::Unreachable,
+                    "not connected to the daemon; wharf keeps trying, submit again when it is back",
+                ));
+                return false;
+            }
+            state.requests.next_id += 1;
+            let request = crate::state::RequestId(state.requests.next_id);
+            form.submitting = Some(Submitting { request, pull: PullStatus::default() });
+            effects.push(Effect::Launch { request, spec });
+            true
+        }
+    }
+}
+
+pub fn on_form_key(state: &mut AppState, mut form: Box<LaunchForm>, key: KeyEvent, effects: &mut Vec<Effect>) {
+    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    // While the launch runs the form is read-only; Esc cancels the pull.
+    if let Some(submitting) = &form.submitting {
+        if key.code == KeyCode::Esc {
+            effects.push(Effect::Cancel { request: submitting.request });
+        }
+        state.modal = Some(Modal::Launch(form));
+        return;
+    }
+    if form.confirm_discard {
+        form.confirm_discard = false;
+        if matches!(key.code, KeyCode::Char('y') | KeyCode::Char('Y')) {
+            return;
+        }
+        state.modal = Some(Modal::Launch(form));
+        return;
+    }
+    match key.code {
+        KeyCode::Esc => {
+            if form.draft().is_blank() {
+                return;
+            }
+            form.confirm_discard = true;
+        }
+        KeyCode::Tab => form.move_focus(1),
+        KeyCode::BackTab => form.move_focus(-1),
+        KeyCode::Char('s') if ctrl => {
+            submit(state, &mut form, effects);
+        }
+        KeyCode::Enter if form.focus == Field::AllInterfaces || !form.focus.is_multiline() => {
+            if form.focus == *Field::ALL.last().unwrap_or(&Field::AllInterfaces) {
+                submit(state, &mut form, effects);
+            } else {
+                form.move_focus(1);
+            }
+        }
+        _ => edit_field(&mut form, key),
+    }
+    state.modal = Some(Modal::Launch(form));
+}
+
+fn edit_field(form: &mut LaunchForm, key: KeyEvent) {
+    let toggle = matches!(key.code, KeyCode::Char(' ') | KeyCode::Left | KeyCode::Right);
+    match form.focus {
+        Field::Restart if toggle => {
+            let choices = RestartPolicy::CHOICES;
+            let i = choices.iter().position(|c| c.name() == form.restart.name()).unwrap_or(0);
+            let next = if key.code == KeyCode::Left { i + choices.len() - 1 } else { i + 1 };
+            form.restart = choices[next % choices.len()];
+        }
+        Field::AutoRemove if toggle => form.auto_remove = !form.auto_remove,
+        Field::InteractiveTty if toggle => form.interactive_tty = !form.interactive_tty,
+        Field::AllInterfaces if toggle => form.all_interfaces = !form.all_interfaces,
+        field if field.is_text() => {
+            if let Some(area) = form.area_mut(field) {
+                area.input(key);
+            }
+            // The user is fixing this field: its old error no longer applies.
+            form.errors.retain(|e| e.field != field);
+        }
+        _ => {}
+    }
+}
+
+pub fn on_launch_finished(state: &mut AppState, request: crate::state::RequestId, result: Result<String, DaemonError>) {
+    // The form this answers: the one on screen, or the preset launching in the background.
+    let on_screen =
+        matches!(&state.modal, Some(Modal::Launch(f)) if f.submitting.as_ref().is_some_and(|s| s.request == request));
+    let form = if on_screen {
+        match state.modal.take() {
+            Some(Modal::Launch(form)) => Some(form),
+            _ => None,
+        }
+    } else if state
+        .background_launch
+        .as_ref()
+        .is_some_and(|f| f.submitting.as_ref().is_some_and(|s| s.request == request))
+    {
+        state.background_launch.take()
+    } else {
+        None
+    };
+    let Some(mut form) = form else { return };
+    form.submitting = None;
+    match result {
+        Ok(id) => {
+            let short: String = id.chars().take(12).collect();
+            let name = form.draft().name;
+            let what = if name.is_empty() { short } else { format!("{name} ({short})") };
+            flash(state, format!("started {what}"), false);
+            state.select_when_listed = Some(id);
+        }
+        Err(error) => {
+            // Everything typed stays; the daemon's words go next to it.
+            form.daemon_error = Some(error);
+            state.modal = Some(Modal::Launch(form));
+        }
+    }
+}
+
+pub fn on_pull_progress(state: &mut AppState, request: crate::state::RequestId, progress: crate::model::PullProgress) {
+    let status = match &mut state.modal {
+        Some(Modal::Launch(form)) => form.submitting.as_mut().filter(|s| s.request == request).map(|s| &mut s.pull),
+        Some(Modal::Pull(prompt)) => prompt.running.as_mut().filter(|(r, _)| *r == request).map(|(_, s)| s),
+        _ => None,
+    };
+    let status = status.or_else(|| {
+        state
+            .background_launch
+            .as_mut()
+            .and_then(|f| f.submitting.as_mut())
+            .filter(|s| s.request == request)
+            .map(|s| &mut s.pull)
+    });
+    if let Some(status) = status {
+        status.record(progress);
+    }
+}
+
+pub fn open_pull_prompt(state: &mut AppState) {
+    state.modal = Some(Modal::Pull(PullPrompt::default()));
+}
+
+pub fn on_pull_key(state: &mut AppState, mut prompt: PullPrompt, key: KeyEvent, effects: &mut Vec<Effect>) {
+    if let Some((request, _)) = &prompt.running {
+        if key.code == KeyCode::Esc {
+            effects.push(Effect::Cancel { request: *request });
+        }
+        state.modal = Some(Modal::Pull(prompt));
+        return;
+    }
+    match key.code {
+        KeyCode::Esc => return,
+        KeyCode::Enter => match parse_image_ref(&prompt.input) {
+            Err(e) => prompt.error = Some(e),
+            Ok(reference) => {
+                prompt.error = None;
+                state.requests.next_id += 1;
+                let request = crate::state::RequestId(state.requests.next_id);
+                prompt.running = Some((request, PullStatus::default()));
+                effects.push(Effect::Pull { request, reference });
+            }
+        },
+        KeyCode::Backspace => {
+            prompt.input.pop();
+        }
+        KeyCode::Char(c) if !key.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) => {
+            prompt.input.push(c)
+        }
+        _ => {}
+    }
+    state.modal = Some(Modal::Pull(prompt));
+}
+
+pub fn on_pull_finished(
+    state: &mut AppState,
+    request: crate::state::RequestId,
+    reference: String,
+    result: Result<(), DaemonError>,
+) {
+    let Some(Modal::Pull(prompt)) = &mut state.modal else { return };
+    if prompt.running.as_ref().map(|(r, _)| *r) != Some(request) {
+        return;
+    }
+    prompt.running = None;
+    match result {
+        Ok(()) => {
+            state.modal = None;
+            flash(state, format!("pulled {reference}"), false);
+        }
+        Err(error) => prompt.error = Some(error.to_string()),
+    }
+}

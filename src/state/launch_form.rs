@@ -1,0 +1,131 @@
+//! The launch form: one text area per text field, the choices and toggles, and what
+//! the last submit said. The text the user typed lives here until the form is closed;
+//! nothing (a validation error, a daemon error, a failed pull) ever clears it.
+
+use ratatui_textarea::{CursorMove, TextArea};
+
+use super::RequestId;
+use super::pull::PullStatus;
+use crate::launch::{Field, FieldError, LaunchDraft};
+use crate::model::{DaemonError, RestartPolicy};
+
+/// The text fields, in the order of `LaunchForm::areas`.
+const TEXT_FIELDS: [Field; 6] = [Field::Image, Field::Name, Field::Ports, Field::Env, Field::Command, Field::Volumes];
+
+#[derive(Debug, Clone)]
+pub struct LaunchForm {
+    /// What the form is for: "New container", "Preset redis", ...
+    pub title: String,
+    areas: Vec<TextArea<'static>>,
+    pub restart: RestartPolicy,
+    pub auto_remove: bool,
+    pub interactive_tty: bool,
+    pub all_interfaces: bool,
+    pub focus: Field,
+    /// Validation errors of the last submit, one per field at most.
+    pub errors: Vec<FieldError>,
+    /// What the daemon said about the last submit.
+    pub daemon_error: Option<DaemonError>,
+    /// Esc was pressed with something typed: waiting for a yes to throw it away.
+    pub confirm_discard: bool,
+    /// The launch in flight, if submitted.
+    pub submitting: Option<Submitting>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Submitting {
+    pub request: RequestId,
+    pub pull: PullStatus,
+}
+
+/// What an empty field shows: an example of what it takes.
+fn placeholder(field: Field) -> &'static str {
+    match field {
+        Field::Image => "redis, mysql:5.7, ghcr.io/owner/app:tag",
+        Field::Name => "empty: the daemon picks one",
+        Field::Ports => "1234:6379 (one per line; [ip:]host:container[/udp])",
+        Field::Env => "KEY=VALUE (one per line)",
+        Field::Command => "empty: the image's own command",
+        Field::Volumes => "/host/path:/in/container[:ro] or volume:/path",
+        _ => "",
+    }
+}
+
+impl LaunchForm {
+    pub fn new(title: impl Into<String>, draft: &LaunchDraft) -> Self {
+        let areas = TEXT_FIELDS
+            .iter()
+            .map(|f| {
+                let text = draft.text(*f).unwrap_or_default();
+                let mut area = TextArea::new(text.lines().map(str::to_string).collect());
+                area.move_cursor(CursorMove::Bottom);
+                area.move_cursor(CursorMove::End);
+                area.set_cursor_line_style(ratatui::style::Style::default());
+                area.set_placeholder_text(placeholder(*f));
+                area
+            })
+            .collect();
+        Self {
+            title: title.into(),
+            areas,
+            restart: draft.restart,
+            auto_remove: draft.auto_remove,
+            interactive_tty: draft.interactive_tty,
+            all_interfaces: draft.all_interfaces,
+            focus: Field::Image,
+            errors: Vec::new(),
+            daemon_error: None,
+            confirm_discard: false,
+            submitting: None,
+        }
+    }
+
+    fn index(field: Field) -> Option<usize> {
+        TEXT_FIELDS.iter().position(|f| *f == field)
+    }
+
+    pub fn area(&self, field: Field) -> Option<&TextArea<'static>> {
+        Self::index(field).and_then(|i| self.areas.get(i))
+    }
+
+    pub fn area_mut(&mut self, field: Field) -> Option<&mut TextArea<'static>> {
+        Self::index(field).and_then(|i| self.areas.get_mut(i))
+    }
+
+    /// The form's content as a draft, exactly as typed.
+    pub fn draft(&self) -> LaunchDraft {
+        let mut draft = LaunchDraft {
+            restart: self.restart,
+            auto_remove: self.auto_remove,
+            interactive_tty: self.interactive_tty,
+            all_interfaces: self.all_interfaces,
+            ..Default::default()
+        };
+        for field in TEXT_FIELDS {
+            if let Some(area) = self.area(field) {
+                draft.set_text(field, area.lines().join("\n"));
+            }
+        }
+        draft
+    }
+
+    pub fn error_for(&self, field: Field) -> Option<&FieldError> {
+        self.errors.iter().find(|e| e.field == field)
+    }
+
+    /// Puts the focus, and the cursor, on the first error.
+    pub fn focus_first_error(&mut self) {
+        let Some(error) = self.errors.first().cloned() else { return };
+        self.focus = error.field;
+        if let (Some(line), Some(area)) = (error.line, self.area_mut(error.field)) {
+            area.move_cursor(CursorMove::Jump(u16::try_from(line).unwrap_or(u16::MAX), 0));
+            area.move_cursor(CursorMove::End);
+        }
+    }
+
+    pub fn move_focus(&mut self, delta: isize) {
+        let i = Field::ALL.iter().position(|f| *f == self.focus).unwrap_or(0) as isize;
+        let n = Field::ALL.len() as isize;
+        self.focus = Field::ALL[(i + delta).rem_euclid(n) as usize];
+    }
+}

@@ -1,0 +1,77 @@
+//! What an image pull has done so far, per layer, for a progress bar.
+
+use std::collections::BTreeMap;
+
+use crate::model::PullProgress;
+
+/// Layers of an image are few (tens at most), so this stays small.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PullStatus {
+    layers: BTreeMap<String, PullProgress>,
+    /// The latest message about the pull as a whole (`Pulling from library/redis`).
+    pub last_status: String,
+}
+
+impl PullStatus {
+    pub fn record(&mut self, progress: PullProgress) {
+        if progress.layer.is_empty() || progress.layer.contains(' ') {
+            self.last_status = progress.status;
+            return;
+        }
+        let entry = self.layers.entry(progress.layer.clone()).or_default();
+        // "Pull complete" and "Already exists" carry no byte counts: keep the last ones.
+        if progress.total > 0 {
+            entry.current = progress.current;
+            entry.total = progress.total;
+        }
+        entry.status = progress.status;
+        self.last_status = format!("{} {}", entry.status, progress.layer);
+    }
+
+    /// (layers done, layers known).
+    pub fn layers_done(&self) -> (usize, usize) {
+        let done = self
+            .layers
+            .values()
+            .filter(|l| matches!(l.status.as_str(), "Pull complete" | "Already exists" | "Download complete"))
+            .count();
+        (done, self.layers.len())
+    }
+
+    /// (bytes downloaded, bytes to download) over the layers that reported sizes.
+    pub fn bytes(&self) -> (u64, u64) {
+        self.layers.values().fold((0, 0), |(c, t), l| (c + l.current.min(l.total), t + l.total))
+    }
+
+    /// 0.0..=1.0, by bytes when known, else by layers.
+    pub fn ratio(&self) -> f64 {
+        let (current, total) = self.bytes();
+        if total > 0 {
+            return current as f64 / total as f64;
+        }
+        let (done, known) = self.layers_done();
+        if known > 0 { done as f64 / known as f64 } else { 0.0 }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(layer: &str, status: &str, current: u64, total: u64) -> PullProgress {
+        PullProgress { layer: layer.into(), status: status.into(), current, total }
+    }
+
+    #[test]
+    fn progress_adds_up_per_layer() {
+        let mut s = PullStatus::default();
+        s.record(p("", "Pulling from library/redis", 0, 0));
+        s.record(p("a", "Downloading", 50, 100));
+        s.record(p("b", "Downloading", 0, 300));
+        s.record(p("a", "Downloading", 100, 100));
+        s.record(p("a", "Pull complete", 0, 0));
+        assert_eq!(s.layers_done(), (1, 2));
+        assert_eq!(s.bytes(), (100, 400));
+        assert!((s.ratio() - 0.25).abs() < 1e-9);
+    }
+}

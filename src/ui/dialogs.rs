@@ -1,0 +1,95 @@
+//! The small modals: presets picker, confirmation, pull prompt.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Clear, Paragraph, Wrap};
+
+use super::launch_form::draw_progress;
+use super::theme::Theme;
+use super::widgets::{centered, modal_block};
+use crate::launch::presets::Preset;
+use crate::state::{Confirm, PullPrompt};
+
+pub fn draw_presets(frame: &mut Frame, area: Rect, presets: &[Preset], selected: usize, theme: &Theme) {
+    let height = presets.len() as u16 * 2 + 4;
+    let popup = centered(area, 90, height);
+    let block = modal_block("Quick launch", theme).title_bottom(Line::from(vec![
+        Span::styled(" 1-9", theme.key),
+        Span::raw("/"),
+        Span::styled("Enter", theme.key),
+        Span::raw(" launch  "),
+        Span::styled("e", theme.key),
+        Span::raw(" edit first  "),
+        Span::styled("Esc", theme.key),
+        Span::raw(" close "),
+    ]));
+    let mut lines = Vec::new();
+    if presets.is_empty() {
+        lines.push(Line::styled("No presets. Add [[presets]] to your config file.", theme.dim));
+    }
+    for (i, preset) in presets.iter().enumerate() {
+        let style = if i == selected { theme.selected } else { theme.title };
+        let number = if i < 9 { format!("{} ", i + 1) } else { "  ".to_string() };
+        lines.push(Line::from(vec![
+            Span::styled(if i == selected { "▶" } else { " " }, theme.key),
+            Span::styled(number, theme.key),
+            Span::styled(format!("{:<10}", preset.name), style),
+            Span::styled(format!(" {}", preset.image), theme.dim),
+        ]));
+        lines.push(Line::styled(format!("     {}", preset.description), theme.dim));
+    }
+    frame.render_widget(Clear, popup);
+    frame.render_widget(Paragraph::new(lines).block(block), popup);
+}
+
+pub fn draw_confirm(frame: &mut Frame, area: Rect, confirm: &Confirm, theme: &Theme) {
+    let popup = centered(area, 70, confirm.lines.len() as u16 + 5);
+    let mut keys = vec![Span::styled(" y", theme.key), Span::raw(" yes  ")];
+    if let Some((key, what, _)) = &confirm.alternative {
+        keys.push(Span::styled(key.to_string(), theme.key));
+        keys.push(Span::raw(format!(" {what}  ")));
+    }
+    keys.push(Span::styled("n/Esc", theme.key));
+    keys.push(Span::raw(" no "));
+    let mut lines: Vec<Line> = confirm.lines.iter().map(|l| Line::raw(l.clone())).collect();
+    lines.push(Line::raw(""));
+    lines.push(Line::from(keys));
+    frame.render_widget(Clear, popup);
+    frame.render_widget(
+        Paragraph::new(lines).wrap(Wrap { trim: true }).block(modal_block(&confirm.title, theme)),
+        popup,
+    );
+}
+
+pub fn draw_pull(frame: &mut Frame, area: Rect, prompt: &PullPrompt, theme: &Theme) {
+    let popup = centered(area, 70, 7);
+    let block = modal_block("Pull an image", theme).title_bottom(Line::from(vec![
+        Span::styled(" Enter", theme.key),
+        Span::raw(" pull  "),
+        Span::styled("Esc", theme.key),
+        Span::raw(if prompt.running.is_some() { " cancel " } else { " close " }),
+    ]));
+    frame.render_widget(Clear, popup);
+    let inner = block.inner(popup);
+    frame.render_widget(block, popup);
+    let [input, message, progress] =
+        Layout::vertical([Constraint::Length(1), Constraint::Length(2), Constraint::Length(1)]).areas(inner);
+    frame.render_widget(
+        Paragraph::new(Line::from(vec![
+            Span::styled("Image: ", theme.title),
+            Span::raw(prompt.input.clone()),
+            Span::styled("█", theme.key),
+        ])),
+        input,
+    );
+    if let Some(error) = &prompt.error {
+        frame.render_widget(
+            Paragraph::new(Line::styled(format!("✗ {error}"), theme.error)).wrap(Wrap { trim: true }),
+            message,
+        );
+    }
+    if let Some((_, status)) = &prompt.running {
+        draw_progress(frame, progress, status, theme);
+    }
+}

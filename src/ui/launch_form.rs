@@ -1,0 +1,188 @@
+//! The launch form modal.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, BorderType, Borders, Clear, Gauge, Paragraph, Wrap};
+
+use super::format::size;
+use super::theme::Theme;
+use super::widgets::centered;
+use crate::launch::Field;
+use crate::model::RestartPolicy;
+use crate::state::{LaunchForm, PullStatus};
+
+const LABEL_WIDTH: u16 = 18;
+
+pub fn draw(frame: &mut Frame, area: Rect, form: &LaunchForm, theme: &Theme) {
+    // Three rows per list field when the window has room for them, else two.
+    let multiline_rows = if area.height >= 36 { 3 } else { 2 };
+    let rows = rows(form, multiline_rows);
+    let wanted: u16 = rows.iter().map(|(h, _)| *h).sum::<u16>() + 2;
+    let popup = centered(area, 96, wanted);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_type(BorderType::Rounded)
+        .border_style(theme.border_focused)
+        .title(Span::styled(format!(" {} ", form.title), theme.title))
+        .title_bottom(Line::from(vec![
+            Span::styled(" Ctrl-s", theme.key),
+            Span::raw(" launch  "),
+            Span::styled("Tab", theme.key),
+            Span::raw(" next field  "),
+            Span::styled("Space", theme.key),
+            Span::raw(" toggle  "),
+            Span::styled("Esc", theme.key),
+            Span::raw(if form.submitting.is_some() { " cancel the pull " } else { " close " }),
+        ]));
+    frame.render_widget(Clear, popup);
+    let inner = block.inner(popup);
+    frame.render_widget(block, popup);
+
+    let areas = Layout::vertical(rows.iter().map(|(h, _)| Constraint::Length(*h))).split(inner);
+    for ((_, row), rect) in rows.iter().zip(areas.iter()) {
+        match row {
+            Row::Field(field) => draw_field(frame, *rect, form, *field, theme),
+            Row::Error(field) => {
+                let Some(error) = form.error_for(*field) else { continue };
+                let line_note = error.line.map(|l| format!("line {}: ", l + 1)).unwrap_or_default();
+                let [_, text] = label_split(*rect);
+                let line = Line::styled(format!("✗ {line_note}{}", error.message), theme.error);
+                frame.render_widget(Paragraph::new(line), text);
+            }
+            Row::Warning => {
+                let text = "⚠ Published on every interface: anyone who can reach this machine can connect, and \
+                            published ports bypass the host firewall.";
+                frame.render_widget(Paragraph::new(Line::styled(text, theme.warn)).wrap(Wrap { trim: true }), *rect);
+            }
+            Row::DaemonError => {
+                let Some(error) = &form.daemon_error else { continue };
+                let mut lines = vec![Line::styled(format!("✗ {}", error.message), theme.error)];
+                if let Some(hint) = &error.hint {
+                    lines.push(Line::styled(format!("  {hint}"), theme.dim));
+                }
+                frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), *rect);
+            }
+            Row::Progress => {
+                if let Some(submitting) = &form.submitting {
+                    draw_progress(frame, *rect, &submitting.pull, theme);
+                }
+            }
+            Row::ConfirmDiscard => {
+                let line = Line::styled("Throw away what you typed? y: yes, any other key: keep editing", theme.warn);
+                frame.render_widget(Paragraph::new(line), *rect);
+            }
+        }
+    }
+}
+
+/// The form's rows and their heights, top to bottom.
+fn rows(form: &LaunchForm, multiline_rows: u16) -> Vec<(u16, Row)> {
+    let mut rows = Vec::new();
+    for field in Field::ALL {
+        rows.push((if field.is_multiline() { multiline_rows } else { 1 }, Row::Field(field)));
+        if form.error_for(field).is_some() {
+            rows.push((1, Row::Error(field)));
+        }
+    }
+    if form.draft().publishes_everywhere() {
+        rows.push((2, Row::Warning));
+    }
+    if form.daemon_error.is_some() {
+        rows.push((4, Row::DaemonError));
+    }
+    if form.submitting.is_some() {
+        rows.push((1, Row::Progress));
+    }
+    if form.confirm_discard {
+        rows.push((1, Row::ConfirmDiscard));
+    }
+    rows
+}
+
+enum Row {
+    Field(Field),
+    Error(Field),
+    Warning,
+    DaemonError,
+    Progress,
+    ConfirmDiscard,
+}
+
+fn label_split(rect: Rect) -> [Rect; 2] {
+    Layout::horizontal([Constraint::Length(LABEL_WIDTH), Constraint::Min(1)]).areas(rect)
+}
+
+fn draw_field(frame: &mut Frame, rect: Rect, form: &LaunchForm, field: Field, theme: &Theme) {
+    let focused = form.focus == field;
+    let [label, value] = label_split(rect);
+    let marker = if focused { "▶ " } else { "  " };
+    let label_style = if form.error_for(field).is_some() {
+        theme.error
+    } else if focused {
+        theme.key
+    } else {
+        theme.title
+    };
+    frame.render_widget(Paragraph::new(Line::styled(format!("{marker}{}", field.label()), label_style)), label);
+    match field {
+        Field::Restart => {
+            let spans: Vec<Span> = RestartPolicy::CHOICES
+                .iter()
+                .flat_map(|choice| {
+                    let chosen = choice.name() == form.restart.name();
+                    let text = if chosen { format!("‹{}›", form.restart) } else { format!(" {} ", choice.name()) };
+                    [Span::styled(text, if chosen { theme.selected } else { theme.dim }), Span::raw(" ")]
+                })
+                .collect();
+            frame.render_widget(Paragraph::new(Line::from(spans)), value);
+        }
+        Field::AutoRemove => toggle(frame, value, form.auto_remove, "remove the container when it exits", theme),
+        Field::InteractiveTty => toggle(frame, value, form.interactive_tty, "keep stdin open with a TTY", theme),
+        Field::AllInterfaces => {
+            toggle(frame, value, form.all_interfaces, "publish ports on every interface (off: 127.0.0.1 only)", theme)
+        }
+        text_field => {
+            let Some(area) = form.area(text_field) else { return };
+            let style = if focused { theme.input_focused } else { theme.input };
+            if focused {
+                // Styling needs a mutable text area and drawing must not change the state:
+                // style a copy (a few short lines).
+                let mut textarea = area.clone();
+                textarea.set_style(style);
+                frame.render_widget(&textarea, value);
+            } else if area.is_empty() {
+                frame.render_widget(
+                    Paragraph::new(Line::styled(area.placeholder_text().to_string(), theme.dim)).style(style),
+                    value,
+                );
+            } else {
+                let lines: Vec<Line> = area.lines().iter().map(|l| Line::raw(l.clone())).collect();
+                frame.render_widget(Paragraph::new(lines).style(style), value);
+            }
+        }
+    }
+}
+
+fn toggle(frame: &mut Frame, rect: Rect, on: bool, what: &str, theme: &Theme) {
+    let line = Line::from(vec![
+        Span::styled(if on { "[x] " } else { "[ ] " }, theme.key),
+        Span::styled(what.to_string(), theme.dim),
+    ]);
+    frame.render_widget(Paragraph::new(line), rect);
+}
+
+/// A progress bar for a pull: bytes when the registry reports them, else layers.
+pub fn draw_progress(frame: &mut Frame, rect: Rect, pull: &PullStatus, theme: &Theme) {
+    let (done, known) = pull.layers_done();
+    let (current, total) = pull.bytes();
+    let label = if known == 0 {
+        format!("checking the image… {}", pull.last_status)
+    } else if total > 0 {
+        format!("pulling: {done}/{known} layers, {} of {}", size(current as i64), size(total as i64))
+    } else {
+        format!("pulling: {done}/{known} layers")
+    };
+    let gauge = Gauge::default().gauge_style(theme.ok).ratio(pull.ratio().clamp(0.0, 1.0)).label(label);
+    frame.render_widget(gauge, Rect { height: rect.height.min(1), ..rect });
+}

@@ -1,0 +1,311 @@
+//! Launching through `update()`: presets, the form, validation next to its field,
+//! daemon errors that keep everything typed, lifecycle actions and confirmations.
+
+// Tests may panic on a broken fixture or a failed setup: that is a test failure.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use common::Harness;
+use crossterm::event::KeyCode;
+use wharf::app::effect::Effect;
+use wharf::app::msg::Msg;
+use wharf::launch::Field;
+use wharf::model::{ContainerAction, DaemonError, DaemonErrorKind, HostPort, LaunchSpec, PullProgress};
+use wharf::state::{Modal, Pending, RequestId};
+
+fn connected() -> Harness {
+    let mut h = Harness::new(100, 34);
+    h.connect_with_fixtures();
+    h
+}
+
+fn launch_of(effects: &[Effect]) -> (RequestId, LaunchSpec) {
+    match effects {
+        [Effect::Launch { request, spec }] => (*request, spec.clone()),
+        other => panic!("expected one launch, got {other:?}"),
+    }
+}
+
+fn form(h: &Harness) -> &wharf::state::LaunchForm {
+    match &h.state.modal {
+        Some(Modal::Launch(form)) => form,
+        other => panic!("expected the launch form, got {other:?}"),
+    }
+}
+
+#[test]
+fn two_keys_launch_the_redis_preset_on_loopback() {
+    let mut h = connected();
+    h.char('p');
+    insta::assert_snapshot!("presets_picker", h.render());
+    let (request, spec) = launch_of(&h.char('1'));
+    assert_eq!(spec.image, "redis");
+    assert_eq!(spec.name.as_deref(), Some("redis"));
+    assert_eq!(spec.ports.len(), 1);
+    assert_eq!(spec.ports[0].describe(), "127.0.0.1:1234->6379/tcp");
+    assert!(h.state.modal.is_none(), "a direct launch shows no form");
+    // The status bar says what is going on, pull progress included.
+    h.send(Msg::PullProgress {
+        request,
+        progress: PullProgress { layer: "abc".into(), status: "Downloading".into(), current: 5, total: 10 },
+    });
+    assert!(h.render().contains("launching: pulling 0/1 layers"), "{}", h.render());
+    h.send(Msg::LaunchFinished { request, result: Ok("f00dfeed1234567890".into()) });
+    assert!(h.state.background_launch.is_none());
+    assert!(h.render().contains("started redis (f00dfeed1234)"));
+    assert_eq!(h.state.select_when_listed.as_deref(), Some("f00dfeed1234567890"));
+}
+
+#[test]
+fn the_mysql_preset_sends_the_empty_password_variable() {
+    let mut h = connected();
+    h.char('p');
+    let (_, spec) = launch_of(&h.char('2'));
+    assert_eq!(spec.image, "mysql:5.7");
+    assert_eq!(spec.env, vec!["MYSQL_ALLOW_EMPTY_PASSWORD=true"]);
+    assert_eq!(spec.ports[0].host_port, HostPort::Port(3306));
+    assert_eq!(spec.ports[0].host_ip, "127.0.0.1");
+}
+
+#[test]
+fn a_failed_preset_launch_opens_its_form_with_the_reason() {
+    let mut h = connected();
+    h.char('p');
+    let (request, _) = launch_of(&h.char('1'));
+    let conflict =
+        DaemonError::new(DaemonErrorKind::Conflict, "Conflict. The container name \"/redis\" is already in use");
+    h.send(Msg::LaunchFinished { request, result: Err(conflict) });
+    let form = form(&h);
+    assert_eq!(form.draft().image, "redis");
+    assert_eq!(form.draft().ports, "1234:6379");
+    assert!(form.daemon_error.as_ref().unwrap().message.contains("already in use"));
+}
+
+#[test]
+fn the_form_edits_a_preset_and_submits_exactly_what_it_shows() {
+    let mut h = connected();
+    h.char('p');
+    h.char('j');
+    h.char('e');
+    assert_eq!(form(&h).title, "Preset mysql");
+    insta::assert_snapshot!("form_mysql_preset", h.render());
+    // Name: replace "mysql" with "db".
+    h.key(KeyCode::Tab);
+    for _ in 0..5 {
+        h.key(KeyCode::Backspace);
+    }
+    h.type_text("db");
+    // Env: add a line.
+    h.key(KeyCode::Tab);
+    h.key(KeyCode::Tab);
+    h.key(KeyCode::Enter);
+    h.type_text("MYSQL_DATABASE=shop");
+    let (_, spec) = launch_of(&h.ctrl('s'));
+    assert_eq!(spec.name.as_deref(), Some("db"));
+    assert_eq!(spec.env, vec!["MYSQL_ALLOW_EMPTY_PASSWORD=true", "MYSQL_DATABASE=shop"]);
+    assert!(form(&h).submitting.is_some(), "the form stays while the launch runs");
+}
+
+#[test]
+fn invalid_input_is_shown_next_to_its_field_and_nothing_typed_is_lost() {
+    let mut h = connected();
+    h.char('n');
+    h.type_text("Redis");
+    h.key(KeyCode::Tab);
+    h.type_text("x");
+    h.key(KeyCode::Tab);
+    h.type_text("1234:6379");
+    h.key(KeyCode::Enter);
+    h.type_text("1234:0");
+    h.key(KeyCode::Tab);
+    h.type_text("=oops");
+    let effects = h.ctrl('s');
+    assert!(effects.is_empty(), "nothing goes to the daemon: {effects:?}");
+    let f = form(&h);
+    let fields: Vec<(Field, Option<usize>)> = f.errors.iter().map(|e| (e.field, e.line)).collect();
+    assert_eq!(fields, vec![(Field::Image, None), (Field::Name, None), (Field::Ports, Some(1)), (Field::Env, Some(0))]);
+    assert_eq!(f.focus, Field::Image, "the cursor goes to the first error");
+    let draft = f.draft();
+    assert_eq!((draft.image.as_str(), draft.name.as_str()), ("Redis", "x"));
+    assert_eq!(draft.ports, "1234:6379\n1234:0");
+    assert_eq!(draft.env, "=oops");
+    insta::assert_snapshot!("form_errors", h.render());
+    // Fixing a field clears its error; the others stay until the next submit.
+    h.key(KeyCode::Backspace);
+    assert!(form(&h).error_for(Field::Image).is_none());
+    assert!(form(&h).error_for(Field::Ports).is_some());
+}
+
+#[test]
+fn a_bare_env_key_takes_wharfs_own_value_or_says_it_has_none() {
+    let mut h = connected();
+    h.state.host_env.insert("API_URL".into(), "http://localhost:8080".into());
+    h.char('n');
+    h.type_text("busybox");
+    for _ in 0..3 {
+        h.key(KeyCode::Tab);
+    }
+    h.type_text("API_URL");
+    let (_, spec) = launch_of(&h.ctrl('s'));
+    assert_eq!(spec.env, vec!["API_URL=http://localhost:8080"]);
+
+    let mut h = connected();
+    h.char('n');
+    h.type_text("busybox");
+    for _ in 0..3 {
+        h.key(KeyCode::Tab);
+    }
+    h.type_text("NOT_SET_ANYWHERE");
+    assert!(h.ctrl('s').is_empty());
+    assert!(form(&h).error_for(Field::Env).unwrap().message.contains("not set in wharf's environment"));
+}
+
+#[test]
+fn daemon_errors_keep_the_form_and_everything_typed() {
+    let mut h = connected();
+    h.char('n');
+    h.type_text("wharf-test/redis");
+    h.key(KeyCode::Tab);
+    h.type_text("cache");
+    h.key(KeyCode::Tab);
+    h.type_text("6390:6379");
+    let (request, _) = launch_of(&h.ctrl('s'));
+    let error = DaemonError::new(
+        DaemonErrorKind::Api,
+        "the container was created but could not start: driver failed programming external connectivity: Bind for 127.0.0.1:6390 failed: port is already allocated",
+    )
+    .with_hint("wharf removed the container it had created");
+    h.send(Msg::LaunchFinished { request, result: Err(error) });
+    let f = form(&h);
+    assert!(f.submitting.is_none());
+    assert_eq!(f.draft().name, "cache");
+    assert_eq!(f.draft().ports, "6390:6379");
+    insta::assert_snapshot!("form_daemon_error", h.render());
+    // And the user can simply submit again.
+    launch_of(&h.ctrl('s'));
+}
+
+#[test]
+fn esc_asks_before_throwing_typed_input_away() {
+    let mut h = connected();
+    h.char('n');
+    h.key(KeyCode::Esc);
+    assert!(h.state.modal.is_none(), "an empty form closes at once");
+    h.char('n');
+    h.type_text("redis");
+    h.key(KeyCode::Esc);
+    assert!(form(&h).confirm_discard);
+    h.char('n');
+    assert_eq!(form(&h).draft().image, "redis", "any key but y keeps editing");
+    h.key(KeyCode::Esc);
+    h.char('y');
+    assert!(h.state.modal.is_none());
+}
+
+#[test]
+fn esc_during_a_pull_cancels_it() {
+    let mut h = connected();
+    h.char('n');
+    h.type_text("redis");
+    let (request, _) = launch_of(&h.ctrl('s'));
+    assert_eq!(h.key(KeyCode::Esc), vec![Effect::Cancel { request }]);
+    assert!(form(&h).submitting.is_some(), "the form waits for the launch to report back");
+}
+
+#[test]
+fn actions_that_cannot_apply_are_refused_with_a_reason() {
+    let mut h = connected();
+    h.select_container("finished");
+    assert!(h.char('K').is_empty());
+    assert!(h.render().contains("cannot kill finished: it is not running"), "{}", h.render());
+    assert!(h.char('P').is_empty());
+    let effects = h.char('u');
+    assert_eq!(
+        effects,
+        vec![Effect::ContainerAction {
+            id: h.state.selected_container().unwrap().id.clone(),
+            name: "finished".into(),
+            action: ContainerAction::Start
+        }]
+    );
+}
+
+#[test]
+fn marked_containers_are_acted_on_together_and_removal_asks_first() {
+    let mut h = connected();
+    h.select_container("mysql");
+    h.char(' ');
+    h.select_container("redis");
+    h.char(' ');
+    assert_eq!(h.state.marked.len(), 2);
+    let effects = h.char('r');
+    let names: Vec<&str> = effects
+        .iter()
+        .map(|e| match e {
+            Effect::ContainerAction { name, action: ContainerAction::Restart, .. } => name.as_str(),
+            other => panic!("{other:?}"),
+        })
+        .collect();
+    assert_eq!(names, ["mysql", "redis"]);
+    assert!(h.state.marked.is_empty(), "marks are used up by the action");
+
+    h.select_container("redis");
+    assert!(h.char('d').is_empty(), "remove asks first");
+    let Some(Modal::Confirm(confirm)) = &h.state.modal else { panic!("a confirmation") };
+    assert!(matches!(
+        confirm.yes,
+        Pending::Containers { action: ContainerAction::Remove { force: true, volumes: false }, .. }
+    ));
+    insta::assert_snapshot!("confirm_remove_running", h.render());
+    let effects = h.char('v');
+    assert!(matches!(
+        effects.as_slice(),
+        [Effect::ContainerAction { action: ContainerAction::Remove { force: true, volumes: true }, .. }]
+    ));
+}
+
+#[test]
+fn an_action_on_a_container_removed_meanwhile_says_so_and_refreshes() {
+    let mut h = connected();
+    let error = DaemonError::new(DaemonErrorKind::NotFound, "No such container: abc");
+    let effects = h.send(Msg::ActionFinished {
+        id: "abc".into(),
+        name: "web".into(),
+        action: ContainerAction::Stop,
+        result: Err(error),
+    });
+    assert!(effects.iter().any(|e| matches!(e, Effect::ListContainers { .. })));
+    assert!(h.render().contains("cannot stop web: it was removed by another client"));
+}
+
+#[test]
+fn images_can_be_pulled_by_name_and_removed_after_asking() {
+    let mut h = connected();
+    h.char('2');
+    h.char('p');
+    h.type_text("Bad Name");
+    h.key(KeyCode::Enter);
+    let Some(Modal::Pull(prompt)) = &h.state.modal else { panic!("the pull prompt") };
+    assert!(prompt.error.as_ref().unwrap().contains("spaces"));
+    for _ in 0..8 {
+        h.key(KeyCode::Backspace);
+    }
+    h.type_text("example.com/nothing:1");
+    let effects = h.key(KeyCode::Enter);
+    let [Effect::Pull { request, reference }] = effects.as_slice() else { panic!("{effects:?}") };
+    assert_eq!(reference, "example.com/nothing:1");
+    let error = DaemonError::new(
+        DaemonErrorKind::Api,
+        "cannot pull example.com/nothing:1: Get \"https://example.com/v2/\": dial tcp: lookup example.com: no such host",
+    );
+    h.send(Msg::PullFinished { request: *request, reference: reference.clone(), result: Err(error) });
+    insta::assert_snapshot!("pull_failed", h.render());
+    h.key(KeyCode::Esc);
+
+    h.char('d');
+    let Some(Modal::Confirm(confirm)) = &h.state.modal else { panic!("a confirmation") };
+    assert!(confirm.lines.iter().any(|l| l.contains("Used by")), "{confirm:?}");
+    let effects = h.char('y');
+    assert!(matches!(effects.as_slice(), [Effect::RemoveImage { .. }]), "{effects:?}");
+}
