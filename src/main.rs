@@ -114,6 +114,8 @@ async fn run(config: Config, host: String) -> std::io::Result<ExitReason> {
 
     let mut tui = terminal::init()?;
     let size = tui.size().unwrap_or_default();
+    app.state.presets.extend(config.presets.iter().cloned());
+    app.state.host_env = std::env::vars().collect();
     app.state.width = size.width;
     app.state.height = size.height;
     let signals = signal_stream()?;

@@ -6,11 +6,15 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+use crate::launch::presets::Preset;
+
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Config {
     pub docker: DockerSettings,
     pub ui: UiSettings,
+    /// The user's own quick-launch presets, listed after the built-in ones.
+    pub presets: Vec<Preset>,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -68,7 +72,21 @@ pub fn default_config_path() -> Option<PathBuf> {
 impl Config {
     /// Parses a config file's text. `path` only labels the error.
     pub fn parse(text: &str, path: &Path) -> Result<Self, ConfigError> {
-        toml::from_str(text).map_err(|e| ConfigError { path: path.to_path_buf(), message: e.to_string() })
+        let config: Self =
+            toml::from_str(text).map_err(|e| ConfigError { path: path.to_path_buf(), message: e.to_string() })?;
+        // A preset is checked like the form checks what is typed, so a broken one is
+        // reported now, not when the user picks it.
+        for preset in &config.presets {
+            let invalid = |message: String| ConfigError { path: path.to_path_buf(), message };
+            crate::launch::parse_restart_policy(&preset.restart)
+                .map_err(|e| invalid(format!("preset {:?}: restart: {e}", preset.name)))?;
+            if let Err(errors) = preset.draft().validate(|_| Some(String::new())) {
+                let reasons: Vec<String> =
+                    errors.iter().map(|e| format!("{}: {}", e.field.label().to_lowercase(), e.message)).collect();
+                return Err(invalid(format!("preset {:?}: {}", preset.name, reasons.join("; "))));
+            }
+        }
+        Ok(config)
     }
 
     /// Loads the config from `explicit` (which must exist) or the default path (which
@@ -94,10 +112,25 @@ mod tests {
     use super::*;
 
     #[test]
-    fn example_file_parses_to_the_defaults() {
+    fn example_file_parses_to_the_defaults_plus_its_preset() {
         let text = include_str!("../../config.example.toml");
         let parsed = Config::parse(text, Path::new("config.example.toml")).unwrap();
-        assert_eq!(parsed, Config::default());
+        assert_eq!(parsed.docker, DockerSettings::default());
+        assert_eq!(parsed.ui, UiSettings::default());
+        let app = &parsed.presets[0];
+        assert_eq!(app.image, "subicura/docker-workshop-app:2");
+        assert_eq!(app.ports, vec!["4568:4567"]);
+        assert!(app.env.len() >= 2, "{:?}", app.env);
+    }
+
+    #[test]
+    fn a_broken_preset_is_reported_by_name() {
+        let text = "[[presets]]\nname = \"bad\"\nimage = \"Bad Image\"\n";
+        let err = Config::parse(text, Path::new("c.toml")).unwrap_err().to_string();
+        assert!(err.contains("preset \"bad\"") && err.contains("image"), "{err}");
+        let text = "[[presets]]\nname = \"x\"\nimage = \"redis\"\nport = [\"1:2\"]\n";
+        let err = Config::parse(text, Path::new("c.toml")).unwrap_err().to_string();
+        assert!(err.contains("port"), "unknown keys in a preset are errors: {err}");
     }
 
     #[test]

@@ -181,6 +181,7 @@ pub fn on_launch_finished(state: &mut AppState, request: crate::state::RequestId
         }
         Err(error) => {
             // Everything typed stays; the daemon's words go next to it.
+            state.flash = None;
             form.daemon_error = Some(error);
             state.modal = Some(Modal::Launch(form));
         }

@@ -1,0 +1,197 @@
+//! Launching through wharf's own launch path (presets -> validation -> launcher -> the
+//! bollard layer) against a real daemon, and lifecycle actions.
+//! Run by `scripts/test.sh` (see tests/live/mod.rs for why these are `#[ignore]`d).
+
+// Tests may panic on a failed setup: that is a test failure.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod live;
+
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::time::{Duration, Instant};
+
+use live::{BUSYBOX, Labelled, REDIS, free_port, host};
+use tokio_util::sync::CancellationToken;
+use wharf::app::launcher;
+use wharf::docker::{BollardDocker, DockerApi, connect};
+use wharf::launch::LaunchDraft;
+use wharf::launch::presets::built_in;
+use wharf::model::{ContainerAction, ContainerRow, ContainerState, DaemonErrorKind, LaunchSpec};
+
+const TIMEOUT: Duration = Duration::from_secs(10);
+
+async fn api() -> BollardDocker {
+    connect(&host(), TIMEOUT).await.expect("the daemon answers")
+}
+
+/// A spec from a draft, labelled for cleanup.
+fn spec(draft: &LaunchDraft, t: &Labelled) -> LaunchSpec {
+    let mut spec = draft.validate(|_| None).expect("a valid draft");
+    let (k, v) = t.label.split_once('=').unwrap();
+    spec.labels.insert(k.into(), v.into());
+    spec
+}
+
+async fn launch(api: &BollardDocker, spec: &LaunchSpec) -> Result<String, wharf::model::DaemonError> {
+    launcher::launch(api, spec, &CancellationToken::new(), |_| {}).await
+}
+
+async fn row(api: &BollardDocker, id: &str) -> Option<ContainerRow> {
+    api.list_containers().await.unwrap().into_iter().find(|c| c.id == id)
+}
+
+async fn labelled(api: &BollardDocker, t: &Labelled) -> usize {
+    let ids = live::docker(&["ps", "-aq", "--filter", &format!("label={}", t.label)]);
+    let _ = api;
+    ids.split_whitespace().count()
+}
+
+/// Talks RESP to the redis on `port`. Until redis listens inside the container, the
+/// port proxy accepts and then resets the connection: retry the first command a while.
+fn redis_round_trip(port: u16) -> String {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let ask = |stream: &mut TcpStream, command: &str| -> std::io::Result<String> {
+        stream.write_all(command.as_bytes())?;
+        let mut buf = [0u8; 256];
+        let n = stream.read(&mut buf)?;
+        Ok(String::from_utf8_lossy(&buf[..n]).to_string())
+    };
+    let mut stream = loop {
+        let attempt = TcpStream::connect(("127.0.0.1", port)).and_then(|mut s| {
+            s.set_read_timeout(Some(Duration::from_secs(5)))?;
+            let answer = ask(&mut s, "SET hello world\r\n")?;
+            Ok((s, answer))
+        });
+        match attempt {
+            Ok((s, answer)) if answer == "+OK\r\n" => break s,
+            other if Instant::now() > deadline => panic!("redis on 127.0.0.1:{port} does not answer: {other:?}"),
+            _ => std::thread::sleep(Duration::from_millis(100)),
+        }
+    };
+    ask(&mut stream, "GET hello\r\n").unwrap()
+}
+
+#[tokio::test]
+#[ignore = "needs a Docker daemon: run scripts/test.sh"]
+async fn the_redis_preset_answers_on_loopback_1234() {
+    let t = Labelled::new("redis-preset");
+    let api = api().await;
+    let preset = built_in().into_iter().find(|p| p.name == "redis").unwrap();
+    let mut draft = preset.draft();
+    // The real `redis` image cannot be pulled here; the preset is otherwise as shipped.
+    draft.image = REDIS.into();
+    let id = launch(&api, &spec(&draft, &t)).await.expect("the preset launches");
+    let row = row(&api, &id).await.expect("listed");
+    assert_eq!(row.name, "redis");
+    assert_eq!(row.state, ContainerState::Running);
+    assert!(row.ports_short().contains("127.0.0.1:1234->6379/tcp"), "{}", row.ports_short());
+    assert_eq!(redis_round_trip(1234), "$5\r\nworld\r\n");
+}
+
+#[tokio::test]
+#[ignore = "needs a Docker daemon: run scripts/test.sh"]
+async fn the_mysql_preset_carries_the_empty_password_variable() {
+    let t = Labelled::new("mysql-preset");
+    let api = api().await;
+    let mut draft = built_in().into_iter().find(|p| p.name == "mysql").unwrap().draft();
+    draft.image = "wharf-test/mysql:5.7".into();
+    let id = launch(&api, &spec(&draft, &t)).await.expect("the preset launches");
+    let details = api.inspect_container(&id).await.unwrap();
+    assert!(
+        details.env.iter().any(|v| v.key == "MYSQL_ALLOW_EMPTY_PASSWORD" && v.value.as_deref() == Some("true")),
+        "{:?}",
+        details.env
+    );
+    let row = row(&api, &id).await.unwrap();
+    assert_eq!(row.name, "mysql");
+    assert!(row.ports_short().contains("127.0.0.1:3306->3306/tcp"), "{}", row.ports_short());
+}
+
+#[tokio::test]
+#[ignore = "needs a Docker daemon: run scripts/test.sh"]
+async fn a_name_conflict_is_refused_and_leaves_nothing_behind() {
+    let t = Labelled::new("conflict");
+    let api = api().await;
+    let draft = LaunchDraft {
+        image: BUSYBOX.into(),
+        name: t.name("dup"),
+        command: "sleep 60".into(),
+        ..Default::default()
+    };
+    launch(&api, &spec(&draft, &t)).await.expect("the first launch");
+    let err = launch(&api, &spec(&draft, &t)).await.expect_err("the name is taken");
+    assert_eq!(err.kind, DaemonErrorKind::Conflict, "{err}");
+    assert!(err.message.contains("is already in use"), "{err}");
+    assert!(err.hint.unwrap().contains("pick another name"));
+    assert_eq!(labelled(&api, &t).await, 1);
+}
+
+#[tokio::test]
+#[ignore = "needs a Docker daemon: run scripts/test.sh"]
+async fn a_port_already_allocated_removes_the_container_it_created() {
+    let t = Labelled::new("port");
+    let api = api().await;
+    let port = free_port();
+    let first = LaunchDraft {
+        image: BUSYBOX.into(),
+        name: t.name("first"),
+        ports: format!("{port}:80"),
+        command: "sleep 60".into(),
+        ..Default::default()
+    };
+    launch(&api, &spec(&first, &t)).await.expect("the first launch");
+    let second = LaunchDraft { name: t.name("second"), ..first.clone() };
+    let err = launch(&api, &spec(&second, &t)).await.expect_err("the port is taken");
+    assert!(err.message.contains("port is already allocated"), "{err}");
+    assert_eq!(err.hint.as_deref(), Some("wharf removed the container it had created"));
+    assert_eq!(labelled(&api, &t).await, 1, "the second container was removed");
+}
+
+#[tokio::test]
+#[ignore = "needs a Docker daemon: run scripts/test.sh"]
+async fn a_pull_that_cannot_reach_a_registry_says_why() {
+    let t = Labelled::new("pull");
+    let api = api().await;
+    let draft = LaunchDraft { image: "wharf-test/not-here:1".into(), ..Default::default() };
+    let err = launch(&api, &spec(&draft, &t)).await.expect_err("nothing can be pulled here");
+    assert!(err.message.starts_with("cannot pull wharf-test/not-here:1: "), "{err}");
+    assert!(!err.message.contains("client error"), "{err}");
+    eprintln!("the pull error reads: {err}");
+    assert_eq!(labelled(&api, &t).await, 0);
+}
+
+#[tokio::test]
+#[ignore = "needs a Docker daemon: run scripts/test.sh"]
+async fn lifecycle_actions_change_the_state_the_daemon_reports() {
+    let t = Labelled::new("lifecycle");
+    let api = api().await;
+    // `trap` makes the shell (pid 1) stop on SIGTERM at once instead of after 10 s.
+    let draft = LaunchDraft {
+        image: BUSYBOX.into(),
+        name: t.name("life"),
+        command: "sh -c 'trap \"exit 0\" TERM; while true; do sleep 1; done'".into(),
+        ..Default::default()
+    };
+    let id = launch(&api, &spec(&draft, &t)).await.unwrap();
+    let state = async |api: &BollardDocker| row(api, &id).await.map(|r| r.state);
+    for (action, expected) in [
+        (ContainerAction::Stop, ContainerState::Exited),
+        (ContainerAction::Stop, ContainerState::Exited), // 304 from the daemon: fine
+        (ContainerAction::Start, ContainerState::Running),
+        (ContainerAction::Restart, ContainerState::Running),
+        (ContainerAction::Pause, ContainerState::Paused),
+        (ContainerAction::Unpause, ContainerState::Running),
+        (ContainerAction::Kill, ContainerState::Exited),
+        (ContainerAction::Restart, ContainerState::Running),
+    ] {
+        api.container_action(&id, action).await.unwrap_or_else(|e| panic!("{action}: {e}"));
+        assert_eq!(state(&api).await, Some(expected), "after {action}");
+    }
+    let err = api.container_action(&id, ContainerAction::Remove { force: false, volumes: false }).await.unwrap_err();
+    assert_eq!(err.kind, DaemonErrorKind::Conflict, "a running container needs force: {err}");
+    api.container_action(&id, ContainerAction::Remove { force: true, volumes: true }).await.unwrap();
+    assert_eq!(state(&api).await, None);
+    let err = api.container_action(&id, ContainerAction::Start).await.unwrap_err();
+    assert_eq!(err.kind, DaemonErrorKind::NotFound, "{err}");
+}
