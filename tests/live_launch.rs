@@ -113,12 +113,8 @@ async fn the_mysql_preset_carries_the_empty_password_variable() {
 async fn a_name_conflict_is_refused_and_leaves_nothing_behind() {
     let t = Labelled::new("conflict");
     let api = api().await;
-    let draft = LaunchDraft {
-        image: BUSYBOX.into(),
-        name: t.name("dup"),
-        command: "sleep 60".into(),
-        ..Default::default()
-    };
+    let draft =
+        LaunchDraft { image: BUSYBOX.into(), name: t.name("dup"), command: "sleep 60".into(), ..Default::default() };
     launch(&api, &spec(&draft, &t)).await.expect("the first launch");
     let err = launch(&api, &spec(&draft, &t)).await.expect_err("the name is taken");
     assert_eq!(err.kind, DaemonErrorKind::Conflict, "{err}");
