@@ -8,6 +8,7 @@ pub mod config;
 pub mod docker;
 pub mod launch;
 pub mod logging;
+pub mod logs;
 pub mod model;
 pub mod state;
 pub mod terminal;

@@ -131,4 +131,8 @@ impl DockerApi for BollardDocker {
         let options = RemoveImageOptionsBuilder::new().force(false).build();
         self.client.remove_image(id, Some(options), None).await.map(|_| ()).map_err(|e| self.err(e))
     }
+
+    fn logs(&self, id: &str, request: &super::LogRequest) -> BoxStream<'static, Result<bytes::Bytes, DaemonError>> {
+        super::logs::log_bytes(&self.client, &self.info.host, id, request)
+    }
 }

@@ -18,6 +18,7 @@ pub fn describe(err: &BollardError, host: &str) -> DaemonError {
                 304 => DaemonErrorKind::NotModified,
                 404 => DaemonErrorKind::NotFound,
                 409 => DaemonErrorKind::Conflict,
+                501 => DaemonErrorKind::Unsupported,
                 _ => DaemonErrorKind::Api,
             };
             let message = if message.trim().is_empty() {

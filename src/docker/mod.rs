@@ -8,6 +8,7 @@ mod client;
 mod connect;
 pub mod convert;
 mod error;
+mod logs;
 
 use std::future::Future;
 
@@ -21,6 +22,7 @@ use crate::model::{
 pub use client::BollardDocker;
 pub use connect::connect;
 pub use error::describe;
+pub use logs::LogRequest;
 
 /// What wharf asks of a daemon. Futures are `Send` so the runner can spawn them.
 pub trait DockerApi: Send + Sync + 'static {
@@ -44,4 +46,6 @@ pub trait DockerApi: Send + Sync + 'static {
         action: ContainerAction,
     ) -> impl Future<Output = Result<(), DaemonError>> + Send;
     fn remove_image(&self, id: &str) -> impl Future<Output = Result<(), DaemonError>> + Send;
+    /// A container's log output, undecoded (see `logs.rs` for why).
+    fn logs(&self, id: &str, request: &LogRequest) -> BoxStream<'static, Result<bytes::Bytes, DaemonError>>;
 }

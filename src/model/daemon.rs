@@ -51,6 +51,8 @@ pub enum DaemonErrorKind {
     Conflict,
     /// 304: nothing to do (e.g. stopping a stopped container).
     NotModified,
+    /// 501: the daemon cannot do this (e.g. read logs of the `none` logging driver).
+    Unsupported,
     /// Any other answer from the daemon.
     Api,
     /// Anything else (bad answer, protocol error).
