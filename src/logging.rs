@@ -13,6 +13,11 @@ pub fn log_dir() -> Option<PathBuf> {
     Some(dirs.state_dir().unwrap_or(dirs.data_local_dir()).to_path_buf())
 }
 
+/// Where wharf keeps files it writes for the user (saved logs).
+pub fn data_dir() -> Option<PathBuf> {
+    directories::ProjectDirs::from("", "", "wharf").map(|d| d.data_local_dir().to_path_buf())
+}
+
 /// Starts logging to a daily-rotated file (a week kept). Returns the guard that
 /// flushes the file on drop, or `None` when no log directory can be made (wharf then
 /// runs without a log rather than not at all).

@@ -51,10 +51,12 @@ fn moving_the_selection_updates_ports_at_once_and_inspects_once() {
     assert!(h.state.selected_details().is_some());
     let env: Vec<&str> = h.state.env.visible().map(|v| v.key.as_str()).collect();
     assert!(env.contains(&"PASSWORD"), "{env:?}");
-    // Going back to a container already inspected asks for nothing.
+    // Going back to a container already inspected inspects nothing (its logs follow it).
     let effects = h.char('k');
     h.answer(effects);
-    assert!(h.char('j').is_empty(), "redis is cached");
+    let effects = h.char('j');
+    assert!(!effects.iter().any(|e| matches!(e, Effect::InspectContainer { .. })), "redis is cached: {effects:?}");
+    assert!(effects.iter().any(|e| matches!(e, Effect::FollowLogs { .. })), "{effects:?}");
     assert!(h.state.selected_details().is_some());
 }
 

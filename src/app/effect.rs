@@ -1,7 +1,7 @@
 //! Everything wharf asks of the world, as data. The effect runner turns each into a task.
 
 use crate::model::{ContainerAction, LaunchSpec};
-use crate::state::RequestId;
+use crate::state::{RequestId, StreamId};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Effect {
@@ -36,5 +36,28 @@ pub enum Effect {
     RemoveImage {
         id: String,
         name: String,
+    },
+    /// Follow a container's logs; lines come back tagged with `stream` and `source`.
+    FollowLogs {
+        stream: StreamId,
+        container_id: String,
+        source: u8,
+        /// Decides the framing: raw for a TTY, multiplexed otherwise.
+        tty: bool,
+        tail: u32,
+        since: Option<i64>,
+        timestamps: bool,
+    },
+    StopLogs {
+        stream: StreamId,
+    },
+    /// Put text on the terminal's clipboard (OSC 52): wharf's own, deliberate write.
+    CopyToClipboard {
+        text: String,
+    },
+    /// Write lines to a new file readable by the user only.
+    SaveLogs {
+        name: String,
+        lines: Vec<String>,
     },
 }

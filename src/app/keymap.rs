@@ -38,6 +38,18 @@ pub enum Action {
     PullImage,
     RemoveImage,
     RunImage,
+    FocusLogs,
+    ZoomLogs,
+    LogFilter,
+    NextMatch,
+    PrevMatch,
+    ToggleWrap,
+    ScrollLeft,
+    ScrollRight,
+    ToggleTimestamps,
+    CycleSince,
+    CopyLine,
+    SaveLogs,
 }
 
 impl Action {
@@ -56,7 +68,7 @@ impl Action {
             Action::Bottom => "last row",
             Action::PageUp => "page up",
             Action::PageDown => "page down",
-            Action::Filter => "filter by name or image",
+            Action::Filter => "filter the list (search in logs)",
             Action::Help => "this help",
             Action::ToggleAll => "all / running containers",
             Action::RevealSecrets => "show / mask secret env values",
@@ -73,6 +85,18 @@ impl Action {
             Action::PullImage => "pull an image by name",
             Action::RemoveImage => "remove the image (asks first)",
             Action::RunImage => "launch a container of this image",
+            Action::FocusLogs => "logs of the selected container",
+            Action::ZoomLogs => "logs full-screen / back",
+            Action::LogFilter => "show only lines containing a text",
+            Action::NextMatch => "next search match",
+            Action::PrevMatch => "previous search match",
+            Action::ToggleWrap => "wrap long lines / scroll sideways",
+            Action::ScrollLeft => "scroll left (no wrap)",
+            Action::ScrollRight => "scroll right (no wrap)",
+            Action::ToggleTimestamps => "show / hide timestamps",
+            Action::CycleSince => "start from: latest, 5m, 1h, all",
+            Action::CopyLine => "copy the match (or last line) to the clipboard",
+            Action::SaveLogs => "save the buffer to a file",
         }
     }
 }
@@ -153,6 +177,7 @@ pub enum Scope {
     /// The containers pane, and the ports and env panes of the selected container.
     Containers,
     Images,
+    Logs,
 }
 
 impl Scope {
@@ -160,6 +185,7 @@ impl Scope {
         match pane {
             Pane::Images => Scope::Images,
             Pane::Containers | Pane::Ports | Pane::Env => Scope::Containers,
+            Pane::Logs => Scope::Logs,
         }
     }
 
@@ -168,6 +194,7 @@ impl Scope {
             Scope::Global => "Everywhere",
             Scope::Containers => "Containers",
             Scope::Images => "Images",
+            Scope::Logs => "Logs",
         }
     }
 }
@@ -192,6 +219,8 @@ impl Default for Keymap {
             (c('2'), Action::FocusImages),
             (c('3'), Action::FocusPorts),
             (c('4'), Action::FocusEnv),
+            (c('5'), Action::FocusLogs),
+            (c('z'), Action::ZoomLogs),
             (c('k'), Action::Up),
             (p(Up), Action::Up),
             (c('j'), Action::Down),
@@ -222,10 +251,25 @@ impl Default for Keymap {
             (c(' '), Action::Mark),
         ];
         let images = vec![(c('p'), Action::PullImage), (c('d'), Action::RemoveImage), (c('n'), Action::RunImage)];
-        let bindings = [(Scope::Global, global), (Scope::Containers, containers), (Scope::Images, images)]
-            .into_iter()
-            .flat_map(|(scope, list)| list.into_iter().map(move |(k, a)| (scope, k, a)))
-            .collect();
+        let logs = vec![
+            (c('f'), Action::LogFilter),
+            (c('n'), Action::NextMatch),
+            (c('N'), Action::PrevMatch),
+            (c('w'), Action::ToggleWrap),
+            (c('h'), Action::ScrollLeft),
+            (p(Left), Action::ScrollLeft),
+            (c('l'), Action::ScrollRight),
+            (p(Right), Action::ScrollRight),
+            (c('t'), Action::ToggleTimestamps),
+            (c('s'), Action::CycleSince),
+            (c('y'), Action::CopyLine),
+            (c('S'), Action::SaveLogs),
+        ];
+        let bindings =
+            [(Scope::Global, global), (Scope::Containers, containers), (Scope::Images, images), (Scope::Logs, logs)]
+                .into_iter()
+                .flat_map(|(scope, list)| list.into_iter().map(move |(k, a)| (scope, k, a)))
+                .collect();
         Self { bindings }
     }
 }

@@ -4,10 +4,11 @@ use std::time::Duration;
 
 use crossterm::event::{KeyEvent, MouseEvent};
 
+use crate::logs::LogLine;
 use crate::model::{
     ContainerAction, ContainerDetails, ContainerRow, DaemonError, DaemonEvent, DaemonInfo, ImageRow, PullProgress,
 };
-use crate::state::RequestId;
+use crate::state::{RequestId, StreamId};
 
 #[derive(Debug, Clone)]
 pub enum Msg {
@@ -68,5 +69,19 @@ pub enum Msg {
         id: String,
         name: String,
         result: Result<(), DaemonError>,
+    },
+    /// A batch of lines from a log stream.
+    LogLines {
+        stream: StreamId,
+        lines: Vec<LogLine>,
+    },
+    /// A log stream ended: the container stopped (`None`) or the logs cannot be read.
+    LogEnded {
+        stream: StreamId,
+        error: Option<DaemonError>,
+    },
+    /// Logs were saved to this file, or why not.
+    Saved {
+        result: Result<String, String>,
     },
 }

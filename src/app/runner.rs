@@ -14,10 +14,12 @@ use tokio_util::sync::CancellationToken;
 
 use super::effect::Effect;
 use super::launcher;
+use super::log_task::{self, LogJob};
 use super::msg::Msg;
 use crate::docker::DockerApi;
+use crate::docker::LogRequest;
 use crate::model::{DaemonError, DaemonErrorKind};
-use crate::state::RequestId;
+use crate::state::{RequestId, StreamId};
 
 /// The client the connection supervisor currently holds, if it holds one.
 pub type ClientSlot<D> = watch::Receiver<Option<Arc<D>>>;
@@ -29,11 +31,13 @@ pub struct EffectRunner<D: DockerApi> {
     /// Cancellation of launches and pulls still running, by request. A task cancels its
     /// own token when it ends, so finished ones are pruned.
     running: HashMap<RequestId, CancellationToken>,
+    /// Log streams being followed, to stop them when the selection moves on.
+    streams: HashMap<StreamId, CancellationToken>,
 }
 
 impl<D: DockerApi> EffectRunner<D> {
     pub fn new(tx: mpsc::Sender<Msg>, client: ClientSlot<D>, request_timeout: Duration) -> Self {
-        Self { tx, client, request_timeout, running: HashMap::new() }
+        Self { tx, client, request_timeout, running: HashMap::new(), streams: HashMap::new() }
     }
 
     pub fn run(&mut self, effect: Effect) {
@@ -103,6 +107,33 @@ impl<D: DockerApi> EffectRunner<D> {
                     token.cancel();
                 }
             }
+            Effect::FollowLogs { stream, container_id, source, tty, tail, since, timestamps } => {
+                let cancel = CancellationToken::new();
+                self.streams.insert(stream, cancel.clone());
+                let tx = self.tx.clone();
+                let request = LogRequest { tail, since, timestamps, follow: true };
+                let job = LogJob { stream, container_id, source, tty, request };
+                tokio::spawn(async move {
+                    match client {
+                        Some(d) => log_task::follow(d.as_ref(), job, tx, cancel).await,
+                        None => {
+                            let _ = tx.send(Msg::LogEnded { stream, error: Some(not_connected()) }).await;
+                        }
+                    }
+                });
+            }
+            Effect::StopLogs { stream } => {
+                if let Some(token) = self.streams.remove(&stream) {
+                    token.cancel();
+                }
+            }
+            Effect::CopyToClipboard { text } => copy_to_clipboard(&text),
+            Effect::SaveLogs { name, lines } => self.spawn(async move {
+                let result = tokio::task::spawn_blocking(move || save_lines(&name, &lines))
+                    .await
+                    .unwrap_or_else(|e| Err(e.to_string()));
+                Msg::Saved { result }
+            }),
         }
     }
 
@@ -138,4 +169,39 @@ async fn ask<D, T>(
 
 fn not_connected() -> DaemonError {
     DaemonError::new(DaemonErrorKind::Unreachable, "not connected to the daemon")
+}
+
+/// Writes OSC 52 to the terminal: the one escape sequence wharf itself sends on
+/// purpose. It runs on the UI task between two frames, so it never interleaves with
+/// drawing.
+fn copy_to_clipboard(text: &str) {
+    use base64::Engine;
+    use std::io::Write;
+    let encoded = base64::engine::general_purpose::STANDARD.encode(text.as_bytes());
+    let mut stdout = std::io::stdout();
+    let _ = write!(stdout, "\x1b]52;c;{encoded}\x07");
+    let _ = stdout.flush();
+}
+
+/// Saves lines to `<data dir>/saved/<name>-<unix time>.log`, readable by the user only
+/// (logs can hold secrets). Returns the path.
+fn save_lines(name: &str, lines: &[String]) -> Result<String, String> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    let dir = crate::logging::data_dir().ok_or("no data directory for saved logs")?.join("saved");
+    std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    let stamp = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
+    let safe: String =
+        name.chars().map(|c| if c.is_ascii_alphanumeric() || "-_.".contains(c) { c } else { '_' }).collect();
+    let path = dir.join(format!("{safe}-{stamp}.log"));
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(&path)
+        .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    for line in lines {
+        writeln!(file, "{line}").map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    }
+    Ok(path.display().to_string())
 }

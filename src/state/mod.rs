@@ -3,6 +3,7 @@
 mod inflight;
 mod launch_form;
 mod list;
+mod logs;
 mod pull;
 
 use std::collections::{BTreeSet, HashMap};
@@ -10,6 +11,7 @@ use std::collections::{BTreeSet, HashMap};
 pub use inflight::{Answer, Inflight, RequestId};
 pub use launch_form::{LaunchForm, Submitting};
 pub use list::{ListRow, SelectableList};
+pub use logs::{LogBuffer, LogSource, LogView, Since, SourceStatus, StreamId, contains_ignore_case, cut_note};
 pub use pull::PullStatus;
 
 use crate::config::UiSettings;
@@ -25,10 +27,11 @@ pub enum Pane {
     Images,
     Ports,
     Env,
+    Logs,
 }
 
 impl Pane {
-    pub const ALL: [Pane; 4] = [Pane::Containers, Pane::Images, Pane::Ports, Pane::Env];
+    pub const ALL: [Pane; 5] = [Pane::Containers, Pane::Images, Pane::Ports, Pane::Env, Pane::Logs];
 
     pub fn title(self) -> &'static str {
         match self {
@@ -36,6 +39,7 @@ impl Pane {
             Pane::Images => "Images",
             Pane::Ports => "Ports",
             Pane::Env => "Env",
+            Pane::Logs => "Logs",
         }
     }
 
@@ -79,6 +83,18 @@ pub enum Modal {
     Confirm(Confirm),
     /// Pull an image by name (from the images pane).
     Pull(PullPrompt),
+    /// Typing a search (`/`) or a filter (`f`) in the log pane; applied as typed.
+    LogInput {
+        kind: LogInputKind,
+        input: String,
+        before: String,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogInputKind {
+    Search,
+    Filter,
 }
 
 /// A yes/no question before something that cannot be undone.
@@ -216,6 +232,8 @@ pub struct AppState {
     pub background_launch: Option<Box<LaunchForm>>,
     /// Select this container as soon as it appears in the list (one just launched).
     pub select_when_listed: Option<String>,
+    pub logs: LogView,
+    pub next_stream_id: u64,
     pub quit: bool,
 }
 
@@ -253,6 +271,8 @@ impl AppState {
             marked: BTreeSet::new(),
             background_launch: None,
             select_when_listed: None,
+            logs: LogView::new(10_000, 1000),
+            next_stream_id: 0,
             quit: false,
         }
     }

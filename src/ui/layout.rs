@@ -3,7 +3,7 @@
 
 use ratatui::layout::{Constraint, Layout, Position, Rect};
 
-use crate::state::Pane;
+use crate::state::{AppState, Pane};
 
 /// Below this size wharf shows a "window too small" notice instead of the panes.
 pub const MIN_WIDTH: u16 = 40;
@@ -15,20 +15,46 @@ pub struct ScreenLayout {
     pub main: Rect,
     pub ports: Rect,
     pub env: Rect,
+    pub logs: Rect,
     /// The one-line status bar at the bottom.
     pub status: Rect,
 }
 
 impl ScreenLayout {
-    pub fn compute(width: u16, height: u16) -> Option<Self> {
+    /// The panes for a window size; `logs_zoomed` gives the log pane the whole body (the
+    /// other panes get empty rectangles).
+    pub fn compute(width: u16, height: u16, logs_zoomed: bool) -> Option<Self> {
         if width < MIN_WIDTH || height < MIN_HEIGHT {
             return None;
         }
         let area = Rect::new(0, 0, width, height);
         let [body, status] = Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(area);
-        let [main, details] = Layout::vertical([Constraint::Percentage(60), Constraint::Percentage(40)]).areas(body);
-        let [ports, env] = Layout::horizontal([Constraint::Percentage(40), Constraint::Percentage(60)]).areas(details);
-        Some(Self { main, ports, env, status })
+        if logs_zoomed {
+            let none = Rect::default();
+            return Some(Self { main: none, ports: none, env: none, logs: body, status });
+        }
+        let (main, ports, env, logs);
+        if width >= 100 {
+            // Wide: containers on top; ports over env beside the logs below.
+            let [top, bottom] = Layout::vertical([Constraint::Percentage(45), Constraint::Percentage(55)]).areas(body);
+            let [details, right] =
+                Layout::horizontal([Constraint::Percentage(36), Constraint::Percentage(64)]).areas(bottom);
+            let [p, e] = Layout::vertical([Constraint::Percentage(40), Constraint::Percentage(60)]).areas(details);
+            (main, ports, env, logs) = (top, p, e, right);
+        } else {
+            // Narrow: containers, then ports beside env, then the logs.
+            let [top, middle, bottom] =
+                Layout::vertical([Constraint::Percentage(40), Constraint::Percentage(25), Constraint::Percentage(35)])
+                    .areas(body);
+            let [p, e] = Layout::horizontal([Constraint::Percentage(40), Constraint::Percentage(60)]).areas(middle);
+            (main, ports, env, logs) = (top, p, e, bottom);
+        }
+        Some(Self { main, ports, env, logs, status })
+    }
+
+    /// The layout for the state's window size and zoom.
+    pub fn of(state: &AppState) -> Option<Self> {
+        Self::compute(state.width, state.height, state.logs.zoomed)
     }
 
     /// The rectangle of a pane (Containers and Images share the main one).
@@ -37,21 +63,17 @@ impl ScreenLayout {
             Pane::Containers | Pane::Images => self.main,
             Pane::Ports => self.ports,
             Pane::Env => self.env,
+            Pane::Logs => self.logs,
         }
     }
 
     /// Which pane's rectangle holds a point, given which pane the main area shows.
     pub fn pane_at(&self, x: u16, y: u16, main_pane: Pane) -> Option<Pane> {
         let p = Position::new(x, y);
-        if self.main.contains(p) {
-            Some(main_pane)
-        } else if self.ports.contains(p) {
-            Some(Pane::Ports)
-        } else if self.env.contains(p) {
-            Some(Pane::Env)
-        } else {
-            None
-        }
+        [(self.main, main_pane), (self.ports, Pane::Ports), (self.env, Pane::Env), (self.logs, Pane::Logs)]
+            .into_iter()
+            .find(|(rect, _)| rect.contains(p))
+            .map(|(_, pane)| pane)
     }
 }
 

@@ -9,6 +9,7 @@ mod help;
 mod images;
 mod launch_form;
 pub mod layout;
+mod logs;
 mod ports;
 mod status_bar;
 pub mod theme;
@@ -29,7 +30,7 @@ pub fn draw(frame: &mut Frame, state: &AppState, keymap: &Keymap, theme: &Theme)
     if area.width == 0 || area.height == 0 {
         return;
     }
-    let Some(layout) = ScreenLayout::compute(area.width, area.height) else {
+    let Some(layout) = ScreenLayout::compute(area.width, area.height, state.logs.zoomed) else {
         let text =
             format!("wharf needs at least {MIN_WIDTH}x{MIN_HEIGHT}; this window is {}x{}.", area.width, area.height);
         let paragraph =
@@ -38,11 +39,15 @@ pub fn draw(frame: &mut Frame, state: &AppState, keymap: &Keymap, theme: &Theme)
         return;
     };
     match state.main_pane {
+        _ if state.logs.zoomed => {}
         Pane::Images => images::draw(frame, layout.main, state, theme),
         _ => containers::draw(frame, layout.main, state, theme),
     }
-    ports::draw(frame, layout.ports, state, theme);
-    env::draw(frame, layout.env, state, theme);
+    if !state.logs.zoomed {
+        ports::draw(frame, layout.ports, state, theme);
+        env::draw(frame, layout.env, state, theme);
+    }
+    logs::draw(frame, layout.logs, state, theme);
     status_bar::draw(frame, layout.status, state, theme);
     match &state.modal {
         Some(Modal::Help) => help::draw(frame, area, keymap, theme),
@@ -50,6 +55,6 @@ pub fn draw(frame: &mut Frame, state: &AppState, keymap: &Keymap, theme: &Theme)
         Some(Modal::Launch(form)) => launch_form::draw(frame, area, form, theme),
         Some(Modal::Confirm(confirm)) => dialogs::draw_confirm(frame, area, confirm, theme),
         Some(Modal::Pull(prompt)) => dialogs::draw_pull(frame, area, prompt, theme),
-        Some(Modal::Filter { .. }) | None => {}
+        Some(Modal::Filter { .. }) | Some(Modal::LogInput { .. }) | None => {}
     }
 }

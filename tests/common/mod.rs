@@ -52,6 +52,8 @@ pub fn fixture_now() -> i64 {
 }
 
 pub struct Harness {
+    /// Log stream effects seen by `answer`, in order.
+    pub log_effects: Vec<Effect>,
     pub state: AppState,
     pub keymap: Keymap,
     pub theme: Theme,
@@ -63,7 +65,7 @@ impl Harness {
         let mut state = AppState::new("unix:///var/run/docker.sock", &settings, 30, fixture_now());
         state.width = width;
         state.height = height;
-        Self { state, keymap: Keymap::default(), theme: Theme::default() }
+        Self { log_effects: Vec::new(), state, keymap: Keymap::default(), theme: Theme::default() }
     }
 
     pub fn send(&mut self, msg: Msg) -> Vec<Effect> {
@@ -109,7 +111,7 @@ impl Harness {
     /// Answers effects from the fixtures until none are left.
     pub fn answer(&mut self, mut effects: Vec<Effect>) {
         while let Some(effect) = effects.pop() {
-            let msg = match effect {
+            let msg = match effect.clone() {
                 Effect::ListContainers { request } => Msg::ContainersListed { request, result: Ok(containers()) },
                 Effect::ListImages { request } => Msg::ImagesListed { request, result: Ok(images()) },
                 Effect::InspectContainer { request, id } => {
@@ -125,6 +127,11 @@ impl Harness {
                         ContainerDetails { id: id.clone(), ..Default::default() }
                     };
                     Msg::ContainerInspected { request, id, result: Ok(details) }
+                }
+                // Log streams stay open and silent; tests that want lines send them.
+                Effect::FollowLogs { .. } | Effect::StopLogs { .. } => {
+                    self.log_effects.push(effect);
+                    continue;
                 }
                 // Effects that change things are the test's to answer.
                 other => panic!("answer() only answers reads; the test must handle {other:?}"),

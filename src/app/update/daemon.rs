@@ -1,7 +1,7 @@
 //! Answers and events from the daemon.
 
 use super::selection::{request_inspect, sync_selection};
-use super::{actions, launch};
+use super::{actions, launch, logs};
 use crate::app::effect::Effect;
 use crate::app::msg::Msg;
 use crate::model::{DaemonErrorKind, EventKind, count_image_users};
@@ -17,6 +17,7 @@ pub fn on_daemon_msg(state: &mut AppState, msg: Msg, effects: &mut Vec<Effect>) 
             state.requests.inspect.reset();
             state.list_error = None;
             refresh_lists(state, effects);
+            logs::on_connected(state, effects);
         }
         Msg::ConnectionDown { error, retry_in } => {
             let host = match &state.connection {
@@ -93,7 +94,11 @@ pub fn on_daemon_msg(state: &mut AppState, msg: Msg, effects: &mut Vec<Effect>) 
         Msg::DaemonEvent(event) => match event.kind {
             EventKind::Container => {
                 // Ports are bound on start and released on stop: cached details of this
-                // container may be out of date now.
+                // container may be out of date now. (The log pane only needs the TTY
+                // setting, which never changes, so it can resume at once.)
+                if event.action == "start" {
+                    logs::on_container_started(state, &event.id, effects);
+                }
                 state.details.remove(&event.id);
                 want_containers(state, effects);
                 if event.action.starts_with("create") || event.action.starts_with("destroy") {
@@ -111,6 +116,12 @@ pub fn on_daemon_msg(state: &mut AppState, msg: Msg, effects: &mut Vec<Effect>) 
             actions::on_action_finished(state, &name, action, result, effects)
         }
         Msg::ImageRemoved { id: _, name, result } => actions::on_image_removed(state, &name, result),
+        Msg::LogLines { stream, lines } => logs::on_lines(state, stream, lines),
+        Msg::LogEnded { stream, error } => logs::on_ended(state, stream, error),
+        Msg::Saved { result } => match result {
+            Ok(path) => super::flash(state, format!("saved to {path}"), false),
+            Err(e) => super::flash(state, format!("cannot save: {e}"), true),
+        },
         Msg::Key(_) | Msg::Mouse(_) | Msg::Resize { .. } | Msg::Tick { .. } => {}
     }
 }

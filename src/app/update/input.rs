@@ -5,12 +5,12 @@ use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButto
 use super::daemon::refresh_lists;
 use super::flash;
 use super::selection::{scroll_all_into_view, sync_selection};
-use super::{actions, launch};
+use super::{actions, launch, logs};
 use crate::app::effect::Effect;
 use crate::app::keymap::{Action, Keymap};
 use crate::launch::LaunchDraft;
 use crate::model::ContainerAction;
-use crate::state::{AppState, Modal, Pane, running_only};
+use crate::state::{AppState, LogInputKind, Modal, Pane, running_only};
 use crate::ui::layout::{ScreenLayout, table_row_at, table_rows};
 
 pub fn on_key(state: &mut AppState, keymap: &Keymap, key: KeyEvent, effects: &mut Vec<Effect>) {
@@ -32,6 +32,7 @@ pub fn on_key(state: &mut AppState, keymap: &Keymap, key: KeyEvent, effects: &mu
         Some(Modal::Launch(form)) => launch::on_form_key(state, form, key, effects),
         Some(Modal::Confirm(confirm)) => actions::on_confirm_key(state, confirm, key, effects),
         Some(Modal::Pull(prompt)) => launch::on_pull_key(state, prompt, key, effects),
+        Some(Modal::LogInput { kind, input, before }) => logs::on_input_key(state, kind, input, before, key),
         None => {
             if let Some(action) = keymap.action_for(state.focus, &key) {
                 on_action(state, action, effects);
@@ -43,6 +44,9 @@ pub fn on_key(state: &mut AppState, keymap: &Keymap, key: KeyEvent, effects: &mu
 }
 
 fn on_action(state: &mut AppState, action: Action, effects: &mut Vec<Effect>) {
+    if state.focus == Pane::Logs && logs::on_action(state, action, effects) {
+        return;
+    }
     match action {
         Action::Quit => state.quit = true,
         Action::NextPane => focus(state, cycle(state.focus, 1)),
@@ -51,12 +55,32 @@ fn on_action(state: &mut AppState, action: Action, effects: &mut Vec<Effect>) {
         Action::FocusImages => focus(state, Pane::Images),
         Action::FocusPorts => focus(state, Pane::Ports),
         Action::FocusEnv => focus(state, Pane::Env),
+        Action::FocusLogs => focus(state, Pane::Logs),
+        Action::ZoomLogs => {
+            state.logs.zoomed = !state.logs.zoomed;
+            if state.logs.zoomed {
+                state.focus = Pane::Logs;
+            }
+            scroll_all_into_view(state);
+        }
+        // The log pane's own actions, when it does not have focus, do nothing.
+        Action::LogFilter
+        | Action::NextMatch
+        | Action::PrevMatch
+        | Action::ToggleWrap
+        | Action::ScrollLeft
+        | Action::ScrollRight
+        | Action::ToggleTimestamps
+        | Action::CycleSince
+        | Action::CopyLine
+        | Action::SaveLogs => {}
         Action::Up => move_selection(state, -1, effects),
         Action::Down => move_selection(state, 1, effects),
         Action::PageUp => move_selection(state, -page(state), effects),
         Action::PageDown => move_selection(state, page(state), effects),
         Action::Top => move_selection(state, isize::MIN / 2, effects),
         Action::Bottom => move_selection(state, isize::MAX / 2, effects),
+        Action::Filter if state.focus == Pane::Logs => logs::open_input(state, LogInputKind::Search),
         Action::Filter => {
             let before = filter_of(state, state.focus).to_string();
             state.modal = Some(Modal::Filter { pane: state.focus, input: before.clone(), before });
@@ -119,8 +143,11 @@ fn focus(state: &mut AppState, pane: Pane) {
 
 /// Rows in a page of the focused pane.
 fn page(state: &AppState) -> isize {
-    let rows =
-        ScreenLayout::compute(state.width, state.height).map(|l| table_rows(l.rect_of(state.focus))).unwrap_or(1);
+    let rows = if state.focus == Pane::Logs {
+        logs::pane_size(state).1
+    } else {
+        ScreenLayout::of(state).map(|l| table_rows(l.rect_of(state.focus))).unwrap_or(1)
+    };
     isize::try_from(rows.max(1)).unwrap_or(1)
 }
 
@@ -133,6 +160,7 @@ fn move_selection(state: &mut AppState, delta: isize, effects: &mut Vec<Effect>)
         Pane::Images => state.images.move_by(delta),
         Pane::Ports => state.ports.move_by(delta),
         Pane::Env => state.env.move_by(delta),
+        Pane::Logs => logs::scroll(state, delta),
     }
     scroll_all_into_view(state);
 }
@@ -143,6 +171,7 @@ fn filter_of(state: &AppState, pane: Pane) -> &str {
         Pane::Images => state.images.filter(),
         Pane::Ports => state.ports.filter(),
         Pane::Env => state.env.filter(),
+        Pane::Logs => &state.logs.filter,
     }
 }
 
@@ -155,12 +184,18 @@ fn set_filter(state: &mut AppState, pane: Pane, text: &str, effects: &mut Vec<Ef
         Pane::Images => state.images.set_filter(text),
         Pane::Ports => state.ports.set_filter(text),
         Pane::Env => state.env.set_filter(text),
+        Pane::Logs => {
+            state.logs.filter = text.to_string();
+            state.logs.search.clear();
+            state.logs.current_match = None;
+        }
     }
     scroll_all_into_view(state);
 }
 
 fn clear_filter(state: &mut AppState, effects: &mut Vec<Effect>) {
-    if !filter_of(state, state.focus).is_empty() {
+    let logs_search = state.focus == Pane::Logs && !state.logs.search.is_empty();
+    if !filter_of(state, state.focus).is_empty() || logs_search {
         set_filter(state, state.focus, "", effects);
     }
 }
@@ -199,7 +234,7 @@ pub fn on_mouse(state: &mut AppState, mouse: MouseEvent, effects: &mut Vec<Effec
     if state.modal.is_some() {
         return;
     }
-    let Some(layout) = ScreenLayout::compute(state.width, state.height) else { return };
+    let Some(layout) = ScreenLayout::of(state) else { return };
     let Some(pane) = layout.pane_at(mouse.column, mouse.row, state.main_pane) else { return };
     match mouse.kind {
         MouseEventKind::Down(MouseButton::Left) => {
@@ -211,6 +246,7 @@ pub fn on_mouse(state: &mut AppState, mouse: MouseEvent, effects: &mut Vec<Effec
                     Pane::Images => state.images.select_visible(state.images.offset() + row),
                     Pane::Ports => state.ports.select_visible(state.ports.offset() + row),
                     Pane::Env => state.env.select_visible(state.env.offset() + row),
+                    Pane::Logs => false,
                 };
                 if selected && pane == Pane::Containers {
                     sync_selection(state, effects);
@@ -218,7 +254,9 @@ pub fn on_mouse(state: &mut AppState, mouse: MouseEvent, effects: &mut Vec<Effec
             }
         }
         MouseEventKind::ScrollDown | MouseEventKind::ScrollUp => {
-            let delta = if mouse.kind == MouseEventKind::ScrollDown { 1 } else { -1 };
+            // Logs scroll three lines a notch, as terminals do; lists move one row.
+            let step = if pane == Pane::Logs { 3 } else { 1 };
+            let delta = if mouse.kind == MouseEventKind::ScrollDown { step } else { -step };
             let previous = state.focus;
             state.focus = pane;
             move_selection(state, delta, effects);

@@ -6,6 +6,7 @@ mod actions;
 mod daemon;
 mod input;
 mod launch;
+mod logs;
 mod selection;
 
 use super::effect::Effect;

@@ -7,6 +7,11 @@ use crate::ui::layout::{ScreenLayout, table_rows};
 /// After anything that may change the selected container: fill the ports and env panes
 /// from what is known, and ask for the container's details if they are not.
 pub fn sync_selection(state: &mut AppState, effects: &mut Vec<Effect>) {
+    fill_details(state, effects);
+    super::logs::sync_logs(state, effects);
+}
+
+fn fill_details(state: &mut AppState, effects: &mut Vec<Effect>) {
     let Some(row) = state.containers.selected_item() else {
         state.ports.set_items(Vec::new());
         state.env.set_items(Vec::new());
@@ -48,7 +53,7 @@ pub fn request_inspect(state: &mut AppState, id: String, effects: &mut Vec<Effec
 
 /// Keeps every list's selection inside its pane after a move or a resize.
 pub fn scroll_all_into_view(state: &mut AppState) {
-    let Some(layout) = ScreenLayout::compute(state.width, state.height) else { return };
+    let Some(layout) = ScreenLayout::of(state) else { return };
     state.containers.scroll_into_view(table_rows(layout.rect_of(Pane::Containers)));
     state.images.scroll_into_view(table_rows(layout.rect_of(Pane::Images)));
     state.ports.scroll_into_view(table_rows(layout.rect_of(Pane::Ports)));

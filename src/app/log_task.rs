@@ -1,0 +1,81 @@
+//! One task per followed log stream: read the daemon's bytes, decode and style them off
+//! the UI task, and send lines in batches (at most 256 lines, or what arrived within
+//! 50 ms), so a flooding container costs one message per batch, not one per line.
+//! Sending waits when the UI is behind: the daemon keeps the log, nothing piles up here.
+
+use std::time::Duration;
+
+use futures::StreamExt;
+use tokio::sync::mpsc;
+use tokio_util::sync::CancellationToken;
+
+use super::msg::Msg;
+use crate::docker::{DockerApi, LogRequest};
+use crate::logs::{LogDecoder, LogLine, style_line};
+use crate::state::StreamId;
+
+const BATCH_LINES: usize = 256;
+const BATCH_WAIT: Duration = Duration::from_millis(50);
+
+pub struct LogJob {
+    pub stream: StreamId,
+    pub container_id: String,
+    pub source: u8,
+    pub tty: bool,
+    pub request: LogRequest,
+}
+
+pub async fn follow<D: DockerApi>(docker: &D, job: LogJob, tx: mpsc::Sender<Msg>, cancel: CancellationToken) {
+    let LogJob { stream, container_id, source, tty, request } = job;
+    let timestamps = request.timestamps;
+    let mut bytes = docker.logs(&container_id, &request);
+    let mut decoder = LogDecoder::new(tty);
+    let mut raw = Vec::new();
+    let mut pending: Vec<LogLine> = Vec::new();
+    let mut flush_at: Option<tokio::time::Instant> = None;
+    let flush = async |pending: &mut Vec<LogLine>| {
+        if pending.is_empty() {
+            return true;
+        }
+        let lines = std::mem::take(pending);
+        tx.send(Msg::LogLines { stream, lines }).await.is_ok()
+    };
+    loop {
+        let deadline = flush_at;
+        tokio::select! {
+            _ = cancel.cancelled() => return,
+            _ = async { if let Some(d) = deadline { tokio::time::sleep_until(d).await } }, if deadline.is_some() => {
+                flush_at = None;
+                if !flush(&mut pending).await {
+                    return;
+                }
+            }
+            chunk = bytes.next() => match chunk {
+                Some(Ok(chunk)) => {
+                    decoder.feed(&chunk, &mut raw);
+                    pending.extend(raw.drain(..).map(|r| style_line(r, source, timestamps)));
+                    if pending.len() >= BATCH_LINES {
+                        flush_at = None;
+                        if !flush(&mut pending).await {
+                            return;
+                        }
+                    } else if flush_at.is_none() && !pending.is_empty() {
+                        flush_at = Some(tokio::time::Instant::now() + BATCH_WAIT);
+                    }
+                }
+                Some(Err(error)) => {
+                    let _ = flush(&mut pending).await;
+                    let _ = tx.send(Msg::LogEnded { stream, error: Some(error) }).await;
+                    return;
+                }
+                None => {
+                    decoder.finish(&mut raw);
+                    pending.extend(raw.drain(..).map(|r| style_line(r, source, timestamps)));
+                    let _ = flush(&mut pending).await;
+                    let _ = tx.send(Msg::LogEnded { stream, error: None }).await;
+                    return;
+                }
+            },
+        }
+    }
+}

@@ -1,0 +1,276 @@
+//! The log pane: which streams run, what arrives on them, and the reading keys.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use super::flash;
+use crate::app::effect::Effect;
+use crate::app::keymap::Action;
+use crate::logs::LogLine;
+use crate::model::{DaemonError, DaemonErrorKind};
+use crate::state::{AppState, LogInputKind, LogSource, Modal, SourceStatus, StreamId};
+use crate::ui::layout::ScreenLayout;
+
+/// Columns by which h/l scroll an unwrapped log sideways.
+const HSCROLL_STEP: usize = 8;
+
+/// Makes the log pane follow the selected container: switching the selection stops the
+/// old stream and starts the new one (once the container's TTY setting is known).
+pub fn sync_logs(state: &mut AppState, effects: &mut Vec<Effect>) {
+    let wanted = state.selected_container().map(|c| (c.id.clone(), c.name.clone()));
+    let current = state.logs.sources.first().map(|s| s.container_id.clone());
+    match wanted {
+        None => {
+            if current.is_some() {
+                stop_all(state, effects);
+                state.logs.sources.clear();
+                state.logs.buffer.clear();
+            }
+        }
+        Some((id, name)) => {
+            if current.as_deref() != Some(id.as_str()) || state.logs.sources.len() != 1 {
+                stop_all(state, effects);
+                state.logs.buffer.clear();
+                state.logs.follow_again();
+                state.logs.current_match = None;
+                state.logs.sources =
+                    vec![LogSource { container_id: id, name, stream: None, status: SourceStatus::Waiting }];
+            }
+            if state.logs.sources[0].status == SourceStatus::Waiting {
+                start(state, 0, None, effects);
+            }
+        }
+    }
+}
+
+fn stop_all(state: &mut AppState, effects: &mut Vec<Effect>) {
+    for source in &mut state.logs.sources {
+        if let Some(stream) = source.stream.take() {
+            effects.push(Effect::StopLogs { stream });
+        }
+    }
+}
+
+/// Starts the stream of source `index`, from `resume_at` (Unix seconds) when resuming
+/// after the container restarted, else as the since preset says. Needs the container's
+/// details (its TTY setting); without them it waits.
+fn start(state: &mut AppState, index: usize, resume_at: Option<i64>, effects: &mut Vec<Effect>) {
+    if !state.is_connected() {
+        return;
+    }
+    let Some(source) = state.logs.sources.get(index) else { return };
+    let Some(tty) = state.details.get(&source.container_id).map(|d| d.tty) else { return };
+    state.next_stream_id += 1;
+    let stream = StreamId(state.next_stream_id);
+    let view = &state.logs;
+    let capacity = u32::try_from(view.buffer.capacity()).unwrap_or(u32::MAX);
+    let (tail, since) = match (resume_at, view.since.seconds()) {
+        (Some(at), _) => (capacity, Some(at)),
+        (None, Some(seconds)) => (capacity, Some(state.now - seconds)),
+        (None, None) if view.since == crate::state::Since::Everything => (capacity, None),
+        (None, None) => (view.tail, None),
+    };
+    effects.push(Effect::FollowLogs {
+        stream,
+        container_id: source.container_id.clone(),
+        source: u8::try_from(index).unwrap_or(u8::MAX),
+        tty,
+        tail,
+        since,
+        timestamps: view.timestamps,
+    });
+    let source = &mut state.logs.sources[index];
+    source.stream = Some(stream);
+    source.status = SourceStatus::Streaming;
+}
+
+/// Starts every stream again from scratch (after a change of what to ask for).
+fn restart_all(state: &mut AppState, effects: &mut Vec<Effect>) {
+    stop_all(state, effects);
+    state.logs.buffer.clear();
+    state.logs.current_match = None;
+    for i in 0..state.logs.sources.len() {
+        if !matches!(state.logs.sources[i].status, SourceStatus::Failed(_)) {
+            state.logs.sources[i].status = SourceStatus::Waiting;
+            start(state, i, None, effects);
+        }
+    }
+}
+
+pub fn on_lines(state: &mut AppState, stream: StreamId, lines: Vec<LogLine>) {
+    // Lines of a stream that was replaced meanwhile are dropped.
+    if !state.logs.sources.iter().any(|s| s.stream == Some(stream)) {
+        return;
+    }
+    for line in lines {
+        state.logs.buffer.push(line);
+    }
+}
+
+pub fn on_ended(state: &mut AppState, stream: StreamId, error: Option<DaemonError>) {
+    let now = state.now;
+    let Some(source) = state.logs.sources.iter_mut().find(|s| s.stream == Some(stream)) else { return };
+    source.stream = None;
+    source.status = match error {
+        Some(e) if e.kind == DaemonErrorKind::Unsupported => {
+            SourceStatus::Failed("this container's logging driver cannot be read (nor can `docker logs`)".into())
+        }
+        Some(e) if e.kind == DaemonErrorKind::NotFound => SourceStatus::Failed("the container is gone".into()),
+        // The container stopped, or the daemon went away: resumes on start / reconnect.
+        _ => SourceStatus::Ended { at: now },
+    };
+}
+
+/// A container started: a stream that ended because it stopped resumes where it ended.
+pub fn on_container_started(state: &mut AppState, id: &str, effects: &mut Vec<Effect>) {
+    let ended: Vec<(usize, i64)> = state
+        .logs
+        .sources
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| s.container_id == id)
+        .filter_map(|(i, s)| match s.status {
+            SourceStatus::Ended { at } => Some((i, at)),
+            _ => None,
+        })
+        .collect();
+    for (i, at) in ended {
+        start(state, i, Some(at), effects);
+    }
+}
+
+/// Reconnected: streams cut by the daemon going away start again.
+pub fn on_connected(state: &mut AppState, effects: &mut Vec<Effect>) {
+    for i in 0..state.logs.sources.len() {
+        match state.logs.sources[i].status {
+            SourceStatus::Ended { at } => start(state, i, Some(at), effects),
+            SourceStatus::Streaming | SourceStatus::Waiting => {
+                state.logs.sources[i].stream = None;
+                state.logs.sources[i].status = SourceStatus::Waiting;
+                start(state, i, None, effects);
+            }
+            SourceStatus::Failed(_) => {}
+        }
+    }
+}
+
+/// The log pane's inner size (columns, rows).
+pub fn pane_size(state: &AppState) -> (usize, usize) {
+    ScreenLayout::of(state)
+        .map(|l| (usize::from(l.logs.width.saturating_sub(2)), usize::from(l.logs.height.saturating_sub(2))))
+        .unwrap_or((0, 0))
+}
+
+/// Scrolls the log view: `delta` lines, or to the top/bottom for the extremes.
+pub fn scroll(state: &mut AppState, delta: isize) {
+    let (width, height) = pane_size(state);
+    match delta {
+        isize::MIN..=-1_000_000 => state.logs.scroll_to_top(),
+        1_000_000.. => state.logs.follow_again(),
+        d => state.logs.scroll(d, width, height),
+    }
+}
+
+/// Actions of the log pane's own keys. Returns whether `action` was one of them.
+pub fn on_action(state: &mut AppState, action: Action, effects: &mut Vec<Effect>) -> bool {
+    match action {
+        Action::LogFilter => open_input(state, LogInputKind::Filter),
+        Action::NextMatch | Action::PrevMatch => {
+            if state.logs.search.is_empty() {
+                flash(state, "no search: press / to search the logs", true);
+            } else if !state.logs.find(action == Action::NextMatch) {
+                let text = format!("no line matches {:?}", state.logs.search);
+                flash(state, text, true);
+            }
+        }
+        Action::ToggleWrap => {
+            state.logs.wrap = !state.logs.wrap;
+            state.logs.hscroll = 0;
+        }
+        Action::ScrollLeft => state.logs.hscroll = state.logs.hscroll.saturating_sub(HSCROLL_STEP),
+        Action::ScrollRight => {
+            if !state.logs.wrap {
+                state.logs.hscroll += HSCROLL_STEP;
+            }
+        }
+        Action::ToggleTimestamps => {
+            state.logs.timestamps = !state.logs.timestamps;
+            restart_all(state, effects);
+        }
+        Action::CycleSince => {
+            state.logs.since = state.logs.since.next();
+            let text = format!("logs from: {}", state.logs.since.label());
+            flash(state, text, false);
+            restart_all(state, effects);
+        }
+        Action::CopyLine => copy_line(state, effects),
+        Action::SaveLogs => {
+            let name = state.logs.sources.first().map(|s| s.name.clone()).unwrap_or_else(|| "logs".into());
+            let lines: Vec<String> = state.logs.buffer.iter().map(|(_, l)| plain(l)).collect();
+            flash(state, format!("saving {} lines…", lines.len()), false);
+            effects.push(Effect::SaveLogs { name, lines });
+        }
+        _ => return false,
+    }
+    true
+}
+
+fn plain(line: &LogLine) -> String {
+    match &line.timestamp {
+        Some(ts) => format!("{ts} {}", line.text),
+        None => line.text.clone(),
+    }
+}
+
+/// Copies the current search match, or else the newest line shown.
+fn copy_line(state: &mut AppState, effects: &mut Vec<Effect>) {
+    let (width, height) = pane_size(state);
+    let seq = state.logs.current_match.or_else(|| state.logs.visible(width, height).last().copied());
+    match seq.and_then(|s| state.logs.buffer.get(s)) {
+        Some(line) => {
+            effects.push(Effect::CopyToClipboard { text: plain(line) });
+            flash(state, "copied the line to the clipboard (terminals that allow OSC 52)", false);
+        }
+        None => flash(state, "no line to copy", true),
+    }
+}
+
+pub fn open_input(state: &mut AppState, kind: LogInputKind) {
+    let before = match kind {
+        LogInputKind::Search => state.logs.search.clone(),
+        LogInputKind::Filter => state.logs.filter.clone(),
+    };
+    state.modal = Some(Modal::LogInput { kind, input: before.clone(), before });
+}
+
+/// Typing a search or filter: applied as typed; Enter keeps it (and jumps to the first
+/// match of a search), Esc restores what was there before.
+pub fn on_input_key(state: &mut AppState, kind: LogInputKind, mut input: String, before: String, key: KeyEvent) {
+    let apply = |state: &mut AppState, text: &str| match kind {
+        LogInputKind::Search => {
+            state.logs.search = text.to_string();
+            state.logs.current_match = None;
+        }
+        LogInputKind::Filter => state.logs.filter = text.to_string(),
+    };
+    match key.code {
+        KeyCode::Enter => {
+            apply(state, &input);
+            if kind == LogInputKind::Search && !input.is_empty() && !state.logs.find(true) {
+                flash(state, format!("no line matches {input:?}"), true);
+            }
+            return;
+        }
+        KeyCode::Esc => {
+            apply(state, &before);
+            return;
+        }
+        KeyCode::Backspace => {
+            input.pop();
+        }
+        KeyCode::Char('u') if key.modifiers.contains(KeyModifiers::CONTROL) => input.clear(),
+        KeyCode::Char(c) if !key.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) => input.push(c),
+        _ => {}
+    }
+    apply(state, &input);
+    state.modal = Some(Modal::LogInput { kind, input, before });
+}

@@ -1,0 +1,434 @@
+//! The log pane's state: a bounded ring of lines, the containers they come from, and
+//! how the user is reading them (following or scrolled, wrap, search, filter).
+//!
+//! Lines are numbered in arrival order (`seq`); the ring keeps the newest `capacity`
+//! and counts what it dropped, so memory stays flat however much a container prints.
+
+use std::collections::VecDeque;
+
+use unicode_width::UnicodeWidthStr;
+
+use crate::logs::LogLine;
+
+/// Identifies one log stream wharf asked for; lines of a stream that was replaced are
+/// recognised by it and dropped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct StreamId(pub u64);
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SourceStatus {
+    /// Waiting for the container's details (whether it has a TTY) before asking.
+    Waiting,
+    Streaming,
+    /// The stream ended because the container stopped, at this time (Unix seconds).
+    Ended {
+        at: i64,
+    },
+    /// The logs cannot be read; the reason, in words. Not retried.
+    Failed(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LogSource {
+    pub container_id: String,
+    pub name: String,
+    pub stream: Option<StreamId>,
+    pub status: SourceStatus,
+}
+
+#[derive(Debug, Clone)]
+pub struct LogBuffer {
+    lines: VecDeque<LogLine>,
+    capacity: usize,
+    /// `seq` of `lines[0]`.
+    first_seq: u64,
+    pub dropped: u64,
+}
+
+impl LogBuffer {
+    pub fn new(capacity: usize) -> Self {
+        Self { lines: VecDeque::new(), capacity: capacity.max(1), first_seq: 0, dropped: 0 }
+    }
+
+    pub fn push(&mut self, line: LogLine) {
+        if self.lines.len() == self.capacity {
+            self.lines.pop_front();
+            self.first_seq += 1;
+            self.dropped += 1;
+        }
+        self.lines.push_back(line);
+    }
+
+    pub fn clear(&mut self) {
+        self.first_seq += self.lines.len() as u64;
+        self.lines.clear();
+        self.dropped = 0;
+    }
+
+    pub fn capacity(&self) -> usize {
+        self.capacity
+    }
+
+    pub fn len(&self) -> usize {
+        self.lines.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.lines.is_empty()
+    }
+
+    pub fn first_seq(&self) -> u64 {
+        self.first_seq
+    }
+
+    /// One past the last line's `seq`.
+    pub fn end_seq(&self) -> u64 {
+        self.first_seq + self.lines.len() as u64
+    }
+
+    pub fn get(&self, seq: u64) -> Option<&LogLine> {
+        let i = seq.checked_sub(self.first_seq)?;
+        self.lines.get(usize::try_from(i).ok()?)
+    }
+
+    pub fn iter(&self) -> impl DoubleEndedIterator<Item = (u64, &LogLine)> + '_ {
+        self.lines.iter().enumerate().map(|(i, l)| (self.first_seq + i as u64, l))
+    }
+}
+
+/// How far back a stream starts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Since {
+    /// The last `tail` lines (the default: never the whole history).
+    #[default]
+    Tail,
+    Minutes5,
+    Hour1,
+    /// As much as the buffer holds.
+    Everything,
+}
+
+impl Since {
+    pub fn next(self) -> Self {
+        match self {
+            Since::Tail => Since::Minutes5,
+            Since::Minutes5 => Since::Hour1,
+            Since::Hour1 => Since::Everything,
+            Since::Everything => Since::Tail,
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Since::Tail => "latest",
+            Since::Minutes5 => "5m",
+            Since::Hour1 => "1h",
+            Since::Everything => "all",
+        }
+    }
+
+    /// Seconds to look back, if bounded by time.
+    pub fn seconds(self) -> Option<i64> {
+        match self {
+            Since::Minutes5 => Some(300),
+            Since::Hour1 => Some(3600),
+            Since::Tail | Since::Everything => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct LogView {
+    pub sources: Vec<LogSource>,
+    pub buffer: LogBuffer,
+    /// Showing the newest lines as they come. Scrolling up pauses it; `G` resumes.
+    pub follow: bool,
+    /// `seq` of the first line shown while not following.
+    pub top: u64,
+    pub wrap: bool,
+    /// Columns scrolled right while not wrapping.
+    pub hscroll: usize,
+    pub timestamps: bool,
+    pub since: Since,
+    /// Lines asked for when a stream starts.
+    pub tail: u32,
+    pub search: String,
+    /// The line of the current search match.
+    pub current_match: Option<u64>,
+    pub filter: String,
+    pub zoomed: bool,
+}
+
+impl LogView {
+    pub fn new(capacity: usize, tail: u32) -> Self {
+        Self {
+            sources: Vec::new(),
+            buffer: LogBuffer::new(capacity),
+            follow: true,
+            top: 0,
+            wrap: true,
+            hscroll: 0,
+            timestamps: false,
+            since: Since::Tail,
+            tail,
+            search: String::new(),
+            current_match: None,
+            filter: String::new(),
+            zoomed: false,
+        }
+    }
+
+    pub fn passes_filter(&self, line: &LogLine) -> bool {
+        self.filter.is_empty() || contains_ignore_case(&line.text, &self.filter)
+    }
+
+    /// Columns a line's prefix takes: stream marker, container name (merged), timestamp.
+    pub fn prefix_width(&self, line: &LogLine) -> usize {
+        let mut width = 2;
+        if self.sources.len() > 1 {
+            width += self.sources.get(usize::from(line.source)).map_or(0, |s| s.name.width() + 1);
+        }
+        if self.timestamps {
+            width += line.timestamp.as_deref().map_or(0, |t| t.width() + 1);
+        }
+        width
+    }
+
+    /// Screen rows a line takes at `width` columns.
+    pub fn rows_of(&self, line: &LogLine, width: usize) -> usize {
+        if !self.wrap || width == 0 {
+            return 1;
+        }
+        let total = self.prefix_width(line) + line.text.width() + cut_note(line).width();
+        total.div_ceil(width).max(1)
+    }
+
+    /// The lines to draw in a `width` x `height` pane, top to bottom, with the rows each
+    /// takes. Only the visible lines are looked at (bounded by the pane, not the buffer).
+    pub fn visible(&self, width: usize, height: usize) -> Vec<u64> {
+        let mut out = Vec::new();
+        if height == 0 || self.buffer.is_empty() {
+            return out;
+        }
+        let mut used = 0;
+        if self.follow {
+            for (seq, line) in self.buffer.iter().rev() {
+                if !self.passes_filter(line) {
+                    continue;
+                }
+                let rows = self.rows_of(line, width);
+                if used + rows > height && !out.is_empty() {
+                    break;
+                }
+                used += rows;
+                out.push(seq);
+            }
+            out.reverse();
+        } else {
+            let start = self.top.max(self.buffer.first_seq());
+            for seq in start..self.buffer.end_seq() {
+                let Some(line) = self.buffer.get(seq) else { break };
+                if !self.passes_filter(line) {
+                    continue;
+                }
+                if used >= height {
+                    break;
+                }
+                used += self.rows_of(line, width);
+                out.push(seq);
+            }
+        }
+        out
+    }
+
+    /// Scrolls by `delta` shown lines. Scrolling pauses following; scrolling down to
+    /// the end resumes it.
+    pub fn scroll(&mut self, delta: isize, width: usize, height: usize) {
+        if self.follow {
+            if delta >= 0 {
+                return;
+            }
+            self.top = self.visible(width, height).first().copied().unwrap_or(self.buffer.first_seq());
+            self.follow = false;
+        }
+        let mut top = self.top.max(self.buffer.first_seq());
+        let mut steps = delta.unsigned_abs();
+        while steps > 0 {
+            let next = if delta < 0 { self.prev_shown(top) } else { self.next_shown(top) };
+            match next {
+                Some(seq) => top = seq,
+                None => break,
+            }
+            steps -= 1;
+        }
+        self.top = top;
+        // At the end: back to following.
+        if delta > 0 && self.bottom_reached(width, height) {
+            self.follow = true;
+        }
+    }
+
+    fn bottom_reached(&self, width: usize, height: usize) -> bool {
+        let shown = self.visible(width, height);
+        let last_shown = shown.last().copied();
+        let last_passing = self.buffer.iter().rev().find(|(_, l)| self.passes_filter(l)).map(|(s, _)| s);
+        last_shown == last_passing
+    }
+
+    fn next_shown(&self, from: u64) -> Option<u64> {
+        (from + 1..self.buffer.end_seq()).find(|s| self.buffer.get(*s).is_some_and(|l| self.passes_filter(l)))
+    }
+
+    fn prev_shown(&self, from: u64) -> Option<u64> {
+        (self.buffer.first_seq()..from).rev().find(|s| self.buffer.get(*s).is_some_and(|l| self.passes_filter(l)))
+    }
+
+    pub fn scroll_to_top(&mut self) {
+        self.follow = false;
+        self.top = self.buffer.first_seq();
+    }
+
+    pub fn follow_again(&mut self) {
+        self.follow = true;
+        self.hscroll = 0;
+    }
+
+    /// Moves to the next (or previous) line matching the search, wrapping around.
+    /// Returns whether there is one.
+    pub fn find(&mut self, forward: bool) -> bool {
+        if self.search.is_empty() {
+            return false;
+        }
+        let first = self.buffer.first_seq();
+        let end = self.buffer.end_seq();
+        if end == first {
+            return false;
+        }
+        let from = self.current_match.unwrap_or(if forward { self.top.max(first).saturating_sub(1) } else { end });
+        let matches = |s: &u64| {
+            self.buffer.get(*s).is_some_and(|l| self.passes_filter(l) && contains_ignore_case(&l.text, &self.search))
+        };
+        let found = if forward {
+            (from.saturating_add(1)..end).find(matches).or_else(|| (first..end).find(matches))
+        } else {
+            (first..from.min(end)).rev().find(matches).or_else(|| (first..end).rev().find(matches))
+        };
+        match found {
+            Some(seq) => {
+                self.current_match = Some(seq);
+                self.follow = false;
+                // Show the match with two lines of context above it.
+                let mut top = seq;
+                for _ in 0..2 {
+                    match self.prev_shown(top) {
+                        Some(p) => top = p,
+                        None => break,
+                    }
+                }
+                self.top = top;
+                true
+            }
+            None => {
+                self.current_match = None;
+                false
+            }
+        }
+    }
+}
+
+/// What a capped line shows at its end.
+pub fn cut_note(line: &LogLine) -> String {
+    if line.cut == 0 { String::new() } else { format!(" … [{} bytes cut]", line.cut) }
+}
+
+/// Case-insensitive substring test without allocating for ASCII needles.
+pub fn contains_ignore_case(haystack: &str, needle: &str) -> bool {
+    if needle.is_empty() {
+        return true;
+    }
+    if needle.is_ascii() {
+        let n = needle.as_bytes();
+        return haystack.as_bytes().windows(n.len()).any(|w| w.eq_ignore_ascii_case(n));
+    }
+    haystack.to_lowercase().contains(&needle.to_lowercase())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::logs::StreamKind;
+
+    fn line(text: &str) -> LogLine {
+        LogLine { stream: StreamKind::Stdout, source: 0, timestamp: None, text: text.into(), runs: Vec::new(), cut: 0 }
+    }
+
+    fn view_with(n: usize, capacity: usize) -> LogView {
+        let mut v = LogView::new(capacity, 100);
+        for i in 0..n {
+            v.buffer.push(line(&format!("line {i}")));
+        }
+        v
+    }
+
+    #[test]
+    fn the_ring_keeps_the_newest_and_counts_the_rest() {
+        let v = view_with(25, 10);
+        assert_eq!(v.buffer.len(), 10);
+        assert_eq!(v.buffer.dropped, 15);
+        assert_eq!(v.buffer.get(15).unwrap().text, "line 15");
+        assert!(v.buffer.get(14).is_none());
+    }
+
+    #[test]
+    fn following_shows_the_bottom_and_scrolling_up_pauses() {
+        let mut v = view_with(100, 1000);
+        assert_eq!(v.visible(80, 5), vec![95, 96, 97, 98, 99]);
+        v.scroll(-3, 80, 5);
+        assert!(!v.follow);
+        assert_eq!(v.visible(80, 5), vec![92, 93, 94, 95, 96]);
+        // New lines do not move a paused view.
+        v.buffer.push(line("new"));
+        assert_eq!(v.visible(80, 5)[0], 92);
+        // Scrolling back down to the end follows again.
+        v.scroll(10, 80, 5);
+        assert!(v.follow);
+    }
+
+    #[test]
+    fn wrapped_lines_take_several_rows() {
+        let mut v = view_with(0, 100);
+        v.buffer.push(line(&"x".repeat(30)));
+        v.buffer.push(line("short"));
+        // 2 prefix columns + 30 = 32 columns: 4 rows at width 10.
+        assert_eq!(v.rows_of(v.buffer.get(0).unwrap(), 10), 4);
+        assert_eq!(v.visible(10, 4), vec![1], "the long line does not fit with the short one");
+        assert_eq!(v.visible(10, 5), vec![0, 1]);
+        v.wrap = false;
+        assert_eq!(v.rows_of(v.buffer.get(0).unwrap(), 10), 1);
+    }
+
+    #[test]
+    fn filter_and_search() {
+        let mut v = view_with(50, 1000);
+        v.filter = "LINE 4".into();
+        assert_eq!(v.visible(80, 20), vec![4, 40, 41, 42, 43, 44, 45, 46, 47, 48, 49]);
+        v.filter.clear();
+        v.search = "line 1".into();
+        assert!(v.find(true));
+        let first = v.current_match.unwrap();
+        assert!(v.buffer.get(first).unwrap().text.starts_with("line 1"));
+        assert!(v.find(true));
+        assert!(v.current_match.unwrap() > first);
+        assert!(v.find(false));
+        assert_eq!(v.current_match, Some(first));
+        v.search = "nothing like this".into();
+        assert!(!v.find(true));
+    }
+
+    #[test]
+    fn case_insensitive_matching() {
+        assert!(contains_ignore_case("Hello World", "o w"));
+        assert!(contains_ignore_case("ÄRGER", "ärger"));
+        assert!(!contains_ignore_case("abc", "abcd"));
+    }
+}
