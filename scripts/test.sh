@@ -38,6 +38,7 @@ banner "terminal test tools"
 for tool in tmux python3; do
     if ! command -v "$tool" >/dev/null 2>&1; then
         if [[ $(id -u) == 0 && -f /etc/debian_version ]]; then
+            run env DEBIAN_FRONTEND=noninteractive apt-get update -q
             run env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$tool"
         else
             echo "test.sh: $tool is missing; install it (the terminal tests need it)" >&2

@@ -74,7 +74,8 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let outcome = runtime.block_on(run(config, endpoint.host));
+    // The address is shown on screen: it comes from the environment or a context file.
+    let outcome = runtime.block_on(run(config, wharf::text::sanitize(&endpoint.host)));
     terminal::restore();
     match outcome {
         Ok(ExitReason::Signal(signo)) => ExitCode::from(128u8.saturating_add(signo as u8)),
@@ -115,7 +116,9 @@ async fn run(config: Config, host: String) -> std::io::Result<ExitReason> {
     let mut tui = terminal::init()?;
     let size = tui.size().unwrap_or_default();
     app.state.presets.extend(config.presets.iter().cloned());
-    app.state.host_env = std::env::vars().collect();
+    // Variables that are not valid UTF-8 cannot be typed in the form anyway: skip them.
+    app.state.host_env =
+        std::env::vars_os().filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?))).collect();
     app.state.width = size.width;
     app.state.height = size.height;
     let signals = signal_stream()?;

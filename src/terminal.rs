@@ -20,8 +20,8 @@ pub fn init() -> io::Result<Tui> {
     let backend = CrosstermBackend::new(io::stdout());
     match Terminal::new(backend) {
         Ok(terminal) => Ok(terminal),
-        // A pty with no size at all: start with an empty viewport; the first resize
-        // event gives the real size.
+        // A pty with no size at all: start with an empty viewport; the event loop
+        // resizes it when the first resize event gives the real size.
         Err(_) => Terminal::with_options(
             CrosstermBackend::new(io::stdout()),
             TerminalOptions { viewport: Viewport::Fixed(Rect::default()) },

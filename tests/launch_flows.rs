@@ -309,3 +309,61 @@ fn images_can_be_pulled_by_name_and_removed_after_asking() {
     let effects = h.char('y');
     assert!(matches!(effects.as_slice(), [Effect::RemoveImage { .. }]), "{effects:?}");
 }
+
+#[test]
+fn a_paste_goes_into_the_focused_field_with_its_lines() {
+    let mut h = connected();
+    h.char('n');
+    h.send(Msg::Paste("wharf-test/redis\n".into()));
+    h.key(KeyCode::Tab);
+    h.key(KeyCode::Tab);
+    h.send(Msg::Paste("1234:6379\r\n5353:53/udp\x1b[31m".into()));
+    let draft = form(&h).draft();
+    assert_eq!(draft.image, "wharf-test/redis ", "one-line fields take the paste on one line");
+    assert_eq!(draft.ports, "1234:6379\n5353:53/udp[31m", "line breaks kept, control characters dropped");
+}
+
+#[test]
+fn removing_a_paused_container_forces_it() {
+    let mut h = connected();
+    h.select_container("web");
+    h.char('d');
+    let Some(Modal::Confirm(confirm)) = &h.state.modal else { panic!("a confirmation") };
+    assert!(matches!(confirm.yes, Pending::Containers { action: ContainerAction::Remove { force: true, .. }, .. }));
+}
+
+#[test]
+fn an_image_is_removed_by_its_tag_and_a_refusal_names_its_users() {
+    let mut h = connected();
+    h.char('2');
+    h.char('G');
+    h.char('d');
+    let effects = h.char('y');
+    let [Effect::RemoveImage { id, name }] = effects.as_slice() else { panic!("{effects:?}") };
+    assert_eq!(id, "wharf-test/busybox:latest");
+    let refused = DaemonError::new(DaemonErrorKind::Conflict, "conflict: unable to remove repository reference");
+    h.send(Msg::ImageRemoved { id: id.clone(), name: name.clone(), result: Err(refused) });
+    let screen = h.render();
+    assert!(screen.contains("cannot remove wharf-test/busybox:latest: used by hostile, finished"), "{screen}");
+}
+
+#[test]
+fn results_of_one_action_on_several_containers_add_up() {
+    let mut h = connected();
+    h.select_container("mysql");
+    h.char(' ');
+    h.select_container("redis");
+    h.char(' ');
+    h.char('s');
+    let gone = DaemonError::new(DaemonErrorKind::Api, "cannot stop container: permission denied");
+    h.send(Msg::ActionFinished {
+        id: "m".into(),
+        name: "mysql".into(),
+        action: ContainerAction::Stop,
+        result: Err(gone),
+    });
+    h.send(Msg::ActionFinished { id: "r".into(), name: "redis".into(), action: ContainerAction::Stop, result: Ok(()) });
+    let flash = h.state.flash.clone().unwrap();
+    assert!(flash.is_error);
+    assert_eq!(flash.text, "cannot stop mysql: cannot stop container: permission denied; stopped redis");
+}

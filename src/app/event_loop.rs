@@ -86,6 +86,13 @@ where
         tokio::select! {
             event = terminal_events.next() => match event {
                 Some(Ok(event)) => {
+                    // A terminal that started without a size has a fixed, empty
+                    // viewport: give it the size the terminal now reports.
+                    if let Event::Resize(width, height) = event
+                        && terminal.get_frame().area().area() == 0
+                    {
+                        terminal.resize(ratatui::layout::Rect::new(0, 0, width, height)).map_err(Into::into)?;
+                    }
                     if let Some(msg) = terminal_msg(event) {
                         handle(state, msg);
                         dirty = true;
@@ -121,6 +128,7 @@ fn terminal_msg(event: Event) -> Option<Msg> {
         Event::Key(key) => Some(Msg::Key(key)),
         Event::Mouse(mouse) => Some(Msg::Mouse(mouse)),
         Event::Resize(width, height) => Some(Msg::Resize { width, height }),
-        Event::FocusGained | Event::FocusLost | Event::Paste(_) => None,
+        Event::Paste(text) => Some(Msg::Paste(text)),
+        Event::FocusGained | Event::FocusLost => None,
     }
 }

@@ -14,6 +14,8 @@ use crate::state::{RequestId, StreamId};
 pub enum Msg {
     Key(KeyEvent),
     Mouse(MouseEvent),
+    /// Text pasted into the terminal (bracketed paste).
+    Paste(String),
     Resize {
         width: u16,
         height: u16,

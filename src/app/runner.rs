@@ -18,7 +18,7 @@ use super::log_task::{self, LogJob};
 use super::msg::Msg;
 use crate::docker::DockerApi;
 use crate::docker::LogRequest;
-use crate::model::{DaemonError, DaemonErrorKind};
+use crate::model::{ContainerAction, DaemonError, DaemonErrorKind};
 use crate::state::{RequestId, StreamId};
 
 /// The client the connection supervisor currently holds, if it holds one.
@@ -58,6 +58,13 @@ impl<D: DockerApi> EffectRunner<D> {
                 Msg::ContainerInspected { request, id, result }
             }),
             Effect::ContainerAction { id, name, action } => self.spawn(async move {
+                // Stopping waits for the container's grace period before the daemon answers.
+                let timeout = match action {
+                    ContainerAction::Stop | ContainerAction::Restart => {
+                        timeout + Duration::from_secs(crate::docker::STOP_GRACE_SECS)
+                    }
+                    _ => timeout,
+                };
                 let result = ask(client, timeout, async |d| d.container_action(&id, action).await).await;
                 Msg::ActionFinished { id, name, action, result }
             }),

@@ -5,8 +5,8 @@ use std::collections::HashMap;
 use bollard::Docker;
 use bollard::query_parameters::{
     CreateContainerOptionsBuilder, CreateImageOptionsBuilder, EventsOptionsBuilder, InspectContainerOptions,
-    KillContainerOptionsBuilder, ListContainersOptionsBuilder, ListImagesOptionsBuilder, RemoveContainerOptionsBuilder,
-    RemoveImageOptionsBuilder, RestartContainerOptions, StartContainerOptions, StopContainerOptions,
+    KillContainerOptionsBuilder, ListImagesOptionsBuilder, RemoveContainerOptionsBuilder, RemoveImageOptionsBuilder,
+    RestartContainerOptions, StartContainerOptions, StopContainerOptions,
 };
 use futures::StreamExt;
 use futures::stream::BoxStream;
@@ -41,9 +41,14 @@ impl DockerApi for BollardDocker {
     }
 
     async fn list_containers(&self) -> Result<Vec<ContainerRow>, DaemonError> {
-        let options = ListContainersOptionsBuilder::new().all(true).build();
-        let summaries = self.client.list_containers(Some(options)).await.map_err(|e| self.err(e))?;
-        Ok(summaries.iter().map(convert::container_row).collect())
+        // Read raw and convert row by row: one odd container must not empty the list.
+        let mut body = Vec::new();
+        let mut stream = super::logs::get(&self.client, &self.info.host, "/containers/json?all=1");
+        while let Some(chunk) = stream.next().await {
+            body.extend_from_slice(&chunk?);
+        }
+        convert::container_rows(&body)
+            .map_err(|e| DaemonError::new(DaemonErrorKind::Other, format!("unreadable container list: {e}")))
     }
 
     async fn list_images(&self) -> Result<Vec<ImageRow>, DaemonError> {

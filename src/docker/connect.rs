@@ -9,6 +9,9 @@ use super::convert;
 use super::error::describe;
 use crate::model::{DaemonError, DaemonErrorKind};
 
+/// Seconds the daemon gives a container to stop before it kills it (its default).
+pub const STOP_GRACE_SECS: u64 = 10;
+
 /// Connects to `host` (`unix://...`, `tcp://...`, `http://...`), negotiates the API
 /// version and reads the daemon's version. `timeout` bounds each request; streams are
 /// not cut by it (bollard applies it to the response headers only).
@@ -16,7 +19,9 @@ use crate::model::{DaemonError, DaemonErrorKind};
 /// bollard checks that a unix socket exists when the client is built, so a missing
 /// daemon fails here, not on the first request: callers retry this whole function.
 pub async fn connect(host: &str, timeout: Duration) -> Result<BollardDocker, DaemonError> {
-    let secs = timeout.as_secs().max(1);
+    // The client's own timeout is only a backstop: wharf bounds each request itself
+    // (a stop may take the container's whole grace period before the daemon answers).
+    let secs = timeout.as_secs().max(1) + STOP_GRACE_SECS + 5;
     let client = if let Some(path) = host.strip_prefix("unix://") {
         Docker::connect_with_unix(path, secs, API_DEFAULT_VERSION)
     } else if host.starts_with("tcp://") || host.starts_with("http://") {

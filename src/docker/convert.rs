@@ -15,6 +15,36 @@ use crate::model::{
 };
 use crate::text::sanitize;
 
+/// Converts the daemon's container list, row by row. A row in a state bollard's model
+/// does not know (Podman's `stopped`, or anything newer) is read with its state set
+/// aside and kept as `ContainerState::Other`; a row that cannot be read at all is
+/// skipped. One odd object never empties the list.
+pub fn container_rows(json: &[u8]) -> Result<Vec<ContainerRow>, serde_json::Error> {
+    let items: Vec<serde_json::Value> = serde_json::from_slice(json)?;
+    Ok(items.into_iter().filter_map(container_row_lenient).collect())
+}
+
+fn container_row_lenient(mut item: serde_json::Value) -> Option<ContainerRow> {
+    if let Ok(summary) = serde_json::from_value::<ContainerSummary>(item.clone()) {
+        return Some(container_row(&summary));
+    }
+    let state = item.get("State").and_then(|s| s.as_str()).map(str::to_string);
+    if let Some(obj) = item.as_object_mut() {
+        obj.remove("State");
+    }
+    match serde_json::from_value::<ContainerSummary>(item) {
+        Ok(summary) => {
+            let mut row = container_row(&summary);
+            row.state = ContainerState::parse(&sanitize(state.as_deref().unwrap_or("unknown")));
+            Some(row)
+        }
+        Err(e) => {
+            tracing::warn!(error = %e, "skipping a container the daemon listed in an unknown shape");
+            None
+        }
+    }
+}
+
 pub fn container_row(summary: &ContainerSummary) -> ContainerRow {
     // The daemon reports names with a leading slash (`/redis`); a container has one name
     // unless it is linked, and the first is its own.
@@ -221,6 +251,19 @@ pub fn pull_progress(info: &CreateImageInfo) -> Result<PullProgress, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_unknown_state_does_not_empty_the_list() {
+        let json = br#"[
+            {"Id": "a", "Names": ["/podman-one"], "State": "stopped", "Status": "Exited", "Ports": []},
+            {"Id": "b", "Names": ["/normal"], "State": "running", "Status": "Up", "Ports": []},
+            {"Id": "c", "Names": "not a list", "State": 7}
+        ]"#;
+        let rows = container_rows(json).unwrap();
+        assert_eq!(rows.len(), 2, "{rows:?}");
+        assert_eq!(rows[0].state, ContainerState::Other("stopped".into()));
+        assert_eq!(rows[1].state, ContainerState::Running);
+    }
 
     #[test]
     fn pull_parts_imply_latest() {

@@ -45,6 +45,7 @@ pub fn describe(err: &BollardError, host: &str) -> DaemonError {
 }
 
 fn unreachable_at(host: &str, cause: &str) -> DaemonError {
+    let host = sanitize(host);
     DaemonError::new(DaemonErrorKind::Unreachable, format!("cannot reach Docker at {host}: {cause}"))
 }
 

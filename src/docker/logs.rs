@@ -1,13 +1,18 @@
-//! The raw bytes of a container's log stream.
+//! Raw answers from the daemon, for the two places where bollard's typed API gets in
+//! the way:
 //!
-//! bollard's own `logs()` decodes the stream itself and guesses whether it is
-//! multiplexed from the first byte; on a TTY container whose line starts with 0x00-0x02
-//! that guess reads a bogus frame header and waits forever (HOSTILE.md). wharf decodes
-//! the bytes itself (`crate::logs::decode`), told by the container's `Config.Tty`. To get
-//! the undecoded bytes over bollard's transport (unix, TCP, TLS, SSH alike), this asks
-//! for `/containers/{id}/export`, the one container endpoint bollard hands back as a
-//! raw byte stream, and rewrites the request's path to `/containers/{id}/logs` on its way
-//! out. The rewrite is checked by the live tests.
+//! - Logs: bollard's own `logs()` decodes the stream itself and guesses whether it is
+//!   multiplexed from the first byte; on a TTY container whose line starts with
+//!   0x00-0x02 that guess reads a bogus frame header and waits forever (HOSTILE.md).
+//!   wharf decodes the bytes itself (`crate::logs::decode`), told by `Config.Tty`.
+//! - The container list: bollard's model has a closed enum for `State`, so one
+//!   container in a state Docker does not know (Podman's `stopped`) fails the whole
+//!   list. wharf reads the JSON and converts each row on its own.
+//!
+//! To get undecoded bytes over bollard's transport (unix, TCP, TLS, SSH alike), `get`
+//! asks for `/containers/{id}/export`, the one endpoint bollard hands back as a raw byte
+//! stream, and rewrites the request's path on its way out (keeping the API version
+//! prefix). The live tests exercise both uses.
 
 use bollard::Docker;
 use futures::StreamExt;
@@ -48,13 +53,22 @@ pub fn log_bytes(
     id: &str,
     request: &LogRequest,
 ) -> BoxStream<'static, Result<bytes::Bytes, DaemonError>> {
-    let query = request.query();
+    get(client, host, &format!("/containers/{id}/logs?{}", request.query()))
+}
+
+/// GETs `path_and_query` (e.g. `/containers/json?all=1`) and streams the body as it
+/// comes. Errors (status >= 400) come out as `DaemonError`s like any other request's.
+pub fn get(client: &Docker, host: &str, path_and_query: &str) -> BoxStream<'static, Result<bytes::Bytes, DaemonError>> {
+    const MARKER: &str = "wharf-raw-get";
+    let target = path_and_query.to_string();
     let rewriting = client.clone().with_request_modifier(move |mut req| {
         let uri = req.uri().clone();
-        if let Some(prefix) = uri.path().strip_suffix("/export").map(str::to_string) {
+        let path = uri.path();
+        // `/v1.41/containers/wharf-raw-get/export` -> `/v1.41` + target.
+        if let Some(version) = path.strip_suffix(&format!("/containers/{MARKER}/export")).map(str::to_string) {
             let mut parts = uri.into_parts();
-            if let Ok(path) = format!("{prefix}/logs?{query}").parse() {
-                parts.path_and_query = Some(path);
+            if let Ok(rewritten) = format!("{version}{target}").parse() {
+                parts.path_and_query = Some(rewritten);
                 if let Ok(rewritten) = http::Uri::from_parts(parts) {
                     *req.uri_mut() = rewritten;
                 }
@@ -63,5 +77,5 @@ pub fn log_bytes(
         req
     });
     let host = host.to_string();
-    rewriting.export_container(id).map(move |chunk| chunk.map_err(|e| describe(&e, &host))).boxed()
+    rewriting.export_container(MARKER).map(move |chunk| chunk.map_err(|e| describe(&e, &host))).boxed()
 }

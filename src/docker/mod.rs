@@ -20,7 +20,7 @@ use crate::model::{
 };
 
 pub use client::BollardDocker;
-pub use connect::connect;
+pub use connect::{STOP_GRACE_SECS, connect};
 pub use error::describe;
 pub use logs::LogRequest;
 

@@ -6,7 +6,7 @@
 /// A row that can live in a `SelectableList`.
 pub trait ListRow {
     /// Stable identity across refreshes (a container id, an image id, an env key).
-    fn key(&self) -> &str;
+    fn key(&self) -> std::borrow::Cow<'_, str>;
     /// Whether the row matches a lower-cased filter text.
     fn matches(&self, needle_lower: &str) -> bool;
 }
@@ -155,8 +155,8 @@ mod tests {
     #[derive(Debug, Clone)]
     struct Row(&'static str);
     impl ListRow for Row {
-        fn key(&self) -> &str {
-            self.0
+        fn key(&self) -> std::borrow::Cow<'_, str> {
+            self.0.into()
         }
         fn matches(&self, needle: &str) -> bool {
             self.0.contains(needle)

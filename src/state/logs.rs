@@ -10,6 +10,9 @@ use unicode_width::UnicodeWidthStr;
 
 use crate::logs::LogLine;
 
+/// Columns continuation rows of a wrapped line are indented by.
+pub const WRAP_INDENT: usize = 2;
+
 /// Identifies one log stream wharf asked for; lines of a stream that was replaced are
 /// recognised by it and dropped.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -194,13 +197,14 @@ impl LogView {
         width
     }
 
-    /// Screen rows a line takes at `width` columns.
+    /// Screen rows a line takes at `width` columns. Continuation rows are indented by
+    /// `WRAP_INDENT` so a wrapped line reads as one.
     pub fn rows_of(&self, line: &LogLine, width: usize) -> usize {
-        if !self.wrap || width == 0 {
+        if !self.wrap || width <= WRAP_INDENT {
             return 1;
         }
         let total = self.prefix_width(line) + line.text.width() + cut_note(line).width();
-        total.div_ceil(width).max(1)
+        if total <= width { 1 } else { 1 + (total - width).div_ceil(width - WRAP_INDENT) }
     }
 
     /// The lines to draw in a `width` x `height` pane, top to bottom, with the rows each
@@ -399,8 +403,9 @@ mod tests {
         let mut v = view_with(0, 100);
         v.buffer.push(line(&"x".repeat(30)));
         v.buffer.push(line("short"));
-        // 2 prefix columns + 30 = 32 columns: 4 rows at width 10.
+        // 2 prefix columns + 30 = 32 columns: 10 on the first row, 8 on each next one.
         assert_eq!(v.rows_of(v.buffer.get(0).unwrap(), 10), 4);
+        assert_eq!(v.rows_of(v.buffer.get(0).unwrap(), 12), 3);
         assert_eq!(v.visible(10, 4), vec![1], "the long line does not fit with the short one");
         assert_eq!(v.visible(10, 5), vec![0, 1]);
         v.wrap = false;

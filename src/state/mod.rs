@@ -6,12 +6,15 @@ mod list;
 mod logs;
 mod pull;
 
+use std::borrow::Cow;
 use std::collections::{BTreeSet, HashMap};
 
 pub use inflight::{Answer, Inflight, RequestId};
 pub use launch_form::{LaunchForm, Submitting};
 pub use list::{ListRow, SelectableList};
-pub use logs::{LogBuffer, LogSource, LogView, Since, SourceStatus, StreamId, contains_ignore_case, cut_note};
+pub use logs::{
+    LogBuffer, LogSource, LogView, Since, SourceStatus, StreamId, WRAP_INDENT, contains_ignore_case, cut_note,
+};
 pub use pull::PullStatus;
 
 use crate::config::UiSettings;
@@ -139,8 +142,8 @@ pub struct Flash {
 }
 
 impl ListRow for ContainerRow {
-    fn key(&self) -> &str {
-        &self.id
+    fn key(&self) -> Cow<'_, str> {
+        Cow::Borrowed(&self.id)
     }
     fn matches(&self, needle: &str) -> bool {
         self.name.to_lowercase().contains(needle) || self.image.to_lowercase().contains(needle)
@@ -148,8 +151,8 @@ impl ListRow for ContainerRow {
 }
 
 impl ListRow for ImageRow {
-    fn key(&self) -> &str {
-        &self.id
+    fn key(&self) -> Cow<'_, str> {
+        Cow::Borrowed(&self.id)
     }
     fn matches(&self, needle: &str) -> bool {
         self.tags.iter().any(|t| t.to_lowercase().contains(needle)) || self.id.contains(needle)
@@ -157,10 +160,8 @@ impl ListRow for ImageRow {
 }
 
 impl ListRow for PortMapping {
-    fn key(&self) -> &str {
-        // Ports have no id; the selection then stays on the same position, which is
-        // what a user expects of a short, stable list.
-        ""
+    fn key(&self) -> Cow<'_, str> {
+        Cow::Owned(self.short())
     }
     fn matches(&self, needle: &str) -> bool {
         self.short().contains(needle)
@@ -168,8 +169,8 @@ impl ListRow for PortMapping {
 }
 
 impl ListRow for EnvVar {
-    fn key(&self) -> &str {
-        &self.key
+    fn key(&self) -> Cow<'_, str> {
+        Cow::Borrowed(&self.key)
     }
     fn matches(&self, needle: &str) -> bool {
         self.key.to_lowercase().contains(needle)
@@ -183,8 +184,11 @@ pub struct Requests {
     pub containers: Inflight,
     pub images: Inflight,
     pub inspect: Inflight,
-    /// The container the inspect in flight (or wanted next) is for.
-    pub inspect_target: Option<String>,
+    /// The container the inspect in flight is for.
+    pub inspect_in_flight_for: Option<String>,
+    /// An event about that container arrived while its inspect was in flight: the
+    /// answer may predate it.
+    pub inspect_outdated: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -197,6 +201,9 @@ pub struct AppState {
     /// Inspect results by container id. A container's env and exposed ports never change
     /// after it is created, so these stay valid until the container goes away.
     pub details: HashMap<String, ContainerDetails>,
+    /// Containers whose cached details may be out of date (an event came for them):
+    /// still shown, and fetched again when selected.
+    pub stale_details: BTreeSet<String>,
     /// Why the selected container's details could not be read, if they could not.
     pub details_error: Option<String>,
     /// The last answer to a containers or images list, if it failed.
@@ -234,6 +241,8 @@ pub struct AppState {
     pub select_when_listed: Option<String>,
     pub logs: LogView,
     pub next_stream_id: u64,
+    /// Results of the last container action, one per container: (failed, text).
+    pub action_results: Vec<(bool, String)>,
     pub quit: bool,
 }
 
@@ -251,6 +260,7 @@ impl AppState {
             ports: SelectableList::default(),
             env: SelectableList::default(),
             details: HashMap::new(),
+            stale_details: BTreeSet::new(),
             details_error: None,
             list_error: None,
             loaded: false,
@@ -273,6 +283,7 @@ impl AppState {
             select_when_listed: None,
             logs: LogView::new(10_000, 1000),
             next_stream_id: 0,
+            action_results: Vec::new(),
             quit: false,
         }
     }

@@ -14,15 +14,29 @@ pub struct PullStatus {
 
 impl PullStatus {
     pub fn record(&mut self, progress: PullProgress) {
-        if progress.layer.is_empty() || progress.layer.contains(' ') {
+        // Messages about the pull as a whole carry the tag (`Pulling from library/redis`
+        // with id `latest`), a digest or nothing as their id: they are not layers.
+        let about_the_pull = progress.layer.is_empty()
+            || progress.layer.contains(' ')
+            || progress.status.starts_with("Pulling from")
+            || progress.status.starts_with("Digest")
+            || progress.status.starts_with("Status");
+        if about_the_pull {
             self.last_status = progress.status;
             return;
         }
         let entry = self.layers.entry(progress.layer.clone()).or_default();
-        // "Pull complete" and "Already exists" carry no byte counts: keep the last ones.
-        if progress.total > 0 {
-            entry.current = progress.current;
-            entry.total = progress.total;
+        match progress.status.as_str() {
+            // Byte counts of the download are the progress; extraction counts the same
+            // bytes again and would send the bar backwards.
+            "Downloading" if progress.total > 0 => {
+                entry.current = progress.current;
+                entry.total = progress.total;
+            }
+            "Download complete" | "Extracting" | "Pull complete" | "Verifying Checksum" => {
+                entry.current = entry.total;
+            }
+            _ => {}
         }
         entry.status = progress.status;
         self.last_status = format!("{} {}", entry.status, progress.layer);
@@ -40,7 +54,9 @@ impl PullStatus {
 
     /// (bytes downloaded, bytes to download) over the layers that reported sizes.
     pub fn bytes(&self) -> (u64, u64) {
-        self.layers.values().fold((0, 0), |(c, t), l| (c + l.current.min(l.total), t + l.total))
+        self.layers
+            .values()
+            .fold((0u64, 0u64), |(c, t), l| (c.saturating_add(l.current.min(l.total)), t.saturating_add(l.total)))
     }
 
     /// 0.0..=1.0, by bytes when known, else by layers.
@@ -69,8 +85,11 @@ mod tests {
         s.record(p("a", "Downloading", 50, 100));
         s.record(p("b", "Downloading", 0, 300));
         s.record(p("a", "Downloading", 100, 100));
+        s.record(p("a", "Extracting", 3, 100));
+        assert_eq!(s.bytes(), (100, 400), "extraction does not send the bar backwards");
         s.record(p("a", "Pull complete", 0, 0));
-        assert_eq!(s.layers_done(), (1, 2));
+        s.record(p("latest", "Pulling from library/redis", 0, 0));
+        assert_eq!(s.layers_done(), (1, 2), "the tag is not a layer");
         assert_eq!(s.bytes(), (100, 400));
         assert!((s.ratio() - 0.25).abs() < 1e-9);
     }

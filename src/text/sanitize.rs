@@ -61,7 +61,8 @@ pub fn walk<'a>(input: &'a str, mut visit: impl FnMut(Token<'a>)) {
             c if c.is_control() => {}
             // Bidi embeddings, overrides and isolates reorder what follows them on screen;
             // a container name must read the way it is stored.
-            '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' => {}
+            // Zero-width characters and bidi marks make two different names look alike.
+            '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200b}'..='\u{200f}' | '\u{2060}' | '\u{feff}' => {}
             c => visit(Token::Char(c)),
         }
     }
@@ -171,6 +172,7 @@ mod tests {
             ("tab\there", "tab here"),
             ("line\r\nbreak", "line  break"),
             ("\u{202e}evil", "evil"),
+            ("zero\u{200b}width\u{feff}", "zerowidth"),
             ("\x1b[31mred\x1b[0m", "red"),
             ("unterminated\x1b]2;title", "unterminated"),
             ("trailing\x1b", "trailing"),

@@ -15,7 +15,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     let list = &state.env;
     let mut title = pane_title(theme, Pane::Env, None);
     if !state.reveal_secrets && list.visible().any(|v| v.looks_secret()) {
-        title.push(Span::styled("secrets masked (s) ", theme.dim));
+        title.push(Span::styled("secrets masked (v) ", theme.dim));
     }
     let block = pane_block(state, theme, Pane::Env, Line::from(title), list.filter());
     if state.selected_container().is_none() {

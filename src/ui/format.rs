@@ -2,7 +2,7 @@
 
 /// A compact age: `42s`, `5m`, `3h`, `2d`, `6w`, `2y`.
 pub fn age(created: i64, now: i64) -> String {
-    let secs = (now - created).max(0);
+    let secs = now.saturating_sub(created).max(0);
     match secs {
         s if s < 60 => format!("{s}s"),
         s if s < 3600 => format!("{}m", s / 60),

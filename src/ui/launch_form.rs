@@ -50,6 +50,11 @@ pub fn draw(frame: &mut Frame, area: Rect, form: &LaunchForm, theme: &Theme) {
                 let line = Line::styled(format!("✗ {line_note}{}", error.message), theme.error);
                 frame.render_widget(Paragraph::new(line), text);
             }
+            Row::PortsPreview => {
+                let [_, text] = label_split(*rect);
+                let preview = ports_preview(form).unwrap_or_default();
+                frame.render_widget(Paragraph::new(Line::styled(preview, theme.dim)), text);
+            }
             Row::Warning => {
                 let text = "⚠ Published on every interface: anyone who can reach this machine can connect, and \
                             published ports bypass the host firewall.";
@@ -83,6 +88,8 @@ fn rows(form: &LaunchForm, multiline_rows: u16) -> Vec<(u16, Row)> {
         rows.push((if field.is_multiline() { multiline_rows } else { 1 }, Row::Field(field)));
         if form.error_for(field).is_some() {
             rows.push((1, Row::Error(field)));
+        } else if field == Field::Ports && ports_preview(form).is_some() {
+            rows.push((1, Row::PortsPreview));
         }
     }
     if form.draft().publishes_everywhere() {
@@ -100,7 +107,20 @@ fn rows(form: &LaunchForm, multiline_rows: u16) -> Vec<(u16, Row)> {
     rows
 }
 
+/// What the ports field publishes, as the daemon will bind it (`random` for a port the
+/// daemon picks), when every line is valid.
+fn ports_preview(form: &LaunchForm) -> Option<String> {
+    let draft = form.draft();
+    let default_ip = if draft.all_interfaces { "" } else { "127.0.0.1" };
+    let mut shown = Vec::new();
+    for line in draft.ports.lines().filter(|l| !l.trim().is_empty()) {
+        shown.extend(crate::launch::parse_port_spec(line, default_ip).ok()?.iter().map(|b| b.describe()));
+    }
+    (!shown.is_empty()).then(|| format!("→ {}", shown.join(", ")))
+}
+
 enum Row {
+    PortsPreview,
     Field(Field),
     Error(Field),
     Warning,

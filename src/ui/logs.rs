@@ -12,7 +12,7 @@ use unicode_width::UnicodeWidthChar;
 use super::theme::Theme;
 use super::widgets::{message, pane_block, pane_title};
 use crate::logs::{LogLine, StreamKind};
-use crate::state::{AppState, LogInputKind, LogView, Modal, Pane, SourceStatus, cut_note};
+use crate::state::{AppState, LogInputKind, LogView, Modal, Pane, SourceStatus, WRAP_INDENT, cut_note};
 
 /// Colours for container names in merged logs.
 const SOURCE_COLORS: [Color; 6] = [Color::Cyan, Color::Magenta, Color::Green, Color::Yellow, Color::Blue, Color::Red];
@@ -157,20 +157,38 @@ fn line_rows<'a>(view: &LogView, line: &LogLine, is_match: bool, width: usize, t
         cells.drain(prefix_len..prefix_len + skip);
         return vec![to_line(&cells, width)];
     }
+    // Wrap; continuation rows are indented (as `LogView::rows_of` counts them).
+    if width <= WRAP_INDENT {
+        return vec![to_line(&cells, width)];
+    }
+    let indent: Vec<(char, Style)> = vec![(' ', Style::new()); WRAP_INDENT];
     let mut rows = Vec::new();
     let mut start = 0;
     let mut used = 0;
+    let mut room = width;
     for (i, (c, _)) in cells.iter().enumerate() {
         let w = c.width().unwrap_or(0);
-        if used + w > width && i > start {
-            rows.push(to_line(&cells[start..i], width));
+        if used + w > room && i > start {
+            rows.push(&cells[start..i]);
             start = i;
             used = 0;
+            room = width - WRAP_INDENT;
         }
         used += w;
     }
-    rows.push(to_line(&cells[start..], width));
-    rows
+    rows.push(&cells[start..]);
+    rows.iter()
+        .enumerate()
+        .map(|(n, row)| {
+            if n == 0 {
+                to_line(row, width)
+            } else {
+                let mut indented = indent.clone();
+                indented.extend_from_slice(row);
+                to_line(&indented, width)
+            }
+        })
+        .collect()
 }
 
 /// Joins cells into spans, one per run of equal style, at most `width` columns.

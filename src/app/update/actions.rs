@@ -31,8 +31,10 @@ pub fn container_action(state: &mut AppState, action: ContainerAction, effects: 
         return;
     }
     if let ContainerAction::Remove { .. } = action {
-        let running =
-            state.containers.items().iter().any(|c| go.iter().any(|(id, _)| *id == c.id) && c.state.is_running());
+        // The daemon refuses to remove a running or paused container without force.
+        let running = state.containers.items().iter().any(|c| {
+            go.iter().any(|(id, _)| *id == c.id) && (c.state.is_running() || c.state == ContainerState::Paused)
+        });
         let names: Vec<&str> = go.iter().map(|(_, n)| n.as_str()).collect();
         let mut lines = vec![format!("Remove {}?", names.join(", "))];
         if running {
@@ -65,6 +67,7 @@ fn send_container_action(
     let names: Vec<&str> = targets.iter().map(|(_, n)| n.as_str()).collect();
     flash(state, format!("{} {}…", action.progressive(), names.join(", ")), false);
     state.marked.clear();
+    state.action_results.clear();
     for (id, name) in targets {
         effects.push(Effect::ContainerAction { id, name, action });
     }
@@ -102,7 +105,9 @@ pub fn remove_image(state: &mut AppState) {
     state.modal = Some(Modal::Confirm(Confirm {
         title: "Remove image".into(),
         lines,
-        yes: Pending::RemoveImage { id: image.id.clone(), name },
+        // By tag when it has one: removing by id is refused for an image with several
+        // tags, and untagging is what `docker rmi repo:tag` does.
+        yes: Pending::RemoveImage { id: image.tags.first().cloned().unwrap_or_else(|| image.id.clone()), name },
         alternative: None,
     }));
 }
@@ -138,21 +143,46 @@ pub fn on_action_finished(
     result: Result<(), crate::model::DaemonError>,
     effects: &mut Vec<Effect>,
 ) {
-    match result {
-        Ok(()) => flash(state, format!("{} {name}", action.past()), false),
+    let (text, failed) = match result {
+        Ok(()) => (format!("{} {name}", action.past()), false),
         Err(e) if e.kind == DaemonErrorKind::NotFound => {
-            flash(state, format!("cannot {action} {name}: it was removed by another client"), true);
             if state.is_connected() {
                 refresh_lists(state, effects);
             }
+            (format!("cannot {action} {name}: it was removed by another client"), true)
         }
-        Err(e) => flash(state, format!("cannot {action} {name}: {}", e.message), true),
-    }
+        Err(e) => (format!("cannot {action} {name}: {}", e.message), true),
+    };
+    // Results of one action on several containers add up instead of replacing each
+    // other; failures first, so none hides behind a later success.
+    state.action_results.push((failed, text));
+    state.action_results.sort_by_key(|(failed, _)| !*failed);
+    let any_failed = state.action_results.iter().any(|(f, _)| *f);
+    let joined: Vec<&str> = state.action_results.iter().map(|(_, t)| t.as_str()).collect();
+    let joined = joined.join("; ");
+    flash(state, joined, any_failed);
 }
 
 pub fn on_image_removed(state: &mut AppState, name: &str, result: Result<(), crate::model::DaemonError>) {
     match result {
         Ok(()) => flash(state, format!("removed {name}"), false),
+        Err(e) if e.kind == DaemonErrorKind::Conflict => {
+            // Name the containers that keep it, which the daemon's message leaves out.
+            let image_id = state.images.items().iter().find(|i| i.display_name() == name).map(|i| i.id.clone());
+            let users: Vec<&str> = state
+                .containers
+                .items()
+                .iter()
+                .filter(|c| Some(&c.image_id) == image_id.as_ref())
+                .map(|c| c.name.as_str())
+                .collect();
+            let text = if users.is_empty() {
+                format!("cannot remove {name}: {}", e.message)
+            } else {
+                format!("cannot remove {name}: used by {} (remove them first)", users.join(", "))
+            };
+            flash(state, text, true);
+        }
         Err(e) => flash(state, format!("cannot remove {name}: {}", e.message), true),
     }
 }

@@ -10,11 +10,18 @@ use crate::state::{Answer, AppState, Connection};
 pub fn on_daemon_msg(state: &mut AppState, msg: Msg, effects: &mut Vec<Effect>) {
     match msg {
         Msg::Connected(info) => {
+            if matches!(state.connection, Connection::Down { .. }) {
+                let text = format!("reconnected to {}", info.host);
+                super::flash(state, text, false);
+            }
             state.connection = Connection::Connected(info);
+            // Ports bound before a daemon restart may be gone: ask again.
+            state.stale_details.extend(state.details.keys().cloned());
             // Answers to requests sent on an earlier connection are stale now.
             state.requests.containers.reset();
             state.requests.images.reset();
             state.requests.inspect.reset();
+            state.requests.inspect_in_flight_for = None;
             state.list_error = None;
             refresh_lists(state, effects);
             logs::on_connected(state, effects);
@@ -26,6 +33,8 @@ pub fn on_daemon_msg(state: &mut AppState, msg: Msg, effects: &mut Vec<Effect>) 
             };
             let retry_at = state.now + i64::try_from(retry_in.as_secs()).unwrap_or(i64::MAX / 2);
             state.connection = Connection::Down { host, error, retry_at };
+            // What is on screen is no longer live: say why instead of showing it as if.
+            state.loaded = false;
             state.requests.containers.reset();
             state.requests.images.reset();
             state.requests.inspect.reset();
@@ -58,6 +67,7 @@ pub fn on_daemon_msg(state: &mut AppState, msg: Msg, effects: &mut Vec<Effect>) 
                 Ok(mut rows) => {
                     count_image_users(&mut rows, state.containers.items());
                     state.images.set_items(rows);
+                    super::selection::scroll_all_into_view(state);
                 }
                 Err(error) => state.list_error = Some(error),
             }
@@ -67,9 +77,17 @@ pub fn on_daemon_msg(state: &mut AppState, msg: Msg, effects: &mut Vec<Effect>) 
         }
         Msg::ContainerInspected { request, id, result } => {
             let Answer::Current { again } = state.requests.inspect.answered(request) else { return };
+            let outdated = std::mem::take(&mut state.requests.inspect_outdated);
+            state.requests.inspect_in_flight_for = None;
             match result {
                 Ok(details) => {
                     state.details.insert(id.clone(), details);
+                    // An event about it came while this ran: the answer may predate it.
+                    if outdated {
+                        state.stale_details.insert(id.clone());
+                    } else {
+                        state.stale_details.remove(&id);
+                    }
                     if state.selected_container().is_some_and(|c| c.id == id) {
                         sync_selection(state, effects);
                     }
@@ -83,10 +101,11 @@ pub fn on_daemon_msg(state: &mut AppState, msg: Msg, effects: &mut Vec<Effect>) 
                     }
                 }
             }
-            // The selection moved while this inspect ran: fetch the one now selected.
+            // The selection moved (or an event came) while this inspect ran: fetch the
+            // one now selected if what is known of it is missing or out of date.
             if again
                 && let Some(selected) = state.selected_container().map(|c| c.id.clone())
-                && !state.details.contains_key(&selected)
+                && (!state.details.contains_key(&selected) || state.stale_details.contains(&selected))
             {
                 request_inspect(state, selected, effects);
             }
@@ -99,7 +118,15 @@ pub fn on_daemon_msg(state: &mut AppState, msg: Msg, effects: &mut Vec<Effect>) 
                 if event.action == "start" {
                     logs::on_container_started(state, &event.id, effects);
                 }
-                state.details.remove(&event.id);
+                if event.action == "destroy" {
+                    state.details.remove(&event.id);
+                    state.stale_details.remove(&event.id);
+                } else if state.details.contains_key(&event.id) {
+                    state.stale_details.insert(event.id.clone());
+                }
+                if state.requests.inspect_in_flight_for.as_deref() == Some(event.id.as_str()) {
+                    state.requests.inspect_outdated = true;
+                }
                 want_containers(state, effects);
                 if event.action.starts_with("create") || event.action.starts_with("destroy") {
                     // Image usage counts change with containers.
@@ -122,7 +149,7 @@ pub fn on_daemon_msg(state: &mut AppState, msg: Msg, effects: &mut Vec<Effect>) 
             Ok(path) => super::flash(state, format!("saved to {path}"), false),
             Err(e) => super::flash(state, format!("cannot save: {e}"), true),
         },
-        Msg::Key(_) | Msg::Mouse(_) | Msg::Resize { .. } | Msg::Tick { .. } => {}
+        Msg::Key(_) | Msg::Mouse(_) | Msg::Paste(_) | Msg::Resize { .. } | Msg::Tick { .. } => {}
     }
 }
 

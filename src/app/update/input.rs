@@ -19,10 +19,13 @@ pub fn on_key(state: &mut AppState, keymap: &Keymap, key: KeyEvent, effects: &mu
         return;
     }
     let ctrl_c = key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL);
-    if ctrl_c {
+    // In the launch form Ctrl-C is Esc: it asks before throwing typed input away.
+    let in_form = matches!(state.modal, Some(Modal::Launch(_)));
+    if ctrl_c && !in_form {
         state.quit = true;
         return;
     }
+    let key = if ctrl_c { KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE) } else { key };
     match state.modal.take() {
         Some(Modal::Help) => {
             // Any key closes help; it does nothing else.
@@ -263,5 +266,48 @@ pub fn on_mouse(state: &mut AppState, mouse: MouseEvent, effects: &mut Vec<Effec
             state.focus = previous;
         }
         _ => {}
+    }
+}
+
+/// Pasted text goes where typing would go: the focused form field (keeping its line
+/// breaks where a field takes several lines), or a one-line input. Control characters
+/// are dropped: a paste is text, not keys.
+pub fn on_paste(state: &mut AppState, text: &str, effects: &mut Vec<Effect>) {
+    let one_line: String =
+        text.chars().map(|c| if c == '\n' || c == '\t' { ' ' } else { c }).filter(|c| !c.is_control()).collect();
+    match state.modal.take() {
+        Some(Modal::Launch(mut form)) => {
+            let field = form.focus;
+            if form.submitting.is_none()
+                && let Some(area) = form.area_mut(field)
+            {
+                let lines: String = if field.is_multiline() {
+                    text.replace("\r\n", "\n").chars().filter(|c| *c == '\n' || !c.is_control()).collect()
+                } else {
+                    one_line
+                };
+                area.insert_str(lines);
+                form.errors.retain(|e| e.field != field);
+            }
+            state.modal = Some(Modal::Launch(form));
+        }
+        Some(Modal::Filter { pane, mut input, before }) => {
+            input.push_str(&one_line);
+            set_filter(state, pane, &input, effects);
+            state.modal = Some(Modal::Filter { pane, input, before });
+        }
+        Some(Modal::LogInput { kind, mut input, before }) => {
+            input.push_str(&one_line);
+            match kind {
+                LogInputKind::Search => state.logs.search = input.clone(),
+                LogInputKind::Filter => state.logs.filter = input.clone(),
+            }
+            state.modal = Some(Modal::LogInput { kind, input, before });
+        }
+        Some(Modal::Pull(mut prompt)) if prompt.running.is_none() => {
+            prompt.input.push_str(one_line.trim());
+            state.modal = Some(Modal::Pull(prompt));
+        }
+        other => state.modal = other,
     }
 }

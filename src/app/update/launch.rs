@@ -180,10 +180,16 @@ pub fn on_launch_finished(state: &mut AppState, request: crate::state::RequestId
             state.select_when_listed = Some(id);
         }
         Err(error) => {
-            // Everything typed stays; the daemon's words go next to it.
-            state.flash = None;
-            form.daemon_error = Some(error);
-            state.modal = Some(Modal::Launch(form));
+            // Everything typed stays; the daemon's words go next to it. A preset launched
+            // in the background never covers another dialog the user has open: then the
+            // status line says what failed, and the preset is one key away again.
+            if on_screen || state.modal.is_none() {
+                state.flash = None;
+                form.daemon_error = Some(error);
+                state.modal = Some(Modal::Launch(form));
+            } else {
+                flash(state, format!("{} failed: {}", form.title, error.message), true);
+            }
         }
     }
 }

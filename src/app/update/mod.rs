@@ -24,6 +24,7 @@ pub fn update(state: &mut AppState, keymap: &Keymap, msg: Msg) -> Vec<Effect> {
     match msg {
         Msg::Key(key) => input::on_key(state, keymap, key, &mut effects),
         Msg::Mouse(mouse) => input::on_mouse(state, mouse, &mut effects),
+        Msg::Paste(text) => input::on_paste(state, &text, &mut effects),
         Msg::Resize { width, height } => {
             state.width = width;
             state.height = height;

@@ -26,6 +26,10 @@ fn fill_details(state: &mut AppState, effects: &mut Vec<Effect>) {
             state.ports.set_items(ports);
             state.env.set_items(env);
             state.details_error = None;
+            // Shown as last known while the daemon is asked again.
+            if state.stale_details.contains(&id) {
+                request_inspect(state, id, effects);
+            }
         }
         None => {
             // The list row already knows the ports: show them at once, so moving the
@@ -45,8 +49,9 @@ pub fn request_inspect(state: &mut AppState, id: String, effects: &mut Vec<Effec
         return;
     }
     let requests = &mut state.requests;
-    requests.inspect_target = Some(id.clone());
     if let Some(request) = requests.inspect.want(&mut requests.next_id) {
+        requests.inspect_in_flight_for = Some(id.clone());
+        requests.inspect_outdated = false;
         effects.push(Effect::InspectContainer { request, id });
     }
 }

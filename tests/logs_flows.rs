@@ -1,0 +1,196 @@
+//! The log pane through `update()`: which streams start and stop, what the pane shows
+//! of hostile, coloured, flooding and ending output, and the reading keys.
+
+// Tests may panic on a broken fixture or a failed setup: that is a test failure.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use common::Harness;
+use crossterm::event::KeyCode;
+use wharf::app::effect::Effect;
+use wharf::app::msg::Msg;
+use wharf::logs::{LogDecoder, LogLine, style_line};
+use wharf::model::{DaemonError, DaemonErrorKind, DaemonEvent, EventKind};
+use wharf::state::{Pane, StreamId};
+
+/// A harness with redis selected and its log stream started; returns the stream.
+fn on_redis(width: u16, height: u16) -> (Harness, StreamId) {
+    let mut h = Harness::new(width, height);
+    h.connect_with_fixtures();
+    h.select_container("redis");
+    let stream = match h.log_effects.iter().rev().find(|e| matches!(e, Effect::FollowLogs { .. })) {
+        Some(Effect::FollowLogs { stream, tty, tail, since, .. }) => {
+            assert!(!tty, "redis runs without a TTY in the fixture");
+            assert_eq!((*tail, *since), (1000, None), "the last 1000 lines, never the whole history");
+            *stream
+        }
+        other => panic!("no log stream started: {other:?}"),
+    };
+    (h, stream)
+}
+
+/// Lines as the log task makes them: decoded from a raw (TTY) byte stream, styled.
+fn lines(bytes: &[u8]) -> Vec<LogLine> {
+    let mut decoder = LogDecoder::new(true);
+    let mut raw = Vec::new();
+    decoder.feed(bytes, &mut raw);
+    decoder.finish(&mut raw);
+    raw.into_iter().map(|r| style_line(r, 0, false)).collect()
+}
+
+#[test]
+fn the_pane_follows_the_selection_and_stops_the_old_stream() {
+    let (mut h, first) = on_redis(100, 30);
+    h.log_effects.clear();
+    let effects = h.char('k');
+    assert!(effects.contains(&Effect::StopLogs { stream: first }), "{effects:?}");
+    h.answer(effects);
+    assert!(h.log_effects.iter().any(|e| matches!(e, Effect::FollowLogs { stream, .. } if *stream != first)));
+    // Lines still arriving on the old stream are dropped.
+    h.send(Msg::LogLines { stream: first, lines: lines(b"late line\n") });
+    assert!(h.state.logs.buffer.is_empty());
+}
+
+#[test]
+fn coloured_hostile_and_stderr_lines_are_shown_safely() {
+    let (mut h, stream) = on_redis(100, 30);
+    let mut batch = lines(
+        b"plain line\n\x1b[32mgreen ok\x1b[0m then plain\n\x1b]2;pwned\x07title attempt\n\x1b]52;c;aGk=\x07clipboard attempt\n\x1b[6n\x1b[2Jquery attempt\n",
+    );
+    let mut err = lines(b"something failed on stderr\n");
+    err[0].stream = wharf::logs::StreamKind::Stderr;
+    batch.extend(err);
+    h.send(Msg::LogLines { stream, lines: batch });
+    let screen = h.render();
+    for bad in ["]2;", "]52;", "[6n", "[2J", "pwned"] {
+        assert!(!screen.contains(bad), "{bad:?} reached the screen:\n{screen}");
+    }
+    assert!(screen.contains("▌ something failed on stderr"), "stderr is marked:\n{screen}");
+    let green = &h.state.logs.buffer.get(1).unwrap().runs;
+    assert_eq!(green.len(), 1, "one coloured run: {green:?}");
+    insta::assert_snapshot!("logs_coloured_and_hostile", screen);
+}
+
+#[test]
+fn a_flood_stays_bounded_and_says_how_much_it_dropped() {
+    let (mut h, stream) = on_redis(100, 30);
+    h.state.logs.buffer = wharf::state::LogBuffer::new(100);
+    for batch in 0..40 {
+        let text: String = (0..256).map(|i| format!("flood {batch}-{i}\n")).collect();
+        h.send(Msg::LogLines { stream, lines: lines(text.as_bytes()) });
+    }
+    assert_eq!(h.state.logs.buffer.len(), 100);
+    assert_eq!(h.state.logs.buffer.dropped, 40 * 256 - 100);
+    let screen = h.render();
+    assert!(screen.contains("10140 older lines dropped"), "{screen}");
+    assert!(screen.contains("flood 39-255"), "following shows the newest line:\n{screen}");
+}
+
+#[test]
+fn scrolling_pauses_search_highlights_and_g_follows_again() {
+    let (mut h, stream) = on_redis(100, 30);
+    let text: String =
+        (0..200).map(|i| format!("request {i} {}\n", if i % 50 == 7 { "ERROR" } else { "ok" })).collect();
+    h.send(Msg::LogLines { stream, lines: lines(text.as_bytes()) });
+    h.char('5');
+    assert_eq!(h.state.focus, Pane::Logs);
+    h.key(KeyCode::PageUp);
+    assert!(!h.state.logs.follow);
+    h.send(Msg::LogLines { stream, lines: lines(b"newer line\n") });
+    assert!(!h.render().contains("newer line"), "a paused view does not move");
+    h.char('/');
+    h.type_text("error");
+    h.key(KeyCode::Enter);
+    let matched = h.state.logs.current_match.unwrap();
+    assert!(h.state.logs.buffer.get(matched).unwrap().text.contains("ERROR"));
+    h.char('n');
+    assert_ne!(h.state.logs.current_match, Some(matched));
+    insta::assert_snapshot!("logs_search_paused", h.render());
+    h.char('G');
+    assert!(h.state.logs.follow);
+    assert!(h.render().contains("newer line"));
+}
+
+#[test]
+fn filter_shows_only_matching_lines_and_esc_restores() {
+    let (mut h, stream) = on_redis(100, 30);
+    h.send(Msg::LogLines { stream, lines: lines(b"GET /a 200\nPOST /b 500\nGET /c 200\nPOST /d 201\n") });
+    h.char('5');
+    h.char('f');
+    h.type_text("post");
+    let screen = h.render();
+    assert!(screen.contains("POST /b 500") && screen.contains("POST /d 201"));
+    assert!(!screen.contains("GET /a"), "{screen}");
+    insta::assert_snapshot!("logs_filter_typing", screen);
+    h.key(KeyCode::Esc);
+    assert!(h.render().contains("GET /a"));
+}
+
+#[test]
+fn long_lines_wrap_or_scroll_sideways_and_cut_lines_say_so() {
+    let (mut h, stream) = on_redis(80, 24);
+    let mut long = lines(format!("start {} end\n", "0123456789".repeat(12)).as_bytes());
+    long[0].cut = 70_000;
+    h.send(Msg::LogLines { stream, lines: long });
+    h.char('z');
+    insta::assert_snapshot!("logs_zoomed_wrapped", h.render());
+    h.char('w');
+    h.char('l');
+    insta::assert_snapshot!("logs_unwrapped_scrolled", h.render());
+    assert!(h.render().contains("no wrap (h/l)"));
+}
+
+#[test]
+fn a_stopped_container_resumes_when_it_starts_and_an_unreadable_driver_is_not_retried() {
+    let (mut h, stream) = on_redis(100, 30);
+    h.send(Msg::LogLines { stream, lines: lines(b"before the stop\n") });
+    h.send(Msg::LogEnded { stream, error: None });
+    assert!(h.render().contains("■ stopped"));
+    let redis = h.state.selected_container().unwrap().id.clone();
+    let start = Msg::DaemonEvent(DaemonEvent { kind: EventKind::Container, action: "start".into(), id: redis.clone() });
+    let effects = h.send(start.clone());
+    let resumed = effects.iter().find_map(|e| match e {
+        Effect::FollowLogs { since, stream, .. } => Some((*since, *stream)),
+        _ => None,
+    });
+    let (since, new_stream) = resumed.expect("the stream resumes on start");
+    assert_eq!(since, Some(h.state.now), "from where it ended");
+    assert!(h.state.logs.buffer.get(0).is_some(), "the lines from before are kept");
+
+    let unsupported =
+        DaemonError::new(DaemonErrorKind::Unsupported, "configured logging driver does not support reading");
+    h.send(Msg::LogEnded { stream: new_stream, error: Some(unsupported) });
+    let effects = h.send(start);
+    assert!(!effects.iter().any(|e| matches!(e, Effect::FollowLogs { .. })), "not retried: {effects:?}");
+    h.state.logs.buffer.clear();
+    assert!(h.render().contains("logging driver cannot be read"), "{}", h.render());
+}
+
+#[test]
+fn timestamps_and_since_ask_the_daemon_again() {
+    let (mut h, stream) = on_redis(100, 30);
+    h.char('5');
+    let effects = h.char('t');
+    assert!(effects.contains(&Effect::StopLogs { stream }));
+    assert!(effects.iter().any(|e| matches!(e, Effect::FollowLogs { timestamps: true, .. })), "{effects:?}");
+    let effects = h.char('s');
+    let since = effects.iter().find_map(|e| match e {
+        Effect::FollowLogs { since, .. } => *since,
+        _ => None,
+    });
+    assert_eq!(since, Some(h.state.now - 300), "5 minutes back");
+}
+
+#[test]
+fn copy_and_save_are_effects_for_the_runner() {
+    let (mut h, stream) = on_redis(100, 30);
+    h.send(Msg::LogLines { stream, lines: lines(b"first\nsecond\n") });
+    h.char('5');
+    let effects = h.char('y');
+    assert_eq!(effects, vec![Effect::CopyToClipboard { text: "second".into() }]);
+    let effects = h.char('S');
+    assert_eq!(effects, vec![Effect::SaveLogs { name: "redis".into(), lines: vec!["first".into(), "second".into()] }]);
+    h.send(Msg::Saved { result: Ok("/home/u/.local/share/wharf/saved/redis-1.log".into()) });
+    assert!(h.render().contains("saved to /home/u/.local/share/wharf/saved/redis-1.log"));
+}
