@@ -194,3 +194,39 @@ fn copy_and_save_are_effects_for_the_runner() {
     h.send(Msg::Saved { result: Ok("/home/u/.local/share/wharf/saved/redis-1.log".into()) });
     assert!(h.render().contains("saved to /home/u/.local/share/wharf/saved/redis-1.log"));
 }
+
+#[test]
+fn marked_containers_logs_merge_with_their_names() {
+    let (mut h, _) = on_redis(110, 30);
+    h.select_container("mysql");
+    h.char(' ');
+    h.select_container("redis");
+    h.char(' ');
+    h.log_effects.clear();
+    let effects = h.char('M');
+    h.answer(effects);
+    let streams: Vec<(u8, StreamId)> = h
+        .log_effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::FollowLogs { source, stream, .. } => Some((*source, *stream)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(streams.len(), 2, "one stream per marked container: {:?}", h.log_effects);
+    for (source, stream) in &streams {
+        let text = format!("hello from source {source}\n");
+        let mut batch = lines(text.as_bytes());
+        batch[0].source = *source;
+        h.send(Msg::LogLines { stream: *stream, lines: batch });
+    }
+    // Moving the selection does not leave merged mode.
+    h.char('k');
+    assert_eq!(h.state.logs.sources.len(), 2);
+    let screen = h.render();
+    assert!(screen.contains("mysql hello from source 0"), "{screen}");
+    assert!(screen.contains("redis hello from source 1"), "{screen}");
+    insta::assert_snapshot!("logs_merged", screen);
+    h.char('M');
+    assert_eq!(h.state.logs.sources.len(), 1);
+}

@@ -50,6 +50,7 @@ pub enum Action {
     CycleSince,
     CopyLine,
     SaveLogs,
+    MergeLogs,
 }
 
 impl Action {
@@ -97,6 +98,7 @@ impl Action {
             Action::CycleSince => "start from: latest, 5m, 1h, all",
             Action::CopyLine => "copy the match (or last line) to the clipboard",
             Action::SaveLogs => "save the buffer to a file",
+            Action::MergeLogs => "merge the marked containers' logs / back",
         }
     }
 }
@@ -249,6 +251,7 @@ impl Default for Keymap {
             (c('K'), Action::Kill),
             (c('d'), Action::Remove),
             (c(' '), Action::Mark),
+            (c('M'), Action::MergeLogs),
         ];
         let images = vec![(c('p'), Action::PullImage), (c('d'), Action::RemoveImage), (c('n'), Action::RunImage)];
         let logs = vec![

@@ -189,6 +189,9 @@ pub struct Requests {
     /// An event about that container arrived while its inspect was in flight: the
     /// answer may predate it.
     pub inspect_outdated: bool,
+    /// Other containers whose details are wanted (merged logs need each one's TTY
+    /// setting), asked for one after another.
+    pub inspect_queue: std::collections::VecDeque<String>,
 }
 
 #[derive(Debug, Clone)]

@@ -7,7 +7,7 @@ use ratatui::widgets::{Cell, Row};
 
 use super::format::age;
 use super::theme::Theme;
-use super::widgets::{ColumnWant, ListTable, content_width, fit_columns, message, pane_block, pane_title};
+use super::widgets::{ColumnWant, ListTable, content_width, fit_columns, message, pane_block, pane_title, window};
 use crate::state::{AppState, Connection, Pane};
 
 pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
@@ -30,9 +30,12 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
         frame.render_widget(message(vec![Line::styled(text, theme.dim)], block), area);
         return;
     }
-    let ports: Vec<String> = list.visible().map(|c| c.ports_short()).collect();
+    let (start, count, selected) = window(list.len(), list.offset(), list.selected_index(), area);
+    let ports: Vec<String> = list.visible().skip(start).take(count).map(|c| c.ports_short()).collect();
     let rows = list
         .visible()
+        .skip(start)
+        .take(count)
         .zip(ports.iter())
         .map(|(c, ports)| {
             let name = if state.marked.contains(&c.id) {
@@ -63,14 +66,8 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
             ColumnWant::Fixed(3),
         ],
     );
-    ListTable {
-        header: vec!["NAME", "IMAGE", "STATE", "STATUS", "PORTS", "AGE"],
-        widths,
-        rows,
-        selected: list.selected_index(),
-        offset: list.offset(),
-    }
-    .render(frame, area, block, theme, state.focus == Pane::Containers);
+    ListTable { header: vec!["NAME", "IMAGE", "STATE", "STATUS", "PORTS", "AGE"], widths, rows, selected, offset: 0 }
+        .render(frame, area, block, theme, state.focus == Pane::Containers);
 }
 
 /// What the pane says before the first list arrives: connecting, or why it cannot.

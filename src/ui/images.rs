@@ -8,7 +8,7 @@ use ratatui::widgets::{Cell, Row};
 use super::containers::connection_lines;
 use super::format::{age, size};
 use super::theme::Theme;
-use super::widgets::{ListTable, message, pane_block, pane_title};
+use super::widgets::{ListTable, message, pane_block, pane_title, window};
 use crate::state::{AppState, Pane};
 
 pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
@@ -25,8 +25,11 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
         frame.render_widget(message(vec![Line::styled(text, theme.dim)], block), area);
         return;
     }
+    let (start, count, selected) = window(list.len(), list.offset(), list.selected_index(), area);
     let rows = list
         .visible()
+        .skip(start)
+        .take(count)
         .map(|image| {
             let used = if image.containers == 0 { String::from("-") } else { image.containers.to_string() };
             let name = if image.tags.is_empty() {
@@ -53,8 +56,8 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
             Constraint::Length(7),
         ],
         rows,
-        selected: list.selected_index(),
-        offset: list.offset(),
+        selected,
+        offset: 0,
     }
     .render(frame, area, block, theme, state.focus == Pane::Images);
 }

@@ -49,6 +49,17 @@ pub fn pane_title(theme: &Theme, pane: Pane, count: Option<usize>) -> Vec<Span<'
     spans
 }
 
+/// The rows of a list that fit a bordered table with a header in `area`, from the
+/// list's scroll offset: only these are turned into cells, so a frame costs the same
+/// with 50 rows or 5,000. Returns (first row, how many) and the selection within them.
+pub fn window(len: usize, offset: usize, selected: Option<usize>, area: Rect) -> (usize, usize, Option<usize>) {
+    let height = usize::from(area.height.saturating_sub(3)).max(1);
+    let start = offset.min(len);
+    let count = height.min(len - start);
+    let selected = selected.filter(|s| (start..start + count).contains(s)).map(|s| s - start);
+    (start, count, selected)
+}
+
 /// A table with a header row and the list's selection and scroll position.
 pub struct ListTable<'a> {
     pub header: Vec<&'a str>,

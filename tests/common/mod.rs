@@ -85,6 +85,8 @@ impl Harness {
     }
 
     pub fn select_container(&mut self, name: &str) {
+        let effects = self.char('g');
+        self.answer(effects);
         for _ in 0..self.state.containers.len() {
             if self.state.selected_container().is_some_and(|c| c.name == name) {
                 return;

@@ -1,6 +1,6 @@
 //! Answers and events from the daemon.
 
-use super::selection::{request_inspect, sync_selection};
+use super::selection::{next_queued_inspect, request_inspect, sync_selection};
 use super::{actions, launch, logs};
 use crate::app::effect::Effect;
 use crate::app::msg::Msg;
@@ -22,6 +22,7 @@ pub fn on_daemon_msg(state: &mut AppState, msg: Msg, effects: &mut Vec<Effect>) 
             state.requests.images.reset();
             state.requests.inspect.reset();
             state.requests.inspect_in_flight_for = None;
+            state.requests.inspect_queue.clear();
             state.list_error = None;
             refresh_lists(state, effects);
             logs::on_connected(state, effects);
@@ -109,6 +110,8 @@ pub fn on_daemon_msg(state: &mut AppState, msg: Msg, effects: &mut Vec<Effect>) 
             {
                 request_inspect(state, selected, effects);
             }
+            next_queued_inspect(state, effects);
+            logs::start_waiting(state, effects);
         }
         Msg::DaemonEvent(event) => match event.kind {
             EventKind::Container => {

@@ -119,6 +119,7 @@ fn on_action(state: &mut AppState, action: Action, effects: &mut Vec<Effect>) {
             sync_selection(state, effects);
         }
         Action::PullImage => launch::open_pull_prompt(state),
+        Action::MergeLogs => logs::toggle_merge(state, effects),
         Action::RemoveImage => actions::remove_image(state),
         Action::RunImage => {
             if let Some(image) = state.images.selected_item().filter(|i| !i.tags.is_empty()) {

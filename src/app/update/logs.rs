@@ -16,6 +16,10 @@ const HSCROLL_STEP: usize = 8;
 /// Makes the log pane follow the selected container: switching the selection stops the
 /// old stream and starts the new one (once the container's TTY setting is known).
 pub fn sync_logs(state: &mut AppState, effects: &mut Vec<Effect>) {
+    // Merged logs stay on their containers until the user leaves merged mode.
+    if state.logs.sources.len() > 1 {
+        return;
+    }
     let wanted = state.selected_container().map(|c| (c.id.clone(), c.name.clone()));
     let current = state.logs.sources.first().map(|s| s.container_id.clone());
     match wanted {
@@ -38,6 +42,62 @@ pub fn sync_logs(state: &mut AppState, effects: &mut Vec<Effect>) {
             if state.logs.sources[0].status == SourceStatus::Waiting {
                 start(state, 0, None, effects);
             }
+        }
+    }
+}
+
+/// Merged logs: the marked containers' output in one pane, each line prefixed with
+/// its container's name. Pressed again, back to the selected container alone.
+pub fn toggle_merge(state: &mut AppState, effects: &mut Vec<Effect>) {
+    if state.logs.sources.len() > 1 {
+        stop_all(state, effects);
+        state.logs.sources.clear();
+        state.logs.buffer.clear();
+        sync_logs(state, effects);
+        flash(state, "logs of the selected container", false);
+        return;
+    }
+    let targets: Vec<(String, String)> = state
+        .containers
+        .items()
+        .iter()
+        .filter(|c| state.marked.contains(&c.id))
+        .map(|c| (c.id.clone(), c.name.clone()))
+        .take(usize::from(u8::MAX))
+        .collect();
+    if targets.len() < 2 {
+        flash(state, "mark two or more containers (Space) to merge their logs", true);
+        return;
+    }
+    stop_all(state, effects);
+    state.logs.buffer.clear();
+    state.logs.follow_again();
+    state.logs.current_match = None;
+    state.logs.sources = targets
+        .iter()
+        .map(|(id, name)| LogSource {
+            container_id: id.clone(),
+            name: name.clone(),
+            stream: None,
+            status: SourceStatus::Waiting,
+        })
+        .collect();
+    let count = targets.len();
+    for (id, _) in targets {
+        if !state.details.contains_key(&id) {
+            super::selection::queue_inspect(state, id, effects);
+        }
+    }
+    start_waiting(state, effects);
+    state.marked.clear();
+    flash(state, format!("merged logs of {count} containers (M again to leave)"), false);
+}
+
+/// Starts every source still waiting whose container's details are now known.
+pub fn start_waiting(state: &mut AppState, effects: &mut Vec<Effect>) {
+    for i in 0..state.logs.sources.len() {
+        if state.logs.sources[i].status == SourceStatus::Waiting {
+            start(state, i, None, effects);
         }
     }
 }

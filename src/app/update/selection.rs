@@ -56,6 +56,28 @@ pub fn request_inspect(state: &mut AppState, id: String, effects: &mut Vec<Effec
     }
 }
 
+/// Asks for a container's details in the background: now if no inspect is in flight,
+/// else after the ones before it.
+pub fn queue_inspect(state: &mut AppState, id: String, effects: &mut Vec<Effect>) {
+    if state.requests.inspect.in_flight() {
+        if !state.requests.inspect_queue.contains(&id) {
+            state.requests.inspect_queue.push_back(id);
+        }
+    } else {
+        request_inspect(state, id, effects);
+    }
+}
+
+/// Sends the next queued inspect, if nothing is in flight.
+pub fn next_queued_inspect(state: &mut AppState, effects: &mut Vec<Effect>) {
+    while !state.requests.inspect.in_flight() {
+        let Some(id) = state.requests.inspect_queue.pop_front() else { return };
+        if !state.details.contains_key(&id) {
+            request_inspect(state, id, effects);
+        }
+    }
+}
+
 /// Keeps every list's selection inside its pane after a move or a resize.
 pub fn scroll_all_into_view(state: &mut AppState) {
     let Some(layout) = ScreenLayout::of(state) else { return };

@@ -1,0 +1,208 @@
+//! wharf's performance budget, measured (never asserted by timed tests): frame render
+//! time with many rows and a full log buffer, the cost of `update()` for a list refresh,
+//! and log ingest throughput (decode + sanitise + style + buffer). Run with
+//! `cargo bench`; the figures are kept in BENCHMARKS.md.
+
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use wharf::app::keymap::Keymap;
+use wharf::app::msg::Msg;
+use wharf::app::update::update;
+use wharf::config::UiSettings;
+use wharf::logs::{LogDecoder, style_line};
+use wharf::model::{ContainerDetails, ContainerRow, ContainerState, DaemonInfo, ImageRow, PortMapping, Protocol};
+use wharf::state::{AppState, Pane, RequestId, StreamId};
+use wharf::ui::theme::Theme;
+
+fn containers(n: usize) -> Vec<ContainerRow> {
+    (0..n)
+        .map(|i| ContainerRow {
+            id: format!("{i:064x}"),
+            name: format!("service-{i}-worker"),
+            image: format!("registry.example.com/team/app-{}:v{}", i % 37, i % 5),
+            image_id: format!("sha256:{:064x}", i % 1000),
+            state: if i % 3 == 0 { ContainerState::Exited } else { ContainerState::Running },
+            status: format!("Up {} minutes", i % 59),
+            created: 1_700_000_000 + i as i64,
+            ports: vec![PortMapping {
+                container_port: 8080,
+                protocol: Protocol::Tcp,
+                host_ip: "127.0.0.1".into(),
+                host_port: Some(20_000 + i as u16),
+            }],
+        })
+        .collect()
+}
+
+fn images(n: usize) -> Vec<ImageRow> {
+    (0..n)
+        .map(|i| ImageRow {
+            id: format!("sha256:{i:064x}"),
+            tags: vec![format!("registry.example.com/team/app-{i}:latest")],
+            size: 50_000_000 + i as i64,
+            created: 1_700_000_000,
+            containers: i % 3,
+        })
+        .collect()
+}
+
+fn state() -> AppState {
+    let settings = UiSettings { show_all: true, mask_secrets: true };
+    let mut s = AppState::new("unix:///var/run/docker.sock", &settings, 30, 1_700_100_000);
+    s.width = 200;
+    s.height = 50;
+    s
+}
+
+fn connected(keymap: &Keymap) -> AppState {
+    let mut s = state();
+    let info = DaemonInfo {
+        host: "unix:///x".into(),
+        engine: "Docker Engine".into(),
+        version: "1".into(),
+        api_version: "1.41".into(),
+    };
+    let _ = update(&mut s, keymap, Msg::Connected(info));
+    let _ = update(&mut s, keymap, Msg::ContainersListed { request: RequestId(1), result: Ok(containers(1000)) });
+    let _ = update(&mut s, keymap, Msg::ImagesListed { request: RequestId(2), result: Ok(images(1000)) });
+    s
+}
+
+/// Runs `f` until `budget` is spent (at least 10 times); returns the mean time per call.
+fn measure(budget: Duration, mut f: impl FnMut()) -> Duration {
+    let started = Instant::now();
+    let mut runs = 0u32;
+    while runs < 10 || started.elapsed() < budget {
+        f();
+        runs += 1;
+    }
+    started.elapsed() / runs
+}
+
+fn report(name: &str, per: Duration) {
+    println!("{name:<58} {:>10.1} µs", per.as_secs_f64() * 1e6);
+}
+
+/// 100,000 log lines as a flooding container's multiplexed stream delivers them.
+fn flood_bytes(lines: usize) -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut chunk = Vec::new();
+    for i in 0..lines {
+        chunk.extend_from_slice(
+            format!(
+                "2024-05-01 10:00:{:02} INFO \x1b[32mrequest\x1b[0m id={i} path=/api/v1/items status=200\n",
+                i % 60
+            )
+            .as_bytes(),
+        );
+        if chunk.len() > 16 * 1024 {
+            out.extend_from_slice(&[1, 0, 0, 0]);
+            out.extend_from_slice(&(chunk.len() as u32).to_be_bytes());
+            out.append(&mut chunk);
+        }
+    }
+    out.extend_from_slice(&[1, 0, 0, 0]);
+    out.extend_from_slice(&(chunk.len() as u32).to_be_bytes());
+    out.append(&mut chunk);
+    out
+}
+
+fn main() {
+    let keymap = Keymap::default();
+    let theme = Theme::default();
+    let budget = Duration::from_secs(2);
+    println!("wharf benchmarks (mean per operation)\n");
+
+    // Rendering: the containers pane with 1,000 rows, then the images pane with 1,000.
+    let mut s = connected(&keymap);
+    let mut terminal = Terminal::new(TestBackend::new(200, 50)).expect("test backend");
+    report(
+        "render 200x50, 1,000 containers (containers pane)",
+        measure(budget, || {
+            terminal.draw(|f| wharf::ui::draw(f, black_box(&s), &keymap, &theme)).expect("draw");
+        }),
+    );
+    s.focus = Pane::Images;
+    s.main_pane = Pane::Images;
+    report(
+        "render 200x50, 1,000 images (images pane)",
+        measure(budget, || {
+            terminal.draw(|f| wharf::ui::draw(f, black_box(&s), &keymap, &theme)).expect("draw");
+        }),
+    );
+
+    // update(): a full refresh of 1,000 containers (selection kept by id, images recounted).
+    let rows = containers(1000);
+    let mut s = connected(&keymap);
+    let mut next = 100u64;
+    report(
+        "update(): container list refresh, 1,000 rows",
+        measure(budget, || {
+            next += 1;
+            s.requests.containers = Default::default();
+            let request = s.requests.containers.want(&mut s.requests.next_id).expect("free");
+            let _ = next;
+            black_box(update(&mut s, &keymap, Msg::ContainersListed { request, result: Ok(rows.clone()) }));
+        }),
+    );
+    report("  (of which cloning the 1,000 input rows)", measure(budget, || drop(black_box(rows.clone()))));
+
+    // Logs: ingest a flood through decode + style (the log task) and update (the UI task).
+    let bytes = flood_bytes(100_000);
+    let mut styled = Vec::with_capacity(100_000);
+    let ingest = measure(budget, || {
+        styled.clear();
+        let mut decoder = LogDecoder::new(false);
+        let mut raw = Vec::new();
+        for chunk in bytes.chunks(32 * 1024) {
+            decoder.feed(chunk, &mut raw);
+            styled.extend(raw.drain(..).map(|r| style_line(r, 0, false)));
+        }
+    });
+    report("log task: decode + sanitise + style 100,000 lines", ingest);
+    println!("{:<58} {:>10.0} lines/s", "  throughput", 100_000.0 / ingest.as_secs_f64());
+
+    let mut s = connected(&keymap);
+    s.details.insert(s.containers.items()[0].id.clone(), ContainerDetails::default());
+    let batches: Vec<Vec<_>> = styled.chunks(256).map(|c| c.to_vec()).collect();
+    let ui_ingest = measure(budget, || {
+        s.logs.sources = vec![wharf::state::LogSource {
+            container_id: "x".into(),
+            name: "x".into(),
+            stream: Some(StreamId(1)),
+            status: wharf::state::SourceStatus::Streaming,
+        }];
+        for batch in &batches {
+            black_box(update(&mut s, &keymap, Msg::LogLines { stream: StreamId(1), lines: batch.clone() }));
+        }
+    });
+    report("UI task: update() with 100,000 lines in batches of 256", ui_ingest);
+    println!("{:<58} {:>10.0} lines/s", "  throughput", 100_000.0 / ui_ingest.as_secs_f64());
+    let kept: usize = s.logs.buffer.iter().map(|(_, l)| l.text.capacity() + std::mem::size_of_val(l)).sum();
+    println!(
+        "{:<58} {:>10} lines, ~{:.1} MiB",
+        "  ring buffer after the flood (bounded)",
+        s.logs.buffer.len(),
+        kept as f64 / (1024.0 * 1024.0)
+    );
+
+    // Rendering with a full log buffer, following and zoomed.
+    s.focus = Pane::Logs;
+    report(
+        "render 200x50 with a full log buffer (following)",
+        measure(budget, || {
+            terminal.draw(|f| wharf::ui::draw(f, black_box(&s), &keymap, &theme)).expect("draw");
+        }),
+    );
+    s.logs.zoomed = true;
+    s.logs.filter = "id=99".into();
+    report(
+        "render 200x50, logs zoomed, filter matching 1 line in 100",
+        measure(budget, || {
+            terminal.draw(|f| wharf::ui::draw(f, black_box(&s), &keymap, &theme)).expect("draw");
+        }),
+    );
+}
