@@ -116,6 +116,7 @@ async fn run(config: Config, host: String) -> std::io::Result<ExitReason> {
     let mut tui = terminal::init()?;
     let size = tui.size().unwrap_or_default();
     app.state.presets.extend(config.presets.iter().cloned());
+    app.state.logs = wharf::state::LogView::new(config.logs.buffer_lines, config.logs.tail_lines);
     // Variables that are not valid UTF-8 cannot be typed in the form anyway: skip them.
     app.state.host_env =
         std::env::vars_os().filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?))).collect();

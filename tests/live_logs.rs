@@ -18,7 +18,7 @@ use wharf::model::DaemonErrorKind;
 const TIMEOUT: Duration = Duration::from_secs(10);
 
 fn follow() -> LogRequest {
-    LogRequest { tail: 1000, since: None, timestamps: false, follow: true }
+    LogRequest { tail: Some(1000), since: None, timestamps: false, follow: true }
 }
 
 /// Reads and decodes the stream until `done` holds for the lines so far.
@@ -95,9 +95,30 @@ async fn tail_limits_the_history_and_timestamps_come_when_asked() {
     let api = connect(&host(), TIMEOUT).await.unwrap();
     // Wait for all 500 to be written, then ask for the last 10 without following.
     tokio::time::sleep(Duration::from_millis(500)).await;
-    let request = LogRequest { tail: 10, since: None, timestamps: true, follow: false };
+    let request = LogRequest { tail: Some(10), since: None, timestamps: true, follow: false };
     let lines = read_until(&api, &id, false, &request, |_| false).await;
     assert_eq!(lines.len(), 10, "{lines:?}");
     assert!(lines[9].text.ends_with(" 500"), "{:?}", lines[9]);
     assert!(lines[9].text.starts_with("20"), "an RFC 3339 timestamp first: {:?}", lines[9]);
+}
+
+#[tokio::test]
+#[ignore = "needs a Docker daemon: run scripts/test.sh"]
+async fn the_whole_log_is_saved_sanitised_and_private() {
+    use std::os::unix::fs::PermissionsExt;
+    let t = Labelled::new("logs-save");
+    let script = r#"seq 1 3000; printf '\033]2;pwned\007secret-ish line\n'; sleep 30"#;
+    let id = docker(&["run", "-d", "--label", &t.label, BUSYBOX, "sh", "-c", script]);
+    let api = connect(&host(), TIMEOUT).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let path = wharf::app::log_task::save_full(&api, &id, &t.name("save"), false).await.expect("saved");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+    std::fs::remove_file(&path).unwrap();
+    assert_eq!(mode, 0o600, "readable by the user only");
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 3001, "all of it, not a tail");
+    assert!(lines[2999].ends_with(" 3000"), "{}", lines[2999]);
+    assert!(lines[3000].ends_with(" secret-ish line"), "{}", lines[3000]);
+    assert!(!text.contains('\u{1b}') && !text.contains("pwned"));
 }

@@ -60,4 +60,10 @@ pub enum Effect {
         name: String,
         lines: Vec<String>,
     },
+    /// Write a container's whole log (not only what the pane holds) to such a file.
+    SaveFullLog {
+        container_id: String,
+        name: String,
+        tty: bool,
+    },
 }

@@ -51,6 +51,7 @@ pub enum Action {
     CopyLine,
     SaveLogs,
     MergeLogs,
+    SaveFullLog,
 }
 
 impl Action {
@@ -99,6 +100,7 @@ impl Action {
             Action::CopyLine => "copy the match (or last line) to the clipboard",
             Action::SaveLogs => "save the buffer to a file",
             Action::MergeLogs => "merge the marked containers' logs / back",
+            Action::SaveFullLog => "save the container's whole log to a file",
         }
     }
 }
@@ -267,6 +269,7 @@ impl Default for Keymap {
             (c('s'), Action::CycleSince),
             (c('y'), Action::CopyLine),
             (c('S'), Action::SaveLogs),
+            (c('W'), Action::SaveFullLog),
         ];
         let bindings =
             [(Scope::Global, global), (Scope::Containers, containers), (Scope::Images, images), (Scope::Logs, logs)]

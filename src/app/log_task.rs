@@ -79,3 +79,39 @@ pub async fn follow<D: DockerApi>(docker: &D, job: LogJob, tx: mpsc::Sender<Msg>
         }
     }
 }
+
+/// Writes a container's whole log to a new file (mode 0600) as it streams in, never
+/// holding it all in memory: the same decoding and sanitising as the pane, in plain text.
+pub async fn save_full<D: DockerApi>(docker: &D, id: &str, name: &str, tty: bool) -> Result<String, String> {
+    use std::os::unix::fs::OpenOptionsExt as _;
+    use tokio::io::AsyncWriteExt;
+    let path = super::runner::saved_log_path(name)?;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true).mode(0o600);
+    let file = options.open(&path).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    let mut file = tokio::io::BufWriter::new(tokio::fs::File::from_std(file));
+    let request = LogRequest { tail: None, since: None, timestamps: true, follow: false };
+    let mut bytes = docker.logs(id, &request);
+    let mut decoder = LogDecoder::new(tty);
+    let mut raw = Vec::new();
+    let mut done = false;
+    while !done {
+        match bytes.next().await {
+            Some(chunk) => decoder.feed(&chunk.map_err(|e| e.message)?, &mut raw),
+            None => {
+                decoder.finish(&mut raw);
+                done = true;
+            }
+        }
+        for line in raw.drain(..) {
+            let line = style_line(line, 0, true);
+            let text = match &line.timestamp {
+                Some(ts) => format!("{ts} {}\n", line.text),
+                None => format!("{}\n", line.text),
+            };
+            file.write_all(text.as_bytes()).await.map_err(|e| e.to_string())?;
+        }
+    }
+    file.flush().await.map_err(|e| e.to_string())?;
+    Ok(path.display().to_string())
+}

@@ -5,7 +5,7 @@ pub mod effect;
 mod event_loop;
 pub mod keymap;
 pub mod launcher;
-mod log_task;
+pub mod log_task;
 pub mod msg;
 pub mod runner;
 pub mod update;

@@ -118,7 +118,7 @@ impl<D: DockerApi> EffectRunner<D> {
                 let cancel = CancellationToken::new();
                 self.streams.insert(stream, cancel.clone());
                 let tx = self.tx.clone();
-                let request = LogRequest { tail, since, timestamps, follow: true };
+                let request = LogRequest { tail: Some(tail), since, timestamps, follow: true };
                 let job = LogJob { stream, container_id, source, tty, request };
                 tokio::spawn(async move {
                     match client {
@@ -135,6 +135,13 @@ impl<D: DockerApi> EffectRunner<D> {
                 }
             }
             Effect::CopyToClipboard { text } => copy_to_clipboard(&text),
+            Effect::SaveFullLog { container_id, name, tty } => self.spawn(async move {
+                let result = match client {
+                    Some(d) => log_task::save_full(d.as_ref(), &container_id, &name, tty).await,
+                    None => Err(not_connected().message),
+                };
+                Msg::Saved { result }
+            }),
             Effect::SaveLogs { name, lines } => self.spawn(async move {
                 let result = tokio::task::spawn_blocking(move || save_lines(&name, &lines))
                     .await
@@ -190,17 +197,12 @@ fn copy_to_clipboard(text: &str) {
     let _ = stdout.flush();
 }
 
-/// Saves lines to `<data dir>/saved/<name>-<unix time>.log`, readable by the user only
-/// (logs can hold secrets). Returns the path.
+/// Saves lines to a new file (see `saved_log_path`), readable by the user only (logs
+/// can hold secrets). Returns the path.
 fn save_lines(name: &str, lines: &[String]) -> Result<String, String> {
     use std::io::Write;
     use std::os::unix::fs::OpenOptionsExt;
-    let dir = crate::logging::data_dir().ok_or("no data directory for saved logs")?.join("saved");
-    std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-    let stamp = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
-    let safe: String =
-        name.chars().map(|c| if c.is_ascii_alphanumeric() || "-_.".contains(c) { c } else { '_' }).collect();
-    let path = dir.join(format!("{safe}-{stamp}.log"));
+    let path = saved_log_path(name)?;
     let mut file = std::fs::OpenOptions::new()
         .write(true)
         .create_new(true)
@@ -211,4 +213,14 @@ fn save_lines(name: &str, lines: &[String]) -> Result<String, String> {
         writeln!(file, "{line}").map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     }
     Ok(path.display().to_string())
+}
+
+/// `<data dir>/saved/<name>-<unix time>.log`, with the directory created.
+pub fn saved_log_path(name: &str) -> Result<std::path::PathBuf, String> {
+    let dir = crate::logging::data_dir().ok_or("no data directory for saved logs")?.join("saved");
+    std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    let stamp = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
+    let safe: String =
+        name.chars().map(|c| if c.is_ascii_alphanumeric() || "-_.".contains(c) { c } else { '_' }).collect();
+    Ok(dir.join(format!("{safe}-{stamp}.log")))
 }

@@ -13,6 +13,7 @@ use crate::launch::presets::Preset;
 pub struct Config {
     pub docker: DockerSettings,
     pub ui: UiSettings,
+    pub logs: LogSettings,
     /// The user's own quick-launch presets, listed after the built-in ones.
     pub presets: Vec<Preset>,
 }
@@ -34,6 +35,21 @@ pub struct UiSettings {
     pub show_all: bool,
     /// Mask the values of secret-looking env vars until the reveal key is pressed.
     pub mask_secrets: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct LogSettings {
+    /// Lines asked for when a log stream starts (never the whole history).
+    pub tail_lines: u32,
+    /// Lines the log pane keeps; older ones are dropped (and counted).
+    pub buffer_lines: usize,
+}
+
+impl Default for LogSettings {
+    fn default() -> Self {
+        Self { tail_lines: 1000, buffer_lines: 10_000 }
+    }
 }
 
 impl Default for DockerSettings {
@@ -117,6 +133,7 @@ mod tests {
         let parsed = Config::parse(text, Path::new("config.example.toml")).unwrap();
         assert_eq!(parsed.docker, DockerSettings::default());
         assert_eq!(parsed.ui, UiSettings::default());
+        assert_eq!(parsed.logs, LogSettings::default());
         let app = &parsed.presets[0];
         assert_eq!(app.image, "subicura/docker-workshop-app:2");
         assert_eq!(app.ports, vec!["4568:4567"]);

@@ -24,8 +24,9 @@ use crate::model::DaemonError;
 /// What to ask the daemon for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LogRequest {
-    /// Start with at most this many of the latest lines (never the whole history).
-    pub tail: u32,
+    /// Start with at most this many of the latest lines; `None` asks for the whole
+    /// history, which only saving a full log to a file does.
+    pub tail: Option<u32>,
     /// Only lines since this time (Unix seconds).
     pub since: Option<i64>,
     pub timestamps: bool,
@@ -34,10 +35,10 @@ pub struct LogRequest {
 
 impl LogRequest {
     fn query(&self) -> String {
+        let tail = self.tail.map_or_else(|| "all".to_string(), |n| n.to_string());
         let mut query = format!(
-            "stdout=1&stderr=1&follow={}&tail={}&timestamps={}",
+            "stdout=1&stderr=1&follow={}&tail={tail}&timestamps={}",
             u8::from(self.follow),
-            self.tail,
             u8::from(self.timestamps)
         );
         if let Some(since) = self.since {

@@ -76,7 +76,8 @@ fn on_action(state: &mut AppState, action: Action, effects: &mut Vec<Effect>) {
         | Action::ToggleTimestamps
         | Action::CycleSince
         | Action::CopyLine
-        | Action::SaveLogs => {}
+        | Action::SaveLogs
+        | Action::SaveFullLog => {}
         Action::Up => move_selection(state, -1, effects),
         Action::Down => move_selection(state, 1, effects),
         Action::PageUp => move_selection(state, -page(state), effects),
