@@ -5,6 +5,7 @@
 
 pub mod app;
 pub mod config;
+pub mod console;
 pub mod docker;
 pub mod launch;
 pub mod logging;

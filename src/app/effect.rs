@@ -1,7 +1,7 @@
 //! Everything wharf asks of the world, as data. The effect runner turns each into a task.
 
 use crate::model::{ContainerAction, LaunchSpec};
-use crate::state::{RequestId, StreamId};
+use crate::state::{ConsoleTarget, RequestId, SessionId, StreamId};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Effect {
@@ -65,5 +65,27 @@ pub enum Effect {
         container_id: String,
         name: String,
         tty: bool,
+    },
+    /// Open a console session (exec or attach) with a TTY of this size.
+    OpenConsole {
+        session: SessionId,
+        container_id: String,
+        target: ConsoleTarget,
+        cols: u16,
+        rows: u16,
+    },
+    /// Bytes typed into the console.
+    ConsoleInput {
+        session: SessionId,
+        bytes: Vec<u8>,
+    },
+    /// The console pane changed size.
+    ConsoleResize {
+        session: SessionId,
+        cols: u16,
+        rows: u16,
+    },
+    CloseConsole {
+        session: SessionId,
     },
 }

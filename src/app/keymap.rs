@@ -52,6 +52,9 @@ pub enum Action {
     SaveLogs,
     MergeLogs,
     SaveFullLog,
+    OpenShell,
+    OpenCommand,
+    Attach,
 }
 
 impl Action {
@@ -101,6 +104,9 @@ impl Action {
             Action::SaveLogs => "save the buffer to a file",
             Action::MergeLogs => "merge the marked containers' logs / back",
             Action::SaveFullLog => "save the container's whole log to a file",
+            Action::OpenShell => "console: a shell in the container (bash, else sh)",
+            Action::OpenCommand => "console: run a command of your choice",
+            Action::Attach => "console: attach to the container's own TTY",
         }
     }
 }
@@ -189,7 +195,7 @@ impl Scope {
         match pane {
             Pane::Images => Scope::Images,
             Pane::Containers | Pane::Ports | Pane::Env => Scope::Containers,
-            Pane::Logs => Scope::Logs,
+            Pane::Logs | Pane::Console => Scope::Logs,
         }
     }
 
@@ -254,6 +260,9 @@ impl Default for Keymap {
             (c('d'), Action::Remove),
             (c(' '), Action::Mark),
             (c('M'), Action::MergeLogs),
+            (c('e'), Action::OpenShell),
+            (c('E'), Action::OpenCommand),
+            (c('A'), Action::Attach),
         ];
         let images = vec![(c('p'), Action::PullImage), (c('d'), Action::RemoveImage), (c('n'), Action::RunImage)];
         let logs = vec![

@@ -1,6 +1,7 @@
 //! The event loop, messages, effects, `update` and the effect runner.
 
 pub mod connection;
+mod console_task;
 pub mod effect;
 mod event_loop;
 pub mod keymap;

@@ -8,7 +8,7 @@ use crate::logs::LogLine;
 use crate::model::{
     ContainerAction, ContainerDetails, ContainerRow, DaemonError, DaemonEvent, DaemonInfo, ImageRow, PullProgress,
 };
-use crate::state::{RequestId, StreamId};
+use crate::state::{RequestId, SessionId, StreamId};
 
 #[derive(Debug, Clone)]
 pub enum Msg {
@@ -85,5 +85,20 @@ pub enum Msg {
     /// Logs were saved to this file, or why not.
     Saved {
         result: Result<String, String>,
+    },
+    /// The console's command runs (`label`: which shell, or `attach`).
+    ConsoleStarted {
+        session: SessionId,
+        label: String,
+    },
+    ConsoleOutput {
+        session: SessionId,
+        bytes: Vec<u8>,
+    },
+    /// The session ended: the process's exit code when known, or why it could not run.
+    ConsoleEnded {
+        session: SessionId,
+        exit_code: Option<i64>,
+        error: Option<DaemonError>,
     },
 }

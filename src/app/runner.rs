@@ -12,6 +12,7 @@ use std::time::Duration;
 use tokio::sync::{mpsc, watch};
 use tokio_util::sync::CancellationToken;
 
+use super::console_task::{self, ConsoleHandle, ConsoleJob};
 use super::effect::Effect;
 use super::launcher;
 use super::log_task::{self, LogJob};
@@ -19,7 +20,7 @@ use super::msg::Msg;
 use crate::docker::DockerApi;
 use crate::docker::LogRequest;
 use crate::model::{ContainerAction, DaemonError, DaemonErrorKind};
-use crate::state::{RequestId, StreamId};
+use crate::state::{RequestId, SessionId, StreamId};
 
 /// The client the connection supervisor currently holds, if it holds one.
 pub type ClientSlot<D> = watch::Receiver<Option<Arc<D>>>;
@@ -33,11 +34,12 @@ pub struct EffectRunner<D: DockerApi> {
     running: HashMap<RequestId, CancellationToken>,
     /// Log streams being followed, to stop them when the selection moves on.
     streams: HashMap<StreamId, CancellationToken>,
+    consoles: HashMap<SessionId, ConsoleHandle>,
 }
 
 impl<D: DockerApi> EffectRunner<D> {
     pub fn new(tx: mpsc::Sender<Msg>, client: ClientSlot<D>, request_timeout: Duration) -> Self {
-        Self { tx, client, request_timeout, running: HashMap::new(), streams: HashMap::new() }
+        Self { tx, client, request_timeout, running: HashMap::new(), streams: HashMap::new(), consoles: HashMap::new() }
     }
 
     pub fn run(&mut self, effect: Effect) {
@@ -132,6 +134,42 @@ impl<D: DockerApi> EffectRunner<D> {
             Effect::StopLogs { stream } => {
                 if let Some(token) = self.streams.remove(&stream) {
                     token.cancel();
+                }
+            }
+            Effect::OpenConsole { session, container_id, target, cols, rows } => {
+                let (input_tx, input_rx) = mpsc::channel(256);
+                let (resize_tx, resize_rx) = watch::channel((cols, rows));
+                let cancel = CancellationToken::new();
+                let tx = self.tx.clone();
+                let job = ConsoleJob { session, container_id, target };
+                let task_cancel = cancel.clone();
+                tokio::spawn(async move {
+                    match client {
+                        Some(d) => console_task::run(d, job, input_rx, resize_rx, tx, task_cancel).await,
+                        None => {
+                            let _ = tx
+                                .send(Msg::ConsoleEnded { session, exit_code: None, error: Some(not_connected()) })
+                                .await;
+                        }
+                    }
+                });
+                self.consoles.retain(|_, h| !h.cancel.is_cancelled() && !h.input.is_closed());
+                self.consoles.insert(session, ConsoleHandle { input: input_tx, resize: resize_tx, cancel });
+            }
+            Effect::ConsoleInput { session, bytes } => {
+                if let Some(handle) = self.consoles.get(&session) {
+                    // Typing faster than the container reads is dropped, not queued forever.
+                    let _ = handle.input.try_send(bytes);
+                }
+            }
+            Effect::ConsoleResize { session, cols, rows } => {
+                if let Some(handle) = self.consoles.get(&session) {
+                    handle.resize.send_replace((cols, rows));
+                }
+            }
+            Effect::CloseConsole { session } => {
+                if let Some(handle) = self.consoles.remove(&session) {
+                    handle.cancel.cancel();
                 }
             }
             Effect::CopyToClipboard { text } => copy_to_clipboard(&text),

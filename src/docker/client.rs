@@ -140,4 +140,44 @@ impl DockerApi for BollardDocker {
     fn logs(&self, id: &str, request: &super::LogRequest) -> BoxStream<'static, Result<bytes::Bytes, DaemonError>> {
         super::logs::log_bytes(&self.client, &self.info.host, id, request)
     }
+
+    async fn create_exec(&self, container_id: &str, cmd: &[String]) -> Result<String, DaemonError> {
+        let config = bollard::models::ExecConfig {
+            attach_stdin: Some(true),
+            attach_stdout: Some(true),
+            attach_stderr: Some(true),
+            tty: Some(true),
+            env: Some(vec!["TERM=xterm-256color".into()]),
+            cmd: Some(cmd.to_vec()),
+            ..Default::default()
+        };
+        let created = self.client.create_exec(container_id, config).await.map_err(|e| self.err(e))?;
+        Ok(created.id)
+    }
+
+    async fn start_exec(&self, exec_id: &str) -> Result<(super::RawRead, super::RawWrite), DaemonError> {
+        let path = format!("/v{}/exec/{exec_id}/start", self.info.api_version);
+        super::exec::upgrade(&self.info.host, &path, r#"{"Detach":false,"Tty":true}"#).await
+    }
+
+    async fn attach(&self, container_id: &str) -> Result<(super::RawRead, super::RawWrite), DaemonError> {
+        let path =
+            format!("/v{}/containers/{container_id}/attach?stream=1&stdin=1&stdout=1&stderr=1", self.info.api_version);
+        super::exec::upgrade(&self.info.host, &path, "").await
+    }
+
+    async fn resize(&self, id: &str, exec: bool, cols: u16, rows: u16) -> Result<(), DaemonError> {
+        let (w, h) = (i32::from(cols.max(1)), i32::from(rows.max(1)));
+        let result = if exec {
+            self.client.resize_exec(id, bollard::query_parameters::ResizeExecOptions { h, w }).await
+        } else {
+            self.client.resize_container_tty(id, bollard::query_parameters::ResizeContainerTTYOptions { h, w }).await
+        };
+        result.map_err(|e| self.err(e))
+    }
+
+    async fn exec_exit_code(&self, exec_id: &str) -> Result<Option<i64>, DaemonError> {
+        let inspect = self.client.inspect_exec(exec_id).await.map_err(|e| self.err(e))?;
+        Ok(if inspect.running == Some(true) { None } else { inspect.exit_code })
+    }
 }

@@ -8,6 +8,7 @@ mod client;
 mod connect;
 pub mod convert;
 mod error;
+mod exec;
 mod logs;
 
 use std::future::Future;
@@ -22,6 +23,7 @@ use crate::model::{
 pub use client::BollardDocker;
 pub use connect::{STOP_GRACE_SECS, connect};
 pub use error::describe;
+pub use exec::{RawRead, RawWrite};
 pub use logs::LogRequest;
 
 /// What wharf asks of a daemon. Futures are `Send` so the runner can spawn them.
@@ -46,6 +48,26 @@ pub trait DockerApi: Send + Sync + 'static {
         action: ContainerAction,
     ) -> impl Future<Output = Result<(), DaemonError>> + Send;
     fn remove_image(&self, id: &str) -> impl Future<Output = Result<(), DaemonError>> + Send;
+    /// Creates an exec of `cmd` with a TTY (`TERM=xterm-256color`); returns its id.
+    fn create_exec(
+        &self,
+        container_id: &str,
+        cmd: &[String],
+    ) -> impl Future<Output = Result<String, DaemonError>> + Send;
+    /// Starts an exec and hands back its raw TTY stream (see `exec.rs` for why raw).
+    fn start_exec(&self, exec_id: &str) -> impl Future<Output = Result<(RawRead, RawWrite), DaemonError>> + Send;
+    /// Attaches to a container started with a TTY; its raw stream.
+    fn attach(&self, container_id: &str) -> impl Future<Output = Result<(RawRead, RawWrite), DaemonError>> + Send;
+    /// Sets the TTY size of an exec (`exec: true`) or of a container.
+    fn resize(
+        &self,
+        id: &str,
+        exec: bool,
+        cols: u16,
+        rows: u16,
+    ) -> impl Future<Output = Result<(), DaemonError>> + Send;
+    /// The exit code of an exec that has ended (`None` while it runs).
+    fn exec_exit_code(&self, exec_id: &str) -> impl Future<Output = Result<Option<i64>, DaemonError>> + Send;
     /// A container's log output, undecoded (see `logs.rs` for why).
     fn logs(&self, id: &str, request: &LogRequest) -> BoxStream<'static, Result<bytes::Bytes, DaemonError>>;
 }

@@ -1,5 +1,6 @@
 //! All of wharf's state, owned by the main task and changed only by `app::update`.
 
+mod console;
 mod inflight;
 mod launch_form;
 mod list;
@@ -9,6 +10,7 @@ mod pull;
 use std::borrow::Cow;
 use std::collections::{BTreeSet, HashMap};
 
+pub use console::{Console, ConsoleState, ConsoleStatus, ConsoleTarget, SCROLLBACK_ROWS, SessionId};
 pub use inflight::{Answer, Inflight, RequestId};
 pub use launch_form::{LaunchForm, Submitting};
 pub use list::{ListRow, SelectableList};
@@ -31,6 +33,8 @@ pub enum Pane {
     Ports,
     Env,
     Logs,
+    /// The embedded console; takes the log pane's place while it is shown.
+    Console,
 }
 
 impl Pane {
@@ -43,11 +47,16 @@ impl Pane {
             Pane::Ports => "Ports",
             Pane::Env => "Env",
             Pane::Logs => "Logs",
+            Pane::Console => "Console",
         }
     }
 
     pub fn number(self) -> usize {
-        Self::ALL.iter().position(|p| *p == self).unwrap_or(0) + 1
+        match self {
+            // The console sits where the logs are, under the same number.
+            Pane::Console => 5,
+            _ => Self::ALL.iter().position(|p| *p == self).unwrap_or(0) + 1,
+        }
     }
 }
 
@@ -91,6 +100,11 @@ pub enum Modal {
         kind: LogInputKind,
         input: String,
         before: String,
+    },
+    /// Typing the command for a console (`E`).
+    ConsoleCommand {
+        input: String,
+        error: Option<String>,
     },
 }
 
@@ -194,7 +208,7 @@ pub struct Requests {
     pub inspect_queue: std::collections::VecDeque<String>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct AppState {
     pub connection: Connection,
     pub containers: SelectableList<ContainerRow>,
@@ -246,6 +260,8 @@ pub struct AppState {
     pub next_stream_id: u64,
     /// Results of the last container action, one per container: (failed, text).
     pub action_results: Vec<(bool, String)>,
+    pub console: ConsoleState,
+    pub next_session_id: u64,
     pub quit: bool,
 }
 
@@ -287,6 +303,8 @@ impl AppState {
             logs: LogView::new(10_000, 1000),
             next_stream_id: 0,
             action_results: Vec::new(),
+            console: ConsoleState::default(),
+            next_session_id: 0,
             quit: false,
         }
     }

@@ -93,3 +93,24 @@ pub fn draw_pull(frame: &mut Frame, area: Rect, prompt: &PullPrompt, theme: &The
         draw_progress(frame, progress, status, theme);
     }
 }
+
+pub fn draw_command(frame: &mut Frame, area: Rect, input: &str, error: Option<&str>, theme: &Theme) {
+    let popup = centered(area, 70, 6);
+    let block = modal_block("Run a command in the container", theme).title_bottom(Line::from(vec![
+        Span::styled(" Enter", theme.key),
+        Span::raw(" run in a console  "),
+        Span::styled("Esc", theme.key),
+        Span::raw(" close "),
+    ]));
+    let mut lines = vec![Line::from(vec![
+        Span::styled("Command: ", theme.title),
+        Span::raw(input.to_string()),
+        Span::styled("█", theme.key),
+    ])];
+    lines.push(Line::styled("e.g. top, vi /etc/hosts, sh -c 'ls -la /'", theme.dim));
+    if let Some(error) = error {
+        lines.push(Line::styled(format!("✗ {error}"), theme.error));
+    }
+    frame.render_widget(Clear, popup);
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }).block(block), popup);
+}

@@ -54,7 +54,7 @@ impl ScreenLayout {
 
     /// The layout for the state's window size and zoom.
     pub fn of(state: &AppState) -> Option<Self> {
-        Self::compute(state.width, state.height, state.logs.zoomed)
+        Self::compute(state.width, state.height, bottom_zoomed(state))
     }
 
     /// The rectangle of a pane (Containers and Images share the main one).
@@ -63,7 +63,7 @@ impl ScreenLayout {
             Pane::Containers | Pane::Images => self.main,
             Pane::Ports => self.ports,
             Pane::Env => self.env,
-            Pane::Logs => self.logs,
+            Pane::Logs | Pane::Console => self.logs,
         }
     }
 
@@ -88,4 +88,10 @@ pub fn table_row_at(rect: Rect, y: u16) -> Option<usize> {
     let first = rect.y + 2;
     let last_exclusive = rect.y + rect.height.saturating_sub(1);
     (y >= first && y < last_exclusive).then(|| usize::from(y - first))
+}
+
+/// Whether the pane in the log's place (the logs, or the console while it is shown)
+/// has the whole screen.
+pub fn bottom_zoomed(state: &AppState) -> bool {
+    if state.console.shown { state.console.zoomed } else { state.logs.zoomed }
 }

@@ -1,6 +1,7 @@
 //! Drawing. Every function here only reads the state and paints; none awaits anything
 //! or changes the state.
 
+mod console;
 mod containers;
 mod dialogs;
 mod env;
@@ -30,7 +31,7 @@ pub fn draw(frame: &mut Frame, state: &AppState, keymap: &Keymap, theme: &Theme)
     if area.width == 0 || area.height == 0 {
         return;
     }
-    let Some(layout) = ScreenLayout::compute(area.width, area.height, state.logs.zoomed) else {
+    let Some(layout) = ScreenLayout::compute(area.width, area.height, layout::bottom_zoomed(state)) else {
         let text =
             format!("wharf needs at least {MIN_WIDTH}x{MIN_HEIGHT}; this window is {}x{}.", area.width, area.height);
         let paragraph =
@@ -39,15 +40,19 @@ pub fn draw(frame: &mut Frame, state: &AppState, keymap: &Keymap, theme: &Theme)
         return;
     };
     match state.main_pane {
-        _ if state.logs.zoomed => {}
+        _ if layout::bottom_zoomed(state) => {}
         Pane::Images => images::draw(frame, layout.main, state, theme),
         _ => containers::draw(frame, layout.main, state, theme),
     }
-    if !state.logs.zoomed {
+    if !layout::bottom_zoomed(state) {
         ports::draw(frame, layout.ports, state, theme);
         env::draw(frame, layout.env, state, theme);
     }
-    logs::draw(frame, layout.logs, state, theme);
+    if state.console.shown {
+        console::draw(frame, layout.logs, state, theme, crate::console::PREFIX_LABEL);
+    } else {
+        logs::draw(frame, layout.logs, state, theme);
+    }
     status_bar::draw(frame, layout.status, state, theme);
     match &state.modal {
         Some(Modal::Help) => help::draw(frame, area, keymap, theme),
@@ -55,6 +60,9 @@ pub fn draw(frame: &mut Frame, state: &AppState, keymap: &Keymap, theme: &Theme)
         Some(Modal::Launch(form)) => launch_form::draw(frame, area, form, theme),
         Some(Modal::Confirm(confirm)) => dialogs::draw_confirm(frame, area, confirm, theme),
         Some(Modal::Pull(prompt)) => dialogs::draw_pull(frame, area, prompt, theme),
+        Some(Modal::ConsoleCommand { input, error }) => {
+            dialogs::draw_command(frame, area, input, error.as_deref(), theme)
+        }
         Some(Modal::Filter { .. }) | Some(Modal::LogInput { .. }) | None => {}
     }
 }

@@ -1,7 +1,7 @@
 //! Answers and events from the daemon.
 
 use super::selection::{next_queued_inspect, request_inspect, sync_selection};
-use super::{actions, launch, logs};
+use super::{actions, console, launch, logs};
 use crate::app::effect::Effect;
 use crate::app::msg::Msg;
 use crate::model::{DaemonErrorKind, EventKind, count_image_users};
@@ -146,6 +146,9 @@ pub fn on_daemon_msg(state: &mut AppState, msg: Msg, effects: &mut Vec<Effect>) 
             actions::on_action_finished(state, &name, action, result, effects)
         }
         Msg::ImageRemoved { id: _, name, result } => actions::on_image_removed(state, &name, result),
+        Msg::ConsoleStarted { session, label } => console::on_started(state, session, label),
+        Msg::ConsoleOutput { session, bytes } => console::on_output(state, session, &bytes),
+        Msg::ConsoleEnded { session, exit_code, error } => console::on_ended(state, session, exit_code, error),
         Msg::LogLines { stream, lines } => logs::on_lines(state, stream, lines),
         Msg::LogEnded { stream, error } => logs::on_ended(state, stream, error),
         Msg::Saved { result } => match result {

@@ -5,17 +5,23 @@ use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButto
 use super::daemon::refresh_lists;
 use super::flash;
 use super::selection::{scroll_all_into_view, sync_selection};
-use super::{actions, launch, logs};
+use super::{actions, console, launch, logs};
 use crate::app::effect::Effect;
 use crate::app::keymap::{Action, Keymap};
 use crate::launch::LaunchDraft;
 use crate::model::ContainerAction;
-use crate::state::{AppState, LogInputKind, Modal, Pane, running_only};
+use crate::state::{AppState, ConsoleTarget, LogInputKind, Modal, Pane, running_only};
 use crate::ui::layout::{ScreenLayout, table_row_at, table_rows};
 
 pub fn on_key(state: &mut AppState, keymap: &Keymap, key: KeyEvent, effects: &mut Vec<Effect>) {
     // Key releases and repeats come only from terminals with the kitty protocol; act once.
     if key.kind == KeyEventKind::Release {
+        return;
+    }
+    // The console has the keys: all of them go to the container (Ctrl-C included),
+    // but the detach prefix.
+    if state.modal.is_none() && state.focus == Pane::Console && state.console.shown {
+        console::on_key(state, key, effects);
         return;
     }
     let ctrl_c = key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL);
@@ -36,6 +42,7 @@ pub fn on_key(state: &mut AppState, keymap: &Keymap, key: KeyEvent, effects: &mu
         Some(Modal::Confirm(confirm)) => actions::on_confirm_key(state, confirm, key, effects),
         Some(Modal::Pull(prompt)) => launch::on_pull_key(state, prompt, key, effects),
         Some(Modal::LogInput { kind, input, before }) => logs::on_input_key(state, kind, input, before, key),
+        Some(Modal::ConsoleCommand { input, error }) => on_command_key(state, input, error, key, effects),
         None => {
             if let Some(action) = keymap.action_for(state.focus, &key) {
                 on_action(state, action, effects);
@@ -121,6 +128,9 @@ fn on_action(state: &mut AppState, action: Action, effects: &mut Vec<Effect>) {
         }
         Action::PullImage => launch::open_pull_prompt(state),
         Action::MergeLogs => logs::toggle_merge(state, effects),
+        Action::OpenShell => console::open(state, ConsoleTarget::Exec { commands: console::default_shells() }, effects),
+        Action::OpenCommand => state.modal = Some(Modal::ConsoleCommand { input: String::new(), error: None }),
+        Action::Attach => console::open(state, ConsoleTarget::Attach, effects),
         Action::RemoveImage => actions::remove_image(state),
         Action::RunImage => {
             if let Some(image) = state.images.selected_item().filter(|i| !i.tags.is_empty()) {
@@ -140,6 +150,12 @@ fn cycle(pane: Pane, delta: isize) -> Pane {
 }
 
 fn focus(state: &mut AppState, pane: Pane) {
+    // The console and the logs share a place: focusing it focuses what is shown there.
+    let pane = match pane {
+        Pane::Logs | Pane::Console if state.console.shown => Pane::Console,
+        Pane::Console => Pane::Logs,
+        other => other,
+    };
     state.focus = pane;
     if matches!(pane, Pane::Containers | Pane::Images) {
         state.main_pane = pane;
@@ -166,6 +182,7 @@ fn move_selection(state: &mut AppState, delta: isize, effects: &mut Vec<Effect>)
         Pane::Ports => state.ports.move_by(delta),
         Pane::Env => state.env.move_by(delta),
         Pane::Logs => logs::scroll(state, delta),
+        Pane::Console => console::scroll(state, -delta),
     }
     scroll_all_into_view(state);
 }
@@ -177,6 +194,7 @@ fn filter_of(state: &AppState, pane: Pane) -> &str {
         Pane::Ports => state.ports.filter(),
         Pane::Env => state.env.filter(),
         Pane::Logs => &state.logs.filter,
+        Pane::Console => "",
     }
 }
 
@@ -194,6 +212,7 @@ fn set_filter(state: &mut AppState, pane: Pane, text: &str, effects: &mut Vec<Ef
             state.logs.search.clear();
             state.logs.current_match = None;
         }
+        Pane::Console => {}
     }
     scroll_all_into_view(state);
 }
@@ -251,7 +270,7 @@ pub fn on_mouse(state: &mut AppState, mouse: MouseEvent, effects: &mut Vec<Effec
                     Pane::Images => state.images.select_visible(state.images.offset() + row),
                     Pane::Ports => state.ports.select_visible(state.ports.offset() + row),
                     Pane::Env => state.env.select_visible(state.env.offset() + row),
-                    Pane::Logs => false,
+                    Pane::Logs | Pane::Console => false,
                 };
                 if selected && pane == Pane::Containers {
                     sync_selection(state, effects);
@@ -260,7 +279,7 @@ pub fn on_mouse(state: &mut AppState, mouse: MouseEvent, effects: &mut Vec<Effec
         }
         MouseEventKind::ScrollDown | MouseEventKind::ScrollUp => {
             // Logs scroll three lines a notch, as terminals do; lists move one row.
-            let step = if pane == Pane::Logs { 3 } else { 1 };
+            let step = if matches!(pane, Pane::Logs | Pane::Console) { 3 } else { 1 };
             let delta = if mouse.kind == MouseEventKind::ScrollDown { step } else { -step };
             let previous = state.focus;
             state.focus = pane;
@@ -275,6 +294,10 @@ pub fn on_mouse(state: &mut AppState, mouse: MouseEvent, effects: &mut Vec<Effec
 /// breaks where a field takes several lines), or a one-line input. Control characters
 /// are dropped: a paste is text, not keys.
 pub fn on_paste(state: &mut AppState, text: &str, effects: &mut Vec<Effect>) {
+    if state.modal.is_none() && state.focus == Pane::Console && state.console.shown {
+        console::on_paste(state, text, effects);
+        return;
+    }
     let one_line: String =
         text.chars().map(|c| if c == '\n' || c == '\t' { ' ' } else { c }).filter(|c| !c.is_control()).collect();
     match state.modal.take() {
@@ -312,4 +335,31 @@ pub fn on_paste(state: &mut AppState, text: &str, effects: &mut Vec<Effect>) {
         }
         other => state.modal = other,
     }
+}
+
+/// The command prompt for a console with a command of the user's choice.
+fn on_command_key(
+    state: &mut AppState,
+    mut input: String,
+    mut error: Option<String>,
+    key: KeyEvent,
+    effects: &mut Vec<Effect>,
+) {
+    match key.code {
+        KeyCode::Esc => return,
+        KeyCode::Enter => match shell_words::split(&input) {
+            Ok(words) if !words.is_empty() => {
+                console::open(state, ConsoleTarget::Exec { commands: vec![words] }, effects);
+                return;
+            }
+            Ok(_) => error = Some("type a command, e.g. top or sh -c 'ls /'".into()),
+            Err(_) => error = Some("unbalanced quotes".into()),
+        },
+        KeyCode::Backspace => {
+            input.pop();
+        }
+        KeyCode::Char(c) if !key.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) => input.push(c),
+        _ => {}
+    }
+    state.modal = Some(Modal::ConsoleCommand { input, error });
 }

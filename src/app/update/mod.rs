@@ -3,6 +3,7 @@
 //! and the effects.
 
 mod actions;
+mod console;
 mod daemon;
 mod input;
 mod launch;
@@ -33,6 +34,9 @@ pub fn update(state: &mut AppState, keymap: &Keymap, msg: Msg) -> Vec<Effect> {
         Msg::Tick { now } => on_tick(state, now, &mut effects),
         other => daemon::on_daemon_msg(state, other, &mut effects),
     }
+    // Whatever changed the layout (a resize, a zoom, the console shown), the console's
+    // TTY follows the pane.
+    console::sync_size(state, &mut effects);
     effects
 }
 

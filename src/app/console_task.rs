@@ -1,0 +1,188 @@
+//! One task per console session: it creates and starts the exec (falling back from
+//! bash to sh when a shell is missing), then selects over the container's output, the
+//! user's input, resizes and cancellation. Resizes are sent only once the exec has
+//! started (earlier, the daemon blocks 10 s and fails) and never on the UI task.
+
+use std::time::Duration;
+
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::sync::{mpsc, watch};
+use tokio_util::sync::CancellationToken;
+
+use super::msg::Msg;
+use crate::docker::{DockerApi, RawRead, RawWrite};
+use crate::model::{DaemonError, DaemonErrorKind};
+use crate::state::{ConsoleTarget, SessionId};
+
+/// How long a new exec is watched for "that command does not exist" before its output
+/// is shown (the error arrives in the output stream, with exit code 126 or 127).
+const PROBE: Duration = Duration::from_millis(400);
+
+/// What the runner keeps of a running session.
+pub struct ConsoleHandle {
+    pub input: mpsc::Sender<Vec<u8>>,
+    pub resize: watch::Sender<(u16, u16)>,
+    pub cancel: CancellationToken,
+}
+
+pub struct ConsoleJob {
+    pub session: SessionId,
+    pub container_id: String,
+    pub target: ConsoleTarget,
+}
+
+pub async fn run<D: DockerApi + 'static>(
+    docker: std::sync::Arc<D>,
+    job: ConsoleJob,
+    mut input: mpsc::Receiver<Vec<u8>>,
+    mut resize: watch::Receiver<(u16, u16)>,
+    tx: mpsc::Sender<Msg>,
+    cancel: CancellationToken,
+) {
+    let session = job.session;
+    let ended = |exit_code, error| Msg::ConsoleEnded { session, exit_code, error };
+    let started = tokio::select! {
+        _ = cancel.cancelled() => return,
+        started = start(docker.as_ref(), &job, &tx) => started,
+    };
+    let (mut read, mut write, exec_id, early) = match started {
+        Ok(Started::Live { read, write, exec_id, early }) => (read, write, exec_id, early),
+        Ok(Started::Finished { exit_code }) => {
+            let _ = tx.send(ended(exit_code, None)).await;
+            return;
+        }
+        Err(error) => {
+            let _ = tx.send(ended(None, Some(error))).await;
+            return;
+        }
+    };
+    if !early.is_empty() {
+        let _ = tx.send(Msg::ConsoleOutput { session, bytes: early }).await;
+    }
+    // The TTY takes the pane's size now that the exec runs; later sizes as they come.
+    let size_target = exec_id.clone().unwrap_or_else(|| job.container_id.clone());
+    let is_exec = exec_id.is_some();
+    spawn_resize(&docker, &size_target, is_exec, *resize.borrow_and_update());
+    let mut buf = vec![0u8; 16 * 1024];
+    loop {
+        tokio::select! {
+            _ = cancel.cancelled() => return,
+            n = read.read(&mut buf) => match n {
+                Ok(0) | Err(_) => break,
+                Ok(n) => {
+                    if tx.send(Msg::ConsoleOutput { session, bytes: buf[..n].to_vec() }).await.is_err() {
+                        return;
+                    }
+                }
+            },
+            bytes = input.recv() => match bytes {
+                Some(bytes) => {
+                    if write.write_all(&bytes).await.is_err() || write.flush().await.is_err() {
+                        break;
+                    }
+                }
+                None => return,
+            },
+            changed = resize.changed() => {
+                if changed.is_err() {
+                    return;
+                }
+                spawn_resize(&docker, &size_target, is_exec, *resize.borrow_and_update());
+            }
+        }
+    }
+    let exit_code = match &exec_id {
+        Some(id) => exit_code_soon(docker.as_ref(), id).await,
+        None => None,
+    };
+    let _ = tx.send(ended(exit_code, None)).await;
+}
+
+enum Started {
+    Live {
+        read: RawRead,
+        write: RawWrite,
+        exec_id: Option<String>,
+        early: Vec<u8>,
+    },
+    /// The command ran and ended before it could be shown live (it printed nothing, or
+    /// the output was already sent).
+    Finished {
+        exit_code: Option<i64>,
+    },
+}
+
+async fn start<D: DockerApi>(docker: &D, job: &ConsoleJob, tx: &mpsc::Sender<Msg>) -> Result<Started, DaemonError> {
+    let commands = match &job.target {
+        ConsoleTarget::Attach => {
+            let (read, write) = docker.attach(&job.container_id).await?;
+            let _ = tx.send(Msg::ConsoleStarted { session: job.session, label: "attach".into() }).await;
+            return Ok(Started::Live { read, write, exec_id: None, early: Vec::new() });
+        }
+        ConsoleTarget::Exec { commands } => commands,
+    };
+    let mut tried = Vec::new();
+    for (i, command) in commands.iter().enumerate() {
+        let last = i + 1 == commands.len();
+        let exec_id = docker.create_exec(&job.container_id, command).await?;
+        let (mut read, write) = docker.start_exec(&exec_id).await?;
+        let label = command.join(" ");
+        tried.push(label.clone());
+        // Watch the start: a missing command ends at once with 126/127.
+        let mut early = Vec::new();
+        let mut buf = vec![0u8; 4096];
+        let deadline = tokio::time::Instant::now() + PROBE;
+        let mut eof = false;
+        while !eof {
+            match tokio::time::timeout_at(deadline, read.read(&mut buf)).await {
+                Err(_) => break,
+                Ok(Ok(0)) | Ok(Err(_)) => eof = true,
+                Ok(Ok(n)) => early.extend_from_slice(&buf[..n]),
+            }
+        }
+        if !eof {
+            let _ = tx.send(Msg::ConsoleStarted { session: job.session, label }).await;
+            return Ok(Started::Live { read, write, exec_id: Some(exec_id), early });
+        }
+        let exit_code = exit_code_soon(docker, &exec_id).await;
+        let missing = matches!(exit_code, Some(126) | Some(127));
+        if missing && !last {
+            continue;
+        }
+        if missing && commands.len() > 1 {
+            return Err(DaemonError::new(
+                DaemonErrorKind::NotFound,
+                format!("no shell found in the container (tried {})", tried.join(", ")),
+            ));
+        }
+        // It ran and ended quickly (or is the only command): show what it printed.
+        let _ = tx.send(Msg::ConsoleStarted { session: job.session, label }).await;
+        if !early.is_empty() {
+            let _ = tx.send(Msg::ConsoleOutput { session: job.session, bytes: early }).await;
+        }
+        return Ok(Started::Finished { exit_code });
+    }
+    Err(DaemonError::new(DaemonErrorKind::Other, "no command to run"))
+}
+
+/// The exit code of an exec that just ended. The daemon may take a moment to record it.
+async fn exit_code_soon<D: DockerApi>(docker: &D, exec_id: &str) -> Option<i64> {
+    for _ in 0..20 {
+        match docker.exec_exit_code(exec_id).await {
+            Ok(Some(code)) => return Some(code),
+            Ok(None) => tokio::time::sleep(Duration::from_millis(50)).await,
+            Err(_) => return None,
+        }
+    }
+    None
+}
+
+fn spawn_resize<D: DockerApi + 'static>(docker: &std::sync::Arc<D>, id: &str, exec: bool, (cols, rows): (u16, u16)) {
+    let docker = docker.clone();
+    let id = id.to_string();
+    tokio::spawn(async move {
+        if let Err(e) = docker.resize(&id, exec, cols.max(1), rows.max(1)).await {
+            tracing::debug!(error = %e, "console resize failed");
+        }
+    });
+}

@@ -1,0 +1,192 @@
+//! The embedded console: opening, keys to the container, the detach prefix, output
+//! into the emulator, and keeping the TTY the size of the pane.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use super::flash;
+use crate::app::effect::Effect;
+use crate::console::{key_to_bytes, paste_to_bytes};
+use crate::model::DaemonError;
+use crate::state::{AppState, Console, ConsoleStatus, ConsoleTarget, Pane, SessionId};
+use crate::ui::layout::ScreenLayout;
+
+/// The detach prefix (see `crate::console::PREFIX_LABEL`). Terminals report Ctrl-] as
+/// Ctrl-5 or as the raw 0x1d character, depending on the keyboard protocol.
+fn is_prefix(key: &KeyEvent) -> bool {
+    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    (ctrl && matches!(key.code, KeyCode::Char(']') | KeyCode::Char('5'))) || key.code == KeyCode::Char('\u{1d}')
+}
+
+/// The shells tried, in order, when none is given.
+pub fn default_shells() -> Vec<Vec<String>> {
+    vec![vec!["bash".into()], vec!["sh".into()]]
+}
+
+/// Opens a console on the selected container, or goes back to its running session.
+pub fn open(state: &mut AppState, target: ConsoleTarget, effects: &mut Vec<Effect>) {
+    let Some(container) = state.selected_container().cloned() else {
+        flash(state, "no container selected", true);
+        return;
+    };
+    if !container.state.is_running() {
+        flash(state, format!("cannot open a console: {} is not running", container.name), true);
+        return;
+    }
+    let default_shell = matches!(&target, ConsoleTarget::Exec { commands } if *commands == default_shells());
+    if let Some(session) = &state.console.session {
+        if session.container_id == container.id && session.status.is_live() && default_shell {
+            // Back to the same shell.
+            show(state);
+            return;
+        }
+        if session.status.is_live() {
+            effects.push(Effect::CloseConsole { session: session.id });
+        }
+    }
+    if matches!(target, ConsoleTarget::Attach) && state.details.get(&container.id).is_some_and(|d| !d.tty) {
+        flash(
+            state,
+            format!("{} has no TTY to attach to (start it with -it); use e for a shell", container.name),
+            true,
+        );
+        return;
+    }
+    state.next_session_id += 1;
+    let id = SessionId(state.next_session_id);
+    let label = match &target {
+        ConsoleTarget::Attach => "attach".to_string(),
+        ConsoleTarget::Exec { commands } if default_shell => "shell".to_string(),
+        ConsoleTarget::Exec { commands } => commands.first().map(|c| c.join(" ")).unwrap_or_default(),
+    };
+    state.console.session = Some(Console::new(id, container.id.clone(), container.name.clone(), label, (80, 24)));
+    show(state);
+    let (cols, rows) = state.console.session.as_ref().map(|s| s.size).unwrap_or((80, 24));
+    effects.push(Effect::OpenConsole { session: id, container_id: container.id, target, cols, rows });
+}
+
+fn show(state: &mut AppState) {
+    state.console.shown = true;
+    state.console.prefix_pending = false;
+    state.focus = Pane::Console;
+    // Size the emulator for the pane before the first byte arrives.
+    if let Some((cols, rows)) = pane_size(state)
+        && let Some(session) = &mut state.console.session
+    {
+        session.resize((cols, rows));
+    }
+}
+
+/// Back to the dashboard; the session keeps running.
+fn detach(state: &mut AppState) {
+    state.console.shown = false;
+    state.console.zoomed = false;
+    state.focus = Pane::Containers;
+}
+
+/// The console pane's inner size.
+pub fn pane_size(state: &AppState) -> Option<(u16, u16)> {
+    let layout = ScreenLayout::of(state)?;
+    Some((layout.logs.width.saturating_sub(2), layout.logs.height.saturating_sub(2)))
+}
+
+/// Keeps the TTY the size of the pane: after any change of window, zoom or layout.
+pub fn sync_size(state: &mut AppState, effects: &mut Vec<Effect>) {
+    if !state.console.shown {
+        return;
+    }
+    let Some(size) = pane_size(state) else { return };
+    let Some(session) = &mut state.console.session else { return };
+    if let Some((cols, rows)) = session.resize(size)
+        && session.status.is_live()
+    {
+        effects.push(Effect::ConsoleResize { session: session.id, cols, rows });
+    }
+}
+
+/// Keys while the console has focus. Everything goes to the container except the
+/// prefix and Shift-PgUp/PgDn (scrollback).
+pub fn on_key(state: &mut AppState, key: KeyEvent, effects: &mut Vec<Effect>) {
+    let Some(session) = &mut state.console.session else {
+        detach(state);
+        return;
+    };
+    if state.console.prefix_pending {
+        state.console.prefix_pending = false;
+        match key.code {
+            _ if is_prefix(&key) && session.status.is_live() => {
+                effects.push(Effect::ConsoleInput { session: session.id, bytes: vec![0x1d] });
+            }
+            KeyCode::Char('x') => {
+                effects.push(Effect::CloseConsole { session: session.id });
+                state.console.session = None;
+                detach(state);
+            }
+            KeyCode::Char('z') => state.console.zoomed = !state.console.zoomed,
+            KeyCode::Char('d') | KeyCode::Esc => detach(state),
+            _ => {}
+        }
+        return;
+    }
+    if is_prefix(&key) {
+        state.console.prefix_pending = true;
+        return;
+    }
+    let shift = key.modifiers.contains(KeyModifiers::SHIFT);
+    match key.code {
+        KeyCode::PageUp if shift => return session.scroll(session.size.1 as isize / 2),
+        KeyCode::PageDown if shift => return session.scroll(-(session.size.1 as isize / 2)),
+        _ => {}
+    }
+    if !session.status.is_live() {
+        // An ended session: Enter, Esc or q closes its pane.
+        if matches!(key.code, KeyCode::Enter | KeyCode::Esc | KeyCode::Char('q')) {
+            state.console.session = None;
+            detach(state);
+        }
+        return;
+    }
+    let bytes = key_to_bytes(&key, session.input_modes());
+    if !bytes.is_empty() {
+        effects.push(Effect::ConsoleInput { session: session.id, bytes });
+    }
+}
+
+pub fn on_paste(state: &mut AppState, text: &str, effects: &mut Vec<Effect>) {
+    if let Some(session) = &state.console.session
+        && session.status.is_live()
+    {
+        effects.push(Effect::ConsoleInput { session: session.id, bytes: paste_to_bytes(text, session.input_modes()) });
+    }
+}
+
+pub fn scroll(state: &mut AppState, delta: isize) {
+    if let Some(session) = &mut state.console.session {
+        session.scroll(delta);
+    }
+}
+
+fn session_mut(state: &mut AppState, id: SessionId) -> Option<&mut Console> {
+    state.console.session.as_mut().filter(|s| s.id == id)
+}
+
+pub fn on_started(state: &mut AppState, id: SessionId, label: String) {
+    if let Some(session) = session_mut(state, id) {
+        session.status = ConsoleStatus::Running;
+        session.label = label;
+    }
+}
+
+pub fn on_output(state: &mut AppState, id: SessionId, bytes: &[u8]) {
+    if let Some(session) = session_mut(state, id) {
+        session.feed(bytes);
+    }
+}
+
+pub fn on_ended(state: &mut AppState, id: SessionId, exit_code: Option<i64>, error: Option<DaemonError>) {
+    let Some(session) = session_mut(state, id) else { return };
+    session.status = match (exit_code, error) {
+        (_, Some(error)) => ConsoleStatus::Failed(error.to_string()),
+        (Some(code), None) => ConsoleStatus::Exited(code),
+        (None, None) => ConsoleStatus::Ended("the connection to the container closed".into()),
+    };
+}

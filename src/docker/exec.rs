@@ -1,0 +1,109 @@
+//! Interactive sessions: `exec` into a container or `attach` to its TTY, with the raw
+//! byte stream both ways.
+//!
+//! bollard's `start_exec` decodes the hijacked stream with a decoder that guesses
+//! framing from the first byte of each read; with a TTY every byte belongs to the
+//! terminal, and a read that starts with 0x00-0x02 (a program can print one) would be
+//! taken for a frame header and stall the console. So the upgrade is done here, on the
+//! same socket bollard would use: an HTTP/1.1 request with `Upgrade: tcp`, the response
+//! head read, and what follows handed over untouched. Creating, resizing and inspecting
+//! execs go through bollard as usual.
+
+use std::pin::Pin;
+
+use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, BufReader};
+
+use crate::model::{DaemonError, DaemonErrorKind};
+use crate::text::sanitize;
+
+pub type RawRead = Pin<Box<dyn AsyncRead + Send>>;
+pub type RawWrite = Pin<Box<dyn AsyncWrite + Send>>;
+
+/// Longest response head accepted before the raw stream starts.
+const MAX_HEAD: usize = 16 * 1024;
+
+trait Io: AsyncRead + AsyncWrite + Send {}
+impl<T: AsyncRead + AsyncWrite + Send> Io for T {}
+
+/// POSTs `path` (with the API version prefix) to the daemon at `host` asking to upgrade
+/// the connection, and returns the two halves of the raw stream.
+pub async fn upgrade(host: &str, path: &str, body: &str) -> Result<(RawRead, RawWrite), DaemonError> {
+    let io: Pin<Box<dyn Io>> = if let Some(socket) = host.strip_prefix("unix://") {
+        Box::pin(tokio::net::UnixStream::connect(socket).await.map_err(|e| io_error(host, &e))?)
+    } else if let Some(address) = host.strip_prefix("tcp://").or_else(|| host.strip_prefix("http://")) {
+        Box::pin(tokio::net::TcpStream::connect(address).await.map_err(|e| io_error(host, &e))?)
+    } else {
+        return Err(DaemonError::new(
+            DaemonErrorKind::Unsupported,
+            format!("the console needs a unix:// or tcp:// daemon address, not {}", sanitize(host)),
+        ));
+    };
+    let (read, mut write) = tokio::io::split(io);
+    let request = format!(
+        "POST {path} HTTP/1.1\r\nHost: docker\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\
+         Connection: Upgrade\r\nUpgrade: tcp\r\n\r\n{body}",
+        body.len()
+    );
+    write.write_all(request.as_bytes()).await.map_err(|e| io_error(host, &e))?;
+    write.flush().await.map_err(|e| io_error(host, &e))?;
+
+    // Read the head line by line; the BufReader keeps whatever raw bytes came with it.
+    let mut reader = BufReader::new(read);
+    let mut status_line = String::new();
+    let mut head_len = 0usize;
+    let mut content_length: Option<usize> = None;
+    let mut first = true;
+    loop {
+        let mut line = String::new();
+        let n = (&mut reader)
+            .take((MAX_HEAD - head_len) as u64)
+            .read_line(&mut line)
+            .await
+            .map_err(|e| io_error(host, &e))?;
+        if n == 0 {
+            return Err(DaemonError::new(DaemonErrorKind::Other, "the daemon closed the connection before answering"));
+        }
+        head_len += n;
+        if head_len >= MAX_HEAD {
+            return Err(DaemonError::new(DaemonErrorKind::Other, "the daemon's answer head is too long"));
+        }
+        if first {
+            status_line = line.trim_end().to_string();
+            first = false;
+            continue;
+        }
+        let trimmed = line.trim_end();
+        if trimmed.is_empty() {
+            break;
+        }
+        if let Some((name, value)) = trimmed.split_once(':')
+            && name.eq_ignore_ascii_case("content-length")
+        {
+            content_length = value.trim().parse().ok();
+        }
+    }
+    let status: u16 = status_line.split_whitespace().nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
+    match status {
+        // 101 Switching Protocols, or 200 for daemons that hijack without saying so.
+        101 | 200 => Ok((Box::pin(reader), Box::pin(write))),
+        _ => {
+            let mut body = vec![0u8; content_length.unwrap_or(0).min(MAX_HEAD)];
+            let _ = reader.read_exact(&mut body).await;
+            let text = String::from_utf8_lossy(&body);
+            let message = serde_json::from_str::<serde_json::Value>(&text)
+                .ok()
+                .and_then(|v| v.get("message").and_then(|m| m.as_str()).map(str::to_string))
+                .unwrap_or_else(|| format!("the daemon answered {status}"));
+            let kind = match status {
+                404 => DaemonErrorKind::NotFound,
+                409 => DaemonErrorKind::Conflict,
+                _ => DaemonErrorKind::Api,
+            };
+            Err(DaemonError::new(kind, sanitize(&message)))
+        }
+    }
+}
+
+fn io_error(host: &str, e: &std::io::Error) -> DaemonError {
+    DaemonError::new(DaemonErrorKind::Unreachable, format!("cannot reach Docker at {}: {e}", sanitize(host)))
+}
