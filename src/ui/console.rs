@@ -29,11 +29,8 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme, pref
         Span::styled("Console ", theme.title),
         Span::raw(format!("{} ({}) ", session.container_name, session.label)),
     ];
-    if !status_text.is_empty() {
+    if !status_text.is_empty() && session.status.is_live() {
         title.push(Span::styled(format!("{status_text} "), status_style));
-    }
-    if container_stopped {
-        title.push(Span::styled("the container stopped ", theme.error));
     }
     if session.scrollback > 0 {
         title.push(Span::styled(format!("scrolled back {} (Shift-PgDn) ", session.scrollback), theme.warn));
@@ -70,6 +67,17 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme, pref
         return;
     }
     frame.render_widget(ScreenWidget { console: session }, inner);
+    // An ended session says so on its last row, over the final screen.
+    if !session.status.is_live() && inner.height > 0 {
+        let mut spans = vec![Span::styled(status_text, status_style)];
+        if container_stopped {
+            spans.push(Span::styled(" the container stopped", theme.error));
+        }
+        spans.push(Span::styled(" (Enter closes)", theme.dim));
+        let last = Rect { y: inner.y + inner.height - 1, height: 1, ..inner };
+        frame.render_widget(ratatui::widgets::Clear, last);
+        frame.render_widget(Paragraph::new(Line::from(spans)), last);
+    }
     let screen = session.parser.screen();
     if focused && session.status.is_live() && session.scrollback == 0 && !screen.hide_cursor() {
         let (row, col) = screen.cursor_position();

@@ -1,7 +1,7 @@
 //! Drawing. Every function here only reads the state and paints; none awaits anything
 //! or changes the state.
 
-mod console;
+pub mod console;
 mod containers;
 mod dialogs;
 mod env;

@@ -1,0 +1,180 @@
+//! The console through `update()` and on screen: which effects keys produce, the detach
+//! prefix, resizes, and the pane drawn from recorded byte streams.
+
+// Tests may panic on a broken fixture or a failed setup: that is a test failure.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use common::{Harness, buffer_text};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use wharf::app::effect::Effect;
+use wharf::app::msg::Msg;
+use wharf::state::{Console, ConsoleStatus, ConsoleTarget, Pane, SessionId};
+use wharf::ui::console::ScreenWidget;
+
+fn ctrl(c: char) -> Msg {
+    Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL))
+}
+
+/// A harness with a console open on redis; returns the session and the TTY size asked.
+fn console_on_redis() -> (Harness, SessionId, (u16, u16)) {
+    let mut h = Harness::new(120, 36);
+    h.connect_with_fixtures();
+    h.select_container("redis");
+    let effects = h.char('e');
+    let open = effects.iter().find_map(|e| match e {
+        Effect::OpenConsole { session, target, cols, rows, .. } => Some((*session, target.clone(), (*cols, *rows))),
+        _ => None,
+    });
+    let (session, target, size) = open.expect("a console opens");
+    assert_eq!(target, ConsoleTarget::Exec { commands: vec![vec!["bash".into()], vec!["sh".into()]] });
+    h.send(Msg::ConsoleStarted { session, label: "bash".into() });
+    (h, session, size)
+}
+
+fn inputs(effects: &[Effect]) -> Vec<Vec<u8>> {
+    effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::ConsoleInput { bytes, .. } => Some(bytes.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn the_tty_is_the_size_of_the_pane_and_follows_it() {
+    let (mut h, session, size) = console_on_redis();
+    // 120x36 window: the log pane's place is 64% of 120 wide, 55% of the body high.
+    let layout = wharf::ui::layout::ScreenLayout::of(&h.state).unwrap();
+    assert_eq!(size, (layout.logs.width - 2, layout.logs.height - 2));
+    let effects = h.send(Msg::Resize { width: 160, height: 50 });
+    assert!(
+        effects.iter().any(|e| matches!(e, Effect::ConsoleResize { session: s, .. } if *s == session)),
+        "{effects:?}"
+    );
+    // The zoom makes it full-screen, and the size follows.
+    h.send(ctrl(']'));
+    let effects = h.char('z');
+    assert_eq!(effects, vec![Effect::ConsoleResize { session, cols: 158, rows: 47 }]);
+}
+
+#[test]
+fn keys_go_to_the_container_and_ctrl_c_does_not_quit() {
+    let (mut h, _, _) = console_on_redis();
+    let mut typed = Vec::new();
+    for c in "ls".chars() {
+        typed.extend(inputs(&h.char(c)));
+    }
+    typed.extend(inputs(&h.key(KeyCode::Enter)));
+    typed.extend(inputs(&h.send(ctrl('c'))));
+    typed.extend(inputs(&h.key(KeyCode::Up)));
+    assert_eq!(typed, vec![b"l".to_vec(), b"s".to_vec(), b"\r".to_vec(), b"\x03".to_vec(), b"\x1b[A".to_vec()]);
+    assert!(!h.state.quit, "Ctrl-C interrupts in the container, it does not quit wharf");
+    // q, ? and the other dashboard keys are just text here.
+    assert_eq!(inputs(&h.char('q')), vec![b"q".to_vec()]);
+    assert!(!h.state.quit);
+    // A paste goes in, bracketed when the shell asked for it.
+    assert_eq!(inputs(&h.send(Msg::Paste("echo hi\n".into()))), vec![b"echo hi\r".to_vec()]);
+}
+
+#[test]
+fn the_prefix_detaches_and_coming_back_finds_the_same_session() {
+    let (mut h, session, _) = console_on_redis();
+    assert!(h.send(ctrl(']')).is_empty(), "the prefix alone sends nothing");
+    assert!(h.state.console.prefix_pending);
+    insta::assert_snapshot!("console_prefix_pending", h.render());
+    h.char('d');
+    assert!(!h.state.console.shown);
+    assert_eq!(h.state.focus, Pane::Containers);
+    assert!(h.state.console.session.as_ref().unwrap().status.is_live(), "the session keeps running");
+    let effects = h.char('e');
+    assert!(!effects.iter().any(|e| matches!(e, Effect::OpenConsole { .. })), "no new session: {effects:?}");
+    assert!(h.state.console.shown);
+    assert_eq!(h.state.focus, Pane::Console);
+    // The prefix twice sends it literally.
+    h.send(ctrl(']'));
+    assert_eq!(inputs(&h.send(ctrl(']'))), vec![vec![0x1d]]);
+    // And x closes the session.
+    h.send(ctrl(']'));
+    assert_eq!(h.char('x'), vec![Effect::CloseConsole { session }]);
+    assert!(h.state.console.session.is_none());
+}
+
+#[test]
+fn a_console_needs_a_running_container() {
+    let mut h = Harness::new(120, 36);
+    h.connect_with_fixtures();
+    h.select_container("finished");
+    assert!(h.char('e').is_empty());
+    assert!(h.render().contains("cannot open a console: finished is not running"));
+}
+
+#[test]
+fn output_is_drawn_and_the_end_shows_the_exit_code() {
+    let (mut h, session, _) = console_on_redis();
+    h.send(Msg::ConsoleOutput {
+        session,
+        bytes: b"root@redis:/# echo \x1b[1;32mhello\x1b[0m\r\nhello\r\nroot@redis:/# exit 7\r\n".to_vec(),
+    });
+    h.send(Msg::ConsoleEnded { session, exit_code: Some(7), error: None });
+    assert_eq!(h.state.console.session.as_ref().unwrap().status, ConsoleStatus::Exited(7));
+    let screen = h.render();
+    assert!(screen.contains("[exited: 7]"), "{screen}");
+    insta::assert_snapshot!("console_exited", screen);
+    // Enter closes an ended session's pane.
+    h.key(KeyCode::Enter);
+    assert!(!h.state.console.shown);
+}
+
+/// Draws a console fed with `bytes` into a `cols` x `rows` buffer.
+fn draw(bytes: &[u8], cols: u16, rows: u16) -> (String, ratatui::buffer::Buffer) {
+    let mut console = Console::new(SessionId(1), "id".into(), "name".into(), "sh".into(), (cols, rows));
+    console.feed(bytes);
+    let mut terminal = Terminal::new(TestBackend::new(cols, rows)).unwrap();
+    terminal.draw(|f| f.render_widget(ScreenWidget { console: &console }, f.area())).unwrap();
+    let buffer = terminal.backend().buffer().clone();
+    (buffer_text(&buffer), buffer)
+}
+
+#[test]
+fn recorded_streams_render_colours_full_screen_frames_and_wide_glyphs() {
+    // Colours and attributes.
+    let (text, buffer) =
+        draw(b"\x1b[31mred\x1b[0m \x1b[1;4mbold-under\x1b[0m \x1b[7minv\x1b[0m \x1b[38;5;208m208\x1b[m", 40, 3);
+    insta::assert_snapshot!("console_colours", text);
+    assert_eq!(buffer[(0, 0)].fg, ratatui::style::Color::Indexed(1));
+    assert!(buffer[(4, 0)].modifier.contains(ratatui::style::Modifier::BOLD | ratatui::style::Modifier::UNDERLINED));
+    assert!(buffer[(15, 0)].modifier.contains(ratatui::style::Modifier::REVERSED));
+
+    // A full-screen program's frame (alternate screen, cursor moves, clear), as top draws.
+    let frame = b"\x1b[?1049h\x1b[H\x1b[2JMem: 100K used\x1b[2;1HCPU:  3% usr\x1b[4;1H\x1b[7m  PID USER  COMMAND \x1b[0m\x1b[5;1H    1 root  sleep\x1b[6;1H   22 root  top";
+    let (text, _) = draw(frame, 30, 8);
+    insta::assert_snapshot!("console_full_screen_frame", text);
+
+    // Wide glyphs keep their columns, also across the last column.
+    let (text, _) = draw("日本語 ok\r\n🐳🐳🐳🐳🐳".as_bytes(), 9, 3);
+    insta::assert_snapshot!("console_wide_glyphs", text);
+
+    // A one-column pane.
+    let (text, _) = draw("abc 日本 \x1b[31mz".as_bytes(), 1, 4);
+    insta::assert_snapshot!("console_one_column", text);
+}
+
+#[test]
+fn hostile_output_stays_inside_the_emulator() {
+    let hostile: &[u8] =
+        b"\x1b]2;pwned\x07\x1b]52;c;aGk=\x07\x1b[6n\x1b[c\x1b[?1000h\x1b[?2004hsafe\x1bP+q544e\x1b\\\x9b31m";
+    let (text, buffer) = draw(hostile, 30, 2);
+    // Everything but the text is taken by the emulator; a raw 8-bit C1 byte is not
+    // UTF-8, so it is dropped and what followed it shows as plain, inert text.
+    let first = text.lines().next().unwrap().trim();
+    assert_eq!(first, "safe31m");
+    assert!(!text.contains("pwned") && !text.contains("52;"), "{text}");
+    for cell in buffer.content() {
+        assert!(!cell.symbol().chars().any(|c| c.is_control()), "control character in a cell: {:?}", cell.symbol());
+    }
+}

@@ -1,0 +1,159 @@
+//! The console against a real daemon, through the whole app (update, runner, the
+//! session task): a shell in a busybox container, typed into and read back.
+//! Run by `scripts/test.sh` (see tests/live/mod.rs for why these are `#[ignore]`d).
+
+// Tests may panic on a failed setup: that is a test failure.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod live;
+
+use std::time::Duration;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use live::headless::App;
+use live::{BUSYBOX, Labelled, docker, host};
+use wharf::app::msg::Msg;
+use wharf::state::{AppState, ConsoleStatus};
+
+const WAIT: Duration = Duration::from_secs(10);
+
+fn screen(state: &AppState) -> String {
+    state.console.session.as_ref().map(|s| s.parser.screen().contents()).unwrap_or_default()
+}
+
+fn type_line(app: &mut App, text: &str) {
+    for c in text.chars() {
+        app.send(Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)));
+    }
+    app.send(Msg::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)));
+}
+
+/// Starts a busybox container and opens a console on it in a 120x36 window.
+async fn console(t: &Labelled) -> (App, String) {
+    let id = docker(&["run", "-d", "--label", &t.label, "--name", &t.name("shell"), BUSYBOX, "sleep", "300"]);
+    let mut app = App::start(&host());
+    app.state.width = 120;
+    app.state.height = 36;
+    app.run_until(WAIT, |s| s.containers.items().iter().any(|c| c.id == id && c.state.is_running()))
+        .await
+        .expect("the container is listed");
+    let position = app.state.containers.visible().position(|c| c.id == id).unwrap();
+    app.state.containers.select_visible(position);
+    app.send(Msg::Key(KeyEvent::new(KeyCode::Char('e'), KeyModifiers::NONE)));
+    app.run_until(WAIT, |s| s.console.session.as_ref().is_some_and(|c| c.status == ConsoleStatus::Running))
+        .await
+        .expect("the shell starts");
+    let label = app.state.console.session.as_ref().unwrap().label.clone();
+    assert_eq!(label, "sh", "busybox has no bash: the console falls back to sh");
+    (app, id)
+}
+
+#[tokio::test]
+#[ignore = "needs a Docker daemon: run scripts/test.sh"]
+async fn echo_hello_shows_hello() {
+    let t = Labelled::new("console-echo");
+    let (mut app, _) = console(&t).await;
+    type_line(&mut app, "echo hello");
+    app.run_until(WAIT, |s| screen(s).lines().any(|l| l.trim() == "hello"))
+        .await
+        .unwrap_or_else(|| panic!("no hello on screen:\n{}", screen(&app.state)));
+}
+
+#[tokio::test]
+#[ignore = "needs a Docker daemon: run scripts/test.sh"]
+async fn stty_size_agrees_with_the_pane_and_follows_a_resize() {
+    let t = Labelled::new("console-size");
+    let (mut app, _) = console(&t).await;
+    let (cols, rows) = app.state.console.session.as_ref().unwrap().size;
+    let expected = format!("{rows} {cols}");
+    // The size is sent once the exec runs: ask until the shell sees it.
+    let mut seen = false;
+    for _ in 0..20 {
+        type_line(&mut app, "stty size");
+        if app
+            .run_until(Duration::from_millis(500), |s| screen(s).lines().any(|l| l.trim() == expected))
+            .await
+            .is_some()
+        {
+            seen = true;
+            break;
+        }
+    }
+    assert!(seen, "stty size never said {expected}:\n{}", screen(&app.state));
+
+    app.send(Msg::Resize { width: 150, height: 45 });
+    let (cols, rows) = app.state.console.session.as_ref().unwrap().size;
+    assert_ne!(format!("{rows} {cols}"), expected);
+    let resized = format!("{rows} {cols}");
+    type_line(&mut app, "clear; stty size");
+    app.run_until(WAIT, |s| screen(s).lines().any(|l| l.trim() == resized))
+        .await
+        .unwrap_or_else(|| panic!("stty size never said {resized}:\n{}", screen(&app.state)));
+}
+
+#[tokio::test]
+#[ignore = "needs a Docker daemon: run scripts/test.sh"]
+async fn ctrl_c_interrupts_the_command_and_the_shell_survives() {
+    let t = Labelled::new("console-ctrlc");
+    let (mut app, _) = console(&t).await;
+    type_line(&mut app, "sleep 100");
+    app.run_until(Duration::from_millis(500), |_| false).await;
+    app.send(Msg::Key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL)));
+    assert!(!app.state.quit, "Ctrl-C goes to the container");
+    type_line(&mut app, "echo alive");
+    app.run_until(WAIT, |s| screen(s).lines().any(|l| l.trim() == "alive"))
+        .await
+        .unwrap_or_else(|| panic!("the shell did not survive:\n{}", screen(&app.state)));
+}
+
+#[tokio::test]
+#[ignore = "needs a Docker daemon: run scripts/test.sh"]
+async fn exit_7_shows_exit_code_7() {
+    let t = Labelled::new("console-exit");
+    let (mut app, _) = console(&t).await;
+    type_line(&mut app, "exit 7");
+    app.run_until(WAIT, |s| s.console.session.as_ref().is_some_and(|c| !c.status.is_live()))
+        .await
+        .expect("the session ends");
+    assert_eq!(app.state.console.session.as_ref().unwrap().status, ConsoleStatus::Exited(7));
+}
+
+#[tokio::test]
+#[ignore = "needs a Docker daemon: run scripts/test.sh"]
+async fn stopping_the_container_ends_the_session_with_a_message() {
+    let t = Labelled::new("console-stop");
+    let (mut app, id) = console(&t).await;
+    docker(&["kill", &id]);
+    app.run_until(WAIT, |s| {
+        s.console.session.as_ref().is_some_and(|c| !c.status.is_live())
+            && s.containers.items().iter().any(|c| c.id == id && !c.state.is_running())
+    })
+    .await
+    .expect("the session ends when the container stops");
+    let backend = ratatui::backend::TestBackend::new(120, 36);
+    let mut terminal = ratatui::Terminal::new(backend).unwrap();
+    let keymap = wharf::app::keymap::Keymap::default();
+    let theme = wharf::ui::theme::Theme::default();
+    terminal.draw(|f| wharf::ui::draw(f, &app.state, &keymap, &theme)).unwrap();
+    let text: String = terminal.backend().buffer().content().iter().map(|c| c.symbol()).collect();
+    assert!(text.contains("the container stopped"), "{text}");
+    assert!(!app.state.quit, "the dashboard stays");
+}
+
+#[tokio::test]
+#[ignore = "needs a Docker daemon: run scripts/test.sh"]
+async fn a_container_without_any_shell_says_so() {
+    let t = Labelled::new("console-noshell");
+    let id = docker(&["run", "-d", "--label", &t.label, "wharf-test/redis:latest"]);
+    let mut app = App::start(&host());
+    app.state.width = 120;
+    app.state.height = 36;
+    app.run_until(WAIT, |s| s.containers.items().iter().any(|c| c.id == id && c.state.is_running())).await.unwrap();
+    let position = app.state.containers.visible().position(|c| c.id == id).unwrap();
+    app.state.containers.select_visible(position);
+    app.send(Msg::Key(KeyEvent::new(KeyCode::Char('e'), KeyModifiers::NONE)));
+    app.run_until(WAIT, |s| s.console.session.as_ref().is_some_and(|c| !c.status.is_live())).await.unwrap();
+    let status = app.state.console.session.as_ref().unwrap().status.clone();
+    let ConsoleStatus::Failed(why) = status else { panic!("{status:?}") };
+    assert_eq!(why, "no shell found in the container (tried bash, sh)");
+}
