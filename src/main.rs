@@ -117,6 +117,7 @@ async fn run(config: Config, host: String) -> std::io::Result<ExitReason> {
     let size = tui.size().unwrap_or_default();
     app.state.presets.extend(config.presets.iter().cloned());
     app.state.logs = wharf::state::LogView::new(config.logs.buffer_lines, config.logs.tail_lines);
+    app.state.console.config = console_config(&config.console);
     // Variables that are not valid UTF-8 cannot be typed in the form anyway: skip them.
     app.state.host_env =
         std::env::vars_os().filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?))).collect();
@@ -153,4 +154,19 @@ fn signal_stream() -> std::io::Result<impl futures::Stream<Item = i32> + Unpin> 
         stream(SignalKind::hangup(), 1)?,
         stream(SignalKind::interrupt(), 2)?,
     ]))
+}
+
+/// The console settings as the state uses them (already checked when the file loaded).
+fn console_config(settings: &wharf::config::ConsoleSettings) -> wharf::state::ConsoleConfig {
+    use wharf::config::ConsoleSettings;
+    let defaults = wharf::state::ConsoleConfig::default();
+    wharf::state::ConsoleConfig {
+        shells: ConsoleSettings::commands(&settings.shells).unwrap_or(defaults.shells),
+        shells_by_container: settings
+            .shells_by_container
+            .iter()
+            .filter_map(|(name, list)| Some((name.clone(), ConsoleSettings::commands(list).ok()?)))
+            .collect(),
+        prefix: settings.prefix_char().unwrap_or(defaults.prefix),
+    }
 }

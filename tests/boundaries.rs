@@ -55,3 +55,27 @@ fn update_does_no_io() {
         }
     }
 }
+
+#[test]
+fn only_the_effect_runner_and_its_tasks_use_the_docker_layer() {
+    // The runner, the long-lived tasks it spawns, the connection supervisor and the
+    // event loop's wiring talk to the daemon; everything else sees wharf's own types.
+    let allowed = [
+        "docker",
+        "app/runner.rs",
+        "app/launcher.rs",
+        "app/log_task.rs",
+        "app/console_task.rs",
+        "app/connection.rs",
+        "app/event_loop.rs",
+        "main.rs",
+    ];
+    for path in rust_files(&src()) {
+        let relative = path.strip_prefix(src()).unwrap().to_string_lossy().to_string();
+        if allowed.iter().any(|a| relative.starts_with(a)) {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(!text.contains("crate::docker") && !text.contains("wharf::docker"), "{relative} uses the docker layer");
+    }
+}

@@ -178,3 +178,38 @@ fn hostile_output_stays_inside_the_emulator() {
         assert!(!cell.symbol().chars().any(|c| c.is_control()), "control character in a cell: {:?}", cell.symbol());
     }
 }
+
+#[test]
+fn shells_and_the_prefix_come_from_the_config() {
+    let mut h = Harness::new(120, 36);
+    h.state.console.config.shells_by_container.insert("redis".into(), vec![vec!["redis-cli".into()]]);
+    h.state.console.config.prefix = 'b';
+    h.connect_with_fixtures();
+    h.select_container("redis");
+    let effects = h.char('e');
+    assert!(
+        effects.iter().any(|e| matches!(e, Effect::OpenConsole { target: ConsoleTarget::Exec { commands }, .. }
+            if *commands == vec![vec!["redis-cli".to_string()]])),
+        "{effects:?}"
+    );
+    assert!(h.render().contains("Ctrl-b d detach"));
+    // Ctrl-] is an ordinary key now; Ctrl-b is the prefix.
+    assert_eq!(inputs(&h.send(ctrl(']'))), vec![vec![0x1d]]);
+    assert!(h.send(ctrl('b')).is_empty());
+    assert_eq!(inputs(&h.send(ctrl('b'))), vec![vec![0x02]]);
+}
+
+#[test]
+fn a_custom_command_opens_in_the_console() {
+    let mut h = Harness::new(120, 36);
+    h.connect_with_fixtures();
+    h.select_container("redis");
+    h.char('E');
+    h.type_text("sh -c 'top -b'");
+    let effects = h.key(KeyCode::Enter);
+    assert!(
+        effects.iter().any(|e| matches!(e, Effect::OpenConsole { target: ConsoleTarget::Exec { commands }, .. }
+            if *commands == vec![vec!["sh".to_string(), "-c".into(), "top -b".into()]])),
+        "{effects:?}"
+    );
+}

@@ -157,3 +157,24 @@ async fn a_container_without_any_shell_says_so() {
     let ConsoleStatus::Failed(why) = status else { panic!("{status:?}") };
     assert_eq!(why, "no shell found in the container (tried bash, sh)");
 }
+
+#[tokio::test]
+#[ignore = "needs a Docker daemon: run scripts/test.sh"]
+async fn attach_reaches_a_container_started_with_a_tty() {
+    let t = Labelled::new("console-attach");
+    let id = docker(&["run", "-dit", "--label", &t.label, BUSYBOX, "sh"]);
+    let mut app = App::start(&host());
+    app.state.width = 120;
+    app.state.height = 36;
+    app.run_until(WAIT, |s| s.containers.items().iter().any(|c| c.id == id && c.state.is_running())).await.unwrap();
+    let position = app.state.containers.visible().position(|c| c.id == id).unwrap();
+    app.state.containers.select_visible(position);
+    app.send(Msg::Key(KeyEvent::new(KeyCode::Char('A'), KeyModifiers::SHIFT)));
+    app.run_until(WAIT, |s| s.console.session.as_ref().is_some_and(|c| c.status == ConsoleStatus::Running))
+        .await
+        .expect("attached");
+    type_line(&mut app, "echo attached-$((6*7))");
+    app.run_until(WAIT, |s| screen(s).lines().any(|l| l.trim() == "attached-42"))
+        .await
+        .unwrap_or_else(|| panic!("no answer through the attach:\n{}", screen(&app.state)));
+}

@@ -14,6 +14,7 @@ pub struct Config {
     pub docker: DockerSettings,
     pub ui: UiSettings,
     pub logs: LogSettings,
+    pub console: ConsoleSettings,
     /// The user's own quick-launch presets, listed after the built-in ones.
     pub presets: Vec<Preset>,
 }
@@ -44,6 +45,51 @@ pub struct LogSettings {
     pub tail_lines: u32,
     /// Lines the log pane keeps; older ones are dropped (and counted).
     pub buffer_lines: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ConsoleSettings {
+    /// Commands tried in order by `e`, each split like a shell would.
+    pub shells: Vec<String>,
+    /// Per container name: the commands `e` tries there instead.
+    pub shells_by_container: std::collections::BTreeMap<String, Vec<String>>,
+    /// The detach prefix, `ctrl-` and one character.
+    pub prefix: String,
+}
+
+impl Default for ConsoleSettings {
+    fn default() -> Self {
+        Self {
+            shells: vec!["bash".into(), "sh".into()],
+            shells_by_container: Default::default(),
+            prefix: "ctrl-]".into(),
+        }
+    }
+}
+
+impl ConsoleSettings {
+    /// The prefix's character (`]` for `ctrl-]`), or why the setting is wrong.
+    pub fn prefix_char(&self) -> Result<char, String> {
+        let rest = self.prefix.strip_prefix("ctrl-").ok_or_else(|| {
+            format!("console.prefix {:?}: write ctrl- and one character, e.g. \"ctrl-]\"", self.prefix)
+        })?;
+        let mut chars = rest.chars();
+        match (chars.next(), chars.next()) {
+            (Some(c), None) if c.is_ascii_graphic() => Ok(c.to_ascii_lowercase()),
+            _ => Err(format!("console.prefix {:?}: write ctrl- and one character, e.g. \"ctrl-]\"", self.prefix)),
+        }
+    }
+
+    /// Splits each command; reports the first that cannot be split or is empty.
+    pub fn commands(list: &[String]) -> Result<Vec<Vec<String>>, String> {
+        list.iter()
+            .map(|c| match shell_words::split(c) {
+                Ok(words) if !words.is_empty() => Ok(words),
+                _ => Err(format!("console command {c:?} is empty or has unbalanced quotes")),
+            })
+            .collect()
+    }
 }
 
 impl Default for LogSettings {
@@ -90,6 +136,15 @@ impl Config {
     pub fn parse(text: &str, path: &Path) -> Result<Self, ConfigError> {
         let config: Self =
             toml::from_str(text).map_err(|e| ConfigError { path: path.to_path_buf(), message: e.to_string() })?;
+        let invalid = |message: String| ConfigError { path: path.to_path_buf(), message };
+        config.console.prefix_char().map_err(invalid)?;
+        if config.console.shells.is_empty() {
+            return Err(invalid("console.shells: name at least one shell".into()));
+        }
+        ConsoleSettings::commands(&config.console.shells).map_err(invalid)?;
+        for list in config.console.shells_by_container.values() {
+            ConsoleSettings::commands(list).map_err(invalid)?;
+        }
         // A preset is checked like the form checks what is typed, so a broken one is
         // reported now, not when the user picks it.
         for preset in &config.presets {
@@ -134,10 +189,22 @@ mod tests {
         assert_eq!(parsed.docker, DockerSettings::default());
         assert_eq!(parsed.ui, UiSettings::default());
         assert_eq!(parsed.logs, LogSettings::default());
+        assert_eq!(parsed.console, ConsoleSettings::default());
         let app = &parsed.presets[0];
         assert_eq!(app.image, "subicura/docker-workshop-app:2");
         assert_eq!(app.ports, vec!["4568:4567"]);
         assert!(app.env.len() >= 2, "{:?}", app.env);
+    }
+
+    #[test]
+    fn console_settings_are_checked() {
+        let ok =
+            Config::parse("[console]\nprefix = \"ctrl-b\"\nshells = [\"zsh -l\", \"sh\"]\n", Path::new("c")).unwrap();
+        assert_eq!(ok.console.prefix_char(), Ok('b'));
+        for bad in ["[console]\nprefix = \"alt-x\"\n", "[console]\nprefix = \"ctrl-xy\"\n", "[console]\nshells = []\n"]
+        {
+            assert!(Config::parse(bad, Path::new("c")).is_err(), "{bad}");
+        }
     }
 
     #[test]

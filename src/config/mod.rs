@@ -3,4 +3,4 @@
 pub mod endpoint;
 mod file;
 
-pub use file::{Config, ConfigError, DockerSettings, LogSettings, UiSettings, default_config_path};
+pub use file::{Config, ConfigError, ConsoleSettings, DockerSettings, LogSettings, UiSettings, default_config_path};

@@ -100,7 +100,7 @@ fn push_char(out: &mut Vec<u8>, c: char) {
 }
 
 /// Ctrl-letter and the other control characters a keyboard can type.
-fn ctrl_byte(c: char) -> Option<u8> {
+pub fn ctrl_byte(c: char) -> Option<u8> {
     match c {
         'a'..='z' => Some(c as u8 - b'a' + 1),
         'A'..='Z' => Some(c as u8 - b'A' + 1),

@@ -2,8 +2,4 @@
 
 mod keys;
 
-pub use keys::{InputModes, key_to_bytes, paste_to_bytes};
-
-/// The console's detach prefix: Ctrl-] (telnet's escape key), which shells leave alone.
-/// After it, `d` detaches, `x` closes, `z` zooms, and Ctrl-] again sends Ctrl-] itself.
-pub const PREFIX_LABEL: &str = "Ctrl-]";
+pub use keys::{InputModes, ctrl_byte, key_to_bytes, paste_to_bytes};

@@ -122,8 +122,40 @@ fn clamp((cols, rows): (u16, u16)) -> (NonZeroU16, NonZeroU16) {
     (NonZeroU16::new(cols).unwrap_or(NonZeroU16::MIN), NonZeroU16::new(rows).unwrap_or(NonZeroU16::MIN))
 }
 
+/// How consoles open: the shells tried (globally and per container) and the prefix.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConsoleConfig {
+    pub shells: Vec<Vec<String>>,
+    /// By container name.
+    pub shells_by_container: std::collections::HashMap<String, Vec<Vec<String>>>,
+    /// The detach prefix is Ctrl and this character.
+    pub prefix: char,
+}
+
+impl Default for ConsoleConfig {
+    fn default() -> Self {
+        Self {
+            shells: vec![vec!["bash".into()], vec!["sh".into()]],
+            shells_by_container: Default::default(),
+            prefix: ']',
+        }
+    }
+}
+
+impl ConsoleConfig {
+    pub fn prefix_label(&self) -> String {
+        format!("Ctrl-{}", self.prefix)
+    }
+
+    /// The shells `e` tries in a container.
+    pub fn shells_for(&self, container_name: &str) -> Vec<Vec<String>> {
+        self.shells_by_container.get(container_name).cloned().unwrap_or_else(|| self.shells.clone())
+    }
+}
+
 #[derive(Debug, Default)]
 pub struct ConsoleState {
+    pub config: ConsoleConfig,
     pub session: Option<Console>,
     /// The console is on screen, in place of the log pane.
     pub shown: bool,

@@ -10,7 +10,7 @@ mod pull;
 use std::borrow::Cow;
 use std::collections::{BTreeSet, HashMap};
 
-pub use console::{Console, ConsoleState, ConsoleStatus, ConsoleTarget, SCROLLBACK_ROWS, SessionId};
+pub use console::{Console, ConsoleConfig, ConsoleState, ConsoleStatus, ConsoleTarget, SCROLLBACK_ROWS, SessionId};
 pub use inflight::{Answer, Inflight, RequestId};
 pub use launch_form::{LaunchForm, Submitting};
 pub use list::{ListRow, SelectableList};

@@ -49,7 +49,7 @@ pub fn draw(frame: &mut Frame, state: &AppState, keymap: &Keymap, theme: &Theme)
         env::draw(frame, layout.env, state, theme);
     }
     if state.console.shown {
-        console::draw(frame, layout.logs, state, theme, crate::console::PREFIX_LABEL);
+        console::draw(frame, layout.logs, state, theme, &state.console.config.prefix_label());
     } else {
         logs::draw(frame, layout.logs, state, theme);
     }

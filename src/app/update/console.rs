@@ -10,16 +10,19 @@ use crate::model::DaemonError;
 use crate::state::{AppState, Console, ConsoleStatus, ConsoleTarget, Pane, SessionId};
 use crate::ui::layout::ScreenLayout;
 
-/// The detach prefix (see `crate::console::PREFIX_LABEL`). Terminals report Ctrl-] as
-/// Ctrl-5 or as the raw 0x1d character, depending on the keyboard protocol.
-fn is_prefix(key: &KeyEvent) -> bool {
+/// The detach prefix: Ctrl and the configured character (default `]`, telnet's escape
+/// key, which shells leave alone). Terminals report some Ctrl keys as another character
+/// (Ctrl-] as Ctrl-5) or as the raw control byte.
+fn is_prefix(key: &KeyEvent, prefix: char) -> bool {
     let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-    (ctrl && matches!(key.code, KeyCode::Char(']') | KeyCode::Char('5'))) || key.code == KeyCode::Char('\u{1d}')
-}
-
-/// The shells tried, in order, when none is given.
-pub fn default_shells() -> Vec<Vec<String>> {
-    vec![vec!["bash".into()], vec!["sh".into()]]
+    let byte = crate::console::ctrl_byte(prefix);
+    let alias = match prefix {
+        ']' => Some('5'),
+        '\\' => Some('4'),
+        _ => None,
+    };
+    (ctrl && (key.code == KeyCode::Char(prefix) || alias.is_some_and(|a| key.code == KeyCode::Char(a))))
+        || byte.is_some_and(|b| key.code == KeyCode::Char(char::from(b)))
 }
 
 /// Opens a console on the selected container, or goes back to its running session.
@@ -32,7 +35,7 @@ pub fn open(state: &mut AppState, target: ConsoleTarget, effects: &mut Vec<Effec
         flash(state, format!("cannot open a console: {} is not running", container.name), true);
         return;
     }
-    let default_shell = matches!(&target, ConsoleTarget::Exec { commands } if *commands == default_shells());
+    let default_shell = matches!(&target, ConsoleTarget::Exec { commands } if *commands == state.console.config.shells_for(&container.name));
     if let Some(session) = &state.console.session {
         if session.container_id == container.id && session.status.is_live() && default_shell {
             // Back to the same shell.
@@ -110,11 +113,13 @@ pub fn on_key(state: &mut AppState, key: KeyEvent, effects: &mut Vec<Effect>) {
         detach(state);
         return;
     };
+    let prefix = state.console.config.prefix;
     if state.console.prefix_pending {
         state.console.prefix_pending = false;
         match key.code {
-            _ if is_prefix(&key) && session.status.is_live() => {
-                effects.push(Effect::ConsoleInput { session: session.id, bytes: vec![0x1d] });
+            _ if is_prefix(&key, prefix) && session.status.is_live() => {
+                let byte = crate::console::ctrl_byte(prefix).unwrap_or(0x1d);
+                effects.push(Effect::ConsoleInput { session: session.id, bytes: vec![byte] });
             }
             KeyCode::Char('x') => {
                 effects.push(Effect::CloseConsole { session: session.id });
@@ -127,7 +132,7 @@ pub fn on_key(state: &mut AppState, key: KeyEvent, effects: &mut Vec<Effect>) {
         }
         return;
     }
-    if is_prefix(&key) {
+    if is_prefix(&key, prefix) {
         state.console.prefix_pending = true;
         return;
     }

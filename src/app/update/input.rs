@@ -128,7 +128,11 @@ fn on_action(state: &mut AppState, action: Action, effects: &mut Vec<Effect>) {
         }
         Action::PullImage => launch::open_pull_prompt(state),
         Action::MergeLogs => logs::toggle_merge(state, effects),
-        Action::OpenShell => console::open(state, ConsoleTarget::Exec { commands: console::default_shells() }, effects),
+        Action::OpenShell => {
+            let name = state.selected_container().map(|c| c.name.clone()).unwrap_or_default();
+            let commands = state.console.config.shells_for(&name);
+            console::open(state, ConsoleTarget::Exec { commands }, effects)
+        }
         Action::OpenCommand => state.modal = Some(Modal::ConsoleCommand { input: String::new(), error: None }),
         Action::Attach => console::open(state, ConsoleTarget::Attach, effects),
         Action::RemoveImage => actions::remove_image(state),
