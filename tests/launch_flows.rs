@@ -367,3 +367,23 @@ fn results_of_one_action_on_several_containers_add_up() {
     assert!(flash.is_error);
     assert_eq!(flash.text, "cannot stop mysql: cannot stop container: permission denied; stopped redis");
 }
+
+#[test]
+fn a_pull_shows_the_total_and_each_layer_in_the_form() {
+    let mut h = connected();
+    h.char('n');
+    h.type_text("redis:7");
+    let (request, _) = launch_of(&h.ctrl('s'));
+    let p = |layer: &str, status: &str, current, total| Msg::PullProgress {
+        request,
+        progress: PullProgress { layer: layer.into(), status: status.into(), current, total },
+    };
+    h.send(p("7", "Pulling from library/redis", 0, 0));
+    h.send(p("a1b2c3d4e5f6", "Downloading", 3_000_000, 10_000_000));
+    h.send(p("0f0e0d0c0b0a", "Downloading", 1_000_000, 2_000_000));
+    h.send(p("99aa88bb77cc", "Pull complete", 0, 0));
+    let screen = h.render();
+    assert!(screen.contains("pulling: 1/3 layers, 4.0MB of 12.0MB"), "{screen}");
+    assert!(screen.contains("a1b2c3d4e5f6 Downloading 3.0MB / 10.0MB"), "{screen}");
+    insta::assert_snapshot!("form_pulling", screen);
+}

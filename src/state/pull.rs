@@ -42,6 +42,11 @@ impl PullStatus {
         self.last_status = format!("{} {}", entry.status, progress.layer);
     }
 
+    /// Each layer with its latest progress, by id.
+    pub fn layers(&self) -> impl Iterator<Item = (&str, &PullProgress)> + '_ {
+        self.layers.iter().map(|(id, p)| (id.as_str(), p))
+    }
+
     /// (layers done, layers known).
     pub fn layers_done(&self) -> (usize, usize) {
         let done = self

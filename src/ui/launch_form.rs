@@ -98,8 +98,10 @@ fn rows(form: &LaunchForm, multiline_rows: u16) -> Vec<(u16, Row)> {
     if form.daemon_error.is_some() {
         rows.push((4, Row::DaemonError));
     }
-    if form.submitting.is_some() {
-        rows.push((1, Row::Progress));
+    if let Some(submitting) = &form.submitting {
+        // The total, then the layers still moving (a few; the total says the rest).
+        let moving = submitting.pull.layers().filter(|(_, p)| p.status != "Pull complete").count().min(4);
+        rows.push((1 + moving as u16, Row::Progress));
     }
     if form.confirm_discard {
         rows.push((1, Row::ConfirmDiscard));
@@ -192,8 +194,27 @@ fn toggle(frame: &mut Frame, rect: Rect, on: bool, what: &str, theme: &Theme) {
     frame.render_widget(Paragraph::new(line), rect);
 }
 
-/// A progress bar for a pull: bytes when the registry reports them, else layers.
+/// A progress bar for a pull: bytes when the registry reports them, else layers; below
+/// it, as the rectangle allows, the layers still in progress.
 pub fn draw_progress(frame: &mut Frame, rect: Rect, pull: &PullStatus, theme: &Theme) {
+    let moving: Vec<Line> = pull
+        .layers()
+        .filter(|(_, p)| p.status != "Pull complete")
+        .take(usize::from(rect.height.saturating_sub(1)))
+        .map(|(id, p)| {
+            let bytes = if p.total > 0 {
+                format!(" {} / {}", size(p.current as i64), size(p.total as i64))
+            } else {
+                String::new()
+            };
+            let short: String = id.chars().take(12).collect();
+            Line::styled(format!("  {short} {}{bytes}", p.status), theme.dim)
+        })
+        .collect();
+    if !moving.is_empty() {
+        let below = Rect { y: rect.y + 1, height: rect.height - 1, ..rect };
+        frame.render_widget(Paragraph::new(moving), below);
+    }
     let (done, known) = pull.layers_done();
     let (current, total) = pull.bytes();
     let label = if known == 0 {
