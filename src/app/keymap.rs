@@ -41,6 +41,7 @@ pub enum Action {
     FocusLogs,
     ZoomLogs,
     LogFilter,
+    LogRegexFilter,
     NextMatch,
     PrevMatch,
     ToggleWrap,
@@ -93,6 +94,7 @@ impl Action {
             Action::FocusLogs => "logs of the selected container",
             Action::ZoomLogs => "logs full-screen / back",
             Action::LogFilter => "show only lines containing a text",
+            Action::LogRegexFilter => "show only lines matching a regular expression",
             Action::NextMatch => "next search match",
             Action::PrevMatch => "previous search match",
             Action::ToggleWrap => "wrap long lines / scroll sideways",
@@ -267,6 +269,7 @@ impl Default for Keymap {
         let images = vec![(c('p'), Action::PullImage), (c('d'), Action::RemoveImage), (c('n'), Action::RunImage)];
         let logs = vec![
             (c('f'), Action::LogFilter),
+            (c('F'), Action::LogRegexFilter),
             (c('n'), Action::NextMatch),
             (c('N'), Action::PrevMatch),
             (c('w'), Action::ToggleWrap),

@@ -159,6 +159,11 @@ pub struct LogView {
     /// The line of the current search match.
     pub current_match: Option<u64>,
     pub filter: String,
+    /// The filter is a regular expression (case-insensitive), compiled; `None` when the
+    /// filter is plain text (or the expression does not compile: see `filter_error`).
+    pub filter_regex: Option<regex::Regex>,
+    pub filter_is_regex: bool,
+    pub filter_error: Option<String>,
     pub zoomed: bool,
 }
 
@@ -177,12 +182,39 @@ impl LogView {
             search: String::new(),
             current_match: None,
             filter: String::new(),
+            filter_regex: None,
+            filter_is_regex: false,
+            filter_error: None,
             zoomed: false,
         }
     }
 
     pub fn passes_filter(&self, line: &LogLine) -> bool {
-        self.filter.is_empty() || contains_ignore_case(&line.text, &self.filter)
+        if self.filter.is_empty() {
+            return true;
+        }
+        match (&self.filter_regex, self.filter_is_regex) {
+            (Some(re), true) => re.is_match(&line.text),
+            // An expression that does not compile filters nothing out (and says why).
+            (None, true) => true,
+            _ => contains_ignore_case(&line.text, &self.filter),
+        }
+    }
+
+    /// Sets the filter, as plain text or as a regular expression.
+    pub fn set_filter(&mut self, text: &str, regex: bool) {
+        self.filter = text.to_string();
+        self.filter_is_regex = regex;
+        self.filter_regex = None;
+        self.filter_error = None;
+        if regex && !text.is_empty() {
+            match regex::RegexBuilder::new(text).case_insensitive(true).size_limit(1 << 20).build() {
+                Ok(re) => self.filter_regex = Some(re),
+                Err(e) => {
+                    self.filter_error = Some(e.to_string().lines().last().unwrap_or("invalid").trim().to_string())
+                }
+            }
+        }
     }
 
     /// Columns a line's prefix takes: stream marker, container name (merged), timestamp.
@@ -428,6 +460,18 @@ mod tests {
         assert_eq!(v.current_match, Some(first));
         v.search = "nothing like this".into();
         assert!(!v.find(true));
+    }
+
+    #[test]
+    fn regex_filters() {
+        let mut v = view_with(30, 1000);
+        v.set_filter(r"line (1|2)\d$", true);
+        assert_eq!(v.visible(80, 40).len(), 20);
+        v.set_filter("line [", true);
+        assert!(v.filter_error.is_some());
+        assert_eq!(v.visible(80, 40).len(), 30, "a broken expression filters nothing out");
+        v.set_filter("LINE 2", false);
+        assert_eq!(v.visible(80, 40).len(), 1 + 10);
     }
 
     #[test]

@@ -112,6 +112,8 @@ pub enum Modal {
 pub enum LogInputKind {
     Search,
     Filter,
+    /// A filter written as a regular expression.
+    RegexFilter,
 }
 
 /// A yes/no question before something that cannot be undone.

@@ -84,6 +84,7 @@ fn bottom_line<'a>(state: &AppState, theme: &Theme) -> Line<'a> {
         let label = match kind {
             LogInputKind::Search => " search: ",
             LogInputKind::Filter => " filter: ",
+            LogInputKind::RegexFilter => " filter (regex): ",
         };
         return Line::from(vec![
             Span::styled(label, theme.key),
@@ -93,8 +94,11 @@ fn bottom_line<'a>(state: &AppState, theme: &Theme) -> Line<'a> {
     }
     let mut spans = Vec::new();
     if !view.filter.is_empty() {
-        spans.push(Span::styled(" filter: ", theme.dim));
+        spans.push(Span::styled(if view.filter_is_regex { " filter (regex): " } else { " filter: " }, theme.dim));
         spans.push(Span::raw(view.filter.clone()));
+    }
+    if let Some(error) = &view.filter_error {
+        spans.push(Span::styled(format!(" ✗ {error} "), theme.error));
     }
     if !view.search.is_empty() {
         spans.push(Span::styled(" search: ", theme.dim));

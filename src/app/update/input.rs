@@ -75,6 +75,7 @@ fn on_action(state: &mut AppState, action: Action, effects: &mut Vec<Effect>) {
         }
         // The log pane's own actions, when it does not have focus, do nothing.
         Action::LogFilter
+        | Action::LogRegexFilter
         | Action::NextMatch
         | Action::PrevMatch
         | Action::ToggleWrap
@@ -212,7 +213,7 @@ fn set_filter(state: &mut AppState, pane: Pane, text: &str, effects: &mut Vec<Ef
         Pane::Ports => state.ports.set_filter(text),
         Pane::Env => state.env.set_filter(text),
         Pane::Logs => {
-            state.logs.filter = text.to_string();
+            state.logs.set_filter(text, false);
             state.logs.search.clear();
             state.logs.current_match = None;
         }
@@ -329,7 +330,8 @@ pub fn on_paste(state: &mut AppState, text: &str, effects: &mut Vec<Effect>) {
             input.push_str(&one_line);
             match kind {
                 LogInputKind::Search => state.logs.search = input.clone(),
-                LogInputKind::Filter => state.logs.filter = input.clone(),
+                LogInputKind::Filter => state.logs.set_filter(&input, false),
+                LogInputKind::RegexFilter => state.logs.set_filter(&input, true),
             }
             state.modal = Some(Modal::LogInput { kind, input, before });
         }

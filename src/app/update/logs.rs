@@ -234,6 +234,7 @@ pub fn scroll(state: &mut AppState, delta: isize) {
 pub fn on_action(state: &mut AppState, action: Action, effects: &mut Vec<Effect>) -> bool {
     match action {
         Action::LogFilter => open_input(state, LogInputKind::Filter),
+        Action::LogRegexFilter => open_input(state, LogInputKind::RegexFilter),
         Action::NextMatch | Action::PrevMatch => {
             if state.logs.search.is_empty() {
                 flash(state, "no search: press / to search the logs", true);
@@ -308,7 +309,7 @@ fn copy_line(state: &mut AppState, effects: &mut Vec<Effect>) {
 pub fn open_input(state: &mut AppState, kind: LogInputKind) {
     let before = match kind {
         LogInputKind::Search => state.logs.search.clone(),
-        LogInputKind::Filter => state.logs.filter.clone(),
+        LogInputKind::Filter | LogInputKind::RegexFilter => state.logs.filter.clone(),
     };
     state.modal = Some(Modal::LogInput { kind, input: before.clone(), before });
 }
@@ -321,7 +322,8 @@ pub fn on_input_key(state: &mut AppState, kind: LogInputKind, mut input: String,
             state.logs.search = text.to_string();
             state.logs.current_match = None;
         }
-        LogInputKind::Filter => state.logs.filter = text.to_string(),
+        LogInputKind::Filter => state.logs.set_filter(text, false),
+        LogInputKind::RegexFilter => state.logs.set_filter(text, true),
     };
     match key.code {
         KeyCode::Enter => {
