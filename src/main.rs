@@ -38,6 +38,19 @@ struct Cli {
     /// Log level for the log file: error, warn, info, debug or trace.
     #[arg(long, default_value = "info")]
     log_level: String,
+    /// Change nothing on the daemon: no launches, pulls, lifecycle actions, removals or
+    /// consoles. Enforced where requests are sent, not only by hiding keys.
+    #[arg(long)]
+    read_only: bool,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Debug, clap::Subcommand)]
+enum Command {
+    /// Say which daemon wharf would use and why, whether it answers, its versions, and
+    /// what is wrong when it does not. Prints and exits; no dashboard.
+    Doctor,
 }
 
 fn after_help() -> String {
@@ -63,6 +76,9 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    if let Some(Command::Doctor) = cli.command {
+        return doctor(&endpoint, cli.config.as_deref());
+    }
     let _log_guard = logging::init(&cli.log_level);
     tracing::info!(host = %endpoint.host, source = %endpoint.source, "starting");
     terminal::install_panic_hook();
@@ -75,7 +91,7 @@ fn main() -> ExitCode {
         }
     };
     // The address is shown on screen: it comes from the environment or a context file.
-    let outcome = runtime.block_on(run(config, wharf::text::sanitize(&endpoint.host)));
+    let outcome = runtime.block_on(run(config, wharf::text::sanitize(&endpoint.host), cli.read_only));
     terminal::restore();
     match outcome {
         Ok(ExitReason::Signal(signo)) => ExitCode::from(128u8.saturating_add(signo as u8)),
@@ -87,7 +103,7 @@ fn main() -> ExitCode {
     }
 }
 
-async fn run(config: Config, host: String) -> std::io::Result<ExitReason> {
+async fn run(config: Config, host: String, read_only: bool) -> std::io::Result<ExitReason> {
     let (tx, rx) = mpsc::channel(1024);
     let (slot_tx, slot_rx) = watch::channel::<Option<Arc<BollardDocker>>>(None);
     let cancel = CancellationToken::new();
@@ -110,8 +126,9 @@ async fn run(config: Config, host: String) -> std::io::Result<ExitReason> {
         state: AppState::new(&host, &config.ui, config.docker.safety_poll_secs, wharf::app::event_loop_now()),
         keymap: Keymap::default(),
         theme: Theme::default(),
-        runner: EffectRunner::new(tx, slot_rx, timeout),
+        runner: EffectRunner::new(tx, slot_rx, timeout).read_only(read_only),
     };
+    app.state.read_only = read_only;
 
     let mut tui = terminal::init()?;
     let size = tui.size().unwrap_or_default();
@@ -168,5 +185,36 @@ fn console_config(settings: &wharf::config::ConsoleSettings) -> wharf::state::Co
             .filter_map(|(name, list)| Some((name.clone(), ConsoleSettings::commands(list).ok()?)))
             .collect(),
         prefix: settings.prefix_char().unwrap_or(defaults.prefix),
+    }
+}
+
+/// `wharf doctor`: the endpoint and why, whether it answers and what it runs, where the
+/// config and the logs are. Exit code 0 when the daemon answers, 1 when it does not.
+fn doctor(endpoint: &wharf::config::endpoint::Endpoint, config: Option<&std::path::Path>) -> ExitCode {
+    let config_path = config.map(std::path::Path::to_path_buf).or_else(wharf::config::default_config_path);
+    println!("endpoint:  {} (from {})", endpoint.host, endpoint.source);
+    println!("config:    {}", config_path.map(|p| p.display().to_string()).unwrap_or_else(|| "(none)".into()));
+    println!("log files: {}", logging::log_dir().map(|d| d.display().to_string()).unwrap_or_else(|| "(none)".into()));
+    let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("wharf: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(connect(&endpoint.host, Duration::from_secs(5))) {
+        Ok(client) => {
+            use wharf::docker::DockerApi;
+            let info = client.info();
+            println!("daemon:    answers: {} {}, API {} (negotiated)", info.engine, info.version, info.api_version);
+            ExitCode::SUCCESS
+        }
+        Err(error) => {
+            println!("daemon:    does not answer: {}", error.message);
+            if let Some(hint) = error.hint {
+                println!("hint:      {hint}");
+            }
+            ExitCode::FAILURE
+        }
     }
 }

@@ -35,14 +35,36 @@ pub struct EffectRunner<D: DockerApi> {
     /// Log streams being followed, to stop them when the selection moves on.
     streams: HashMap<StreamId, CancellationToken>,
     consoles: HashMap<SessionId, ConsoleHandle>,
+    /// `--read-only`: requests that would change the daemon are refused here, where
+    /// they would be sent, whatever asked for them.
+    read_only: bool,
 }
 
 impl<D: DockerApi> EffectRunner<D> {
     pub fn new(tx: mpsc::Sender<Msg>, client: ClientSlot<D>, request_timeout: Duration) -> Self {
-        Self { tx, client, request_timeout, running: HashMap::new(), streams: HashMap::new(), consoles: HashMap::new() }
+        Self {
+            tx,
+            client,
+            request_timeout,
+            running: HashMap::new(),
+            streams: HashMap::new(),
+            consoles: HashMap::new(),
+            read_only: false,
+        }
+    }
+
+    pub fn read_only(mut self, read_only: bool) -> Self {
+        self.read_only = read_only;
+        self
     }
 
     pub fn run(&mut self, effect: Effect) {
+        if self.read_only
+            && let Some(refusal) = read_only_refusal(&effect)
+        {
+            self.spawn(async move { refusal });
+            return;
+        }
         self.running.retain(|_, token| !token.is_cancelled());
         let client = self.client.borrow().clone();
         let timeout = self.request_timeout;
@@ -261,4 +283,31 @@ pub fn saved_log_path(name: &str) -> Result<std::path::PathBuf, String> {
     let safe: String =
         name.chars().map(|c| if c.is_ascii_alphanumeric() || "-_.".contains(c) { c } else { '_' }).collect();
     Ok(dir.join(format!("{safe}-{stamp}.log")))
+}
+
+/// In read-only mode: the answer to an effect that would change the daemon, if it would.
+fn read_only_refusal(effect: &Effect) -> Option<Msg> {
+    let refused = || {
+        DaemonError::new(
+            DaemonErrorKind::Unsupported,
+            "wharf runs read-only (--read-only): it changes nothing on the daemon",
+        )
+    };
+    Some(match effect {
+        Effect::Launch { request, .. } => Msg::LaunchFinished { request: *request, result: Err(refused()) },
+        Effect::Pull { request, reference } => {
+            Msg::PullFinished { request: *request, reference: reference.clone(), result: Err(refused()) }
+        }
+        Effect::ContainerAction { id, name, action } => {
+            Msg::ActionFinished { id: id.clone(), name: name.clone(), action: *action, result: Err(refused()) }
+        }
+        Effect::RemoveImage { id, name } => {
+            Msg::ImageRemoved { id: id.clone(), name: name.clone(), result: Err(refused()) }
+        }
+        // An exec runs a process in the container; attaching lets keys reach its own.
+        Effect::OpenConsole { session, .. } => {
+            Msg::ConsoleEnded { session: *session, exit_code: None, error: Some(refused()) }
+        }
+        _ => return None,
+    })
 }

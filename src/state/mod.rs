@@ -264,6 +264,8 @@ pub struct AppState {
     pub action_results: Vec<(bool, String)>,
     pub console: ConsoleState,
     pub next_session_id: u64,
+    /// `--read-only`: shown in the status bar (the runner enforces it).
+    pub read_only: bool,
     pub quit: bool,
 }
 
@@ -307,6 +309,7 @@ impl AppState {
             action_results: Vec::new(),
             console: ConsoleState::default(),
             next_session_id: 0,
+            read_only: false,
             quit: false,
         }
     }

@@ -51,6 +51,10 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
             Span::styled(format!(" │ unreachable, retry in {}s", (retry_at - state.now).max(0)), theme.error),
         ],
     };
+    if state.read_only {
+        daemon.push(Span::styled(" │ ", theme.dim));
+        daemon.push(Span::styled("read-only", theme.warn));
+    }
     daemon.push(Span::styled(" │ ", theme.dim));
     daemon.push(Span::styled("?", theme.key));
     daemon.push(Span::styled(" help", theme.dim));

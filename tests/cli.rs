@@ -1,0 +1,81 @@
+//! The command line: `--read-only` enforced where requests are sent, `wharf doctor`,
+//! and config mistakes reported before the dashboard starts.
+
+// Tests may panic on a failed setup: that is a test failure.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::process::Command;
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::sync::{mpsc, watch};
+use wharf::app::effect::Effect;
+use wharf::app::msg::Msg;
+use wharf::app::runner::EffectRunner;
+use wharf::docker::BollardDocker;
+use wharf::model::ContainerAction;
+use wharf::state::{RequestId, SessionId};
+
+#[tokio::test]
+async fn read_only_refuses_every_change_where_it_would_be_sent() {
+    let (tx, mut rx) = mpsc::channel(16);
+    let (_slot_tx, slot_rx) = watch::channel::<Option<Arc<BollardDocker>>>(None);
+    let mut runner = EffectRunner::new(tx, slot_rx, Duration::from_secs(1)).read_only(true);
+    let changes = vec![
+        Effect::ContainerAction { id: "c".into(), name: "web".into(), action: ContainerAction::Stop },
+        Effect::RemoveImage { id: "i".into(), name: "redis:latest".into() },
+        Effect::Pull { request: RequestId(1), reference: "redis".into() },
+        Effect::Launch { request: RequestId(2), spec: Default::default() },
+        Effect::OpenConsole {
+            session: SessionId(1),
+            container_id: "c".into(),
+            target: wharf::state::ConsoleTarget::Attach,
+            cols: 80,
+            rows: 24,
+        },
+    ];
+    let count = changes.len();
+    for effect in changes {
+        runner.run(effect);
+    }
+    for _ in 0..count {
+        let msg = tokio::time::timeout(Duration::from_secs(5), rx.recv()).await.unwrap().unwrap();
+        let error = match msg {
+            Msg::ActionFinished { result, .. }
+            | Msg::ImageRemoved { result, .. }
+            | Msg::PullFinished { result, .. } => result.unwrap_err(),
+            Msg::LaunchFinished { result, .. } => result.unwrap_err(),
+            Msg::ConsoleEnded { error, .. } => error.unwrap(),
+            other => panic!("unexpected {other:?}"),
+        };
+        assert!(error.message.contains("read-only"), "{error}");
+    }
+}
+
+fn wharf(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_wharf")).args(args).output().unwrap()
+}
+
+#[test]
+fn doctor_says_what_is_wrong_when_the_daemon_does_not_answer() {
+    let out = wharf(&["--host", "unix:///nonexistent/wharf.sock", "doctor"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(text.contains("endpoint:  unix:///nonexistent/wharf.sock (from --host)"), "{text}");
+    assert!(
+        text.contains("does not answer: cannot reach Docker at unix:///nonexistent/wharf.sock: no socket"),
+        "{text}"
+    );
+    assert!(text.contains("hint:"), "{text}");
+}
+
+#[test]
+fn a_bad_config_file_is_reported_with_its_line_before_anything_starts() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("config.toml");
+    std::fs::write(&path, "[ui]\nshow_all = true\nmask_secret = false\n").unwrap();
+    let out = wharf(&["--config", path.to_str().unwrap(), "doctor"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains(path.to_str().unwrap()) && err.contains("line 3") && err.contains("mask_secret"), "{err}");
+}
