@@ -213,3 +213,34 @@ fn a_custom_command_opens_in_the_console() {
         "{effects:?}"
     );
 }
+
+#[test]
+fn coming_back_after_a_resize_while_detached_resizes_the_tty() {
+    let (mut h, session, size) = console_on_redis();
+    h.send(ctrl(']'));
+    h.char('d');
+    h.send(Msg::Resize { width: 160, height: 50 });
+    let effects = h.char('e');
+    let resized = effects.iter().find_map(|e| match e {
+        Effect::ConsoleResize { session: s, cols, rows } if *s == session => Some((*cols, *rows)),
+        _ => None,
+    });
+    assert!(resized.is_some_and(|r| r != size), "the TTY follows the pane on return: {effects:?}");
+}
+
+#[test]
+fn the_wheel_over_the_console_scrolls_its_scrollback() {
+    let (mut h, session, _) = console_on_redis();
+    let text: String = (0..200).map(|i| format!("line {i}\r\n")).collect();
+    h.send(Msg::ConsoleOutput { session, bytes: text.into_bytes() });
+    let layout = wharf::ui::layout::ScreenLayout::of(&h.state).unwrap();
+    let wheel = crossterm::event::MouseEvent {
+        kind: crossterm::event::MouseEventKind::ScrollUp,
+        column: layout.logs.x + 5,
+        row: layout.logs.y + 5,
+        modifiers: KeyModifiers::NONE,
+    };
+    h.send(Msg::Mouse(wheel));
+    assert!(h.state.console.session.as_ref().unwrap().scrollback > 0);
+    assert!(h.state.logs.follow, "the hidden log pane is untouched");
+}

@@ -230,3 +230,16 @@ fn marked_containers_logs_merge_with_their_names() {
     h.char('M');
     assert_eq!(h.state.logs.sources.len(), 1);
 }
+
+#[test]
+fn a_broken_stream_says_so_and_is_tried_again() {
+    let (mut h, stream) = on_redis(100, 30);
+    let broken = DaemonError::new(DaemonErrorKind::Api, "error from daemon in stream: unexpected EOF");
+    h.send(Msg::LogEnded { stream, error: Some(broken) });
+    assert!(h.render().contains("↻ reconnecting"), "{}", h.render());
+    let soon = h.state.now + 1;
+    assert!(!h.send(Msg::Tick { now: soon }).iter().any(|e| matches!(e, Effect::FollowLogs { .. })));
+    let later = h.state.now + 2;
+    let effects = h.send(Msg::Tick { now: later });
+    assert!(effects.iter().any(|e| matches!(e, Effect::FollowLogs { .. })), "{effects:?}");
+}

@@ -59,37 +59,55 @@ pub async fn run<D: DockerApi + 'static>(
     if !early.is_empty() {
         let _ = tx.send(Msg::ConsoleOutput { session, bytes: early }).await;
     }
-    // The TTY takes the pane's size now that the exec runs; later sizes as they come.
+    // The TTY takes the pane's size now that the exec runs, then every later size, one
+    // request at a time and always the newest (a burst of resizes ends at the last one).
     let size_target = exec_id.clone().unwrap_or_else(|| job.container_id.clone());
     let is_exec = exec_id.is_some();
-    spawn_resize(&docker, &size_target, is_exec, *resize.borrow_and_update());
-    let mut buf = vec![0u8; 16 * 1024];
-    loop {
-        tokio::select! {
-            _ = cancel.cancelled() => return,
-            n = read.read(&mut buf) => match n {
-                Ok(0) | Err(_) => break,
-                Ok(n) => {
-                    if tx.send(Msg::ConsoleOutput { session, bytes: buf[..n].to_vec() }).await.is_err() {
-                        return;
+    let resizer = {
+        let docker = docker.clone();
+        tokio::spawn(async move {
+            let mut last = None;
+            loop {
+                let (cols, rows) = *resize.borrow_and_update();
+                if last != Some((cols, rows)) {
+                    if let Err(e) = docker.resize(&size_target, is_exec, cols.max(1), rows.max(1)).await {
+                        tracing::debug!(error = %e, "console resize failed");
                     }
+                    last = Some((cols, rows));
                 }
-            },
-            bytes = input.recv() => match bytes {
-                Some(bytes) => {
-                    if write.write_all(&bytes).await.is_err() || write.flush().await.is_err() {
-                        break;
-                    }
-                }
-                None => return,
-            },
-            changed = resize.changed() => {
-                if changed.is_err() {
+                if resize.changed().await.is_err() {
                     return;
                 }
-                spawn_resize(&docker, &size_target, is_exec, *resize.borrow_and_update());
+            }
+        })
+    };
+    // Input on its own task: a container that stops reading (a huge paste into a busy
+    // shell) blocks only the writer, never the output, the resizes or closing.
+    let writer = tokio::spawn(async move {
+        while let Some(bytes) = input.recv().await {
+            if write.write_all(&bytes).await.is_err() || write.flush().await.is_err() {
+                return;
             }
         }
+    });
+    let mut buf = vec![0u8; 16 * 1024];
+    let cancelled = loop {
+        tokio::select! {
+            _ = cancel.cancelled() => break true,
+            n = read.read(&mut buf) => match n {
+                Ok(0) | Err(_) => break false,
+                Ok(n) => {
+                    if tx.send(Msg::ConsoleOutput { session, bytes: buf[..n].to_vec() }).await.is_err() {
+                        break true;
+                    }
+                }
+            },
+        }
+    };
+    writer.abort();
+    resizer.abort();
+    if cancelled {
+        return;
     }
     let exit_code = match &exec_id {
         Some(id) => exit_code_soon(docker.as_ref(), id).await,
@@ -175,14 +193,4 @@ async fn exit_code_soon<D: DockerApi>(docker: &D, exec_id: &str) -> Option<i64> 
         }
     }
     None
-}
-
-fn spawn_resize<D: DockerApi + 'static>(docker: &std::sync::Arc<D>, id: &str, exec: bool, (cols, rows): (u16, u16)) {
-    let docker = docker.clone();
-    let id = id.to_string();
-    tokio::spawn(async move {
-        if let Err(e) = docker.resize(&id, exec, cols.max(1), rows.max(1)).await {
-            tracing::debug!(error = %e, "console resize failed");
-        }
-    });
 }

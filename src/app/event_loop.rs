@@ -22,8 +22,10 @@ use crate::ui::{self, theme::Theme};
 /// Shortest time between two frames (~60 fps): a flood of messages costs one render per
 /// frame, not one per message.
 const FRAME: Duration = Duration::from_millis(16);
-/// Messages handled before drawing, at most: keeps keys responsive under a flood.
+/// Messages handled before drawing, at most, and for how long: keeps keys and frames
+/// coming under a flood (console output is parsed on this task).
 const MAX_BATCH: usize = 4096;
+const MAX_BATCH_TIME: Duration = Duration::from_millis(8);
 
 /// Why the loop ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -105,7 +107,11 @@ where
                 let Some(msg) = msg else { return Ok(ExitReason::Quit) };
                 handle(state, msg);
                 // Drain what else is queued before drawing once.
+                let started = Instant::now();
                 for _ in 0..MAX_BATCH {
+                    if started.elapsed() > MAX_BATCH_TIME {
+                        break;
+                    }
                     match rx.try_recv() {
                         Ok(msg) => handle(state, msg),
                         Err(_) => break,

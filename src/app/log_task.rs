@@ -26,6 +26,12 @@ pub struct LogJob {
 }
 
 pub async fn follow<D: DockerApi>(docker: &D, job: LogJob, tx: mpsc::Sender<Msg>, cancel: CancellationToken) {
+    follow_until_done(docker, job, tx, &cancel).await;
+    // Marks the stream finished for the runner, which forgets finished streams.
+    cancel.cancel();
+}
+
+async fn follow_until_done<D: DockerApi>(docker: &D, job: LogJob, tx: mpsc::Sender<Msg>, cancel: &CancellationToken) {
     let LogJob { stream, container_id, source, tty, request } = job;
     let timestamps = request.timestamps;
     let mut bytes = docker.logs(&container_id, &request);

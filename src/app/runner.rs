@@ -66,6 +66,7 @@ impl<D: DockerApi> EffectRunner<D> {
             return;
         }
         self.running.retain(|_, token| !token.is_cancelled());
+        self.streams.retain(|_, token| !token.is_cancelled());
         let client = self.client.borrow().clone();
         let timeout = self.request_timeout;
         match effect {
@@ -279,7 +280,8 @@ fn save_lines(name: &str, lines: &[String]) -> Result<String, String> {
 pub fn saved_log_path(name: &str) -> Result<std::path::PathBuf, String> {
     let dir = crate::logging::data_dir().ok_or("no data directory for saved logs")?.join("saved");
     std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-    let stamp = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
+    // Milliseconds: two saves in the same second get two files.
+    let stamp = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis()).unwrap_or(0);
     let safe: String =
         name.chars().map(|c| if c.is_ascii_alphanumeric() || "-_.".contains(c) { c } else { '_' }).collect();
     Ok(dir.join(format!("{safe}-{stamp}.log")))

@@ -84,7 +84,9 @@ pub fn key_to_bytes(key: &KeyEvent, modes: InputModes) -> Vec<u8> {
 pub fn paste_to_bytes(text: &str, modes: InputModes) -> Vec<u8> {
     let text = text.replace("\r\n", "\r").replace('\n', "\r");
     if modes.bracketed_paste {
-        let clean = text.replace("\x1b[201~", "");
+        // No escape character at all inside: nested or split end markers cannot
+        // rebuild one, so a paste can never end itself early.
+        let clean: String = text.chars().filter(|c| *c != '\x1b').collect();
         let mut out = b"\x1b[200~".to_vec();
         out.extend_from_slice(clean.as_bytes());
         out.extend_from_slice(b"\x1b[201~");
@@ -234,6 +236,8 @@ mod tests {
         let plain = InputModes::default();
         assert_eq!(paste_to_bytes("a\nb", plain), b"a\rb");
         let bracketed = InputModes { bracketed_paste: true, ..Default::default() };
-        assert_eq!(paste_to_bytes("x\x1b[201~rm -rf /\n", bracketed), b"\x1b[200~xrm -rf /\r\x1b[201~");
+        assert_eq!(paste_to_bytes("x\x1b[201~rm -rf /\n", bracketed), b"\x1b[200~x[201~rm -rf /\r\x1b[201~");
+        let nested = paste_to_bytes("a\x1b[20\x1b[201~1~b", bracketed);
+        assert_eq!(nested.iter().filter(|b| **b == 0x1b).count(), 2, "only wharf's own markers: {nested:?}");
     }
 }

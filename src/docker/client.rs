@@ -149,6 +149,10 @@ impl DockerApi for BollardDocker {
             tty: Some(true),
             env: Some(vec!["TERM=xterm-256color".into()]),
             cmd: Some(cmd.to_vec()),
+            // The daemon's own detach keys (Ctrl-P Ctrl-Q) would hold Ctrl-P back and end
+            // the stream on Ctrl-P Ctrl-Q; wharf has its own prefix, so use a sequence
+            // nobody types.
+            detach_keys: Some(super::exec::UNTYPED_DETACH_KEYS.into()),
             ..Default::default()
         };
         let created = self.client.create_exec(container_id, config).await.map_err(|e| self.err(e))?;
@@ -157,13 +161,16 @@ impl DockerApi for BollardDocker {
 
     async fn start_exec(&self, exec_id: &str) -> Result<(super::RawRead, super::RawWrite), DaemonError> {
         let path = format!("/v{}/exec/{exec_id}/start", self.info.api_version);
-        super::exec::upgrade(&self.info.host, &path, r#"{"Detach":false,"Tty":true}"#).await
+        super::exec::upgrade_within(&self.info.host, &path, r#"{"Detach":false,"Tty":true}"#).await
     }
 
     async fn attach(&self, container_id: &str) -> Result<(super::RawRead, super::RawWrite), DaemonError> {
-        let path =
-            format!("/v{}/containers/{container_id}/attach?stream=1&stdin=1&stdout=1&stderr=1", self.info.api_version);
-        super::exec::upgrade(&self.info.host, &path, "").await
+        let path = format!(
+            "/v{}/containers/{container_id}/attach?stream=1&stdin=1&stdout=1&stderr=1&detachKeys={}",
+            self.info.api_version,
+            super::exec::UNTYPED_DETACH_KEYS
+        );
+        super::exec::upgrade_within(&self.info.host, &path, "").await
     }
 
     async fn resize(&self, id: &str, exec: bool, cols: u16, rows: u16) -> Result<(), DaemonError> {

@@ -19,6 +19,23 @@ use crate::text::sanitize;
 pub type RawRead = Pin<Box<dyn AsyncRead + Send>>;
 pub type RawWrite = Pin<Box<dyn AsyncWrite + Send>>;
 
+/// Detach keys for the daemon that nobody types (it needs some; see `create_exec`).
+pub const UNTYPED_DETACH_KEYS: &str = "ctrl-_,ctrl-^,ctrl-_,ctrl-^,ctrl-_";
+
+/// How long connecting and reading the daemon's answer may take.
+const UPGRADE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// `upgrade`, bounded: a daemon that accepts and never answers gives an error, not a
+/// console that says "starting" forever.
+pub async fn upgrade_within(host: &str, path: &str, body: &str) -> Result<(RawRead, RawWrite), DaemonError> {
+    tokio::time::timeout(UPGRADE_TIMEOUT, upgrade(host, path, body)).await.unwrap_or_else(|_| {
+        Err(DaemonError::new(
+            DaemonErrorKind::Timeout,
+            format!("the daemon at {} did not answer in time", sanitize(host)),
+        ))
+    })
+}
+
 /// Longest response head accepted before the raw stream starts.
 const MAX_HEAD: usize = 16 * 1024;
 

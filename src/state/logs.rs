@@ -27,6 +27,12 @@ pub enum SourceStatus {
     Ended {
         at: i64,
     },
+    /// The stream broke (daemon error, timeout) at `at`; tried again at `retry_at`.
+    Retrying {
+        at: i64,
+        retry_at: i64,
+        reason: String,
+    },
     /// The logs cannot be read; the reason, in words. Not retried.
     Failed(String),
 }
@@ -39,10 +45,16 @@ pub struct LogSource {
     pub status: SourceStatus,
 }
 
+/// Bytes the ring may hold, whatever the line count: 10,000 capped lines of 64 KiB
+/// would otherwise be over half a gigabyte.
+pub const MAX_BUFFER_BYTES: usize = 64 * 1024 * 1024;
+
 #[derive(Debug, Clone)]
 pub struct LogBuffer {
     lines: VecDeque<LogLine>,
     capacity: usize,
+    /// Approximate heap bytes of the lines held.
+    bytes: usize,
     /// `seq` of `lines[0]`.
     first_seq: u64,
     pub dropped: u64,
@@ -50,21 +62,33 @@ pub struct LogBuffer {
 
 impl LogBuffer {
     pub fn new(capacity: usize) -> Self {
-        Self { lines: VecDeque::new(), capacity: capacity.max(1), first_seq: 0, dropped: 0 }
+        Self { lines: VecDeque::new(), capacity: capacity.max(1), bytes: 0, first_seq: 0, dropped: 0 }
+    }
+
+    fn size_of(line: &LogLine) -> usize {
+        line.text.len() + line.runs.len() * std::mem::size_of::<crate::logs::StyleRun>() + 64
     }
 
     pub fn push(&mut self, line: LogLine) {
-        if self.lines.len() == self.capacity {
-            self.lines.pop_front();
-            self.first_seq += 1;
-            self.dropped += 1;
-        }
+        self.bytes += Self::size_of(&line);
         self.lines.push_back(line);
+        while self.lines.len() > self.capacity || (self.bytes > MAX_BUFFER_BYTES && self.lines.len() > 1) {
+            if let Some(old) = self.lines.pop_front() {
+                self.bytes -= Self::size_of(&old);
+                self.first_seq += 1;
+                self.dropped += 1;
+            }
+        }
+    }
+
+    pub fn is_full(&self) -> bool {
+        self.lines.len() >= self.capacity || self.bytes >= MAX_BUFFER_BYTES
     }
 
     pub fn clear(&mut self) {
         self.first_seq += self.lines.len() as u64;
         self.lines.clear();
+        self.bytes = 0;
         self.dropped = 0;
     }
 
@@ -165,6 +189,9 @@ pub struct LogView {
     pub filter_is_regex: bool,
     pub filter_error: Option<String>,
     pub zoomed: bool,
+    /// Lines that arrived while the view was paused on a full buffer: not kept, so what
+    /// the user is reading does not scroll away under a flood. Counted and shown.
+    pub skipped_while_paused: u64,
 }
 
 impl LogView {
@@ -186,6 +213,7 @@ impl LogView {
             filter_is_regex: false,
             filter_error: None,
             zoomed: false,
+            skipped_while_paused: 0,
         }
     }
 
@@ -327,6 +355,17 @@ impl LogView {
     pub fn follow_again(&mut self) {
         self.follow = true;
         self.hscroll = 0;
+        self.skipped_while_paused = 0;
+    }
+
+    /// Takes a line from a stream. While paused on a full buffer the line is counted and
+    /// not kept: evicting would pull the lines being read out from under the reader.
+    pub fn take_line(&mut self, line: LogLine) {
+        if !self.follow && self.buffer.is_full() {
+            self.skipped_while_paused += 1;
+        } else {
+            self.buffer.push(line);
+        }
     }
 
     /// Moves to the next (or previous) line matching the search, wrapping around.
@@ -428,6 +467,30 @@ mod tests {
         // Scrolling back down to the end follows again.
         v.scroll(10, 80, 5);
         assert!(v.follow);
+    }
+
+    #[test]
+    fn a_paused_view_is_not_pulled_away_by_a_flood() {
+        let mut v = view_with(10, 10);
+        v.scroll(-3, 80, 5);
+        for i in 0..100 {
+            v.take_line(line(&format!("flood {i}")));
+        }
+        assert_eq!(v.skipped_while_paused, 100);
+        assert_eq!(v.buffer.get(0).unwrap().text, "line 0", "what the reader sees stays");
+        v.follow_again();
+        v.take_line(line("new"));
+        assert_eq!(v.buffer.dropped, 1);
+    }
+
+    #[test]
+    fn the_ring_is_bounded_by_bytes_too() {
+        let mut b = LogBuffer::new(1_000_000);
+        for _ in 0..2000 {
+            b.push(line(&"x".repeat(64 * 1024)));
+        }
+        assert!(b.len() < 1100, "{} lines of 64 KiB kept", b.len());
+        assert!(b.dropped > 900);
     }
 
     #[test]

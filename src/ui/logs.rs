@@ -33,6 +33,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
             SourceStatus::Ended { .. } => {
                 Line::styled("Not running: its output appears here when it starts.", theme.dim)
             }
+            SourceStatus::Retrying { reason, .. } => Line::styled(format!("{reason}; trying again…"), theme.warn),
             SourceStatus::Failed(why) => Line::styled(why.clone(), theme.error),
         };
         frame.render_widget(message(vec![text], block), area);
@@ -63,6 +64,7 @@ fn title<'a>(view: &LogView, theme: &Theme) -> Vec<Span<'a>> {
     let status = view.sources.first().map(|s| &s.status);
     let (text, style) = match status {
         Some(SourceStatus::Ended { .. }) => ("■ stopped ", theme.warn),
+        Some(SourceStatus::Retrying { .. }) => ("↻ reconnecting ", theme.warn),
         Some(SourceStatus::Failed(_)) => ("✗ unreadable ", theme.error),
         _ if !view.follow => ("⏸ paused (G follows) ", theme.warn),
         Some(SourceStatus::Streaming) => ("● following ", theme.ok),
@@ -71,6 +73,12 @@ fn title<'a>(view: &LogView, theme: &Theme) -> Vec<Span<'a>> {
     spans.push(Span::styled(text, style));
     if view.since != crate::state::Since::Tail {
         spans.push(Span::styled(format!("since {} ", view.since.label()), theme.dim));
+    }
+    if view.skipped_while_paused > 0 {
+        spans.push(Span::styled(format!("{} new lines not kept while paused ", view.skipped_while_paused), theme.warn));
+    }
+    if let Some(SourceStatus::Retrying { reason, .. }) = status {
+        spans.push(Span::styled(format!("{reason} "), theme.error));
     }
     if view.buffer.dropped > 0 {
         spans.push(Span::styled(format!("{} older lines dropped ", view.buffer.dropped), theme.warn));
@@ -141,13 +149,19 @@ fn line_rows<'a>(view: &LogView, line: &LogLine, is_match: bool, width: usize, t
     } else {
         Style::new().bg(Color::DarkGray).fg(Color::Yellow)
     };
+    // Both the colour runs and the matches are sorted: walk each with one cursor, so a
+    // long line costs its length, not length x matches.
     let mut runs = line.runs.iter().peekable();
+    let mut matches = highlights.iter().peekable();
     for (at, c) in line.text.char_indices() {
         while runs.peek().is_some_and(|r| (r.end as usize) <= at) {
             runs.next();
         }
+        while matches.peek().is_some_and(|(_, end)| *end <= at) {
+            matches.next();
+        }
         let mut style = runs.peek().filter(|r| (r.start as usize) <= at).map_or(Style::new(), |r| r.style);
-        if highlights.iter().any(|(s, e)| (*s..*e).contains(&at)) {
+        if matches.peek().is_some_and(|(start, _)| *start <= at) {
             style = style.patch(highlight);
         }
         cells.push((c, style));

@@ -36,6 +36,23 @@ pub fn open(state: &mut AppState, target: ConsoleTarget, effects: &mut Vec<Effec
         return;
     }
     let default_shell = matches!(&target, ConsoleTarget::Exec { commands } if *commands == state.console.config.shells_for(&container.name));
+    if matches!(target, ConsoleTarget::Attach) {
+        // Attaching needs the container's own TTY: without one the stream is
+        // multiplexed, not a terminal. Checked before anything else changes.
+        match state.details.get(&container.id).map(|d| d.tty) {
+            Some(true) => {}
+            Some(false) => {
+                let text = format!("{} has no TTY to attach to (start it with -it); use e for a shell", container.name);
+                flash(state, text, true);
+                return;
+            }
+            None => {
+                flash(state, "reading the container's settings; press A again in a moment", true);
+                super::selection::request_inspect(state, container.id.clone(), effects);
+                return;
+            }
+        }
+    }
     if let Some(session) = &state.console.session {
         if session.container_id == container.id && session.status.is_live() && default_shell {
             // Back to the same shell.
@@ -46,14 +63,6 @@ pub fn open(state: &mut AppState, target: ConsoleTarget, effects: &mut Vec<Effec
             effects.push(Effect::CloseConsole { session: session.id });
         }
     }
-    if matches!(target, ConsoleTarget::Attach) && state.details.get(&container.id).is_some_and(|d| !d.tty) {
-        flash(
-            state,
-            format!("{} has no TTY to attach to (start it with -it); use e for a shell", container.name),
-            true,
-        );
-        return;
-    }
     state.next_session_id += 1;
     let id = SessionId(state.next_session_id);
     let label = match &target {
@@ -61,7 +70,10 @@ pub fn open(state: &mut AppState, target: ConsoleTarget, effects: &mut Vec<Effec
         ConsoleTarget::Exec { commands } if default_shell => "shell".to_string(),
         ConsoleTarget::Exec { commands } => commands.first().map(|c| c.join(" ")).unwrap_or_default(),
     };
-    state.console.session = Some(Console::new(id, container.id.clone(), container.name.clone(), label, (80, 24)));
+    // The emulator and the TTY start at the pane's size (the console takes the log
+    // pane's place, which is the same place whether it is shown yet or not).
+    let size = pane_size_shown(state).unwrap_or((80, 24));
+    state.console.session = Some(Console::new(id, container.id.clone(), container.name.clone(), label, size));
     show(state);
     let (cols, rows) = state.console.session.as_ref().map(|s| s.size).unwrap_or((80, 24));
     effects.push(Effect::OpenConsole { session: id, container_id: container.id, target, cols, rows });
@@ -71,12 +83,8 @@ fn show(state: &mut AppState) {
     state.console.shown = true;
     state.console.prefix_pending = false;
     state.focus = Pane::Console;
-    // Size the emulator for the pane before the first byte arrives.
-    if let Some((cols, rows)) = pane_size(state)
-        && let Some(session) = &mut state.console.session
-    {
-        session.resize((cols, rows));
-    }
+    // The size is brought in line by `sync_size` at the end of this update, which also
+    // tells the container's TTY (the window may have changed while detached).
 }
 
 /// Back to the dashboard; the session keeps running.
@@ -89,6 +97,12 @@ fn detach(state: &mut AppState) {
 /// The console pane's inner size.
 pub fn pane_size(state: &AppState) -> Option<(u16, u16)> {
     let layout = ScreenLayout::of(state)?;
+    Some((layout.logs.width.saturating_sub(2), layout.logs.height.saturating_sub(2)))
+}
+
+/// The console pane's inner size once it is shown (with its own zoom setting).
+fn pane_size_shown(state: &AppState) -> Option<(u16, u16)> {
+    let layout = ScreenLayout::compute(state.width, state.height, state.console.zoomed)?;
     Some((layout.logs.width.saturating_sub(2), layout.logs.height.saturating_sub(2)))
 }
 

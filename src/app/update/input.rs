@@ -265,6 +265,7 @@ pub fn on_mouse(state: &mut AppState, mouse: MouseEvent, effects: &mut Vec<Effec
     }
     let Some(layout) = ScreenLayout::of(state) else { return };
     let Some(pane) = layout.pane_at(mouse.column, mouse.row, state.main_pane) else { return };
+    let pane = if pane == Pane::Logs && state.console.shown { Pane::Console } else { pane };
     match mouse.kind {
         MouseEventKind::Down(MouseButton::Left) => {
             focus(state, pane);

@@ -162,7 +162,7 @@ pub fn on_lines(state: &mut AppState, stream: StreamId, lines: Vec<LogLine>) {
         return;
     }
     for line in lines {
-        state.logs.buffer.push(line);
+        state.logs.take_line(line);
     }
 }
 
@@ -175,9 +175,44 @@ pub fn on_ended(state: &mut AppState, stream: StreamId, error: Option<DaemonErro
             SourceStatus::Failed("this container's logging driver cannot be read (nor can `docker logs`)".into())
         }
         Some(e) if e.kind == DaemonErrorKind::NotFound => SourceStatus::Failed("the container is gone".into()),
-        // The container stopped, or the daemon went away: resumes on start / reconnect.
-        _ => SourceStatus::Ended { at: now },
+        // The daemon went away: `on_connected` resumes it.
+        Some(e) if e.kind == DaemonErrorKind::Unreachable => SourceStatus::Ended { at: now },
+        // Anything else broke the stream: say so and try again shortly.
+        Some(e) => SourceStatus::Retrying { at: now, retry_at: now + RETRY_SECS, reason: e.message },
+        // A clean end: the container stopped (resumes on its start event, or on the
+        // next tick if it is running again already).
+        None => SourceStatus::Ended { at: now },
     };
+}
+
+/// Seconds before a broken log stream is tried again.
+const RETRY_SECS: i64 = 2;
+
+/// Every tick: streams that broke are retried when due; a stream that ended while its
+/// container runs (its start event came before the end) resumes.
+pub fn on_tick(state: &mut AppState, effects: &mut Vec<Effect>) {
+    if !state.is_connected() {
+        return;
+    }
+    let now = state.now;
+    let due: Vec<(usize, i64)> = state
+        .logs
+        .sources
+        .iter()
+        .enumerate()
+        .filter_map(|(i, s)| match &s.status {
+            SourceStatus::Retrying { at, retry_at, .. } if *retry_at <= now => Some((i, *at)),
+            SourceStatus::Ended { at }
+                if state.containers.items().iter().any(|c| c.id == s.container_id && c.state.is_running()) =>
+            {
+                Some((i, *at))
+            }
+            _ => None,
+        })
+        .collect();
+    for (i, at) in due {
+        start(state, i, Some(at), effects);
+    }
 }
 
 /// A container started: a stream that ended because it stopped resumes where it ended.
@@ -201,8 +236,12 @@ pub fn on_container_started(state: &mut AppState, id: &str, effects: &mut Vec<Ef
 /// Reconnected: streams cut by the daemon going away start again.
 pub fn on_connected(state: &mut AppState, effects: &mut Vec<Effect>) {
     for i in 0..state.logs.sources.len() {
-        match state.logs.sources[i].status {
-            SourceStatus::Ended { at } => start(state, i, Some(at), effects),
+        // A stream that survived a false alarm is stopped before its replacement starts.
+        if let Some(stream) = state.logs.sources[i].stream.take() {
+            effects.push(Effect::StopLogs { stream });
+        }
+        match state.logs.sources[i].status.clone() {
+            SourceStatus::Ended { at } | SourceStatus::Retrying { at, .. } => start(state, i, Some(at), effects),
             SourceStatus::Streaming | SourceStatus::Waiting => {
                 state.logs.sources[i].stream = None;
                 state.logs.sources[i].status = SourceStatus::Waiting;

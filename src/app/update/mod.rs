@@ -45,6 +45,7 @@ fn on_tick(state: &mut AppState, now: i64, effects: &mut Vec<Effect>) {
     if state.flash.as_ref().is_some_and(|f| f.until <= now) {
         state.flash = None;
     }
+    logs::on_tick(state, effects);
     // The safety-net poll: the event stream keeps the lists fresh; this only repairs
     // anything it missed, and keeps the daemon's "Up 3 minutes" texts current.
     if state.is_connected() && now - state.last_refresh >= state.poll_interval_secs {
