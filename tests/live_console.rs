@@ -169,6 +169,10 @@ async fn attach_reaches_a_container_started_with_a_tty() {
     app.run_until(WAIT, |s| s.containers.items().iter().any(|c| c.id == id && c.state.is_running())).await.unwrap();
     let position = app.state.containers.visible().position(|c| c.id == id).unwrap();
     app.state.containers.select_visible(position);
+    // The first A asks for the container's settings (attaching needs its TTY); once
+    // they are in, A attaches.
+    app.send(Msg::Key(KeyEvent::new(KeyCode::Char('A'), KeyModifiers::SHIFT)));
+    app.run_until(WAIT, |s| s.details.get(&id).is_some_and(|d| d.tty)).await.expect("the settings arrive");
     app.send(Msg::Key(KeyEvent::new(KeyCode::Char('A'), KeyModifiers::SHIFT)));
     app.run_until(WAIT, |s| s.console.session.as_ref().is_some_and(|c| c.status == ConsoleStatus::Running))
         .await
