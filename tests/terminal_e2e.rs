@@ -6,85 +6,12 @@
 // Tests may panic on a failed setup: that is a test failure.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod tmux;
+
 use std::process::Command;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-struct Tmux {
-    socket: String,
-    dir: tempfile::TempDir,
-}
-
-impl Tmux {
-    /// Starts `wharf` in a `width`x`height` tmux window, under a plain `sh` that runs
-    /// `stty -a` once wharf has exited, as a user's shell would see the terminal.
-    fn start(name: &str, width: u16, height: u16, env: &[(&str, &str)]) -> Self {
-        let dir = tempfile::tempdir().unwrap();
-        let socket = format!("wharf-e2e-{name}-{}", std::process::id());
-        let exports: String = env.iter().map(|(k, v)| format!("{k}={v} ")).collect();
-        let script = format!(
-            "{exports}{bin} --host unix://{dir}/no-daemon.sock 2>{dir}/stderr; echo $? >{dir}/exit; stty -a >{dir}/stty; sleep 60",
-            bin = env!("CARGO_BIN_EXE_wharf"),
-            dir = dir.path().display(),
-        );
-        let status = Command::new("tmux")
-            .args(["-L", &socket, "-f", "/dev/null", "new-session", "-d", "-x", &width.to_string(), "-y"])
-            .arg(height.to_string())
-            .args(["sh", "-c", &script])
-            .status()
-            .expect("tmux is installed (scripts/test.sh installs it)");
-        assert!(status.success());
-        Self { socket, dir }
-    }
-
-    fn tmux(&self, args: &[&str]) -> String {
-        let out = Command::new("tmux").args(["-L", &self.socket]).args(args).output().unwrap();
-        String::from_utf8_lossy(&out.stdout).to_string()
-    }
-
-    fn screen(&self) -> String {
-        self.tmux(&["capture-pane", "-p"])
-    }
-
-    fn flags(&self) -> String {
-        self.tmux(&["display", "-p", "#{alternate_on} #{mouse_any_flag} #{cursor_flag}"]).trim().to_string()
-    }
-
-    fn file(&self, name: &str) -> Option<String> {
-        std::fs::read_to_string(self.dir.path().join(name)).ok()
-    }
-
-    fn wait_for(&self, what: &str, check: impl Fn(&Self) -> bool) {
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while !check(self) {
-            assert!(Instant::now() < deadline, "timed out waiting for {what}; screen:\n{}", self.screen());
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-
-    /// The pid of wharf: the child of the pane's shell.
-    fn wharf_pid(&self) -> String {
-        let shell = self.tmux(&["list-panes", "-F", "#{pane_pid}"]).trim().to_string();
-        let out = Command::new("pgrep").args(["-P", &shell]).output().unwrap();
-        String::from_utf8_lossy(&out.stdout).lines().next().expect("wharf runs").trim().to_string()
-    }
-
-    /// Waits for wharf to exit and checks the terminal is as it was.
-    fn assert_restored(&self) -> (String, String) {
-        self.wait_for("wharf to exit", |t| t.file("stty").is_some_and(|s| !s.is_empty()));
-        let stty = self.file("stty").unwrap();
-        for mode in ["icanon", "echo", "isig"] {
-            assert!(stty.split_whitespace().any(|w| w == mode), "{mode} is off after exit: {stty}");
-        }
-        assert_eq!(self.flags(), "0 0 1", "alternate screen off, mouse off, cursor shown");
-        (self.file("exit").unwrap_or_default().trim().to_string(), self.file("stderr").unwrap_or_default())
-    }
-}
-
-impl Drop for Tmux {
-    fn drop(&mut self) {
-        let _ = Command::new("tmux").args(["-L", &self.socket, "kill-server"]).output();
-    }
-}
+use tmux::Tmux;
 
 fn running(t: &Tmux) -> bool {
     t.screen().contains("Containers") && t.flags() == "1 1 0"

@@ -1,0 +1,128 @@
+//! The release-like binary in tmux against the real daemon: hostile containers cannot
+//! touch the terminal (title, clipboard, modes, layout, no keys typed by replies), and a
+//! resize storm while logs stream leaves a correct frame.
+//! Run by `scripts/test.sh` (needs tmux and a Docker daemon; `#[ignore]`d otherwise).
+
+// Tests may panic on a failed setup: that is a test failure.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod live;
+mod tmux;
+
+use std::time::Duration;
+
+use live::{BUSYBOX, Labelled, docker};
+use tmux::Tmux;
+
+/// Selects the container named `name` with the list filter (its first match).
+fn select(t: &Tmux, name: &str) {
+    t.tmux(&["send-keys", "/"]);
+    t.tmux(&["send-keys", "-l", name]);
+    t.tmux(&["send-keys", "Enter"]);
+}
+
+#[test]
+#[ignore = "needs tmux and a Docker daemon: run scripts/test.sh"]
+fn hostile_output_cannot_touch_the_terminal() {
+    let t_label = Labelled::new("e2e-hostile");
+    let name = t_label.name("evil");
+    // Everything a container can put in front of wharf: env, label, logs, console.
+    let evil = "\x1b]2;pwned-title\x07\x1b]52;c;cHduZWQ=\x07\x1b[6n\x1b[c\x1b[?1000l\x1b[?1049l\x1b[?25h";
+    let script = r#"while :; do printf '\033]0;pwned-title\007\033]52;c;cHduZWQ=\007\033[6n\033[c\033[?1000l\033[?1049l\033[2J\033[Hlog-marker\n'; sleep 0.3; done"#;
+    docker(&[
+        "run",
+        "-d",
+        "--label",
+        &t_label.label,
+        "--label",
+        &format!("evil={evil}"),
+        "--name",
+        &name,
+        "-e",
+        &format!("EVIL={evil}visible-env"),
+        BUSYBOX,
+        "sh",
+        "-c",
+        script,
+    ]);
+    let t = Tmux::start_with("hostile", 140, 40, &[], None);
+    t.tmux(&["set", "-s", "set-clipboard", "on"]);
+    let title_before = t.tmux(&["display", "-p", "#{pane_title}"]);
+    t.wait_for("the dashboard", |t| t.screen().contains("[1] Containers"));
+    select(&t, &name);
+    t.wait_for("the hostile logs", |t| t.screen().contains("log-marker"));
+    t.wait_for("the hostile env", |t| t.screen().contains("visible-env"));
+    // A console in the container, printing the same things.
+    t.tmux(&["send-keys", "e"]);
+    t.wait_for("the console", |t| t.screen().contains("Console"));
+    std::thread::sleep(Duration::from_millis(800));
+    t.tmux(&[
+        "send-keys",
+        "-l",
+        r"printf '\033]2;pwned-title\007\033]52;c;cHduZWQ=\007\033[6n\033[?1049l\033[?1000lconsole-%s\n' marker",
+    ]);
+    t.tmux(&["send-keys", "Enter"]);
+    t.wait_for("the console output", |t| t.screen().contains("console-marker"));
+    std::thread::sleep(Duration::from_millis(700));
+
+    let screen = t.screen();
+    assert_eq!(t.tmux(&["display", "-p", "#{pane_title}"]), title_before, "the title changed");
+    assert!(t.tmux(&["list-buffers"]).trim().is_empty(), "a clipboard write got through");
+    assert_eq!(t.flags().split(' ').take(2).collect::<Vec<_>>(), ["1", "1"], "alternate screen and mouse stay wharf's");
+    // (The command typed into the console is echoed as text: that line says pwned.)
+    let shown: String = screen.lines().filter(|l| !l.contains("printf")).collect::<Vec<_>>().join("\n");
+    for leak in ["pwned", "]52;", "[6n", "]2;", "]0;"] {
+        assert!(!shown.contains(leak), "{leak:?} reached the screen:\n{screen}");
+    }
+    // No reply was typed into wharf: a `2` from a cursor report would show the images.
+    let first = screen.lines().next().unwrap_or_default();
+    assert!(first.contains("[1] Containers") && !first.contains("Images ("), "the layout changed:\n{screen}");
+    assert!(t.file("exit").is_none(), "wharf is still running");
+
+    t.tmux(&["send-keys", "C-]", "x"]);
+    t.wait_for("the console closed", |t| !t.screen().contains("Console"));
+    t.tmux(&["send-keys", "q"]);
+    let (exit, _) = t.assert_restored();
+    assert_eq!(exit, "0");
+}
+
+#[test]
+#[ignore = "needs tmux and a Docker daemon: run scripts/test.sh"]
+fn a_resize_storm_while_logs_stream_ends_in_a_correct_frame() {
+    let t_label = Labelled::new("e2e-storm");
+    let name = t_label.name("chatty");
+    docker(&[
+        "run",
+        "-d",
+        "--label",
+        &t_label.label,
+        "--name",
+        &name,
+        BUSYBOX,
+        "sh",
+        "-c",
+        "while :; do seq 1 200; sleep 0.05; done",
+    ]);
+    let t = Tmux::start_with("storm", 100, 30, &[], None);
+    t.wait_for("the dashboard", |t| t.screen().contains("[1] Containers"));
+    select(&t, &name);
+    t.wait_for("the logs", |t| t.screen().contains("● following"));
+    for (w, h) in
+        [(20, 5), (1, 1), (200, 60), (39, 9), (40, 10), (3, 80), (150, 3), (1, 1), (80, 24)].iter().cycle().take(40)
+    {
+        t.tmux(&["resize-window", "-x", &w.to_string(), "-y", &h.to_string()]);
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    t.tmux(&["resize-window", "-x", "120", "-y", "40"]);
+    t.wait_for("a full frame at 120x40", |t| {
+        let screen = t.screen();
+        let lines: Vec<&str> = screen.lines().collect();
+        lines.len() == 40
+            && lines[0].contains("[1] Containers")
+            && screen.contains("[5] Logs")
+            && lines[39].contains("? help")
+    });
+    assert!(t.file("exit").is_none(), "wharf survived the storm");
+    t.tmux(&["send-keys", "q"]);
+    t.assert_restored();
+}
