@@ -135,6 +135,8 @@ async fn run(config: Config, host: String, read_only: bool) -> std::io::Result<E
     app.state.presets.extend(config.presets.iter().cloned());
     app.state.logs = wharf::state::LogView::new(config.logs.buffer_lines, config.logs.tail_lines);
     app.state.console.config = console_config(&config.console);
+    app.state.stats = wharf::state::StatsState::new(config.stats.interval_secs);
+    app.state.sort = wharf::config::load_sort();
     // Variables that are not valid UTF-8 cannot be typed in the form anyway: skip them.
     app.state.host_env =
         std::env::vars_os().filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?))).collect();

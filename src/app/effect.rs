@@ -88,4 +88,18 @@ pub enum Effect {
     CloseConsole {
         session: SessionId,
     },
+    /// Stream the stats of this container (replacing any stream before).
+    StatsStream {
+        id: String,
+    },
+    StopStatsStream,
+    /// One cheap reading of each of these containers.
+    StatsRound {
+        ids: Vec<String>,
+    },
+    DiskUsage,
+    /// Remember the list's sort for the next start.
+    SaveSort {
+        sort: crate::state::Sort,
+    },
 }

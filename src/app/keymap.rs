@@ -56,6 +56,10 @@ pub enum Action {
     OpenShell,
     OpenCommand,
     Attach,
+    SortNext,
+    SortReverse,
+    StatsInterval,
+    DiskUsage,
 }
 
 impl Action {
@@ -109,6 +113,10 @@ impl Action {
             Action::OpenShell => "console: a shell in the container (bash, else sh)",
             Action::OpenCommand => "console: run a command of your choice",
             Action::Attach => "console: attach to the container's own TTY",
+            Action::SortNext => "sort by the next column (age, name, image, state, cpu, memory)",
+            Action::SortReverse => "reverse the sort",
+            Action::StatsInterval => "stats every 2s / 5s / 10s / 30s / off",
+            Action::DiskUsage => "disk usage (docker system df)",
         }
     }
 }
@@ -252,6 +260,7 @@ impl Default for Keymap {
             (KeyBinding::ctrl('r'), Action::Refresh),
             (c('n'), Action::NewContainer),
             (c('p'), Action::Presets),
+            (c('D'), Action::DiskUsage),
         ];
         let containers = vec![
             (c('u'), Action::Start),
@@ -265,6 +274,9 @@ impl Default for Keymap {
             (c('e'), Action::OpenShell),
             (c('E'), Action::OpenCommand),
             (c('A'), Action::Attach),
+            (c('o'), Action::SortNext),
+            (c('O'), Action::SortReverse),
+            (c('i'), Action::StatsInterval),
         ];
         let images = vec![(c('p'), Action::PullImage), (c('d'), Action::RemoveImage), (c('n'), Action::RunImage)];
         let logs = vec![

@@ -101,4 +101,12 @@ pub enum Msg {
         exit_code: Option<i64>,
         error: Option<DaemonError>,
     },
+    /// A stats reading of a container (from its stream or a sampling round).
+    Stats {
+        id: String,
+        sample: crate::model::StatsSample,
+    },
+    /// A sampling round is over (all its readings were sent).
+    StatsRoundDone,
+    DiskUsageRead(Result<crate::model::DiskUsage, DaemonError>),
 }

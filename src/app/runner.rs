@@ -38,6 +38,8 @@ pub struct EffectRunner<D: DockerApi> {
     /// `--read-only`: requests that would change the daemon are refused here, where
     /// they would be sent, whatever asked for them.
     read_only: bool,
+    /// The one stats stream (the selected container's).
+    stats_stream: Option<CancellationToken>,
 }
 
 impl<D: DockerApi> EffectRunner<D> {
@@ -50,6 +52,7 @@ impl<D: DockerApi> EffectRunner<D> {
             streams: HashMap::new(),
             consoles: HashMap::new(),
             read_only: false,
+            stats_stream: None,
         }
     }
 
@@ -194,6 +197,68 @@ impl<D: DockerApi> EffectRunner<D> {
                 if let Some(handle) = self.consoles.remove(&session) {
                     handle.cancel.cancel();
                 }
+            }
+            Effect::StatsStream { id } => {
+                if let Some(old) = self.stats_stream.take() {
+                    old.cancel();
+                }
+                let Some(d) = client else { return };
+                let cancel = CancellationToken::new();
+                self.stats_stream = Some(cancel.clone());
+                let tx = self.tx.clone();
+                tokio::spawn(async move {
+                    use futures::StreamExt;
+                    let mut stream = d.stats_stream(&id);
+                    loop {
+                        tokio::select! {
+                            _ = cancel.cancelled() => return,
+                            item = stream.next() => match item {
+                                Some(Ok(sample)) => {
+                                    if tx.send(Msg::Stats { id: id.clone(), sample }).await.is_err() {
+                                        return;
+                                    }
+                                }
+                                // Stopped, removed, or the daemon went away: the next
+                                // selection or start event asks again.
+                                Some(Err(_)) | None => return,
+                            },
+                        }
+                    }
+                });
+            }
+            Effect::StopStatsStream => {
+                if let Some(old) = self.stats_stream.take() {
+                    old.cancel();
+                }
+            }
+            Effect::StatsRound { ids } => {
+                let tx = self.tx.clone();
+                tokio::spawn(async move {
+                    if let Some(d) = client {
+                        // All at once, each bounded: one slow container does not hold the round.
+                        let readings = ids.into_iter().map(|id| {
+                            let d = d.clone();
+                            async move { (tokio::time::timeout(timeout, d.stats_once(&id)).await, id) }
+                        });
+                        for (reading, id) in futures::future::join_all(readings).await {
+                            if let Ok(Ok(sample)) = reading {
+                                let _ = tx.send(Msg::Stats { id, sample }).await;
+                            }
+                        }
+                    }
+                    let _ = tx.send(Msg::StatsRoundDone).await;
+                });
+            }
+            Effect::DiskUsage => self.spawn(async move {
+                // `system df` walks every layer and volume: give it more time.
+                Msg::DiskUsageRead(ask(client, timeout * 3, async |d| d.disk_usage().await).await)
+            }),
+            Effect::SaveSort { sort } => {
+                tokio::task::spawn_blocking(move || {
+                    if let Err(e) = crate::config::save_sort(&sort) {
+                        tracing::warn!(error = %e, "cannot remember the sort");
+                    }
+                });
             }
             Effect::CopyToClipboard { text } => copy_to_clipboard(&text),
             Effect::SaveFullLog { container_id, name, tty } => self.spawn(async move {

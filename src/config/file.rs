@@ -15,6 +15,7 @@ pub struct Config {
     pub ui: UiSettings,
     pub logs: LogSettings,
     pub console: ConsoleSettings,
+    pub stats: StatsSettings,
     /// The user's own quick-launch presets, listed after the built-in ones.
     pub presets: Vec<Preset>,
 }
@@ -45,6 +46,20 @@ pub struct LogSettings {
     pub tail_lines: u32,
     /// Lines the log pane keeps; older ones are dropped (and counted).
     pub buffer_lines: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct StatsSettings {
+    /// Seconds between stats readings of the visible rows; 0 turns stats off. The
+    /// selected container is streamed once a second either way (when on).
+    pub interval_secs: u64,
+}
+
+impl Default for StatsSettings {
+    fn default() -> Self {
+        Self { interval_secs: 5 }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -190,6 +205,7 @@ mod tests {
         assert_eq!(parsed.ui, UiSettings::default());
         assert_eq!(parsed.logs, LogSettings::default());
         assert_eq!(parsed.console, ConsoleSettings::default());
+        assert_eq!(parsed.stats, StatsSettings::default());
         let app = &parsed.presets[0];
         assert_eq!(app.image, "subicura/docker-workshop-app:2");
         assert_eq!(app.ports, vec!["4568:4567"]);

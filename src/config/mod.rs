@@ -2,5 +2,7 @@
 
 pub mod endpoint;
 mod file;
+mod ui_state;
 
 pub use file::{Config, ConfigError, ConsoleSettings, DockerSettings, LogSettings, UiSettings, default_config_path};
+pub use ui_state::{load_sort, save_sort};

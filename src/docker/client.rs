@@ -187,4 +187,39 @@ impl DockerApi for BollardDocker {
         let inspect = self.client.inspect_exec(exec_id).await.map_err(|e| self.err(e))?;
         Ok(if inspect.running == Some(true) { None } else { inspect.exit_code })
     }
+
+    fn stats_stream(&self, id: &str) -> BoxStream<'static, Result<crate::model::StatsSample, DaemonError>> {
+        let options = bollard::query_parameters::StatsOptions { stream: true, one_shot: false };
+        let host = self.info.host.clone();
+        self.client
+            .stats(id, Some(options))
+            .map(move |item| item.map(|s| convert::stats_sample(&s, now_ms())).map_err(|e| describe(&e, &host)))
+            .boxed()
+    }
+
+    async fn stats_once(&self, id: &str) -> Result<crate::model::StatsSample, DaemonError> {
+        let options = bollard::query_parameters::StatsOptions { stream: false, one_shot: true };
+        let mut stream = self.client.stats(id, Some(options));
+        match stream.next().await {
+            Some(Ok(stats)) => Ok(convert::stats_sample(&stats, now_ms())),
+            Some(Err(e)) => Err(self.err(e)),
+            None => Err(DaemonError::new(DaemonErrorKind::Other, "the daemon sent no stats")),
+        }
+    }
+
+    async fn disk_usage(&self) -> Result<crate::model::DiskUsage, DaemonError> {
+        let mut body = Vec::new();
+        let mut stream = super::logs::get(&self.client, &self.info.host, "/system/df");
+        while let Some(chunk) = stream.next().await {
+            body.extend_from_slice(&chunk?);
+        }
+        let json: serde_json::Value = serde_json::from_slice(&body)
+            .map_err(|e| DaemonError::new(DaemonErrorKind::Other, format!("unreadable disk usage: {e}")))?;
+        Ok(convert::disk_usage(&json))
+    }
+}
+
+/// Wall-clock milliseconds: the time base of stats rates.
+fn now_ms() -> i64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0)
 }

@@ -68,6 +68,13 @@ pub trait DockerApi: Send + Sync + 'static {
     ) -> impl Future<Output = Result<(), DaemonError>> + Send;
     /// The exit code of an exec that has ended (`None` while it runs).
     fn exec_exit_code(&self, exec_id: &str) -> impl Future<Output = Result<Option<i64>, DaemonError>> + Send;
+    /// A running container's stats, one reading a second, until dropped.
+    fn stats_stream(&self, id: &str) -> BoxStream<'static, Result<crate::model::StatsSample, DaemonError>>;
+    /// One reading, without waiting for a second one (`one-shot`, API >= 1.41): the
+    /// cheap way to sample many containers.
+    fn stats_once(&self, id: &str) -> impl Future<Output = Result<crate::model::StatsSample, DaemonError>> + Send;
+    /// `docker system df`: costly for the daemon, asked for on a key only.
+    fn disk_usage(&self) -> impl Future<Output = Result<crate::model::DiskUsage, DaemonError>> + Send;
     /// A container's log output, undecoded (see `logs.rs` for why).
     fn logs(&self, id: &str, request: &LogRequest) -> BoxStream<'static, Result<bytes::Bytes, DaemonError>>;
 }

@@ -6,6 +6,7 @@ mod launch_form;
 mod list;
 mod logs;
 mod pull;
+mod stats;
 
 use std::borrow::Cow;
 use std::collections::{BTreeSet, HashMap};
@@ -18,6 +19,7 @@ pub use logs::{
     LogBuffer, LogSource, LogView, Since, SourceStatus, StreamId, WRAP_INDENT, contains_ignore_case, cut_note,
 };
 pub use pull::PullStatus;
+pub use stats::{ContainerStats, HISTORY, INTERVALS, StatsState};
 
 use crate::config::UiSettings;
 use crate::launch::presets::Preset;
@@ -266,6 +268,9 @@ pub struct AppState {
     pub next_session_id: u64,
     /// `--read-only`: shown in the status bar (the runner enforces it).
     pub read_only: bool,
+    pub stats: StatsState,
+    /// How the containers list is sorted.
+    pub sort: Sort,
     pub quit: bool,
 }
 
@@ -310,6 +315,8 @@ impl AppState {
             console: ConsoleState::default(),
             next_session_id: 0,
             read_only: false,
+            stats: StatsState::new(5),
+            sort: Sort::default(),
             quit: false,
         }
     }
@@ -338,4 +345,45 @@ impl AppState {
 
 pub fn running_only(row: &ContainerRow) -> bool {
     row.state.is_running()
+}
+
+/// What the containers list is sorted by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SortKey {
+    /// The daemon's order: newest first.
+    #[default]
+    Created,
+    Name,
+    Image,
+    State,
+    Cpu,
+    Memory,
+}
+
+impl SortKey {
+    pub const ALL: [SortKey; 6] =
+        [SortKey::Created, SortKey::Name, SortKey::Image, SortKey::State, SortKey::Cpu, SortKey::Memory];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            SortKey::Created => "age",
+            SortKey::Name => "name",
+            SortKey::Image => "image",
+            SortKey::State => "state",
+            SortKey::Cpu => "cpu",
+            SortKey::Memory => "memory",
+        }
+    }
+
+    pub fn next(self) -> Self {
+        let i = Self::ALL.iter().position(|k| *k == self).unwrap_or(0);
+        Self::ALL[(i + 1) % Self::ALL.len()]
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct Sort {
+    pub key: SortKey,
+    pub reverse: bool,
 }

@@ -5,7 +5,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Row};
 
-use super::format::age;
+use super::format::{age, size};
 use super::theme::Theme;
 use super::widgets::{ColumnWant, ListTable, content_width, fit_columns, message, pane_block, pane_title, window};
 use crate::state::{AppState, Connection, Pane};
@@ -31,6 +31,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
         return;
     }
     let (start, count, selected) = window(list.len(), list.offset(), list.selected_index(), area);
+    let stats_on = state.stats.enabled();
     let ports: Vec<String> = list.visible().skip(start).take(count).map(|c| c.ports_short()).collect();
     let rows = list
         .visible()
@@ -43,31 +44,52 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
             } else {
                 Cell::from(c.name.as_str())
             };
-            Row::new(vec![
+            let mut cells = vec![
                 name,
                 Cell::from(c.image.as_str()),
                 Cell::from(Span::styled(c.state.as_str(), theme.state(&c.state))),
+            ];
+            if stats_on {
+                let figures = state.stats.figures_of(&c.id).filter(|_| c.state.is_running());
+                let cpu = figures.and_then(|f| f.cpu_percent).map_or_else(|| "-".into(), |p| format!("{p:.1}%"));
+                let mem = figures.map_or_else(|| "-".into(), |f| size(f.mem_used as i64));
+                cells.push(Cell::from(cpu));
+                cells.push(Cell::from(mem));
+            }
+            cells.extend([
                 Cell::from(c.status.as_str()),
                 Cell::from(ports.as_str()),
                 Cell::from(age(c.created, state.now)),
-            ])
+            ]);
+            Row::new(cells)
         })
         .collect();
     // Room for the mark in front of marked names.
     let marks = if state.marked.is_empty() { 0 } else { 2 };
-    let widths = fit_columns(
-        area.width.saturating_sub(2),
-        &[
-            ColumnWant::Content(content_width("NAME", list.visible().map(|c| c.name.as_str()), 32) + marks),
-            ColumnWant::Content(content_width("IMAGE", list.visible().map(|c| c.image.as_str()), 32)),
-            ColumnWant::Fixed(content_width("STATE", list.visible().map(|c| c.state.as_str()), 10)),
-            ColumnWant::Content(content_width("STATUS", list.visible().map(|c| c.status.as_str()), 26)),
-            ColumnWant::Content(content_width("PORTS", ports.iter().map(String::as_str), 48)),
-            ColumnWant::Fixed(3),
-        ],
+    let mut wants = vec![
+        ColumnWant::Content(content_width("NAME", list.visible().map(|c| c.name.as_str()), 32) + marks),
+        ColumnWant::Content(content_width("IMAGE", list.visible().map(|c| c.image.as_str()), 32)),
+        ColumnWant::Fixed(content_width("STATE", list.visible().map(|c| c.state.as_str()), 10)),
+    ];
+    let mut header = vec!["NAME", "IMAGE", "STATE"];
+    if stats_on {
+        wants.extend([ColumnWant::Fixed(6), ColumnWant::Fixed(8)]);
+        header.extend(["CPU", "MEM"]);
+    }
+    wants.extend([
+        ColumnWant::Content(content_width("STATUS", list.visible().map(|c| c.status.as_str()), 26)),
+        ColumnWant::Content(content_width("PORTS", ports.iter().map(String::as_str), 48)),
+        ColumnWant::Fixed(3),
+    ]);
+    header.extend(["STATUS", "PORTS", "AGE"]);
+    let widths = fit_columns(area.width.saturating_sub(2), &wants);
+    ListTable { header, widths, rows, selected, offset: 0 }.render(
+        frame,
+        area,
+        block,
+        theme,
+        state.focus == Pane::Containers,
     );
-    ListTable { header: vec!["NAME", "IMAGE", "STATE", "STATUS", "PORTS", "AGE"], widths, rows, selected, offset: 0 }
-        .render(frame, area, block, theme, state.focus == Pane::Containers);
 }
 
 /// What the pane says before the first list arrives: connecting, or why it cannot.

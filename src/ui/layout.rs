@@ -16,6 +16,10 @@ pub struct ScreenLayout {
     pub ports: Rect,
     pub env: Rect,
     pub logs: Rect,
+    /// Stats and charts of the selected container (wide windows only; else empty).
+    pub stats: Rect,
+    /// The one-line summary at the top (windows of 16 rows or more; else empty).
+    pub header: Rect,
     /// The one-line status bar at the bottom.
     pub status: Rect,
 }
@@ -28,17 +32,28 @@ impl ScreenLayout {
             return None;
         }
         let area = Rect::new(0, 0, width, height);
-        let [body, status] = Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(area);
+        let header_rows = if height >= 16 { 1 } else { 0 };
+        let [header, body, status] =
+            Layout::vertical([Constraint::Length(header_rows), Constraint::Min(1), Constraint::Length(1)]).areas(area);
+        let none = Rect::default();
         if logs_zoomed {
-            let none = Rect::default();
-            return Some(Self { main: none, ports: none, env: none, logs: body, status });
+            return Some(Self { main: none, ports: none, env: none, logs: body, stats: none, header, status });
         }
         let (main, ports, env, logs);
+        let mut stats = none;
         if width >= 100 {
-            // Wide: containers on top; ports over env beside the logs below.
+            // Wide: containers on top; the selected container's stats, ports and env
+            // beside the logs below.
             let [top, bottom] = Layout::vertical([Constraint::Percentage(45), Constraint::Percentage(55)]).areas(body);
             let [details, right] =
                 Layout::horizontal([Constraint::Percentage(36), Constraint::Percentage(64)]).areas(bottom);
+            let details = if details.height >= 16 {
+                let [s, rest] = Layout::vertical([Constraint::Length(5), Constraint::Min(1)]).areas(details);
+                stats = s;
+                rest
+            } else {
+                details
+            };
             let [p, e] = Layout::vertical([Constraint::Percentage(40), Constraint::Percentage(60)]).areas(details);
             (main, ports, env, logs) = (top, p, e, right);
         } else {
@@ -49,7 +64,7 @@ impl ScreenLayout {
             let [p, e] = Layout::horizontal([Constraint::Percentage(40), Constraint::Percentage(60)]).areas(middle);
             (main, ports, env, logs) = (top, p, e, bottom);
         }
-        Some(Self { main, ports, env, logs, status })
+        Some(Self { main, ports, env, logs, stats, header, status })
     }
 
     /// The layout for the state's window size and zoom.

@@ -12,6 +12,7 @@ mod launch_form;
 pub mod layout;
 mod logs;
 mod ports;
+mod stats;
 mod status_bar;
 pub mod theme;
 mod widgets;
@@ -44,9 +45,11 @@ pub fn draw(frame: &mut Frame, state: &AppState, keymap: &Keymap, theme: &Theme)
         Pane::Images => images::draw(frame, layout.main, state, theme),
         _ => containers::draw(frame, layout.main, state, theme),
     }
+    stats::draw_header(frame, layout.header, state, theme);
     if !layout::bottom_zoomed(state) {
         ports::draw(frame, layout.ports, state, theme);
         env::draw(frame, layout.env, state, theme);
+        stats::draw_selected(frame, layout.stats, state, theme);
     }
     if state.console.shown {
         console::draw(frame, layout.logs, state, theme, &state.console.config.prefix_label());

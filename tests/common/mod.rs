@@ -135,6 +135,8 @@ impl Harness {
                     self.log_effects.push(effect);
                     continue;
                 }
+                // Stats streams stay open and silent too; tests send readings.
+                Effect::StatsStream { .. } | Effect::StopStatsStream => continue,
                 // Effects that change things are the test's to answer.
                 other => panic!("answer() only answers reads; the test must handle {other:?}"),
             };

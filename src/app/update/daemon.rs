@@ -1,7 +1,7 @@
 //! Answers and events from the daemon.
 
 use super::selection::{next_queued_inspect, request_inspect, sync_selection};
-use super::{actions, console, launch, logs};
+use super::{actions, console, launch, logs, stats};
 use crate::app::effect::Effect;
 use crate::app::msg::Msg;
 use crate::model::{DaemonErrorKind, EventKind, count_image_users};
@@ -53,7 +53,9 @@ pub fn on_daemon_msg(state: &mut AppState, msg: Msg, effects: &mut Vec<Effect>) 
                     state.images.set_items(images);
                     state.marked.retain(|id| rows.iter().any(|r| &r.id == id));
                     state.containers.set_items(rows);
+                    stats::apply_sort(state);
                     select_launched(state);
+                    stats::on_list(state, effects);
                     sync_selection(state, effects);
                 }
                 Err(error) => state.list_error = Some(error),
@@ -149,6 +151,9 @@ pub fn on_daemon_msg(state: &mut AppState, msg: Msg, effects: &mut Vec<Effect>) 
         Msg::ConsoleStarted { session, label } => console::on_started(state, session, label),
         Msg::ConsoleOutput { session, bytes } => console::on_output(state, session, &bytes),
         Msg::ConsoleEnded { session, exit_code, error } => console::on_ended(state, session, exit_code, error),
+        Msg::Stats { id, sample } => stats::on_stats(state, &id, sample),
+        Msg::StatsRoundDone => stats::on_round_done(state),
+        Msg::DiskUsageRead(result) => stats::on_disk_usage(state, result),
         Msg::LogLines { stream, lines } => logs::on_lines(state, stream, lines),
         Msg::LogEnded { stream, error } => logs::on_ended(state, stream, error),
         Msg::Saved { result } => match result {

@@ -5,7 +5,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButto
 use super::daemon::refresh_lists;
 use super::flash;
 use super::selection::{scroll_all_into_view, sync_selection};
-use super::{actions, console, launch, logs};
+use super::{actions, console, launch, logs, stats};
 use crate::app::effect::Effect;
 use crate::app::keymap::{Action, Keymap};
 use crate::launch::LaunchDraft;
@@ -136,6 +136,10 @@ fn on_action(state: &mut AppState, action: Action, effects: &mut Vec<Effect>) {
         }
         Action::OpenCommand => state.modal = Some(Modal::ConsoleCommand { input: String::new(), error: None }),
         Action::Attach => console::open(state, ConsoleTarget::Attach, effects),
+        Action::SortNext => stats::cycle_sort(state, false, effects),
+        Action::SortReverse => stats::cycle_sort(state, true, effects),
+        Action::StatsInterval => stats::cycle_interval(state, effects),
+        Action::DiskUsage => stats::request_disk_usage(state, effects),
         Action::RemoveImage => actions::remove_image(state),
         Action::RunImage => {
             if let Some(image) = state.images.selected_item().filter(|i| !i.tags.is_empty()) {

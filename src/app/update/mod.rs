@@ -9,6 +9,7 @@ mod input;
 mod launch;
 mod logs;
 mod selection;
+mod stats;
 
 use super::effect::Effect;
 use super::keymap::Keymap;
@@ -46,6 +47,7 @@ fn on_tick(state: &mut AppState, now: i64, effects: &mut Vec<Effect>) {
         state.flash = None;
     }
     logs::on_tick(state, effects);
+    stats::on_tick(state, effects);
     // The safety-net poll: the event stream keeps the lists fresh; this only repairs
     // anything it missed, and keeps the daemon's "Up 3 minutes" texts current.
     if state.is_connected() && now - state.last_refresh >= state.poll_interval_secs {

@@ -9,6 +9,7 @@ use crate::ui::layout::{ScreenLayout, table_rows};
 pub fn sync_selection(state: &mut AppState, effects: &mut Vec<Effect>) {
     fill_details(state, effects);
     super::logs::sync_logs(state, effects);
+    super::stats::sync_stream(state, effects);
 }
 
 fn fill_details(state: &mut AppState, effects: &mut Vec<Effect>) {

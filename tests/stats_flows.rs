@@ -1,0 +1,150 @@
+//! Stats through `update()`: which streams and samples are asked for (only what is on
+//! screen and running), the figures on screen, sorting, and disk usage.
+
+// Tests may panic on a broken fixture or a failed setup: that is a test failure.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use common::{Harness, containers};
+use wharf::app::effect::Effect;
+use wharf::app::msg::Msg;
+use wharf::model::{DiskUsage, StatsSample};
+use wharf::state::SortKey;
+
+fn id_of(name: &str) -> String {
+    containers().into_iter().find(|c| c.name == name).unwrap().id
+}
+
+fn sample(at_ms: i64, cpu: u64, mem: u64) -> StatsSample {
+    StatsSample {
+        at_ms,
+        cpu_total: cpu,
+        system_total: at_ms as u64 * 1_000_000,
+        online_cpus: 1,
+        mem_used: mem,
+        mem_limit: 1 << 30,
+        ..Default::default()
+    }
+}
+
+/// Two readings a second apart: `percent` of a CPU and `mem` bytes.
+fn feed(h: &mut Harness, name: &str, percent: u64, mem: u64) {
+    let id = id_of(name);
+    h.send(Msg::Stats { id: id.clone(), sample: sample(1_000, 0, mem) });
+    h.send(Msg::Stats { id, sample: sample(2_000, percent * 10_000_000, mem) });
+}
+
+#[test]
+fn the_selected_running_container_is_streamed_and_a_stopped_one_is_not() {
+    let mut h = Harness::new(140, 40);
+    h.connect_with_fixtures();
+    // The first row (hostile) runs: its stream was asked for when the list arrived.
+    assert_eq!(h.state.stats.streaming.as_deref(), Some(id_of("hostile").as_str()));
+    let effects = h.char('j');
+    assert!(effects.contains(&Effect::StopStatsStream), "finished is not running: {effects:?}");
+    let effects = h.char('j');
+    assert!(!effects.iter().any(|e| matches!(e, Effect::StatsStream { .. })), "never-started is not running either");
+    h.select_container("redis");
+    assert_eq!(h.state.stats.streaming.as_deref(), Some(id_of("redis").as_str()));
+}
+
+#[test]
+fn rounds_sample_only_running_rows_on_screen_one_at_a_time() {
+    let mut h = Harness::new(140, 40);
+    h.connect_with_fixtures();
+    let now = h.state.now;
+    let effects = h.send(Msg::Tick { now: now + 5 });
+    let ids = effects.iter().find_map(|e| match e {
+        Effect::StatsRound { ids } => Some(ids.clone()),
+        _ => None,
+    });
+    let mut ids = ids.expect("a round is due");
+    ids.sort();
+    let mut expected: Vec<String> = ["mysql", "redis"].iter().map(|n| id_of(n)).collect();
+    expected.sort();
+    assert_eq!(ids, expected, "running rows, not the streamed one, not stopped or paused ones");
+    assert!(
+        !h.send(Msg::Tick { now: now + 11 }).iter().any(|e| matches!(e, Effect::StatsRound { .. })),
+        "one round at a time"
+    );
+    h.send(Msg::StatsRoundDone);
+    assert!(h.send(Msg::Tick { now: now + 12 }).iter().any(|e| matches!(e, Effect::StatsRound { .. })));
+}
+
+#[test]
+fn only_rows_in_view_are_sampled() {
+    let mut h = Harness::new(100, 16);
+    h.connect_with_fixtures();
+    // A short window shows only the first rows (hostile is streamed; the next ones are stopped).
+    let now = h.state.now;
+    let effects = h.send(Msg::Tick { now: now + 5 });
+    assert!(!effects.iter().any(|e| matches!(e, Effect::StatsRound { .. })), "no running row in view: {effects:?}");
+    h.char('G');
+    h.send(Msg::StatsRoundDone);
+    let effects = h.send(Msg::Tick { now: now + 10 });
+    assert!(
+        effects.iter().any(|e| matches!(e, Effect::StatsRound { ids } if ids.contains(&id_of("mysql")))),
+        "{effects:?}"
+    );
+}
+
+#[test]
+fn stats_can_be_turned_off_and_then_nothing_is_asked() {
+    let mut h = Harness::new(140, 40);
+    h.connect_with_fixtures();
+    h.char('i');
+    h.char('i');
+    let effects = h.char('i');
+    assert_eq!(h.state.stats.interval_secs, 0);
+    assert!(effects.contains(&Effect::StopStatsStream));
+    let now = h.state.now;
+    assert!(!h.send(Msg::Tick { now: now + 100 }).iter().any(|e| matches!(e, Effect::StatsRound { .. })));
+    assert!(!h.render().contains("CPU"), "no CPU column when off");
+}
+
+#[test]
+fn figures_show_and_the_list_sorts_by_them() {
+    let mut h = Harness::new(140, 40);
+    h.connect_with_fixtures();
+    feed(&mut h, "hostile", 3, 1_000_000);
+    feed(&mut h, "redis", 150, 50_000_000);
+    feed(&mut h, "mysql", 40, 200_000_000);
+    let screen = h.render();
+    assert!(screen.contains("150.0%") && screen.contains("50.0MB"), "{screen}");
+    // o: age -> name -> image -> state -> cpu.
+    let mut saved = Vec::new();
+    for _ in 0..4 {
+        saved.extend(h.char('o'));
+    }
+    assert_eq!(h.state.sort.key, SortKey::Cpu);
+    assert!(saved.iter().any(|e| matches!(e, Effect::SaveSort { .. })), "the sort is remembered");
+    let order: Vec<String> = h.state.containers.visible().map(|c| c.name.clone()).take(3).collect();
+    assert_eq!(order, ["redis", "mysql", "hostile"]);
+    h.char('O');
+    assert_eq!(h.state.containers.visible().last().unwrap().name, "redis");
+    h.char('O');
+    h.select_container("redis");
+    insta::assert_snapshot!("stats_sorted_by_cpu", h.render());
+}
+
+#[test]
+fn disk_usage_is_asked_for_on_a_key_and_shown_in_the_header() {
+    let mut h = Harness::new(200, 40);
+    h.connect_with_fixtures();
+    assert_eq!(h.char('D'), vec![Effect::DiskUsage]);
+    assert!(h.char('D').is_empty(), "one at a time");
+    let usage = DiskUsage {
+        images: 2_000_000_000,
+        images_reclaimable: 500_000_000,
+        containers: 1_000,
+        volumes: 30_000_000,
+        build_cache: 0,
+    };
+    h.send(Msg::DiskUsageRead(Ok(usage)));
+    assert!(
+        h.render().contains("disk: images 2.0GB (500.0MB unused), containers 1.0kB, volumes 30.0MB"),
+        "{}",
+        h.render()
+    );
+}
