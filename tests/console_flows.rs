@@ -59,7 +59,8 @@ fn the_tty_is_the_size_of_the_pane_and_follows_it() {
     // The zoom makes it full-screen, and the size follows.
     h.send(ctrl(']'));
     let effects = h.char('z');
-    assert_eq!(effects, vec![Effect::ConsoleResize { session, cols: 158, rows: 47 }]);
+    // Full screen: the whole window but the header, the status line and the borders.
+    assert_eq!(effects, vec![Effect::ConsoleResize { session, cols: 160 - 2, rows: 50 - 2 - 2 }]);
 }
 
 #[test]
