@@ -73,7 +73,19 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     ];
     let mut header = vec!["NAME", "IMAGE", "STATE"];
     if stats_on {
-        wants.extend([ColumnWant::Fixed(6), ColumnWant::Fixed(8)]);
+        // As wide as the figures on screen are: "-" while there are none.
+        let widest = |f: &dyn Fn(&crate::model::StatsFigures) -> usize| {
+            list.visible()
+                .skip(start)
+                .take(count)
+                .filter_map(|c| state.stats.figures_of(&c.id))
+                .map(f)
+                .max()
+                .unwrap_or(0)
+        };
+        let cpu = widest(&|f| f.cpu_percent.map_or(1, |p| format!("{p:.1}%").len())).max(3) as u16;
+        let mem = widest(&|f| size(f.mem_used as i64).len()).max(3) as u16;
+        wants.extend([ColumnWant::Fixed(cpu), ColumnWant::Fixed(mem)]);
         header.extend(["CPU", "MEM"]);
     }
     wants.extend([
