@@ -75,8 +75,9 @@ fn hostile_output_cannot_touch_the_terminal() {
         assert!(!shown.contains(leak), "{leak:?} reached the screen:\n{screen}");
     }
     // No reply was typed into wharf: a `2` from a cursor report would show the images.
-    let first = screen.lines().next().unwrap_or_default();
-    assert!(first.contains("[1] Containers") && !first.contains("Images ("), "the layout changed:\n{screen}");
+    // The first line is the header; the containers pane starts below it.
+    let pane_top = screen.lines().nth(1).unwrap_or_default();
+    assert!(pane_top.contains("[1] Containers") && !pane_top.contains("Images ("), "the layout changed:\n{screen}");
     assert!(t.file("exit").is_none(), "wharf is still running");
 
     t.tmux(&["send-keys", "C-]", "x"]);
@@ -118,7 +119,8 @@ fn a_resize_storm_while_logs_stream_ends_in_a_correct_frame() {
         let screen = t.screen();
         let lines: Vec<&str> = screen.lines().collect();
         lines.len() == 40
-            && lines[0].contains("[1] Containers")
+            && lines[0].contains("wharf │ containers")
+            && lines[1].contains("[1] Containers")
             && screen.contains("[5] Logs")
             && lines[39].contains("? help")
     });

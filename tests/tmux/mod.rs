@@ -23,8 +23,12 @@ impl Tmux {
     pub fn start_with(name: &str, width: u16, height: u16, env: &[(&str, &str)], host: Option<&str>) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let socket = format!("wharf-e2e-{name}-{}", std::process::id());
-        let exports: String = env.iter().map(|(k, v)| format!("{k}={v} ")).collect();
         let dir_text = dir.path().display().to_string();
+        // wharf's config, state and data live in the test's directory: a user's own
+        // settings (or a remembered sort) never change what a test sees.
+        let isolated =
+            format!("XDG_CONFIG_HOME={dir_text}/config XDG_STATE_HOME={dir_text}/state XDG_DATA_HOME={dir_text}/data ");
+        let exports: String = isolated + &env.iter().map(|(k, v)| format!("{k}={v} ")).collect::<String>();
         let host_arg = host.map(|h| format!("--host {}", h.replace("{dir}", &dir_text))).unwrap_or_default();
         let script = format!(
             "{exports}{bin} {host_arg} 2>{dir}/stderr; echo $? >{dir}/exit; stty -a >{dir}/stty; sleep 60",
