@@ -31,7 +31,10 @@ pub fn init(level: &str) -> Option<WorkerGuard> {
         .max_log_files(7)
         .build(&dir)
         .ok()?;
-    let (writer, guard) = tracing_appender::non_blocking(appender);
+    // A small queue: the default (128,000 lines) is allocated up front and would be
+    // most of wharf's memory; wharf logs little, and a full queue drops lines, never waits.
+    let (writer, guard) =
+        tracing_appender::non_blocking::NonBlockingBuilder::default().buffered_lines_limit(1024).finish(appender);
     let filter = EnvFilter::try_new(format!("warn,wharf={level}")).unwrap_or_else(|_| EnvFilter::new("warn"));
     tracing_subscriber::fmt().with_writer(writer).with_ansi(false).with_env_filter(filter).try_init().ok()?;
     Some(guard)

@@ -83,7 +83,7 @@ fn main() -> ExitCode {
     tracing::info!(host = %endpoint.host, source = %endpoint.source, "starting");
     terminal::install_panic_hook();
 
-    let runtime = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("wharf: cannot start the async runtime: {e}");

@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# Idle-cost benchmark (not part of the test suite): for N labelled idle containers, the
+# release binary in a 200x50 tmux window behind a request-counting proxy. Reports:
+#   - time to the first screen with container names,
+#   - wharf's CPU (% of a core) and resident memory over an idle window,
+#   - API requests per second while idle (counted by scripts/count_proxy.py),
+#   - the daemon's own CPU (dockerd, containerd and shims, from /proc) while wharf idles,
+#   - the delay between `docker run -d` and the new row on screen.
+# Needs a Docker engine and the test images (scripts/docker-engine.sh, scripts/test-images.sh).
+#
+#   scripts/bench-idle.sh [idle seconds] [N ...]      (default: 30 s; 0 50 200)
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+idle=${1:-30}
+shift || true
+counts=("${@:-0 50 200}")
+# shellcheck disable=SC2206
+counts=(${counts[@]})
+label=wharf.bench=idle
+work=$(mktemp -d)
+sock=wharf-bench-$$
+cleanup() {
+    tmux -L "$sock" kill-server 2>/dev/null || true
+    [[ -n ${proxy_pid:-} ]] && kill "$proxy_pid" 2>/dev/null || true
+    ids=$(docker ps -aq --filter "label=$label")
+    [[ -n $ids ]] && docker rm -f $ids >/dev/null 2>&1 || true
+    rm -rf "$work"
+}
+trap cleanup EXIT
+cargo build --release --quiet
+
+ticks() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
+daemon_ticks() {
+    local total=0 pid
+    for pid in $(pgrep -f '^(/usr/s?bin/)?(dockerd|containerd)( |$)|containerd-shim'); do
+        total=$((total + $(ticks "$pid")))
+    done
+    echo "$total"
+}
+hz=$(getconf CLK_TCK)
+
+python3 scripts/count_proxy.py "$work/proxy.sock" /var/run/docker.sock "$work/count" &
+proxy_pid=$!
+sleep 0.5
+
+printf '%-6s %-12s %-10s %-10s %-10s %-12s %-10s %-10s\n' N first_ms cpu_% rss_kib req/s daemon_cpu_% run_ms row_ms
+for n in "${counts[@]}"; do
+    have=$(docker ps -q --filter "label=$label" | wc -l)
+    for ((i = have; i < n; i++)); do
+        docker run -d --label "$label" --name "wharf-bench-$i" wharf-test/busybox sleep 100000 >/dev/null
+    done
+    tmux -L "$sock" kill-server 2>/dev/null || true
+    start=$(date +%s%N)
+    tmux -L "$sock" -f /dev/null new-session -d -x 200 -y 50 \
+        "XDG_STATE_HOME=$work/state DOCKER_HOST=unix://$work/proxy.sock ./target/release/wharf"
+    # First screen with names (or with the empty list when there are none).
+    want=$([[ $n -gt 0 ]] && echo "wharf-bench-" || echo "No containers")
+    until tmux -L "$sock" capture-pane -p | grep -q "$want"; do sleep 0.005; done
+    first_ms=$((($(date +%s%N) - start) / 1000000))
+    pid=$(pgrep -n -f "^./target/release/wharf")
+    sleep 3 # let the first stats rounds settle
+    t0=$(ticks "$pid"); d0=$(daemon_ticks); r0=$(cat "$work/count")
+    sleep "$idle"
+    t1=$(ticks "$pid"); d1=$(daemon_ticks); r1=$(cat "$work/count")
+    rss=$(awk '/VmRSS/ {print $2}' "/proc/$pid/status")
+    cpu=$(echo "scale=2; ($t1 - $t0) * 100 / $hz / $idle" | bc)
+    dcpu=$(echo "scale=2; ($d1 - $d0) * 100 / $hz / $idle" | bc)
+    reqs=$(echo "scale=2; ($r1 - $r0) / $idle" | bc)
+    # A new container: how long `docker run -d` takes, and when its row shows.
+    name="wharf-bench-new-$n"
+    start=$(date +%s%N)
+    docker run -d --label "$label" --name "$name" wharf-test/busybox sleep 100000 >/dev/null
+    run_ms=$((($(date +%s%N) - start) / 1000000))
+    until tmux -L "$sock" capture-pane -p | grep -q "$name"; do sleep 0.005; done
+    row_ms=$((($(date +%s%N) - start) / 1000000))
+    docker rm -f "$name" >/dev/null
+    printf '%-6s %-12s %-10s %-10s %-10s %-12s %-10s %-10s\n' "$n" "$first_ms" "$cpu" "$rss" "$reqs" "$dcpu" "$run_ms" "$row_ms"
+done

@@ -1,0 +1,61 @@
+#!/usr/bin/env python3
+"""A unix-socket proxy in front of the Docker daemon that counts HTTP requests.
+
+Used by scripts/bench-idle.sh to see how many API requests wharf makes while idle.
+Every request line (client to daemon) is counted; the count is written to a file
+once a second.
+
+    count_proxy.py LISTEN_SOCKET DAEMON_SOCKET COUNT_FILE
+"""
+import asyncio
+import os
+import re
+import sys
+
+LISTEN, DAEMON, COUNT_FILE = sys.argv[1], sys.argv[2], sys.argv[3]
+REQUEST = re.compile(rb"(GET|POST|PUT|DELETE|HEAD) /[^ ]* HTTP/1\.[01]\r\n")
+count = 0
+
+
+async def pipe(reader, writer, counting):
+    global count
+    try:
+        while True:
+            data = await reader.read(65536)
+            if not data:
+                break
+            if counting:
+                count += len(REQUEST.findall(data))
+            writer.write(data)
+            await writer.drain()
+    except (ConnectionError, asyncio.CancelledError):
+        pass
+    finally:
+        writer.close()
+
+
+async def handle(client_reader, client_writer):
+    daemon_reader, daemon_writer = await asyncio.open_unix_connection(DAEMON)
+    await asyncio.gather(
+        pipe(client_reader, daemon_writer, True),
+        pipe(daemon_reader, client_writer, False),
+    )
+
+
+async def report():
+    while True:
+        with open(COUNT_FILE, "w") as f:
+            f.write(str(count))
+        await asyncio.sleep(1)
+
+
+async def main():
+    if os.path.exists(LISTEN):
+        os.unlink(LISTEN)
+    server = await asyncio.start_unix_server(handle, LISTEN)
+    asyncio.create_task(report())
+    async with server:
+        await server.serve_forever()
+
+
+asyncio.run(main())
