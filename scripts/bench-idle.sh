@@ -43,13 +43,23 @@ python3 scripts/count_proxy.py "$work/proxy.sock" /var/run/docker.sock "$work/co
 proxy_pid=$!
 sleep 0.5
 
-printf '%-6s %-12s %-10s %-10s %-10s %-12s %-10s %-10s\n' N first_ms cpu_% rss_kib req/s daemon_cpu_% run_ms row_ms
+printf '%-5s %-9s %-9s %-8s %-9s %-7s %-10s %-10s %-11s %-7s %-7s\n' \
+    N first_ms list_ms cpu_% rss_kib req/s daemon_% base_% caused_% run_ms row_ms
 for n in "${counts[@]}"; do
     have=$(docker ps -q --filter "label=$label" | wc -l)
     for ((i = have; i < n; i++)); do
         docker run -d --label "$label" --name "wharf-bench-$i" wharf-test/busybox sleep 100000 >/dev/null
     done
     tmux -L "$sock" kill-server 2>/dev/null || true
+    # What the daemon costs with these containers and no wharf: the baseline.
+    sleep 2
+    b0=$(daemon_ticks)
+    sleep "$idle"
+    b1=$(daemon_ticks)
+    base=$(echo "scale=2; ($b1 - $b0) * 100 / $hz / $idle" | bc)
+    # How long the daemon itself takes to list them (what a first screen waits for).
+    list_ms=$(curl -s -o /dev/null -w '%{time_total}' --unix-socket /var/run/docker.sock \
+        'http://localhost/containers/json?all=1' | awk '{printf "%d", $1 * 1000}')
     start=$(date +%s%N)
     tmux -L "$sock" -f /dev/null new-session -d -x 200 -y 50 \
         "XDG_STATE_HOME=$work/state DOCKER_HOST=unix://$work/proxy.sock ./target/release/wharf"
@@ -66,13 +76,18 @@ for n in "${counts[@]}"; do
     cpu=$(echo "scale=2; ($t1 - $t0) * 100 / $hz / $idle" | bc)
     dcpu=$(echo "scale=2; ($d1 - $d0) * 100 / $hz / $idle" | bc)
     reqs=$(echo "scale=2; ($r1 - $r0) / $idle" | bc)
-    # A new container: how long `docker run -d` takes, and when its row shows.
+    # A new container: when `docker run -d` returns, and when its row shows, measured
+    # side by side (the row can show before the command returns).
     name="wharf-bench-new-$n"
     start=$(date +%s%N)
-    docker run -d --label "$label" --name "$name" wharf-test/busybox sleep 100000 >/dev/null
-    run_ms=$((($(date +%s%N) - start) / 1000000))
-    until tmux -L "$sock" capture-pane -p | grep -q "$name"; do sleep 0.005; done
+    (docker run -d --label "$label" --name "$name" wharf-test/busybox sleep 100000 >/dev/null
+        date +%s%N >"$work/run_done") &
+    until tmux -L "$sock" capture-pane -p | grep -q "$name"; do sleep 0.002; done
     row_ms=$((($(date +%s%N) - start) / 1000000))
+    wait
+    run_ms=$((($(cat "$work/run_done") - start) / 1000000))
     docker rm -f "$name" >/dev/null
-    printf '%-6s %-12s %-10s %-10s %-10s %-12s %-10s %-10s\n' "$n" "$first_ms" "$cpu" "$rss" "$reqs" "$dcpu" "$run_ms" "$row_ms"
+    caused=$(echo "scale=2; $dcpu - $base" | bc)
+    printf '%-5s %-9s %-9s %-8s %-9s %-7s %-10s %-10s %-11s %-7s %-7s\n' \
+        "$n" "$first_ms" "$list_ms" "$cpu" "$rss" "$reqs" "$dcpu" "$base" "$caused" "$run_ms" "$row_ms"
 done

@@ -20,14 +20,17 @@ use crate::text::sanitize;
 /// aside and kept as `ContainerState::Other`; a row that cannot be read at all is
 /// skipped. One odd object never empties the list.
 pub fn container_rows(json: &[u8]) -> Result<Vec<ContainerRow>, serde_json::Error> {
-    let items: Vec<serde_json::Value> = serde_json::from_slice(json)?;
+    // Each row stays raw text until it is read on its own: no tree of the whole list
+    // is built (it would be most of wharf's memory peak with hundreds of containers).
+    let items: Vec<&serde_json::value::RawValue> = serde_json::from_slice(json)?;
     Ok(items.into_iter().filter_map(container_row_lenient).collect())
 }
 
-fn container_row_lenient(mut item: serde_json::Value) -> Option<ContainerRow> {
-    if let Ok(summary) = serde_json::from_value::<ContainerSummary>(item.clone()) {
+fn container_row_lenient(raw: &serde_json::value::RawValue) -> Option<ContainerRow> {
+    if let Ok(summary) = serde_json::from_str::<ContainerSummary>(raw.get()) {
         return Some(container_row(&summary));
     }
+    let mut item: serde_json::Value = serde_json::from_str(raw.get()).ok()?;
     let state = item.get("State").and_then(|s| s.as_str()).map(str::to_string);
     if let Some(obj) = item.as_object_mut() {
         obj.remove("State");

@@ -4,6 +4,7 @@
 //! `DockerApi` is the seam: the effect runner is generic over it, the bollard
 //! implementation is tested against a real daemon, and fixtures can stand in for it.
 
+mod cgroup;
 mod client;
 mod connect;
 pub mod convert;
