@@ -82,9 +82,10 @@ for n in "${counts[@]}"; do
     start=$(date +%s%N)
     (docker run -d --label "$label" --name "$name" wharf-test/busybox sleep 100000 >/dev/null
         date +%s%N >"$work/run_done") &
+    run_pid=$!
     until tmux -L "$sock" capture-pane -p | grep -q "$name"; do sleep 0.002; done
     row_ms=$((($(date +%s%N) - start) / 1000000))
-    wait
+    wait "$run_pid"
     run_ms=$((($(cat "$work/run_done") - start) / 1000000))
     docker rm -f "$name" >/dev/null
     caused=$(echo "scale=2; $dcpu - $base" | bc)
