@@ -252,12 +252,7 @@ fn on_filter_key(
             set_filter(state, pane, &before, effects);
             return;
         }
-        KeyCode::Backspace => {
-            input.pop();
-        }
-        KeyCode::Char('u') if key.modifiers.contains(KeyModifiers::CONTROL) => input.clear(),
-        KeyCode::Char(c) if !key.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) => input.push(c),
-        _ => {}
+        _ => super::line_input::edit_line(&mut input, &key),
     }
     set_filter(state, pane, &input, effects);
     state.modal = Some(Modal::Filter { pane, input, before });
@@ -366,11 +361,7 @@ fn on_command_key(
             Ok(_) => error = Some("type a command, e.g. top or sh -c 'ls /'".into()),
             Err(_) => error = Some("unbalanced quotes".into()),
         },
-        KeyCode::Backspace => {
-            input.pop();
-        }
-        KeyCode::Char(c) if !key.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) => input.push(c),
-        _ => {}
+        _ => super::line_input::edit_line(&mut input, &key),
     }
     state.modal = Some(Modal::ConsoleCommand { input, error });
 }

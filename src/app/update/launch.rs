@@ -237,13 +237,7 @@ pub fn on_pull_key(state: &mut AppState, mut prompt: PullPrompt, key: KeyEvent, 
                 effects.push(Effect::Pull { request, reference });
             }
         },
-        KeyCode::Backspace => {
-            prompt.input.pop();
-        }
-        KeyCode::Char(c) if !key.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) => {
-            prompt.input.push(c)
-        }
-        _ => {}
+        _ => super::line_input::edit_line(&mut prompt.input, &key),
     }
     state.modal = Some(Modal::Pull(prompt));
 }

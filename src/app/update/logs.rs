@@ -1,6 +1,6 @@
 //! The log pane: which streams run, what arrives on them, and the reading keys.
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::{KeyCode, KeyEvent};
 
 use super::flash;
 use crate::app::effect::Effect;
@@ -376,12 +376,7 @@ pub fn on_input_key(state: &mut AppState, kind: LogInputKind, mut input: String,
             apply(state, &before);
             return;
         }
-        KeyCode::Backspace => {
-            input.pop();
-        }
-        KeyCode::Char('u') if key.modifiers.contains(KeyModifiers::CONTROL) => input.clear(),
-        KeyCode::Char(c) if !key.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) => input.push(c),
-        _ => {}
+        _ => super::line_input::edit_line(&mut input, &key),
     }
     apply(state, &input);
     state.modal = Some(Modal::LogInput { kind, input, before });

@@ -7,6 +7,7 @@ mod console;
 mod daemon;
 mod input;
 mod launch;
+mod line_input;
 mod logs;
 mod selection;
 mod stats;
