@@ -53,7 +53,7 @@ fn images(n: usize) -> Vec<ImageRow> {
 }
 
 fn state() -> AppState {
-    let settings = UiSettings { show_all: true, mask_secrets: true };
+    let settings = UiSettings { show_all: true, mask_secrets: true, ..Default::default() };
     let mut s = AppState::new("unix:///var/run/docker.sock", &settings, 30, 1_700_100_000);
     s.width = 200;
     s.height = 50;

@@ -37,6 +37,8 @@ pub struct UiSettings {
     pub show_all: bool,
     /// Mask the values of secret-looking env vars until the reveal key is pressed.
     pub mask_secrets: bool,
+    /// `dark` or `light`. `NO_COLOR` in the environment turns colours off whatever this says.
+    pub theme: crate::ui::theme::ThemeName,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -121,7 +123,7 @@ impl Default for DockerSettings {
 
 impl Default for UiSettings {
     fn default() -> Self {
-        Self { show_all: true, mask_secrets: true }
+        Self { show_all: true, mask_secrets: true, theme: Default::default() }
     }
 }
 

@@ -61,7 +61,7 @@ pub struct Harness {
 
 impl Harness {
     pub fn new(width: u16, height: u16) -> Self {
-        let settings = UiSettings { show_all: true, mask_secrets: true };
+        let settings = UiSettings { show_all: true, mask_secrets: true, ..Default::default() };
         let mut state = AppState::new("unix:///var/run/docker.sock", &settings, 30, fixture_now());
         state.width = width;
         state.height = height;

@@ -123,7 +123,7 @@ pub mod headless {
                 async move { connect(&host, timeout).await }
             };
             tokio::spawn(connection::supervise(connect_once, slot_tx, tx.clone(), cancel.clone()));
-            let settings = UiSettings { show_all: true, mask_secrets: true };
+            let settings = UiSettings { show_all: true, mask_secrets: true, ..Default::default() };
             let state = AppState::new(host, &settings, 30, event_loop_now());
             Self {
                 state,
