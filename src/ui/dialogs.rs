@@ -7,23 +7,15 @@ use ratatui::widgets::{Clear, Paragraph, Wrap};
 
 use super::launch_form::draw_progress;
 use super::theme::Theme;
-use super::widgets::{centered, modal_block};
+use super::widgets::{centered, key_hints, modal_block};
 use crate::launch::presets::Preset;
 use crate::state::{Confirm, PullPrompt};
 
 pub fn draw_presets(frame: &mut Frame, area: Rect, presets: &[Preset], selected: usize, theme: &Theme) {
     let height = presets.len() as u16 * 2 + 4;
     let popup = centered(area, 90, height);
-    let block = modal_block("Quick launch", theme).title_bottom(Line::from(vec![
-        Span::styled(" 1-9", theme.key),
-        Span::raw("/"),
-        Span::styled("Enter", theme.key),
-        Span::raw(" launch  "),
-        Span::styled("e", theme.key),
-        Span::raw(" edit first  "),
-        Span::styled("Esc", theme.key),
-        Span::raw(" close "),
-    ]));
+    let block = modal_block("Quick launch", theme)
+        .title_bottom(key_hints(&[("1-9/Enter", "launch"), ("e", "edit first"), ("Esc", "close")], theme));
     let mut lines = Vec::new();
     if presets.is_empty() {
         lines.push(Line::styled("No presets. Add [[presets]] to your config file.", theme.dim));
@@ -64,12 +56,8 @@ pub fn draw_confirm(frame: &mut Frame, area: Rect, confirm: &Confirm, theme: &Th
 
 pub fn draw_pull(frame: &mut Frame, area: Rect, prompt: &PullPrompt, theme: &Theme) {
     let popup = centered(area, 70, 7);
-    let block = modal_block("Pull an image", theme).title_bottom(Line::from(vec![
-        Span::styled(" Enter", theme.key),
-        Span::raw(" pull  "),
-        Span::styled("Esc", theme.key),
-        Span::raw(if prompt.running.is_some() { " cancel " } else { " close " }),
-    ]));
+    let esc = if prompt.running.is_some() { "cancel" } else { "close" };
+    let block = modal_block("Pull an image", theme).title_bottom(key_hints(&[("Enter", "pull"), ("Esc", esc)], theme));
     frame.render_widget(Clear, popup);
     let inner = block.inner(popup);
     frame.render_widget(block, popup);
@@ -96,12 +84,8 @@ pub fn draw_pull(frame: &mut Frame, area: Rect, prompt: &PullPrompt, theme: &The
 
 pub fn draw_command(frame: &mut Frame, area: Rect, input: &str, error: Option<&str>, theme: &Theme) {
     let popup = centered(area, 70, 6);
-    let block = modal_block("Run a command in the container", theme).title_bottom(Line::from(vec![
-        Span::styled(" Enter", theme.key),
-        Span::raw(" run in a console  "),
-        Span::styled("Esc", theme.key),
-        Span::raw(" close "),
-    ]));
+    let block = modal_block("Run a command in the container", theme)
+        .title_bottom(key_hints(&[("Enter", "run in a console"), ("Esc", "close")], theme));
     let mut lines = vec![Line::from(vec![
         Span::styled("Command: ", theme.title),
         Span::raw(input.to_string()),

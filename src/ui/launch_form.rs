@@ -7,7 +7,7 @@ use ratatui::widgets::{Block, BorderType, Borders, Clear, Gauge, Paragraph, Wrap
 
 use super::format::size;
 use super::theme::Theme;
-use super::widgets::centered;
+use super::widgets::{centered, key_hints};
 use crate::launch::Field;
 use crate::model::RestartPolicy;
 use crate::state::{LaunchForm, PullStatus};
@@ -25,16 +25,15 @@ pub fn draw(frame: &mut Frame, area: Rect, form: &LaunchForm, theme: &Theme) {
         .border_type(BorderType::Rounded)
         .border_style(theme.border_focused)
         .title(Span::styled(format!(" {} ", form.title), theme.title))
-        .title_bottom(Line::from(vec![
-            Span::styled(" Ctrl-s", theme.key),
-            Span::raw(" launch  "),
-            Span::styled("Tab", theme.key),
-            Span::raw(" next field  "),
-            Span::styled("Space", theme.key),
-            Span::raw(" toggle  "),
-            Span::styled("Esc", theme.key),
-            Span::raw(if form.submitting.is_some() { " cancel the pull " } else { " close " }),
-        ]));
+        .title_bottom(key_hints(
+            &[
+                ("Ctrl-s", "launch"),
+                ("Tab", "next field"),
+                ("Space", "toggle"),
+                ("Esc", if form.submitting.is_some() { "cancel the pull" } else { "close" }),
+            ],
+            theme,
+        ));
     frame.render_widget(Clear, popup);
     let inner = block.inner(popup);
     frame.render_widget(block, popup);

@@ -150,3 +150,17 @@ pub fn modal_block<'a>(title: &str, theme: &Theme) -> Block<'a> {
         .border_style(theme.border_focused)
         .title(Span::styled(format!(" {title} "), theme.title))
 }
+
+/// A line of key hints for a dialog's border: ` Enter pull  Esc close `.
+pub fn key_hints<'a>(hints: &[(&str, &str)], theme: &Theme) -> Line<'a> {
+    let mut spans = vec![Span::raw(" ")];
+    for (i, (key, what)) in hints.iter().enumerate() {
+        if i > 0 {
+            spans.push(Span::raw("  "));
+        }
+        spans.push(Span::styled(key.to_string(), theme.key));
+        spans.push(Span::raw(format!(" {what}")));
+    }
+    spans.push(Span::raw(" "));
+    Line::from(spans)
+}
