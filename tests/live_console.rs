@@ -28,9 +28,8 @@ fn type_line(app: &mut App, text: &str) {
     app.send(Msg::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)));
 }
 
-/// Starts a busybox container and opens a console on it in a 120x36 window.
-async fn console(t: &Labelled) -> (App, String) {
-    let id = docker(&["run", "-d", "--label", &t.label, "--name", &t.name("shell"), BUSYBOX, "sleep", "300"]);
+/// The whole app in a 120x36 window with the running container `id` selected.
+async fn app_on(id: &str) -> App {
     let mut app = App::start(&host());
     app.state.width = 120;
     app.state.height = 36;
@@ -39,6 +38,13 @@ async fn console(t: &Labelled) -> (App, String) {
         .expect("the container is listed");
     let position = app.state.containers.visible().position(|c| c.id == id).unwrap();
     app.state.containers.select_visible(position);
+    app
+}
+
+/// Starts a busybox container and opens a console on it in a 120x36 window.
+async fn console(t: &Labelled) -> (App, String) {
+    let id = docker(&["run", "-d", "--label", &t.label, "--name", &t.name("shell"), BUSYBOX, "sleep", "300"]);
+    let mut app = app_on(&id).await;
     app.send(Msg::Key(KeyEvent::new(KeyCode::Char('e'), KeyModifiers::NONE)));
     app.run_until(WAIT, |s| s.console.session.as_ref().is_some_and(|c| c.status == ConsoleStatus::Running))
         .await
@@ -145,12 +151,7 @@ async fn stopping_the_container_ends_the_session_with_a_message() {
 async fn a_container_without_any_shell_says_so() {
     let t = Labelled::new("console-noshell");
     let id = docker(&["run", "-d", "--label", &t.label, "wharf-test/redis:latest"]);
-    let mut app = App::start(&host());
-    app.state.width = 120;
-    app.state.height = 36;
-    app.run_until(WAIT, |s| s.containers.items().iter().any(|c| c.id == id && c.state.is_running())).await.unwrap();
-    let position = app.state.containers.visible().position(|c| c.id == id).unwrap();
-    app.state.containers.select_visible(position);
+    let mut app = app_on(&id).await;
     app.send(Msg::Key(KeyEvent::new(KeyCode::Char('e'), KeyModifiers::NONE)));
     app.run_until(WAIT, |s| s.console.session.as_ref().is_some_and(|c| !c.status.is_live())).await.unwrap();
     let status = app.state.console.session.as_ref().unwrap().status.clone();
@@ -163,12 +164,7 @@ async fn a_container_without_any_shell_says_so() {
 async fn attach_reaches_a_container_started_with_a_tty() {
     let t = Labelled::new("console-attach");
     let id = docker(&["run", "-dit", "--label", &t.label, BUSYBOX, "sh"]);
-    let mut app = App::start(&host());
-    app.state.width = 120;
-    app.state.height = 36;
-    app.run_until(WAIT, |s| s.containers.items().iter().any(|c| c.id == id && c.state.is_running())).await.unwrap();
-    let position = app.state.containers.visible().position(|c| c.id == id).unwrap();
-    app.state.containers.select_visible(position);
+    let mut app = app_on(&id).await;
     // The first A asks for the container's settings (attaching needs its TTY); once
     // they are in, A attaches.
     app.send(Msg::Key(KeyEvent::new(KeyCode::Char('A'), KeyModifiers::SHIFT)));
