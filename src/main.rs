@@ -124,7 +124,8 @@ async fn run(config: Config, host: String, read_only: bool) -> std::io::Result<E
 
     let mut app = App {
         state: AppState::new(&host, &config.ui, config.docker.safety_poll_secs, wharf::app::event_loop_now()),
-        keymap: Keymap::default(),
+        // Checked when the config loaded; the defaults stand in should it fail anyway.
+        keymap: Keymap::with_overrides(&config.keys).unwrap_or_default(),
         // NO_COLOR (https://no-color.org): set and not empty means no colours.
         theme: Theme::pick(config.ui.theme, std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty())),
         runner: EffectRunner::new(tx, slot_rx, timeout).read_only(read_only),

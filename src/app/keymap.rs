@@ -5,8 +5,10 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use crate::state::Pane;
 
-/// Everything a key can ask the dashboard to do.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+/// Everything a key can ask the dashboard to do. The config names them in snake_case
+/// (`[keys.global] quit = ["q"]`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Action {
     Quit,
     NextPane,
@@ -129,6 +131,66 @@ pub struct KeyBinding {
 }
 
 impl KeyBinding {
+    /// Reads a key as the config writes it: `q`, `G`, `ctrl-e`, `alt-x`, `shift-tab`,
+    /// `F5`, `enter`, `esc`, `space`, `pgup`, `up`, ...
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let mut modifiers = KeyModifiers::NONE;
+        let mut rest = text;
+        loop {
+            let lower = rest.to_ascii_lowercase();
+            let (m, len) = if lower.starts_with("ctrl-") {
+                (KeyModifiers::CONTROL, 5)
+            } else if lower.starts_with("alt-") {
+                (KeyModifiers::ALT, 4)
+            } else if lower.starts_with("shift-") {
+                (KeyModifiers::SHIFT, 6)
+            } else {
+                break;
+            };
+            modifiers |= m;
+            rest = &rest[len..];
+        }
+        let bad = || format!("{text:?} is not a key: write e.g. \"q\", \"ctrl-e\", \"F5\", \"shift-tab\", \"pgdn\"");
+        let mut chars = rest.chars();
+        let code = match (chars.next(), chars.next()) {
+            (Some(c), None) => {
+                KeyCode::Char(if modifiers.contains(KeyModifiers::CONTROL) { c.to_ascii_lowercase() } else { c })
+            }
+            _ => match rest.to_ascii_lowercase().as_str() {
+                "tab" if modifiers.contains(KeyModifiers::SHIFT) => {
+                    modifiers.remove(KeyModifiers::SHIFT);
+                    KeyCode::BackTab
+                }
+                "tab" => KeyCode::Tab,
+                "backtab" => KeyCode::BackTab,
+                "enter" | "return" => KeyCode::Enter,
+                "esc" | "escape" => KeyCode::Esc,
+                "space" => KeyCode::Char(' '),
+                "backspace" => KeyCode::Backspace,
+                "up" => KeyCode::Up,
+                "down" => KeyCode::Down,
+                "left" => KeyCode::Left,
+                "right" => KeyCode::Right,
+                "home" => KeyCode::Home,
+                "end" => KeyCode::End,
+                "pgup" | "pageup" => KeyCode::PageUp,
+                "pgdn" | "pagedown" => KeyCode::PageDown,
+                "insert" => KeyCode::Insert,
+                "delete" | "del" => KeyCode::Delete,
+                f if f.starts_with('f') => match f[1..].parse::<u8>() {
+                    Ok(n @ 1..=12) => KeyCode::F(n),
+                    _ => return Err(bad()),
+                },
+                _ => return Err(bad()),
+            },
+        };
+        // Shifted characters are stored as the character itself (see `from_event`).
+        if let KeyCode::Char(_) = code {
+            modifiers.remove(KeyModifiers::SHIFT);
+        }
+        Ok(Self { code, modifiers })
+    }
+
     const fn plain(code: KeyCode) -> Self {
         Self { code, modifiers: KeyModifiers::NONE }
     }
@@ -304,7 +366,55 @@ impl Default for Keymap {
     }
 }
 
+/// The `[keys]` section of the config: per scope (`global`, `containers`, `images`,
+/// `logs`), action name -> the keys for it. Named actions lose their default keys in
+/// that scope; the rest keep theirs.
+pub type KeyOverrides = std::collections::BTreeMap<String, std::collections::BTreeMap<String, Vec<String>>>;
+
 impl Keymap {
+    /// The default keymap with the user's bindings applied. Errors name what is wrong:
+    /// an unknown scope or action, a key that is not a key, or two actions on one key in
+    /// the same scope.
+    pub fn with_overrides(overrides: &KeyOverrides) -> Result<Self, String> {
+        let mut map = Self::default();
+        for (scope_name, actions) in overrides {
+            let scope = match scope_name.as_str() {
+                "global" => Scope::Global,
+                "containers" => Scope::Containers,
+                "images" => Scope::Images,
+                "logs" => Scope::Logs,
+                other => {
+                    return Err(format!("[keys.{other}]: no such place; use global, containers, images or logs"));
+                }
+            };
+            for (action_name, keys) in actions {
+                let action: Action = serde::Deserialize::deserialize(serde::de::value::StrDeserializer::<
+                    serde::de::value::Error,
+                >::new(action_name))
+                .map_err(|_| format!("[keys.{scope_name}] {action_name}: no such action (see config.example.toml)"))?;
+                map.bindings.retain(|(s, _, a)| !(*s == scope && *a == action));
+                for key in keys {
+                    let binding =
+                        KeyBinding::parse(key).map_err(|e| format!("[keys.{scope_name}] {action_name}: {e}"))?;
+                    map.bindings.push((scope, binding, action));
+                }
+            }
+        }
+        // Two actions on one key in one place: name both.
+        for (i, (scope, key, action)) in map.bindings.iter().enumerate() {
+            if let Some((_, _, other)) =
+                map.bindings[i + 1..].iter().find(|(s, k, a)| s == scope && k == key && a != action)
+            {
+                return Err(format!(
+                    "{} is bound to both {action:?} and {other:?} in [keys.{}]",
+                    key.label(),
+                    scope.title().to_lowercase().replace("everywhere", "global")
+                ));
+            }
+        }
+        Ok(map)
+    }
+
     /// The action for a key with `focus` on a pane: the pane's own binding, else the
     /// global one.
     pub fn action_for(&self, focus: Pane, event: &KeyEvent) -> Option<Action> {
@@ -361,6 +471,45 @@ mod tests {
         assert_eq!(at(KeyCode::Char('c'), KeyModifiers::CONTROL), Some(Action::Quit));
         assert_eq!(at(KeyCode::Char('?'), KeyModifiers::SHIFT), Some(Action::Help));
         assert_eq!(at(KeyCode::Char('x'), KeyModifiers::NONE), None);
+    }
+
+    #[test]
+    fn keys_parse_as_the_config_writes_them() {
+        let p = |t| KeyBinding::parse(t).unwrap();
+        assert_eq!(p("ctrl-e"), KeyBinding::ctrl('e'));
+        assert_eq!(p("Ctrl-E"), KeyBinding::ctrl('e'));
+        assert_eq!(p("F5"), KeyBinding::plain(KeyCode::F(5)));
+        assert_eq!(p("shift-tab"), KeyBinding::plain(KeyCode::BackTab));
+        assert_eq!(p("G"), KeyBinding::plain(KeyCode::Char('G')));
+        assert_eq!(p("pgdn"), KeyBinding::plain(KeyCode::PageDown));
+        assert_eq!(p("space"), KeyBinding::plain(KeyCode::Char(' ')));
+        assert_eq!(p("alt-x"), KeyBinding { code: KeyCode::Char('x'), modifiers: KeyModifiers::ALT });
+        for bad in ["", "ctrl-", "F13", "hyper-x", "foo"] {
+            assert!(KeyBinding::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn overrides_replace_an_actions_keys_and_conflicts_are_named() {
+        let mut o = KeyOverrides::new();
+        o.entry("global".into()).or_default().insert("quit".into(), vec!["ctrl-q".into()]);
+        let map = Keymap::with_overrides(&o).unwrap();
+        let q = KeyEvent::new(KeyCode::Char('q'), KeyModifiers::NONE);
+        let ctrl_q = KeyEvent::new(KeyCode::Char('q'), KeyModifiers::CONTROL);
+        assert_eq!(map.action_for(Pane::Containers, &q), None, "the default key is gone");
+        assert_eq!(map.action_for(Pane::Containers, &ctrl_q), Some(Action::Quit));
+        assert!(map.help_rows()[0].1.contains(&("Ctrl-q".to_string(), "quit")), "help shows what is in force");
+
+        o.entry("global".into()).or_default().insert("refresh".into(), vec!["ctrl-q".into()]);
+        let err = Keymap::with_overrides(&o).unwrap_err();
+        assert!(err.contains("Ctrl-q is bound to both") && err.contains("Quit") && err.contains("Refresh"), "{err}");
+
+        let mut bad = KeyOverrides::new();
+        bad.entry("global".into()).or_default().insert("fly".into(), vec!["x".into()]);
+        assert!(Keymap::with_overrides(&bad).unwrap_err().contains("fly: no such action"));
+        let mut bad = KeyOverrides::new();
+        bad.entry("everywhere".into()).or_default().insert("quit".into(), vec!["x".into()]);
+        assert!(Keymap::with_overrides(&bad).unwrap_err().contains("no such place"));
     }
 
     #[test]

@@ -16,6 +16,8 @@ pub struct Config {
     pub logs: LogSettings,
     pub console: ConsoleSettings,
     pub stats: StatsSettings,
+    /// Key bindings to change, per place (see `Keymap::with_overrides`).
+    pub keys: crate::app::keymap::KeyOverrides,
     /// The user's own quick-launch presets, listed after the built-in ones.
     pub presets: Vec<Preset>,
 }
@@ -154,6 +156,7 @@ impl Config {
         let config: Self =
             toml::from_str(text).map_err(|e| ConfigError { path: path.to_path_buf(), message: e.to_string() })?;
         let invalid = |message: String| ConfigError { path: path.to_path_buf(), message };
+        crate::app::keymap::Keymap::with_overrides(&config.keys).map_err(invalid)?;
         config.console.prefix_char().map_err(invalid)?;
         if config.console.shells.is_empty() {
             return Err(invalid("console.shells: name at least one shell".into()));
@@ -212,6 +215,44 @@ mod tests {
         assert_eq!(app.image, "subicura/docker-workshop-app:2");
         assert_eq!(app.ports, vec!["4568:4567"]);
         assert!(app.env.len() >= 2, "{:?}", app.env);
+    }
+
+    #[test]
+    fn key_bindings_are_checked_before_anything_starts() {
+        let ok = Config::parse("[keys.global]\nquit = [\"ctrl-q\"]\nrefresh = [\"F5\"]\n", Path::new("c")).unwrap();
+        assert_eq!(ok.keys["global"]["quit"], vec!["ctrl-q"]);
+        let err =
+            Config::parse("[keys.global]\nquit = [\"F5\"]\nrefresh = [\"F5\"]\n", Path::new("/x/c.toml")).unwrap_err();
+        let text = err.to_string();
+        assert!(text.contains("/x/c.toml") && text.contains("F5 is bound to both"), "{text}");
+        let err = Config::parse("[keys.logs]\nsave_logs = [\"ctrl-\"]\n", Path::new("c")).unwrap_err();
+        assert!(err.to_string().contains("is not a key"), "{err}");
+    }
+
+    #[test]
+    fn every_action_name_the_example_lists_is_one() {
+        let text = include_str!("../../config.example.toml");
+        let listed = text.split("Action names").nth(1).unwrap().split("For example").next().unwrap();
+        let mut count = 0;
+        let mut place = String::new();
+        // The list starts on the line after "Action names ... e.g.".
+        for line in listed.lines().skip(1) {
+            let line = line.trim_start_matches('#').trim();
+            // `place: names`, then lines that continue the same place.
+            let names = match line.split_once(':') {
+                Some((p, names)) => {
+                    place = p.trim().to_string();
+                    names
+                }
+                None => line,
+            };
+            for name in names.split_whitespace() {
+                let toml = format!("[keys.{place}]\n{name} = [\"F12\"]\n");
+                Config::parse(&toml, Path::new("c")).unwrap_or_else(|e| panic!("{name}: {e}"));
+                count += 1;
+            }
+        }
+        assert!(count > 50, "{count} names checked");
     }
 
     #[test]
