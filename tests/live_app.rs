@@ -78,3 +78,38 @@ async fn starts_without_a_daemon_and_fills_in_when_it_appears() {
         .await
         .expect("events flow again after the reconnect");
 }
+
+#[tokio::test]
+#[ignore = "needs a Docker daemon: run scripts/test.sh"]
+async fn a_daemon_that_stops_answering_gets_no_pile_of_requests_and_a_clear_message() {
+    use std::sync::atomic::Ordering;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("hangs.sock");
+    let forwarder = Forwarder::start(&path, &daemon_socket());
+    let mut app = App::start(&format!("unix://{}", path.display()));
+    app.run_until(Duration::from_secs(10), |s| s.loaded).await.expect("the first lists arrive");
+
+    // The daemon hangs: it accepts connections and never answers.
+    forwarder.frozen.store(true, Ordering::SeqCst);
+    let refresh = || {
+        wharf::app::msg::Msg::Key(crossterm::event::KeyEvent::new(
+            crossterm::event::KeyCode::Char('r'),
+            crossterm::event::KeyModifiers::CONTROL,
+        ))
+    };
+    for _ in 0..20 {
+        app.send(refresh());
+    }
+    // Keys keep working meanwhile (update never waits on the daemon).
+    app.send(wharf::app::msg::Msg::Key(crossterm::event::KeyEvent::new(
+        crossterm::event::KeyCode::Char('2'),
+        crossterm::event::KeyModifiers::NONE,
+    )));
+    assert_eq!(app.state.focus, wharf::state::Pane::Images);
+    // The one request of each kind in flight times out (5 s in this app) and says so.
+    app.run_until(Duration::from_secs(12), |s| s.list_error.is_some()).await.expect("a timeout, not a hang");
+    let error = app.state.list_error.clone().unwrap();
+    assert!(error.message.contains("did not answer within"), "{error}");
+    let held = forwarder.held.load(Ordering::SeqCst);
+    assert!(held <= 4, "20 refreshes became {held} requests to the hung daemon");
+}

@@ -170,15 +170,32 @@ pub mod headless {
 pub struct Forwarder {
     task: tokio::task::JoinHandle<()>,
     path: std::path::PathBuf,
+    /// While set, new connections are accepted and never answered: a hung daemon.
+    pub frozen: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    /// Connections accepted while frozen (each is one request wharf sent).
+    pub held: std::sync::Arc<std::sync::atomic::AtomicUsize>,
 }
 
 impl Forwarder {
     pub fn start(path: &std::path::Path, daemon_socket: &str) -> Self {
+        use std::sync::atomic::Ordering;
         let listener = tokio::net::UnixListener::bind(path).expect("bind the forwarder socket");
         let target = daemon_socket.to_string();
+        let frozen = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let held = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let (frozen_task, held_task) = (frozen.clone(), held.clone());
         let task = tokio::spawn(async move {
             let mut connections = tokio::task::JoinSet::new();
             while let Ok((mut inbound, _)) = listener.accept().await {
+                if frozen_task.load(Ordering::SeqCst) {
+                    held_task.fetch_add(1, Ordering::SeqCst);
+                    // Keep it open, read what comes, answer nothing.
+                    connections.spawn(async move {
+                        let mut sink = tokio::io::sink();
+                        let _ = tokio::io::copy(&mut inbound, &mut sink).await;
+                    });
+                    continue;
+                }
                 let target = target.clone();
                 connections.spawn(async move {
                     if let Ok(mut outbound) = tokio::net::UnixStream::connect(&target).await {
@@ -187,7 +204,7 @@ impl Forwarder {
                 });
             }
         });
-        Self { task, path: path.to_path_buf() }
+        Self { task, path: path.to_path_buf(), frozen, held }
     }
 }
 
