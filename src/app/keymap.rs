@@ -423,13 +423,6 @@ impl Keymap {
         find(Scope::of(focus)).or_else(|| find(Scope::Global))
     }
 
-    /// The keys bound to an action in a scope, for hints on screen.
-    pub fn keys_for(&self, action: Action) -> String {
-        let keys: Vec<String> =
-            self.bindings.iter().filter(|(_, _, a)| *a == action).map(|(_, k, _)| k.label()).collect();
-        keys.join("/")
-    }
-
     /// Per scope, each action once with every key bound to it, in table order: the
     /// help overlay.
     pub fn help_rows(&self) -> Vec<(Scope, Vec<(String, &'static str)>)> {

@@ -3,4 +3,4 @@
 
 mod sanitize;
 
-pub use sanitize::{Token, sanitize, sanitize_multiline, walk};
+pub use sanitize::{Token, sanitize, walk};

@@ -131,25 +131,6 @@ pub fn sanitize(input: &str) -> String {
     out
 }
 
-/// Like `sanitize`, but keeps line breaks (`\r\n` and lone `\r` become `\n`): for error
-/// messages and other text shown in a paragraph.
-pub fn sanitize_multiline(input: &str) -> String {
-    let mut out = String::with_capacity(input.len());
-    let mut last_was_cr = false;
-    walk(input, |token| {
-        match token {
-            Token::Char(c) => out.push(c),
-            Token::Layout('\r') => out.push('\n'),
-            Token::Layout('\n') if last_was_cr => {}
-            Token::Layout('\n') => out.push('\n'),
-            Token::Layout(_) => out.push(' '),
-            Token::Sgr(_) => {}
-        }
-        last_was_cr = token == Token::Layout('\r');
-    });
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -196,10 +177,5 @@ mod tests {
         let out = sanitize(&long);
         assert_eq!(out.chars().count(), MAX_FIELD_CHARS + 1);
         assert!(out.ends_with('…'));
-    }
-
-    #[test]
-    fn multiline_keeps_line_breaks() {
-        assert_eq!(sanitize_multiline("a\r\nb\rc\nd\x1b]2;x\x07"), "a\nb\nc\nd");
     }
 }
