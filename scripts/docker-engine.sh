@@ -81,11 +81,15 @@ drop_stale_pidfile() {
 }
 
 # Pids of every running dockerd, scanned from /proc so we need no procps.
+# Only the system daemon counts: a dockerd started with its own -H (e.g. by
+# scripts/soak.sh) serves another socket and is none of this script's business.
 dockerd_pids() {
     local d pid
     for d in /proc/[0-9]*; do
         pid=${d#/proc/}
-        is_dockerd_pid "$pid" && echo "$pid"
+        is_dockerd_pid "$pid" || continue
+        tr '\0' ' ' <"$d/cmdline" 2>/dev/null | grep -qE '(^| )(-H|--host)( |=)' && continue
+        echo "$pid"
     done
     return 0
 }
@@ -121,6 +125,17 @@ apt_install() {
     apt-get -o DPkg::Lock::Timeout=600 update -q
     apt-get -o DPkg::Lock::Timeout=600 install -y -q "$@"
 }
+
+# A local engine whose bridge docker0 is gone cannot start containers on the default
+# network (another dockerd started with --bridge=none deletes docker0). Restarting it
+# makes the bridge again.
+if [[ -z ${DOCKER_HOST:-} ]] && is_root_debian && command -v ip >/dev/null 2>&1 &&
+    ! ip link show docker0 >/dev/null 2>&1 && [[ -s $PIDFILE ]] && engine_answers; then
+    old=$(cat "$PIDFILE")
+    say "the bridge docker0 is missing; restarting dockerd (pid $old) so it makes it again"
+    kill "$old" 2>/dev/null || true
+    for _ in $(seq 1 30); do is_alive "$old" || break; sleep 1; done
+fi
 
 # --- fast path: an engine already answers ---------------------------------
 if engine_answers; then

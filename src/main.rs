@@ -15,8 +15,9 @@ use wharf::app::keymap::Keymap;
 use wharf::app::runner::EffectRunner;
 use wharf::app::{App, ExitReason, connection};
 use wharf::config::Config;
-use wharf::config::endpoint::{EndpointInputs, resolve};
+use wharf::config::endpoint::{self, EndpointInputs, EndpointSource, host_address, resolve};
 use wharf::docker::{BollardDocker, connect};
+use wharf::model::{DaemonAddress, EndpointChoice};
 use wharf::state::AppState;
 use wharf::ui::theme::Theme;
 use wharf::{logging, terminal};
@@ -25,8 +26,9 @@ use wharf::{logging, terminal};
 #[derive(Debug, Parser)]
 #[command(version, about, after_help = after_help())]
 struct Cli {
-    /// Daemon address (unix:///path or tcp://host:port). Default: DOCKER_HOST, then the
-    /// current docker context, then unix:///var/run/docker.sock.
+    /// Daemon address (unix:///path, tcp://host:port or ssh://user@host). Default:
+    /// DOCKER_HOST (with DOCKER_TLS_VERIFY and DOCKER_CERT_PATH), then the current docker
+    /// context, then /var/run/docker.sock, rootless Docker's or Podman's socket.
     #[arg(short = 'H', long)]
     host: Option<String>,
     /// Docker context to use (overrides DOCKER_HOST and the current context).
@@ -69,18 +71,29 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let endpoint = match resolve(&EndpointInputs::from_environment(cli.host.clone(), cli.context.clone())) {
+    let inputs = EndpointInputs::from_environment(cli.host.clone(), cli.context.clone());
+    let endpoint = match resolve(&inputs) {
         Ok(endpoint) => endpoint,
         Err(e) => {
             eprintln!("wharf: {e}");
             return ExitCode::from(2);
         }
     };
+    let mut hosts = Vec::new();
+    for host in &config.hosts {
+        match host_address(&inputs, host) {
+            Ok(address) => hosts.push((host.name.clone(), address)),
+            Err(e) => {
+                eprintln!("wharf: config file, host {:?}: {e}", host.name);
+                return ExitCode::from(2);
+            }
+        }
+    }
     if let Some(Command::Doctor) = cli.command {
         return doctor(&endpoint, cli.config.as_deref());
     }
     let _log_guard = logging::init(&cli.log_level);
-    tracing::info!(host = %endpoint.host, source = %endpoint.source, "starting");
+    tracing::info!(host = %endpoint.host(), source = %endpoint.source, "starting");
     terminal::install_panic_hook();
 
     let runtime = match tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build() {
@@ -91,7 +104,7 @@ fn main() -> ExitCode {
         }
     };
     // The address is shown on screen: it comes from the environment or a context file.
-    let outcome = runtime.block_on(run(config, wharf::text::sanitize(&endpoint.host), cli.read_only));
+    let outcome = runtime.block_on(run(config, endpoint.address, inputs, hosts, cli.read_only));
     terminal::restore();
     match outcome {
         Ok(ExitReason::Signal(signo)) => ExitCode::from(128u8.saturating_add(signo as u8)),
@@ -103,33 +116,56 @@ fn main() -> ExitCode {
     }
 }
 
-async fn run(config: Config, host: String, read_only: bool) -> std::io::Result<ExitReason> {
+async fn run(
+    config: Config,
+    address: DaemonAddress,
+    inputs: EndpointInputs,
+    hosts: Vec<(String, DaemonAddress)>,
+    read_only: bool,
+) -> std::io::Result<ExitReason> {
     let (tx, rx) = mpsc::channel(1024);
     let (slot_tx, slot_rx) = watch::channel::<Option<Arc<BollardDocker>>>(None);
     let cancel = CancellationToken::new();
     let timeout = Duration::from_secs(config.docker.request_timeout_secs.max(1));
+    // Shown on screen: it comes from the environment or a context file.
+    let host = wharf::text::sanitize(&address.host);
 
-    let supervisor = {
-        let host = host.clone();
-        let tx = tx.clone();
-        let cancel = cancel.clone();
-        tokio::spawn(async move {
-            let connect_once = move || {
-                let host = host.clone();
-                async move { connect(&host, timeout).await }
-            };
-            connection::supervise(connect_once, slot_tx, tx, cancel).await;
-        })
-    };
+    let connect_to: connection::ConnectFn<BollardDocker> =
+        Arc::new(move |address: DaemonAddress| Box::pin(async move { connect(&address, timeout).await }));
+    for (index, (_, address)) in hosts.iter().enumerate() {
+        let connect_to = connect_to.clone();
+        let address = address.clone();
+        let connect_once = move || connect_to(address.clone());
+        tokio::spawn(wharf::app::fleet::watch(index, connect_once, timeout, tx.clone(), cancel.clone()));
+    }
+    let config_hosts = hosts.clone();
+    let choices = Box::new(move || {
+        let mut list: Vec<EndpointChoice> = endpoint::choices(&inputs)
+            .into_iter()
+            .map(|e| EndpointChoice { origin: e.source.to_string(), address: e.address })
+            .collect();
+        for (name, address) in &config_hosts {
+            if !list.iter().any(|c| &c.address == address) {
+                list.push(EndpointChoice {
+                    address: address.clone(),
+                    origin: EndpointSource::Config(name.clone()).to_string(),
+                });
+            }
+        }
+        list
+    });
+    let connections = connection::Connections::start(address, slot_tx, tx.clone(), connect_to, choices, cancel.clone());
 
     let mut app = App {
         state: AppState::new(&host, &config.ui, config.docker.safety_poll_secs, wharf::app::event_loop_now()),
         // Checked when the config loaded; the defaults stand in should it fail anyway.
         keymap: Keymap::with_overrides(&config.keys).unwrap_or_default(),
         // NO_COLOR (https://no-color.org): set and not empty means no colours.
-        theme: Theme::pick(config.ui.theme, std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty())),
-        runner: EffectRunner::new(tx, slot_rx, timeout).read_only(read_only),
+        theme: Theme::pick(config.ui.theme, std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()))
+            .with_colors(&config.ui.colors),
+        runner: EffectRunner::new(tx, slot_rx, timeout).read_only(read_only).endpoints(Arc::new(connections)),
     };
+    app.state.fleet = wharf::state::FleetState::new(hosts);
     app.state.read_only = read_only;
 
     let mut tui = terminal::init()?;
@@ -148,7 +184,6 @@ async fn run(config: Config, host: String, read_only: bool) -> std::io::Result<E
     debug_panic_trigger();
     let outcome = wharf::app::run(&mut tui, &mut app, rx, crossterm::event::EventStream::new(), signals).await;
     cancel.cancel();
-    supervisor.abort();
     outcome
 }
 
@@ -196,7 +231,10 @@ fn console_config(settings: &wharf::config::ConsoleSettings) -> wharf::state::Co
 /// config and the logs are. Exit code 0 when the daemon answers, 1 when it does not.
 fn doctor(endpoint: &wharf::config::endpoint::Endpoint, config: Option<&std::path::Path>) -> ExitCode {
     let config_path = config.map(std::path::Path::to_path_buf).or_else(wharf::config::default_config_path);
-    println!("endpoint:  {} (from {})", endpoint.host, endpoint.source);
+    println!("endpoint:  {} (from {})", endpoint.host(), endpoint.source);
+    if let Some(tls) = &endpoint.address.tls {
+        println!("tls:       ca {}, cert {}, key {}", tls.ca.display(), tls.cert.display(), tls.key.display());
+    }
     println!("config:    {}", config_path.map(|p| p.display().to_string()).unwrap_or_else(|| "(none)".into()));
     println!("log files: {}", logging::log_dir().map(|d| d.display().to_string()).unwrap_or_else(|| "(none)".into()));
     let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
@@ -206,7 +244,7 @@ fn doctor(endpoint: &wharf::config::endpoint::Endpoint, config: Option<&std::pat
             return ExitCode::FAILURE;
         }
     };
-    match runtime.block_on(connect(&endpoint.host, Duration::from_secs(5))) {
+    match runtime.block_on(connect(&endpoint.address, Duration::from_secs(5))) {
         Ok(client) => {
             use wharf::docker::DockerApi;
             let info = client.info();

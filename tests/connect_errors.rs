@@ -10,7 +10,10 @@ use wharf::model::DaemonErrorKind;
 
 #[tokio::test]
 async fn a_missing_socket_says_so() {
-    let err = connect("unix:///nonexistent/docker.sock", Duration::from_secs(2)).await.err().expect("no daemon there");
+    let err = connect(&wharf::model::DaemonAddress::plain("unix:///nonexistent/docker.sock"), Duration::from_secs(2))
+        .await
+        .err()
+        .expect("no daemon there");
     assert_eq!(err.kind, DaemonErrorKind::Unreachable);
     assert_eq!(err.message, "cannot reach Docker at unix:///nonexistent/docker.sock: no socket at that path");
     assert!(err.hint.unwrap().contains("daemon running"));
@@ -23,7 +26,8 @@ async fn a_socket_nobody_listens_on_is_refused() {
     // Bind and close: the socket file stays, nobody accepts.
     drop(std::os::unix::net::UnixListener::bind(&path).unwrap());
     let host = format!("unix://{}", path.display());
-    let err = connect(&host, Duration::from_secs(2)).await.err().expect("nobody listens");
+    let err =
+        connect(&wharf::model::DaemonAddress::plain(host), Duration::from_secs(2)).await.err().expect("nobody listens");
     assert_eq!(err.kind, DaemonErrorKind::Unreachable, "{err}");
     assert!(err.message.ends_with("connection refused"), "{}", err.message);
 }
@@ -42,13 +46,17 @@ async fn a_daemon_that_never_answers_times_out() {
     });
     let host = format!("unix://{}", path.display());
     let started = std::time::Instant::now();
-    let err = connect(&host, Duration::from_secs(1)).await.err().expect("no answer");
+    let err =
+        connect(&wharf::model::DaemonAddress::plain(host), Duration::from_secs(1)).await.err().expect("no answer");
     assert_eq!(err.kind, DaemonErrorKind::Timeout, "{err}");
     assert!(started.elapsed() < Duration::from_secs(5), "bounded by the timeout, not bollard's 120 s");
 }
 
 #[tokio::test]
 async fn an_unknown_scheme_is_explained() {
-    let err = connect("ftp://x", Duration::from_secs(1)).await.err().expect("not supported");
+    let err = connect(&wharf::model::DaemonAddress::plain("ftp://x"), Duration::from_secs(1))
+        .await
+        .err()
+        .expect("not supported");
     assert!(err.message.contains("unix://PATH or tcp://HOST:PORT"), "{err}");
 }

@@ -9,7 +9,7 @@ mod live;
 use std::time::Duration;
 
 use futures::StreamExt;
-use live::{BUSYBOX, Labelled, REDIS, docker, free_port, host};
+use live::{BUSYBOX, Labelled, REDIS, address, docker, free_port};
 use wharf::docker::{DockerApi, connect};
 use wharf::model::{ContainerState, DaemonErrorKind, EnvVar, EventKind, PortMapping, Protocol};
 
@@ -45,7 +45,7 @@ async fn lists_a_containers_ports_and_env_exactly() {
         REDIS,
     ]);
 
-    let api = connect(&host(), TIMEOUT).await.expect("the daemon answers");
+    let api = connect(&address(), TIMEOUT).await.expect("the daemon answers");
     let info = api.info();
     assert!(!info.version.is_empty() && info.api_version.starts_with("1."), "{info:?}");
 
@@ -85,7 +85,7 @@ async fn lists_a_containers_ports_and_env_exactly() {
 #[ignore = "needs a Docker daemon: run scripts/test.sh"]
 async fn a_container_started_from_outside_arrives_through_the_event_stream() {
     let t = Labelled::new("events");
-    let api = connect(&host(), TIMEOUT).await.expect("the daemon answers");
+    let api = connect(&address(), TIMEOUT).await.expect("the daemon answers");
     let mut events = api.events();
     // The event request goes out on the first poll; give it a moment to be subscribed.
     let _ = tokio::time::timeout(Duration::from_millis(300), events.next()).await;
@@ -108,7 +108,7 @@ async fn a_container_started_from_outside_arrives_through_the_event_stream() {
 #[ignore = "needs a Docker daemon: run scripts/test.sh"]
 async fn a_removed_container_gives_not_found() {
     let t = Labelled::new("gone");
-    let api = connect(&host(), TIMEOUT).await.expect("the daemon answers");
+    let api = connect(&address(), TIMEOUT).await.expect("the daemon answers");
     let id = docker(&["create", "--label", &t.label, BUSYBOX]);
     docker(&["rm", &id]);
     let err = api.inspect_container(&id).await.unwrap_err();
@@ -119,7 +119,7 @@ async fn a_removed_container_gives_not_found() {
 #[tokio::test]
 #[ignore = "needs a Docker daemon: run scripts/test.sh"]
 async fn images_are_listed_with_tags_and_sizes() {
-    let api = connect(&host(), TIMEOUT).await.expect("the daemon answers");
+    let api = connect(&address(), TIMEOUT).await.expect("the daemon answers");
     let images = api.list_images().await.unwrap();
     let busybox = images.iter().find(|i| i.tags.iter().any(|t| t == BUSYBOX)).expect("the test image is listed");
     assert!(busybox.size > 0);

@@ -11,7 +11,7 @@ use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::time::{Duration, Instant};
 
-use live::{BUSYBOX, Labelled, REDIS, free_port, host};
+use live::{BUSYBOX, Labelled, REDIS, address, free_port};
 use tokio_util::sync::CancellationToken;
 use wharf::app::launcher;
 use wharf::docker::{BollardDocker, DockerApi, connect};
@@ -22,7 +22,7 @@ use wharf::model::{ContainerAction, ContainerRow, ContainerState, DaemonErrorKin
 const TIMEOUT: Duration = Duration::from_secs(10);
 
 async fn api() -> BollardDocker {
-    connect(&host(), TIMEOUT).await.expect("the daemon answers")
+    connect(&address(), TIMEOUT).await.expect("the daemon answers")
 }
 
 /// A spec from a draft, labelled for cleanup.

@@ -10,7 +10,7 @@ mod live;
 use std::time::Duration;
 
 use futures::StreamExt;
-use live::{BUSYBOX, Labelled, docker, host};
+use live::{BUSYBOX, Labelled, address, docker};
 use wharf::docker::{DockerApi, LogRequest, connect};
 use wharf::logs::{LogDecoder, RawLine, StreamKind};
 use wharf::model::DaemonErrorKind;
@@ -55,7 +55,7 @@ async fn stdout_and_stderr_lines_arrive_in_order_and_apart() {
     let t = Labelled::new("logs-order");
     let script = "for i in 1 2 3; do echo out$i; echo err$i >&2; done; sleep 30";
     let id = docker(&["run", "-d", "--label", &t.label, BUSYBOX, "sh", "-c", script]);
-    let api = connect(&host(), TIMEOUT).await.unwrap();
+    let api = connect(&address(), TIMEOUT).await.unwrap();
     let lines = read_until(&api, &id, false, &follow(), |l| l.len() >= 6).await;
     let got: Vec<(StreamKind, &str)> = lines.iter().map(|l| (l.stream, l.text.as_str())).collect();
     let outs: Vec<&str> = got.iter().filter(|(s, _)| *s == StreamKind::Stdout).map(|(_, t)| *t).collect();
@@ -70,7 +70,7 @@ async fn a_tty_line_starting_with_0x02_does_not_stall_the_stream() {
     let t = Labelled::new("logs-tty");
     let script = r#"printf '\002\000\000\000\000\000\020\000 looks like a header\n'; sleep 1; echo after; sleep 30"#;
     let id = docker(&["run", "-d", "-t", "--label", &t.label, BUSYBOX, "sh", "-c", script]);
-    let api = connect(&host(), TIMEOUT).await.unwrap();
+    let api = connect(&address(), TIMEOUT).await.unwrap();
     assert!(api.inspect_container(&id).await.unwrap().tty, "the container has a TTY");
     let lines = read_until(&api, &id, true, &follow(), |l| l.iter().any(|l| l.text == "after")).await;
     assert!(lines[0].text.ends_with("looks like a header"), "{lines:?}");
@@ -81,7 +81,7 @@ async fn a_tty_line_starting_with_0x02_does_not_stall_the_stream() {
 async fn the_none_logging_driver_is_reported_not_retried() {
     let t = Labelled::new("logs-none");
     let id = docker(&["run", "-d", "--log-driver", "none", "--label", &t.label, BUSYBOX, "sleep", "30"]);
-    let api = connect(&host(), TIMEOUT).await.unwrap();
+    let api = connect(&address(), TIMEOUT).await.unwrap();
     let first = tokio::time::timeout(TIMEOUT, api.logs(&id, &follow()).next()).await.unwrap();
     let err = first.expect("one item").expect_err("an error, not bytes");
     assert_eq!(err.kind, DaemonErrorKind::Unsupported, "{err}");
@@ -92,7 +92,7 @@ async fn the_none_logging_driver_is_reported_not_retried() {
 async fn tail_limits_the_history_and_timestamps_come_when_asked() {
     let t = Labelled::new("logs-tail");
     let id = docker(&["run", "-d", "--label", &t.label, BUSYBOX, "sh", "-c", "seq 1 500; sleep 30"]);
-    let api = connect(&host(), TIMEOUT).await.unwrap();
+    let api = connect(&address(), TIMEOUT).await.unwrap();
     // Wait for all 500 to be written, then ask for the last 10 without following.
     tokio::time::sleep(Duration::from_millis(500)).await;
     let request = LogRequest { tail: Some(10), since: None, timestamps: true, follow: false };
@@ -109,7 +109,7 @@ async fn the_whole_log_is_saved_sanitised_and_private() {
     let t = Labelled::new("logs-save");
     let script = r#"seq 1 3000; printf '\033]2;pwned\007secret-ish line\n'; sleep 30"#;
     let id = docker(&["run", "-d", "--label", &t.label, BUSYBOX, "sh", "-c", script]);
-    let api = connect(&host(), TIMEOUT).await.unwrap();
+    let api = connect(&address(), TIMEOUT).await.unwrap();
     tokio::time::sleep(Duration::from_millis(500)).await;
     let path = wharf::app::log_task::save_full(&api, &id, &t.name("save"), false).await.expect("saved");
     let text = std::fs::read_to_string(&path).unwrap();

@@ -10,7 +10,7 @@ mod live;
 use std::time::Duration;
 
 use futures::StreamExt;
-use live::{BUSYBOX, Labelled, docker, host};
+use live::{BUSYBOX, Labelled, address, docker};
 use wharf::docker::{DockerApi, connect};
 use wharf::model::figures;
 
@@ -21,7 +21,7 @@ const TIMEOUT: Duration = Duration::from_secs(10);
 async fn a_container_burning_cpu_shows_it() {
     let t = Labelled::new("stats-burn");
     let id = docker(&["run", "-d", "--label", &t.label, BUSYBOX, "sh", "-c", "while :; do :; done"]);
-    let api = connect(&host(), TIMEOUT).await.unwrap();
+    let api = connect(&address(), TIMEOUT).await.unwrap();
 
     // Two one-shot readings a second apart make the figure.
     let first = api.stats_once(&id).await.unwrap();
@@ -50,7 +50,7 @@ async fn a_container_burning_cpu_shows_it() {
 #[tokio::test]
 #[ignore = "needs a Docker daemon: run scripts/test.sh"]
 async fn disk_usage_reads_from_the_daemon() {
-    let api = connect(&host(), TIMEOUT).await.unwrap();
+    let api = connect(&address(), TIMEOUT).await.unwrap();
     let usage = api.disk_usage().await.unwrap();
     assert!(usage.images > 0, "the test images take space: {usage:?}");
 }

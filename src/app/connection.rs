@@ -13,15 +13,91 @@ use tokio_util::sync::CancellationToken;
 
 use super::msg::Msg;
 use crate::docker::DockerApi;
-use crate::model::{DaemonError, DaemonErrorKind};
+use crate::model::{DaemonAddress, DaemonError, DaemonErrorKind, EndpointChoice};
 
 /// Waits between attempts: quick at first (a daemon restart takes a second or two), then
 /// no more than 10 s apart.
-const BACKOFF_SECS: [u64; 6] = [1, 1, 2, 4, 8, 10];
+pub(crate) const BACKOFF_SECS: [u64; 6] = [1, 1, 2, 4, 8, 10];
+
+/// Builds a client for an address (the real one: `docker::connect`).
+pub type ConnectFn<D> =
+    Arc<dyn Fn(DaemonAddress) -> futures::future::BoxFuture<'static, Result<D, DaemonError>> + Send + Sync>;
+
+/// What the endpoint picker needs from whoever runs the connection.
+pub trait EndpointControl: Send + Sync {
+    /// The daemons the user can switch to (reads docker contexts and sockets: call it
+    /// off the event loop).
+    fn choices(&self) -> Vec<EndpointChoice>;
+    /// Leaves the current daemon and supervises a connection to `address` instead.
+    fn switch(&self, address: DaemonAddress);
+}
+
+/// The connection supervisor of the daemon in use, replaced when the user picks
+/// another one. The runner keeps reading the same slot, so nothing else changes.
+pub struct Connections<D: DockerApi> {
+    slot: Arc<watch::Sender<Option<Arc<D>>>>,
+    tx: mpsc::Sender<Msg>,
+    connect: ConnectFn<D>,
+    choices: Box<dyn Fn() -> Vec<EndpointChoice> + Send + Sync>,
+    /// Cancels the running supervisor; a child of the app's token, so quitting stops it.
+    current: std::sync::Mutex<CancellationToken>,
+    parent: CancellationToken,
+}
+
+impl<D: DockerApi> Connections<D> {
+    /// Starts supervising `address`.
+    pub fn start(
+        address: DaemonAddress,
+        slot: watch::Sender<Option<Arc<D>>>,
+        tx: mpsc::Sender<Msg>,
+        connect: ConnectFn<D>,
+        choices: Box<dyn Fn() -> Vec<EndpointChoice> + Send + Sync>,
+        parent: CancellationToken,
+    ) -> Self {
+        let this = Self {
+            slot: Arc::new(slot),
+            tx,
+            connect,
+            choices,
+            current: std::sync::Mutex::new(parent.child_token()),
+            parent,
+        };
+        this.spawn(address, this.token());
+        this
+    }
+
+    fn token(&self) -> CancellationToken {
+        self.current.lock().map(|t| t.clone()).unwrap_or_else(|poisoned| poisoned.into_inner().clone())
+    }
+
+    fn spawn(&self, address: DaemonAddress, cancel: CancellationToken) {
+        let connect = self.connect.clone();
+        let connect_once = move || connect(address.clone());
+        tokio::spawn(supervise(connect_once, self.slot.clone(), self.tx.clone(), cancel));
+    }
+}
+
+impl<D: DockerApi> EndpointControl for Connections<D> {
+    fn choices(&self) -> Vec<EndpointChoice> {
+        (self.choices)()
+    }
+
+    fn switch(&self, address: DaemonAddress) {
+        let fresh = self.parent.child_token();
+        let old = match self.current.lock() {
+            Ok(mut current) => std::mem::replace(&mut *current, fresh.clone()),
+            Err(poisoned) => std::mem::replace(&mut *poisoned.into_inner(), fresh.clone()),
+        };
+        old.cancel();
+        // Requests from now on must not reach the old daemon.
+        self.slot.send_replace(None);
+        self.spawn(address, fresh);
+    }
+}
 
 pub async fn supervise<D, C, Fut>(
     connect: C,
-    slot: watch::Sender<Option<Arc<D>>>,
+    slot: Arc<watch::Sender<Option<Arc<D>>>>,
     tx: mpsc::Sender<Msg>,
     cancel: CancellationToken,
 ) where
@@ -37,6 +113,10 @@ pub async fn supervise<D, C, Fut>(
         };
         let error = match attempt {
             Ok(client) => {
+                // Switched away while connecting: this client must not take the slot.
+                if cancel.is_cancelled() {
+                    return;
+                }
                 failures = 0;
                 let client = Arc::new(client);
                 let mut events = client.events();
@@ -72,7 +152,7 @@ pub async fn supervise<D, C, Fut>(
         };
         let wait = Duration::from_secs(BACKOFF_SECS[failures.min(BACKOFF_SECS.len() - 1)]);
         failures += 1;
-        if tx.send(Msg::ConnectionDown { error, retry_in: wait }).await.is_err() {
+        if cancel.is_cancelled() || tx.send(Msg::ConnectionDown { error, retry_in: wait }).await.is_err() {
             return;
         }
         tokio::select! {

@@ -102,4 +102,10 @@ pub enum Effect {
     SaveSort {
         sort: crate::state::Sort,
     },
+    /// Find the daemons the user can switch to (docker contexts, sockets, config hosts).
+    ListEndpoints,
+    /// Leave the daemon in use for this one.
+    SwitchEndpoint {
+        address: crate::model::DaemonAddress,
+    },
 }

@@ -62,9 +62,23 @@ pub enum Action {
     SortReverse,
     StatsInterval,
     DiskUsage,
+    PickEndpoint,
+    Hosts,
 }
 
 impl Action {
+    /// The name the config file uses (`toggle_pause`).
+    pub fn config_name(self) -> String {
+        let mut out = String::new();
+        for (i, c) in format!("{self:?}").chars().enumerate() {
+            if c.is_ascii_uppercase() && i > 0 {
+                out.push('_');
+            }
+            out.push(c.to_ascii_lowercase());
+        }
+        out
+    }
+
     pub fn describe(self) -> &'static str {
         match self {
             Action::Quit => "quit",
@@ -119,6 +133,8 @@ impl Action {
             Action::SortReverse => "reverse the sort",
             Action::StatsInterval => "stats every 2s / 5s / 10s / 30s / off",
             Action::DiskUsage => "disk usage (docker system df)",
+            Action::PickEndpoint => "connect to another daemon",
+            Action::Hosts => "all hosts in one list / back",
         }
     }
 }
@@ -267,6 +283,7 @@ impl Scope {
         match pane {
             Pane::Images => Scope::Images,
             Pane::Containers | Pane::Ports | Pane::Env => Scope::Containers,
+            Pane::Hosts => Scope::Global,
             Pane::Logs | Pane::Console => Scope::Logs,
         }
     }
@@ -323,6 +340,8 @@ impl Default for Keymap {
             (c('n'), Action::NewContainer),
             (c('p'), Action::Presets),
             (c('D'), Action::DiskUsage),
+            (c('C'), Action::PickEndpoint),
+            (c('H'), Action::Hosts),
         ];
         let containers = vec![
             (c('u'), Action::Start),
@@ -406,8 +425,10 @@ impl Keymap {
                 map.bindings[i + 1..].iter().find(|(s, k, a)| s == scope && k == key && a != action)
             {
                 return Err(format!(
-                    "{} is bound to both {action:?} and {other:?} in [keys.{}]",
+                    "{} is bound to both {} and {} in [keys.{}]",
                     key.label(),
+                    action.config_name(),
+                    other.config_name(),
                     scope.title().to_lowercase().replace("everywhere", "global")
                 ));
             }
@@ -495,7 +516,7 @@ mod tests {
 
         o.entry("global".into()).or_default().insert("refresh".into(), vec!["ctrl-q".into()]);
         let err = Keymap::with_overrides(&o).unwrap_err();
-        assert!(err.contains("Ctrl-q is bound to both") && err.contains("Quit") && err.contains("Refresh"), "{err}");
+        assert!(err.contains("Ctrl-q is bound to both") && err.contains("quit") && err.contains("refresh"), "{err}");
 
         let mut bad = KeyOverrides::new();
         bad.entry("global".into()).or_default().insert("fly".into(), vec!["x".into()]);

@@ -4,6 +4,7 @@ pub mod connection;
 mod console_task;
 pub mod effect;
 mod event_loop;
+pub mod fleet;
 pub mod keymap;
 pub mod launcher;
 pub mod log_task;

@@ -109,4 +109,11 @@ pub enum Msg {
     /// A sampling round is over (all its readings were sent).
     StatsRoundDone,
     DiskUsageRead(Result<crate::model::DiskUsage, DaemonError>),
+    /// The daemons the endpoint picker offers.
+    EndpointsListed(Vec<crate::model::EndpointChoice>),
+    /// News from the watcher of one of the config's hosts (the hosts overview).
+    Fleet {
+        host: usize,
+        report: crate::model::FleetReport,
+    },
 }

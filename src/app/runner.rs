@@ -12,6 +12,7 @@ use std::time::Duration;
 use tokio::sync::{mpsc, watch};
 use tokio_util::sync::CancellationToken;
 
+use super::connection::EndpointControl;
 use super::console_task::{self, ConsoleHandle, ConsoleJob};
 use super::effect::Effect;
 use super::launcher;
@@ -40,6 +41,8 @@ pub struct EffectRunner<D: DockerApi> {
     read_only: bool,
     /// The one stats stream (the selected container's).
     stats_stream: Option<CancellationToken>,
+    /// Who can switch the daemon in use (absent in tests that drive one daemon).
+    endpoints: Option<Arc<dyn EndpointControl>>,
 }
 
 impl<D: DockerApi> EffectRunner<D> {
@@ -53,7 +56,13 @@ impl<D: DockerApi> EffectRunner<D> {
             consoles: HashMap::new(),
             read_only: false,
             stats_stream: None,
+            endpoints: None,
         }
+    }
+
+    pub fn endpoints(mut self, control: Arc<dyn EndpointControl>) -> Self {
+        self.endpoints = Some(control);
+        self
     }
 
     pub fn read_only(mut self, read_only: bool) -> Self {
@@ -253,6 +262,34 @@ impl<D: DockerApi> EffectRunner<D> {
                 // `system df` walks every layer and volume: give it more time.
                 Msg::DiskUsageRead(ask(client, timeout * 3, async |d| d.disk_usage().await).await)
             }),
+            Effect::ListEndpoints => {
+                let control = self.endpoints.clone();
+                self.spawn(async move {
+                    let choices = match control {
+                        Some(control) => {
+                            tokio::task::spawn_blocking(move || control.choices()).await.unwrap_or_default()
+                        }
+                        None => Vec::new(),
+                    };
+                    Msg::EndpointsListed(choices)
+                });
+            }
+            Effect::SwitchEndpoint { address } => {
+                // Nothing of the old daemon's may outlive the switch: streams, consoles,
+                // launches and the stats stream all end here.
+                for token in self.running.drain().map(|(_, t)| t).chain(self.streams.drain().map(|(_, t)| t)) {
+                    token.cancel();
+                }
+                for (_, console) in self.consoles.drain() {
+                    console.cancel.cancel();
+                }
+                if let Some(old) = self.stats_stream.take() {
+                    old.cancel();
+                }
+                if let Some(control) = &self.endpoints {
+                    control.switch(address);
+                }
+            }
             Effect::SaveSort { sort } => {
                 tokio::task::spawn_blocking(move || {
                     if let Err(e) = crate::config::save_sort(&sort) {

@@ -20,6 +20,51 @@ pub struct Config {
     pub keys: crate::app::keymap::KeyOverrides,
     /// The user's own quick-launch presets, listed after the built-in ones.
     pub presets: Vec<Preset>,
+    /// Daemons watched together in the hosts overview and offered by the picker.
+    pub hosts: Vec<HostSettings>,
+}
+
+/// One `[[hosts]]` entry: a daemon by address or by docker context.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct HostSettings {
+    /// Shown in the HOST column.
+    pub name: String,
+    /// `unix:///path`, `tcp://host:port` or `ssh://user@host`.
+    pub host: Option<String>,
+    /// A docker context's name instead of `host` (its TLS files come with it).
+    pub context: Option<String>,
+    /// For `tcp://` with TLS: the directory with `ca.pem`, `cert.pem` and `key.pem`.
+    pub tls_cert_path: Option<PathBuf>,
+}
+
+impl HostSettings {
+    fn check(&self) -> Result<(), String> {
+        if self.name.trim().is_empty() {
+            return Err("[[hosts]]: every host needs a name".into());
+        }
+        let name = &self.name;
+        match (&self.host, &self.context) {
+            (Some(_), Some(_)) => Err(format!("host {name:?}: give host or context, not both")),
+            (None, None) => {
+                Err(format!("host {name:?}: give host = \"unix://…|tcp://…|ssh://…\" or context = \"NAME\""))
+            }
+            (Some(host), None) => {
+                let known = ["unix://", "tcp://", "ssh://", "http://", "https://"];
+                if !known.iter().any(|p| host.starts_with(p)) {
+                    return Err(format!("host {name:?}: {host:?} is no daemon address: use unix://, tcp:// or ssh://"));
+                }
+                if self.tls_cert_path.is_some() && !host.starts_with("tcp://") && !host.starts_with("https://") {
+                    return Err(format!("host {name:?}: tls_cert_path applies to tcp:// hosts only"));
+                }
+                Ok(())
+            }
+            (None, Some(_)) if self.tls_cert_path.is_some() => {
+                Err(format!("host {name:?}: a context brings its own TLS files; drop tls_cert_path"))
+            }
+            (None, Some(_)) => Ok(()),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -41,6 +86,81 @@ pub struct UiSettings {
     pub mask_secrets: bool,
     /// `dark` or `light`. `NO_COLOR` in the environment turns colours off whatever this says.
     pub theme: crate::ui::theme::ThemeName,
+    /// Colours that replace the theme's, one by one.
+    pub colors: ColorSettings,
+}
+
+/// `[ui.colors]`: each a colour name (`red`, `lightblue`, `darkgray`), `#rrggbb` or an
+/// index 0-255. Unset ones keep the theme's colour.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ColorSettings {
+    pub border: Option<String>,
+    pub border_focused: Option<String>,
+    pub title: Option<String>,
+    pub header: Option<String>,
+    pub selected_fg: Option<String>,
+    pub selected_bg: Option<String>,
+    pub dim: Option<String>,
+    pub error: Option<String>,
+    pub ok: Option<String>,
+    pub warn: Option<String>,
+    pub key: Option<String>,
+    /// Container states.
+    pub running: Option<String>,
+    pub paused: Option<String>,
+    pub created: Option<String>,
+    pub exited: Option<String>,
+    pub dead: Option<String>,
+    pub other_state: Option<String>,
+    /// The border of one pane when it has focus (else `border_focused`).
+    pub containers: Option<String>,
+    pub images: Option<String>,
+    pub ports: Option<String>,
+    pub env: Option<String>,
+    pub logs: Option<String>,
+    pub console: Option<String>,
+    pub hosts: Option<String>,
+}
+
+impl ColorSettings {
+    /// Every colour that is set, by its key name.
+    pub fn entries(&self) -> Vec<(&'static str, &str)> {
+        let all = [
+            ("border", &self.border),
+            ("border_focused", &self.border_focused),
+            ("title", &self.title),
+            ("header", &self.header),
+            ("selected_fg", &self.selected_fg),
+            ("selected_bg", &self.selected_bg),
+            ("dim", &self.dim),
+            ("error", &self.error),
+            ("ok", &self.ok),
+            ("warn", &self.warn),
+            ("key", &self.key),
+            ("running", &self.running),
+            ("paused", &self.paused),
+            ("created", &self.created),
+            ("exited", &self.exited),
+            ("dead", &self.dead),
+            ("other_state", &self.other_state),
+            ("containers", &self.containers),
+            ("images", &self.images),
+            ("ports", &self.ports),
+            ("env", &self.env),
+            ("logs", &self.logs),
+            ("console", &self.console),
+            ("hosts", &self.hosts),
+        ];
+        all.into_iter().filter_map(|(name, value)| value.as_deref().map(|v| (name, v))).collect()
+    }
+
+    /// Reads one colour as the config writes it.
+    pub fn parse_color(text: &str) -> Result<ratatui::style::Color, String> {
+        text.parse::<ratatui::style::Color>().map_err(|_| {
+            format!("{text:?} is not a colour: write a name (red, lightblue, darkgray), \"#rrggbb\" or 0-255")
+        })
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -125,7 +245,7 @@ impl Default for DockerSettings {
 
 impl Default for UiSettings {
     fn default() -> Self {
-        Self { show_all: true, mask_secrets: true, theme: Default::default() }
+        Self { show_all: true, mask_secrets: true, theme: Default::default(), colors: Default::default() }
     }
 }
 
@@ -145,6 +265,43 @@ impl std::fmt::Display for ConfigError {
 
 impl std::error::Error for ConfigError {}
 
+/// The line (1-based) of `key` in the table `section` (`keys.global`), or of the
+/// table's header when `key` is `None` or not found there. Reads the file as people
+/// write it (a header line, then `key = value` lines); `None` when it cannot tell.
+fn locate(text: &str, section: &str, key: Option<&str>) -> Option<usize> {
+    let header = format!("[{section}]");
+    let mut in_section = false;
+    let mut header_line = None;
+    for (i, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.starts_with('[') {
+            in_section = line.split('#').next().map(str::trim) == Some(header.as_str());
+            if in_section {
+                header_line = Some(i + 1);
+            }
+            continue;
+        }
+        if in_section
+            && let Some(key) = key
+            && let Some((name, _)) = line.split_once('=')
+            && name.trim().trim_matches('"') == key
+        {
+            return Some(i + 1);
+        }
+    }
+    header_line
+}
+
+/// The line of the `index`-th `[[section]]` header.
+fn locate_entry(text: &str, section: &str, index: usize) -> Option<usize> {
+    let header = format!("[[{section}]]");
+    text.lines()
+        .enumerate()
+        .filter(|(_, line)| line.trim().split('#').next().map(str::trim) == Some(header.as_str()))
+        .nth(index)
+        .map(|(i, _)| i + 1)
+}
+
 /// `~/.config/wharf/config.toml` on Linux, the platform's equivalent elsewhere.
 pub fn default_config_path() -> Option<PathBuf> {
     directories::ProjectDirs::from("", "", "wharf").map(|d| d.config_dir().join("config.toml"))
@@ -155,20 +312,62 @@ impl Config {
     pub fn parse(text: &str, path: &Path) -> Result<Self, ConfigError> {
         let config: Self =
             toml::from_str(text).map_err(|e| ConfigError { path: path.to_path_buf(), message: e.to_string() })?;
-        let invalid = |message: String| ConfigError { path: path.to_path_buf(), message };
-        crate::app::keymap::Keymap::with_overrides(&config.keys).map_err(invalid)?;
-        config.console.prefix_char().map_err(invalid)?;
-        if config.console.shells.is_empty() {
-            return Err(invalid("console.shells: name at least one shell".into()));
+        // Mistakes found after parsing point at the line of the setting (toml's own
+        // errors already carry the line and column).
+        let at = |line: Option<usize>, message: String| {
+            let message = match line {
+                Some(n) => format!("line {n}, column 1: {message}"),
+                None => message,
+            };
+            ConfigError { path: path.to_path_buf(), message }
+        };
+        if let Err(message) = crate::app::keymap::Keymap::with_overrides(&config.keys) {
+            // The entry the message names, else the first place it names.
+            let line = config
+                .keys
+                .iter()
+                .flat_map(|(scope, actions)| actions.keys().map(move |action| (scope, action)))
+                .find(|(scope, action)| {
+                    message.contains(&format!("[keys.{scope}] {action}:"))
+                        || (message.contains(&format!("[keys.{scope}]"))
+                            && (message.contains(&format!("both {action} and"))
+                                || message.contains(&format!("and {action} in"))))
+                })
+                .and_then(|(scope, action)| locate(text, &format!("keys.{scope}"), Some(action)))
+                .or_else(|| {
+                    config
+                        .keys
+                        .keys()
+                        .find(|scope| message.contains(&format!("[keys.{scope}]")))
+                        .and_then(|scope| locate(text, &format!("keys.{scope}"), None))
+                });
+            return Err(at(line, message));
         }
-        ConsoleSettings::commands(&config.console.shells).map_err(invalid)?;
-        for list in config.console.shells_by_container.values() {
-            ConsoleSettings::commands(list).map_err(invalid)?;
+        config.console.prefix_char().map_err(|e| at(locate(text, "console", Some("prefix")), e))?;
+        for (name, value) in config.ui.colors.entries() {
+            ColorSettings::parse_color(value)
+                .map_err(|e| at(locate(text, "ui.colors", Some(name)), format!("ui.colors.{name}: {e}")))?;
+        }
+        if config.console.shells.is_empty() {
+            return Err(at(locate(text, "console", Some("shells")), "console.shells: name at least one shell".into()));
+        }
+        ConsoleSettings::commands(&config.console.shells)
+            .map_err(|e| at(locate(text, "console", Some("shells")), e))?;
+        for (name, list) in &config.console.shells_by_container {
+            ConsoleSettings::commands(list)
+                .map_err(|e| at(locate(text, "console.shells_by_container", Some(name)), e))?;
+        }
+        for (i, host) in config.hosts.iter().enumerate() {
+            let line = || locate_entry(text, "hosts", i);
+            host.check().map_err(|e| at(line(), e))?;
+            if config.hosts[..i].iter().any(|h| h.name == host.name) {
+                return Err(at(line(), format!("host {:?} is named twice in [[hosts]]", host.name)));
+            }
         }
         // A preset is checked like the form checks what is typed, so a broken one is
         // reported now, not when the user picks it.
-        for preset in &config.presets {
-            let invalid = |message: String| ConfigError { path: path.to_path_buf(), message };
+        for (i, preset) in config.presets.iter().enumerate() {
+            let invalid = |message: String| at(locate_entry(text, "presets", i), message);
             crate::launch::parse_restart_policy(&preset.restart)
                 .map_err(|e| invalid(format!("preset {:?}: restart: {e}", preset.name)))?;
             if let Err(errors) = preset.draft().validate(|_| Some(String::new())) {

@@ -15,19 +15,21 @@ use super::DockerApi;
 use super::convert;
 use super::error::describe;
 use crate::model::{
-    ContainerAction, ContainerDetails, ContainerRow, DaemonError, DaemonErrorKind, DaemonEvent, DaemonInfo, ImageRow,
-    LaunchSpec, PullProgress,
+    ContainerAction, ContainerDetails, ContainerRow, DaemonAddress, DaemonError, DaemonErrorKind, DaemonEvent,
+    DaemonInfo, ImageRow, LaunchSpec, PullProgress,
 };
 
 #[derive(Clone)]
 pub struct BollardDocker {
     client: Docker,
     info: DaemonInfo,
+    /// For the requests sent by hand (`exec.rs`).
+    address: DaemonAddress,
 }
 
 impl BollardDocker {
-    pub(super) fn new(client: Docker, info: DaemonInfo) -> Self {
-        Self { client, info }
+    pub(super) fn new(client: Docker, info: DaemonInfo, address: DaemonAddress) -> Self {
+        Self { client, info, address }
     }
 
     fn err(&self, e: bollard::errors::Error) -> DaemonError {
@@ -161,7 +163,7 @@ impl DockerApi for BollardDocker {
 
     async fn start_exec(&self, exec_id: &str) -> Result<(super::RawRead, super::RawWrite), DaemonError> {
         let path = format!("/v{}/exec/{exec_id}/start", self.info.api_version);
-        super::exec::upgrade_within(&self.info.host, &path, r#"{"Detach":false,"Tty":true}"#).await
+        super::exec::upgrade_within(&self.address, &path, r#"{"Detach":false,"Tty":true}"#).await
     }
 
     async fn attach(&self, container_id: &str) -> Result<(super::RawRead, super::RawWrite), DaemonError> {
@@ -170,7 +172,7 @@ impl DockerApi for BollardDocker {
             self.info.api_version,
             super::exec::UNTYPED_DETACH_KEYS
         );
-        super::exec::upgrade_within(&self.info.host, &path, "").await
+        super::exec::upgrade_within(&self.address, &path, "").await
     }
 
     async fn resize(&self, id: &str, exec: bool, cols: u16, rows: u16) -> Result<(), DaemonError> {

@@ -13,7 +13,7 @@ use std::pin::Pin;
 
 use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, BufReader};
 
-use crate::model::{DaemonError, DaemonErrorKind};
+use crate::model::{DaemonAddress, DaemonError, DaemonErrorKind};
 use crate::text::sanitize;
 
 pub type RawRead = Pin<Box<dyn AsyncRead + Send>>;
@@ -27,11 +27,15 @@ const UPGRADE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
 
 /// `upgrade`, bounded: a daemon that accepts and never answers gives an error, not a
 /// console that says "starting" forever.
-pub async fn upgrade_within(host: &str, path: &str, body: &str) -> Result<(RawRead, RawWrite), DaemonError> {
-    tokio::time::timeout(UPGRADE_TIMEOUT, upgrade(host, path, body)).await.unwrap_or_else(|_| {
+pub async fn upgrade_within(
+    address: &DaemonAddress,
+    path: &str,
+    body: &str,
+) -> Result<(RawRead, RawWrite), DaemonError> {
+    tokio::time::timeout(UPGRADE_TIMEOUT, upgrade(address, path, body)).await.unwrap_or_else(|_| {
         Err(DaemonError::new(
             DaemonErrorKind::Timeout,
-            format!("the daemon at {} did not answer in time", sanitize(host)),
+            format!("the daemon at {} did not answer in time", sanitize(&address.host)),
         ))
     })
 }
@@ -39,22 +43,11 @@ pub async fn upgrade_within(host: &str, path: &str, body: &str) -> Result<(RawRe
 /// Longest response head accepted before the raw stream starts.
 const MAX_HEAD: usize = 16 * 1024;
 
-trait Io: AsyncRead + AsyncWrite + Send {}
-impl<T: AsyncRead + AsyncWrite + Send> Io for T {}
-
-/// POSTs `path` (with the API version prefix) to the daemon at `host` asking to upgrade
-/// the connection, and returns the two halves of the raw stream.
-pub async fn upgrade(host: &str, path: &str, body: &str) -> Result<(RawRead, RawWrite), DaemonError> {
-    let io: Pin<Box<dyn Io>> = if let Some(socket) = host.strip_prefix("unix://") {
-        Box::pin(tokio::net::UnixStream::connect(socket).await.map_err(|e| io_error(host, &e))?)
-    } else if let Some(address) = host.strip_prefix("tcp://").or_else(|| host.strip_prefix("http://")) {
-        Box::pin(tokio::net::TcpStream::connect(address).await.map_err(|e| io_error(host, &e))?)
-    } else {
-        return Err(DaemonError::new(
-            DaemonErrorKind::Unsupported,
-            format!("the console needs a unix:// or tcp:// daemon address, not {}", sanitize(host)),
-        ));
-    };
+/// POSTs `path` (with the API version prefix) to the daemon at `address` asking to
+/// upgrade the connection, and returns the two halves of the raw stream.
+pub async fn upgrade(address: &DaemonAddress, path: &str, body: &str) -> Result<(RawRead, RawWrite), DaemonError> {
+    let host = address.host.as_str();
+    let io = super::transport::dial(address).await?;
     let (read, mut write) = tokio::io::split(io);
     let request = format!(
         "POST {path} HTTP/1.1\r\nHost: docker\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\

@@ -11,6 +11,7 @@ pub mod convert;
 mod error;
 mod exec;
 mod logs;
+mod transport;
 
 use std::future::Future;
 

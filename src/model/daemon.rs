@@ -1,3 +1,48 @@
+/// How to reach a daemon: its address and, for TCP with TLS, the files that prove both
+/// sides' identities (the docker CLI's `ca.pem`, `cert.pem`, `key.pem`).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct DaemonAddress {
+    /// `unix:///path`, `tcp://host:port` or `ssh://[user@]host[:port]`.
+    pub host: String,
+    pub tls: Option<TlsFiles>,
+}
+
+impl DaemonAddress {
+    pub fn plain(host: impl Into<String>) -> Self {
+        Self { host: host.into(), tls: None }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TlsFiles {
+    pub ca: std::path::PathBuf,
+    pub cert: std::path::PathBuf,
+    pub key: std::path::PathBuf,
+}
+
+impl TlsFiles {
+    /// The three files as the docker CLI names them inside a directory
+    /// (`DOCKER_CERT_PATH`, a context's TLS directory).
+    pub fn in_dir(dir: &std::path::Path) -> Self {
+        Self { ca: dir.join("ca.pem"), cert: dir.join("cert.pem"), key: dir.join("key.pem") }
+    }
+}
+
+/// A daemon the user can switch to: where it is and where wharf learned of it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EndpointChoice {
+    pub address: DaemonAddress,
+    /// Why it is offered: "docker context \"prod\"", "host \"lab\" of the config file".
+    pub origin: String,
+}
+
+/// What the watcher of one of several daemons reports (the hosts overview).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FleetReport {
+    Up { info: DaemonInfo, containers: Vec<super::ContainerRow> },
+    Down { error: DaemonError },
+}
+
 /// What the status bar shows about the daemon wharf is connected to.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct DaemonInfo {

@@ -11,7 +11,10 @@ mod stats;
 
 pub use action::{ContainerAction, PullProgress};
 pub use container::{ContainerDetails, ContainerRow, ContainerState, EnvVar, PortMapping, Protocol};
-pub use daemon::{DaemonError, DaemonErrorKind, DaemonEvent, DaemonInfo, EventKind};
+pub use daemon::{
+    DaemonAddress, DaemonError, DaemonErrorKind, DaemonEvent, DaemonInfo, EndpointChoice, EventKind, FleetReport,
+    TlsFiles,
+};
 pub use image::{ImageRow, count_image_users};
 pub use launch::{HostPort, LaunchSpec, PortBinding, RestartPolicy, VolumeMount};
 pub use stats::{DiskUsage, StatsFigures, StatsSample, figures};

@@ -1,6 +1,7 @@
 //! All of wharf's state, owned by the main task and changed only by `app::update`.
 
 mod console;
+mod fleet;
 mod inflight;
 mod launch_form;
 mod list;
@@ -12,6 +13,7 @@ use std::borrow::Cow;
 use std::collections::{BTreeSet, HashMap};
 
 pub use console::{Console, ConsoleConfig, ConsoleState, ConsoleStatus, ConsoleTarget, SCROLLBACK_ROWS, SessionId};
+pub use fleet::{FleetHost, FleetRow, FleetState, FleetStatus};
 pub use inflight::{Answer, Inflight, RequestId};
 pub use launch_form::{LaunchForm, Submitting};
 pub use list::{ListRow, SelectableList};
@@ -37,6 +39,9 @@ pub enum Pane {
     Logs,
     /// The embedded console; takes the log pane's place while it is shown.
     Console,
+    /// The hosts overview (the config's `[[hosts]]`); takes the main place like the
+    /// containers and images do.
+    Hosts,
 }
 
 impl Pane {
@@ -50,6 +55,7 @@ impl Pane {
             Pane::Env => "Env",
             Pane::Logs => "Logs",
             Pane::Console => "Console",
+            Pane::Hosts => "Hosts",
         }
     }
 
@@ -57,6 +63,7 @@ impl Pane {
         match self {
             // The console sits where the logs are, under the same number.
             Pane::Console => 5,
+            Pane::Hosts => 0,
             _ => Self::ALL.iter().position(|p| *p == self).unwrap_or(0) + 1,
         }
     }
@@ -76,6 +83,16 @@ pub enum Connection {
         error: DaemonError,
         retry_at: i64,
     },
+}
+
+impl Connection {
+    /// The address being talked to (or tried).
+    pub fn host(&self) -> &str {
+        match self {
+            Connection::Connecting { host } | Connection::Down { host, .. } => host,
+            Connection::Connected(info) => &info.host,
+        }
+    }
 }
 
 /// The dialog on top of the panes, if any. One at a time.
@@ -107,6 +124,11 @@ pub enum Modal {
     ConsoleCommand {
         input: String,
         error: Option<String>,
+    },
+    /// Pick another daemon; `choices` is `None` until they are found.
+    Endpoints {
+        choices: Option<Vec<crate::model::EndpointChoice>>,
+        selected: usize,
     },
 }
 
@@ -157,6 +179,17 @@ pub struct Flash {
     pub text: String,
     pub is_error: bool,
     pub until: i64,
+}
+
+/// Lists of any row type, emptied alike.
+trait Clearable {
+    fn clear_items(&mut self);
+}
+
+impl<T: ListRow> Clearable for SelectableList<T> {
+    fn clear_items(&mut self) {
+        self.set_items(Vec::new());
+    }
 }
 
 impl ListRow for ContainerRow {
@@ -260,6 +293,8 @@ pub struct AppState {
     pub background_launch: Option<Box<LaunchForm>>,
     /// Select this container as soon as it appears in the list (one just launched).
     pub select_when_listed: Option<String>,
+    /// The hosts overview (empty when the config names no hosts).
+    pub fleet: FleetState,
     pub logs: LogView,
     pub next_stream_id: u64,
     /// Results of the last container action, one per container: (failed, text).
@@ -275,6 +310,33 @@ pub struct AppState {
 }
 
 impl AppState {
+    /// Leaves everything learned from the daemon in use behind before talking to
+    /// another one at `host`: lists, details, logs, the console, stats, requests in
+    /// flight. What the user set (filters, sort, layout, presets) stays.
+    pub fn forget_daemon(&mut self, host: &str) {
+        self.connection = Connection::Connecting { host: host.to_string() };
+        for list in [&mut self.ports as &mut dyn Clearable, &mut self.env, &mut self.containers, &mut self.images] {
+            list.clear_items();
+        }
+        self.details.clear();
+        self.stale_details.clear();
+        self.details_error = None;
+        self.list_error = None;
+        self.loaded = false;
+        self.marked.clear();
+        self.background_launch = None;
+        self.select_when_listed = None;
+        self.action_results.clear();
+        // Ids keep counting: a late answer from the old daemon must not pass for a new one.
+        self.requests = Requests { next_id: self.requests.next_id, ..Requests::default() };
+        self.logs = LogView::new(self.logs.buffer.capacity(), self.logs.tail);
+        self.console = ConsoleState { config: self.console.config.clone(), ..Default::default() };
+        self.stats = StatsState::new(self.stats.interval_secs);
+        if matches!(self.focus, Pane::Console) {
+            self.focus = Pane::Containers;
+        }
+    }
+
     pub fn new(host: &str, settings: &UiSettings, poll_interval_secs: u64, now: i64) -> Self {
         let (show_all, mask_secrets) = (settings.show_all, settings.mask_secrets);
         let mut containers = SelectableList::default();
@@ -309,6 +371,7 @@ impl AppState {
             marked: BTreeSet::new(),
             background_launch: None,
             select_when_listed: None,
+            fleet: FleetState::default(),
             logs: LogView::new(10_000, 1000),
             next_stream_id: 0,
             action_results: Vec::new(),

@@ -57,7 +57,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme, pref
     let block = Block::default()
         .borders(Borders::ALL)
         .border_type(if focused { BorderType::Thick } else { BorderType::Plain })
-        .border_style(if focused { theme.border_focused } else { theme.border })
+        .border_style(theme.border_of(crate::state::Pane::Console, focused))
         .title(Line::from(title))
         .title_bottom(hint);
     let inner = block.inner(area);

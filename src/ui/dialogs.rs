@@ -98,3 +98,40 @@ pub fn draw_command(frame: &mut Frame, area: Rect, input: &str, error: Option<&s
     frame.render_widget(Clear, popup);
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }).block(block), popup);
 }
+
+/// The endpoint picker: each daemon with where it comes from; the one in use marked.
+pub fn draw_endpoints(
+    frame: &mut Frame,
+    area: Rect,
+    choices: Option<&[crate::model::EndpointChoice]>,
+    selected: usize,
+    current: &str,
+    theme: &Theme,
+) {
+    let rows = choices.map_or(1, |c| c.len().max(1));
+    let popup = centered(area, 90, (rows as u16).saturating_mul(2).saturating_add(3));
+    let block = modal_block("Connect to", theme)
+        .title_bottom(key_hints(&[("↑↓", "choose"), ("Enter", "connect"), ("Esc", "close")], theme));
+    let mut lines = Vec::new();
+    match choices {
+        None => lines.push(Line::styled("Looking for daemons…", theme.dim)),
+        Some([]) => lines.push(Line::styled("No daemon found: no docker context, socket or config host.", theme.dim)),
+        Some(choices) => {
+            for (i, choice) in choices.iter().enumerate() {
+                let style = if i == selected { theme.selected } else { theme.title };
+                let tls = if choice.address.tls.is_some() { " (TLS)" } else { "" };
+                // Addresses and context names come from files: shown sanitised.
+                let host = crate::text::sanitize(&choice.address.host);
+                let in_use = if host == current { "  ● in use" } else { "" };
+                lines.push(Line::from(vec![
+                    Span::styled(if i == selected { "▶ " } else { "  " }, theme.key),
+                    Span::styled(format!("{host}{tls}"), style),
+                    Span::styled(in_use, theme.ok),
+                ]));
+                lines.push(Line::styled(format!("    {}", crate::text::sanitize(&choice.origin)), theme.dim));
+            }
+        }
+    }
+    frame.render_widget(Clear, popup);
+    frame.render_widget(Paragraph::new(lines).block(block), popup);
+}

@@ -7,6 +7,7 @@ mod dialogs;
 mod env;
 pub mod format;
 mod help;
+mod hosts;
 mod images;
 mod launch_form;
 pub mod layout;
@@ -43,6 +44,7 @@ pub fn draw(frame: &mut Frame, state: &AppState, keymap: &Keymap, theme: &Theme)
     match state.main_pane {
         _ if layout::bottom_zoomed(state) => {}
         Pane::Images => images::draw(frame, layout.main, state, theme),
+        Pane::Hosts => hosts::draw(frame, layout.main, state, theme),
         _ => containers::draw(frame, layout.main, state, theme),
     }
     stats::draw_header(frame, layout.header, state, theme);
@@ -65,6 +67,9 @@ pub fn draw(frame: &mut Frame, state: &AppState, keymap: &Keymap, theme: &Theme)
         Some(Modal::Pull(prompt)) => dialogs::draw_pull(frame, area, prompt, theme),
         Some(Modal::ConsoleCommand { input, error }) => {
             dialogs::draw_command(frame, area, input, error.as_deref(), theme)
+        }
+        Some(Modal::Endpoints { choices, selected }) => {
+            dialogs::draw_endpoints(frame, area, choices.as_deref(), *selected, state.connection.host(), theme)
         }
         Some(Modal::Filter { .. }) | Some(Modal::LogInput { .. }) | None => {}
     }

@@ -3,7 +3,12 @@
 
 use ratatui::style::{Color, Modifier, Style};
 
+use crate::config::ColorSettings;
 use crate::model::ContainerState;
+use crate::state::Pane;
+
+const STATE_COLORS: [Color; 6] =
+    [Color::Green, Color::Yellow, Color::Cyan, Color::DarkGray, Color::Red, Color::Magenta];
 
 #[derive(Debug, Clone)]
 pub struct Theme {
@@ -22,6 +27,11 @@ pub struct Theme {
     pub input_focused: Style,
     /// No colours at all (`NO_COLOR`): container states are told apart by their words.
     pub monochrome: bool,
+    /// Container state colours: running, paused/restarting, created, exited,
+    /// dead/removing, anything else.
+    pub states: [Style; 6],
+    /// A pane's own border colour when it has focus (else `border_focused`).
+    pub pane_focus: Vec<(Pane, Style)>,
 }
 
 /// The built-in themes, as named in the config (`[ui] theme`).
@@ -50,6 +60,8 @@ impl Default for Theme {
             input: Style::new().bg(Color::Black),
             input_focused: Style::new().bg(Color::Rgb(30, 30, 60)),
             monochrome: false,
+            states: STATE_COLORS.map(|c| Style::new().fg(c)),
+            pane_focus: Vec::new(),
         }
     }
 }
@@ -102,21 +114,73 @@ impl Theme {
             input: plain,
             input_focused: plain.add_modifier(Modifier::UNDERLINED),
             monochrome: true,
+            states: [plain; 6],
+            pane_focus: Vec::new(),
         }
     }
 
     pub fn state(&self, state: &ContainerState) -> Style {
+        self.states[match state {
+            ContainerState::Running => 0,
+            ContainerState::Paused | ContainerState::Restarting => 1,
+            ContainerState::Created => 2,
+            ContainerState::Exited => 3,
+            ContainerState::Dead | ContainerState::Removing => 4,
+            ContainerState::Other(_) => 5,
+        }]
+    }
+
+    /// A pane's border: its own colour when focused, if the user set one.
+    pub fn border_of(&self, pane: Pane, focused: bool) -> Style {
+        if !focused {
+            return self.border;
+        }
+        self.pane_focus.iter().find(|(p, _)| *p == pane).map_or(self.border_focused, |(_, s)| *s)
+    }
+
+    /// The user's `[ui.colors]` over the theme. Nothing changes without colours
+    /// (`NO_COLOR` wins), and a colour that does not parse (checked when the config
+    /// loaded) is skipped.
+    pub fn with_colors(mut self, colors: &ColorSettings) -> Self {
         if self.monochrome {
-            return Style::new();
+            return self;
         }
-        match state {
-            ContainerState::Running => Style::new().fg(Color::Green),
-            ContainerState::Paused | ContainerState::Restarting => Style::new().fg(Color::Yellow),
-            ContainerState::Created => Style::new().fg(Color::Cyan),
-            ContainerState::Exited => Style::new().fg(Color::DarkGray),
-            ContainerState::Dead | ContainerState::Removing => Style::new().fg(Color::Red),
-            ContainerState::Other(_) => Style::new().fg(Color::Magenta),
+        for (name, text) in colors.entries() {
+            let Ok(color) = ColorSettings::parse_color(text) else { continue };
+            let fg = |style: &mut Style| *style = style.fg(color);
+            match name {
+                "border" => fg(&mut self.border),
+                "border_focused" => fg(&mut self.border_focused),
+                "title" => fg(&mut self.title),
+                "header" => fg(&mut self.header),
+                "selected_fg" => fg(&mut self.selected),
+                "selected_bg" => self.selected = self.selected.bg(color),
+                "dim" => fg(&mut self.dim),
+                "error" => fg(&mut self.error),
+                "ok" => fg(&mut self.ok),
+                "warn" => fg(&mut self.warn),
+                "key" => fg(&mut self.key),
+                "running" => fg(&mut self.states[0]),
+                "paused" => fg(&mut self.states[1]),
+                "created" => fg(&mut self.states[2]),
+                "exited" => fg(&mut self.states[3]),
+                "dead" => fg(&mut self.states[4]),
+                "other_state" => fg(&mut self.states[5]),
+                pane => {
+                    let pane = match pane {
+                        "containers" => Pane::Containers,
+                        "images" => Pane::Images,
+                        "ports" => Pane::Ports,
+                        "env" => Pane::Env,
+                        "logs" => Pane::Logs,
+                        "console" => Pane::Console,
+                        _ => Pane::Hosts,
+                    };
+                    self.pane_focus.push((pane, self.border_focused.fg(color)));
+                }
+            }
         }
+        self
     }
 }
 

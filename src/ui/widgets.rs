@@ -16,7 +16,7 @@ pub fn pane_block<'a>(state: &AppState, theme: &Theme, pane: Pane, title: Line<'
     let mut block = Block::default()
         .borders(Borders::ALL)
         .border_type(if focused { BorderType::Thick } else { BorderType::Plain })
-        .border_style(if focused { theme.border_focused } else { theme.border })
+        .border_style(theme.border_of(pane, focused))
         .title(title);
     let typing = match &state.modal {
         Some(Modal::Filter { pane: p, input, .. }) if *p == pane => Some(input.as_str()),

@@ -16,9 +16,14 @@ use wharf::config::endpoint::{EndpointInputs, resolve};
 pub const BUSYBOX: &str = "wharf-test/busybox:latest";
 pub const REDIS: &str = "wharf-test/redis:latest";
 
-/// The daemon address the tests use: DOCKER_HOST, the docker context, or the default.
+/// The daemon the tests use: DOCKER_HOST, the docker context, or the default socket.
+pub fn address() -> wharf::model::DaemonAddress {
+    resolve(&EndpointInputs::from_environment(None, None)).expect("resolve the docker endpoint").address
+}
+
+/// Its address as text.
 pub fn host() -> String {
-    resolve(&EndpointInputs::from_environment(None, None)).expect("resolve the docker endpoint").host
+    address().host
 }
 
 /// Runs the docker CLI: the "other client" that changes things behind wharf's back.
@@ -117,12 +122,12 @@ pub mod headless {
             let (slot_tx, slot_rx) = watch::channel::<Option<Arc<BollardDocker>>>(None);
             let cancel = CancellationToken::new();
             let timeout = Duration::from_secs(5);
-            let host_owned = host.to_string();
+            let address = wharf::model::DaemonAddress::plain(host);
             let connect_once = move || {
-                let host = host_owned.clone();
-                async move { connect(&host, timeout).await }
+                let address = address.clone();
+                async move { connect(&address, timeout).await }
             };
-            tokio::spawn(connection::supervise(connect_once, slot_tx, tx.clone(), cancel.clone()));
+            tokio::spawn(connection::supervise(connect_once, Arc::new(slot_tx), tx.clone(), cancel.clone()));
             let settings = UiSettings { show_all: true, mask_secrets: true, ..Default::default() };
             let state = AppState::new(host, &settings, 30, event_loop_now());
             Self {

@@ -9,6 +9,8 @@ use crate::state::{Answer, AppState, Connection};
 
 pub fn on_daemon_msg(state: &mut AppState, msg: Msg, effects: &mut Vec<Effect>) {
     match msg {
+        // A supervisor of a daemon the user has just left may still speak: not ours.
+        Msg::Connected(info) if info.host != state.connection.host() => {}
         Msg::Connected(info) => {
             if matches!(state.connection, Connection::Down { .. }) {
                 let text = format!("reconnected to {}", info.host);
@@ -28,10 +30,7 @@ pub fn on_daemon_msg(state: &mut AppState, msg: Msg, effects: &mut Vec<Effect>) 
             logs::on_connected(state, effects);
         }
         Msg::ConnectionDown { error, retry_in } => {
-            let host = match &state.connection {
-                Connection::Connecting { host } | Connection::Down { host, .. } => host.clone(),
-                Connection::Connected(info) => info.host.clone(),
-            };
+            let host = state.connection.host().to_string();
             let retry_at = state.now + i64::try_from(retry_in.as_secs()).unwrap_or(i64::MAX / 2);
             state.connection = Connection::Down { host, error, retry_at };
             // What is on screen is no longer live: say why instead of showing it as if.
@@ -160,6 +159,8 @@ pub fn on_daemon_msg(state: &mut AppState, msg: Msg, effects: &mut Vec<Effect>) 
             Ok(path) => super::flash(state, format!("saved to {path}"), false),
             Err(e) => super::flash(state, format!("cannot save: {e}"), true),
         },
+        Msg::EndpointsListed(choices) => super::hosts::on_listed(state, choices),
+        Msg::Fleet { host, report } => super::hosts::on_fleet(state, host, report),
         Msg::Key(_) | Msg::Mouse(_) | Msg::Paste(_) | Msg::Resize { .. } | Msg::Tick { .. } => {}
     }
 }

@@ -43,6 +43,10 @@ pub fn on_key(state: &mut AppState, keymap: &Keymap, key: KeyEvent, effects: &mu
         Some(Modal::Pull(prompt)) => launch::on_pull_key(state, prompt, key, effects),
         Some(Modal::LogInput { kind, input, before }) => logs::on_input_key(state, kind, input, before, key),
         Some(Modal::ConsoleCommand { input, error }) => on_command_key(state, input, error, key, effects),
+        Some(Modal::Endpoints { choices, selected }) => {
+            super::hosts::on_picker_key(state, choices, selected, key, effects)
+        }
+        None if state.focus == Pane::Hosts && key.code == KeyCode::Enter => super::hosts::open_selected(state, effects),
         None => {
             if let Some(action) = keymap.action_for(state.focus, &key) {
                 on_action(state, action, effects);
@@ -140,6 +144,8 @@ fn on_action(state: &mut AppState, action: Action, effects: &mut Vec<Effect>) {
         Action::SortReverse => stats::cycle_sort(state, true, effects),
         Action::StatsInterval => stats::cycle_interval(state, effects),
         Action::DiskUsage => stats::request_disk_usage(state, effects),
+        Action::PickEndpoint => super::hosts::open_picker(state, effects),
+        Action::Hosts => super::hosts::toggle_overview(state),
         Action::RemoveImage => actions::remove_image(state),
         Action::RunImage => {
             if let Some(image) = state.images.selected_item().filter(|i| !i.tags.is_empty()) {
@@ -166,7 +172,7 @@ fn focus(state: &mut AppState, pane: Pane) {
         other => other,
     };
     state.focus = pane;
-    if matches!(pane, Pane::Containers | Pane::Images) {
+    if matches!(pane, Pane::Containers | Pane::Images | Pane::Hosts) {
         state.main_pane = pane;
     }
 }
@@ -188,6 +194,7 @@ fn move_selection(state: &mut AppState, delta: isize, effects: &mut Vec<Effect>)
             sync_selection(state, effects);
         }
         Pane::Images => state.images.move_by(delta),
+        Pane::Hosts => state.fleet.rows.move_by(delta),
         Pane::Ports => state.ports.move_by(delta),
         Pane::Env => state.env.move_by(delta),
         Pane::Logs => logs::scroll(state, delta),
@@ -200,6 +207,7 @@ fn filter_of(state: &AppState, pane: Pane) -> &str {
     match pane {
         Pane::Containers => state.containers.filter(),
         Pane::Images => state.images.filter(),
+        Pane::Hosts => state.fleet.rows.filter(),
         Pane::Ports => state.ports.filter(),
         Pane::Env => state.env.filter(),
         Pane::Logs => &state.logs.filter,
@@ -214,6 +222,7 @@ fn set_filter(state: &mut AppState, pane: Pane, text: &str, effects: &mut Vec<Ef
             sync_selection(state, effects);
         }
         Pane::Images => state.images.set_filter(text),
+        Pane::Hosts => state.fleet.rows.set_filter(text),
         Pane::Ports => state.ports.set_filter(text),
         Pane::Env => state.env.set_filter(text),
         Pane::Logs => {
@@ -273,6 +282,7 @@ pub fn on_mouse(state: &mut AppState, mouse: MouseEvent, effects: &mut Vec<Effec
                 let selected = match pane {
                     Pane::Containers => state.containers.select_visible(state.containers.offset() + row),
                     Pane::Images => state.images.select_visible(state.images.offset() + row),
+                    Pane::Hosts => state.fleet.rows.select_visible(state.fleet.rows.offset() + row),
                     Pane::Ports => state.ports.select_visible(state.ports.offset() + row),
                     Pane::Env => state.env.select_visible(state.env.offset() + row),
                     Pane::Logs | Pane::Console => false,

@@ -5,6 +5,7 @@
 mod actions;
 mod console;
 mod daemon;
+mod hosts;
 mod input;
 mod launch;
 mod line_input;

@@ -1,0 +1,112 @@
+//! Other daemons: the endpoint picker (switch the daemon in use without restarting)
+//! and the hosts overview (every daemon the config names, merged into one list).
+
+use crossterm::event::{KeyCode, KeyEvent};
+
+use super::flash;
+use crate::app::effect::Effect;
+use crate::model::{DaemonAddress, EndpointChoice, FleetReport};
+use crate::state::{AppState, FleetRow, Modal, Pane};
+use crate::text::sanitize;
+
+pub fn open_picker(state: &mut AppState, effects: &mut Vec<Effect>) {
+    state.modal = Some(Modal::Endpoints { choices: None, selected: 0 });
+    effects.push(Effect::ListEndpoints);
+}
+
+pub fn on_listed(state: &mut AppState, mut listed: Vec<EndpointChoice>) {
+    // The hosts of the config are choices too.
+    for host in &state.fleet.hosts {
+        if !listed.iter().any(|c| c.address == host.address) {
+            listed.push(EndpointChoice {
+                address: host.address.clone(),
+                origin: format!("host {:?} of the config file", host.name),
+            });
+        }
+    }
+    if let Some(Modal::Endpoints { choices, selected }) = &mut state.modal {
+        // Start on the daemon in use, so Enter right away changes nothing.
+        let current = state.connection.host().to_string();
+        *selected = listed.iter().position(|c| sanitize(&c.address.host) == current).unwrap_or(0);
+        *choices = Some(listed);
+    }
+}
+
+pub fn on_picker_key(
+    state: &mut AppState,
+    choices: Option<Vec<EndpointChoice>>,
+    mut selected: usize,
+    key: KeyEvent,
+    effects: &mut Vec<Effect>,
+) {
+    let count = choices.as_ref().map_or(0, Vec::len);
+    match key.code {
+        KeyCode::Esc | KeyCode::Char('q') => return,
+        KeyCode::Up | KeyCode::Char('k') => selected = selected.saturating_sub(1),
+        KeyCode::Down | KeyCode::Char('j') => selected = (selected + 1).min(count.saturating_sub(1)),
+        KeyCode::Enter => {
+            if let Some(choice) = choices.as_ref().and_then(|c| c.get(selected)) {
+                switch_to(state, choice.address.clone(), effects);
+            }
+            return;
+        }
+        _ => {}
+    }
+    state.modal = Some(Modal::Endpoints { choices, selected });
+}
+
+/// Leaves the daemon in use for `address` (nothing happens when it is the same one).
+pub fn switch_to(state: &mut AppState, address: DaemonAddress, effects: &mut Vec<Effect>) {
+    // The state knows addresses as shown (sanitised), like the daemon info says them.
+    let shown = sanitize(&address.host);
+    if state.connection.host() == shown {
+        return;
+    }
+    if state.console.session.is_some() {
+        flash(state, "console closed: switched to another daemon", false);
+    }
+    state.forget_daemon(&shown);
+    effects.push(Effect::StopStatsStream);
+    effects.push(Effect::SwitchEndpoint { address });
+}
+
+/// `H`: the hosts overview in the main place, or back to the containers.
+pub fn toggle_overview(state: &mut AppState) {
+    if state.fleet.hosts.is_empty() {
+        flash(state, "no hosts: name them under [[hosts]] in the config file (see config.example.toml)", true);
+        return;
+    }
+    let pane = if state.main_pane == Pane::Hosts { Pane::Containers } else { Pane::Hosts };
+    state.main_pane = pane;
+    state.focus = pane;
+}
+
+pub fn on_fleet(state: &mut AppState, host: usize, report: FleetReport) {
+    state.fleet.apply(host, report);
+}
+
+/// Enter on a row of the overview: that container on its daemon, switching to the
+/// daemon first when it is not the one in use.
+pub fn open_selected(state: &mut AppState, effects: &mut Vec<Effect>) {
+    let Some(row) = state.fleet.rows.selected_item().cloned() else { return };
+    let Some(host) = state.fleet.hosts.get(row.host()) else { return };
+    let address = host.address.clone();
+    let container = match &row {
+        FleetRow::Container { row, .. } => Some(row.id.clone()),
+        FleetRow::Host { .. } => None,
+    };
+    let same = state.connection.host() == sanitize(&address.host);
+    switch_to(state, address, effects);
+    state.main_pane = Pane::Containers;
+    state.focus = Pane::Containers;
+    if let Some(id) = container {
+        let position = state.containers.visible().position(|c| c.id == id);
+        match position {
+            Some(pos) if same => {
+                state.containers.select_visible(pos);
+                super::selection::sync_selection(state, effects);
+            }
+            _ => state.select_when_listed = Some(id),
+        }
+    }
+}

@@ -1,0 +1,78 @@
+//! The hosts overview: the containers of every daemon the config names, in one list
+//! with a host column; a host that is down or empty gets a line of its own.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Cell, Row};
+
+use super::format::age;
+use super::theme::Theme;
+use super::widgets::{ColumnWant, ListTable, content_width, fit_columns, message, pane_block};
+use crate::state::{AppState, FleetRow, Pane};
+
+pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
+    let fleet = &state.fleet;
+    let list = &fleet.rows;
+    let title = Line::from(vec![
+        Span::styled(" Hosts ", theme.title),
+        Span::styled(format!("({} of {} up) ", fleet.up_count(), fleet.hosts.len()), theme.dim),
+        Span::styled("│ Enter opens on its daemon ", theme.dim),
+    ]);
+    let mut block = pane_block(state, theme, Pane::Hosts, title, list.filter());
+    // A host's note is cut to the column: the selected one is said in full below.
+    if let Some(FleetRow::Host { host_name, note, down, .. }) = list.selected_item() {
+        let style = if *down { theme.error } else { theme.dim };
+        block = block.title_bottom(Line::from(Span::styled(format!(" {host_name}: {note} "), style)));
+    }
+    if list.is_empty() {
+        frame.render_widget(message(vec![Line::styled("Nothing matches the filter.", theme.dim)], block), area);
+        return;
+    }
+    let (start, count, selected) = super::widgets::window(list.len(), list.offset(), list.selected_index(), area);
+    let current = state.connection.host();
+    let rows = list
+        .visible()
+        .skip(start)
+        .take(count)
+        .map(|row| {
+            let host_name = match row {
+                FleetRow::Container { host_name, .. } | FleetRow::Host { host_name, .. } => host_name.as_str(),
+            };
+            let in_use = fleet.hosts.get(row.host()).is_some_and(|h| crate::text::sanitize(&h.address.host) == current);
+            let host_cell =
+                Cell::from(Span::styled(host_name.to_string(), if in_use { theme.ok } else { theme.title }));
+            match row {
+                FleetRow::Container { row: c, .. } => Row::new(vec![
+                    host_cell,
+                    Cell::from(c.name.as_str()),
+                    Cell::from(c.image.as_str()),
+                    Cell::from(Span::styled(c.state.as_str(), theme.state(&c.state))),
+                    Cell::from(c.status.as_str()),
+                    Cell::from(age(c.created, state.now)),
+                ]),
+                FleetRow::Host { note, down, .. } => Row::new(vec![
+                    host_cell,
+                    Cell::from(Span::styled(note.as_str(), if *down { theme.error } else { theme.dim })),
+                ]),
+            }
+        })
+        .collect();
+    // A host's note sits in the NAME column: room for it too, up to a point.
+    let names = list.visible().map(|r| match r {
+        FleetRow::Container { row, .. } => row.name.as_str(),
+        FleetRow::Host { note, .. } => note.as_str(),
+    });
+    let hosts = fleet.hosts.iter().map(|h| h.name.as_str());
+    let wants = vec![
+        ColumnWant::Content(content_width("HOST", hosts, 24)),
+        ColumnWant::Content(content_width("NAME", names, 60)),
+        ColumnWant::Content(24),
+        ColumnWant::Fixed(10),
+        ColumnWant::Content(26),
+        ColumnWant::Fixed(3),
+    ];
+    let widths = fit_columns(area.width.saturating_sub(2), &wants);
+    ListTable { header: vec!["HOST", "NAME", "IMAGE", "STATE", "STATUS", "AGE"], widths, rows, selected, offset: 0 }
+        .render(frame, area, block, theme, state.focus == Pane::Hosts);
+}
