@@ -4,7 +4,7 @@
 #
 #   tcp     tcp://127.0.0.1:23750   plain TCP (socat -> /var/run/docker.sock)
 #   tls     tcp://127.0.0.1:23760   TLS with client certificates, like a
-#                                   daemon started with --tlsverify (socat)
+#                                   daemon started with --tlsverify (scripts/tls_forward.py)
 #   ssh     ssh://wharf-test-ssh    a private sshd on 127.0.0.1:2222; the
 #                                   remote side runs `docker system dial-stdio`
 #   podman  unix:///tmp/wharf-endpoints/podman.sock
@@ -312,22 +312,21 @@ make_certs() {
 }
 
 ensure_tls() {
-    local pidfile=$DIR/socat-tls.pid log=$DIR/socat-tls.log pid fresh_certs=
+    local pidfile=$DIR/tls-forward.pid log=$DIR/tls-forward.log pid fresh_certs=
     if ! certs_ok; then
         say "creating a CA, server and client certificates in $TLS_DIR"
         make_certs
         fresh_certs=1
     fi
-    # socat loads the certificates when it starts: new ones need a new socat.
+    # The forward loads the certificates when it starts: new ones need a new one.
     [[ -z $fresh_certs ]] && tls_answers && return 0
-    stop_ours "$pidfile" socat
+    stop_ours "$pidfile" python3
     require_free_port "$TLS_PORT"
     say "starting the TLS forward on 127.0.0.1:$TLS_PORT (log: $log)"
-    # verify=1 with cafile: a client without a certificate from our CA is
-    # refused during the handshake, as by dockerd --tlsverify.
-    start_daemon "$pidfile" "$log" socat "${SOCAT_OPTS[@]}" \
-        "OPENSSL-LISTEN:$TLS_PORT,bind=127.0.0.1,reuseaddr,fork,cert=$TLS_DIR/server.pem,key=$TLS_DIR/server-key.pem,cafile=$TLS_DIR/ca.pem,verify=1" \
-        "UNIX-CONNECT:$DOCKER_SOCK"
+    # A client without a certificate from our CA is refused during the handshake,
+    # as by dockerd --tlsverify. Python, not socat: see tls_forward.py.
+    start_daemon "$pidfile" "$log" python3 "$here/tls_forward.py" 127.0.0.1 "$TLS_PORT" \
+        "$TLS_DIR/server.pem" "$TLS_DIR/server-key.pem" "$TLS_DIR/ca.pem" "$DOCKER_SOCK"
     pid=$(cat "$pidfile")
     wait_until 10 "$pid" tls_answers ||
         die_with_log "$log" "the engine does not answer through TLS at tcp://127.0.0.1:$TLS_PORT"
@@ -364,7 +363,7 @@ check_forwards() {
     trap - EXIT
     say "checked: docker exec (with and without stdin) works through both TCP forwards; TLS refuses clients without a certificate"
 }
-key=$(checks_key "$DIR/socat-tcp.pid" socat "$DIR/socat-tls.pid" socat)
+key=$(checks_key "$DIR/socat-tcp.pid" socat "$DIR/tls-forward.pid" python3)
 if ! checked forwards "$key"; then
     check_forwards
     mark_checked forwards "$key"
@@ -683,7 +682,7 @@ pid_note() {
 summary() { printf 'remote-endpoints: %-7s %-42s %s\n' "$@"; }
 engine=$(timeout 10 docker version --format '{{.Server.Version}}' 2>/dev/null || echo '?')
 summary tcp "tcp://127.0.0.1:$TCP_PORT" "socat ($(pid_note "$DIR/socat-tcp.pid" socat)) -> $DOCKER_SOCK, engine $engine"
-summary tls "tcp://127.0.0.1:$TLS_PORT" "socat ($(pid_note "$DIR/socat-tls.pid" socat)); client ca.pem cert.pem key.pem in $CLIENT_CERTS"
+summary tls "tcp://127.0.0.1:$TLS_PORT" "tls_forward.py ($(pid_note "$DIR/tls-forward.pid" python3)); client ca.pem cert.pem key.pem in $CLIENT_CERTS"
 summary ssh "ssh://$SSH_ALIAS" "sshd ($(pid_note "$DIR/sshd.pid" sshd)) on 127.0.0.1:$SSH_PORT; only the alias has the key: plain 'ssh -p $SSH_PORT root@127.0.0.1' needs -i $SSH_DIR/id_ed25519"
 if [[ -n $podman_host ]]; then
     summary podman "$podman_host" "podman $(podman version --format '{{.Server.Version}}' 2>/dev/null || echo '?') ($(pid_note "$DIR/podman.pid" podman))"

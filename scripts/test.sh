@@ -50,6 +50,11 @@ done
 banner "test images"
 run scripts/test-images.sh
 
+banner "remote endpoints"
+# The same daemon over plain TCP, TCP with TLS, ssh, and a Podman service: the
+# endpoint tests reach each of them (addresses in /tmp/wharf-endpoints/env).
+run scripts/remote-endpoints.sh
+
 banner "cargo fmt --all --check"
 run cargo fmt --all --check
 

@@ -150,11 +150,12 @@ fn parse_port_key(spec: &str) -> Option<(u16, Protocol)> {
 }
 
 pub fn daemon_info(host: &str, version: &SystemVersion, api_version: String) -> DaemonInfo {
-    let engine = version
-        .platform
-        .as_ref()
-        .map(|p| p.name.clone())
-        .filter(|n| !n.is_empty())
+    // Podman names itself among the components ("Podman Engine"); its platform name
+    // is the OS ("linux/amd64/debian-12"). Docker's platform name is the product.
+    let components = version.components.as_deref().unwrap_or_default();
+    let podman = components.iter().find(|c| c.name.to_lowercase().contains("podman")).map(|c| c.name.clone());
+    let engine = podman
+        .or_else(|| version.platform.as_ref().map(|p| p.name.clone()).filter(|n| !n.is_empty() && !n.contains('/')))
         .unwrap_or_else(|| "Docker Engine".to_string());
     DaemonInfo {
         host: sanitize(host),
