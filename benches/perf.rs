@@ -63,7 +63,7 @@ fn state() -> AppState {
 fn connected(keymap: &Keymap) -> AppState {
     let mut s = state();
     let info = DaemonInfo {
-        host: "unix:///x".into(),
+        host: "unix:///var/run/docker.sock".into(),
         engine: "Docker Engine".into(),
         version: "1".into(),
         api_version: "1.41".into(),

@@ -58,5 +58,5 @@ async fn an_unknown_scheme_is_explained() {
         .await
         .err()
         .expect("not supported");
-    assert!(err.message.contains("unix://PATH or tcp://HOST:PORT"), "{err}");
+    assert!(err.message.contains("unix://PATH, tcp://HOST:PORT or ssh://USER@HOST"), "{err}");
 }

@@ -444,6 +444,12 @@ impl Keymap {
         find(Scope::of(focus)).or_else(|| find(Scope::Global))
     }
 
+    /// The first key bound to `action` (in any place), as on-screen hints name it:
+    /// the user's own key when they rebound it. `None` when nothing is bound to it.
+    pub fn label_of(&self, action: Action) -> Option<String> {
+        self.bindings.iter().find(|(_, _, a)| *a == action).map(|(_, k, _)| k.label())
+    }
+
     /// Per scope, each action once with every key bound to it, in table order: the
     /// help overlay.
     pub fn help_rows(&self) -> Vec<(Scope, Vec<(String, &'static str)>)> {

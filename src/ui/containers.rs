@@ -8,9 +8,10 @@ use ratatui::widgets::{Cell, Row};
 use super::format::{age, size};
 use super::theme::Theme;
 use super::widgets::{ColumnWant, ListTable, content_width, fit_columns, message, pane_block, pane_title, window};
+use crate::app::keymap::{Action, Keymap};
 use crate::state::{AppState, Connection, Pane};
 
-pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
+pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, keymap: &Keymap, theme: &Theme) {
     let list = &state.containers;
     let mut title = pane_title(theme, Pane::Containers, Some(list.len()));
     title.push(Span::styled(if state.show_all { "all " } else { "running " }, theme.dim));
@@ -23,9 +24,13 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     }
     if list.is_empty() {
         let text = if list.filter().is_empty() {
-            if state.show_all { "No containers." } else { "No running containers (press a to show all)." }
+            match keymap.label_of(Action::ToggleAll) {
+                _ if state.show_all => "No containers.".to_string(),
+                Some(key) => format!("No running containers (press {key} to show all)."),
+                None => "No running containers.".to_string(),
+            }
         } else {
-            "No container matches the filter (Esc clears it)."
+            "No container matches the filter (Esc clears it).".to_string()
         };
         frame.render_widget(message(vec![Line::styled(text, theme.dim)], block), area);
         return;

@@ -7,15 +7,17 @@ use ratatui::widgets::{Cell, Row};
 
 use super::theme::Theme;
 use super::widgets::{ListTable, message, pane_block, pane_title};
+use crate::app::keymap::{Action, Keymap};
 use crate::state::{AppState, Pane};
 
 const MASK: &str = "••••••••";
 
-pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
+pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, keymap: &Keymap, theme: &Theme) {
     let list = &state.env;
     let mut title = pane_title(theme, Pane::Env, None);
     if !state.reveal_secrets && list.visible().any(|v| v.looks_secret()) {
-        title.push(Span::styled("secrets masked (v) ", theme.dim));
+        let key = keymap.label_of(Action::RevealSecrets).map(|k| format!(" ({k})")).unwrap_or_default();
+        title.push(Span::styled(format!("secrets masked{key} "), theme.dim));
     }
     let block = pane_block(state, theme, Pane::Env, Line::from(title), list.filter());
     if state.selected_container().is_none() {

@@ -58,16 +58,22 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
             }
         })
         .collect();
-    // A host's note sits in the NAME column: room for it too, up to a point.
+    // A host's note sits in the NAME column (cut there; the selected one is said in
+    // full at the bottom).
     let names = list.visible().map(|r| match r {
         FleetRow::Container { row, .. } => row.name.as_str(),
         FleetRow::Host { note, .. } => note.as_str(),
     });
     let hosts = fleet.hosts.iter().map(|h| h.name.as_str());
+    let images = list.visible().filter_map(|r| match r {
+        FleetRow::Container { row, .. } => Some(row.image.as_str()),
+        FleetRow::Host { .. } => None,
+    });
+    // The host is what this list is about: its column never shrinks.
     let wants = vec![
-        ColumnWant::Content(content_width("HOST", hosts, 24)),
-        ColumnWant::Content(content_width("NAME", names, 60)),
-        ColumnWant::Content(24),
+        ColumnWant::Fixed(content_width("HOST", hosts, 24)),
+        ColumnWant::Content(content_width("NAME", names, 32)),
+        ColumnWant::Content(content_width("IMAGE", images, 32)),
         ColumnWant::Fixed(10),
         ColumnWant::Content(26),
         ColumnWant::Fixed(3),

@@ -45,12 +45,12 @@ pub fn draw(frame: &mut Frame, state: &AppState, keymap: &Keymap, theme: &Theme)
         _ if layout::bottom_zoomed(state) => {}
         Pane::Images => images::draw(frame, layout.main, state, theme),
         Pane::Hosts => hosts::draw(frame, layout.main, state, theme),
-        _ => containers::draw(frame, layout.main, state, theme),
+        _ => containers::draw(frame, layout.main, state, keymap, theme),
     }
-    stats::draw_header(frame, layout.header, state, theme);
+    stats::draw_header(frame, layout.header, state, keymap, theme);
     if !layout::bottom_zoomed(state) {
         ports::draw(frame, layout.ports, state, theme);
-        env::draw(frame, layout.env, state, theme);
+        env::draw(frame, layout.env, state, keymap, theme);
         stats::draw_selected(frame, layout.stats, state, theme);
     }
     if state.console.shown {
@@ -58,7 +58,7 @@ pub fn draw(frame: &mut Frame, state: &AppState, keymap: &Keymap, theme: &Theme)
     } else {
         logs::draw(frame, layout.logs, state, theme);
     }
-    status_bar::draw(frame, layout.status, state, theme);
+    status_bar::draw(frame, layout.status, state, keymap, theme);
     match &state.modal {
         Some(Modal::Help) => help::draw(frame, area, keymap, theme),
         Some(Modal::Presets { selected }) => dialogs::draw_presets(frame, area, &state.presets, *selected, theme),

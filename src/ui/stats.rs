@@ -8,11 +8,12 @@ use ratatui::widgets::{Block, Borders, Paragraph, Sparkline};
 
 use super::format::size;
 use super::theme::Theme;
+use crate::app::keymap::{Action, Keymap};
 use crate::model::ContainerState;
 use crate::state::AppState;
 
 /// `containers 12: 8 running · 1 paused · 3 stopped │ images 15 │ stats 5s │ sort …`.
-pub fn draw_header(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
+pub fn draw_header(frame: &mut Frame, area: Rect, state: &AppState, keymap: &Keymap, theme: &Theme) {
     if area.height == 0 {
         return;
     }
@@ -32,13 +33,15 @@ pub fn draw_header(frame: &mut Frame, area: Rect, state: &AppState, theme: &Them
         Span::raw(format!("images {}", state.images.items().len())),
         sep(),
     ];
+    // Hints name the keys in force (the user may have rebound them).
+    let hint = |action| keymap.label_of(action).map(|k| format!(" ({k})")).unwrap_or_default();
     spans.push(match state.stats.interval_secs {
-        0 => Span::styled("stats off (i)", theme.dim),
-        n => Span::raw(format!("stats every {n}s (i)")),
+        0 => Span::styled(format!("stats off{}", hint(Action::StatsInterval)), theme.dim),
+        n => Span::raw(format!("stats every {n}s{}", hint(Action::StatsInterval))),
     });
     spans.push(sep());
     let arrow = if state.sort.reverse { "↑" } else { "↓" };
-    spans.push(Span::raw(format!("sort {} {arrow} (o)", state.sort.key.label())));
+    spans.push(Span::raw(format!("sort {} {arrow}{}", state.sort.key.label(), hint(Action::SortNext))));
     spans.push(sep());
     match &state.stats.disk {
         Some(d) => spans.push(Span::raw(format!(
@@ -49,7 +52,13 @@ pub fn draw_header(frame: &mut Frame, area: Rect, state: &AppState, theme: &Them
             size(d.volumes),
             size(d.build_cache)
         ))),
-        None => spans.push(Span::styled("disk usage: D", theme.dim)),
+        None => match keymap.label_of(Action::DiskUsage) {
+            Some(key) => spans.push(Span::styled(format!("disk usage: {key}"), theme.dim)),
+            // Nothing to press: drop the separator before it too.
+            None => {
+                spans.pop();
+            }
+        },
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }

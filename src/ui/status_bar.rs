@@ -9,9 +9,10 @@ use ratatui::widgets::Paragraph;
 use unicode_width::UnicodeWidthStr;
 
 use super::theme::Theme;
+use crate::app::keymap::{Action, Keymap};
 use crate::state::{AppState, Connection};
 
-pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
+pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, keymap: &Keymap, theme: &Theme) {
     let mut messages: Vec<Span> = Vec::new();
     let mut push = |span: Span<'static>| {
         if !messages.is_empty() {
@@ -55,9 +56,11 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
         daemon.push(Span::styled(" │ ", theme.dim));
         daemon.push(Span::styled("read-only", theme.warn));
     }
-    daemon.push(Span::styled(" │ ", theme.dim));
-    daemon.push(Span::styled("?", theme.key));
-    daemon.push(Span::styled(" help", theme.dim));
+    if let Some(key) = keymap.label_of(Action::Help) {
+        daemon.push(Span::styled(" │ ", theme.dim));
+        daemon.push(Span::styled(key, theme.key));
+        daemon.push(Span::styled(" help", theme.dim));
+    }
 
     let daemon_width: usize = daemon.iter().map(|s| s.content.width()).sum();
     let messages_width: usize = messages.iter().map(|s| s.content.width()).sum();

@@ -145,10 +145,16 @@ impl Harness {
     }
 
     pub fn render(&self) -> String {
+        buffer_text(&self.render_buffer())
+    }
+
+    /// The drawn cells, with their styles.
+    #[allow(dead_code)]
+    pub fn render_buffer(&self) -> ratatui::buffer::Buffer {
         let backend = TestBackend::new(self.state.width, self.state.height);
         let mut terminal = Terminal::new(backend).unwrap();
         terminal.draw(|frame| wharf::ui::draw(frame, &self.state, &self.keymap, &self.theme)).unwrap();
-        buffer_text(terminal.backend().buffer())
+        terminal.backend().buffer().clone()
     }
 }
 

@@ -47,7 +47,7 @@ pub fn open(state: &mut AppState, target: ConsoleTarget, effects: &mut Vec<Effec
                 return;
             }
             None => {
-                flash(state, "reading the container's settings; press A again in a moment", true);
+                flash(state, "reading the container's settings; try again in a moment", true);
                 super::selection::request_inspect(state, container.id.clone(), effects);
                 return;
             }

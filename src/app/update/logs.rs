@@ -276,7 +276,7 @@ pub fn on_action(state: &mut AppState, action: Action, effects: &mut Vec<Effect>
         Action::LogRegexFilter => open_input(state, LogInputKind::RegexFilter),
         Action::NextMatch | Action::PrevMatch => {
             if state.logs.search.is_empty() {
-                flash(state, "no search: press / to search the logs", true);
+                flash(state, "no search yet: search the logs first", true);
             } else if !state.logs.find(action == Action::NextMatch) {
                 let text = format!("no line matches {:?}", state.logs.search);
                 flash(state, text, true);

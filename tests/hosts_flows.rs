@@ -1,0 +1,172 @@
+//! The endpoint picker and the hosts overview, through `update()` and on screen.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use common::{Harness, containers, daemon_info};
+use crossterm::event::KeyCode;
+use wharf::app::effect::Effect;
+use wharf::app::msg::Msg;
+use wharf::model::{DaemonAddress, DaemonError, DaemonErrorKind, DaemonInfo, EndpointChoice, FleetReport, TlsFiles};
+use wharf::state::{Connection, FleetState, Modal, Pane};
+
+fn choices() -> Vec<EndpointChoice> {
+    vec![
+        EndpointChoice {
+            address: DaemonAddress::plain("unix:///var/run/docker.sock"),
+            origin: "default socket".into(),
+        },
+        EndpointChoice {
+            address: DaemonAddress {
+                host: "tcp://10.0.0.7:2376".into(),
+                tls: Some(TlsFiles::in_dir(std::path::Path::new("/home/me/.docker/contexts/tls/x/docker"))),
+            },
+            origin: "docker context \"prod\"".into(),
+        },
+        EndpointChoice {
+            address: DaemonAddress::plain("ssh://me@build-box"),
+            origin: "docker context \"build\"".into(),
+        },
+        // A context file can say anything: shown sanitised.
+        EndpointChoice {
+            address: DaemonAddress::plain("tcp://evil\u{1b}]0;pwned\u{7}:2375"),
+            origin: "docker context \"x\u{1b}[2J\"".into(),
+        },
+    ]
+}
+
+#[test]
+fn the_picker_lists_daemons_and_switching_forgets_the_old_one() {
+    let mut h = Harness::new(100, 30);
+    h.connect_with_fixtures();
+    h.select_container("redis");
+    assert_eq!(h.state.selected_container().map(|c| c.name.as_str()), Some("redis"));
+
+    let effects = h.char('C');
+    assert_eq!(effects, vec![Effect::ListEndpoints]);
+    assert!(h.render().contains("Looking for daemons"));
+    h.send(Msg::EndpointsListed(choices()));
+    let screen = h.render();
+    insta::assert_snapshot!("endpoint_picker", screen);
+    assert!(!screen.contains('\u{1b}'));
+
+    // Enter on the daemon in use changes nothing.
+    assert!(h.key(KeyCode::Enter).is_empty());
+    assert!(h.state.modal.is_none());
+    assert!(matches!(h.state.connection, Connection::Connected(_)));
+
+    // Another one: everything learned from the old daemon goes, the switch is asked for.
+    h.char('C');
+    h.send(Msg::EndpointsListed(choices()));
+    h.char('j');
+    let effects = h.key(KeyCode::Enter);
+    let switch = DaemonAddress {
+        host: "tcp://10.0.0.7:2376".into(),
+        tls: Some(TlsFiles::in_dir(std::path::Path::new("/home/me/.docker/contexts/tls/x/docker"))),
+    };
+    assert!(effects.contains(&Effect::SwitchEndpoint { address: switch }), "{effects:?}");
+    assert_eq!(h.state.connection, Connection::Connecting { host: "tcp://10.0.0.7:2376".into() });
+    assert_eq!(h.state.containers.len(), 0);
+    assert!(h.state.details.is_empty());
+    assert!(!h.state.loaded);
+
+    // A late word from the old daemon's supervisor is not taken for the new one.
+    let effects = h.send(Msg::Connected(daemon_info()));
+    assert!(effects.is_empty(), "{effects:?}");
+    assert!(matches!(h.state.connection, Connection::Connecting { .. }));
+    // The new one connects: lists are asked for.
+    let info = DaemonInfo { host: "tcp://10.0.0.7:2376".into(), ..daemon_info() };
+    let effects = h.send(Msg::Connected(info));
+    assert!(effects.iter().any(|e| matches!(e, Effect::ListContainers { .. })), "{effects:?}");
+}
+
+fn fleet() -> FleetState {
+    FleetState::new(vec![
+        ("laptop".into(), DaemonAddress::plain("unix:///var/run/docker.sock")),
+        ("build-box".into(), DaemonAddress::plain("ssh://me@build-box")),
+        ("lab".into(), DaemonAddress::plain("tcp://10.0.0.9:2375")),
+    ])
+}
+
+#[test]
+fn the_hosts_overview_merges_hosts_with_a_host_column_and_says_which_is_down() {
+    let mut h = Harness::new(110, 30);
+    h.connect_with_fixtures();
+    // Without hosts in the config, H says how to name some.
+    h.char('H');
+    assert!(h.render().contains("[[hosts]]"));
+    assert_eq!(h.state.main_pane, Pane::Containers);
+
+    h.state.fleet = fleet();
+    h.char('H');
+    assert_eq!(h.state.focus, Pane::Hosts);
+    insta::assert_snapshot!("hosts_connecting", h.render());
+
+    let build_box = DaemonInfo { host: "ssh://me@build-box".into(), ..daemon_info() };
+    let all = containers();
+    h.send(Msg::Fleet { host: 0, report: FleetReport::Up { info: daemon_info(), containers: all[..3].to_vec() } });
+    h.send(Msg::Fleet { host: 1, report: FleetReport::Up { info: build_box, containers: all[3..].to_vec() } });
+    let error = DaemonError::new(
+        DaemonErrorKind::Unreachable,
+        "cannot reach Docker at tcp://10.0.0.9:2375: connection refused",
+    )
+    .with_hint("the daemon is not listening there; is it running?");
+    h.send(Msg::Fleet { host: 2, report: FleetReport::Down { error } });
+    h.char('G');
+    let screen = h.render();
+    insta::assert_snapshot!("hosts_one_down", screen);
+    assert!(screen.contains("2 of 3 up"), "{screen}");
+
+    // Enter on a container of another host: switch there and select it when listed.
+    h.char('g');
+    let target = all[3].clone();
+    let position = h.state.fleet.rows.visible().position(|r| r.host() == 1).unwrap();
+    for _ in 0..position {
+        h.char('j');
+    }
+    let effects = h.key(KeyCode::Enter);
+    assert!(
+        effects.iter().any(|e| matches!(e, Effect::SwitchEndpoint { address } if address.host == "ssh://me@build-box"))
+    );
+    assert_eq!(h.state.main_pane, Pane::Containers);
+    let first_on_build_box = h.state.select_when_listed.clone().unwrap();
+    assert!(all[3..].iter().any(|c| c.id == first_on_build_box), "{first_on_build_box} vs {}", target.id);
+    assert!(h.state.modal.is_none() || !matches!(h.state.modal, Some(Modal::Endpoints { .. })));
+}
+
+/// Hints on screen name the keys in force, not the defaults; colours from the config
+/// reach the panes.
+#[test]
+fn hints_follow_the_users_keys_and_colours_the_config() {
+    use wharf::app::keymap::{KeyOverrides, Keymap};
+    let mut h = Harness::new(140, 30);
+    let toml = "[global]\nhelp = [\"F1\"]\ndisk_usage = [\"F9\"]\nreveal_secrets = [\"ctrl-v\"]\n\
+                [containers]\nstats_interval = [\"F6\"]\nsort_next = [\"F7\"]\n";
+    let overrides: KeyOverrides = toml::from_str(toml).unwrap();
+    h.keymap = Keymap::with_overrides(&overrides).unwrap();
+    h.connect_with_fixtures();
+    h.select_container("redis");
+    let screen = h.render();
+    for hint in ["stats every 5s (F6)", "(F7)", "disk usage: F9", "F1 help", "secrets masked (Ctrl-v)"] {
+        assert!(screen.contains(hint), "{hint:?} not on screen:\n{screen}");
+    }
+    for default in ["(i)", "(o)", "disk usage: D", "? help", "(v)"] {
+        assert!(!screen.contains(default), "{default:?} still on screen:\n{screen}");
+    }
+
+    let colours: wharf::config::ColorSettings =
+        toml::from_str("running = \"#ff8800\"\ncontainers = \"magenta\"\n").unwrap();
+    let theme = wharf::ui::theme::Theme::default().with_colors(&colours);
+    let orange = ratatui::style::Color::Rgb(0xff, 0x88, 0x00);
+    assert_eq!(theme.state(&wharf::model::ContainerState::Running).fg, Some(orange));
+    assert_eq!(theme.border_of(Pane::Containers, true).fg, Some(ratatui::style::Color::Magenta));
+    assert_eq!(theme.border_of(Pane::Logs, true), theme.border_focused);
+    // NO_COLOR wins over the config.
+    let mono = wharf::ui::theme::Theme::pick(Default::default(), true).with_colors(&colours);
+    assert_eq!(mono.state(&wharf::model::ContainerState::Running).fg, None);
+    h.theme = theme;
+    let buffer = h.render_buffer();
+    let cell = buffer.content.iter().find(|c| c.symbol() == "┏").unwrap();
+    assert_eq!(cell.fg, ratatui::style::Color::Magenta, "the focused containers pane's border");
+}
