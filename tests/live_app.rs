@@ -8,8 +8,10 @@ mod live;
 
 use std::time::Duration;
 
+use crossterm::event::KeyCode;
 use live::headless::App;
 use live::{BUSYBOX, Forwarder, Labelled, daemon_socket, docker, host};
+use wharf::app::msg::Msg;
 use wharf::state::Connection;
 
 #[tokio::test]
@@ -112,4 +114,60 @@ async fn a_daemon_that_stops_answering_gets_no_pile_of_requests_and_a_clear_mess
     assert!(error.message.contains("did not answer within"), "{error}");
     let held = forwarder.held.load(Ordering::SeqCst);
     assert!(held <= 4, "20 refreshes became {held} requests to the hung daemon");
+}
+
+/// A daemon that takes 2 s for every request: the lists arrive, keys answer at once,
+/// a new container still shows up, and requests do not pile up behind the slow ones.
+#[tokio::test]
+#[ignore = "needs a Docker daemon"]
+async fn a_slow_daemon_is_slow_but_everything_works() {
+    use std::sync::atomic::Ordering;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("slow.sock");
+    let forwarder = Forwarder::start(&path, &daemon_socket());
+    forwarder.delay_ms.store(2000, Ordering::SeqCst);
+    let t = Labelled::new("slow");
+    let mut app = App::start(&format!("unix://{}", path.display()));
+    app.run_until(Duration::from_secs(20), |s| s.loaded).await.expect("the lists arrive, slowly");
+
+    // Keys are handled without waiting for the daemon.
+    let key = |c| Msg::Key(crossterm::event::KeyEvent::new(KeyCode::Char(c), crossterm::event::KeyModifiers::NONE));
+    app.send(key('2'));
+    assert_eq!(app.state.focus, wharf::state::Pane::Images);
+    app.send(key('1'));
+
+    // Twenty refreshes while each request takes 2 s: a handful of requests, not twenty.
+    let before = forwarder.requests.load(Ordering::SeqCst);
+    let refresh =
+        Msg::Key(crossterm::event::KeyEvent::new(KeyCode::Char('r'), crossterm::event::KeyModifiers::CONTROL));
+    for _ in 0..20 {
+        app.send(refresh.clone());
+    }
+    let name = t.name("late");
+    let id = docker(&["run", "-d", "--network", "none", "--label", &t.label, "--name", &name, BUSYBOX, "sleep", "60"]);
+    app.run_until(Duration::from_secs(20), |s| s.containers.items().iter().any(|c| c.id == id))
+        .await
+        .expect("a new container shows up despite the slow daemon");
+    let sent = forwarder.requests.load(Ordering::SeqCst) - before;
+    assert!(sent <= 12, "20 refreshes and one event became {sent} requests");
+    // 2 s is slow, not stuck: no timeout was reported.
+    assert!(app.state.list_error.is_none(), "{:?}", app.state.list_error);
+}
+
+/// A daemon that refuses wharf's API version: a sentence that says so and what to do.
+#[tokio::test]
+#[ignore = "needs a Docker daemon"]
+async fn an_api_version_refusal_is_said_in_words() {
+    use std::sync::atomic::Ordering;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("old.sock");
+    let forwarder = Forwarder::start(&path, &daemon_socket());
+    forwarder.refuse_api.store(true, Ordering::SeqCst);
+    let mut app = App::start(&format!("unix://{}", path.display()));
+    app.run_until(Duration::from_secs(10), |s| matches!(s.connection, Connection::Down { .. }))
+        .await
+        .expect("the refusal is reported");
+    let Connection::Down { error, .. } = &app.state.connection else { unreachable!() };
+    assert_eq!(error.message, live::API_REFUSAL);
+    assert!(error.hint.as_deref().unwrap_or_default().contains("upgrade wharf or the daemon"), "{error:?}");
 }

@@ -26,7 +26,17 @@ pub fn describe(err: &BollardError, host: &str) -> DaemonError {
             } else {
                 sanitize(message.trim())
             };
-            DaemonError::new(kind, message)
+            let error = DaemonError::new(kind, message);
+            // The daemon and wharf share no API version: say what to do about it.
+            if status_code == &400 && error.message.contains("client version") {
+                return error.with_hint(format!(
+                    "this daemon does not speak the API versions wharf does (up to {}.{}): \
+                     upgrade wharf or the daemon",
+                    bollard::API_DEFAULT_VERSION.major_version,
+                    bollard::API_DEFAULT_VERSION.minor_version
+                ));
+            }
+            error
         }
         BollardError::SocketNotFoundError(path) => {
             unreachable_at(host, "no socket at that path").with_hint(socket_hint(path))

@@ -295,6 +295,8 @@ pub struct AppState {
     pub select_when_listed: Option<String>,
     /// The hosts overview (empty when the config names no hosts).
     pub fleet: FleetState,
+    /// Containers wharf is removing (their leaving the list is no news).
+    pub removing: BTreeSet<String>,
     pub logs: LogView,
     pub next_stream_id: u64,
     /// Results of the last container action, one per container: (failed, text).
@@ -324,6 +326,7 @@ impl AppState {
         self.list_error = None;
         self.loaded = false;
         self.marked.clear();
+        self.removing.clear();
         self.background_launch = None;
         self.select_when_listed = None;
         self.action_results.clear();
@@ -372,6 +375,7 @@ impl AppState {
             background_launch: None,
             select_when_listed: None,
             fleet: FleetState::default(),
+            removing: BTreeSet::new(),
             logs: LogView::new(10_000, 1000),
             next_stream_id: 0,
             action_results: Vec::new(),

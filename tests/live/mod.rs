@@ -169,9 +169,10 @@ pub mod headless {
     }
 }
 
-/// A unix-socket forwarder in front of the real daemon: lets a test make the daemon
-/// "appear" and "go away" without touching the real one. Dropping it closes the socket
-/// and every connection through it, as a daemon restart would.
+/// A unix-socket forwarder in front of the real daemon, injecting faults: lets a test
+/// make the daemon "appear" and "go away", hang, answer slowly or refuse wharf's API
+/// version, without touching the real one. Dropping it closes the socket and every
+/// connection through it, as a daemon restart would.
 pub struct Forwarder {
     task: tokio::task::JoinHandle<()>,
     path: std::path::PathBuf,
@@ -179,16 +180,32 @@ pub struct Forwarder {
     pub frozen: std::sync::Arc<std::sync::atomic::AtomicBool>,
     /// Connections accepted while frozen (each is one request wharf sent).
     pub held: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+    /// Milliseconds each request waits before it reaches the daemon: a slow daemon.
+    pub delay_ms: std::sync::Arc<std::sync::atomic::AtomicU64>,
+    /// While set, every request is answered as a daemon that does not speak the
+    /// client's API version answers (400, and its message).
+    pub refuse_api: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    /// Requests that reached the daemon (chunks sent towards it).
+    pub requests: std::sync::Arc<std::sync::atomic::AtomicUsize>,
 }
+
+/// What a daemon that needs a newer API says (moby's words).
+pub const API_REFUSAL: &str = "client version 1.41 is too old. Minimum supported API version is 1.44, please upgrade your client to a newer version";
 
 impl Forwarder {
     pub fn start(path: &std::path::Path, daemon_socket: &str) -> Self {
-        use std::sync::atomic::Ordering;
+        use std::sync::Arc;
+        use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
         let listener = tokio::net::UnixListener::bind(path).expect("bind the forwarder socket");
         let target = daemon_socket.to_string();
-        let frozen = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
-        let held = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
-        let (frozen_task, held_task) = (frozen.clone(), held.clone());
+        let frozen = Arc::new(AtomicBool::new(false));
+        let held = Arc::new(AtomicUsize::new(0));
+        let delay_ms = Arc::new(AtomicU64::new(0));
+        let refuse_api = Arc::new(AtomicBool::new(false));
+        let requests = Arc::new(AtomicUsize::new(0));
+        let (frozen_task, held_task, delay_task, refuse_task, requests_task) =
+            (frozen.clone(), held.clone(), delay_ms.clone(), refuse_api.clone(), requests.clone());
         let task = tokio::spawn(async move {
             let mut connections = tokio::task::JoinSet::new();
             while let Ok((mut inbound, _)) = listener.accept().await {
@@ -201,15 +218,56 @@ impl Forwarder {
                     });
                     continue;
                 }
+                if refuse_task.load(Ordering::SeqCst) {
+                    connections.spawn(async move {
+                        let mut request = [0u8; 4096];
+                        let _ = inbound.read(&mut request).await;
+                        let body = format!("{{\"message\":\"{API_REFUSAL}\"}}");
+                        let answer = format!(
+                            "HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\
+                             Connection: close\r\n\r\n{body}",
+                            body.len()
+                        );
+                        let _ = inbound.write_all(answer.as_bytes()).await;
+                        let _ = inbound.shutdown().await;
+                    });
+                    continue;
+                }
                 let target = target.clone();
+                let (delay, requests) = (delay_task.clone(), requests_task.clone());
                 connections.spawn(async move {
-                    if let Ok(mut outbound) = tokio::net::UnixStream::connect(&target).await {
-                        let _ = tokio::io::copy_bidirectional(&mut inbound, &mut outbound).await;
-                    }
+                    let Ok(outbound) = tokio::net::UnixStream::connect(&target).await else { return };
+                    let (mut from_client, mut to_client) = inbound.into_split();
+                    let (mut from_daemon, mut to_daemon) = outbound.into_split();
+                    // Towards the daemon, chunk by chunk (a chunk is a request), each
+                    // held back by the delay in force.
+                    let upstream = async move {
+                        let mut buf = vec![0u8; 64 * 1024];
+                        loop {
+                            let n = match from_client.read(&mut buf).await {
+                                Ok(0) | Err(_) => break,
+                                Ok(n) => n,
+                            };
+                            let wait = delay.load(Ordering::SeqCst);
+                            if wait > 0 {
+                                tokio::time::sleep(std::time::Duration::from_millis(wait)).await;
+                            }
+                            requests.fetch_add(1, Ordering::SeqCst);
+                            if to_daemon.write_all(&buf[..n]).await.is_err() {
+                                break;
+                            }
+                        }
+                        let _ = to_daemon.shutdown().await;
+                    };
+                    let downstream = async move {
+                        let _ = tokio::io::copy(&mut from_daemon, &mut to_client).await;
+                        let _ = to_client.shutdown().await;
+                    };
+                    tokio::join!(upstream, downstream);
                 });
             }
         });
-        Self { task, path: path.to_path_buf(), frozen, held }
+        Self { task, path: path.to_path_buf(), frozen, held, delay_ms, refuse_api, requests }
     }
 }
 

@@ -69,6 +69,10 @@ fn send_container_action(
     state.marked.clear();
     state.action_results.clear();
     for (id, name) in targets {
+        // A container wharf removes itself leaves without a "removed elsewhere" note.
+        if let ContainerAction::Remove { .. } = action {
+            state.removing.insert(id.clone());
+        }
         effects.push(Effect::ContainerAction { id, name, action });
     }
 }
@@ -138,13 +142,24 @@ pub fn on_confirm_key(state: &mut AppState, confirm: Confirm, key: KeyEvent, eff
 
 pub fn on_action_finished(
     state: &mut AppState,
+    id: &str,
     name: &str,
     action: ContainerAction,
     result: Result<(), crate::model::DaemonError>,
     effects: &mut Vec<Effect>,
 ) {
+    let removal = matches!(action, ContainerAction::Remove { .. });
+    if removal {
+        state.removing.remove(id);
+    }
     let (text, failed) = match result {
         Ok(()) => (format!("{} {name}", action.past()), false),
+        // Removed meanwhile by someone else: what the user wanted has happened.
+        Err(e) if e.kind == DaemonErrorKind::NotFound && removal => {
+            (format!("{name} was already removed by another client"), false)
+        }
+        // 304: it already was (stopped, started) by the time the request arrived.
+        Err(e) if e.kind == DaemonErrorKind::NotModified => (format!("{name} was already {}", action.past()), false),
         Err(e) if e.kind == DaemonErrorKind::NotFound => {
             if state.is_connected() {
                 refresh_lists(state, effects);

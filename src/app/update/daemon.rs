@@ -51,7 +51,15 @@ pub fn on_daemon_msg(state: &mut AppState, msg: Msg, effects: &mut Vec<Effect>) 
                     count_image_users(&mut images, &rows);
                     state.images.set_items(images);
                     state.marked.retain(|id| rows.iter().any(|r| &r.id == id));
+                    let selected = state.selected_container().map(|c| (c.id.clone(), c.name.clone()));
+                    let gone = selected.filter(|(id, _)| !rows.iter().any(|r| &r.id == id));
                     state.containers.set_items(rows);
+                    // The selection moved on by itself: say why, unless wharf removed it.
+                    if let Some((id, name)) = gone
+                        && !state.removing.contains(&id)
+                    {
+                        super::flash(state, format!("{name} was removed by another client"), false);
+                    }
                     stats::apply_sort(state);
                     select_launched(state);
                     stats::on_list(state, effects);
@@ -143,8 +151,8 @@ pub fn on_daemon_msg(state: &mut AppState, msg: Msg, effects: &mut Vec<Effect>) 
         Msg::PullProgress { request, progress } => launch::on_pull_progress(state, request, progress),
         Msg::LaunchFinished { request, result } => launch::on_launch_finished(state, request, result),
         Msg::PullFinished { request, reference, result } => launch::on_pull_finished(state, request, reference, result),
-        Msg::ActionFinished { id: _, name, action, result } => {
-            actions::on_action_finished(state, &name, action, result, effects)
+        Msg::ActionFinished { id, name, action, result } => {
+            actions::on_action_finished(state, &id, &name, action, result, effects)
         }
         Msg::ImageRemoved { id: _, name, result } => actions::on_image_removed(state, &name, result),
         Msg::ConsoleStarted { session, label } => console::on_started(state, session, label),
