@@ -128,3 +128,84 @@ fn a_resize_storm_while_logs_stream_ends_in_a_correct_frame() {
     t.tmux(&["send-keys", "q"]);
     t.assert_restored();
 }
+
+/// A user's first session: browse containers, images, ports and env; launch a preset
+/// and see it run; read its logs; open a console in another container, run a command,
+/// detach; quit with the terminal as it was.
+#[test]
+#[ignore = "needs tmux and a Docker daemon: run scripts/test.sh"]
+fn a_users_session_from_browsing_to_console() {
+    let t_label = Labelled::new("e2e-journey");
+    // Short names: the NAME column shows them whole.
+    let web = format!("web-{}", std::process::id());
+    let redis = format!("redis-{}", std::process::id());
+    // The preset's container carries no test label: remove it by name, whatever happens.
+    struct RemoveByName(String);
+    impl Drop for RemoveByName {
+        fn drop(&mut self) {
+            let _ = std::process::Command::new("docker").args(["rm", "-f", &self.0]).output();
+        }
+    }
+    let _cleanup = RemoveByName(redis.clone());
+    let web_port = live::free_port();
+    docker(&[
+        "run",
+        "-d",
+        "--label",
+        &t_label.label,
+        "--name",
+        &web,
+        "-e",
+        "GREETING=hello-from-web",
+        "-p",
+        &format!("127.0.0.1:{web_port}:80"),
+        BUSYBOX,
+        "sleep",
+        "300",
+    ]);
+    // The redis preset as the built-in one, with the local image (no registry here).
+    let redis_port = live::free_port();
+    let config = format!(
+        "[[presets]]\nname = \"redis-local\"\ndescription = \"redis on {redis_port}\"\nimage = \"{}\"\n\
+         container_name = \"{redis}\"\nports = [\"{redis_port}:6379\"]\n",
+        live::REDIS
+    );
+    let t = Tmux::start_configured("journey", 150, 45, &[], None, Some(&config));
+    t.wait_for("the dashboard", |t| t.screen().contains("[1] Containers"));
+
+    // Containers, then the selected one's ports and env.
+    select(&t, &web);
+    t.wait_for("web's port", |t| t.screen().contains(&format!("127.0.0.1:{web_port}->80/tcp")));
+    t.wait_for("web's env", |t| t.screen().contains("hello-from-web"));
+    t.tmux(&["send-keys", "Escape"]);
+    // Images.
+    t.tmux(&["send-keys", "2"]);
+    t.wait_for("the images", |t| t.screen().contains("REPOSITORY:TAG") && t.screen().contains("wharf-test/redis"));
+    t.tmux(&["send-keys", "1"]);
+
+    // The preset: picker, its number, the container running.
+    t.tmux(&["send-keys", "p"]);
+    t.wait_for("the presets", |t| t.screen().contains("redis-local"));
+    t.tmux(&["send-keys", "5"]);
+    t.wait_for("redis running", |t| t.screen().lines().any(|l| l.contains(&redis) && l.contains("running")));
+    let format = "{{.State.Running}} {{(index (index .NetworkSettings.Ports \"6379/tcp\") 0).HostPort}}";
+    assert_eq!(docker(&["inspect", "-f", format, &redis]), format!("true {redis_port}"));
+    // Its logs (the new container is selected).
+    t.wait_for("redis's logs", |t| t.screen().contains("Ready to accept connections"));
+
+    // A console in web: a command, its output, detach.
+    select(&t, &web);
+    t.tmux(&["send-keys", "Escape"]);
+    t.tmux(&["send-keys", "e"]);
+    t.wait_for("the console", |t| t.screen().contains("Console"));
+    std::thread::sleep(Duration::from_millis(500));
+    t.tmux(&["send-keys", "-l", "echo journey-$((6*7))"]);
+    t.tmux(&["send-keys", "Enter"]);
+    t.wait_for("the command's output", |t| t.screen().contains("journey-42"));
+    t.tmux(&["send-keys", "C-]", "d"]);
+    t.wait_for("detached: the logs are back", |t| !t.screen().contains("Console"));
+
+    t.tmux(&["send-keys", "q"]);
+    let (exit, stderr) = t.assert_restored();
+    assert_eq!(exit, "0", "{stderr}");
+}

@@ -48,12 +48,18 @@ impl<T: ListRow> SelectableList<T> {
         &self.filter
     }
 
-    /// Applies a filter; the selection goes to the first match.
+    /// Applies a filter; the selection goes to the first match. Clearing the filter
+    /// keeps the row that was selected (the one the user filtered for).
     pub fn set_filter(&mut self, filter: &str) {
+        let previous_key = self.selected_item().map(|r| r.key().to_string());
         self.filter = filter.to_string();
+        self.offset = 0;
+        if filter.is_empty() {
+            self.recompute(previous_key.as_deref());
+            return;
+        }
         self.recompute(None);
         self.selected = 0;
-        self.offset = 0;
     }
 
     pub fn set_retain(&mut self, retain: Option<fn(&T) -> bool>) {

@@ -21,7 +21,23 @@ impl Tmux {
     /// Starts wharf with `--host` (`{dir}` is replaced by the test's directory), or
     /// against the daemon the environment names when `host` is `None`.
     pub fn start_with(name: &str, width: u16, height: u16, env: &[(&str, &str)], host: Option<&str>) -> Self {
+        Self::start_configured(name, width, height, env, host, None)
+    }
+
+    /// `start_with`, and `config` as wharf's config file when given.
+    pub fn start_configured(
+        name: &str,
+        width: u16,
+        height: u16,
+        env: &[(&str, &str)],
+        host: Option<&str>,
+        config: Option<&str>,
+    ) -> Self {
         let dir = tempfile::tempdir().unwrap();
+        if let Some(text) = config {
+            std::fs::create_dir_all(dir.path().join("config/wharf")).unwrap();
+            std::fs::write(dir.path().join("config/wharf/config.toml"), text).unwrap();
+        }
         let socket = format!("wharf-e2e-{name}-{}", std::process::id());
         let dir_text = dir.path().display().to_string();
         // wharf's config, state and data live in the test's directory: a user's own
