@@ -14,6 +14,10 @@ use live::{BUSYBOX, Forwarder, Labelled, daemon_socket, docker, host};
 use wharf::app::msg::Msg;
 use wharf::state::Connection;
 
+fn key(c: char) -> Msg {
+    Msg::Key(crossterm::event::KeyEvent::new(KeyCode::Char(c), crossterm::event::KeyModifiers::NONE))
+}
+
 #[tokio::test]
 #[ignore = "needs a Docker daemon: run scripts/test.sh"]
 async fn the_dashboard_follows_another_client_within_a_second() {
@@ -56,10 +60,33 @@ async fn starts_without_a_daemon_and_fills_in_when_it_appears() {
     let Connection::Down { error, .. } = &app.state.connection else { unreachable!() };
     assert!(error.message.contains("no socket at that path"), "{error}");
 
+    let t = Labelled::new("resubscribe");
+    let chatty = docker(&[
+        "run",
+        "-d",
+        "--label",
+        &t.label,
+        "--name",
+        &t.name("chatty"),
+        BUSYBOX,
+        "sh",
+        "-c",
+        "i=0; while true; do i=$((i+1)); echo tick $i; sleep 0.2; done",
+    ]);
     let forwarder = Forwarder::start(&path, &daemon_socket());
     app.run_until(Duration::from_secs(15), |s| s.loaded && matches!(s.connection, Connection::Connected(_)))
         .await
         .expect("connects by itself once the daemon answers");
+    // Follow the chatty container's logs.
+    let position = app.state.containers.visible().position(|c| c.id == chatty).expect("listed");
+    app.send(key('g'));
+    for _ in 0..position {
+        app.send(key('j'));
+    }
+    let last_tick = |s: &wharf::state::AppState| {
+        s.logs.buffer.iter().filter_map(|(_, l)| l.text.strip_prefix("tick ")?.parse::<u32>().ok()).max()
+    };
+    app.run_until(Duration::from_secs(10), |s| last_tick(s).is_some()).await.expect("its logs flow");
 
     // The daemon goes away (the forwarder closes every connection, as a restart does):
     // wharf notices at once and says so ...
@@ -74,11 +101,18 @@ async fn starts_without_a_daemon_and_fills_in_when_it_appears() {
     app.run_until(Duration::from_secs(15), |s| matches!(s.connection, Connection::Connected(_)))
         .await
         .expect("reconnects");
-    let t = Labelled::new("resubscribe");
     let id = docker(&["run", "-d", "--label", &t.label, "--name", &t.name("after"), BUSYBOX, "sleep", "60"]);
     app.run_until(Duration::from_secs(5), |s| s.containers.items().iter().any(|c| c.id == id))
         .await
         .expect("events flow again after the reconnect");
+    // And the logs being read keep flowing: lines newer than any seen before the outage.
+    let before = last_tick(&app.state).unwrap_or(0);
+    let newest = docker(&["logs", "--tail", "1", &chatty]);
+    let newest: u32 = newest.trim().strip_prefix("tick ").unwrap().parse().unwrap();
+    assert!(newest > before);
+    app.run_until(Duration::from_secs(10), |s| last_tick(s).is_some_and(|t| t > newest))
+        .await
+        .expect("the log stream resumed after the reconnect");
 }
 
 #[tokio::test]
