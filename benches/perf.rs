@@ -36,6 +36,11 @@ fn containers(n: usize) -> Vec<ContainerRow> {
                 host_ip: "127.0.0.1".into(),
                 host_port: Some(20_000 + i as u16),
             }],
+            project: None,
+            service: None,
+            volumes: Vec::new(),
+            networks: Vec::new(),
+            health: None,
         })
         .collect()
 }

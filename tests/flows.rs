@@ -72,7 +72,12 @@ fn a_burst_of_events_costs_one_list_request_plus_one_follow_up() {
     let mut h = Harness::new(80, 24);
     h.connect_with_fixtures();
     let event = |action: &str| {
-        Msg::DaemonEvent(DaemonEvent { kind: EventKind::Container, action: action.into(), id: "x".into() })
+        Msg::DaemonEvent(DaemonEvent {
+            kind: EventKind::Container,
+            action: action.into(),
+            id: "x".into(),
+            ..Default::default()
+        })
     };
     let first = h.send(event("start"));
     let Some(Effect::ListContainers { request }) = first.first().cloned() else { panic!("{first:?}") };
@@ -240,7 +245,8 @@ fn an_event_during_an_inspect_makes_its_answer_stale_and_asks_again() {
         })
         .unwrap_or_else(|| panic!("{effects:?}"));
     // The container restarts while its inspect is in flight.
-    let event = DaemonEvent { kind: EventKind::Container, action: "restart".into(), id: id.clone() };
+    let event =
+        DaemonEvent { kind: EventKind::Container, action: "restart".into(), id: id.clone(), ..Default::default() };
     h.send(Msg::DaemonEvent(event));
     let details = wharf::model::ContainerDetails { id: id.clone(), ..Default::default() };
     let effects = h.send(Msg::ContainerInspected { request, id: id.clone(), result: Ok(details) });

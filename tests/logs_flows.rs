@@ -148,7 +148,12 @@ fn a_stopped_container_resumes_when_it_starts_and_an_unreadable_driver_is_not_re
     h.send(Msg::LogEnded { stream, error: None });
     assert!(h.render().contains("■ stopped"));
     let redis = h.state.selected_container().unwrap().id.clone();
-    let start = Msg::DaemonEvent(DaemonEvent { kind: EventKind::Container, action: "start".into(), id: redis.clone() });
+    let start = Msg::DaemonEvent(DaemonEvent {
+        kind: EventKind::Container,
+        action: "start".into(),
+        id: redis.clone(),
+        ..Default::default()
+    });
     let effects = h.send(start.clone());
     let resumed = effects.iter().find_map(|e| match e {
         Effect::FollowLogs { since, stream, .. } => Some((*since, *stream)),

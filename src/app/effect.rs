@@ -3,6 +3,29 @@
 use crate::model::{ContainerAction, LaunchSpec};
 use crate::state::{ConsoleTarget, RequestId, SessionId, StreamId};
 
+/// A change to a volume or network.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ObjectChange {
+    CreateVolume {
+        name: String,
+    },
+    RemoveVolume {
+        name: String,
+    },
+    CreateNetwork {
+        name: String,
+    },
+    RemoveNetwork {
+        id: String,
+    },
+    /// Connect (`connect`) or disconnect a container and a network.
+    Membership {
+        network: String,
+        container: String,
+        connect: bool,
+    },
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Effect {
     ListContainers {
@@ -101,6 +124,32 @@ pub enum Effect {
     /// Remember the list's sort for the next start.
     SaveSort {
         sort: crate::state::Sort,
+    },
+    ListVolumes {
+        request: RequestId,
+    },
+    ListNetworks {
+        request: RequestId,
+    },
+    /// Read an object's full JSON for the inspect view.
+    InspectObject {
+        kind: crate::model::ObjectKind,
+        id: String,
+        title: String,
+    },
+    /// An image's layers and config, for its details view.
+    ImageDetails {
+        id: String,
+        title: String,
+    },
+    /// Create, remove, connect, disconnect: `change` says which; the result comes back
+    /// as `Msg::ObjectChanged` with `done` (e.g. "removed volume data") or the error.
+    ChangeObject {
+        change: ObjectChange,
+        done: String,
+    },
+    Prune {
+        kind: crate::model::PruneKind,
     },
     /// Find the daemons the user can switch to (docker contexts, sockets, config hosts).
     ListEndpoints,

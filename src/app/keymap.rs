@@ -64,6 +64,18 @@ pub enum Action {
     DiskUsage,
     PickEndpoint,
     Hosts,
+    FocusVolumes,
+    FocusNetworks,
+    FocusEvents,
+    Inspect,
+    Prune,
+    CreateVolume,
+    RemoveVolume,
+    CreateNetwork,
+    RemoveNetwork,
+    ConnectNetwork,
+    DisconnectNetwork,
+    ImageDetails,
 }
 
 impl Action {
@@ -135,6 +147,18 @@ impl Action {
             Action::DiskUsage => "disk usage (docker system df)",
             Action::PickEndpoint => "connect to another daemon",
             Action::Hosts => "all hosts in one list / back",
+            Action::FocusVolumes => "volumes",
+            Action::FocusNetworks => "networks",
+            Action::FocusEvents => "events timeline",
+            Action::Inspect => "inspect: the object's full JSON",
+            Action::Prune => "prune: containers, images, volumes…",
+            Action::CreateVolume => "create a volume",
+            Action::RemoveVolume => "remove the volume (asks first)",
+            Action::CreateNetwork => "create a network",
+            Action::RemoveNetwork => "remove the network (asks first)",
+            Action::ConnectNetwork => "connect the selected container",
+            Action::DisconnectNetwork => "disconnect the selected container",
+            Action::ImageDetails => "layers and config of the image",
         }
     }
 }
@@ -275,6 +299,8 @@ pub enum Scope {
     /// The containers pane, and the ports and env panes of the selected container.
     Containers,
     Images,
+    Volumes,
+    Networks,
     Logs,
 }
 
@@ -283,7 +309,9 @@ impl Scope {
         match pane {
             Pane::Images => Scope::Images,
             Pane::Containers | Pane::Ports | Pane::Env => Scope::Containers,
-            Pane::Hosts => Scope::Global,
+            Pane::Hosts | Pane::Events => Scope::Global,
+            Pane::Volumes => Scope::Volumes,
+            Pane::Networks => Scope::Networks,
             Pane::Logs | Pane::Console => Scope::Logs,
         }
     }
@@ -293,6 +321,8 @@ impl Scope {
             Scope::Global => "Everywhere",
             Scope::Containers => "Containers",
             Scope::Images => "Images",
+            Scope::Volumes => "Volumes",
+            Scope::Networks => "Networks",
             Scope::Logs => "Logs",
         }
     }
@@ -342,6 +372,11 @@ impl Default for Keymap {
             (c('D'), Action::DiskUsage),
             (c('C'), Action::PickEndpoint),
             (c('H'), Action::Hosts),
+            (c('6'), Action::FocusVolumes),
+            (c('7'), Action::FocusNetworks),
+            (c('8'), Action::FocusEvents),
+            (c('I'), Action::Inspect),
+            (c('X'), Action::Prune),
         ];
         let containers = vec![
             (c('u'), Action::Start),
@@ -359,7 +394,19 @@ impl Default for Keymap {
             (c('O'), Action::SortReverse),
             (c('i'), Action::StatsInterval),
         ];
-        let images = vec![(c('p'), Action::PullImage), (c('d'), Action::RemoveImage), (c('n'), Action::RunImage)];
+        let images = vec![
+            (c('p'), Action::PullImage),
+            (c('d'), Action::RemoveImage),
+            (c('n'), Action::RunImage),
+            (p(Enter), Action::ImageDetails),
+        ];
+        let volumes = vec![(c('n'), Action::CreateVolume), (c('d'), Action::RemoveVolume)];
+        let networks = vec![
+            (c('n'), Action::CreateNetwork),
+            (c('d'), Action::RemoveNetwork),
+            (c('c'), Action::ConnectNetwork),
+            (c('x'), Action::DisconnectNetwork),
+        ];
         let logs = vec![
             (c('f'), Action::LogFilter),
             (c('F'), Action::LogRegexFilter),
@@ -376,11 +423,17 @@ impl Default for Keymap {
             (c('S'), Action::SaveLogs),
             (c('W'), Action::SaveFullLog),
         ];
-        let bindings =
-            [(Scope::Global, global), (Scope::Containers, containers), (Scope::Images, images), (Scope::Logs, logs)]
-                .into_iter()
-                .flat_map(|(scope, list)| list.into_iter().map(move |(k, a)| (scope, k, a)))
-                .collect();
+        let bindings = [
+            (Scope::Global, global),
+            (Scope::Containers, containers),
+            (Scope::Images, images),
+            (Scope::Volumes, volumes),
+            (Scope::Networks, networks),
+            (Scope::Logs, logs),
+        ]
+        .into_iter()
+        .flat_map(|(scope, list)| list.into_iter().map(move |(k, a)| (scope, k, a)))
+        .collect();
         Self { bindings }
     }
 }
@@ -401,9 +454,13 @@ impl Keymap {
                 "global" => Scope::Global,
                 "containers" => Scope::Containers,
                 "images" => Scope::Images,
+                "volumes" => Scope::Volumes,
+                "networks" => Scope::Networks,
                 "logs" => Scope::Logs,
                 other => {
-                    return Err(format!("[keys.{other}]: no such place; use global, containers, images or logs"));
+                    return Err(format!(
+                        "[keys.{other}]: no such place; use global, containers, images, volumes, networks or logs"
+                    ));
                 }
             };
             for (action_name, keys) in actions {

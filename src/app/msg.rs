@@ -109,6 +109,28 @@ pub enum Msg {
     /// A sampling round is over (all its readings were sent).
     StatsRoundDone,
     DiskUsageRead(Result<crate::model::DiskUsage, DaemonError>),
+    VolumesListed {
+        request: RequestId,
+        result: Result<Vec<crate::model::VolumeRow>, DaemonError>,
+    },
+    NetworksListed {
+        request: RequestId,
+        result: Result<Vec<crate::model::NetworkRow>, DaemonError>,
+    },
+    /// The lines of an inspect (or image details) view, or why not.
+    Inspected {
+        title: String,
+        result: Result<Vec<String>, DaemonError>,
+    },
+    /// A volume or network change ended (`done` says what it did when it worked).
+    ObjectChanged {
+        done: String,
+        result: Result<(), DaemonError>,
+    },
+    Pruned {
+        kind: crate::model::PruneKind,
+        result: Result<crate::model::PruneReport, DaemonError>,
+    },
     /// The daemons the endpoint picker offers.
     EndpointsListed(Vec<crate::model::EndpointChoice>),
     /// News from the watcher of one of the config's hosts (the hosts overview).

@@ -14,7 +14,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::connection::EndpointControl;
 use super::console_task::{self, ConsoleHandle, ConsoleJob};
-use super::effect::Effect;
+use super::effect::{Effect, ObjectChange};
 use super::launcher;
 use super::log_task::{self, LogJob};
 use super::msg::Msg;
@@ -258,6 +258,44 @@ impl<D: DockerApi> EffectRunner<D> {
                     let _ = tx.send(Msg::StatsRoundDone).await;
                 });
             }
+            Effect::ListVolumes { request } => self.spawn(async move {
+                let result = ask(client, timeout, async |d| d.list_volumes().await).await;
+                Msg::VolumesListed { request, result }
+            }),
+            Effect::ListNetworks { request } => self.spawn(async move {
+                let result = ask(client, timeout, async |d| d.list_networks().await).await;
+                Msg::NetworksListed { request, result }
+            }),
+            Effect::InspectObject { kind, id, title } => self.spawn(async move {
+                let result = ask(client, timeout, async |d| d.inspect_raw(kind, &id).await).await;
+                Msg::Inspected { title, result }
+            }),
+            Effect::ImageDetails { id, title } => self.spawn(async move {
+                let result = ask(client, timeout, async |d| {
+                    let history = d.image_history(&id).await?;
+                    let json = d.inspect_raw(crate::model::ObjectKind::Image, &id).await?;
+                    Ok(image_details_lines(&history, json))
+                })
+                .await;
+                Msg::Inspected { title, result }
+            }),
+            Effect::ChangeObject { change, done } => self.spawn(async move {
+                let result = ask(client, timeout, async |d| match &change {
+                    ObjectChange::CreateVolume { name } => d.create_volume(name).await,
+                    ObjectChange::RemoveVolume { name } => d.remove_volume(name).await,
+                    ObjectChange::CreateNetwork { name } => d.create_network(name).await,
+                    ObjectChange::RemoveNetwork { id } => d.remove_network(id).await,
+                    ObjectChange::Membership { network, container, connect } => {
+                        d.network_membership(network, container, *connect).await
+                    }
+                })
+                .await;
+                Msg::ObjectChanged { done, result }
+            }),
+            // A prune walks every object of its kind: more time, as for disk usage.
+            Effect::Prune { kind } => self.spawn(async move {
+                Msg::Pruned { kind, result: ask(client, timeout * 6, async |d| d.prune(kind, None).await).await }
+            }),
             Effect::DiskUsage => self.spawn(async move {
                 // `system df` walks every layer and volume: give it more time.
                 Msg::DiskUsageRead(ask(client, timeout * 3, async |d| d.disk_usage().await).await)
@@ -408,10 +446,26 @@ fn read_only_refusal(effect: &Effect) -> Option<Msg> {
         Effect::RemoveImage { id, name } => {
             Msg::ImageRemoved { id: id.clone(), name: name.clone(), result: Err(refused()) }
         }
+        Effect::ChangeObject { done, .. } => Msg::ObjectChanged { done: done.clone(), result: Err(refused()) },
+        Effect::Prune { kind } => Msg::Pruned { kind: *kind, result: Err(refused()) },
         // An exec runs a process in the container; attaching lets keys reach its own.
         Effect::OpenConsole { session, .. } => {
             Msg::ConsoleEnded { session: *session, exit_code: None, error: Some(refused()) }
         }
         _ => return None,
     })
+}
+
+/// An image's details view: its layers (newest first, with the command that made each
+/// and its size), then its full JSON.
+fn image_details_lines(history: &[(String, i64)], json: Vec<String>) -> Vec<String> {
+    let mut lines = vec![format!("Layers ({}), newest first:", history.len())];
+    for (created_by, size) in history {
+        let command = created_by.trim_start_matches("/bin/sh -c ").trim_start_matches("#(nop) ").trim();
+        lines.push(format!("  {:>9}  {command}", crate::ui::format::size(*size)));
+    }
+    lines.push(String::new());
+    lines.push("Inspect:".into());
+    lines.extend(json);
+    lines
 }

@@ -16,7 +16,7 @@ use super::convert;
 use super::error::describe;
 use crate::model::{
     ContainerAction, ContainerDetails, ContainerRow, DaemonAddress, DaemonError, DaemonErrorKind, DaemonEvent,
-    DaemonInfo, ImageRow, LaunchSpec, PullProgress,
+    DaemonInfo, ImageRow, LaunchSpec, NetworkRow, ObjectKind, PruneKind, PruneReport, PullProgress, VolumeRow,
 };
 
 #[derive(Clone)]
@@ -28,6 +28,22 @@ pub struct BollardDocker {
 }
 
 impl BollardDocker {
+    /// A GET's whole body, raw (see `logs::get`).
+    async fn get_bytes(&self, path: &str) -> Result<Vec<u8>, DaemonError> {
+        let mut body = Vec::new();
+        let mut stream = super::logs::get(&self.client, &self.info.host, path);
+        while let Some(chunk) = stream.next().await {
+            body.extend_from_slice(&chunk?);
+        }
+        Ok(body)
+    }
+
+    async fn get_json(&self, path: &str) -> Result<serde_json::Value, DaemonError> {
+        let body = self.get_bytes(path).await?;
+        serde_json::from_slice(&body)
+            .map_err(|e| DaemonError::new(DaemonErrorKind::Other, format!("unreadable answer to {path}: {e}")))
+    }
+
     pub(super) fn new(client: Docker, info: DaemonInfo, address: DaemonAddress) -> Self {
         Self { client, info, address }
     }
@@ -66,7 +82,8 @@ impl DockerApi for BollardDocker {
     }
 
     fn events(&self) -> BoxStream<'static, Result<DaemonEvent, DaemonError>> {
-        let filters: HashMap<&str, Vec<&str>> = HashMap::from([("type", vec!["container", "image"])]);
+        let filters: HashMap<&str, Vec<&str>> =
+            HashMap::from([("type", vec!["container", "image", "volume", "network"])]);
         let options = EventsOptionsBuilder::new().filters(&filters).build();
         let host = self.info.host.clone();
         self.client
@@ -230,9 +247,117 @@ impl DockerApi for BollardDocker {
             .map_err(|e| DaemonError::new(DaemonErrorKind::Other, format!("unreadable disk usage: {e}")))?;
         Ok(convert::disk_usage(&json))
     }
+
+    async fn list_volumes(&self) -> Result<Vec<VolumeRow>, DaemonError> {
+        Ok(convert::volume_rows(&self.get_json("/volumes").await?))
+    }
+
+    async fn list_networks(&self) -> Result<Vec<NetworkRow>, DaemonError> {
+        Ok(convert::network_rows(&self.get_json("/networks").await?))
+    }
+
+    async fn inspect_raw(&self, kind: ObjectKind, id: &str) -> Result<Vec<String>, DaemonError> {
+        let id = url_segment(id);
+        let path = match kind {
+            ObjectKind::Container => format!("/containers/{id}/json"),
+            ObjectKind::Image => format!("/images/{id}/json"),
+            ObjectKind::Volume => format!("/volumes/{id}"),
+            ObjectKind::Network => format!("/networks/{id}"),
+        };
+        let body = self.get_bytes(&path).await?;
+        convert::pretty_json(&body).map_err(|e| DaemonError::new(DaemonErrorKind::Other, e))
+    }
+
+    async fn image_history(&self, id: &str) -> Result<Vec<(String, i64)>, DaemonError> {
+        let history = self.client.image_history(id).await.map_err(|e| self.err(e))?;
+        Ok(history.iter().map(|h| (crate::text::sanitize(&h.created_by), h.size)).collect())
+    }
+
+    async fn create_volume(&self, name: &str) -> Result<(), DaemonError> {
+        let request = bollard::models::VolumeCreateRequest { name: Some(name.to_string()), ..Default::default() };
+        self.client.create_volume(request).await.map(|_| ()).map_err(|e| self.err(e))
+    }
+
+    async fn remove_volume(&self, name: &str) -> Result<(), DaemonError> {
+        self.client
+            .remove_volume(name, None::<bollard::query_parameters::RemoveVolumeOptions>)
+            .await
+            .map_err(|e| self.err(e))
+    }
+
+    async fn create_network(&self, name: &str) -> Result<(), DaemonError> {
+        let request = bollard::models::NetworkCreateRequest { name: name.to_string(), ..Default::default() };
+        self.client.create_network(request).await.map(|_| ()).map_err(|e| self.err(e))
+    }
+
+    async fn remove_network(&self, id: &str) -> Result<(), DaemonError> {
+        self.client.remove_network(id).await.map_err(|e| self.err(e))
+    }
+
+    async fn network_membership(&self, network: &str, container: &str, connect: bool) -> Result<(), DaemonError> {
+        let result = if connect {
+            let request =
+                bollard::models::NetworkConnectRequest { container: container.to_string(), ..Default::default() };
+            self.client.connect_network(network, request).await
+        } else {
+            let request =
+                bollard::models::NetworkDisconnectRequest { container: container.to_string(), force: Some(false) };
+            self.client.disconnect_network(network, request).await
+        };
+        result.map_err(|e| self.err(e))
+    }
+
+    async fn prune(&self, kind: PruneKind, label: Option<&str>) -> Result<PruneReport, DaemonError> {
+        let mut filters: HashMap<String, Vec<String>> = HashMap::new();
+        if let Some(label) = label {
+            filters.insert("label".into(), vec![label.to_string()]);
+        }
+        use bollard::query_parameters as q;
+        let json = match kind {
+            PruneKind::Containers => serde_json::to_value(
+                self.client
+                    .prune_containers(Some(q::PruneContainersOptions { filters: Some(filters) }))
+                    .await
+                    .map_err(|e| self.err(e))?,
+            ),
+            PruneKind::Images { all } => {
+                let mut filters = filters;
+                // Without `dangling=false` only untagged images go.
+                filters.insert("dangling".into(), vec![(!all).to_string()]);
+                serde_json::to_value(
+                    self.client
+                        .prune_images(Some(q::PruneImagesOptions { filters: Some(filters) }))
+                        .await
+                        .map_err(|e| self.err(e))?,
+                )
+            }
+            PruneKind::Volumes => serde_json::to_value(
+                self.client.prune_volumes(Some(q::PruneVolumesOptions { filters: Some(filters) })).await.map_err(|e| self.err(e))?,
+            ),
+            PruneKind::Networks => serde_json::to_value(
+                self.client.prune_networks(Some(q::PruneNetworksOptions { filters: Some(filters) })).await.map_err(|e| self.err(e))?,
+            ),
+        };
+        json.map(|v| convert::prune_report(&v))
+            .map_err(|e| DaemonError::new(DaemonErrorKind::Other, format!("unreadable prune answer: {e}")))
+    }
 }
 
 /// Wall-clock milliseconds: the time base of stats rates.
 fn now_ms() -> i64 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0)
+}
+
+/// An object name or id as one path segment: anything but the characters ids and names
+/// use is percent-encoded, so a name cannot reach another path.
+fn url_segment(text: &str) -> String {
+    let mut out = String::new();
+    for b in text.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b':') {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
 }

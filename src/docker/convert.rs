@@ -10,8 +10,9 @@ use bollard::models::{
 };
 
 use crate::model::{
-    ContainerDetails, ContainerRow, ContainerState, DaemonEvent, DaemonInfo, DiskUsage, EnvVar, EventKind, HostPort,
-    ImageRow, LaunchSpec, PortMapping, Protocol, PullProgress, RestartPolicy, StatsSample,
+    ContainerDetails, ContainerRow, ContainerState, DaemonEvent, DaemonInfo, DiskUsage, EnvVar, EventKind, Health,
+    HealthCheck, HostPort, ImageRow, LaunchSpec, NetworkRow, PortMapping, Protocol, PruneReport, PullProgress,
+    RestartPolicy, StatsSample, VolumeRow,
 };
 use crate::text::sanitize;
 
@@ -68,7 +69,31 @@ pub fn container_row(summary: &ContainerSummary) -> ContainerRow {
         status: sanitize(summary.status.as_deref().unwrap_or_default()),
         created: summary.created.unwrap_or_default(),
         ports,
+        project: label(summary, "com.docker.compose.project"),
+        service: label(summary, "com.docker.compose.service"),
+        volumes: summary
+            .mounts
+            .iter()
+            .flatten()
+            .filter(|m| m.typ.as_deref() == Some("volume"))
+            .filter_map(|m| m.name.as_deref().map(sanitize))
+            .collect(),
+        networks: summary
+            .network_settings
+            .as_ref()
+            .and_then(|n| n.networks.as_ref())
+            .map(|n| {
+                let mut names: Vec<String> = n.keys().map(|k| sanitize(k)).collect();
+                names.sort();
+                names
+            })
+            .unwrap_or_default(),
+        health: Health::from_status(summary.status.as_deref().unwrap_or_default()),
     }
+}
+
+fn label(summary: &ContainerSummary, key: &str) -> Option<String> {
+    summary.labels.as_ref()?.get(key).filter(|v| !v.is_empty()).map(|v| sanitize(v))
 }
 
 fn port_from_summary(port: &PortSummary) -> Option<PortMapping> {
@@ -140,6 +165,15 @@ pub fn container_details(inspect: &ContainerInspectResponse) -> ContainerDetails
         ports,
         env,
         tty: config.and_then(|c| c.tty).unwrap_or(false),
+        health: inspect.state.as_ref().and_then(|s| s.health.as_ref()).map(|h| {
+            let last = h.log.as_ref().and_then(|log| log.last());
+            HealthCheck {
+                status: sanitize(&h.status.map(|s| s.to_string()).unwrap_or_default()),
+                failing_streak: h.failing_streak.unwrap_or_default(),
+                last_exit_code: last.and_then(|l| l.exit_code),
+                last_output: sanitize(last.and_then(|l| l.output.as_deref()).unwrap_or_default().trim()),
+            }
+        }),
     }
 }
 
@@ -169,12 +203,18 @@ pub fn daemon_event(event: &EventMessage) -> DaemonEvent {
     let kind = match event.typ {
         Some(EventMessageTypeEnum::CONTAINER) => EventKind::Container,
         Some(EventMessageTypeEnum::IMAGE) => EventKind::Image,
+        Some(EventMessageTypeEnum::VOLUME) => EventKind::Volume,
+        Some(EventMessageTypeEnum::NETWORK) => EventKind::Network,
         _ => EventKind::Other,
     };
+    let attribute = |key: &str| event.actor.as_ref().and_then(|a| a.attributes.as_ref()).and_then(|a| a.get(key));
     DaemonEvent {
         kind,
         action: sanitize(event.action.as_deref().unwrap_or_default()),
         id: sanitize(event.actor.as_ref().and_then(|a| a.id.as_deref()).unwrap_or_default()),
+        name: sanitize(attribute("name").map(String::as_str).unwrap_or_default()),
+        time: event.time.unwrap_or_default(),
+        exit_code: attribute("exitCode").and_then(|c| c.parse().ok()),
     }
 }
 
@@ -463,5 +503,167 @@ mod tests {
         assert_eq!(details.env[1], EnvVar { key: "EMPTY".into(), value: Some(String::new()) });
         assert_eq!(details.env[2], EnvVar { key: "BARE".into(), value: None });
         assert!(details.env[3].looks_secret());
+    }
+}
+
+/// `GET /volumes`: `{"Volumes": [...]}`. Read leniently: a volume in an odd shape is
+/// skipped, not the list.
+pub fn volume_rows(json: &serde_json::Value) -> Vec<VolumeRow> {
+    let text = |v: &serde_json::Value, key: &str| sanitize(v.get(key).and_then(|s| s.as_str()).unwrap_or_default());
+    json.get("Volumes")
+        .and_then(|v| v.as_array())
+        .into_iter()
+        .flatten()
+        .filter(|v| v.get("Name").and_then(|n| n.as_str()).is_some())
+        .map(|v| VolumeRow {
+            name: text(v, "Name"),
+            driver: text(v, "Driver"),
+            mountpoint: text(v, "Mountpoint"),
+            size: v.pointer("/UsageData/Size").and_then(|s| s.as_i64()).filter(|s| *s >= 0),
+            used_by: Vec::new(),
+            created: v.get("CreatedAt").and_then(|c| c.as_str()).and_then(parse_rfc3339),
+        })
+        .collect()
+}
+
+/// `GET /networks`: a list. (The list's `Containers` is empty on Docker; the names of
+/// attached containers come from the container list, see `state`.)
+pub fn network_rows(json: &serde_json::Value) -> Vec<NetworkRow> {
+    let text = |v: &serde_json::Value, key: &str| sanitize(v.get(key).and_then(|s| s.as_str()).unwrap_or_default());
+    json.as_array()
+        .into_iter()
+        .flatten()
+        .filter(|n| n.get("Id").and_then(|i| i.as_str()).is_some())
+        .map(|n| NetworkRow {
+            id: text(n, "Id"),
+            name: text(n, "Name"),
+            driver: text(n, "Driver"),
+            scope: text(n, "Scope"),
+            subnets: n
+                .pointer("/IPAM/Config")
+                .and_then(|c| c.as_array())
+                .into_iter()
+                .flatten()
+                .filter_map(|c| c.get("Subnet").and_then(|s| s.as_str()).map(sanitize))
+                .collect(),
+            containers: n
+                .get("Containers")
+                .and_then(|c| c.as_object())
+                .into_iter()
+                .flatten()
+                .filter_map(|(_, c)| c.get("Name").and_then(|s| s.as_str()).map(sanitize))
+                .collect(),
+            internal: n.get("Internal").and_then(|i| i.as_bool()).unwrap_or(false),
+        })
+        .collect()
+}
+
+/// `2024-05-01T10:00:00Z` (or with an offset) -> Unix seconds.
+fn parse_rfc3339(text: &str) -> Option<i64> {
+    let (date, rest) = text.split_once('T')?;
+    let mut d = date.split('-').map(|p| p.parse::<i64>().ok());
+    let (year, month, day) = (d.next()??, d.next()??, d.next()??);
+    let time: String = rest.chars().take(8).collect();
+    let mut t = time.split(':').map(|p| p.parse::<i64>().ok());
+    let (hour, minute, second) = (t.next()??, t.next()??, t.next()??);
+    // Days from the civil date (Howard Hinnant's algorithm).
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let doy = (153 * (month + if month > 2 { -3 } else { 9 }) + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    let mut seconds = days * 86_400 + hour * 3600 + minute * 60 + second;
+    // An offset after the seconds (and any fraction): `+02:00` is two hours ahead of UTC.
+    let tail = rest.get(8..).unwrap_or_default();
+    let tail = tail.trim_start_matches(|c: char| c == '.' || c.is_ascii_digit());
+    if let Some(sign) = tail.chars().next().filter(|c| *c == '+' || *c == '-') {
+        let mut o = tail[1..].split(':').map(|p| p.parse::<i64>().ok());
+        let offset = o.next().flatten().unwrap_or(0) * 3600 + o.next().flatten().unwrap_or(0) * 60;
+        seconds -= if sign == '+' { offset } else { -offset };
+    }
+    Some(seconds)
+}
+
+/// A prune's answer: `ContainersDeleted` / `ImagesDeleted` / `VolumesDeleted` /
+/// `NetworksDeleted`, and `SpaceReclaimed`.
+pub fn prune_report(json: &serde_json::Value) -> PruneReport {
+    let mut deleted = Vec::new();
+    for key in ["ContainersDeleted", "VolumesDeleted", "NetworksDeleted"] {
+        for item in json.get(key).and_then(|v| v.as_array()).into_iter().flatten() {
+            if let Some(s) = item.as_str() {
+                deleted.push(sanitize(s));
+            }
+        }
+    }
+    for item in json.get("ImagesDeleted").and_then(|v| v.as_array()).into_iter().flatten() {
+        if let Some(s) = item.get("Untagged").or_else(|| item.get("Deleted")).and_then(|s| s.as_str()) {
+            deleted.push(sanitize(s));
+        }
+    }
+    PruneReport { deleted, reclaimed_bytes: json.get("SpaceReclaimed").and_then(|s| s.as_i64()).unwrap_or(0) }
+}
+
+/// The daemon's JSON, pretty-printed and sanitised line by line: what the inspect view
+/// shows. Not JSON any more where a value held control characters, which is the point.
+pub fn pretty_json(raw: &[u8]) -> Result<Vec<String>, String> {
+    let value: serde_json::Value = serde_json::from_slice(raw).map_err(|e| format!("unreadable answer: {e}"))?;
+    let pretty = serde_json::to_string_pretty(&value).map_err(|e| e.to_string())?;
+    Ok(pretty.lines().map(sanitize).collect())
+}
+
+#[cfg(test)]
+mod object_tests {
+    use super::*;
+
+    #[test]
+    fn timestamps_with_and_without_offsets() {
+        assert_eq!(parse_rfc3339("1970-01-01T00:00:00Z"), Some(0));
+        assert_eq!(parse_rfc3339("2024-05-01T10:00:00Z"), Some(1_714_557_600));
+        assert_eq!(parse_rfc3339("2024-05-01T12:00:00.123+02:00"), Some(1_714_557_600));
+        assert_eq!(parse_rfc3339("nonsense"), None);
+    }
+
+    #[test]
+    fn volumes_networks_and_prunes_read_leniently() {
+        let volumes = serde_json::json!({"Volumes": [
+            {"Name": "data", "Driver": "local", "Mountpoint": "/var/lib/docker/volumes/data/_data",
+             "CreatedAt": "2024-05-01T10:00:00Z", "UsageData": {"Size": 2048, "RefCount": 1}},
+            {"Driver": "local"},
+            {"Name": "evil\u{1b}]0;x\u{7}", "Driver": "local", "Mountpoint": "/m", "UsageData": {"Size": -1}}
+        ]});
+        let rows = volume_rows(&volumes);
+        assert_eq!(rows.len(), 2);
+        assert_eq!(rows[0].size, Some(2048));
+        assert_eq!(rows[0].created, Some(1_714_557_600));
+        assert_eq!(rows[1].name, "evil");
+        assert_eq!(rows[1].size, None, "-1 means unknown");
+
+        let networks = serde_json::json!([
+            {"Id": "n1", "Name": "bridge", "Driver": "bridge", "Scope": "local",
+             "IPAM": {"Config": [{"Subnet": "172.17.0.0/16", "Gateway": "172.17.0.1"}]}, "Containers": {}},
+            {"Id": "n2", "Name": "app", "Driver": "bridge", "Scope": "local", "Internal": true, "IPAM": {"Config": null},
+             "Containers": {"abc": {"Name": "web"}}}
+        ]);
+        let rows = network_rows(&networks);
+        assert_eq!(rows[0].subnets, ["172.17.0.0/16"]);
+        assert!(rows[0].is_builtin() && !rows[1].is_builtin());
+        assert_eq!(rows[1].containers, ["web"]);
+        assert!(rows[1].internal);
+
+        let report = prune_report(&serde_json::json!({
+            "ImagesDeleted": [{"Untagged": "old:1"}, {"Deleted": "sha256:abc"}], "SpaceReclaimed": 1234
+        }));
+        assert_eq!(report.deleted, ["old:1", "sha256:abc"]);
+        assert_eq!(report.reclaimed_bytes, 1234);
+        assert_eq!(prune_report(&serde_json::json!({"VolumesDeleted": null})), PruneReport::default());
+    }
+
+    #[test]
+    fn inspect_json_is_pretty_and_harmless() {
+        let lines = pretty_json(br#"{"Name":"x\u001b]52;c;AA==\u0007y","N":[1,2]}"#).unwrap();
+        assert_eq!(lines[0], "{");
+        assert!(lines.iter().all(|l| !l.contains('\u{1b}') && !l.contains('\u{7}')), "{lines:?}");
+        assert!(pretty_json(b"not json").is_err());
     }
 }

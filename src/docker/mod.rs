@@ -19,7 +19,7 @@ use futures::stream::BoxStream;
 
 use crate::model::{
     ContainerAction, ContainerDetails, ContainerRow, DaemonError, DaemonEvent, DaemonInfo, ImageRow, LaunchSpec,
-    PullProgress,
+    NetworkRow, ObjectKind, PruneKind, PruneReport, PullProgress, VolumeRow,
 };
 
 pub use client::BollardDocker;
@@ -79,4 +79,27 @@ pub trait DockerApi: Send + Sync + 'static {
     fn disk_usage(&self) -> impl Future<Output = Result<crate::model::DiskUsage, DaemonError>> + Send;
     /// A container's log output, undecoded (see `logs.rs` for why).
     fn logs(&self, id: &str, request: &LogRequest) -> BoxStream<'static, Result<bytes::Bytes, DaemonError>>;
+    fn list_volumes(&self) -> impl Future<Output = Result<Vec<VolumeRow>, DaemonError>> + Send;
+    fn list_networks(&self) -> impl Future<Output = Result<Vec<NetworkRow>, DaemonError>> + Send;
+    /// The daemon's full JSON about an object, pretty-printed and sanitised, by line.
+    fn inspect_raw(&self, kind: ObjectKind, id: &str) -> impl Future<Output = Result<Vec<String>, DaemonError>> + Send;
+    /// An image's layers, newest first: (created by, size in bytes).
+    fn image_history(&self, id: &str) -> impl Future<Output = Result<Vec<(String, i64)>, DaemonError>> + Send;
+    fn create_volume(&self, name: &str) -> impl Future<Output = Result<(), DaemonError>> + Send;
+    fn remove_volume(&self, name: &str) -> impl Future<Output = Result<(), DaemonError>> + Send;
+    fn create_network(&self, name: &str) -> impl Future<Output = Result<(), DaemonError>> + Send;
+    fn remove_network(&self, id: &str) -> impl Future<Output = Result<(), DaemonError>> + Send;
+    /// Connects (`connect`) or disconnects a container and a network.
+    fn network_membership(
+        &self,
+        network: &str,
+        container: &str,
+        connect: bool,
+    ) -> impl Future<Output = Result<(), DaemonError>> + Send;
+    /// Prunes; `label` (`key=value`) limits it to objects carrying that label.
+    fn prune(
+        &self,
+        kind: PruneKind,
+        label: Option<&str>,
+    ) -> impl Future<Output = Result<PruneReport, DaemonError>> + Send;
 }

@@ -132,6 +132,46 @@ pub struct ContainerRow {
     /// Creation time, seconds since the Unix epoch.
     pub created: i64,
     pub ports: Vec<PortMapping>,
+    /// The compose project and service it belongs to (`com.docker.compose.*` labels).
+    pub project: Option<String>,
+    pub service: Option<String>,
+    /// Names of the named volumes it mounts.
+    pub volumes: Vec<String>,
+    /// Names of the networks it is attached to.
+    pub networks: Vec<String>,
+    /// Its healthcheck's verdict, when it has one (from the status text).
+    pub health: Option<Health>,
+}
+
+/// A healthcheck's verdict.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Health {
+    Starting,
+    Healthy,
+    Unhealthy,
+}
+
+impl Health {
+    /// From the daemon's status text: `Up 2 minutes (healthy)`, `(health: starting)`.
+    pub fn from_status(status: &str) -> Option<Self> {
+        if status.contains("(health: starting)") {
+            Some(Self::Starting)
+        } else if status.contains("(unhealthy)") {
+            Some(Self::Unhealthy)
+        } else if status.contains("(healthy)") {
+            Some(Self::Healthy)
+        } else {
+            None
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Starting => "starting",
+            Self::Healthy => "healthy",
+            Self::Unhealthy => "unhealthy",
+        }
+    }
 }
 
 impl ContainerRow {
@@ -190,4 +230,17 @@ pub struct ContainerDetails {
     pub ports: Vec<PortMapping>,
     pub env: Vec<EnvVar>,
     pub tty: bool,
+    /// The healthcheck's state and its last check, when it has one.
+    pub health: Option<HealthCheck>,
+}
+
+/// A healthcheck as inspect reports it.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct HealthCheck {
+    /// `starting`, `healthy`, `unhealthy`.
+    pub status: String,
+    pub failing_streak: i64,
+    /// The last check's exit code and output (sanitised, trimmed).
+    pub last_exit_code: Option<i64>,
+    pub last_output: String,
 }

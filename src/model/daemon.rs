@@ -56,20 +56,41 @@ pub struct DaemonInfo {
 }
 
 /// Which part of wharf's view an event from the daemon touches.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum EventKind {
     Container,
     Image,
+    Volume,
+    Network,
+    #[default]
     Other,
 }
 
+impl EventKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EventKind::Container => "container",
+            EventKind::Image => "image",
+            EventKind::Volume => "volume",
+            EventKind::Network => "network",
+            EventKind::Other => "other",
+        }
+    }
+}
+
 /// An event from the daemon's event stream, reduced to what the dashboard needs.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct DaemonEvent {
     pub kind: EventKind,
     pub action: String,
-    /// The container or image id the event is about.
+    /// The id the event is about (a container's, an image's, a volume's name, ...).
     pub id: String,
+    /// The object's name when the event carries one (`name` attribute).
+    pub name: String,
+    /// Unix seconds.
+    pub time: i64,
+    /// `die`: the exit code.
+    pub exit_code: Option<i64>,
 }
 
 /// What went wrong talking to the daemon, in words a user understands. Built from the

@@ -7,14 +7,18 @@ mod container;
 mod daemon;
 mod image;
 mod launch;
+mod objects;
 mod stats;
 
 pub use action::{ContainerAction, PullProgress};
-pub use container::{ContainerDetails, ContainerRow, ContainerState, EnvVar, PortMapping, Protocol};
+pub use container::{
+    ContainerDetails, ContainerRow, ContainerState, EnvVar, Health, HealthCheck, PortMapping, Protocol,
+};
 pub use daemon::{
     DaemonAddress, DaemonError, DaemonErrorKind, DaemonEvent, DaemonInfo, EndpointChoice, EventKind, FleetReport,
     TlsFiles,
 };
 pub use image::{ImageRow, count_image_users};
 pub use launch::{HostPort, LaunchSpec, PortBinding, RestartPolicy, VolumeMount};
+pub use objects::{NetworkRow, ObjectKind, PruneKind, PruneReport, TimelineEvent, VolumeRow};
 pub use stats::{DiskUsage, StatsFigures, StatsSample, figures};

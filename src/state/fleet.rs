@@ -26,7 +26,7 @@ pub enum FleetStatus {
 /// (down, still connecting, or empty), so every host is on screen.
 #[derive(Debug, Clone)]
 pub enum FleetRow {
-    Container { host: usize, host_name: String, row: ContainerRow },
+    Container { host: usize, host_name: String, row: Box<ContainerRow> },
     Host { host: usize, host_name: String, note: String, down: bool },
 }
 
@@ -104,7 +104,7 @@ impl FleetState {
                     rows.extend(sorted.into_iter().map(|row| FleetRow::Container {
                         host: i,
                         host_name: host_name.clone(),
-                        row: row.clone(),
+                        row: Box::new(row.clone()),
                     }));
                 }
             }

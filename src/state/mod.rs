@@ -6,6 +6,7 @@ mod inflight;
 mod launch_form;
 mod list;
 mod logs;
+mod objects;
 mod pull;
 mod stats;
 
@@ -20,6 +21,7 @@ pub use list::{ListRow, SelectableList};
 pub use logs::{
     LogBuffer, LogSource, LogView, Since, SourceStatus, StreamId, WRAP_INDENT, contains_ignore_case, cut_note,
 };
+pub use objects::{InspectView, ObjectsState, TIMELINE_CAPACITY, TimelineRow};
 pub use pull::PullStatus;
 pub use stats::{ContainerStats, HISTORY, INTERVALS, StatsState};
 
@@ -42,6 +44,10 @@ pub enum Pane {
     /// The hosts overview (the config's `[[hosts]]`); takes the main place like the
     /// containers and images do.
     Hosts,
+    Volumes,
+    Networks,
+    /// The daemon's events, newest first.
+    Events,
 }
 
 impl Pane {
@@ -56,6 +62,9 @@ impl Pane {
             Pane::Logs => "Logs",
             Pane::Console => "Console",
             Pane::Hosts => "Hosts",
+            Pane::Volumes => "Volumes",
+            Pane::Networks => "Networks",
+            Pane::Events => "Events",
         }
     }
 
@@ -64,6 +73,9 @@ impl Pane {
             // The console sits where the logs are, under the same number.
             Pane::Console => 5,
             Pane::Hosts => 0,
+            Pane::Volumes => 6,
+            Pane::Networks => 7,
+            Pane::Events => 8,
             _ => Self::ALL.iter().position(|p| *p == self).unwrap_or(0) + 1,
         }
     }
@@ -125,6 +137,18 @@ pub enum Modal {
         input: String,
         error: Option<String>,
     },
+    /// The full JSON of an object (`I`), or an image's details.
+    Inspect(Box<InspectView>),
+    /// Naming a new volume or network.
+    NamePrompt {
+        what: NewObject,
+        input: String,
+        error: Option<String>,
+    },
+    /// Choosing what to prune; `selected` is the highlighted kind.
+    PruneMenu {
+        selected: usize,
+    },
     /// Pick another daemon; `choices` is `None` until they are found.
     Endpoints {
         choices: Option<Vec<crate::model::EndpointChoice>>,
@@ -163,6 +187,23 @@ pub enum Pending {
         id: String,
         name: String,
     },
+    RemoveVolume {
+        name: String,
+    },
+    RemoveNetwork {
+        id: String,
+        name: String,
+    },
+    Prune {
+        kind: crate::model::PruneKind,
+    },
+}
+
+/// What a name prompt creates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NewObject {
+    Volume,
+    Network,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -233,6 +274,8 @@ impl ListRow for EnvVar {
 pub struct Requests {
     pub next_id: u64,
     pub containers: Inflight,
+    pub volumes: Inflight,
+    pub networks: Inflight,
     pub images: Inflight,
     pub inspect: Inflight,
     /// The container the inspect in flight is for.
@@ -295,6 +338,8 @@ pub struct AppState {
     pub select_when_listed: Option<String>,
     /// The hosts overview (empty when the config names no hosts).
     pub fleet: FleetState,
+    /// Volumes, networks and the events timeline.
+    pub objects: ObjectsState,
     /// Containers wharf is removing (their leaving the list is no news).
     pub removing: BTreeSet<String>,
     pub logs: LogView,
@@ -335,6 +380,7 @@ impl AppState {
         self.logs = LogView::new(self.logs.buffer.capacity(), self.logs.tail);
         self.console = ConsoleState { config: self.console.config.clone(), ..Default::default() };
         self.stats = StatsState::new(self.stats.interval_secs);
+        self.objects = ObjectsState::default();
         if matches!(self.focus, Pane::Console) {
             self.focus = Pane::Containers;
         }
@@ -375,6 +421,7 @@ impl AppState {
             background_launch: None,
             select_when_listed: None,
             fleet: FleetState::default(),
+            objects: ObjectsState::default(),
             removing: BTreeSet::new(),
             logs: LogView::new(10_000, 1000),
             next_stream_id: 0,

@@ -49,11 +49,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, keymap: &Keymap, th
             } else {
                 Cell::from(c.name.as_str())
             };
-            let mut cells = vec![
-                name,
-                Cell::from(c.image.as_str()),
-                Cell::from(Span::styled(c.state.as_str(), theme.state(&c.state))),
-            ];
+            let mut cells = vec![name, Cell::from(c.image.as_str()), state_cell(c, theme)];
             if stats_on {
                 let figures = state.stats.figures_of(&c.id).filter(|_| c.state.is_running());
                 let cpu = figures.and_then(|f| f.cpu_percent).map_or_else(|| "-".into(), |p| format!("{p:.1}%"));
@@ -74,7 +70,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, keymap: &Keymap, th
     let mut wants = vec![
         ColumnWant::Content(content_width("NAME", list.visible().map(|c| c.name.as_str()), 32) + marks),
         ColumnWant::Content(content_width("IMAGE", list.visible().map(|c| c.image.as_str()), 32)),
-        ColumnWant::Fixed(content_width("STATE", list.visible().map(|c| c.state.as_str()), 10)),
+        ColumnWant::Fixed(content_width("STATE", list.visible().map(state_text), 10)),
     ];
     let mut header = vec!["NAME", "IMAGE", "STATE"];
     if stats_on {
@@ -107,6 +103,24 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, keymap: &Keymap, th
         theme,
         state.focus == Pane::Containers,
     );
+}
+
+/// A running container's health says more than "running": healthy, unhealthy, starting.
+pub fn state_text(c: &crate::model::ContainerRow) -> &str {
+    match c.health {
+        Some(health) if c.state.is_running() => health.as_str(),
+        _ => c.state.as_str(),
+    }
+}
+
+pub fn state_cell<'a>(c: &'a crate::model::ContainerRow, theme: &Theme) -> Cell<'a> {
+    let style = match c.health {
+        Some(crate::model::Health::Healthy) if c.state.is_running() => theme.ok,
+        Some(crate::model::Health::Unhealthy) if c.state.is_running() => theme.error,
+        Some(crate::model::Health::Starting) if c.state.is_running() => theme.warn,
+        _ => theme.state(&c.state),
+    };
+    Cell::from(Span::styled(state_text(c), style))
 }
 
 /// What the pane says before the first list arrives: connecting, or why it cannot.

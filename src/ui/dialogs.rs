@@ -135,3 +135,54 @@ pub fn draw_endpoints(
     frame.render_widget(Clear, popup);
     frame.render_widget(Paragraph::new(lines).block(block), popup);
 }
+
+/// Naming a new volume or network.
+pub fn draw_name_prompt(
+    frame: &mut Frame,
+    area: Rect,
+    what: crate::state::NewObject,
+    input: &str,
+    error: Option<&str>,
+    theme: &Theme,
+) {
+    let popup = centered(area, 60, 6);
+    let noun = match what {
+        crate::state::NewObject::Volume => "volume",
+        crate::state::NewObject::Network => "network",
+    };
+    let block = modal_block(&format!("New {noun}"), theme)
+        .title_bottom(key_hints(&[("Enter", "create"), ("Esc", "cancel")], theme));
+    let mut lines = vec![Line::from(vec![
+        Span::styled("Name: ", theme.title),
+        Span::raw(input.to_string()),
+        Span::styled("█", theme.key),
+    ])];
+    lines.push(match error {
+        Some(e) => Line::styled(e.to_string(), theme.error),
+        None => Line::styled("letters, digits, _ . and -", theme.dim),
+    });
+    frame.render_widget(Clear, popup);
+    frame.render_widget(Paragraph::new(lines).block(block), popup);
+}
+
+/// What to prune.
+pub fn draw_prune_menu(frame: &mut Frame, area: Rect, selected: usize, theme: &Theme) {
+    let kinds = crate::app::update::PRUNE_KINDS;
+    let popup = centered(area, 60, kinds.len() as u16 + 4);
+    let block = modal_block("Prune", theme)
+        .title_bottom(key_hints(&[("1-5/Enter", "choose (asks first)"), ("Esc", "close")], theme));
+    let lines: Vec<Line> = kinds
+        .iter()
+        .enumerate()
+        .map(|(i, kind)| {
+            let style = if i == selected { theme.selected } else { theme.title };
+            Line::from(vec![
+                Span::styled(if i == selected { "▶" } else { " " }, theme.key),
+                Span::styled(format!("{} ", i + 1), theme.key),
+                Span::styled(kind.what(), style),
+            ])
+        })
+        .collect();
+    frame.render_widget(Clear, popup);
+    frame.render_widget(Paragraph::new(lines).block(block), popup);
+}

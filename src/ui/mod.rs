@@ -12,6 +12,7 @@ mod images;
 mod launch_form;
 pub mod layout;
 mod logs;
+mod objects;
 mod ports;
 mod stats;
 mod status_bar;
@@ -45,6 +46,9 @@ pub fn draw(frame: &mut Frame, state: &AppState, keymap: &Keymap, theme: &Theme)
         _ if layout::bottom_zoomed(state) => {}
         Pane::Images => images::draw(frame, layout.main, state, theme),
         Pane::Hosts => hosts::draw(frame, layout.main, state, theme),
+        Pane::Volumes => objects::draw_volumes(frame, layout.main, state, theme),
+        Pane::Networks => objects::draw_networks(frame, layout.main, state, theme),
+        Pane::Events => objects::draw_events(frame, layout.main, state, theme),
         _ => containers::draw(frame, layout.main, state, keymap, theme),
     }
     stats::draw_header(frame, layout.header, state, keymap, theme);
@@ -68,6 +72,11 @@ pub fn draw(frame: &mut Frame, state: &AppState, keymap: &Keymap, theme: &Theme)
         Some(Modal::ConsoleCommand { input, error }) => {
             dialogs::draw_command(frame, area, input, error.as_deref(), theme)
         }
+        Some(Modal::Inspect(view)) => objects::draw_inspect(frame, area, view, theme),
+        Some(Modal::NamePrompt { what, input, error }) => {
+            dialogs::draw_name_prompt(frame, area, *what, input, error.as_deref(), theme)
+        }
+        Some(Modal::PruneMenu { selected }) => dialogs::draw_prune_menu(frame, area, *selected, theme),
         Some(Modal::Endpoints { choices, selected }) => {
             dialogs::draw_endpoints(frame, area, choices.as_deref(), *selected, state.connection.host(), theme)
         }

@@ -11,7 +11,26 @@ use crate::state::{AppState, Pane};
 
 pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     let list = &state.ports;
-    let block = pane_block(state, theme, Pane::Ports, Line::from(pane_title(theme, Pane::Ports, None)), list.filter());
+    let mut block =
+        pane_block(state, theme, Pane::Ports, Line::from(pane_title(theme, Pane::Ports, None)), list.filter());
+    // The healthcheck's last word sits under the ports: the detail a user looks for
+    // when the list says "unhealthy".
+    if let Some(health) = state.selected_details().and_then(|d| d.health.as_ref()) {
+        let style = match health.status.as_str() {
+            "healthy" => theme.ok,
+            "unhealthy" => theme.error,
+            _ => theme.warn,
+        };
+        let mut spans = vec![Span::styled(format!(" health: {} ", health.status), style)];
+        if health.failing_streak > 0 {
+            spans.push(Span::styled(format!("({} failing) ", health.failing_streak), theme.error));
+        }
+        if !health.last_output.is_empty() {
+            let last = health.last_output.lines().last().unwrap_or_default().to_string();
+            spans.push(Span::styled(format!("last: {last} "), theme.dim));
+        }
+        block = block.title_bottom(Line::from(spans));
+    }
     if state.selected_container().is_none() {
         frame.render_widget(message(vec![Line::styled("No container selected.", theme.dim)], block), area);
         return;

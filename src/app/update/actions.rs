@@ -137,6 +137,7 @@ pub fn on_confirm_key(state: &mut AppState, confirm: Confirm, key: KeyEvent, eff
             flash(state, format!("removing {name}…"), false);
             effects.push(Effect::RemoveImage { id, name });
         }
+        other => super::objects::on_confirmed(state, other, effects),
     }
 }
 
@@ -149,7 +150,9 @@ pub fn on_action_finished(
     effects: &mut Vec<Effect>,
 ) {
     let removal = matches!(action, ContainerAction::Remove { .. });
-    if removal {
+    // A removal that failed leaves the container: its leaving later is news again.
+    // (One that worked stays noted until the list no longer has it.)
+    if removal && result.as_ref().is_err_and(|e| e.kind != DaemonErrorKind::NotFound) {
         state.removing.remove(id);
     }
     let (text, failed) = match result {

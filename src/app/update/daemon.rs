@@ -60,6 +60,9 @@ pub fn on_daemon_msg(state: &mut AppState, msg: Msg, effects: &mut Vec<Effect>) 
                     {
                         super::flash(state, format!("{name} was removed by another client"), false);
                     }
+                    let listed = state.containers.items();
+                    state.removing.retain(|id| listed.iter().any(|c| &c.id == id));
+                    super::objects::link_containers(state);
                     stats::apply_sort(state);
                     select_launched(state);
                     stats::on_list(state, effects);
@@ -122,32 +125,35 @@ pub fn on_daemon_msg(state: &mut AppState, msg: Msg, effects: &mut Vec<Effect>) 
             next_queued_inspect(state, effects);
             logs::start_waiting(state, effects);
         }
-        Msg::DaemonEvent(event) => match event.kind {
-            EventKind::Container => {
-                // Ports are bound on start and released on stop: cached details of this
-                // container may be out of date now. (The log pane only needs the TTY
-                // setting, which never changes, so it can resume at once.)
-                if event.action == "start" {
-                    logs::on_container_started(state, &event.id, effects);
+        Msg::DaemonEvent(event) => {
+            super::objects::on_event(state, &event, effects);
+            match event.kind {
+                EventKind::Container => {
+                    // Ports are bound on start and released on stop: cached details of this
+                    // container may be out of date now. (The log pane only needs the TTY
+                    // setting, which never changes, so it can resume at once.)
+                    if event.action == "start" {
+                        logs::on_container_started(state, &event.id, effects);
+                    }
+                    if event.action == "destroy" {
+                        state.details.remove(&event.id);
+                        state.stale_details.remove(&event.id);
+                    } else if state.details.contains_key(&event.id) {
+                        state.stale_details.insert(event.id.clone());
+                    }
+                    if state.requests.inspect_in_flight_for.as_deref() == Some(event.id.as_str()) {
+                        state.requests.inspect_outdated = true;
+                    }
+                    want_containers(state, effects);
+                    if event.action.starts_with("create") || event.action.starts_with("destroy") {
+                        // Image usage counts change with containers.
+                        want_images(state, effects);
+                    }
                 }
-                if event.action == "destroy" {
-                    state.details.remove(&event.id);
-                    state.stale_details.remove(&event.id);
-                } else if state.details.contains_key(&event.id) {
-                    state.stale_details.insert(event.id.clone());
-                }
-                if state.requests.inspect_in_flight_for.as_deref() == Some(event.id.as_str()) {
-                    state.requests.inspect_outdated = true;
-                }
-                want_containers(state, effects);
-                if event.action.starts_with("create") || event.action.starts_with("destroy") {
-                    // Image usage counts change with containers.
-                    want_images(state, effects);
-                }
+                EventKind::Image => want_images(state, effects),
+                EventKind::Volume | EventKind::Network | EventKind::Other => {}
             }
-            EventKind::Image => want_images(state, effects),
-            EventKind::Other => {}
-        },
+        }
         Msg::PullProgress { request, progress } => launch::on_pull_progress(state, request, progress),
         Msg::LaunchFinished { request, result } => launch::on_launch_finished(state, request, result),
         Msg::PullFinished { request, reference, result } => launch::on_pull_finished(state, request, reference, result),
@@ -167,6 +173,11 @@ pub fn on_daemon_msg(state: &mut AppState, msg: Msg, effects: &mut Vec<Effect>) 
             Ok(path) => super::flash(state, format!("saved to {path}"), false),
             Err(e) => super::flash(state, format!("cannot save: {e}"), true),
         },
+        Msg::VolumesListed { request, result } => super::objects::on_volumes(state, request, result, effects),
+        Msg::NetworksListed { request, result } => super::objects::on_networks(state, request, result, effects),
+        Msg::Inspected { title, result } => super::objects::on_inspected(state, title, result),
+        Msg::ObjectChanged { done, result } => super::objects::on_changed(state, done, result, effects),
+        Msg::Pruned { kind, result } => super::objects::on_pruned(state, kind, result, effects),
         Msg::EndpointsListed(choices) => super::hosts::on_listed(state, choices),
         Msg::Fleet { host, report } => super::hosts::on_fleet(state, host, report),
         Msg::Key(_) | Msg::Mouse(_) | Msg::Paste(_) | Msg::Resize { .. } | Msg::Tick { .. } => {}

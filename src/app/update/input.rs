@@ -43,6 +43,9 @@ pub fn on_key(state: &mut AppState, keymap: &Keymap, key: KeyEvent, effects: &mu
         Some(Modal::Pull(prompt)) => launch::on_pull_key(state, prompt, key, effects),
         Some(Modal::LogInput { kind, input, before }) => logs::on_input_key(state, kind, input, before, key),
         Some(Modal::ConsoleCommand { input, error }) => on_command_key(state, input, error, key, effects),
+        Some(Modal::Inspect(view)) => super::objects::on_inspect_key(state, view, key),
+        Some(Modal::NamePrompt { what, input, .. }) => super::objects::on_name_key(state, what, input, key, effects),
+        Some(Modal::PruneMenu { selected }) => super::objects::on_prune_menu_key(state, selected, key, effects),
         Some(Modal::Endpoints { choices, selected }) => {
             super::hosts::on_picker_key(state, choices, selected, key, effects)
         }
@@ -145,6 +148,18 @@ fn on_action(state: &mut AppState, action: Action, effects: &mut Vec<Effect>) {
         Action::StatsInterval => stats::cycle_interval(state, effects),
         Action::DiskUsage => stats::request_disk_usage(state, effects),
         Action::PickEndpoint => super::hosts::open_picker(state, effects),
+        Action::FocusVolumes => super::objects::show(state, Pane::Volumes, effects),
+        Action::FocusNetworks => super::objects::show(state, Pane::Networks, effects),
+        Action::FocusEvents => super::objects::show(state, Pane::Events, effects),
+        Action::Inspect => super::objects::inspect(state, effects),
+        Action::ImageDetails => super::objects::image_details(state, effects),
+        Action::Prune => state.modal = Some(Modal::PruneMenu { selected: 0 }),
+        Action::CreateVolume => super::objects::ask_name(state, crate::state::NewObject::Volume),
+        Action::CreateNetwork => super::objects::ask_name(state, crate::state::NewObject::Network),
+        Action::RemoveVolume => super::objects::remove_volume(state),
+        Action::RemoveNetwork => super::objects::remove_network(state),
+        Action::ConnectNetwork => super::objects::membership(state, true, effects),
+        Action::DisconnectNetwork => super::objects::membership(state, false, effects),
         Action::Hosts => super::hosts::toggle_overview(state),
         Action::RemoveImage => actions::remove_image(state),
         Action::RunImage => {
@@ -172,7 +187,7 @@ fn focus(state: &mut AppState, pane: Pane) {
         other => other,
     };
     state.focus = pane;
-    if matches!(pane, Pane::Containers | Pane::Images | Pane::Hosts) {
+    if matches!(pane, Pane::Containers | Pane::Images | Pane::Hosts | Pane::Volumes | Pane::Networks | Pane::Events) {
         state.main_pane = pane;
     }
 }
@@ -195,6 +210,9 @@ fn move_selection(state: &mut AppState, delta: isize, effects: &mut Vec<Effect>)
         }
         Pane::Images => state.images.move_by(delta),
         Pane::Hosts => state.fleet.rows.move_by(delta),
+        Pane::Volumes => state.objects.volumes.move_by(delta),
+        Pane::Networks => state.objects.networks.move_by(delta),
+        Pane::Events => state.objects.timeline.move_by(delta),
         Pane::Ports => state.ports.move_by(delta),
         Pane::Env => state.env.move_by(delta),
         Pane::Logs => logs::scroll(state, delta),
@@ -208,6 +226,9 @@ fn filter_of(state: &AppState, pane: Pane) -> &str {
         Pane::Containers => state.containers.filter(),
         Pane::Images => state.images.filter(),
         Pane::Hosts => state.fleet.rows.filter(),
+        Pane::Volumes => state.objects.volumes.filter(),
+        Pane::Networks => state.objects.networks.filter(),
+        Pane::Events => state.objects.timeline.filter(),
         Pane::Ports => state.ports.filter(),
         Pane::Env => state.env.filter(),
         Pane::Logs => &state.logs.filter,
@@ -223,6 +244,9 @@ fn set_filter(state: &mut AppState, pane: Pane, text: &str, effects: &mut Vec<Ef
         }
         Pane::Images => state.images.set_filter(text),
         Pane::Hosts => state.fleet.rows.set_filter(text),
+        Pane::Volumes => state.objects.volumes.set_filter(text),
+        Pane::Networks => state.objects.networks.set_filter(text),
+        Pane::Events => state.objects.timeline.set_filter(text),
         Pane::Ports => state.ports.set_filter(text),
         Pane::Env => state.env.set_filter(text),
         Pane::Logs => {
@@ -283,6 +307,9 @@ pub fn on_mouse(state: &mut AppState, mouse: MouseEvent, effects: &mut Vec<Effec
                     Pane::Containers => state.containers.select_visible(state.containers.offset() + row),
                     Pane::Images => state.images.select_visible(state.images.offset() + row),
                     Pane::Hosts => state.fleet.rows.select_visible(state.fleet.rows.offset() + row),
+                    Pane::Volumes => state.objects.volumes.select_visible(state.objects.volumes.offset() + row),
+                    Pane::Networks => state.objects.networks.select_visible(state.objects.networks.offset() + row),
+                    Pane::Events => state.objects.timeline.select_visible(state.objects.timeline.offset() + row),
                     Pane::Ports => state.ports.select_visible(state.ports.offset() + row),
                     Pane::Env => state.env.select_visible(state.env.offset() + row),
                     Pane::Logs | Pane::Console => false,

@@ -10,6 +10,7 @@ mod input;
 mod launch;
 mod line_input;
 mod logs;
+mod objects;
 mod selection;
 mod stats;
 
@@ -18,6 +19,7 @@ use super::keymap::Keymap;
 use super::msg::Msg;
 use crate::state::{AppState, Flash};
 
+pub use objects::PRUNE_KINDS;
 pub use selection::sync_selection;
 
 /// Seconds a flash message stays in the status line.

@@ -1,0 +1,485 @@
+//! Volumes, networks, prunes, the events timeline and the inspect view.
+//!
+//! Volumes and networks are listed when their pane is first shown (most sessions never
+//! look), then kept fresh by the daemon's events like the containers are.
+
+use crossterm::event::{KeyCode, KeyEvent};
+
+use super::flash;
+use crate::app::effect::{Effect, ObjectChange};
+use crate::model::{DaemonError, DaemonEvent, EventKind, ObjectKind, PruneKind, PruneReport};
+use crate::state::{Answer, AppState, Confirm, InspectView, Modal, NewObject, Pane, Pending};
+
+/// Shows `pane` (volumes, networks or events) in the main place and lists what it needs.
+pub fn show(state: &mut AppState, pane: Pane, effects: &mut Vec<Effect>) {
+    state.main_pane = pane;
+    state.focus = pane;
+    match pane {
+        Pane::Volumes if !state.objects.volumes_loaded => want_volumes(state, effects),
+        Pane::Networks if !state.objects.networks_loaded => want_networks(state, effects),
+        _ => {}
+    }
+}
+
+pub fn want_volumes(state: &mut AppState, effects: &mut Vec<Effect>) {
+    let requests = &mut state.requests;
+    if let Some(request) = requests.volumes.want(&mut requests.next_id) {
+        effects.push(Effect::ListVolumes { request });
+    }
+}
+
+pub fn want_networks(state: &mut AppState, effects: &mut Vec<Effect>) {
+    let requests = &mut state.requests;
+    if let Some(request) = requests.networks.want(&mut requests.next_id) {
+        effects.push(Effect::ListNetworks { request });
+    }
+}
+
+/// Every event goes on the timeline; volume and network events refresh their lists
+/// once those are on screen.
+pub fn on_event(state: &mut AppState, event: &DaemonEvent, effects: &mut Vec<Effect>) {
+    let fallback = state.containers.items().iter().find(|c| c.id == event.id).map(|c| c.name.clone());
+    state.objects.record(event, fallback.as_deref());
+    match event.kind {
+        EventKind::Volume if state.objects.volumes_loaded => want_volumes(state, effects),
+        EventKind::Network if state.objects.networks_loaded => want_networks(state, effects),
+        _ => {}
+    }
+}
+
+pub fn on_volumes(
+    state: &mut AppState,
+    request: crate::state::RequestId,
+    result: Result<Vec<crate::model::VolumeRow>, DaemonError>,
+    effects: &mut Vec<Effect>,
+) {
+    let Answer::Current { again } = state.requests.volumes.answered(request) else { return };
+    match result {
+        Ok(rows) => {
+            state.objects.volumes.set_items(rows);
+            state.objects.volumes_loaded = true;
+            link_containers(state);
+        }
+        Err(e) => flash(state, format!("cannot list volumes: {e}"), true),
+    }
+    if again {
+        want_volumes(state, effects);
+    }
+}
+
+pub fn on_networks(
+    state: &mut AppState,
+    request: crate::state::RequestId,
+    result: Result<Vec<crate::model::NetworkRow>, DaemonError>,
+    effects: &mut Vec<Effect>,
+) {
+    let Answer::Current { again } = state.requests.networks.answered(request) else { return };
+    match result {
+        Ok(rows) => {
+            state.objects.networks.set_items(rows);
+            state.objects.networks_loaded = true;
+            link_containers(state);
+        }
+        Err(e) => flash(state, format!("cannot list networks: {e}"), true),
+    }
+    if again {
+        want_networks(state, effects);
+    }
+}
+
+/// Which containers use each volume and sit on each network, from the container list
+/// (the daemon's volume list does not say; its network list does not either).
+pub fn link_containers(state: &mut AppState) {
+    let containers = state.containers.items();
+    let mut volumes = state.objects.volumes.items().to_vec();
+    for v in &mut volumes {
+        v.used_by = containers.iter().filter(|c| c.volumes.contains(&v.name)).map(|c| c.name.clone()).collect();
+    }
+    let mut networks = state.objects.networks.items().to_vec();
+    for n in &mut networks {
+        n.containers = containers.iter().filter(|c| c.networks.contains(&n.name)).map(|c| c.name.clone()).collect();
+    }
+    state.objects.volumes.set_items(volumes);
+    state.objects.networks.set_items(networks);
+}
+
+/// `I`: the full JSON of what the focused pane has selected.
+pub fn inspect(state: &mut AppState, effects: &mut Vec<Effect>) {
+    let target = match state.focus {
+        Pane::Images => state.images.selected_item().map(|i| (ObjectKind::Image, i.id.clone(), i.display_name())),
+        Pane::Volumes => {
+            state.objects.volumes.selected_item().map(|v| (ObjectKind::Volume, v.name.clone(), v.name.clone()))
+        }
+        Pane::Networks => {
+            state.objects.networks.selected_item().map(|n| (ObjectKind::Network, n.id.clone(), n.name.clone()))
+        }
+        _ => state.selected_container().map(|c| (ObjectKind::Container, c.id.clone(), c.name.clone())),
+    };
+    let Some((kind, id, name)) = target else {
+        flash(state, "nothing selected to inspect", true);
+        return;
+    };
+    let title = format!("{} {name}", kind.as_str());
+    state.modal = Some(Modal::Inspect(Box::new(InspectView::new(title.clone(), vec!["Reading…".into()]))));
+    effects.push(Effect::InspectObject { kind, id, title });
+}
+
+/// Enter on an image: its layers and config.
+pub fn image_details(state: &mut AppState, effects: &mut Vec<Effect>) {
+    let Some(image) = state.images.selected_item() else { return };
+    let (id, title) = (image.id.clone(), format!("image {}", image.display_name()));
+    state.modal = Some(Modal::Inspect(Box::new(InspectView::new(title.clone(), vec!["Reading…".into()]))));
+    effects.push(Effect::ImageDetails { id, title });
+}
+
+pub fn on_inspected(state: &mut AppState, title: String, result: Result<Vec<String>, DaemonError>) {
+    // Closed meanwhile, or another view opened: the answer is not wanted.
+    let Some(Modal::Inspect(view)) = &mut state.modal else { return };
+    if view.title != title {
+        return;
+    }
+    match result {
+        Ok(lines) => view.lines = lines,
+        Err(e) => view.lines = vec![format!("Cannot read it: {e}")],
+    }
+}
+
+/// Rows of the inspect view on screen (the overlay leaves a border and a hint line).
+fn view_height(state: &AppState) -> usize {
+    usize::from(state.height.saturating_sub(4)).max(1)
+}
+
+pub fn on_inspect_key(state: &mut AppState, mut view: Box<InspectView>, key: KeyEvent) {
+    let height = view_height(state);
+    if view.typing {
+        match key.code {
+            KeyCode::Enter => {
+                view.typing = false;
+                if !view.find(true, height) {
+                    flash(state, format!("{:?} is not in it", view.search), true);
+                }
+            }
+            KeyCode::Esc => {
+                view.typing = false;
+                view.search.clear();
+                view.current = None;
+            }
+            _ => super::line_input::edit_line(&mut view.search, &key),
+        }
+        state.modal = Some(Modal::Inspect(view));
+        return;
+    }
+    let page = isize::try_from(height).unwrap_or(10);
+    match key.code {
+        KeyCode::Esc | KeyCode::Char('q') => return,
+        KeyCode::Down | KeyCode::Char('j') => view.scroll(1, height),
+        KeyCode::Up | KeyCode::Char('k') => view.scroll(-1, height),
+        KeyCode::PageDown | KeyCode::Char(' ') => view.scroll(page, height),
+        KeyCode::PageUp => view.scroll(-page, height),
+        KeyCode::Home | KeyCode::Char('g') => view.top = 0,
+        KeyCode::End | KeyCode::Char('G') => view.scroll(isize::MAX / 2, height),
+        KeyCode::Char('/') => {
+            view.typing = true;
+            view.search.clear();
+        }
+        KeyCode::Char('n') => {
+            view.find(true, height);
+        }
+        KeyCode::Char('N') => {
+            view.find(false, height);
+        }
+        _ => {}
+    }
+    state.modal = Some(Modal::Inspect(view));
+}
+
+/// `n` in the volumes or networks pane.
+pub fn ask_name(state: &mut AppState, what: NewObject) {
+    state.modal = Some(Modal::NamePrompt { what, input: String::new(), error: None });
+}
+
+pub fn on_name_key(state: &mut AppState, what: NewObject, mut input: String, key: KeyEvent, effects: &mut Vec<Effect>) {
+    let error;
+    match key.code {
+        KeyCode::Esc => return,
+        KeyCode::Enter => match valid_name(input.trim()) {
+            Ok(name) => {
+                let (change, done) = match what {
+                    NewObject::Volume => {
+                        (ObjectChange::CreateVolume { name: name.clone() }, format!("created volume {name}"))
+                    }
+                    NewObject::Network => {
+                        (ObjectChange::CreateNetwork { name: name.clone() }, format!("created network {name}"))
+                    }
+                };
+                flash(state, format!("creating {name}…"), false);
+                effects.push(Effect::ChangeObject { change, done });
+                return;
+            }
+            Err(e) => error = Some(e),
+        },
+        _ => {
+            super::line_input::edit_line(&mut input, &key);
+            error = None;
+        }
+    }
+    state.modal = Some(Modal::NamePrompt { what, input, error });
+}
+
+/// Names as the daemon accepts them: `[a-zA-Z0-9][a-zA-Z0-9_.-]*`.
+fn valid_name(name: &str) -> Result<String, String> {
+    let mut chars = name.chars();
+    match chars.next() {
+        None => Err("type a name".into()),
+        Some(c) if !c.is_ascii_alphanumeric() => Err("start with a letter or a digit".into()),
+        _ if !chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-')) => {
+            Err("use letters, digits, _ . and - only".into())
+        }
+        _ => Ok(name.to_string()),
+    }
+}
+
+/// `d` in the volumes pane: asks first, refuses a volume in use with its users named.
+pub fn remove_volume(state: &mut AppState) {
+    let Some(volume) = state.objects.volumes.selected_item() else { return };
+    if !volume.used_by.is_empty() {
+        let text =
+            format!("cannot remove volume {}: used by {} (remove them first)", volume.name, volume.used_by.join(", "));
+        flash(state, text, true);
+        return;
+    }
+    let name = volume.name.clone();
+    state.modal = Some(Modal::Confirm(Confirm {
+        title: "Remove volume".into(),
+        lines: vec![format!("Remove volume {name}? Its data is gone for good.")],
+        yes: Pending::RemoveVolume { name },
+        alternative: None,
+    }));
+}
+
+/// `d` in the networks pane.
+pub fn remove_network(state: &mut AppState) {
+    let Some(network) = state.objects.networks.selected_item() else { return };
+    if network.is_builtin() {
+        flash(state, format!("cannot remove network {}: the daemon's own", network.name), true);
+        return;
+    }
+    if !network.containers.is_empty() {
+        let text = format!(
+            "cannot remove network {}: {} attached (disconnect them first)",
+            network.name,
+            network.containers.join(", ")
+        );
+        flash(state, text, true);
+        return;
+    }
+    let (id, name) = (network.id.clone(), network.name.clone());
+    state.modal = Some(Modal::Confirm(Confirm {
+        title: "Remove network".into(),
+        lines: vec![format!("Remove network {name}?")],
+        yes: Pending::RemoveNetwork { id, name },
+        alternative: None,
+    }));
+}
+
+/// `c` / `x` in the networks pane: the container selected in the containers pane joins
+/// or leaves the selected network.
+pub fn membership(state: &mut AppState, connect: bool, effects: &mut Vec<Effect>) {
+    let Some(network) = state.objects.networks.selected_item() else { return };
+    let Some(container) = state.selected_container() else {
+        flash(state, "select a container first (1), then the network here", true);
+        return;
+    };
+    let attached = container.networks.contains(&network.name);
+    let (net_name, c_name) = (network.name.clone(), container.name.clone());
+    if connect && attached {
+        flash(state, format!("{c_name} is already on {net_name}"), true);
+        return;
+    }
+    if !connect && !attached {
+        flash(state, format!("{c_name} is not on {net_name}"), true);
+        return;
+    }
+    let change = ObjectChange::Membership { network: network.id.clone(), container: container.id.clone(), connect };
+    let done = if connect {
+        format!("connected {c_name} to {net_name}")
+    } else {
+        format!("disconnected {c_name} from {net_name}")
+    };
+    flash(state, format!("{}…", if connect { "connecting" } else { "disconnecting" }), false);
+    effects.push(Effect::ChangeObject { change, done });
+}
+
+pub fn on_confirmed(state: &mut AppState, pending: Pending, effects: &mut Vec<Effect>) {
+    match pending {
+        Pending::RemoveVolume { name } => {
+            flash(state, format!("removing volume {name}…"), false);
+            let done = format!("removed volume {name}");
+            effects.push(Effect::ChangeObject { change: ObjectChange::RemoveVolume { name }, done });
+        }
+        Pending::RemoveNetwork { id, name } => {
+            flash(state, format!("removing network {name}…"), false);
+            effects.push(Effect::ChangeObject {
+                change: ObjectChange::RemoveNetwork { id },
+                done: format!("removed network {name}"),
+            });
+        }
+        Pending::Prune { kind } => {
+            flash(state, format!("pruning {}…", kind.what()), false);
+            effects.push(Effect::Prune { kind });
+        }
+        Pending::Containers { .. } | Pending::RemoveImage { .. } => {}
+    }
+}
+
+pub fn on_changed(state: &mut AppState, done: String, result: Result<(), DaemonError>, effects: &mut Vec<Effect>) {
+    match result {
+        Ok(()) => flash(state, done, false),
+        Err(e) => {
+            // "removed volume x" -> "cannot remove volume x: ..."
+            let what = done.split_once(' ').map_or(done.as_str(), |(_, rest)| rest);
+            let verb = done.split(' ').next().unwrap_or_default();
+            let verb = match verb {
+                "created" => "create",
+                "removed" => "remove",
+                "connected" => "connect",
+                "disconnected" => "disconnect",
+                other => other,
+            };
+            flash(state, format!("cannot {verb} {what}: {}", e.message), true);
+        }
+    }
+    // Membership changes show in the container list.
+    if state.is_connected() {
+        super::daemon::refresh_lists(state, effects);
+    }
+}
+
+/// The kinds the prune menu offers, in its order.
+pub const PRUNE_KINDS: [PruneKind; 5] = [
+    PruneKind::Containers,
+    PruneKind::Images { all: false },
+    PruneKind::Images { all: true },
+    PruneKind::Volumes,
+    PruneKind::Networks,
+];
+
+pub fn on_prune_menu_key(state: &mut AppState, mut selected: usize, key: KeyEvent, effects: &mut Vec<Effect>) {
+    let chosen = match key.code {
+        KeyCode::Esc | KeyCode::Char('q') => return,
+        KeyCode::Down | KeyCode::Char('j') => {
+            selected = (selected + 1).min(PRUNE_KINDS.len() - 1);
+            None
+        }
+        KeyCode::Up | KeyCode::Char('k') => {
+            selected = selected.saturating_sub(1);
+            None
+        }
+        KeyCode::Enter => Some(selected),
+        KeyCode::Char(c @ '1'..='5') => Some(usize::from(c as u8 - b'1')),
+        _ => None,
+    };
+    match chosen.and_then(|i| PRUNE_KINDS.get(i)) {
+        Some(kind) => confirm_prune(state, *kind, effects),
+        None => state.modal = Some(Modal::PruneMenu { selected }),
+    }
+}
+
+/// Says what will go, from what wharf knows, before anything goes.
+fn confirm_prune(state: &mut AppState, kind: PruneKind, effects: &mut Vec<Effect>) {
+    let names: Vec<String> = match kind {
+        PruneKind::Containers => state
+            .containers
+            .items()
+            .iter()
+            .filter(|c| {
+                matches!(
+                    c.state,
+                    crate::model::ContainerState::Exited
+                        | crate::model::ContainerState::Created
+                        | crate::model::ContainerState::Dead
+                )
+            })
+            .map(|c| c.name.clone())
+            .collect(),
+        PruneKind::Images { all } => state
+            .images
+            .items()
+            .iter()
+            .filter(|i| if all { i.containers == 0 } else { i.tags.is_empty() && i.containers == 0 })
+            .map(|i| i.display_name())
+            .collect(),
+        PruneKind::Volumes => {
+            if !state.objects.volumes_loaded {
+                want_volumes(state, effects);
+            }
+            state.objects.volumes.items().iter().filter(|v| v.used_by.is_empty()).map(|v| v.name.clone()).collect()
+        }
+        PruneKind::Networks => {
+            if !state.objects.networks_loaded {
+                want_networks(state, effects);
+            }
+            state
+                .objects
+                .networks
+                .items()
+                .iter()
+                .filter(|n| n.containers.is_empty() && !n.is_builtin())
+                .map(|n| n.name.clone())
+                .collect()
+        }
+    };
+    let known = match kind {
+        PruneKind::Volumes => state.objects.volumes_loaded,
+        PruneKind::Networks => state.objects.networks_loaded,
+        _ => true,
+    };
+    let mut lines = vec![format!("Remove all {}?", kind.what())];
+    if !known {
+        lines.push("(wharf is still reading the list: the daemon decides what goes.)".into());
+    } else if names.is_empty() {
+        lines.push("wharf knows of none: the daemon may still find some.".into());
+    } else {
+        const SHOWN: usize = 8;
+        let mut list = names.iter().take(SHOWN).cloned().collect::<Vec<_>>().join(", ");
+        if names.len() > SHOWN {
+            list.push_str(&format!(" and {} more", names.len() - SHOWN));
+        }
+        lines.push(format!("{} will go: {list}", names.len()));
+    }
+    state.modal = Some(Modal::Confirm(Confirm {
+        title: format!("Prune {}", kind.what()),
+        lines,
+        yes: Pending::Prune { kind },
+        alternative: None,
+    }));
+}
+
+pub fn on_pruned(
+    state: &mut AppState,
+    kind: PruneKind,
+    result: Result<PruneReport, DaemonError>,
+    effects: &mut Vec<Effect>,
+) {
+    match result {
+        Ok(report) => {
+            let text = format!(
+                "pruned {} {}, reclaimed {}",
+                report.deleted.len(),
+                kind.what(),
+                crate::ui::format::size(report.reclaimed_bytes)
+            );
+            flash(state, text, false);
+        }
+        Err(e) => flash(state, format!("cannot prune {}: {}", kind.what(), e.message), true),
+    }
+    if state.is_connected() {
+        super::daemon::refresh_lists(state, effects);
+        if state.objects.volumes_loaded {
+            want_volumes(state, effects);
+        }
+        if state.objects.networks_loaded {
+            want_networks(state, effects);
+        }
+    }
+}

@@ -1,0 +1,254 @@
+//! The volumes, networks and events panes, and the inspect view.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, BorderType, Borders, Cell, Clear, Paragraph, Row};
+
+use super::format::{age, size};
+use super::theme::Theme;
+use super::widgets::{ColumnWant, ListTable, content_width, fit_columns, message, pane_block, pane_title, window};
+use crate::state::{AppState, InspectView, Pane};
+
+pub fn draw_volumes(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
+    let list = &state.objects.volumes;
+    let title = Line::from(pane_title(theme, Pane::Volumes, Some(list.len())));
+    let block = pane_block(state, theme, Pane::Volumes, title, list.filter());
+    if !state.objects.volumes_loaded {
+        frame.render_widget(message(vec![Line::styled("Reading the volumes…", theme.dim)], block), area);
+        return;
+    }
+    if list.is_empty() {
+        frame.render_widget(message(vec![Line::styled("No volumes.", theme.dim)], block), area);
+        return;
+    }
+    let (start, count, selected) = window(list.len(), list.offset(), list.selected_index(), area);
+    let used: Vec<String> = list.visible().skip(start).take(count).map(|v| used_by(&v.used_by)).collect();
+    let rows = list
+        .visible()
+        .skip(start)
+        .take(count)
+        .zip(used.iter())
+        .map(|(v, used)| {
+            let used = if v.used_by.is_empty() {
+                Cell::from(Span::styled("unused", theme.dim))
+            } else {
+                Cell::from(used.as_str())
+            };
+            Row::new(vec![
+                Cell::from(v.name.as_str()),
+                Cell::from(v.driver.as_str()),
+                Cell::from(v.size.map_or_else(|| "-".to_string(), size)),
+                used,
+                Cell::from(v.created.map_or_else(|| "-".to_string(), |c| age(c, state.now))),
+                Cell::from(Span::styled(v.mountpoint.as_str(), theme.dim)),
+            ])
+        })
+        .collect();
+    let wants = vec![
+        ColumnWant::Content(content_width("NAME", list.visible().map(|v| v.name.as_str()), 40)),
+        ColumnWant::Fixed(content_width("DRIVER", list.visible().map(|v| v.driver.as_str()), 10)),
+        ColumnWant::Fixed(8),
+        ColumnWant::Content(content_width("USED BY", used.iter().map(String::as_str), 32)),
+        ColumnWant::Fixed(4),
+        ColumnWant::Content(60),
+    ];
+    let widths = fit_columns(area.width.saturating_sub(2), &wants);
+    ListTable {
+        header: vec!["NAME", "DRIVER", "SIZE", "USED BY", "AGE", "MOUNTPOINT"],
+        widths,
+        rows,
+        selected,
+        offset: 0,
+    }
+    .render(frame, area, block, theme, state.focus == Pane::Volumes);
+}
+
+fn used_by(names: &[String]) -> String {
+    match names {
+        [] => String::new(),
+        [one] => one.clone(),
+        [first, rest @ ..] => format!("{first} +{}", rest.len()),
+    }
+}
+
+pub fn draw_networks(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
+    let list = &state.objects.networks;
+    let title = Line::from(pane_title(theme, Pane::Networks, Some(list.len())));
+    let block = pane_block(state, theme, Pane::Networks, title, list.filter());
+    if !state.objects.networks_loaded {
+        frame.render_widget(message(vec![Line::styled("Reading the networks…", theme.dim)], block), area);
+        return;
+    }
+    let (start, count, selected) = window(list.len(), list.offset(), list.selected_index(), area);
+    let selected_container = state.selected_container();
+    let rows = list
+        .visible()
+        .skip(start)
+        .take(count)
+        .map(|n| {
+            // The container selected in the containers pane: is it on this network?
+            let mark = match selected_container {
+                Some(c) if c.networks.contains(&n.name) => Span::styled("● ", theme.ok),
+                _ => Span::raw("  "),
+            };
+            let attached = if n.containers.is_empty() { "-".to_string() } else { n.containers.join(", ") };
+            Row::new(vec![
+                Cell::from(Line::from(vec![mark, Span::raw(n.name.as_str())])),
+                Cell::from(n.driver.as_str()),
+                Cell::from(n.scope.as_str()),
+                Cell::from(if n.subnets.is_empty() { "-".to_string() } else { n.subnets.join(", ") }),
+                Cell::from(attached),
+            ])
+        })
+        .collect();
+    let wants = vec![
+        ColumnWant::Content(content_width("NAME", list.visible().map(|n| n.name.as_str()), 32) + 2),
+        ColumnWant::Fixed(content_width("DRIVER", list.visible().map(|n| n.driver.as_str()), 10)),
+        ColumnWant::Fixed(6),
+        ColumnWant::Content(20),
+        ColumnWant::Content(80),
+    ];
+    let widths = fit_columns(area.width.saturating_sub(2), &wants);
+    let mut block = block;
+    if let Some(c) = selected_container {
+        block = block.title_bottom(Line::from(vec![
+            Span::styled(" ● ", theme.ok),
+            Span::styled(format!("networks of {} ", c.name), theme.dim),
+        ]));
+    }
+    ListTable { header: vec!["NAME", "DRIVER", "SCOPE", "SUBNET", "CONTAINERS"], widths, rows, selected, offset: 0 }
+        .render(frame, area, block, theme, state.focus == Pane::Networks);
+}
+
+pub fn draw_events(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
+    let list = &state.objects.timeline;
+    let title = Line::from(pane_title(theme, Pane::Events, Some(list.len())));
+    let block = pane_block(state, theme, Pane::Events, title, list.filter());
+    if list.is_empty() {
+        let text = if list.filter().is_empty() {
+            "No events yet: they appear here as the daemon reports them (/ narrows to a container)."
+        } else {
+            "No event matches the filter."
+        };
+        frame.render_widget(message(vec![Line::styled(text, theme.dim)], block), area);
+        return;
+    }
+    let (start, count, selected) = window(list.len(), list.offset(), list.selected_index(), area);
+    let rows = list
+        .visible()
+        .skip(start)
+        .take(count)
+        .map(|row| {
+            let e = &row.event;
+            let style = match e.action.as_str() {
+                "die" if e.exit_code.is_some_and(|c| c != 0) => theme.error,
+                "oom" | "kill" => theme.error,
+                a if a.contains("unhealthy") => theme.error,
+                a if a.contains("healthy") => theme.ok,
+                "start" | "create" => theme.ok,
+                "destroy" | "stop" => theme.warn,
+                _ => Style::new(),
+            };
+            let action = match e.exit_code {
+                Some(code) => format!("{} (exit {code})", e.action),
+                None => e.action.clone(),
+            };
+            let name = if e.name.is_empty() { e.id.get(..12).unwrap_or(&e.id).to_string() } else { e.name.clone() };
+            Row::new(vec![
+                Cell::from(clock(e.time)),
+                Cell::from(Span::styled(e.kind.clone(), theme.dim)),
+                Cell::from(Span::styled(action, style)),
+                Cell::from(name),
+            ])
+        })
+        .collect();
+    let widths = vec![Constraint::Length(8), Constraint::Length(9), Constraint::Length(28), Constraint::Fill(1)];
+    ListTable { header: vec!["TIME", "TYPE", "ACTION", "OBJECT"], widths, rows, selected, offset: 0 }.render(
+        frame,
+        area,
+        block,
+        theme,
+        state.focus == Pane::Events,
+    );
+}
+
+/// `HH:MM:SS` of a Unix time, UTC (what `docker events` prints without a zone).
+fn clock(unix: i64) -> String {
+    let s = unix.rem_euclid(86_400);
+    format!("{:02}:{:02}:{:02}", s / 3600, s % 3600 / 60, s % 60)
+}
+
+/// The inspect view: nearly the whole screen, JSON coloured, the search highlighted.
+pub fn draw_inspect(frame: &mut Frame, area: Rect, view: &InspectView, theme: &Theme) {
+    let popup = Rect {
+        x: area.x + 1,
+        y: area.y + 1,
+        width: area.width.saturating_sub(2),
+        height: area.height.saturating_sub(2),
+    };
+    let hint = if view.typing {
+        Line::from(vec![Span::styled(" /", theme.key), Span::raw(view.search.clone()), Span::styled("█ ", theme.key)])
+    } else {
+        super::widgets::key_hints(
+            &[("j/k PgUp/PgDn", "scroll"), ("/", "search"), ("n/N", "next/prev"), ("Esc", "close")],
+            theme,
+        )
+    };
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_type(BorderType::Rounded)
+        .border_style(theme.border_focused)
+        .title(Line::from(vec![
+            Span::styled(format!(" {} ", view.title), theme.title),
+            Span::styled(format!("{} lines ", view.lines.len()), theme.dim),
+        ]))
+        .title_bottom(hint);
+    let inner = block.inner(popup);
+    frame.render_widget(Clear, popup);
+    frame.render_widget(block, popup);
+    let needle = view.search.to_lowercase();
+    let lines: Vec<Line> = view
+        .lines
+        .iter()
+        .enumerate()
+        .skip(view.top)
+        .take(usize::from(inner.height))
+        .map(|(i, text)| {
+            let mut line = json_line(text, theme);
+            if !needle.is_empty() && text.to_lowercase().contains(&needle) {
+                let style = if view.current == Some(i) { theme.selected } else { theme.selected_unfocused };
+                line = line.style(style);
+            }
+            line
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(lines), inner);
+}
+
+/// Colours one pretty-printed JSON line: keys, strings, numbers and literals.
+fn json_line<'a>(text: &'a str, theme: &Theme) -> Line<'a> {
+    let indent = text.len() - text.trim_start().len();
+    let (lead, rest) = text.split_at(indent);
+    let mut spans = vec![Span::raw(lead)];
+    let (key, value) = match rest.strip_prefix('"').and_then(|r| r.find("\": ").map(|i| i + 1)) {
+        Some(end) => (Some(&rest[..end + 2]), &rest[end + 2..]),
+        None => (None, rest),
+    };
+    if let Some(key) = key {
+        spans.push(Span::styled(key, theme.key));
+    }
+    let bare = value.trim_end_matches(',');
+    let style = if bare.starts_with('"') {
+        theme.ok
+    } else if bare == "true" || bare == "false" || bare == "null" {
+        theme.dim
+    } else if bare.starts_with(|c: char| c.is_ascii_digit() || c == '-') {
+        theme.warn
+    } else {
+        Style::new()
+    };
+    spans.push(Span::styled(value, style));
+    Line::from(spans)
+}
