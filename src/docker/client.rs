@@ -332,10 +332,16 @@ impl DockerApi for BollardDocker {
                 )
             }
             PruneKind::Volumes => serde_json::to_value(
-                self.client.prune_volumes(Some(q::PruneVolumesOptions { filters: Some(filters) })).await.map_err(|e| self.err(e))?,
+                self.client
+                    .prune_volumes(Some(q::PruneVolumesOptions { filters: Some(filters) }))
+                    .await
+                    .map_err(|e| self.err(e))?,
             ),
             PruneKind::Networks => serde_json::to_value(
-                self.client.prune_networks(Some(q::PruneNetworksOptions { filters: Some(filters) })).await.map_err(|e| self.err(e))?,
+                self.client
+                    .prune_networks(Some(q::PruneNetworksOptions { filters: Some(filters) }))
+                    .await
+                    .map_err(|e| self.err(e))?,
             ),
         };
         json.map(|v| convert::prune_report(&v))

@@ -74,10 +74,15 @@ impl ObjectsState {
                 exit_code: event.exit_code,
             },
         };
+        // On the newest line, the selection stays on the newest: the timeline follows.
+        let following = self.timeline.selected_index().is_none_or(|i| i == 0);
         let mut rows = Vec::with_capacity((self.timeline.items().len() + 1).min(TIMELINE_CAPACITY));
         rows.push(row);
         rows.extend(self.timeline.items().iter().take(TIMELINE_CAPACITY - 1).cloned());
         self.timeline.set_items(rows);
+        if following {
+            self.timeline.select_first();
+        }
     }
 }
 

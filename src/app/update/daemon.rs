@@ -128,6 +128,8 @@ pub fn on_daemon_msg(state: &mut AppState, msg: Msg, effects: &mut Vec<Effect>) 
         Msg::DaemonEvent(event) => {
             super::objects::on_event(state, &event, effects);
             match event.kind {
+                // An exec (a healthcheck runs one every few seconds) changes no list.
+                EventKind::Container if super::objects::is_exec(&event) => {}
                 EventKind::Container => {
                     // Ports are bound on start and released on stop: cached details of this
                     // container may be out of date now. (The log pane only needs the TTY

@@ -38,6 +38,10 @@ pub fn want_networks(state: &mut AppState, effects: &mut Vec<Effect>) {
 /// Every event goes on the timeline; volume and network events refresh their lists
 /// once those are on screen.
 pub fn on_event(state: &mut AppState, event: &DaemonEvent, effects: &mut Vec<Effect>) {
+    // Execs (healthchecks every few seconds, consoles) would drown the timeline.
+    if is_exec(event) {
+        return;
+    }
     let fallback = state.containers.items().iter().find(|c| c.id == event.id).map(|c| c.name.clone());
     state.objects.record(event, fallback.as_deref());
     match event.kind {
@@ -45,6 +49,11 @@ pub fn on_event(state: &mut AppState, event: &DaemonEvent, effects: &mut Vec<Eff
         EventKind::Network if state.objects.networks_loaded => want_networks(state, effects),
         _ => {}
     }
+}
+
+/// `exec_create`, `exec_start: sh -c …`, `exec_die`: a process run inside a container.
+pub fn is_exec(event: &DaemonEvent) -> bool {
+    event.kind == EventKind::Container && event.action.starts_with("exec_")
 }
 
 pub fn on_volumes(
