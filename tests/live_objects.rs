@@ -1,0 +1,282 @@
+//! Volumes, networks, prunes, the events timeline and inspect, against the real daemon.
+//! Everything made here carries the test's label; prunes are limited to that label, so
+//! a user's own objects are never touched.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod live;
+
+use std::time::Duration;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use live::headless::App;
+use live::{BUSYBOX, Labelled, address, docker, host};
+use wharf::app::msg::Msg;
+use wharf::docker::{DockerApi, connect};
+use wharf::model::{ObjectKind, PruneKind};
+use wharf::state::{AppState, Modal, Pane};
+
+const TIMEOUT: Duration = Duration::from_secs(10);
+
+fn key(c: char) -> Msg {
+    Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE))
+}
+
+fn flash(state: &AppState) -> String {
+    state.flash.as_ref().map(|f| f.text.clone()).unwrap_or_default()
+}
+
+fn type_text(app: &mut App, text: &str) {
+    for c in text.chars() {
+        app.send(key(c));
+    }
+}
+
+fn enter() -> Msg {
+    Msg::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE))
+}
+
+/// Volumes through the dashboard: created from the prompt, listed with their users,
+/// refused while in use, removed after a confirmation.
+#[tokio::test]
+#[ignore = "needs a Docker daemon"]
+async fn volumes_are_created_listed_refused_in_use_and_removed() {
+    let t = Labelled::new("vol");
+    let name = t.name("data");
+    let mut app = App::start(&host());
+    app.run_until(TIMEOUT, |s| s.loaded).await.unwrap();
+    app.send(key('6'));
+    assert_eq!(app.state.main_pane, Pane::Volumes);
+    app.run_until(TIMEOUT, |s| s.objects.volumes_loaded).await.expect("the volumes are listed");
+
+    app.send(key('n'));
+    type_text(&mut app, &name);
+    app.send(enter());
+    app.run_until(TIMEOUT, |s| s.objects.volumes.items().iter().any(|v| v.name == name))
+        .await
+        .expect("the new volume is listed (its event refreshed the list)");
+    assert_eq!(flash(&app.state), format!("created volume {name}"));
+    // The CLI removes volumes the test made through wharf: label them for the guard too.
+    let _cleanup = RemoveVolume(name.clone());
+
+    // In use: the container is named, nothing is sent.
+    let user = docker(&[
+        "run",
+        "-d",
+        "--network",
+        "none",
+        "--label",
+        &t.label,
+        "--name",
+        &t.name("user"),
+        "-v",
+        &format!("{name}:/data"),
+        BUSYBOX,
+        "sleep",
+        "60",
+    ]);
+    app.run_until(TIMEOUT, |s| s.objects.volumes.items().iter().any(|v| v.name == name && !v.used_by.is_empty()))
+        .await
+        .expect("its user is known");
+    select_volume(&mut app, &name);
+    app.send(key('d'));
+    assert!(flash(&app.state).contains(&format!("used by {}", t.name("user"))), "{}", flash(&app.state));
+    assert!(app.state.modal.is_none());
+
+    docker(&["rm", "-f", &user]);
+    app.run_until(TIMEOUT, |s| s.objects.volumes.items().iter().any(|v| v.name == name && v.used_by.is_empty()))
+        .await
+        .unwrap();
+    select_volume(&mut app, &name);
+    app.send(key('d'));
+    assert!(matches!(app.state.modal, Some(Modal::Confirm(_))));
+    app.send(key('y'));
+    app.run_until(TIMEOUT, |s| !s.objects.volumes.items().iter().any(|v| v.name == name))
+        .await
+        .expect("removed and gone from the list");
+    assert_eq!(flash(&app.state), format!("removed volume {name}"));
+}
+
+struct RemoveVolume(String);
+impl Drop for RemoveVolume {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("docker").args(["volume", "rm", "-f", &self.0]).output();
+    }
+}
+
+struct RemoveNetwork(String);
+impl Drop for RemoveNetwork {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("docker").args(["network", "rm", &self.0]).output();
+    }
+}
+
+fn select_volume(app: &mut App, name: &str) {
+    let pos = app.state.objects.volumes.visible().position(|v| v.name == name).unwrap();
+    app.state.objects.volumes.select_visible(pos);
+}
+
+/// Networks through the dashboard: created, a container connected and disconnected,
+/// removed.
+#[tokio::test]
+#[ignore = "needs a Docker daemon"]
+async fn networks_are_created_joined_left_and_removed() {
+    let t = Labelled::new("net");
+    let name = t.name("net");
+    let _cleanup = RemoveNetwork(name.clone());
+    let id = docker(&[
+        "run",
+        "-d",
+        "--network",
+        "none",
+        "--label",
+        &t.label,
+        "--name",
+        &t.name("c"),
+        BUSYBOX,
+        "sleep",
+        "60",
+    ]);
+    // `none` cannot share: attach it to a network it can leave.
+    docker(&["network", "disconnect", "none", &id]);
+    let mut app = App::start(&host());
+    app.run_until(TIMEOUT, |s| s.containers.items().iter().any(|c| c.id == id)).await.unwrap();
+    let pos = app.state.containers.visible().position(|c| c.id == id).unwrap();
+    app.state.containers.select_visible(pos);
+
+    app.send(key('7'));
+    app.run_until(TIMEOUT, |s| s.objects.networks_loaded).await.unwrap();
+    app.send(key('n'));
+    type_text(&mut app, &name);
+    app.send(enter());
+    app.run_until(TIMEOUT, |s| s.objects.networks.items().iter().any(|n| n.name == name)).await.expect("created");
+    let select = |app: &mut App| {
+        let pos = app.state.objects.networks.visible().position(|n| n.name == name).unwrap();
+        app.state.objects.networks.select_visible(pos);
+    };
+    select(&mut app);
+    let subnet = app.state.objects.networks.selected_item().unwrap().subnets.clone();
+    assert!(!subnet.is_empty(), "the daemon gave it a subnet");
+
+    app.send(key('c'));
+    app.run_until(TIMEOUT, |s| s.objects.networks.items().iter().any(|n| n.name == name && !n.containers.is_empty()))
+        .await
+        .expect("the container shows as attached");
+    assert_eq!(flash(&app.state), format!("connected {} to {name}", t.name("c")));
+    // Removing a network in use is refused with the container named.
+    select(&mut app);
+    app.send(key('d'));
+    assert!(flash(&app.state).contains(&t.name("c")), "{}", flash(&app.state));
+
+    app.send(key('x'));
+    app.run_until(TIMEOUT, |s| s.objects.networks.items().iter().any(|n| n.name == name && n.containers.is_empty()))
+        .await
+        .expect("detached");
+    select(&mut app);
+    app.send(key('d'));
+    app.send(key('y'));
+    app.run_until(TIMEOUT, |s| !s.objects.networks.items().iter().any(|n| n.name == name)).await.expect("removed");
+}
+
+/// Prunes through the docker layer, limited to this test's label: what carries it goes,
+/// the rest stays, and the space is reported.
+#[tokio::test]
+#[ignore = "needs a Docker daemon"]
+async fn prunes_remove_labelled_objects_only() {
+    let t = Labelled::new("prune");
+    let other = Labelled::new("prune-other");
+    let api = connect(&address(), TIMEOUT).await.unwrap();
+    let mine = docker(&["create", "--label", &t.label, "--name", &t.name("stopped"), BUSYBOX, "true"]);
+    let theirs = docker(&["create", "--label", &other.label, "--name", &other.name("stopped"), BUSYBOX, "true"]);
+    let vol = t.name("vol");
+    let _v = RemoveVolume(vol.clone());
+    docker(&["volume", "create", "--label", &t.label, &vol]);
+    let net = t.name("net");
+    let _n = RemoveNetwork(net.clone());
+    docker(&["network", "create", "--label", &t.label, &net]);
+
+    let report = api.prune(PruneKind::Containers, Some(&t.label)).await.unwrap();
+    assert_eq!(report.deleted, vec![mine.clone()]);
+    let still = docker(&["ps", "-aq", "--no-trunc", "--filter", &format!("id={theirs}")]);
+    assert_eq!(still, theirs, "a container without the label stays");
+
+    let report = api.prune(PruneKind::Volumes, Some(&t.label)).await.unwrap();
+    assert_eq!(report.deleted, vec![vol.clone()]);
+    let report = api.prune(PruneKind::Networks, Some(&t.label)).await.unwrap();
+    assert_eq!(report.deleted, vec![net.clone()]);
+    assert!(api.list_volumes().await.unwrap().iter().all(|v| v.name != vol));
+    assert!(api.list_networks().await.unwrap().iter().all(|n| n.name != net));
+}
+
+/// The timeline shows a container dying with its exit code; `/` narrows it to one
+/// container; inspect shows its JSON, searchable.
+#[tokio::test]
+#[ignore = "needs a Docker daemon"]
+async fn the_timeline_shows_a_die_with_its_exit_code_and_inspect_reads_the_json() {
+    let t = Labelled::new("timeline");
+    let mut app = App::start(&host());
+    app.run_until(TIMEOUT, |s| s.loaded).await.unwrap();
+    let name = t.name("dies");
+    let id = docker(&[
+        "run",
+        "-d",
+        "--network",
+        "none",
+        "--label",
+        &t.label,
+        "--name",
+        &name,
+        BUSYBOX,
+        "sh",
+        "-c",
+        "exit 7",
+    ]);
+    app.run_until(TIMEOUT, |s| {
+        s.objects
+            .timeline
+            .items()
+            .iter()
+            .any(|r| r.event.id == id && r.event.action == "die" && r.event.exit_code == Some(7))
+    })
+    .await
+    .expect("the die event with exit code 7");
+    let actions: Vec<&str> = app
+        .state
+        .objects
+        .timeline
+        .items()
+        .iter()
+        .filter(|r| r.event.id == id)
+        .map(|r| r.event.action.as_str())
+        .collect();
+    for expected in ["create", "start", "die"] {
+        assert!(actions.contains(&expected), "{expected} in {actions:?}");
+    }
+    assert!(app.state.objects.timeline.items().iter().filter(|r| r.event.id == id).all(|r| r.event.name == name));
+
+    app.send(key('8'));
+    app.send(key('/'));
+    type_text(&mut app, &name);
+    app.send(enter());
+    assert!(app.state.objects.timeline.visible().all(|r| r.event.name == name));
+    assert!(app.state.objects.timeline.len() >= 3);
+
+    // Inspect the container: its JSON, with the exit code in it.
+    app.send(key('1'));
+    let pos = app.state.containers.visible().position(|c| c.id == id).unwrap();
+    app.state.containers.select_visible(pos);
+    app.send(key('I'));
+    app.run_until(TIMEOUT, |s| matches!(&s.modal, Some(Modal::Inspect(v)) if v.lines.len() > 50))
+        .await
+        .expect("the JSON");
+    app.send(key('/'));
+    type_text(&mut app, "exitcode");
+    app.send(enter());
+    let Some(Modal::Inspect(view)) = &app.state.modal else { panic!("the view stays open") };
+    let line = &view.lines[view.current.expect("a match")];
+    assert!(line.contains("\"ExitCode\": 7"), "{line}");
+    // The docker layer reads every kind of object.
+    let api = connect(&address(), TIMEOUT).await.unwrap();
+    let lines = api.inspect_raw(ObjectKind::Image, BUSYBOX).await.unwrap();
+    assert!(lines.iter().any(|l| l.contains("\"RepoTags\"")));
+}
