@@ -280,3 +280,78 @@ async fn the_timeline_shows_a_die_with_its_exit_code_and_inspect_reads_the_json(
     let lines = api.inspect_raw(ObjectKind::Image, BUSYBOX).await.unwrap();
     assert!(lines.iter().any(|l| l.contains("\"RepoTags\"")));
 }
+
+/// Containers made by compose (its labels, no compose CLI needed): grouped by project,
+/// folded to one row that acts for the whole project, marked as a whole for merged logs.
+#[tokio::test]
+#[ignore = "needs a Docker daemon"]
+async fn compose_projects_are_grouped_folded_and_acted_on_as_a_whole() {
+    let t = Labelled::new("compose");
+    let project = format!("wp{}", std::process::id());
+    let run = |service: &str, n: u32| {
+        docker(&[
+            "run",
+            "-d",
+            "--network",
+            "none",
+            "--label",
+            &t.label,
+            "--label",
+            &format!("com.docker.compose.project={project}"),
+            "--label",
+            &format!("com.docker.compose.service={service}"),
+            "--name",
+            &format!("{project}-{service}-{n}"),
+            BUSYBOX,
+            "sh",
+            "-c",
+            &format!("trap 'exit 0' TERM; while true; do echo {service}-{n}; sleep 1; done"),
+        ])
+    };
+    let ids = [run("web", 1), run("web", 2), run("db", 1)];
+    let mut app = App::start(&host());
+    app.run_until(TIMEOUT, |s| ids.iter().all(|id| s.containers.items().iter().any(|c| &c.id == id))).await.unwrap();
+    let row = app.state.containers.items().iter().find(|c| c.id == ids[2]).unwrap();
+    assert_eq!((row.project.as_deref(), row.service.as_deref()), (Some(project.as_str()), Some("db")));
+
+    app.send(key('c'));
+    assert!(app.state.group_projects);
+    // The project's containers sit together.
+    let positions: Vec<usize> =
+        ids.iter().map(|id| app.state.containers.visible().position(|c| &c.id == id).unwrap()).collect();
+    assert_eq!(positions.iter().max().unwrap() - positions.iter().min().unwrap(), 2, "{positions:?}");
+
+    // Fold it: one row stands for three, and stop acts on all of them.
+    let pos = *positions.iter().min().unwrap();
+    app.state.containers.select_visible(pos);
+    app.send(key('h'));
+    let shown = app.state.containers.visible().filter(|c| c.project.as_deref() == Some(project.as_str())).count();
+    assert_eq!(shown, 1);
+    app.send(key('s'));
+    app.run_until(Duration::from_secs(20), |s| {
+        ids.iter().all(|id| s.containers.items().iter().any(|c| &c.id == id && !c.state.is_running()))
+    })
+    .await
+    .expect("the whole project stopped");
+    app.send(key('u'));
+    app.run_until(Duration::from_secs(20), |s| {
+        ids.iter().all(|id| s.containers.items().iter().any(|c| &c.id == id && c.state.is_running()))
+    })
+    .await
+    .expect("the whole project started again");
+
+    // Unfold, mark the project, merge its logs.
+    app.send(key('l'));
+    let shown = app.state.containers.visible().filter(|c| c.project.as_deref() == Some(project.as_str())).count();
+    assert_eq!(shown, 3);
+    app.send(key('='));
+    assert_eq!(app.state.marked.len(), 3);
+    app.send(key('M'));
+    app.run_until(TIMEOUT, |s| {
+        let texts: Vec<&str> = s.logs.buffer.iter().map(|(_, l)| l.text.as_str()).collect();
+        ["web-1", "web-2", "db-1"].iter().all(|w| texts.contains(w))
+    })
+    .await
+    .expect("the merged logs of the project");
+    assert_eq!(app.state.logs.sources.len(), 3);
+}

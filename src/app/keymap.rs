@@ -76,6 +76,10 @@ pub enum Action {
     ConnectNetwork,
     DisconnectNetwork,
     ImageDetails,
+    GroupProjects,
+    FoldProject,
+    UnfoldProject,
+    MarkProject,
 }
 
 impl Action {
@@ -159,6 +163,10 @@ impl Action {
             Action::ConnectNetwork => "connect the selected container",
             Action::DisconnectNetwork => "disconnect the selected container",
             Action::ImageDetails => "layers and config of the image",
+            Action::GroupProjects => "group by compose project / not",
+            Action::FoldProject => "fold the project (acts on all of it)",
+            Action::UnfoldProject => "unfold the project",
+            Action::MarkProject => "mark the whole project",
         }
     }
 }
@@ -393,6 +401,12 @@ impl Default for Keymap {
             (c('o'), Action::SortNext),
             (c('O'), Action::SortReverse),
             (c('i'), Action::StatsInterval),
+            (c('c'), Action::GroupProjects),
+            (c('h'), Action::FoldProject),
+            (p(Left), Action::FoldProject),
+            (c('l'), Action::UnfoldProject),
+            (p(Right), Action::UnfoldProject),
+            (c('='), Action::MarkProject),
         ];
         let images = vec![
             (c('p'), Action::PullImage),

@@ -23,11 +23,21 @@ pub struct SelectableList<T> {
     filter: String,
     /// An extra condition rows must meet (e.g. "running only").
     retain: Option<fn(&T) -> bool>,
+    /// Rows hidden by key (the members of a collapsed group).
+    hidden: std::collections::BTreeSet<String>,
 }
 
 impl<T> Default for SelectableList<T> {
     fn default() -> Self {
-        Self { items: Vec::new(), visible: Vec::new(), selected: 0, offset: 0, filter: String::new(), retain: None }
+        Self {
+            items: Vec::new(),
+            visible: Vec::new(),
+            selected: 0,
+            offset: 0,
+            filter: String::new(),
+            retain: None,
+            hidden: Default::default(),
+        }
     }
 }
 
@@ -68,14 +78,27 @@ impl<T: ListRow> SelectableList<T> {
         self.recompute(previous_key.as_deref());
     }
 
+    /// Hides the rows with these keys (a collapsed group's members), keeping the
+    /// selection on its row when it stays visible.
+    pub fn set_hidden(&mut self, hidden: std::collections::BTreeSet<String>) {
+        if hidden == self.hidden {
+            return;
+        }
+        let previous_key = self.selected_item().map(|r| r.key().to_string());
+        self.hidden = hidden;
+        self.recompute(previous_key.as_deref());
+    }
+
     fn recompute(&mut self, keep_key: Option<&str>) {
         let needle = self.filter.to_lowercase();
         let retain = self.retain;
+        let hidden = &self.hidden;
         self.visible = self
             .items
             .iter()
             .enumerate()
             .filter(|(_, row)| retain.is_none_or(|keep| keep(row)))
+            .filter(|(_, row)| hidden.is_empty() || !hidden.contains(row.key().as_ref()))
             .filter(|(_, row)| needle.is_empty() || row.matches(&needle))
             .map(|(i, _)| i)
             .collect();

@@ -342,6 +342,9 @@ pub struct AppState {
     pub objects: ObjectsState,
     /// Containers wharf is removing (their leaving the list is no news).
     pub removing: BTreeSet<String>,
+    /// Containers grouped by compose project (`c`), and the projects folded away.
+    pub group_projects: bool,
+    pub collapsed: BTreeSet<String>,
     pub logs: LogView,
     pub next_stream_id: u64,
     /// Results of the last container action, one per container: (failed, text).
@@ -423,6 +426,8 @@ impl AppState {
             fleet: FleetState::default(),
             objects: ObjectsState::default(),
             removing: BTreeSet::new(),
+            group_projects: false,
+            collapsed: BTreeSet::new(),
             logs: LogView::new(10_000, 1000),
             next_stream_id: 0,
             action_results: Vec::new(),
@@ -446,6 +451,13 @@ impl AppState {
     /// The containers an action applies to: the marked ones, or else the selected one.
     pub fn action_targets(&self) -> Vec<&ContainerRow> {
         if self.marked.is_empty() {
+            // A folded project stands for all its containers.
+            if let Some(project) = self.selected_container().and_then(|c| c.project.as_ref())
+                && self.group_projects
+                && self.collapsed.contains(project)
+            {
+                return self.containers.items().iter().filter(|c| c.project.as_ref() == Some(project)).collect();
+            }
             self.selected_container().into_iter().collect()
         } else {
             self.containers.items().iter().filter(|c| self.marked.contains(&c.id)).collect()

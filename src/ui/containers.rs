@@ -38,18 +38,24 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, keymap: &Keymap, th
     let (start, count, selected) = window(list.len(), list.offset(), list.selected_index(), area);
     let stats_on = state.stats.enabled();
     let ports: Vec<String> = list.visible().skip(start).take(count).map(|c| c.ports_short()).collect();
+    let groups = if state.group_projects { project_labels(state) } else { Vec::new() };
     let rows = list
         .visible()
+        .enumerate()
         .skip(start)
         .take(count)
         .zip(ports.iter())
-        .map(|(c, ports)| {
+        .map(|((i, c), ports)| {
+            let group = groups.get(i).map(|(text, head)| {
+                Cell::from(Span::styled(text.clone(), if *head { theme.title } else { theme.dim }))
+            });
             let name = if state.marked.contains(&c.id) {
                 Cell::from(Line::from(vec![Span::styled("● ", theme.warn), Span::raw(c.name.as_str())]))
             } else {
                 Cell::from(c.name.as_str())
             };
-            let mut cells = vec![name, Cell::from(c.image.as_str()), state_cell(c, theme)];
+            let mut cells: Vec<Cell> = group.into_iter().collect();
+            cells.extend([name, Cell::from(c.image.as_str()), state_cell(c, theme)]);
             if stats_on {
                 let figures = state.stats.figures_of(&c.id).filter(|_| c.state.is_running());
                 let cpu = figures.and_then(|f| f.cpu_percent).map_or_else(|| "-".into(), |p| format!("{p:.1}%"));
@@ -67,12 +73,18 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, keymap: &Keymap, th
         .collect();
     // Room for the mark in front of marked names.
     let marks = if state.marked.is_empty() { 0 } else { 2 };
-    let mut wants = vec![
+    let mut wants = Vec::new();
+    let mut header = Vec::new();
+    if state.group_projects {
+        wants.push(ColumnWant::Content(content_width("PROJECT", groups.iter().map(|(t, _)| t.as_str()), 28)));
+        header.push("PROJECT");
+    }
+    wants.extend([
         ColumnWant::Content(content_width("NAME", list.visible().map(|c| c.name.as_str()), 32) + marks),
         ColumnWant::Content(content_width("IMAGE", list.visible().map(|c| c.image.as_str()), 32)),
         ColumnWant::Fixed(content_width("STATE", list.visible().map(state_text), 10)),
-    ];
-    let mut header = vec!["NAME", "IMAGE", "STATE"];
+    ]);
+    header.extend(["NAME", "IMAGE", "STATE"]);
     if stats_on {
         // As wide as the figures on screen are: "-" while there are none.
         let widest = |f: &dyn Fn(&crate::model::StatsFigures) -> usize| {
@@ -103,6 +115,28 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, keymap: &Keymap, th
         theme,
         state.focus == Pane::Containers,
     );
+}
+
+/// The PROJECT cell of each visible row: the project's name (folded: with how many it
+/// holds) on its first row, the compose service on the others; `-` outside projects.
+/// The bool says whether it is a project's first row.
+fn project_labels(state: &AppState) -> Vec<(String, bool)> {
+    let mut out = Vec::with_capacity(state.containers.len());
+    let mut previous: Option<&str> = None;
+    for c in state.containers.visible() {
+        let label = match &c.project {
+            Some(project) if previous != Some(project.as_str()) => {
+                let folded = state.collapsed.contains(project);
+                let count = state.containers.items().iter().filter(|o| o.project.as_ref() == Some(project)).count();
+                if folded { (format!("▸ {project} ({count})"), true) } else { (format!("▾ {project}"), true) }
+            }
+            Some(_) => (format!("  {}", c.service.as_deref().unwrap_or("-")), false),
+            None => ("-".to_string(), false),
+        };
+        previous = c.project.as_deref();
+        out.push(label);
+    }
+    out
 }
 
 /// A running container's health says more than "running": healthy, unhealthy, starting.

@@ -11,6 +11,7 @@ mod launch;
 mod line_input;
 mod logs;
 mod objects;
+mod projects;
 mod selection;
 mod stats;
 

@@ -152,6 +152,16 @@ pub fn apply_sort(state: &mut AppState) {
     if state.sort.reverse {
         rows.reverse();
     }
+    if state.group_projects {
+        // Projects together (by name, loose containers last), the sort within each.
+        rows.sort_by(|a, b| match (&a.project, &b.project) {
+            (Some(x), Some(y)) => x.cmp(y),
+            (Some(_), None) => std::cmp::Ordering::Less,
+            (None, Some(_)) => std::cmp::Ordering::Greater,
+            (None, None) => std::cmp::Ordering::Equal,
+        });
+    }
     state.containers.set_items(rows);
+    super::projects::fold(state);
     super::selection::scroll_all_into_view(state);
 }

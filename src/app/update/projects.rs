@@ -1,0 +1,76 @@
+//! Compose projects: containers grouped by their `com.docker.compose.project` label,
+//! folded and unfolded, acted on as a whole. No compose CLI is needed: the labels are
+//! on the containers.
+
+use super::flash;
+use crate::app::effect::Effect;
+use crate::state::AppState;
+
+/// `c`: group by project / back to the plain list.
+pub fn toggle(state: &mut AppState) {
+    state.group_projects = !state.group_projects;
+    if state.group_projects && !state.containers.items().iter().any(|c| c.project.is_some()) {
+        flash(state, "no compose projects here (containers without com.docker.compose.project labels)", false);
+    }
+    super::stats::apply_sort(state);
+}
+
+/// Folds (`folded: true`) or unfolds the selected container's project.
+pub fn set_folded(state: &mut AppState, folded: bool, effects: &mut Vec<Effect>) {
+    if !state.group_projects {
+        return;
+    }
+    let Some(project) = state.selected_container().and_then(|c| c.project.clone()) else { return };
+    if folded {
+        // Fold onto the project's first row, so the selection stays on the project.
+        if let Some(first) = state.containers.items().iter().position(|c| c.project.as_ref() == Some(&project)) {
+            let id = state.containers.items()[first].id.clone();
+            state.collapsed.insert(project);
+            fold(state);
+            let position = state.containers.visible().position(|c| c.id == id);
+            if let Some(pos) = position {
+                state.containers.select_visible(pos);
+            }
+        }
+    } else {
+        state.collapsed.remove(&project);
+        fold(state);
+    }
+    super::selection::sync_selection(state, effects);
+}
+
+/// Hides every container of a folded project but its first.
+pub fn fold(state: &mut AppState) {
+    let mut hidden = std::collections::BTreeSet::new();
+    if state.group_projects {
+        let mut seen = std::collections::BTreeSet::new();
+        for c in state.containers.items() {
+            if let Some(project) = &c.project
+                && state.collapsed.contains(project)
+                && !seen.insert(project.clone())
+            {
+                hidden.insert(c.id.clone());
+            }
+        }
+    }
+    state.containers.set_hidden(hidden);
+}
+
+/// `=`: marks every container of the selected one's project (then any action, or `M`
+/// for their merged logs, applies to the whole project).
+pub fn mark_project(state: &mut AppState) {
+    let Some(project) = state.selected_container().and_then(|c| c.project.clone()) else {
+        flash(state, "the selected container belongs to no compose project", true);
+        return;
+    };
+    let ids: Vec<String> = state
+        .containers
+        .items()
+        .iter()
+        .filter(|c| c.project.as_ref() == Some(&project))
+        .map(|c| c.id.clone())
+        .collect();
+    let count = ids.len();
+    state.marked.extend(ids);
+    flash(state, format!("marked the {count} containers of {project}"), false);
+}
