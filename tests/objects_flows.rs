@@ -1,0 +1,207 @@
+//! Screens of the volumes, networks and events panes, the inspect view, the prune
+//! confirmation, health and compose grouping, from made-up fixtures (snapshots).
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use common::{Harness, containers};
+use crossterm::event::KeyCode;
+use wharf::app::effect::Effect;
+use wharf::app::msg::Msg;
+use wharf::model::{ContainerRow, DaemonEvent, EventKind, Health, NetworkRow, PruneKind, PruneReport, VolumeRow};
+use wharf::state::{Modal, Pane};
+
+fn volumes() -> Vec<VolumeRow> {
+    vec![
+        VolumeRow {
+            name: "pgdata".into(),
+            driver: "local".into(),
+            mountpoint: "/var/lib/docker/volumes/pgdata/_data".into(),
+            size: Some(48_000_000),
+            used_by: vec![],
+            created: Some(common::fixture_now() - 7200),
+        },
+        VolumeRow {
+            name: "cache".into(),
+            driver: "local".into(),
+            mountpoint: "/var/lib/docker/volumes/cache/_data".into(),
+            size: None,
+            used_by: vec![],
+            created: None,
+        },
+    ]
+}
+
+fn networks() -> Vec<NetworkRow> {
+    let n = |id: &str, name: &str, driver: &str, subnet: Option<&str>| NetworkRow {
+        id: id.into(),
+        name: name.into(),
+        driver: driver.into(),
+        scope: "local".into(),
+        subnets: subnet.into_iter().map(String::from).collect(),
+        containers: vec![],
+        internal: false,
+    };
+    vec![
+        n("n1", "bridge", "bridge", Some("172.17.0.0/16")),
+        n("n2", "host", "host", None),
+        n("n3", "app", "bridge", Some("172.20.0.0/16")),
+    ]
+}
+
+/// The fixture containers, with volumes, networks, compose labels and health.
+fn rich_containers() -> Vec<ContainerRow> {
+    let mut rows = containers();
+    for c in &mut rows {
+        match c.name.as_str() {
+            "redis" => {
+                c.project = Some("shop".into());
+                c.service = Some("cache".into());
+                c.networks = vec!["app".into()];
+                c.health = Some(Health::Healthy);
+            }
+            "mysql" => {
+                c.project = Some("shop".into());
+                c.service = Some("db".into());
+                c.volumes = vec!["pgdata".into()];
+                c.networks = vec!["app".into()];
+                c.health = Some(Health::Unhealthy);
+            }
+            "web" => {
+                c.project = Some("shop".into());
+                c.service = Some("web".into());
+                c.networks = vec!["app".into(), "bridge".into()];
+            }
+            _ => {}
+        }
+    }
+    rows
+}
+
+/// Connected, with the richer rows in place of the fixture list.
+fn connected(h: &mut Harness) {
+    h.connect_with_fixtures();
+    let mut rows = rich_containers();
+    rows.sort_by(|a, b| a.name.cmp(&b.name));
+    h.state.containers.set_items(rows);
+}
+
+fn list_volumes_and_networks(h: &mut Harness) {
+    let effects = h.char('6');
+    let Some(Effect::ListVolumes { request }) = effects.first().cloned() else { panic!("{effects:?}") };
+    h.send(Msg::VolumesListed { request, result: Ok(volumes()) });
+    let effects = h.char('7');
+    let Some(Effect::ListNetworks { request }) = effects.first().cloned() else { panic!("{effects:?}") };
+    h.send(Msg::NetworksListed { request, result: Ok(networks()) });
+}
+
+#[test]
+fn volumes_and_networks_panes() {
+    let mut h = Harness::new(120, 30);
+    connected(&mut h);
+    h.select_container("web");
+    list_volumes_and_networks(&mut h);
+    insta::assert_snapshot!("networks_pane", h.render());
+    h.char('6');
+    insta::assert_snapshot!("volumes_pane", h.render());
+    // Users come from the container list; a volume in use is not removed.
+    let pgdata = h.state.objects.volumes.items().iter().find(|v| v.name == "pgdata").unwrap().clone();
+    assert_eq!(pgdata.used_by, ["mysql"]);
+    h.char('g');
+    while h.state.objects.volumes.selected_item().map(|v| v.name.as_str()) != Some("pgdata") {
+        h.char('j');
+    }
+    assert!(h.char('d').is_empty());
+    assert!(h.render().contains("cannot remove volume pgdata: used by mysql"));
+}
+
+#[test]
+fn the_events_timeline_and_the_inspect_view() {
+    let mut h = Harness::new(110, 30);
+    connected(&mut h);
+    let id = h.state.containers.items().iter().find(|c| c.name == "redis").unwrap().id.clone();
+    let now = common::fixture_now();
+    for (i, (action, code)) in
+        [("create", None), ("start", None), ("health_status: healthy", None), ("die", Some(137)), ("oom", None)]
+            .into_iter()
+            .enumerate()
+    {
+        let event = DaemonEvent {
+            kind: EventKind::Container,
+            action: action.into(),
+            id: id.clone(),
+            name: "redis".into(),
+            time: now + i as i64,
+            exit_code: code,
+        };
+        let effects = h.send(Msg::DaemonEvent(event));
+        h.answer(effects);
+    }
+    // A healthcheck's exec is no news.
+    let exec =
+        DaemonEvent { kind: EventKind::Container, action: "exec_start: sh -c true".into(), id, ..Default::default() };
+    assert!(h.send(Msg::DaemonEvent(exec)).is_empty());
+    h.char('8');
+    insta::assert_snapshot!("events_pane", h.render());
+
+    // Inspect the selected container: the view opens at once, the JSON fills it.
+    h.char('1');
+    h.select_container("redis");
+    let effects = h.char('I');
+    let Some(Effect::InspectObject { title, .. }) =
+        effects.iter().find(|e| matches!(e, Effect::InspectObject { .. })).cloned()
+    else {
+        panic!("{effects:?}")
+    };
+    assert_eq!(title, "container redis");
+    let json = br#"{"Id":"abc","State":{"Status":"running","ExitCode":0,"Health":{"Status":"healthy"}},"Name":"/redis\u001b]0;x\u0007"}"#;
+    let lines = wharf::docker::convert::pretty_json(json).unwrap();
+    h.send(Msg::Inspected { title, result: Ok(lines) });
+    h.char('/');
+    for c in "health".chars() {
+        h.char(c);
+    }
+    h.key(KeyCode::Enter);
+    insta::assert_snapshot!("inspect_view", h.render());
+    h.key(KeyCode::Esc);
+    assert!(h.state.modal.is_none());
+}
+
+#[test]
+fn prune_says_what_goes_and_what_it_reclaimed() {
+    let mut h = Harness::new(100, 30);
+    connected(&mut h);
+    h.char('X');
+    assert!(matches!(h.state.modal, Some(Modal::PruneMenu { .. })));
+    insta::assert_snapshot!("prune_menu", h.render());
+    h.char('1');
+    insta::assert_snapshot!("prune_confirm", h.render());
+    let effects = h.char('y');
+    assert_eq!(effects, vec![Effect::Prune { kind: PruneKind::Containers }]);
+    let effects = h.send(Msg::Pruned {
+        kind: PruneKind::Containers,
+        result: Ok(PruneReport { deleted: vec!["a".into(), "b".into()], reclaimed_bytes: 3_500_000 }),
+    });
+    assert!(effects.iter().any(|e| matches!(e, Effect::ListContainers { .. })), "{effects:?}");
+    assert!(h.render().contains("pruned 2 stopped containers, reclaimed 3.5MB"), "{}", h.render());
+}
+
+#[test]
+fn health_and_compose_projects_in_the_list() {
+    let mut h = Harness::new(130, 24);
+    connected(&mut h);
+    h.char('c');
+    assert!(h.state.group_projects);
+    insta::assert_snapshot!("compose_grouped", h.render());
+    h.select_container("mysql");
+    h.char('h');
+    let shown = h.state.containers.visible().filter(|c| c.project.as_deref() == Some("shop")).count();
+    assert_eq!(shown, 1);
+    insta::assert_snapshot!("compose_folded", h.render());
+    // The folded row acts for the whole project.
+    let effects = h.char('r');
+    let restarted = effects.iter().filter(|e| matches!(e, Effect::ContainerAction { .. })).count();
+    assert_eq!(restarted, 3, "{effects:?}");
+    assert_eq!(h.state.focus, Pane::Containers);
+}
