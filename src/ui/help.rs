@@ -20,23 +20,42 @@ pub fn draw(frame: &mut Frame, area: Rect, keymap: &Keymap, theme: &Theme) {
         lines.push(Line::raw(""));
         lines
     };
-    // Global keys in the left column, the panes' own keys in the right one.
-    let mut left: Vec<Line> = Vec::new();
-    let mut right: Vec<Line> = Vec::new();
-    for (scope, rows) in &scopes {
-        let lines = section(scope, rows);
-        if *scope == Scope::Global { left.extend(lines) } else { right.extend(lines) }
+    // Sections flow into as many columns as the window needs and allows: a keymap
+    // with every pane's keys is taller than most terminals.
+    let mut sections: Vec<Vec<Line>> = scopes.iter().map(|(scope, rows)| section(scope, rows)).collect();
+    sections.push(vec![
+        Line::styled(" Mouse: click selects, wheel scrolls.", theme.dim),
+        Line::styled(" Any key closes this help.", theme.dim),
+    ]);
+    let describe_width =
+        scopes.iter().flat_map(|(_, rows)| rows.iter().map(|(_, what)| what.chars().count())).max().unwrap_or(0);
+    let column_width = (key_width + describe_width + 3) as u16;
+    let max_rows = usize::from(area.height.saturating_sub(2)).max(1);
+    let max_columns = usize::from((area.width.saturating_sub(2) / (column_width + 1)).max(1));
+    let mut columns: Vec<Vec<Line>> = vec![Vec::new()];
+    for lines in sections {
+        let current = columns.len() - 1;
+        if !columns[current].is_empty() && columns[current].len() + lines.len() > max_rows {
+            columns.push(Vec::new());
+        }
+        let current = columns.len() - 1;
+        columns[current].extend(lines);
     }
-    right.push(Line::styled(" Mouse: click selects, wheel scrolls.", theme.dim));
-    right.push(Line::styled(" Any key closes this help.", theme.dim));
-    let column_width = key_width as u16 + 40;
-    let height = (left.len().max(right.len()) as u16 + 2).min(area.height);
-    let popup = centered(area, column_width * 2 + 3, height);
+    let cut = columns.len() > max_columns;
+    columns.truncate(max_columns);
+    if cut && let Some(last) = columns.last_mut() {
+        last.truncate(max_rows.saturating_sub(1));
+        last.push(Line::styled(" … more keys: a larger window shows them all.", theme.warn));
+    }
+    let height = (columns.iter().map(Vec::len).max().unwrap_or(0) as u16 + 2).min(area.height);
+    let width = (column_width + 1) * columns.len() as u16 + 2;
+    let popup = centered(area, width, height);
     let block = modal_block("Keys", theme);
     let inner = block.inner(popup);
     frame.render_widget(Clear, popup);
     frame.render_widget(block, popup);
-    let [l, r] = Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(inner);
-    frame.render_widget(Paragraph::new(left), l);
-    frame.render_widget(Paragraph::new(right), r);
+    let areas = Layout::horizontal(vec![Constraint::Fill(1); columns.len()]).split(inner);
+    for (lines, area) in columns.into_iter().zip(areas.iter()) {
+        frame.render_widget(Paragraph::new(lines), *area);
+    }
 }
