@@ -355,3 +355,36 @@ async fn compose_projects_are_grouped_folded_and_acted_on_as_a_whole() {
     .expect("the merged logs of the project");
     assert_eq!(app.state.logs.sources.len(), 3);
 }
+
+/// "Run this image": the form opens with the ports the image exposes filled in; Enter
+/// on an image shows its layers.
+#[tokio::test]
+#[ignore = "needs a Docker daemon"]
+async fn run_this_image_fills_in_its_exposed_ports_and_enter_shows_its_layers() {
+    let api = connect(&address(), TIMEOUT).await.unwrap();
+    assert_eq!(api.image_exposed_ports(live::REDIS).await.unwrap(), vec![(6379, wharf::model::Protocol::Tcp)]);
+
+    let mut app = App::start(&host());
+    app.run_until(TIMEOUT, |s| s.loaded && s.images.items().iter().any(|i| i.display_name() == live::REDIS))
+        .await
+        .unwrap();
+    app.send(key('2'));
+    let pos = app.state.images.visible().position(|i| i.display_name() == live::REDIS).unwrap();
+    app.state.images.select_visible(pos);
+    app.send(key('n'));
+    app.run_until(TIMEOUT, |s| matches!(s.modal, Some(Modal::Launch(_)))).await.expect("the form opens");
+    let Some(Modal::Launch(form)) = &app.state.modal else { unreachable!() };
+    let draft = form.draft();
+    assert_eq!(draft.image, live::REDIS);
+    assert_eq!(draft.ports, "6379:6379");
+
+    app.send(Msg::Key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE)));
+    app.state.modal = None;
+    app.send(enter());
+    app.run_until(TIMEOUT, |s| matches!(&s.modal, Some(Modal::Inspect(v)) if v.lines.len() > 3))
+        .await
+        .expect("details");
+    let Some(Modal::Inspect(view)) = &app.state.modal else { unreachable!() };
+    assert!(view.lines[0].starts_with("Layers ("), "{:?}", &view.lines[..3]);
+    assert!(view.lines.iter().any(|l| l.contains("redis-server")), "the layer that copied it in");
+}

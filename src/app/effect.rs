@@ -137,6 +137,11 @@ pub enum Effect {
         id: String,
         title: String,
     },
+    /// Open the launch form for an image, its exposed ports filled in.
+    RunImage {
+        id: String,
+        image: String,
+    },
     /// An image's layers and config, for its details view.
     ImageDetails {
         id: String,

@@ -117,6 +117,11 @@ pub enum Msg {
         request: RequestId,
         result: Result<Vec<crate::model::NetworkRow>, DaemonError>,
     },
+    /// The image a launch form is to open for, with its exposed ports (or why not).
+    RunImageReady {
+        image: String,
+        ports: Result<Vec<(u16, crate::model::Protocol)>, DaemonError>,
+    },
     /// The lines of an inspect (or image details) view, or why not.
     Inspected {
         title: String,

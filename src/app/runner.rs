@@ -270,6 +270,10 @@ impl<D: DockerApi> EffectRunner<D> {
                 let result = ask(client, timeout, async |d| d.inspect_raw(kind, &id).await).await;
                 Msg::Inspected { title, result }
             }),
+            Effect::RunImage { id, image } => self.spawn(async move {
+                let ports = ask(client, timeout, async |d| d.image_exposed_ports(&id).await).await;
+                Msg::RunImageReady { image, ports }
+            }),
             Effect::ImageDetails { id, title } => self.spawn(async move {
                 let result = ask(client, timeout, async |d| {
                     let history = d.image_history(&id).await?;

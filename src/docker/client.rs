@@ -268,6 +268,19 @@ impl DockerApi for BollardDocker {
         convert::pretty_json(&body).map_err(|e| DaemonError::new(DaemonErrorKind::Other, e))
     }
 
+    async fn image_exposed_ports(&self, id: &str) -> Result<Vec<(u16, crate::model::Protocol)>, DaemonError> {
+        let inspect = self.client.inspect_image(id).await.map_err(|e| self.err(e))?;
+        let mut ports: Vec<(u16, crate::model::Protocol)> = inspect
+            .config
+            .and_then(|c| c.exposed_ports)
+            .into_iter()
+            .flatten()
+            .filter_map(|spec| convert::parse_port_key(&spec))
+            .collect();
+        ports.sort();
+        Ok(ports)
+    }
+
     async fn image_history(&self, id: &str) -> Result<Vec<(String, i64)>, DaemonError> {
         let history = self.client.image_history(id).await.map_err(|e| self.err(e))?;
         Ok(history.iter().map(|h| (crate::text::sanitize(&h.created_by), h.size)).collect())

@@ -178,7 +178,7 @@ pub fn container_details(inspect: &ContainerInspectResponse) -> ContainerDetails
 }
 
 /// `6379/tcp` -> (6379, tcp). A key without a protocol means tcp.
-fn parse_port_key(spec: &str) -> Option<(u16, Protocol)> {
+pub fn parse_port_key(spec: &str) -> Option<(u16, Protocol)> {
     let (port, proto) = spec.split_once('/').unwrap_or((spec, "tcp"));
     Some((port.parse().ok()?, Protocol::parse(proto)?))
 }
@@ -343,6 +343,17 @@ pub fn stats_sample(stats: &bollard::models::ContainerStatsResponse, at_ms: i64)
 pub fn disk_usage(json: &serde_json::Value) -> DiskUsage {
     let int = |v: Option<&serde_json::Value>| v.and_then(serde_json::Value::as_i64).unwrap_or(0);
     let list = |key: &str| json.get(key).and_then(|v| v.as_array()).cloned().unwrap_or_default();
+    let volume_sizes: Vec<(String, i64)> = json
+        .get("Volumes")
+        .or_else(|| json.pointer("/VolumeUsage/Items"))
+        .and_then(|v| v.as_array())
+        .into_iter()
+        .flatten()
+        .filter_map(|v| {
+            let size = v.pointer("/UsageData/Size")?.as_i64().filter(|s| *s >= 0)?;
+            Some((sanitize(v.get("Name")?.as_str()?), size))
+        })
+        .collect();
     if let Some(usage) = json.get("ImageUsage") {
         return DiskUsage {
             images: int(usage.get("TotalSize")),
@@ -350,6 +361,7 @@ pub fn disk_usage(json: &serde_json::Value) -> DiskUsage {
             containers: int(json.pointer("/ContainerUsage/TotalSize")),
             volumes: int(json.pointer("/VolumeUsage/TotalSize")),
             build_cache: int(json.pointer("/BuildCacheUsage/TotalSize")),
+            volume_sizes,
         };
     }
     let images = list("Images");
@@ -366,6 +378,7 @@ pub fn disk_usage(json: &serde_json::Value) -> DiskUsage {
         containers: list("Containers").iter().map(|c| int(c.get("SizeRw"))).sum(),
         volumes: list("Volumes").iter().map(|v| int(v.pointer("/UsageData/Size")).max(0)).sum(),
         build_cache: list("BuildCache").iter().map(|b| int(b.get("Size"))).sum(),
+        volume_sizes,
     }
 }
 

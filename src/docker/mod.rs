@@ -83,6 +83,11 @@ pub trait DockerApi: Send + Sync + 'static {
     fn list_networks(&self) -> impl Future<Output = Result<Vec<NetworkRow>, DaemonError>> + Send;
     /// The daemon's full JSON about an object, pretty-printed and sanitised, by line.
     fn inspect_raw(&self, kind: ObjectKind, id: &str) -> impl Future<Output = Result<Vec<String>, DaemonError>> + Send;
+    /// The ports an image exposes (`EXPOSE`), e.g. (80, tcp).
+    fn image_exposed_ports(
+        &self,
+        id: &str,
+    ) -> impl Future<Output = Result<Vec<(u16, crate::model::Protocol)>, DaemonError>> + Send;
     /// An image's layers, newest first: (created by, size in bytes).
     fn image_history(&self, id: &str) -> impl Future<Output = Result<Vec<(String, i64)>, DaemonError>> + Send;
     fn create_volume(&self, name: &str) -> impl Future<Output = Result<(), DaemonError>> + Send;

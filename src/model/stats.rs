@@ -81,13 +81,15 @@ pub fn figures(previous: Option<&StatsSample>, current: &StatsSample) -> StatsFi
 }
 
 /// The daemon's disk usage (`docker system df`), in bytes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct DiskUsage {
     pub images: i64,
     pub images_reclaimable: i64,
     pub containers: i64,
     pub volumes: i64,
     pub build_cache: i64,
+    /// Each volume's size, by name (the volume list does not say).
+    pub volume_sizes: Vec<(String, i64)>,
 }
 
 #[cfg(test)]

@@ -39,7 +39,7 @@ pub fn draw_volumes(frame: &mut Frame, area: Rect, state: &AppState, theme: &The
             Row::new(vec![
                 Cell::from(v.name.as_str()),
                 Cell::from(v.driver.as_str()),
-                Cell::from(v.size.map_or_else(|| "-".to_string(), size)),
+                Cell::from(volume_size(v, state).map_or_else(|| "-".to_string(), size)),
                 used,
                 Cell::from(v.created.map_or_else(|| "-".to_string(), |c| age(c, state.now))),
                 Cell::from(Span::styled(v.mountpoint.as_str(), theme.dim)),
@@ -63,6 +63,14 @@ pub fn draw_volumes(frame: &mut Frame, area: Rect, state: &AppState, theme: &The
         offset: 0,
     }
     .render(frame, area, block, theme, state.focus == Pane::Volumes);
+}
+
+/// The list's size, else the one the last disk usage reading (`D`) gave.
+fn volume_size(v: &crate::model::VolumeRow, state: &AppState) -> Option<i64> {
+    v.size.or_else(|| {
+        let disk = state.stats.disk.as_ref()?;
+        disk.volume_sizes.iter().find(|(name, _)| *name == v.name).map(|(_, s)| *s)
+    })
 }
 
 fn used_by(names: &[String]) -> String {

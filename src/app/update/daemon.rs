@@ -177,6 +177,27 @@ pub fn on_daemon_msg(state: &mut AppState, msg: Msg, effects: &mut Vec<Effect>) 
         },
         Msg::VolumesListed { request, result } => super::objects::on_volumes(state, request, result, effects),
         Msg::NetworksListed { request, result } => super::objects::on_networks(state, request, result, effects),
+        Msg::RunImageReady { image, ports } => {
+            let ports = match ports {
+                Ok(ports) => ports,
+                Err(e) => {
+                    super::flash(state, format!("cannot read the ports {image} exposes: {}", e.message), true);
+                    Vec::new()
+                }
+            };
+            // Each exposed port published on the same host port (on 127.0.0.1 unless
+            // the form says all interfaces): what `docker run -P` does, but predictable.
+            let ports = ports
+                .iter()
+                .map(|(port, protocol)| match protocol {
+                    crate::model::Protocol::Tcp => format!("{port}:{port}"),
+                    other => format!("{port}:{port}/{}", other.as_str()),
+                })
+                .collect::<Vec<_>>()
+                .join("\n");
+            let draft = crate::launch::LaunchDraft { image, ports, ..Default::default() };
+            launch::open_form(state, "New container", &draft);
+        }
         Msg::Inspected { title, result } => super::objects::on_inspected(state, title, result),
         Msg::ObjectChanged { done, result } => super::objects::on_changed(state, done, result, effects),
         Msg::Pruned { kind, result } => super::objects::on_pruned(state, kind, result, effects),

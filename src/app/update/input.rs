@@ -167,9 +167,9 @@ fn on_action(state: &mut AppState, action: Action, effects: &mut Vec<Effect>) {
         Action::Hosts => super::hosts::toggle_overview(state),
         Action::RemoveImage => actions::remove_image(state),
         Action::RunImage => {
+            // The form opens once the image's exposed ports are read, filled in.
             if let Some(image) = state.images.selected_item().filter(|i| !i.tags.is_empty()) {
-                let draft = LaunchDraft { image: image.display_name(), ..Default::default() };
-                launch::open_form(state, "New container", &draft);
+                effects.push(Effect::RunImage { id: image.id.clone(), image: image.display_name() });
             } else {
                 flash(state, "select a tagged image to run", true);
             }
