@@ -428,12 +428,19 @@ mod tests {
             "LayersSize": 1000,
             "Images": [{"Size": 600, "SharedSize": 100, "Containers": 0}, {"Size": 400, "SharedSize": 0, "Containers": 2}],
             "Containers": [{"SizeRw": 5}, {"SizeRw": 7}],
-            "Volumes": [{"UsageData": {"Size": 30}}, {"UsageData": {"Size": -1}}],
+            "Volumes": [{"Name": "data", "UsageData": {"Size": 30}}, {"Name": "x", "UsageData": {"Size": -1}}],
             "BuildCache": []
         });
         assert_eq!(
             disk_usage(&old),
-            DiskUsage { images: 1000, images_reclaimable: 500, containers: 12, volumes: 30, build_cache: 0 }
+            DiskUsage {
+                images: 1000,
+                images_reclaimable: 500,
+                containers: 12,
+                volumes: 30,
+                build_cache: 0,
+                volume_sizes: vec![("data".into(), 30)],
+            }
         );
         let new =
             serde_json::json!({"ImageUsage": {"TotalSize": 9, "Reclaimable": 4}, "ContainerUsage": {"TotalSize": 3}});
