@@ -140,6 +140,7 @@ fn disk_usage_is_asked_for_on_a_key_and_shown_in_the_header() {
         containers: 1_000,
         volumes: 30_000_000,
         build_cache: 0,
+        volume_sizes: Vec::new(),
     };
     h.send(Msg::DiskUsageRead(Ok(usage)));
     assert!(
