@@ -18,7 +18,7 @@ use wharf::model::DaemonErrorKind;
 const TIMEOUT: Duration = Duration::from_secs(10);
 
 fn follow() -> LogRequest {
-    LogRequest { tail: Some(1000), since: None, timestamps: false, follow: true }
+    LogRequest { tail: Some(1000), since: None, timestamps: false, follow: true, service: false }
 }
 
 /// Reads and decodes the stream until `done` holds for the lines so far.
@@ -95,7 +95,7 @@ async fn tail_limits_the_history_and_timestamps_come_when_asked() {
     let api = connect(&address(), TIMEOUT).await.unwrap();
     // Wait for all 500 to be written, then ask for the last 10 without following.
     tokio::time::sleep(Duration::from_millis(500)).await;
-    let request = LogRequest { tail: Some(10), since: None, timestamps: true, follow: false };
+    let request = LogRequest { tail: Some(10), since: None, timestamps: true, follow: false, service: false };
     let lines = read_until(&api, &id, false, &request, |_| false).await;
     assert_eq!(lines.len(), 10, "{lines:?}");
     assert!(lines[9].text.ends_with(" 500"), "{:?}", lines[9]);

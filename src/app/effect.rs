@@ -70,6 +70,8 @@ pub enum Effect {
         tail: u32,
         since: Option<i64>,
         timestamps: bool,
+        /// `container_id` is a swarm service's id: read the service's logs.
+        service: bool,
     },
     StopLogs {
         stream: StreamId,
@@ -155,6 +157,21 @@ pub enum Effect {
     },
     Prune {
         kind: crate::model::PruneKind,
+    },
+    ListServices {
+        request: RequestId,
+    },
+    ListNodes {
+        request: RequestId,
+    },
+    ListTasks {
+        request: RequestId,
+        service: String,
+    },
+    /// A change to a swarm; the result comes back as `Msg::ObjectChanged`.
+    Swarm {
+        change: crate::model::SwarmChange,
+        done: String,
     },
     /// Find the daemons the user can switch to (docker contexts, sockets, config hosts).
     ListEndpoints,

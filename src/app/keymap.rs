@@ -80,6 +80,16 @@ pub enum Action {
     FoldProject,
     UnfoldProject,
     MarkProject,
+    FocusServices,
+    FocusNodes,
+    ServiceLogs,
+    ScaleService,
+    UpdateService,
+    RollbackService,
+    RemoveService,
+    CreateService,
+    DrainNode,
+    ActivateNode,
 }
 
 impl Action {
@@ -167,6 +177,16 @@ impl Action {
             Action::FoldProject => "fold the project (acts on all of it)",
             Action::UnfoldProject => "unfold the project",
             Action::MarkProject => "mark the whole project",
+            Action::FocusServices => "swarm services and their tasks",
+            Action::FocusNodes => "swarm nodes",
+            Action::ServiceLogs => "logs: the service's, or the task's",
+            Action::ScaleService => "scale the service",
+            Action::UpdateService => "force a rolling update",
+            Action::RollbackService => "roll the service back",
+            Action::RemoveService => "remove the service (asks first)",
+            Action::CreateService => "create a service (the launch form)",
+            Action::DrainNode => "drain the node (asks first)",
+            Action::ActivateNode => "make the node active (asks first)",
         }
     }
 }
@@ -309,6 +329,9 @@ pub enum Scope {
     Images,
     Volumes,
     Networks,
+    /// The services pane and the tasks below it.
+    Services,
+    Nodes,
     Logs,
 }
 
@@ -320,6 +343,8 @@ impl Scope {
             Pane::Hosts | Pane::Events => Scope::Global,
             Pane::Volumes => Scope::Volumes,
             Pane::Networks => Scope::Networks,
+            Pane::Services | Pane::Tasks => Scope::Services,
+            Pane::Nodes => Scope::Nodes,
             Pane::Logs | Pane::Console => Scope::Logs,
         }
     }
@@ -331,6 +356,8 @@ impl Scope {
             Scope::Images => "Images",
             Scope::Volumes => "Volumes",
             Scope::Networks => "Networks",
+            Scope::Services => "Services",
+            Scope::Nodes => "Nodes",
             Scope::Logs => "Logs",
         }
     }
@@ -385,6 +412,8 @@ impl Default for Keymap {
             (c('8'), Action::FocusEvents),
             (c('I'), Action::Inspect),
             (c('X'), Action::Prune),
+            (c('9'), Action::FocusServices),
+            (c('0'), Action::FocusNodes),
         ];
         let containers = vec![
             (c('u'), Action::Start),
@@ -421,6 +450,15 @@ impl Default for Keymap {
             (c('c'), Action::ConnectNetwork),
             (c('x'), Action::DisconnectNetwork),
         ];
+        let services = vec![
+            (p(Enter), Action::ServiceLogs),
+            (c('='), Action::ScaleService),
+            (c('U'), Action::UpdateService),
+            (c('R'), Action::RollbackService),
+            (c('d'), Action::RemoveService),
+            (c('n'), Action::CreateService),
+        ];
+        let nodes = vec![(c('d'), Action::DrainNode), (c('a'), Action::ActivateNode)];
         let logs = vec![
             (c('f'), Action::LogFilter),
             (c('F'), Action::LogRegexFilter),
@@ -443,6 +481,8 @@ impl Default for Keymap {
             (Scope::Images, images),
             (Scope::Volumes, volumes),
             (Scope::Networks, networks),
+            (Scope::Services, services),
+            (Scope::Nodes, nodes),
             (Scope::Logs, logs),
         ]
         .into_iter()
@@ -470,10 +510,12 @@ impl Keymap {
                 "images" => Scope::Images,
                 "volumes" => Scope::Volumes,
                 "networks" => Scope::Networks,
+                "services" => Scope::Services,
+                "nodes" => Scope::Nodes,
                 "logs" => Scope::Logs,
                 other => {
                     return Err(format!(
-                        "[keys.{other}]: no such place; use global, containers, images, volumes, networks or logs"
+                        "[keys.{other}]: no such place; use global, containers, images, volumes, networks, services, nodes or logs"
                     ));
                 }
             };

@@ -96,7 +96,7 @@ pub async fn save_full<D: DockerApi>(docker: &D, id: &str, name: &str, tty: bool
     options.write(true).create_new(true).mode(0o600);
     let file = options.open(&path).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     let mut file = tokio::io::BufWriter::new(tokio::fs::File::from_std(file));
-    let request = LogRequest { tail: None, since: None, timestamps: true, follow: false };
+    let request = LogRequest { tail: None, since: None, timestamps: true, follow: false, service: false };
     let mut bytes = docker.logs(id, &request);
     let mut decoder = LogDecoder::new(tty);
     let mut raw = Vec::new();

@@ -132,6 +132,19 @@ pub enum Msg {
         done: String,
         result: Result<(), DaemonError>,
     },
+    ServicesListed {
+        request: RequestId,
+        result: Result<Vec<crate::model::ServiceRow>, DaemonError>,
+    },
+    NodesListed {
+        request: RequestId,
+        result: Result<Vec<crate::model::NodeRow>, DaemonError>,
+    },
+    TasksListed {
+        request: RequestId,
+        service: String,
+        result: Result<Vec<crate::model::TaskRow>, DaemonError>,
+    },
     Pruned {
         kind: crate::model::PruneKind,
         result: Result<crate::model::PruneReport, DaemonError>,

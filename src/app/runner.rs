@@ -151,11 +151,11 @@ impl<D: DockerApi> EffectRunner<D> {
                     token.cancel();
                 }
             }
-            Effect::FollowLogs { stream, container_id, source, tty, tail, since, timestamps } => {
+            Effect::FollowLogs { stream, container_id, source, tty, tail, since, timestamps, service } => {
                 let cancel = CancellationToken::new();
                 self.streams.insert(stream, cancel.clone());
                 let tx = self.tx.clone();
-                let request = LogRequest { tail: Some(tail), since, timestamps, follow: true };
+                let request = LogRequest { tail: Some(tail), since, timestamps, follow: true, service };
                 let job = LogJob { stream, container_id, source, tty, request };
                 tokio::spawn(async move {
                     match client {
@@ -294,6 +294,22 @@ impl<D: DockerApi> EffectRunner<D> {
                     }
                 })
                 .await;
+                Msg::ObjectChanged { done, result }
+            }),
+            Effect::ListServices { request } => self.spawn(async move {
+                let result = ask(client, timeout, async |d| d.list_services().await).await;
+                Msg::ServicesListed { request, result }
+            }),
+            Effect::ListNodes { request } => self.spawn(async move {
+                let result = ask(client, timeout, async |d| d.list_nodes().await).await;
+                Msg::NodesListed { request, result }
+            }),
+            Effect::ListTasks { request, service } => self.spawn(async move {
+                let result = ask(client, timeout, async |d| d.list_tasks(&service).await).await;
+                Msg::TasksListed { request, service, result }
+            }),
+            Effect::Swarm { change, done } => self.spawn(async move {
+                let result = ask(client, timeout, async |d| d.swarm_change(&change).await).await;
                 Msg::ObjectChanged { done, result }
             }),
             // A prune walks every object of its kind: more time, as for disk usage.
@@ -452,6 +468,7 @@ fn read_only_refusal(effect: &Effect) -> Option<Msg> {
         }
         Effect::ChangeObject { done, .. } => Msg::ObjectChanged { done: done.clone(), result: Err(refused()) },
         Effect::Prune { kind } => Msg::Pruned { kind: *kind, result: Err(refused()) },
+        Effect::Swarm { done, .. } => Msg::ObjectChanged { done: done.clone(), result: Err(refused()) },
         // An exec runs a process in the container; attaching lets keys reach its own.
         Effect::OpenConsole { session, .. } => {
             Msg::ConsoleEnded { session: *session, exit_code: None, error: Some(refused()) }

@@ -48,6 +48,14 @@ impl BollardDocker {
         Self { client, info, address }
     }
 
+    pub(super) async fn read_swarm_role(&self) -> crate::model::SwarmRole {
+        self.get_json("/info").await.map(|info| convert::swarm_role(&info)).unwrap_or_default()
+    }
+
+    pub(super) fn set_swarm_role(&mut self, role: crate::model::SwarmRole) {
+        self.info.swarm = role;
+    }
+
     fn err(&self, e: bollard::errors::Error) -> DaemonError {
         describe(&e, &self.info.host)
     }
@@ -83,7 +91,7 @@ impl DockerApi for BollardDocker {
 
     fn events(&self) -> BoxStream<'static, Result<DaemonEvent, DaemonError>> {
         let filters: HashMap<&str, Vec<&str>> =
-            HashMap::from([("type", vec!["container", "image", "volume", "network"])]);
+            HashMap::from([("type", vec!["container", "image", "volume", "network", "service", "node"])]);
         let options = EventsOptionsBuilder::new().filters(&filters).build();
         let host = self.info.host.clone();
         self.client
@@ -266,6 +274,24 @@ impl DockerApi for BollardDocker {
         };
         let body = self.get_bytes(&path).await?;
         convert::pretty_json(&body).map_err(|e| DaemonError::new(DaemonErrorKind::Other, e))
+    }
+
+    async fn list_nodes(&self) -> Result<Vec<crate::model::NodeRow>, DaemonError> {
+        Ok(convert::node_rows(&self.get_json("/nodes").await?))
+    }
+
+    async fn list_services(&self) -> Result<Vec<crate::model::ServiceRow>, DaemonError> {
+        Ok(convert::service_rows(&self.get_json("/services?status=true").await?))
+    }
+
+    async fn list_tasks(&self, service: &str) -> Result<Vec<crate::model::TaskRow>, DaemonError> {
+        let filters = serde_json::json!({ "service": [service] }).to_string();
+        let path = format!("/tasks?filters={}", url_segment(&filters));
+        Ok(convert::task_rows(&self.get_json(&path).await?))
+    }
+
+    async fn swarm_change(&self, change: &crate::model::SwarmChange) -> Result<(), DaemonError> {
+        super::swarm::apply(&self.client, change).await.map_err(|e| self.err(e))
     }
 
     async fn image_exposed_ports(&self, id: &str) -> Result<Vec<(u16, crate::model::Protocol)>, DaemonError> {

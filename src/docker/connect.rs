@@ -45,7 +45,12 @@ pub async fn connect(address: &DaemonAddress, timeout: Duration) -> Result<Bolla
     };
     let client = build(address, secs, &api)?;
     let info = convert::daemon_info(host, &version, format!("{}.{}", api.major_version, api.minor_version));
-    Ok(BollardDocker::new(client, info, address.clone()))
+    let mut docker = BollardDocker::new(client, info, address.clone());
+    // Whether it manages a swarm decides which panes are offered. A daemon without a
+    // swarm (Podman) or an answer that does not come is a standalone engine.
+    let role = tokio::time::timeout(timeout, docker.read_swarm_role()).await.unwrap_or_default();
+    docker.set_swarm_role(role);
+    Ok(docker)
 }
 
 /// `1.41` -> (1, 41).

@@ -11,8 +11,8 @@ use bollard::models::{
 
 use crate::model::{
     ContainerDetails, ContainerRow, ContainerState, DaemonEvent, DaemonInfo, DiskUsage, EnvVar, EventKind, Health,
-    HealthCheck, HostPort, ImageRow, LaunchSpec, NetworkRow, PortMapping, Protocol, PruneReport, PullProgress,
-    RestartPolicy, StatsSample, VolumeRow,
+    HealthCheck, HostPort, ImageRow, LaunchSpec, NetworkRow, NodeRow, PortMapping, Protocol, PruneReport, PullProgress,
+    RestartPolicy, ServiceRow, StatsSample, SwarmRole, TaskRow, VolumeRow,
 };
 use crate::text::sanitize;
 
@@ -196,6 +196,7 @@ pub fn daemon_info(host: &str, version: &SystemVersion, api_version: String) -> 
         engine: sanitize(&engine),
         version: sanitize(version.version.as_deref().unwrap_or("?")),
         api_version,
+        swarm: SwarmRole::Standalone,
     }
 }
 
@@ -205,6 +206,8 @@ pub fn daemon_event(event: &EventMessage) -> DaemonEvent {
         Some(EventMessageTypeEnum::IMAGE) => EventKind::Image,
         Some(EventMessageTypeEnum::VOLUME) => EventKind::Volume,
         Some(EventMessageTypeEnum::NETWORK) => EventKind::Network,
+        Some(EventMessageTypeEnum::SERVICE) => EventKind::Service,
+        Some(EventMessageTypeEnum::NODE) => EventKind::Node,
         _ => EventKind::Other,
     };
     let attribute = |key: &str| event.actor.as_ref().and_then(|a| a.attributes.as_ref()).and_then(|a| a.get(key));
@@ -686,4 +689,125 @@ mod object_tests {
         assert!(lines.iter().all(|l| !l.contains('\u{1b}') && !l.contains('\u{7}')), "{lines:?}");
         assert!(pretty_json(b"not json").is_err());
     }
+}
+
+/// `/info`'s `Swarm`: `LocalNodeState` "active" with `ControlAvailable` is a manager.
+pub fn swarm_role(info: &serde_json::Value) -> SwarmRole {
+    let state = info.pointer("/Swarm/LocalNodeState").and_then(|s| s.as_str()).unwrap_or_default();
+    let control = info.pointer("/Swarm/ControlAvailable").and_then(|c| c.as_bool()).unwrap_or(false);
+    match (state, control) {
+        ("active", true) => SwarmRole::Manager,
+        ("active", false) => SwarmRole::Worker,
+        _ => SwarmRole::Standalone,
+    }
+}
+
+fn text_at(v: &serde_json::Value, pointer: &str) -> String {
+    sanitize(v.pointer(pointer).and_then(|s| s.as_str()).unwrap_or_default())
+}
+
+/// `GET /nodes`.
+pub fn node_rows(json: &serde_json::Value) -> Vec<NodeRow> {
+    json.as_array()
+        .into_iter()
+        .flatten()
+        .filter(|n| n.get("ID").and_then(|i| i.as_str()).is_some())
+        .map(|n| {
+            let mut labels: Vec<String> = n
+                .pointer("/Spec/Labels")
+                .and_then(|l| l.as_object())
+                .into_iter()
+                .flatten()
+                .map(|(k, v)| sanitize(&format!("{k}={}", v.as_str().unwrap_or_default())))
+                .collect();
+            labels.sort();
+            let leader = n.pointer("/ManagerStatus/Leader").and_then(|l| l.as_bool()).unwrap_or(false);
+            NodeRow {
+                id: text_at(n, "/ID"),
+                hostname: text_at(n, "/Description/Hostname"),
+                role: text_at(n, "/Spec/Role"),
+                availability: text_at(n, "/Spec/Availability"),
+                status: text_at(n, "/Status/State"),
+                manager_status: if leader { "leader".into() } else { text_at(n, "/ManagerStatus/Reachability") },
+                engine_version: text_at(n, "/Description/Engine/EngineVersion"),
+                labels,
+            }
+        })
+        .collect()
+}
+
+/// `GET /services?status=true`.
+pub fn service_rows(json: &serde_json::Value) -> Vec<ServiceRow> {
+    let int = |v: &serde_json::Value, pointer: &str| v.pointer(pointer).and_then(|n| n.as_u64());
+    json.as_array()
+        .into_iter()
+        .flatten()
+        .filter(|s| s.get("ID").and_then(|i| i.as_str()).is_some())
+        .map(|s| {
+            let global = s.pointer("/Spec/Mode/Global").is_some();
+            let desired =
+                int(s, "/ServiceStatus/DesiredTasks").or_else(|| int(s, "/Spec/Mode/Replicated/Replicas")).unwrap_or(0);
+            let ports = s
+                .pointer("/Endpoint/Ports")
+                .and_then(|p| p.as_array())
+                .into_iter()
+                .flatten()
+                .map(|p| {
+                    format!(
+                        "{}:{}/{}",
+                        p.get("PublishedPort").and_then(|n| n.as_u64()).unwrap_or(0),
+                        p.get("TargetPort").and_then(|n| n.as_u64()).unwrap_or(0),
+                        sanitize(p.get("Protocol").and_then(|n| n.as_str()).unwrap_or("tcp"))
+                    )
+                })
+                .collect();
+            // Images come pinned by digest (`busybox:latest@sha256:…`): the tag says enough.
+            let image = text_at(s, "/Spec/TaskTemplate/ContainerSpec/Image");
+            let image = image.split('@').next().unwrap_or_default().to_string();
+            ServiceRow {
+                id: text_at(s, "/ID"),
+                name: text_at(s, "/Spec/Name"),
+                mode: if global { "global".into() } else { "replicated".into() },
+                running: int(s, "/ServiceStatus/RunningTasks").unwrap_or(0),
+                desired,
+                image,
+                ports,
+                update_status: text_at(s, "/UpdateStatus/State"),
+                stack: s
+                    .pointer("/Spec/Labels/com.docker.stack.namespace")
+                    .and_then(|v| v.as_str())
+                    .filter(|v| !v.is_empty())
+                    .map(sanitize),
+                version: int(s, "/Version/Index").unwrap_or(0),
+                tty: s.pointer("/Spec/TaskTemplate/ContainerSpec/TTY").and_then(|t| t.as_bool()).unwrap_or(false),
+            }
+        })
+        .collect()
+}
+
+/// `GET /tasks?filters={"service":[id]}`, newest first.
+pub fn task_rows(json: &serde_json::Value) -> Vec<TaskRow> {
+    let mut rows: Vec<TaskRow> = json
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|t| t.get("ID").and_then(|i| i.as_str()).is_some())
+        .map(|t| TaskRow {
+            id: text_at(t, "/ID"),
+            service_id: text_at(t, "/ServiceID"),
+            slot: t.get("Slot").and_then(|s| s.as_u64()),
+            node_id: text_at(t, "/NodeID"),
+            desired_state: text_at(t, "/DesiredState"),
+            state: text_at(t, "/Status/State"),
+            error: text_at(t, "/Status/Err"),
+            created: t.get("CreatedAt").and_then(|c| c.as_str()).and_then(parse_rfc3339).unwrap_or(0),
+            container_id: t
+                .pointer("/Status/ContainerStatus/ContainerID")
+                .and_then(|c| c.as_str())
+                .filter(|c| !c.is_empty())
+                .map(sanitize),
+        })
+        .collect();
+    rows.sort_by(|a, b| b.created.cmp(&a.created).then_with(|| a.slot.cmp(&b.slot)));
+    rows
 }

@@ -31,6 +31,9 @@ pub struct LogRequest {
     pub since: Option<i64>,
     pub timestamps: bool,
     pub follow: bool,
+    /// A swarm service's logs (`/services/{id}/logs`, all its tasks) instead of a
+    /// container's.
+    pub service: bool,
 }
 
 impl LogRequest {
@@ -54,7 +57,8 @@ pub fn log_bytes(
     id: &str,
     request: &LogRequest,
 ) -> BoxStream<'static, Result<bytes::Bytes, DaemonError>> {
-    get(client, host, &format!("/containers/{id}/logs?{}", request.query()))
+    let kind = if request.service { "services" } else { "containers" };
+    get(client, host, &format!("/{kind}/{id}/logs?{}", request.query()))
 }
 
 /// GETs `path_and_query` (e.g. `/containers/json?all=1`) and streams the body as it

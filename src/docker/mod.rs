@@ -11,6 +11,7 @@ pub mod convert;
 mod error;
 mod exec;
 mod logs;
+mod swarm;
 mod transport;
 
 use std::future::Future;
@@ -83,6 +84,13 @@ pub trait DockerApi: Send + Sync + 'static {
     fn list_networks(&self) -> impl Future<Output = Result<Vec<NetworkRow>, DaemonError>> + Send;
     /// The daemon's full JSON about an object, pretty-printed and sanitised, by line.
     fn inspect_raw(&self, kind: ObjectKind, id: &str) -> impl Future<Output = Result<Vec<String>, DaemonError>> + Send;
+    /// A swarm manager's nodes, services, and a service's tasks.
+    fn list_nodes(&self) -> impl Future<Output = Result<Vec<crate::model::NodeRow>, DaemonError>> + Send;
+    fn list_services(&self) -> impl Future<Output = Result<Vec<crate::model::ServiceRow>, DaemonError>> + Send;
+    fn list_tasks(&self, service: &str)
+    -> impl Future<Output = Result<Vec<crate::model::TaskRow>, DaemonError>> + Send;
+    /// Scales, updates, rolls back, removes or creates a service; drains a node.
+    fn swarm_change(&self, change: &crate::model::SwarmChange) -> impl Future<Output = Result<(), DaemonError>> + Send;
     /// The ports an image exposes (`EXPOSE`), e.g. (80, tcp).
     fn image_exposed_ports(
         &self,

@@ -53,6 +53,8 @@ pub struct DaemonInfo {
     pub version: String,
     /// The API version wharf negotiated (the lower of the client's and the daemon's).
     pub api_version: String,
+    /// What it is to a swarm.
+    pub swarm: super::SwarmRole,
 }
 
 /// Which part of wharf's view an event from the daemon touches.
@@ -62,6 +64,8 @@ pub enum EventKind {
     Image,
     Volume,
     Network,
+    Service,
+    Node,
     #[default]
     Other,
 }
@@ -73,6 +77,8 @@ impl EventKind {
             EventKind::Image => "image",
             EventKind::Volume => "volume",
             EventKind::Network => "network",
+            EventKind::Service => "service",
+            EventKind::Node => "node",
             EventKind::Other => "other",
         }
     }

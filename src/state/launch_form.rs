@@ -16,6 +16,8 @@ const TEXT_FIELDS: [Field; 6] = [Field::Image, Field::Name, Field::Ports, Field:
 pub struct LaunchForm {
     /// What the form is for: "New container", "Preset redis", ...
     pub title: String,
+    /// It creates a swarm service (replicas asked for after it validates).
+    pub service: bool,
     areas: Vec<TextArea<'static>>,
     pub restart: RestartPolicy,
     pub auto_remove: bool,
@@ -66,6 +68,7 @@ impl LaunchForm {
             })
             .collect();
         Self {
+            service: false,
             title: title.into(),
             areas,
             restart: draft.restart,

@@ -39,7 +39,10 @@ pub enum SourceStatus {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LogSource {
+    /// The container's id, or the swarm service's when `service` is set.
     pub container_id: String,
+    /// `Some(tty)`: a swarm service's logs (its tasks' TTY setting decides the framing).
+    pub service: Option<bool>,
     pub name: String,
     pub stream: Option<StreamId>,
     pub status: SourceStatus,

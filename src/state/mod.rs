@@ -9,6 +9,7 @@ mod logs;
 mod objects;
 mod pull;
 mod stats;
+mod swarm;
 
 use std::borrow::Cow;
 use std::collections::{BTreeSet, HashMap};
@@ -24,6 +25,7 @@ pub use logs::{
 pub use objects::{InspectView, ObjectsState, TIMELINE_CAPACITY, TimelineRow};
 pub use pull::PullStatus;
 pub use stats::{ContainerStats, HISTORY, INTERVALS, StatsState};
+pub use swarm::SwarmState;
 
 use crate::config::UiSettings;
 use crate::launch::presets::Preset;
@@ -48,6 +50,10 @@ pub enum Pane {
     Networks,
     /// The daemon's events, newest first.
     Events,
+    /// A swarm's services, with the selected one's tasks below them.
+    Services,
+    Tasks,
+    Nodes,
 }
 
 impl Pane {
@@ -65,6 +71,9 @@ impl Pane {
             Pane::Volumes => "Volumes",
             Pane::Networks => "Networks",
             Pane::Events => "Events",
+            Pane::Services => "Services",
+            Pane::Tasks => "Tasks",
+            Pane::Nodes => "Nodes",
         }
     }
 
@@ -76,6 +85,8 @@ impl Pane {
             Pane::Volumes => 6,
             Pane::Networks => 7,
             Pane::Events => 8,
+            Pane::Services | Pane::Tasks => 9,
+            Pane::Nodes => 0,
             _ => Self::ALL.iter().position(|p| *p == self).unwrap_or(0) + 1,
         }
     }
@@ -145,6 +156,20 @@ pub enum Modal {
         input: String,
         error: Option<String>,
     },
+    /// Scaling a service: how many replicas.
+    Scale {
+        service: String,
+        name: String,
+        input: String,
+        error: Option<String>,
+    },
+    /// The last step of creating a service from the launch form: how many replicas.
+    Replicas {
+        form: Box<LaunchForm>,
+        spec: Box<crate::model::LaunchSpec>,
+        input: String,
+        error: Option<String>,
+    },
     /// Choosing what to prune; `selected` is the highlighted kind.
     PruneMenu {
         selected: usize,
@@ -196,6 +221,11 @@ pub enum Pending {
     },
     Prune {
         kind: crate::model::PruneKind,
+    },
+    /// A change to a swarm (remove a service, drain a node), with what to say when done.
+    Swarm {
+        change: crate::model::SwarmChange,
+        done: String,
     },
 }
 
@@ -276,6 +306,9 @@ pub struct Requests {
     pub containers: Inflight,
     pub volumes: Inflight,
     pub networks: Inflight,
+    pub services: Inflight,
+    pub nodes: Inflight,
+    pub tasks: Inflight,
     pub images: Inflight,
     pub inspect: Inflight,
     /// The container the inspect in flight is for.
@@ -340,6 +373,8 @@ pub struct AppState {
     pub fleet: FleetState,
     /// Volumes, networks and the events timeline.
     pub objects: ObjectsState,
+    /// Services, tasks and nodes of a swarm manager.
+    pub swarm: SwarmState,
     /// Containers wharf is removing (their leaving the list is no news).
     pub removing: BTreeSet<String>,
     /// Containers grouped by compose project (`c`), and the projects folded away.
@@ -384,6 +419,7 @@ impl AppState {
         self.console = ConsoleState { config: self.console.config.clone(), ..Default::default() };
         self.stats = StatsState::new(self.stats.interval_secs);
         self.objects = ObjectsState::default();
+        self.swarm = SwarmState::default();
         if matches!(self.focus, Pane::Console) {
             self.focus = Pane::Containers;
         }
@@ -425,6 +461,7 @@ impl AppState {
             select_when_listed: None,
             fleet: FleetState::default(),
             objects: ObjectsState::default(),
+            swarm: SwarmState::default(),
             removing: BTreeSet::new(),
             group_projects: false,
             collapsed: BTreeSet::new(),

@@ -75,7 +75,15 @@ impl ScreenLayout {
     /// The rectangle of a pane (Containers and Images share the main one).
     pub fn rect_of(&self, pane: Pane) -> Rect {
         match pane {
-            Pane::Containers | Pane::Images | Pane::Hosts | Pane::Volumes | Pane::Networks | Pane::Events => self.main,
+            Pane::Containers
+            | Pane::Images
+            | Pane::Hosts
+            | Pane::Volumes
+            | Pane::Networks
+            | Pane::Events
+            | Pane::Services
+            | Pane::Tasks
+            | Pane::Nodes => self.main,
             Pane::Ports => self.ports,
             Pane::Env => self.env,
             Pane::Logs | Pane::Console => self.logs,

@@ -16,6 +16,7 @@ mod objects;
 mod ports;
 mod stats;
 mod status_bar;
+mod swarm;
 pub mod theme;
 mod widgets;
 
@@ -49,6 +50,8 @@ pub fn draw(frame: &mut Frame, state: &AppState, keymap: &Keymap, theme: &Theme)
         Pane::Volumes => objects::draw_volumes(frame, layout.main, state, theme),
         Pane::Networks => objects::draw_networks(frame, layout.main, state, theme),
         Pane::Events => objects::draw_events(frame, layout.main, state, theme),
+        Pane::Services | Pane::Tasks => swarm::draw_services(frame, layout.main, state, theme),
+        Pane::Nodes => swarm::draw_nodes(frame, layout.main, state, theme),
         _ => containers::draw(frame, layout.main, state, keymap, theme),
     }
     stats::draw_header(frame, layout.header, state, keymap, theme);
@@ -75,6 +78,13 @@ pub fn draw(frame: &mut Frame, state: &AppState, keymap: &Keymap, theme: &Theme)
         Some(Modal::Inspect(view)) => objects::draw_inspect(frame, area, view, theme),
         Some(Modal::NamePrompt { what, input, error }) => {
             dialogs::draw_name_prompt(frame, area, *what, input, error.as_deref(), theme)
+        }
+        Some(Modal::Scale { name, input, error, .. }) => {
+            swarm::draw_number_prompt(frame, area, &format!("Scale {name}"), input, error.as_deref(), theme)
+        }
+        Some(Modal::Replicas { spec, input, error, .. }) => {
+            let name = spec.name.clone().unwrap_or_else(|| spec.image.clone());
+            swarm::draw_number_prompt(frame, area, &format!("New service {name}"), input, error.as_deref(), theme)
         }
         Some(Modal::PruneMenu { selected }) => dialogs::draw_prune_menu(frame, area, *selected, theme),
         Some(Modal::Endpoints { choices, selected }) => {

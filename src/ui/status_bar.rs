@@ -35,14 +35,21 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, keymap: &Keymap, th
     }
 
     let mut daemon = match &state.connection {
-        Connection::Connected(info) => vec![
-            Span::styled("● ", theme.ok),
-            Span::raw(info.host.clone()),
-            Span::styled(" │ ", theme.dim),
-            Span::raw(format!("{} {}", info.engine, info.version)),
-            Span::styled(" │ ", theme.dim),
-            Span::raw(format!("API {}", info.api_version)),
-        ],
+        Connection::Connected(info) => {
+            let mut spans = vec![
+                Span::styled("● ", theme.ok),
+                Span::raw(info.host.clone()),
+                Span::styled(" │ ", theme.dim),
+                Span::raw(format!("{} {}", info.engine, info.version)),
+                Span::styled(" │ ", theme.dim),
+                Span::raw(format!("API {}", info.api_version)),
+            ];
+            if info.swarm != crate::model::SwarmRole::Standalone {
+                spans.push(Span::styled(" │ ", theme.dim));
+                spans.push(Span::styled(info.swarm.label(), theme.key));
+            }
+            spans
+        }
         Connection::Connecting { host } => {
             vec![Span::styled("○ ", theme.warn), Span::raw(format!("connecting to {host}"))]
         }

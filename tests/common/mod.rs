@@ -43,6 +43,7 @@ pub fn daemon_info() -> DaemonInfo {
         engine: "Docker Engine".into(),
         version: "20.10.24+dfsg1".into(),
         api_version: "1.41".into(),
+        swarm: Default::default(),
     }
 }
 

@@ -153,6 +153,7 @@ pub fn on_daemon_msg(state: &mut AppState, msg: Msg, effects: &mut Vec<Effect>) 
                     }
                 }
                 EventKind::Image => want_images(state, effects),
+                EventKind::Service | EventKind::Node => super::swarm::on_event(state, effects),
                 EventKind::Volume | EventKind::Network | EventKind::Other => {}
             }
         }
@@ -200,6 +201,11 @@ pub fn on_daemon_msg(state: &mut AppState, msg: Msg, effects: &mut Vec<Effect>) 
         }
         Msg::Inspected { title, result } => super::objects::on_inspected(state, title, result),
         Msg::ObjectChanged { done, result } => super::objects::on_changed(state, done, result, effects),
+        Msg::ServicesListed { request, result } => super::swarm::on_services(state, request, result, effects),
+        Msg::NodesListed { request, result } => super::swarm::on_nodes(state, request, result, effects),
+        Msg::TasksListed { request, service, result } => {
+            super::swarm::on_tasks(state, request, service, result, effects)
+        }
         Msg::Pruned { kind, result } => super::objects::on_pruned(state, kind, result, effects),
         Msg::EndpointsListed(choices) => super::hosts::on_listed(state, choices),
         Msg::Fleet { host, report } => super::hosts::on_fleet(state, host, report),

@@ -45,6 +45,12 @@ pub fn on_key(state: &mut AppState, keymap: &Keymap, key: KeyEvent, effects: &mu
         Some(Modal::ConsoleCommand { input, error }) => on_command_key(state, input, error, key, effects),
         Some(Modal::Inspect(view)) => super::objects::on_inspect_key(state, view, key),
         Some(Modal::NamePrompt { what, input, .. }) => super::objects::on_name_key(state, what, input, key, effects),
+        Some(Modal::Scale { service, name, input, .. }) => {
+            super::swarm::on_scale_key(state, service, name, input, key, effects)
+        }
+        Some(Modal::Replicas { form, spec, input, .. }) => {
+            super::swarm::on_replicas_key(state, form, spec, input, key, effects)
+        }
         Some(Modal::PruneMenu { selected }) => super::objects::on_prune_menu_key(state, selected, key, effects),
         Some(Modal::Endpoints { choices, selected }) => {
             super::hosts::on_picker_key(state, choices, selected, key, effects)
@@ -149,6 +155,16 @@ fn on_action(state: &mut AppState, action: Action, effects: &mut Vec<Effect>) {
         Action::DiskUsage => stats::request_disk_usage(state, effects),
         Action::PickEndpoint => super::hosts::open_picker(state, effects),
         Action::GroupProjects => super::projects::toggle(state),
+        Action::FocusServices => super::swarm::show(state, Pane::Services, effects),
+        Action::FocusNodes => super::swarm::show(state, Pane::Nodes, effects),
+        Action::ServiceLogs => super::swarm::open_logs(state, effects),
+        Action::ScaleService => super::swarm::ask_scale(state),
+        Action::UpdateService => super::swarm::service_change(state, 'U', effects),
+        Action::RollbackService => super::swarm::service_change(state, 'R', effects),
+        Action::RemoveService => super::swarm::service_change(state, 'd', effects),
+        Action::CreateService => super::swarm::new_service(state),
+        Action::DrainNode => super::swarm::node_availability(state, "drain"),
+        Action::ActivateNode => super::swarm::node_availability(state, "active"),
         Action::FoldProject => super::projects::set_folded(state, true, effects),
         Action::UnfoldProject => super::projects::set_folded(state, false, effects),
         Action::MarkProject => super::projects::mark_project(state),
@@ -191,7 +207,17 @@ fn focus(state: &mut AppState, pane: Pane) {
         other => other,
     };
     state.focus = pane;
-    if matches!(pane, Pane::Containers | Pane::Images | Pane::Hosts | Pane::Volumes | Pane::Networks | Pane::Events) {
+    if matches!(
+        pane,
+        Pane::Containers
+            | Pane::Images
+            | Pane::Hosts
+            | Pane::Volumes
+            | Pane::Networks
+            | Pane::Events
+            | Pane::Services
+            | Pane::Nodes
+    ) {
         state.main_pane = pane;
     }
 }
@@ -217,6 +243,12 @@ fn move_selection(state: &mut AppState, delta: isize, effects: &mut Vec<Effect>)
         Pane::Volumes => state.objects.volumes.move_by(delta),
         Pane::Networks => state.objects.networks.move_by(delta),
         Pane::Events => state.objects.timeline.move_by(delta),
+        Pane::Services => {
+            state.swarm.services.move_by(delta);
+            super::swarm::on_service_selected(state, effects);
+        }
+        Pane::Tasks => state.swarm.tasks.move_by(delta),
+        Pane::Nodes => state.swarm.nodes.move_by(delta),
         Pane::Ports => state.ports.move_by(delta),
         Pane::Env => state.env.move_by(delta),
         Pane::Logs => logs::scroll(state, delta),
@@ -233,6 +265,9 @@ fn filter_of(state: &AppState, pane: Pane) -> &str {
         Pane::Volumes => state.objects.volumes.filter(),
         Pane::Networks => state.objects.networks.filter(),
         Pane::Events => state.objects.timeline.filter(),
+        Pane::Services => state.swarm.services.filter(),
+        Pane::Tasks => state.swarm.tasks.filter(),
+        Pane::Nodes => state.swarm.nodes.filter(),
         Pane::Ports => state.ports.filter(),
         Pane::Env => state.env.filter(),
         Pane::Logs => &state.logs.filter,
@@ -251,6 +286,9 @@ fn set_filter(state: &mut AppState, pane: Pane, text: &str, effects: &mut Vec<Ef
         Pane::Volumes => state.objects.volumes.set_filter(text),
         Pane::Networks => state.objects.networks.set_filter(text),
         Pane::Events => state.objects.timeline.set_filter(text),
+        Pane::Services => state.swarm.services.set_filter(text),
+        Pane::Tasks => state.swarm.tasks.set_filter(text),
+        Pane::Nodes => state.swarm.nodes.set_filter(text),
         Pane::Ports => state.ports.set_filter(text),
         Pane::Env => state.env.set_filter(text),
         Pane::Logs => {
@@ -314,6 +352,9 @@ pub fn on_mouse(state: &mut AppState, mouse: MouseEvent, effects: &mut Vec<Effec
                     Pane::Volumes => state.objects.volumes.select_visible(state.objects.volumes.offset() + row),
                     Pane::Networks => state.objects.networks.select_visible(state.objects.networks.offset() + row),
                     Pane::Events => state.objects.timeline.select_visible(state.objects.timeline.offset() + row),
+                    Pane::Services => state.swarm.services.select_visible(state.swarm.services.offset() + row),
+                    Pane::Tasks => state.swarm.tasks.select_visible(state.swarm.tasks.offset() + row),
+                    Pane::Nodes => state.swarm.nodes.select_visible(state.swarm.nodes.offset() + row),
                     Pane::Ports => state.ports.select_visible(state.ports.offset() + row),
                     Pane::Env => state.env.select_visible(state.env.offset() + row),
                     Pane::Logs | Pane::Console => false,

@@ -57,6 +57,24 @@ fn launch_preset(state: &mut AppState, index: usize, effects: &mut Vec<Effect>) 
     }
 }
 
+/// A service's form validates like a container's; the replicas are asked for next
+/// (the form comes along, so Esc there returns to it as typed).
+fn submit_service(state: &mut AppState, mut form: Box<LaunchForm>) {
+    form.daemon_error = None;
+    let env = &state.host_env;
+    match form.draft().validate(|key| env.get(key).cloned()) {
+        Err(errors) => {
+            form.errors = errors;
+            form.focus_first_error();
+            state.modal = Some(Modal::Launch(form));
+        }
+        Ok(spec) => {
+            form.errors.clear();
+            super::swarm::ask_replicas(state, form, spec);
+        }
+    }
+}
+
 /// Validates the form and sends the launch. Returns whether it was sent; otherwise the
 /// errors are in the form, with the focus on the first one.
 fn submit(state: &mut AppState, form: &mut LaunchForm, effects: &mut Vec<Effect>) -> bool {
@@ -113,11 +131,15 @@ pub fn on_form_key(state: &mut AppState, mut form: Box<LaunchForm>, key: KeyEven
         }
         KeyCode::Tab => form.move_focus(1),
         KeyCode::BackTab => form.move_focus(-1),
+        KeyCode::Char('s') if ctrl && form.service => return submit_service(state, form),
         KeyCode::Char('s') if ctrl => {
             submit(state, &mut form, effects);
         }
         KeyCode::Enter if form.focus == Field::AllInterfaces || !form.focus.is_multiline() => {
             if form.focus == *Field::ALL.last().unwrap_or(&Field::AllInterfaces) {
+                if form.service {
+                    return submit_service(state, form);
+                }
                 submit(state, &mut form, effects);
             } else {
                 form.move_focus(1);

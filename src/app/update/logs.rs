@@ -36,8 +36,13 @@ pub fn sync_logs(state: &mut AppState, effects: &mut Vec<Effect>) {
                 state.logs.buffer.clear();
                 state.logs.follow_again();
                 state.logs.current_match = None;
-                state.logs.sources =
-                    vec![LogSource { container_id: id, name, stream: None, status: SourceStatus::Waiting }];
+                state.logs.sources = vec![LogSource {
+                    container_id: id,
+                    service: None,
+                    name,
+                    stream: None,
+                    status: SourceStatus::Waiting,
+                }];
             }
             if state.logs.sources[0].status == SourceStatus::Waiting {
                 start(state, 0, None, effects);
@@ -77,6 +82,7 @@ pub fn toggle_merge(state: &mut AppState, effects: &mut Vec<Effect>) {
         .iter()
         .map(|(id, name)| LogSource {
             container_id: id.clone(),
+            service: None,
             name: name.clone(),
             stream: None,
             status: SourceStatus::Waiting,
@@ -91,6 +97,17 @@ pub fn toggle_merge(state: &mut AppState, effects: &mut Vec<Effect>) {
     start_waiting(state, effects);
     state.marked.clear();
     flash(state, format!("merged logs of {count} containers (M again to leave)"), false);
+}
+
+/// Replaces what the log pane follows with `sources` (a swarm service, a task's
+/// container) and starts them.
+pub fn follow_sources(state: &mut AppState, sources: Vec<LogSource>, effects: &mut Vec<Effect>) {
+    stop_all(state, effects);
+    state.logs.buffer.clear();
+    state.logs.follow_again();
+    state.logs.current_match = None;
+    state.logs.sources = sources;
+    start_waiting(state, effects);
 }
 
 /// Starts every source still waiting whose container's details are now known.
@@ -118,7 +135,11 @@ fn start(state: &mut AppState, index: usize, resume_at: Option<i64>, effects: &m
         return;
     }
     let Some(source) = state.logs.sources.get(index) else { return };
-    let Some(tty) = state.details.get(&source.container_id).map(|d| d.tty) else { return };
+    let tty = match source.service {
+        Some(tty) => Some(tty),
+        None => state.details.get(&source.container_id).map(|d| d.tty),
+    };
+    let Some(tty) = tty else { return };
     state.next_stream_id += 1;
     let stream = StreamId(state.next_stream_id);
     let view = &state.logs;
@@ -137,6 +158,7 @@ fn start(state: &mut AppState, index: usize, resume_at: Option<i64>, effects: &m
         tail,
         since,
         timestamps: view.timestamps,
+        service: source.service.is_some(),
     });
     let source = &mut state.logs.sources[index];
     source.stream = Some(stream);

@@ -14,6 +14,7 @@ mod objects;
 mod projects;
 mod selection;
 mod stats;
+mod swarm;
 
 use super::effect::Effect;
 use super::keymap::Keymap;
@@ -22,6 +23,7 @@ use crate::state::{AppState, Flash};
 
 pub use objects::PRUNE_KINDS;
 pub use selection::sync_selection;
+pub use swarm::not_a_manager;
 
 /// Seconds a flash message stays in the status line.
 const FLASH_SECS: i64 = 4;
@@ -53,6 +55,7 @@ fn on_tick(state: &mut AppState, now: i64, effects: &mut Vec<Effect>) {
     }
     logs::on_tick(state, effects);
     stats::on_tick(state, effects);
+    swarm::on_tick(state, effects);
     // The safety-net poll: the event stream keeps the lists fresh; this only repairs
     // anything it missed, and keeps the daemon's "Up 3 minutes" texts current.
     if state.is_connected() && now - state.last_refresh >= state.poll_interval_secs {

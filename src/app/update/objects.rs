@@ -337,11 +337,13 @@ pub fn on_confirmed(state: &mut AppState, pending: Pending, effects: &mut Vec<Ef
             flash(state, format!("pruning {}…", kind.what()), false);
             effects.push(Effect::Prune { kind });
         }
+        Pending::Swarm { change, done } => super::swarm::on_confirmed(state, change, done, effects),
         Pending::Containers { .. } | Pending::RemoveImage { .. } => {}
     }
 }
 
 pub fn on_changed(state: &mut AppState, done: String, result: Result<(), DaemonError>, effects: &mut Vec<Effect>) {
+    super::swarm::on_changed(state, &done, &result);
     match result {
         Ok(()) => flash(state, done, false),
         Err(e) => {
@@ -353,14 +355,16 @@ pub fn on_changed(state: &mut AppState, done: String, result: Result<(), DaemonE
                 "removed" => "remove",
                 "connected" => "connect",
                 "disconnected" => "disconnect",
+                "scaled" => "scale",
                 other => other,
             };
             flash(state, format!("cannot {verb} {what}: {}", e.message), true);
         }
     }
-    // Membership changes show in the container list.
+    // Membership changes show in the container list; swarm changes in the services.
     if state.is_connected() {
         super::daemon::refresh_lists(state, effects);
+        super::swarm::on_event(state, effects);
     }
 }
 

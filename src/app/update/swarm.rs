@@ -1,0 +1,397 @@
+//! The swarm panes: services (with the selected one's tasks) and nodes, on a swarm
+//! manager. Services and nodes follow the daemon's `service` and `node` events; task
+//! states have no events, so the tasks on screen are asked for again every few
+//! seconds, and only while they are on screen.
+
+use crossterm::event::{KeyCode, KeyEvent};
+
+use super::flash;
+use crate::app::effect::Effect;
+use crate::model::{DaemonError, LaunchSpec, ServiceLaunch, SwarmChange, SwarmRole};
+use crate::state::{Answer, AppState, Confirm, LaunchForm, LogSource, Modal, Pane, Pending, RequestId, SourceStatus};
+
+/// Seconds between task refreshes while the services view is shown.
+pub const TASK_POLL_SECS: i64 = 2;
+
+fn role(state: &AppState) -> SwarmRole {
+    match &state.connection {
+        crate::state::Connection::Connected(info) => info.swarm,
+        _ => SwarmRole::Standalone,
+    }
+}
+
+/// Why the swarm panes have nothing to show, in a sentence; `None` on a manager.
+pub fn not_a_manager(state: &AppState) -> Option<&'static str> {
+    match role(state) {
+        SwarmRole::Manager => None,
+        SwarmRole::Worker => Some(
+            "This daemon is a swarm worker: only managers list and change services and nodes. Connect to a manager (C).",
+        ),
+        SwarmRole::Standalone => Some(
+            "This daemon is not part of a swarm. `docker swarm init` makes it a one-node swarm; services and nodes show here then.",
+        ),
+    }
+}
+
+/// `9` services, `0` nodes.
+pub fn show(state: &mut AppState, pane: Pane, effects: &mut Vec<Effect>) {
+    state.main_pane = if pane == Pane::Tasks { Pane::Services } else { pane };
+    state.focus = pane;
+    if let Some(why) = not_a_manager(state) {
+        flash(state, why, false);
+        return;
+    }
+    // Tasks name their node by id: the nodes give the hostnames.
+    want_nodes(state, effects);
+    if pane != Pane::Nodes {
+        want_services(state, effects);
+        want_tasks(state, effects);
+    }
+}
+
+fn want_services(state: &mut AppState, effects: &mut Vec<Effect>) {
+    let requests = &mut state.requests;
+    if let Some(request) = requests.services.want(&mut requests.next_id) {
+        effects.push(Effect::ListServices { request });
+    }
+}
+
+fn want_nodes(state: &mut AppState, effects: &mut Vec<Effect>) {
+    let requests = &mut state.requests;
+    if let Some(request) = requests.nodes.want(&mut requests.next_id) {
+        effects.push(Effect::ListNodes { request });
+    }
+}
+
+/// The tasks of the selected service.
+fn want_tasks(state: &mut AppState, effects: &mut Vec<Effect>) {
+    let Some(service) = state.swarm.services.selected_item().map(|s| s.id.clone()) else { return };
+    state.swarm.last_poll = state.now;
+    let requests = &mut state.requests;
+    if let Some(request) = requests.tasks.want(&mut requests.next_id) {
+        effects.push(Effect::ListTasks { request, service });
+    }
+}
+
+fn swarm_shown(state: &AppState) -> bool {
+    matches!(state.main_pane, Pane::Services | Pane::Nodes) && not_a_manager(state).is_none()
+}
+
+/// A `service` or `node` event: the lists on screen are asked for again.
+pub fn on_event(state: &mut AppState, effects: &mut Vec<Effect>) {
+    if state.swarm.services_loaded || swarm_shown(state) {
+        want_services(state, effects);
+        want_tasks(state, effects);
+    }
+    if state.swarm.nodes_loaded || swarm_shown(state) {
+        want_nodes(state, effects);
+    }
+}
+
+/// Every tick: while the services view is shown, its tasks (and the running counts)
+/// are refreshed every few seconds.
+pub fn on_tick(state: &mut AppState, effects: &mut Vec<Effect>) {
+    if state.main_pane == Pane::Services
+        && not_a_manager(state).is_none()
+        && state.now - state.swarm.last_poll >= TASK_POLL_SECS
+    {
+        want_services(state, effects);
+        want_tasks(state, effects);
+    }
+}
+
+pub fn on_services(
+    state: &mut AppState,
+    request: RequestId,
+    result: Result<Vec<crate::model::ServiceRow>, DaemonError>,
+    effects: &mut Vec<Effect>,
+) {
+    let Answer::Current { again } = state.requests.services.answered(request) else { return };
+    let before = state.swarm.services.selected_item().map(|s| s.id.clone());
+    match result {
+        Ok(mut rows) => {
+            // Stacks together (by name, loose services last), then by name.
+            rows.sort_by(|a, b| (a.stack.is_none(), &a.stack, &a.name).cmp(&(b.stack.is_none(), &b.stack, &b.name)));
+            state.swarm.services.set_items(rows);
+            state.swarm.services_loaded = true;
+        }
+        Err(e) => flash(state, format!("cannot list services: {e}"), true),
+    }
+    if again {
+        want_services(state, effects);
+    }
+    if state.swarm.services.selected_item().map(|s| s.id.clone()) != before {
+        want_tasks(state, effects);
+    }
+}
+
+pub fn on_nodes(
+    state: &mut AppState,
+    request: RequestId,
+    result: Result<Vec<crate::model::NodeRow>, DaemonError>,
+    effects: &mut Vec<Effect>,
+) {
+    let Answer::Current { again } = state.requests.nodes.answered(request) else { return };
+    match result {
+        Ok(rows) => {
+            state.swarm.nodes.set_items(rows);
+            state.swarm.nodes_loaded = true;
+        }
+        Err(e) => flash(state, format!("cannot list nodes: {e}"), true),
+    }
+    if again {
+        want_nodes(state, effects);
+    }
+}
+
+pub fn on_tasks(
+    state: &mut AppState,
+    request: RequestId,
+    service: String,
+    result: Result<Vec<crate::model::TaskRow>, DaemonError>,
+    effects: &mut Vec<Effect>,
+) {
+    let Answer::Current { again } = state.requests.tasks.answered(request) else { return };
+    match result {
+        Ok(rows) => {
+            if state.swarm.tasks_of.as_deref() != Some(service.as_str()) {
+                state.swarm.tasks.set_items(Vec::new());
+            }
+            state.swarm.tasks.set_items(rows);
+            state.swarm.tasks_of = Some(service.clone());
+        }
+        Err(e) => flash(state, format!("cannot list tasks: {e}"), true),
+    }
+    // Asked again meanwhile (or another service selected): one more.
+    let selected = state.swarm.services.selected_item().map(|s| s.id.clone());
+    if again || selected.is_some_and(|s| s != service) {
+        want_tasks(state, effects);
+    }
+}
+
+/// The selection in the services list moved: its tasks are asked for.
+pub fn on_service_selected(state: &mut AppState, effects: &mut Vec<Effect>) {
+    if state.swarm.services.selected_item().map(|s| s.id.as_str()) != state.swarm.tasks_of.as_deref() {
+        state.swarm.tasks.set_items(Vec::new());
+        want_tasks(state, effects);
+    }
+}
+
+/// Enter on a service: its logs (all tasks) in the log pane, the focus on its tasks.
+/// Enter on a task: that task's container's logs when it runs on this node, else the
+/// service's.
+pub fn open_logs(state: &mut AppState, effects: &mut Vec<Effect>) {
+    let Some(service) = state.swarm.services.selected_item().cloned() else { return };
+    if state.focus == Pane::Tasks
+        && let Some(task) = state.swarm.tasks.selected_item()
+        && let Some(container) = task.container_id.as_ref()
+        && let Some(row) = state.containers.items().iter().find(|c| &c.id == container)
+    {
+        // A container of this node: the container's own log, as the containers pane
+        // would follow it (its details give the TTY setting).
+        let (id, name) = (row.id.clone(), row.name.clone());
+        super::logs::follow_sources(
+            state,
+            vec![LogSource {
+                container_id: id.clone(),
+                service: None,
+                name,
+                stream: None,
+                status: SourceStatus::Waiting,
+            }],
+            effects,
+        );
+        if !state.details.contains_key(&id) {
+            super::selection::queue_inspect(state, id, effects);
+        }
+        return;
+    }
+    super::logs::follow_sources(
+        state,
+        vec![LogSource {
+            container_id: service.id.clone(),
+            service: Some(service.tty),
+            name: service.name.clone(),
+            stream: None,
+            status: SourceStatus::Waiting,
+        }],
+        effects,
+    );
+    if state.focus == Pane::Services {
+        state.focus = Pane::Tasks;
+    }
+}
+
+/// `=`: how many replicas.
+pub fn ask_scale(state: &mut AppState) {
+    let Some(service) = state.swarm.services.selected_item() else { return };
+    if service.mode == "global" {
+        flash(state, format!("{} is global: one task per node, nothing to scale", service.name), true);
+        return;
+    }
+    state.modal = Some(Modal::Scale {
+        service: service.id.clone(),
+        name: service.name.clone(),
+        input: service.desired.to_string(),
+        error: None,
+    });
+}
+
+/// Replicas as typed: a whole number, at most 1000 (a typo's extra digit should not
+/// start ten thousand containers).
+fn parse_replicas(input: &str) -> Result<u64, String> {
+    match input.trim().parse::<u64>() {
+        Ok(n) if n <= 1000 => Ok(n),
+        Ok(_) => Err("at most 1000 replicas".into()),
+        Err(_) => Err("type a whole number, e.g. 3".into()),
+    }
+}
+
+pub fn on_scale_key(
+    state: &mut AppState,
+    service: String,
+    name: String,
+    mut input: String,
+    key: KeyEvent,
+    effects: &mut Vec<Effect>,
+) {
+    let error = match key.code {
+        KeyCode::Esc => return,
+        KeyCode::Enter => match parse_replicas(&input) {
+            Ok(replicas) => {
+                flash(state, format!("scaling {name} to {replicas}…"), false);
+                effects.push(Effect::Swarm {
+                    change: SwarmChange::Scale { service, replicas },
+                    done: format!("scaled {name} to {replicas}"),
+                });
+                return;
+            }
+            Err(e) => Some(e),
+        },
+        _ => {
+            super::line_input::edit_line(&mut input, &key);
+            None
+        }
+    };
+    state.modal = Some(Modal::Scale { service, name, input, error });
+}
+
+/// `U` force update, `R` roll back, `d` remove (asks first).
+pub fn service_change(state: &mut AppState, what: char, effects: &mut Vec<Effect>) {
+    let Some(service) = state.swarm.services.selected_item() else { return };
+    let (id, name) = (service.id.clone(), service.name.clone());
+    match what {
+        'U' => {
+            flash(state, format!("updating {name} (every task is replaced)…"), false);
+            effects.push(Effect::Swarm {
+                change: SwarmChange::ForceUpdate { service: id },
+                done: format!("{name}: rolling update started"),
+            });
+        }
+        'R' => {
+            flash(state, format!("rolling {name} back…"), false);
+            effects.push(Effect::Swarm {
+                change: SwarmChange::Rollback { service: id },
+                done: format!("{name}: rollback started"),
+            });
+        }
+        _ => {
+            state.modal = Some(Modal::Confirm(Confirm {
+                title: "Remove service".into(),
+                lines: vec![format!("Remove service {name}? All its tasks stop.")],
+                yes: Pending::Swarm {
+                    change: SwarmChange::RemoveService { service: id },
+                    done: format!("removed service {name}"),
+                },
+                alternative: None,
+            }));
+        }
+    }
+}
+
+/// `d` drain / `a` activate the selected node (asks first).
+pub fn node_availability(state: &mut AppState, availability: &str) {
+    let Some(node) = state.swarm.nodes.selected_item() else { return };
+    if node.availability == availability {
+        flash(state, format!("{} is already {availability}", node.hostname), true);
+        return;
+    }
+    let what = if availability == "drain" {
+        format!("Drain {}? Its tasks move to other nodes; none start on it.", node.hostname)
+    } else {
+        format!("Make {} active? Tasks may be scheduled on it again.", node.hostname)
+    };
+    state.modal = Some(Modal::Confirm(Confirm {
+        title: format!("Node {}", node.hostname),
+        lines: vec![what],
+        yes: Pending::Swarm {
+            change: SwarmChange::NodeAvailability { node: node.id.clone(), availability: availability.into() },
+            done: format!("{} is now {availability}", node.hostname),
+        },
+        alternative: None,
+    }));
+}
+
+pub fn on_confirmed(state: &mut AppState, change: SwarmChange, done: String, effects: &mut Vec<Effect>) {
+    flash(state, "asking the swarm…", false);
+    effects.push(Effect::Swarm { change, done });
+}
+
+/// `n` on the services pane: the launch form, for a service.
+pub fn new_service(state: &mut AppState) {
+    let mut form = LaunchForm::new("New service", &crate::launch::LaunchDraft::default());
+    form.service = true;
+    state.modal = Some(Modal::Launch(Box::new(form)));
+}
+
+/// The form validated: ask for the replicas before creating.
+pub fn ask_replicas(state: &mut AppState, form: Box<LaunchForm>, spec: LaunchSpec) {
+    state.modal = Some(Modal::Replicas { form, spec: Box::new(spec), input: "1".into(), error: None });
+}
+
+pub fn on_replicas_key(
+    state: &mut AppState,
+    form: Box<LaunchForm>,
+    spec: Box<LaunchSpec>,
+    mut input: String,
+    key: KeyEvent,
+    effects: &mut Vec<Effect>,
+) {
+    let error = match key.code {
+        // Back to the form, as typed.
+        KeyCode::Esc => {
+            state.modal = Some(Modal::Launch(form));
+            return;
+        }
+        KeyCode::Enter => match parse_replicas(&input) {
+            Ok(replicas) => {
+                let name = spec.name.clone().unwrap_or_else(|| spec.image.clone());
+                flash(state, format!("creating service {name}…"), false);
+                state.swarm.creating = Some(form);
+                effects.push(Effect::Swarm {
+                    change: SwarmChange::Create(Box::new(ServiceLaunch { spec: *spec, replicas })),
+                    done: format!("created service {name}"),
+                });
+                return;
+            }
+            Err(e) => Some(e),
+        },
+        _ => {
+            super::line_input::edit_line(&mut input, &key);
+            None
+        }
+    };
+    state.modal = Some(Modal::Replicas { form, spec, input, error });
+}
+
+/// A create that failed reopens its form with the daemon's words, as typed.
+pub fn on_changed(state: &mut AppState, done: &str, result: &Result<(), DaemonError>) {
+    if !done.starts_with("created service") {
+        return;
+    }
+    let form = state.swarm.creating.take();
+    if let (Err(e), Some(mut form)) = (result, form) {
+        form.daemon_error = Some(e.clone());
+        state.modal = Some(Modal::Launch(form));
+    }
+}

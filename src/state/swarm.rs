@@ -1,0 +1,58 @@
+//! The swarm panes' state: services and their tasks, nodes.
+
+use std::borrow::Cow;
+
+use super::list::{ListRow, SelectableList};
+use crate::model::{NodeRow, ServiceRow, TaskRow};
+
+impl ListRow for ServiceRow {
+    fn key(&self) -> Cow<'_, str> {
+        Cow::Borrowed(&self.id)
+    }
+    fn matches(&self, needle: &str) -> bool {
+        self.name.to_lowercase().contains(needle)
+            || self.image.to_lowercase().contains(needle)
+            || self.stack.as_deref().is_some_and(|s| s.to_lowercase().contains(needle))
+    }
+}
+
+impl ListRow for TaskRow {
+    fn key(&self) -> Cow<'_, str> {
+        Cow::Borrowed(&self.id)
+    }
+    fn matches(&self, needle: &str) -> bool {
+        self.state.contains(needle) || self.error.to_lowercase().contains(needle)
+    }
+}
+
+impl ListRow for NodeRow {
+    fn key(&self) -> Cow<'_, str> {
+        Cow::Borrowed(&self.id)
+    }
+    fn matches(&self, needle: &str) -> bool {
+        self.hostname.to_lowercase().contains(needle) || self.labels.iter().any(|l| l.to_lowercase().contains(needle))
+    }
+}
+
+#[derive(Debug, Default)]
+pub struct SwarmState {
+    pub services: SelectableList<ServiceRow>,
+    /// The tasks of `tasks_of`, newest first.
+    pub tasks: SelectableList<TaskRow>,
+    pub tasks_of: Option<String>,
+    pub nodes: SelectableList<NodeRow>,
+    pub services_loaded: bool,
+    pub nodes_loaded: bool,
+    /// A service being created from the launch form: reopened with the daemon's
+    /// error if the create fails, so nothing typed is lost.
+    pub creating: Option<Box<super::LaunchForm>>,
+    /// When the services view last asked for fresh tasks (Unix seconds).
+    pub last_poll: i64,
+}
+
+impl SwarmState {
+    /// A node's hostname by id (tasks name their node by id).
+    pub fn hostname(&self, node_id: &str) -> Option<&str> {
+        self.nodes.items().iter().find(|n| n.id == node_id).map(|n| n.hostname.as_str())
+    }
+}

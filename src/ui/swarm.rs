@@ -1,0 +1,186 @@
+//! The swarm panes: services with the selected one's tasks below, and nodes.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Cell, Clear, Paragraph, Row, Wrap};
+
+use super::format::age;
+use super::theme::Theme;
+use super::widgets::{
+    ColumnWant, ListTable, centered, content_width, fit_columns, key_hints, message, modal_block, pane_block,
+    pane_title, window,
+};
+use crate::app::update::not_a_manager;
+use crate::state::{AppState, Pane};
+
+pub fn draw_services(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
+    let [top, bottom] = Layout::vertical([Constraint::Percentage(60), Constraint::Percentage(40)]).areas(area);
+    let list = &state.swarm.services;
+    let title = Line::from(pane_title(theme, Pane::Services, Some(list.len())));
+    let block = pane_block(state, theme, Pane::Services, title, list.filter());
+    if let Some(why) = not_a_manager(state) {
+        frame.render_widget(Paragraph::new(Line::styled(why, theme.dim)).wrap(Wrap { trim: true }).block(block), area);
+        return;
+    }
+    if !state.swarm.services_loaded {
+        frame.render_widget(message(vec![Line::styled("Reading the services…", theme.dim)], block), top);
+    } else if list.is_empty() {
+        let text = "No services. n creates one from the launch form.";
+        frame.render_widget(message(vec![Line::styled(text, theme.dim)], block), top);
+    } else {
+        let (start, count, selected) = window(list.len(), list.offset(), list.selected_index(), top);
+        let rows = list
+            .visible()
+            .skip(start)
+            .take(count)
+            .map(|s| {
+                let replicas = format!("{}/{}", s.running, s.desired);
+                let style = if s.running < s.desired { theme.warn } else { theme.ok };
+                Row::new(vec![
+                    Cell::from(s.stack.clone().unwrap_or_else(|| "-".into())),
+                    Cell::from(s.name.as_str()),
+                    Cell::from(s.mode.as_str()),
+                    Cell::from(Span::styled(replicas, style)),
+                    Cell::from(s.image.as_str()),
+                    Cell::from(s.ports.join(", ")),
+                    Cell::from(Span::styled(s.update_status.clone(), theme.dim)),
+                ])
+            })
+            .collect();
+        let wants = vec![
+            ColumnWant::Content(content_width("STACK", list.visible().map(|s| s.stack.as_deref().unwrap_or("-")), 20)),
+            ColumnWant::Content(content_width("NAME", list.visible().map(|s| s.name.as_str()), 32)),
+            ColumnWant::Fixed(10),
+            ColumnWant::Fixed(8),
+            ColumnWant::Content(content_width("IMAGE", list.visible().map(|s| s.image.as_str()), 36)),
+            ColumnWant::Content(24),
+            ColumnWant::Content(18),
+        ];
+        let widths = fit_columns(top.width.saturating_sub(2), &wants);
+        ListTable {
+            header: vec!["STACK", "NAME", "MODE", "REPLICAS", "IMAGE", "PORTS", "UPDATE"],
+            widths,
+            rows,
+            selected,
+            offset: 0,
+        }
+        .render(frame, top, block, theme, state.focus == Pane::Services);
+    }
+    draw_tasks(frame, bottom, state, theme);
+}
+
+fn draw_tasks(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
+    let list = &state.swarm.tasks;
+    let of = state.swarm.services.selected_item().map(|s| format!("of {} ", s.name)).unwrap_or_default();
+    let mut title = pane_title(theme, Pane::Tasks, Some(list.len()));
+    title.push(Span::styled(of, theme.dim));
+    let block = pane_block(state, theme, Pane::Tasks, Line::from(title), list.filter());
+    if list.is_empty() {
+        frame.render_widget(message(vec![Line::styled("No tasks.", theme.dim)], block), area);
+        return;
+    }
+    let (start, count, selected) = window(list.len(), list.offset(), list.selected_index(), area);
+    let rows = list
+        .visible()
+        .skip(start)
+        .take(count)
+        .map(|t| {
+            let node = state.swarm.hostname(&t.node_id).unwrap_or(t.node_id.get(..12).unwrap_or(&t.node_id));
+            let style = match t.state.as_str() {
+                "running" => theme.ok,
+                "failed" | "rejected" | "orphaned" => theme.error,
+                "shutdown" | "complete" => theme.dim,
+                _ => theme.warn,
+            };
+            Row::new(vec![
+                Cell::from(t.slot.map_or_else(|| "-".to_string(), |s| s.to_string())),
+                Cell::from(node.to_string()),
+                Cell::from(t.desired_state.as_str()),
+                Cell::from(Span::styled(t.state.as_str(), style)),
+                Cell::from(age(t.created, state.now)),
+                Cell::from(Span::styled(t.error.as_str(), theme.error)),
+            ])
+        })
+        .collect();
+    let widths = vec![
+        Constraint::Length(4),
+        Constraint::Length(16),
+        Constraint::Length(9),
+        Constraint::Length(9),
+        Constraint::Length(4),
+        Constraint::Fill(1),
+    ];
+    ListTable { header: vec!["SLOT", "NODE", "DESIRED", "CURRENT", "AGE", "ERROR"], widths, rows, selected, offset: 0 }
+        .render(frame, area, block, theme, state.focus == Pane::Tasks);
+}
+
+pub fn draw_nodes(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
+    let list = &state.swarm.nodes;
+    let title = Line::from(pane_title(theme, Pane::Nodes, Some(list.len())));
+    let block = pane_block(state, theme, Pane::Nodes, title, list.filter());
+    if let Some(why) = not_a_manager(state) {
+        frame.render_widget(Paragraph::new(Line::styled(why, theme.dim)).wrap(Wrap { trim: true }).block(block), area);
+        return;
+    }
+    if !state.swarm.nodes_loaded {
+        frame.render_widget(message(vec![Line::styled("Reading the nodes…", theme.dim)], block), area);
+        return;
+    }
+    let (start, count, selected) = window(list.len(), list.offset(), list.selected_index(), area);
+    let rows = list
+        .visible()
+        .skip(start)
+        .take(count)
+        .map(|n| {
+            let status = if n.status == "ready" { theme.ok } else { theme.error };
+            let availability = if n.availability == "active" { theme.ok } else { theme.warn };
+            Row::new(vec![
+                Cell::from(n.hostname.as_str()),
+                Cell::from(n.role.as_str()),
+                Cell::from(Span::styled(n.availability.as_str(), availability)),
+                Cell::from(Span::styled(n.status.as_str(), status)),
+                Cell::from(n.manager_status.as_str()),
+                Cell::from(n.engine_version.as_str()),
+                Cell::from(Span::styled(n.labels.join(", "), theme.dim)),
+            ])
+        })
+        .collect();
+    let wants = vec![
+        ColumnWant::Content(content_width("HOSTNAME", list.visible().map(|n| n.hostname.as_str()), 32)),
+        ColumnWant::Fixed(7),
+        ColumnWant::Fixed(12),
+        ColumnWant::Fixed(7),
+        ColumnWant::Fixed(11),
+        ColumnWant::Content(content_width("ENGINE", list.visible().map(|n| n.engine_version.as_str()), 16)),
+        ColumnWant::Content(60),
+    ];
+    let widths = fit_columns(area.width.saturating_sub(2), &wants);
+    ListTable {
+        header: vec!["HOSTNAME", "ROLE", "AVAILABILITY", "STATUS", "MANAGER", "ENGINE", "LABELS"],
+        widths,
+        rows,
+        selected,
+        offset: 0,
+    }
+    .render(frame, area, block, theme, state.focus == Pane::Nodes);
+}
+
+/// The number prompts: scaling a service, the replicas of a new one.
+pub fn draw_number_prompt(frame: &mut Frame, area: Rect, title: &str, input: &str, error: Option<&str>, theme: &Theme) {
+    let popup = centered(area, 60, 6);
+    let block = modal_block(title, theme).title_bottom(key_hints(&[("Enter", "go"), ("Esc", "back")], theme));
+    let lines = vec![
+        Line::from(vec![
+            Span::styled("Replicas: ", theme.title),
+            Span::raw(input.to_string()),
+            Span::styled("█", theme.key),
+        ]),
+        match error {
+            Some(e) => Line::styled(e.to_string(), theme.error),
+            None => Line::styled("0 to 1000", theme.dim),
+        },
+    ];
+    frame.render_widget(Clear, popup);
+    frame.render_widget(Paragraph::new(lines).block(block), popup);
+}

@@ -1,0 +1,166 @@
+//! The swarm panes from captured fixtures (a one-node swarm running a 3-replica
+//! service): conversion, screens, and what the keys ask for.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use common::{Harness, daemon_info};
+use crossterm::event::KeyCode;
+use wharf::app::effect::Effect;
+use wharf::app::msg::Msg;
+use wharf::docker::convert::{node_rows, service_rows, swarm_role, task_rows};
+use wharf::model::{DaemonInfo, SwarmChange, SwarmRole};
+use wharf::state::{Modal, Pane};
+
+fn fixture(name: &str) -> serde_json::Value {
+    serde_json::from_str(&common::fixture(name)).unwrap()
+}
+
+#[test]
+fn captured_nodes_services_and_tasks_convert() {
+    let nodes = node_rows(&fixture("swarm-nodes.json"));
+    assert_eq!(nodes.len(), 1);
+    assert_eq!((nodes[0].role.as_str(), nodes[0].manager_status.as_str()), ("manager", "leader"));
+    assert_eq!((nodes[0].availability.as_str(), nodes[0].status.as_str()), ("active", "ready"));
+    let services = service_rows(&fixture("swarm-services.json"));
+    assert_eq!(services.len(), 1);
+    let s = &services[0];
+    assert_eq!((s.name.as_str(), s.mode.as_str(), s.running, s.desired), ("wh-svc", "replicated", 3, 3));
+    assert_eq!(s.image, "wharf-test/busybox:latest", "the digest is left out");
+    assert!(s.version > 0);
+    let tasks = task_rows(&fixture("swarm-tasks.json"));
+    assert_eq!(tasks.len(), 3);
+    assert!(tasks.iter().all(|t| t.state == "running" && t.node_id == nodes[0].id && t.container_id.is_some()));
+    assert!(tasks.windows(2).all(|w| w[0].created >= w[1].created), "newest first");
+    assert_eq!(
+        swarm_role(&serde_json::json!({"Swarm": {"LocalNodeState": "active", "ControlAvailable": true}})),
+        SwarmRole::Manager
+    );
+    assert_eq!(swarm_role(&serde_json::json!({"Swarm": {"LocalNodeState": "active"}})), SwarmRole::Worker);
+    assert_eq!(swarm_role(&serde_json::json!({"Swarm": {"LocalNodeState": "inactive"}})), SwarmRole::Standalone);
+    assert_eq!(swarm_role(&serde_json::json!({})), SwarmRole::Standalone, "Podman has no swarm");
+}
+
+fn manager(h: &mut Harness) {
+    h.connect_with_fixtures();
+    let info = DaemonInfo { swarm: SwarmRole::Manager, ..daemon_info() };
+    h.state.connection = wharf::state::Connection::Connected(info);
+}
+
+/// Answers the swarm lists from the fixtures.
+fn answer_swarm(h: &mut Harness, effects: Vec<Effect>) {
+    let mut queue = effects;
+    while let Some(effect) = queue.pop() {
+        let msg = match effect {
+            Effect::ListServices { request } => {
+                Msg::ServicesListed { request, result: Ok(service_rows(&fixture("swarm-services.json"))) }
+            }
+            Effect::ListNodes { request } => {
+                Msg::NodesListed { request, result: Ok(node_rows(&fixture("swarm-nodes.json"))) }
+            }
+            Effect::ListTasks { request, service } => {
+                Msg::TasksListed { request, service, result: Ok(task_rows(&fixture("swarm-tasks.json"))) }
+            }
+            _ => continue,
+        };
+        queue.extend(h.send(msg));
+    }
+}
+
+#[test]
+fn services_with_their_tasks_and_nodes_on_a_manager() {
+    let mut h = Harness::new(120, 30);
+    manager(&mut h);
+    let effects = h.char('9');
+    assert!(effects.iter().any(|e| matches!(e, Effect::ListServices { .. })), "{effects:?}");
+    answer_swarm(&mut h, effects);
+    insta::assert_snapshot!("swarm_services", h.render());
+    let effects = h.char('0');
+    answer_swarm(&mut h, effects);
+    insta::assert_snapshot!("swarm_nodes", h.render());
+
+    // Drain asks first and names the node.
+    h.char('d');
+    let Some(Modal::Confirm(confirm)) = &h.state.modal else { panic!("asks first") };
+    assert!(confirm.lines[0].starts_with("Drain vm?"), "{:?}", confirm.lines);
+    let effects = h.char('y');
+    assert!(
+        matches!(&effects[..], [Effect::Swarm { change: SwarmChange::NodeAvailability { availability, .. }, .. }] if availability == "drain")
+    );
+
+    // Scale: a prompt that checks the number.
+    h.char('9');
+    h.char('=');
+    for _ in 0..3 {
+        h.key(KeyCode::Backspace);
+    }
+    for c in "many".chars() {
+        h.char(c);
+    }
+    assert!(h.key(KeyCode::Enter).is_empty());
+    assert!(h.render().contains("type a whole number"));
+    for _ in 0..4 {
+        h.key(KeyCode::Backspace);
+    }
+    h.char('5');
+    let effects = h.key(KeyCode::Enter);
+    assert!(
+        matches!(&effects[..], [Effect::Swarm { change: SwarmChange::Scale { replicas: 5, .. }, .. }]),
+        "{effects:?}"
+    );
+
+    // Enter: the service's logs (its tasks are all on this node, but a service row
+    // means the service), and the focus goes to the tasks.
+    let effects = h.key(KeyCode::Enter);
+    assert!(effects.iter().any(|e| matches!(e, Effect::FollowLogs { service: true, .. })), "{effects:?}");
+    assert_eq!(h.state.focus, Pane::Tasks);
+}
+
+#[test]
+fn a_standalone_engine_or_a_worker_gets_a_sentence_not_errors() {
+    let mut h = Harness::new(100, 24);
+    h.connect_with_fixtures();
+    assert!(h.char('9').is_empty(), "nothing is asked of a standalone engine");
+    insta::assert_snapshot!("swarm_standalone", h.render());
+    let info = DaemonInfo { swarm: SwarmRole::Worker, ..daemon_info() };
+    h.state.connection = wharf::state::Connection::Connected(info);
+    assert!(h.char('0').is_empty());
+    assert!(h.render().contains("swarm worker"), "{}", h.render());
+}
+
+#[test]
+fn a_service_is_created_from_the_launch_form() {
+    let mut h = Harness::new(120, 40);
+    manager(&mut h);
+    let effects = h.char('9');
+    answer_swarm(&mut h, effects);
+    h.char('n');
+    let Some(Modal::Launch(form)) = &h.state.modal else { panic!("the launch form") };
+    assert!(form.service);
+    h.type_text("wharf-test/busybox:latest");
+    h.key(KeyCode::Tab);
+    h.type_text("web");
+    h.key(KeyCode::Tab);
+    h.type_text("8080:80");
+    h.ctrl('s');
+    assert!(matches!(h.state.modal, Some(Modal::Replicas { .. })), "replicas are asked next");
+    h.key(KeyCode::Backspace);
+    h.char('2');
+    let effects = h.key(KeyCode::Enter);
+    let Some(Effect::Swarm { change: SwarmChange::Create(launch), .. }) = effects.first() else {
+        panic!("{effects:?}")
+    };
+    assert_eq!(launch.replicas, 2);
+    assert_eq!(launch.spec.name.as_deref(), Some("web"));
+    assert_eq!(launch.spec.ports[0].container_port, 80);
+    // The daemon refuses it: the form comes back as typed, with the daemon's words.
+    let error = wharf::model::DaemonError::new(
+        wharf::model::DaemonErrorKind::Conflict,
+        "name conflicts with an existing object",
+    );
+    h.send(Msg::ObjectChanged { done: "created service web".into(), result: Err(error) });
+    let Some(Modal::Launch(form)) = &h.state.modal else { panic!("the form is back") };
+    assert_eq!(form.draft().name, "web");
+    assert!(form.daemon_error.as_ref().is_some_and(|e| e.message.contains("name conflicts")));
+}
