@@ -52,10 +52,11 @@ async fn volumes_are_created_listed_refused_in_use_and_removed() {
     app.send(key('n'));
     type_text(&mut app, &name);
     app.send(enter());
-    app.run_until(TIMEOUT, |s| s.objects.volumes.items().iter().any(|v| v.name == name))
+    // The result and the event that refreshes the list may come in either order.
+    let created = format!("created volume {name}");
+    app.run_until(TIMEOUT, |s| s.objects.volumes.items().iter().any(|v| v.name == name) && flash(s) == created)
         .await
-        .expect("the new volume is listed (its event refreshed the list)");
-    assert_eq!(flash(&app.state), format!("created volume {name}"));
+        .unwrap_or_else(|| panic!("the new volume is listed and said created: {}", flash(&app.state)));
     // The CLI removes volumes the test made through wharf: label them for the guard too.
     let _cleanup = RemoveVolume(name.clone());
 
@@ -91,10 +92,10 @@ async fn volumes_are_created_listed_refused_in_use_and_removed() {
     app.send(key('d'));
     assert!(matches!(app.state.modal, Some(Modal::Confirm(_))));
     app.send(key('y'));
-    app.run_until(TIMEOUT, |s| !s.objects.volumes.items().iter().any(|v| v.name == name))
+    let removed = format!("removed volume {name}");
+    app.run_until(TIMEOUT, |s| !s.objects.volumes.items().iter().any(|v| v.name == name) && flash(s) == removed)
         .await
-        .expect("removed and gone from the list");
-    assert_eq!(flash(&app.state), format!("removed volume {name}"));
+        .unwrap_or_else(|| panic!("removed and gone from the list: {}", flash(&app.state)));
 }
 
 struct RemoveVolume(String);
@@ -159,10 +160,12 @@ async fn networks_are_created_joined_left_and_removed() {
     assert!(!subnet.is_empty(), "the daemon gave it a subnet");
 
     app.send(key('c'));
-    app.run_until(TIMEOUT, |s| s.objects.networks.items().iter().any(|n| n.name == name && !n.containers.is_empty()))
-        .await
-        .expect("the container shows as attached");
-    assert_eq!(flash(&app.state), format!("connected {} to {name}", t.name("c")));
+    let connected = format!("connected {} to {name}", t.name("c"));
+    app.run_until(TIMEOUT, |s| {
+        s.objects.networks.items().iter().any(|n| n.name == name && !n.containers.is_empty()) && flash(s) == connected
+    })
+    .await
+    .unwrap_or_else(|| panic!("the container shows as attached: {}", flash(&app.state)));
     // Removing a network in use is refused with the container named.
     select(&mut app);
     app.send(key('d'));
