@@ -61,6 +61,11 @@ run cargo fmt --all --check
 banner "cargo clippy --all-targets -- -D warnings"
 run cargo clippy --all-targets -- -D warnings
 
+# The end-to-end tests in tmux run the binary a user gets: the release build.
+banner "cargo build --release"
+run cargo build --release
+export WHARF_E2E_BIN=$PWD/target/release/wharf
+
 # Live and terminal tests are #[ignore]d, so a plain `cargo test` lists them
 # as ignored instead of pretending to pass without Docker; here they run, and
 # a daemon that does not answer makes them fail.

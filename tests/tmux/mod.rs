@@ -48,7 +48,7 @@ impl Tmux {
         let host_arg = host.map(|h| format!("--host {}", h.replace("{dir}", &dir_text))).unwrap_or_default();
         let script = format!(
             "{exports}{bin} {host_arg} 2>{dir}/stderr; echo $? >{dir}/exit; stty -a >{dir}/stty; sleep 60",
-            bin = env!("CARGO_BIN_EXE_wharf"),
+            bin = binary(env),
             dir = dir_text,
         );
         let status = Command::new("tmux")
@@ -103,6 +103,17 @@ impl Tmux {
         assert_eq!(self.flags(), "0 0 1", "alternate screen off, mouse off, cursor shown");
         (self.file("exit").unwrap_or_default().trim().to_string(), self.file("stderr").unwrap_or_default())
     }
+}
+
+/// The binary a user runs: the release build when the test command built one
+/// (`WHARF_E2E_BIN`, set by scripts/test.sh), else this test build. The forced-panic
+/// trigger exists in debug builds only, so a test that uses it gets the debug binary.
+fn binary(env: &[(&str, &str)]) -> String {
+    let debug = env!("CARGO_BIN_EXE_wharf").to_string();
+    if env.iter().any(|(k, _)| *k == "WHARF_DEBUG_PANIC_MS") {
+        return debug;
+    }
+    std::env::var("WHARF_E2E_BIN").ok().filter(|p| std::path::Path::new(p).exists()).unwrap_or(debug)
 }
 
 impl Drop for Tmux {
