@@ -17,7 +17,39 @@ use crate::model::{DaemonAddress, DaemonError, DaemonErrorKind, EndpointChoice};
 
 /// Waits between attempts: quick at first (a daemon restart takes a second or two), then
 /// no more than 10 s apart.
-pub(crate) const BACKOFF_SECS: [u64; 6] = [1, 1, 2, 4, 8, 10];
+const BACKOFF_SECS: [u64; 6] = [1, 1, 2, 4, 8, 10];
+
+/// The wait before the next attempt to reach a daemon, growing with each failure.
+#[derive(Debug, Default)]
+pub(crate) struct Backoff {
+    failures: usize,
+}
+
+impl Backoff {
+    pub fn reset(&mut self) {
+        self.failures = 0;
+    }
+
+    pub fn next_wait(&mut self) -> Duration {
+        let wait = Duration::from_secs(BACKOFF_SECS[self.failures.min(BACKOFF_SECS.len() - 1)]);
+        self.failures += 1;
+        wait
+    }
+}
+
+/// Sleeps `wait`; `false` when wharf stopped meanwhile.
+pub(crate) async fn sleep_unless_cancelled(wait: Duration, cancel: &CancellationToken) -> bool {
+    tokio::select! {
+        _ = cancel.cancelled() => false,
+        _ = tokio::time::sleep(wait) => true,
+    }
+}
+
+/// What a daemon's event stream ending means.
+pub(crate) fn lost_connection(host: &str) -> DaemonError {
+    DaemonError::new(DaemonErrorKind::Unreachable, format!("lost the connection to {host}"))
+        .with_hint("the daemon stopped or restarted")
+}
 
 /// Builds a client for an address (the real one: `docker::connect`).
 pub type ConnectFn<D> =
@@ -105,7 +137,7 @@ pub async fn supervise<D, C, Fut>(
     C: Fn() -> Fut,
     Fut: Future<Output = Result<D, DaemonError>>,
 {
-    let mut failures = 0usize;
+    let mut backoff = Backoff::default();
     loop {
         let attempt = tokio::select! {
             _ = cancel.cancelled() => return,
@@ -117,7 +149,7 @@ pub async fn supervise<D, C, Fut>(
                 if cancel.is_cancelled() {
                     return;
                 }
-                failures = 0;
+                backoff.reset();
                 let client = Arc::new(client);
                 let mut events = client.events();
                 slot.send_replace(Some(client.clone()));
@@ -134,10 +166,7 @@ pub async fn supervise<D, C, Fut>(
                                 }
                             }
                             Some(Err(error)) => break error,
-                            None => break DaemonError::new(
-                                DaemonErrorKind::Unreachable,
-                                format!("lost the connection to {}", client.info().host),
-                            ).with_hint("the daemon stopped or restarted"),
+                            None => break lost_connection(&client.info().host),
                         },
                     }
                 };
@@ -150,14 +179,12 @@ pub async fn supervise<D, C, Fut>(
                 error
             }
         };
-        let wait = Duration::from_secs(BACKOFF_SECS[failures.min(BACKOFF_SECS.len() - 1)]);
-        failures += 1;
+        let wait = backoff.next_wait();
         if cancel.is_cancelled() || tx.send(Msg::ConnectionDown { error, retry_in: wait }).await.is_err() {
             return;
         }
-        tokio::select! {
-            _ = cancel.cancelled() => return,
-            _ = tokio::time::sleep(wait) => {}
+        if !sleep_unless_cancelled(wait, &cancel).await {
+            return;
         }
     }
 }

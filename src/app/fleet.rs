@@ -10,7 +10,7 @@ use futures::StreamExt;
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
-use super::connection::BACKOFF_SECS;
+use super::connection::{Backoff, lost_connection, sleep_unless_cancelled};
 use super::msg::Msg;
 use crate::docker::DockerApi;
 use crate::model::{DaemonError, DaemonErrorKind, EventKind, FleetReport};
@@ -29,7 +29,7 @@ pub async fn watch<D, C, Fut>(
     C: Fn() -> Fut,
     Fut: Future<Output = Result<D, DaemonError>>,
 {
-    let mut failures = 0usize;
+    let mut backoff = Backoff::default();
     loop {
         let attempt = tokio::select! {
             _ = cancel.cancelled() => return,
@@ -37,7 +37,7 @@ pub async fn watch<D, C, Fut>(
         };
         let error = match attempt {
             Ok(client) => {
-                failures = 0;
+                backoff.reset();
                 let Some(error) = follow(host, &client, request_timeout, &tx, &cancel).await else { return };
                 error
             }
@@ -46,11 +46,8 @@ pub async fn watch<D, C, Fut>(
         if tx.send(Msg::Fleet { host, report: FleetReport::Down { error } }).await.is_err() {
             return;
         }
-        let wait = Duration::from_secs(BACKOFF_SECS[failures.min(BACKOFF_SECS.len() - 1)]);
-        failures += 1;
-        tokio::select! {
-            _ = cancel.cancelled() => return,
-            _ = tokio::time::sleep(wait) => {}
+        if !sleep_unless_cancelled(backoff.next_wait(), &cancel).await {
+            return;
         }
     }
 }
@@ -95,20 +92,15 @@ async fn follow<D: DockerApi>(
                                 _ = cancel.cancelled() => return None,
                                 _ = &mut settle => break,
                                 more = events.next() => if !matches!(more, Some(Ok(_))) {
-                                    return Some(lost(client));
+                                    return Some(lost_connection(&client.info().host));
                                 },
                             }
                         }
                     }
                 }
                 Some(Err(error)) => return Some(error),
-                None => return Some(lost(client)),
+                None => return Some(lost_connection(&client.info().host)),
             },
         }
     }
-}
-
-fn lost<D: DockerApi>(client: &D) -> DaemonError {
-    DaemonError::new(DaemonErrorKind::Unreachable, format!("lost the connection to {}", client.info().host))
-        .with_hint("the daemon stopped or restarted")
 }
