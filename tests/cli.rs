@@ -33,6 +33,15 @@ async fn read_only_refuses_every_change_where_it_would_be_sent() {
             cols: 80,
             rows: 24,
         },
+        Effect::ChangeObject {
+            change: wharf::app::effect::ObjectChange::RemoveVolume { name: "data".into() },
+            done: "removed volume data".into(),
+        },
+        Effect::Prune { kind: wharf::model::PruneKind::Volumes },
+        Effect::Swarm {
+            change: wharf::model::SwarmChange::RemoveService { service: "s".into() },
+            done: "removed service s".into(),
+        },
     ];
     let count = changes.len();
     for effect in changes {
@@ -46,6 +55,8 @@ async fn read_only_refuses_every_change_where_it_would_be_sent() {
             | Msg::PullFinished { result, .. } => result.unwrap_err(),
             Msg::LaunchFinished { result, .. } => result.unwrap_err(),
             Msg::ConsoleEnded { error, .. } => error.unwrap(),
+            Msg::ObjectChanged { result, .. } => result.unwrap_err(),
+            Msg::Pruned { result, .. } => result.unwrap_err(),
             other => panic!("unexpected {other:?}"),
         };
         assert!(error.message.contains("read-only"), "{error}");
