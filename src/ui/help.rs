@@ -4,58 +4,108 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph};
+use unicode_width::UnicodeWidthStr;
 
 use super::theme::Theme;
 use super::widgets::{centered, modal_block};
-use crate::app::keymap::{Keymap, Scope};
+use crate::app::keymap::Keymap;
+
+/// Descriptions are cut to no less than this to fit more columns.
+const MIN_DESCRIBE: usize = 24;
 
 pub fn draw(frame: &mut Frame, area: Rect, keymap: &Keymap, theme: &Theme) {
     let scopes = keymap.help_rows();
-    let key_width = scopes.iter().flat_map(|(_, rows)| rows.iter().map(|(k, _)| k.chars().count())).max().unwrap_or(0);
-    let section = |scope: &Scope, rows: &[(String, &'static str)]| {
-        let mut lines = vec![Line::styled(format!(" {}", scope.title()), theme.header)];
-        lines.extend(rows.iter().map(|(keys, what)| {
-            Line::from(vec![Span::styled(format!(" {keys:<key_width$}  "), theme.key), Span::raw(*what)])
-        }));
-        lines.push(Line::raw(""));
-        lines
-    };
-    // Sections flow into as many columns as the window needs and allows: a keymap
-    // with every pane's keys is taller than most terminals.
-    let mut sections: Vec<Vec<Line>> = scopes.iter().map(|(scope, rows)| section(scope, rows)).collect();
-    sections.push(vec![
-        Line::styled(" Mouse: click selects, wheel scrolls.", theme.dim),
-        Line::styled(" Any key closes this help.", theme.dim),
-    ]);
-    let describe_width =
-        scopes.iter().flat_map(|(_, rows)| rows.iter().map(|(_, what)| what.chars().count())).max().unwrap_or(0);
-    let column_width = (key_width + describe_width + 3) as u16;
-    let max_rows = usize::from(area.height.saturating_sub(2)).max(1);
-    let max_columns = usize::from((area.width.saturating_sub(2) / (column_width + 1)).max(1));
-    let mut columns: Vec<Vec<Line>> = vec![Vec::new()];
-    for lines in sections {
-        let current = columns.len() - 1;
-        if !columns[current].is_empty() && columns[current].len() + lines.len() > max_rows {
-            columns.push(Vec::new());
+    let key_width = scopes.iter().flat_map(|(_, rows)| rows.iter().map(|(k, _)| k.width())).max().unwrap_or(0);
+    let describe_width = scopes.iter().flat_map(|(_, rows)| rows.iter().map(|(_, w)| w.width())).max().unwrap_or(0);
+    // Sections (a place's title, its keys, a blank line), in the keymap's order.
+    let sections: Vec<Vec<(Option<String>, String)>> = scopes
+        .iter()
+        .map(|(scope, rows)| {
+            let mut lines = vec![(None, scope.title().to_string())];
+            lines.extend(rows.iter().map(|(keys, what)| (Some(keys.clone()), what.to_string())));
+            lines.push((None, String::new()));
+            lines
+        })
+        .collect();
+    let max_rows = usize::from(area.height.saturating_sub(3)).max(1);
+    let room = usize::from(area.width.saturating_sub(2));
+    // The fewest columns that hold every section at this height, if the width allows
+    // them with descriptions cut to no less than MIN_DESCRIBE; else as many as fit.
+    let widest = key_width + describe_width + 3;
+    let narrowest = key_width + MIN_DESCRIBE.min(describe_width) + 3;
+    let most = (room / (narrowest + 1)).max(1);
+    let mut columns = flow(&sections, max_rows);
+    let count = columns.len().min(most);
+    let column_width = (room / count).saturating_sub(1).clamp(narrowest.min(room), widest);
+    let cut = columns.len() > count;
+    columns.truncate(count);
+    let describe = column_width.saturating_sub(key_width + 3);
+    let mut rendered: Vec<Vec<Line>> = columns
+        .into_iter()
+        .map(|lines| {
+            lines
+                .into_iter()
+                .map(|(keys, text)| match keys {
+                    Some(keys) => Line::from(vec![
+                        Span::styled(format!(" {keys:<key_width$}  "), theme.key),
+                        Span::raw(cut_to(&text, describe)),
+                    ]),
+                    None => Line::styled(format!(" {text}"), theme.header),
+                })
+                .collect()
+        })
+        .collect();
+    if let Some(last) = rendered.last_mut() {
+        if cut {
+            last.truncate(max_rows.saturating_sub(1));
+            last.push(Line::styled(" … more keys: a larger window shows them all.", theme.warn));
+        } else {
+            last.push(Line::styled(" Any key closes this help.", theme.dim));
         }
-        let current = columns.len() - 1;
-        columns[current].extend(lines);
     }
-    let cut = columns.len() > max_columns;
-    columns.truncate(max_columns);
-    if cut && let Some(last) = columns.last_mut() {
-        last.truncate(max_rows.saturating_sub(1));
-        last.push(Line::styled(" … more keys: a larger window shows them all.", theme.warn));
-    }
-    let height = (columns.iter().map(Vec::len).max().unwrap_or(0) as u16 + 2).min(area.height);
-    let width = (column_width + 1) * columns.len() as u16 + 2;
+    let height = (rendered.iter().map(Vec::len).max().unwrap_or(0) as u16 + 2).min(area.height);
+    let width = ((column_width + 1) * rendered.len() + 2) as u16;
     let popup = centered(area, width, height);
     let block = modal_block("Keys", theme);
     let inner = block.inner(popup);
     frame.render_widget(Clear, popup);
     frame.render_widget(block, popup);
-    let areas = Layout::horizontal(vec![Constraint::Fill(1); columns.len()]).split(inner);
-    for (lines, area) in columns.into_iter().zip(areas.iter()) {
+    let areas = Layout::horizontal(vec![Constraint::Fill(1); rendered.len()]).split(inner);
+    for (lines, area) in rendered.into_iter().zip(areas.iter()) {
         frame.render_widget(Paragraph::new(lines), *area);
     }
+}
+
+/// Sections into columns of at most `max_rows` lines, a section kept whole unless it
+/// alone is taller than a column.
+fn flow<T: Clone>(sections: &[Vec<T>], max_rows: usize) -> Vec<Vec<T>> {
+    let mut columns: Vec<Vec<T>> = vec![Vec::new()];
+    for section in sections {
+        for (i, line) in section.iter().enumerate() {
+            let current = columns.len() - 1;
+            let starts_section = i == 0;
+            let section_fits = columns[current].len() + section.len() <= max_rows;
+            if (!columns[current].is_empty() && starts_section && !section_fits) || columns[current].len() >= max_rows {
+                columns.push(Vec::new());
+            }
+            let current = columns.len() - 1;
+            columns[current].push(line.clone());
+        }
+    }
+    columns
+}
+
+fn cut_to(text: &str, width: usize) -> String {
+    if text.width() <= width {
+        return text.to_string();
+    }
+    let mut out = String::new();
+    for c in text.chars() {
+        if out.width() + 2 > width {
+            break;
+        }
+        out.push(c);
+    }
+    out.push('…');
+    out
 }
