@@ -72,6 +72,7 @@ fn connected(keymap: &Keymap) -> AppState {
         engine: "Docker Engine".into(),
         version: "1".into(),
         api_version: "1.41".into(),
+        swarm: Default::default(),
     };
     let _ = update(&mut s, keymap, Msg::Connected(info));
     let _ = update(&mut s, keymap, Msg::ContainersListed { request: RequestId(1), result: Ok(containers(1000)) });
@@ -176,6 +177,7 @@ fn main() {
     let ui_ingest = measure(budget, || {
         s.logs.sources = vec![wharf::state::LogSource {
             container_id: "x".into(),
+            service: None,
             name: "x".into(),
             stream: Some(StreamId(1)),
             status: wharf::state::SourceStatus::Streaming,
@@ -206,6 +208,51 @@ fn main() {
     s.logs.filter = "id=99".into();
     report(
         "render 200x50, logs zoomed, filter matching 1 line in 100",
+        measure(budget, || {
+            terminal.draw(|f| wharf::ui::draw(f, black_box(&s), &keymap, &theme)).expect("draw");
+        }),
+    );
+
+    // Events: a burst into a full timeline (each event keeps the list bounded), then
+    // the events pane drawn with it; the compose grouping of 1,000 containers.
+    let mut s = connected(&keymap);
+    let event = |i: usize| wharf::model::DaemonEvent {
+        kind: wharf::model::EventKind::Container,
+        action: "start".into(),
+        id: format!("{i:064x}"),
+        name: format!("service-{i}"),
+        time: 1_700_100_000 + i as i64,
+        exit_code: None,
+    };
+    for i in 0..wharf::state::TIMELINE_CAPACITY {
+        s.objects.record(&event(i), None);
+    }
+    let mut i = 0;
+    report(
+        "timeline: one event into a full timeline (1,000 kept)",
+        measure(budget, || {
+            i += 1;
+            s.objects.record(black_box(&event(i)), None);
+        }),
+    );
+    s.focus = Pane::Events;
+    s.main_pane = Pane::Events;
+    report(
+        "render 200x50, events pane with 1,000 events",
+        measure(budget, || {
+            terminal.draw(|f| wharf::ui::draw(f, black_box(&s), &keymap, &theme)).expect("draw");
+        }),
+    );
+    let mut s = connected(&keymap);
+    let mut grouped = containers(1000);
+    for (i, c) in grouped.iter_mut().enumerate() {
+        c.project = Some(format!("project-{}", i % 50));
+        c.service = Some(format!("svc-{}", i % 7));
+    }
+    s.containers.set_items(grouped);
+    s.group_projects = true;
+    report(
+        "render 200x50, 1,000 containers in 50 compose projects",
         measure(budget, || {
             terminal.draw(|f| wharf::ui::draw(f, black_box(&s), &keymap, &theme)).expect("draw");
         }),

@@ -121,14 +121,23 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, keymap: &Keymap, th
 /// holds) on its first row, the compose service on the others; `-` outside projects.
 /// The bool says whether it is a project's first row.
 fn project_labels(state: &AppState) -> Vec<(String, bool)> {
+    let mut counts: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for c in state.containers.items() {
+        if let Some(project) = &c.project {
+            *counts.entry(project.as_str()).or_default() += 1;
+        }
+    }
     let mut out = Vec::with_capacity(state.containers.len());
     let mut previous: Option<&str> = None;
     for c in state.containers.visible() {
         let label = match &c.project {
             Some(project) if previous != Some(project.as_str()) => {
-                let folded = state.collapsed.contains(project);
-                let count = state.containers.items().iter().filter(|o| o.project.as_ref() == Some(project)).count();
-                if folded { (format!("▸ {project} ({count})"), true) } else { (format!("▾ {project}"), true) }
+                let count = counts.get(project.as_str()).copied().unwrap_or(0);
+                if state.collapsed.contains(project) {
+                    (format!("▸ {project} ({count})"), true)
+                } else {
+                    (format!("▾ {project}"), true)
+                }
             }
             Some(_) => (format!("  {}", c.service.as_deref().unwrap_or("-")), false),
             None => ("-".to_string(), false),
