@@ -164,3 +164,23 @@ fn a_service_is_created_from_the_launch_form() {
     assert_eq!(form.draft().name, "web");
     assert!(form.daemon_error.as_ref().is_some_and(|e| e.message.contains("name conflicts")));
 }
+
+#[test]
+fn inspect_reaches_services_tasks_and_nodes() {
+    let mut h = Harness::new(120, 30);
+    manager(&mut h);
+    let effects = h.char('9');
+    answer_swarm(&mut h, effects);
+    let inspected = |effects: Vec<Effect>| match effects.as_slice() {
+        [Effect::InspectObject { kind, title, .. }] => (*kind, title.clone()),
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(inspected(h.char('I')), (wharf::model::ObjectKind::Service, "service wh-svc".into()));
+    h.key(KeyCode::Esc);
+    h.state.focus = Pane::Tasks;
+    assert_eq!(inspected(h.char('I')).0, wharf::model::ObjectKind::Task);
+    h.key(KeyCode::Esc);
+    let effects = h.char('0');
+    answer_swarm(&mut h, effects);
+    assert_eq!(inspected(h.char('I')), (wharf::model::ObjectKind::Node, "node vm".into()));
+}

@@ -271,6 +271,9 @@ impl DockerApi for BollardDocker {
             ObjectKind::Image => format!("/images/{id}/json"),
             ObjectKind::Volume => format!("/volumes/{id}"),
             ObjectKind::Network => format!("/networks/{id}"),
+            ObjectKind::Service => format!("/services/{id}"),
+            ObjectKind::Task => format!("/tasks/{id}"),
+            ObjectKind::Node => format!("/nodes/{id}"),
         };
         let body = self.get_bytes(&path).await?;
         convert::pretty_json(&body).map_err(|e| DaemonError::new(DaemonErrorKind::Other, e))

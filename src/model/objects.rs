@@ -8,6 +8,9 @@ pub enum ObjectKind {
     Image,
     Volume,
     Network,
+    Service,
+    Task,
+    Node,
 }
 
 impl ObjectKind {
@@ -17,6 +20,9 @@ impl ObjectKind {
             ObjectKind::Image => "image",
             ObjectKind::Volume => "volume",
             ObjectKind::Network => "network",
+            ObjectKind::Service => "service",
+            ObjectKind::Task => "task",
+            ObjectKind::Node => "node",
         }
     }
 }

@@ -122,6 +122,14 @@ pub fn inspect(state: &mut AppState, effects: &mut Vec<Effect>) {
         Pane::Networks => {
             state.objects.networks.selected_item().map(|n| (ObjectKind::Network, n.id.clone(), n.name.clone()))
         }
+        Pane::Services => {
+            state.swarm.services.selected_item().map(|s| (ObjectKind::Service, s.id.clone(), s.name.clone()))
+        }
+        Pane::Tasks => state.swarm.tasks.selected_item().map(|t| {
+            let short = t.id.get(..12).unwrap_or(&t.id).to_string();
+            (ObjectKind::Task, t.id.clone(), short)
+        }),
+        Pane::Nodes => state.swarm.nodes.selected_item().map(|n| (ObjectKind::Node, n.id.clone(), n.hostname.clone())),
         _ => state.selected_container().map(|c| (ObjectKind::Container, c.id.clone(), c.name.clone())),
     };
     let Some((kind, id, name)) = target else {
