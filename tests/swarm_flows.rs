@@ -184,3 +184,50 @@ fn inspect_reaches_services_tasks_and_nodes() {
     answer_swarm(&mut h, effects);
     assert_eq!(inspected(h.char('I')), (wharf::model::ObjectKind::Node, "node vm".into()));
 }
+
+/// Services of a stack (`com.docker.stack.namespace`) sit together; folded, the stack
+/// is one row, and removing it removes every service of the stack (`docker stack rm`).
+#[test]
+fn a_folded_stack_acts_as_a_whole() {
+    let mut h = Harness::new(120, 30);
+    manager(&mut h);
+    let effects = h.char('9');
+    let mut services = service_rows(&fixture("swarm-services.json"));
+    let template = services[0].clone();
+    services.clear();
+    for (id, name, stack) in [("s1", "shop_web", Some("shop")), ("s2", "shop_db", Some("shop")), ("s3", "lone", None)] {
+        let mut s = template.clone();
+        s.id = id.into();
+        s.name = name.into();
+        s.stack = stack.map(String::from);
+        services.push(s);
+    }
+    let Some(Effect::ListServices { request }) =
+        effects.iter().find(|e| matches!(e, Effect::ListServices { .. })).cloned()
+    else {
+        panic!("{effects:?}")
+    };
+    h.send(Msg::ServicesListed { request, result: Ok(services) });
+    let names: Vec<&str> = h.state.swarm.services.visible().map(|s| s.name.as_str()).collect();
+    assert_eq!(names, ["shop_db", "shop_web", "lone"], "stacks first, together");
+    h.char('g');
+    h.char('h');
+    assert_eq!(h.state.swarm.services.len(), 2, "the stack is one row");
+    insta::assert_snapshot!("swarm_stack_folded", h.render());
+    h.char('=');
+    assert!(h.state.modal.is_none(), "a folded stack is not scaled as a whole");
+    h.char('d');
+    let Some(Modal::Confirm(confirm)) = &h.state.modal else { panic!("asks first") };
+    assert_eq!(confirm.title, "Remove 2 services");
+    let effects = h.char('y');
+    let removed: Vec<&str> = effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::Swarm { change: SwarmChange::RemoveService { service }, .. } => Some(service.as_str()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(removed, ["s2", "s1"]);
+    h.char('l');
+    assert_eq!(h.state.swarm.services.len(), 3);
+}

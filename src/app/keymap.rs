@@ -90,6 +90,8 @@ pub enum Action {
     CreateService,
     DrainNode,
     ActivateNode,
+    FoldStack,
+    UnfoldStack,
 }
 
 impl Action {
@@ -187,6 +189,8 @@ impl Action {
             Action::CreateService => "create a service (the launch form)",
             Action::DrainNode => "drain the node (asks first)",
             Action::ActivateNode => "make the node active (asks first)",
+            Action::FoldStack => "fold the stack (acts on all of it)",
+            Action::UnfoldStack => "unfold the stack",
         }
     }
 }
@@ -457,6 +461,10 @@ impl Default for Keymap {
             (c('R'), Action::RollbackService),
             (c('d'), Action::RemoveService),
             (c('n'), Action::CreateService),
+            (c('h'), Action::FoldStack),
+            (p(Left), Action::FoldStack),
+            (c('l'), Action::UnfoldStack),
+            (p(Right), Action::UnfoldStack),
         ];
         let nodes = vec![(c('d'), Action::DrainNode), (c('a'), Action::ActivateNode)];
         let logs = vec![

@@ -222,10 +222,10 @@ pub enum Pending {
     Prune {
         kind: crate::model::PruneKind,
     },
-    /// A change to a swarm (remove a service, drain a node), with what to say when done.
+    /// Changes to a swarm (remove a service or a whole stack, drain a node), each with
+    /// what to say when it is done.
     Swarm {
-        change: crate::model::SwarmChange,
-        done: String,
+        changes: Vec<(crate::model::SwarmChange, String)>,
     },
 }
 

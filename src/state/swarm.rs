@@ -48,9 +48,38 @@ pub struct SwarmState {
     pub creating: Option<Box<super::LaunchForm>>,
     /// When the services view last asked for fresh tasks (Unix seconds).
     pub last_poll: i64,
+    /// Stacks folded to one row that acts for all their services.
+    pub collapsed: std::collections::BTreeSet<String>,
 }
 
 impl SwarmState {
+    /// Hides every service of a folded stack but its first.
+    pub fn fold(&mut self) {
+        let mut hidden = std::collections::BTreeSet::new();
+        let mut seen = std::collections::BTreeSet::new();
+        for s in self.services.items() {
+            if let Some(stack) = &s.stack
+                && self.collapsed.contains(stack)
+                && !seen.insert(stack.clone())
+            {
+                hidden.insert(s.id.clone());
+            }
+        }
+        self.services.set_hidden(hidden);
+    }
+
+    /// The services the selected row stands for: all of its stack when the stack is
+    /// folded, else itself.
+    pub fn selected_services(&self) -> Vec<&ServiceRow> {
+        let Some(selected) = self.services.selected_item() else { return Vec::new() };
+        match &selected.stack {
+            Some(stack) if self.collapsed.contains(stack) => {
+                self.services.items().iter().filter(|s| s.stack.as_ref() == Some(stack)).collect()
+            }
+            _ => vec![selected],
+        }
+    }
+
     /// A node's hostname by id (tasks name their node by id).
     pub fn hostname(&self, node_id: &str) -> Option<&str> {
         self.nodes.items().iter().find(|n| n.id == node_id).map(|n| n.hostname.as_str())

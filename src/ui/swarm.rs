@@ -30,15 +30,17 @@ pub fn draw_services(frame: &mut Frame, area: Rect, state: &AppState, theme: &Th
         frame.render_widget(message(vec![Line::styled(text, theme.dim)], block), top);
     } else {
         let (start, count, selected) = window(list.len(), list.offset(), list.selected_index(), top);
+        let stacks = stack_labels(state);
         let rows = list
             .visible()
+            .enumerate()
             .skip(start)
             .take(count)
-            .map(|s| {
+            .map(|(i, s)| {
                 let replicas = format!("{}/{}", s.running, s.desired);
                 let style = if s.running < s.desired { theme.warn } else { theme.ok };
                 Row::new(vec![
-                    Cell::from(s.stack.clone().unwrap_or_else(|| "-".into())),
+                    Cell::from(stacks.get(i).cloned().unwrap_or_default()),
                     Cell::from(s.name.as_str()),
                     Cell::from(s.mode.as_str()),
                     Cell::from(Span::styled(replicas, style)),
@@ -49,7 +51,7 @@ pub fn draw_services(frame: &mut Frame, area: Rect, state: &AppState, theme: &Th
             })
             .collect();
         let wants = vec![
-            ColumnWant::Content(content_width("STACK", list.visible().map(|s| s.stack.as_deref().unwrap_or("-")), 20)),
+            ColumnWant::Content(content_width("STACK", stacks.iter().map(String::as_str), 24)),
             ColumnWant::Content(content_width("NAME", list.visible().map(|s| s.name.as_str()), 32)),
             ColumnWant::Fixed(10),
             ColumnWant::Fixed(8),
@@ -68,6 +70,32 @@ pub fn draw_services(frame: &mut Frame, area: Rect, state: &AppState, theme: &Th
         .render(frame, top, block, theme, state.focus == Pane::Services);
     }
     draw_tasks(frame, bottom, state, theme);
+}
+
+/// The STACK cell of each visible service: the stack's name on its first row (folded:
+/// with how many services it holds), blank below it; `-` outside stacks.
+fn stack_labels(state: &AppState) -> Vec<String> {
+    let services = &state.swarm.services;
+    let mut previous: Option<&str> = None;
+    services
+        .visible()
+        .map(|s| {
+            let label = match &s.stack {
+                Some(stack) if previous != Some(stack.as_str()) => {
+                    if state.swarm.collapsed.contains(stack) {
+                        let count = services.items().iter().filter(|o| o.stack.as_ref() == Some(stack)).count();
+                        format!("▸ {stack} ({count})")
+                    } else {
+                        format!("▾ {stack}")
+                    }
+                }
+                Some(_) => String::new(),
+                None => "-".to_string(),
+            };
+            previous = s.stack.as_deref();
+            label
+        })
+        .collect()
 }
 
 fn draw_tasks(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {

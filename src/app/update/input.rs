@@ -164,6 +164,8 @@ fn on_action(state: &mut AppState, action: Action, effects: &mut Vec<Effect>) {
         Action::RemoveService => super::swarm::service_change(state, 'd', effects),
         Action::CreateService => super::swarm::new_service(state),
         Action::DrainNode => super::swarm::node_availability(state, "drain"),
+        Action::FoldStack => super::swarm::set_stack_folded(state, true),
+        Action::UnfoldStack => super::swarm::set_stack_folded(state, false),
         Action::ActivateNode => super::swarm::node_availability(state, "active"),
         Action::FoldProject => super::projects::set_folded(state, true, effects),
         Action::UnfoldProject => super::projects::set_folded(state, false, effects),

@@ -345,7 +345,7 @@ pub fn on_confirmed(state: &mut AppState, pending: Pending, effects: &mut Vec<Ef
             flash(state, format!("pruning {}…", kind.what()), false);
             effects.push(Effect::Prune { kind });
         }
-        Pending::Swarm { change, done } => super::swarm::on_confirmed(state, change, done, effects),
+        Pending::Swarm { changes } => super::swarm::on_confirmed(state, changes, effects),
         Pending::Containers { .. } | Pending::RemoveImage { .. } => {}
     }
 }

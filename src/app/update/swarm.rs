@@ -113,6 +113,7 @@ pub fn on_services(
             // Stacks together (by name, loose services last), then by name.
             rows.sort_by(|a, b| (a.stack.is_none(), &a.stack, &a.name).cmp(&(b.stack.is_none(), &b.stack, &b.name)));
             state.swarm.services.set_items(rows);
+            state.swarm.fold();
             state.swarm.services_loaded = true;
         }
         Err(e) => flash(state, format!("cannot list services: {e}"), true),
@@ -224,6 +225,10 @@ pub fn open_logs(state: &mut AppState, effects: &mut Vec<Effect>) {
 
 /// `=`: how many replicas.
 pub fn ask_scale(state: &mut AppState) {
+    if state.swarm.selected_services().len() > 1 {
+        flash(state, "this row is a folded stack: unfold it (l) to scale one of its services", true);
+        return;
+    }
     let Some(service) = state.swarm.services.selected_item() else { return };
     if service.mode == "global" {
         flash(state, format!("{} is global: one task per node, nothing to scale", service.name), true);
@@ -276,36 +281,68 @@ pub fn on_scale_key(
     state.modal = Some(Modal::Scale { service, name, input, error });
 }
 
-/// `U` force update, `R` roll back, `d` remove (asks first).
+/// `U` force update, `R` roll back, `d` remove (asks first): on the selected service,
+/// or on every service of its stack when the stack is folded (`h`).
 pub fn service_change(state: &mut AppState, what: char, effects: &mut Vec<Effect>) {
-    let Some(service) = state.swarm.services.selected_item() else { return };
-    let (id, name) = (service.id.clone(), service.name.clone());
+    let targets: Vec<(String, String)> =
+        state.swarm.selected_services().iter().map(|s| (s.id.clone(), s.name.clone())).collect();
+    if targets.is_empty() {
+        return;
+    }
+    let names = targets.iter().map(|(_, n)| n.as_str()).collect::<Vec<_>>().join(", ");
     match what {
-        'U' => {
-            flash(state, format!("updating {name} (every task is replaced)…"), false);
-            effects.push(Effect::Swarm {
-                change: SwarmChange::ForceUpdate { service: id },
-                done: format!("{name}: rolling update started"),
-            });
-        }
-        'R' => {
-            flash(state, format!("rolling {name} back…"), false);
-            effects.push(Effect::Swarm {
-                change: SwarmChange::Rollback { service: id },
-                done: format!("{name}: rollback started"),
-            });
+        'U' | 'R' => {
+            let verb = if what == 'U' { "updating" } else { "rolling back" };
+            flash(state, format!("{verb} {names}…"), false);
+            for (id, name) in targets {
+                let (change, done) = if what == 'U' {
+                    (SwarmChange::ForceUpdate { service: id }, format!("{name}: rolling update started"))
+                } else {
+                    (SwarmChange::Rollback { service: id }, format!("{name}: rollback started"))
+                };
+                effects.push(Effect::Swarm { change, done });
+            }
         }
         _ => {
+            let title = if targets.len() == 1 {
+                "Remove service".to_string()
+            } else {
+                format!("Remove {} services", targets.len())
+            };
             state.modal = Some(Modal::Confirm(Confirm {
-                title: "Remove service".into(),
-                lines: vec![format!("Remove service {name}? All its tasks stop.")],
+                title,
+                lines: vec![format!("Remove {names}? All their tasks stop.")],
                 yes: Pending::Swarm {
-                    change: SwarmChange::RemoveService { service: id },
-                    done: format!("removed service {name}"),
+                    changes: targets
+                        .into_iter()
+                        .map(|(id, name)| {
+                            (SwarmChange::RemoveService { service: id }, format!("removed service {name}"))
+                        })
+                        .collect(),
                 },
                 alternative: None,
             }));
         }
+    }
+}
+
+/// `h` / `l` on the services pane: folds or unfolds the selected service's stack.
+pub fn set_stack_folded(state: &mut AppState, folded: bool) {
+    let Some(stack) = state.swarm.services.selected_item().and_then(|s| s.stack.clone()) else { return };
+    if folded {
+        let first =
+            state.swarm.services.items().iter().find(|s| s.stack.as_ref() == Some(&stack)).map(|s| s.id.clone());
+        state.swarm.collapsed.insert(stack);
+        state.swarm.fold();
+        if let Some(id) = first {
+            let position = state.swarm.services.visible().position(|s| s.id == id);
+            if let Some(pos) = position {
+                state.swarm.services.select_visible(pos);
+            }
+        }
+    } else {
+        state.swarm.collapsed.remove(&stack);
+        state.swarm.fold();
     }
 }
 
@@ -325,16 +362,20 @@ pub fn node_availability(state: &mut AppState, availability: &str) {
         title: format!("Node {}", node.hostname),
         lines: vec![what],
         yes: Pending::Swarm {
-            change: SwarmChange::NodeAvailability { node: node.id.clone(), availability: availability.into() },
-            done: format!("{} is now {availability}", node.hostname),
+            changes: vec![(
+                SwarmChange::NodeAvailability { node: node.id.clone(), availability: availability.into() },
+                format!("{} is now {availability}", node.hostname),
+            )],
         },
         alternative: None,
     }));
 }
 
-pub fn on_confirmed(state: &mut AppState, change: SwarmChange, done: String, effects: &mut Vec<Effect>) {
+pub fn on_confirmed(state: &mut AppState, changes: Vec<(SwarmChange, String)>, effects: &mut Vec<Effect>) {
     flash(state, "asking the swarm…", false);
-    effects.push(Effect::Swarm { change, done });
+    for (change, done) in changes {
+        effects.push(Effect::Swarm { change, done });
+    }
 }
 
 /// `n` on the services pane: the launch form, for a service.
