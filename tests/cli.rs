@@ -36,11 +36,13 @@ async fn read_only_refuses_every_change_where_it_would_be_sent() {
         Effect::ChangeObject {
             change: wharf::app::effect::ObjectChange::RemoveVolume { name: "data".into() },
             done: "removed volume data".into(),
+            failed: "cannot remove volume data".into(),
         },
         Effect::Prune { kind: wharf::model::PruneKind::Volumes },
         Effect::Swarm {
             change: wharf::model::SwarmChange::RemoveService { service: "s".into() },
             done: "removed service s".into(),
+            failed: "cannot remove service s".into(),
         },
     ];
     let count = changes.len();

@@ -205,3 +205,35 @@ fn health_and_compose_projects_in_the_list() {
     assert_eq!(restarted, 3, "{effects:?}");
     assert_eq!(h.state.focus, Pane::Containers);
 }
+
+/// A list read before is read again after a reconnect (events sent while the daemon
+/// was away are lost); a folded project keeps a row through the running-only view.
+#[test]
+fn lists_are_read_again_after_a_reconnect_and_folds_survive_filters() {
+    let mut h = Harness::new(120, 30);
+    connected(&mut h);
+    list_volumes_and_networks(&mut h);
+    let error = wharf::model::DaemonError::new(wharf::model::DaemonErrorKind::Unreachable, "lost the connection");
+    h.send(Msg::ConnectionDown { error, retry_in: std::time::Duration::from_secs(1) });
+    let effects = h.send(Msg::Connected(common::daemon_info()));
+    assert!(effects.iter().any(|e| matches!(e, Effect::ListVolumes { .. })), "{effects:?}");
+    assert!(effects.iter().any(|e| matches!(e, Effect::ListNetworks { .. })), "{effects:?}");
+
+    // Fold "shop" on a stopped member, then show running containers only: the project
+    // is still there, as one of its running members.
+    let mut h = Harness::new(120, 30);
+    connected(&mut h);
+    h.char('c');
+    h.select_container("web");
+    h.char('h');
+    h.char('a');
+    let shop: Vec<&str> = h
+        .state
+        .containers
+        .visible()
+        .filter(|c| c.project.as_deref() == Some("shop"))
+        .map(|c| c.name.as_str())
+        .collect();
+    assert_eq!(shop.len(), 1, "{shop:?}");
+    assert_ne!(shop[0], "web", "web is paused, not running");
+}

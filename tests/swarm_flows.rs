@@ -121,12 +121,19 @@ fn services_with_their_tasks_and_nodes_on_a_manager() {
 fn a_standalone_engine_or_a_worker_gets_a_sentence_not_errors() {
     let mut h = Harness::new(100, 24);
     h.connect_with_fixtures();
-    assert!(h.char('9').is_empty(), "nothing is asked of a standalone engine");
+    // Nothing is listed; the role is read again (it may have joined a swarm since).
+    assert_eq!(h.char('9'), vec![Effect::ReadSwarmRole]);
+    assert!(h.send(Msg::SwarmRoleRead(SwarmRole::Standalone)).is_empty());
     insta::assert_snapshot!("swarm_standalone", h.render());
     let info = DaemonInfo { swarm: SwarmRole::Worker, ..daemon_info() };
     h.state.connection = wharf::state::Connection::Connected(info);
-    assert!(h.char('0').is_empty());
+    assert_eq!(h.char('0'), vec![Effect::ReadSwarmRole]);
     assert!(h.render().contains("swarm worker"), "{}", h.render());
+    // It was promoted meanwhile: the nodes pane on screen fills in.
+    let effects = h.send(Msg::SwarmRoleRead(SwarmRole::Manager));
+    assert!(effects.iter().any(|e| matches!(e, Effect::ListNodes { .. })), "{effects:?}");
+    let wharf::state::Connection::Connected(info) = &h.state.connection else { panic!("connected") };
+    assert_eq!(info.swarm, SwarmRole::Manager);
 }
 
 #[test]
@@ -159,7 +166,11 @@ fn a_service_is_created_from_the_launch_form() {
         wharf::model::DaemonErrorKind::Conflict,
         "name conflicts with an existing object",
     );
-    h.send(Msg::ObjectChanged { done: "created service web".into(), result: Err(error) });
+    h.send(Msg::ObjectChanged {
+        done: "created service web".into(),
+        failed: "cannot create service web".into(),
+        result: Err(error),
+    });
     let Some(Modal::Launch(form)) = &h.state.modal else { panic!("the form is back") };
     assert_eq!(form.draft().name, "web");
     assert!(form.daemon_error.as_ref().is_some_and(|e| e.message.contains("name conflicts")));
@@ -230,4 +241,29 @@ fn a_folded_stack_acts_as_a_whole() {
     assert_eq!(removed, ["s2", "s1"]);
     h.char('l');
     assert_eq!(h.state.swarm.services.len(), 3);
+}
+
+/// Logs chosen on purpose (a service's) stay when the container list refreshes, and
+/// give way when the user moves in the containers pane.
+#[test]
+fn a_services_logs_stay_until_the_user_picks_a_container() {
+    let mut h = Harness::new(120, 30);
+    manager(&mut h);
+    let effects = h.char('9');
+    answer_swarm(&mut h, effects);
+    h.key(KeyCode::Enter);
+    assert_eq!(h.state.logs.sources[0].service, Some(false));
+    // Another client starts a container: the list refreshes.
+    let Some(request) = ({
+        let requests = &mut h.state.requests;
+        requests.containers.want(&mut requests.next_id)
+    }) else {
+        panic!("free")
+    };
+    h.send(Msg::ContainersListed { request, result: Ok(common::containers()) });
+    assert_eq!(h.state.logs.sources[0].service, Some(false), "still the service's logs");
+    h.char('1');
+    let effects = h.char('j');
+    h.answer(effects);
+    assert_eq!(h.state.logs.sources[0].service, None, "the selected container's logs again");
 }

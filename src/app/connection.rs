@@ -37,6 +37,18 @@ impl Backoff {
     }
 }
 
+/// Empties the slot if it still holds `client` (and not a newer supervisor's).
+fn clear_if_ours<D>(slot: &watch::Sender<Option<Arc<D>>>, client: &Arc<D>) {
+    slot.send_if_modified(|current| {
+        if current.as_ref().is_some_and(|c| Arc::ptr_eq(c, client)) {
+            *current = None;
+            true
+        } else {
+            false
+        }
+    });
+}
+
 /// Sleeps `wait`; `false` when wharf stopped meanwhile.
 pub(crate) async fn sleep_unless_cancelled(wait: Duration, cancel: &CancellationToken) -> bool {
     tokio::select! {
@@ -153,12 +165,21 @@ pub async fn supervise<D, C, Fut>(
                 let client = Arc::new(client);
                 let mut events = client.events();
                 slot.send_replace(Some(client.clone()));
+                // A switch between the check above and this: leave the slot to the new
+                // supervisor. (The switch cancels first, then empties the slot.)
+                if cancel.is_cancelled() {
+                    clear_if_ours(&slot, &client);
+                    return;
+                }
                 if tx.send(Msg::Connected(client.info())).await.is_err() {
                     return;
                 }
                 let lost = loop {
                     tokio::select! {
-                        _ = cancel.cancelled() => return,
+                        _ = cancel.cancelled() => {
+                            clear_if_ours(&slot, &client);
+                            return;
+                        }
                         item = events.next() => match item {
                             Some(Ok(event)) => {
                                 if tx.send(Msg::DaemonEvent(event)).await.is_err() {

@@ -150,14 +150,18 @@ pub enum Effect {
         title: String,
     },
     /// Create, remove, connect, disconnect: `change` says which; the result comes back
-    /// as `Msg::ObjectChanged` with `done` (e.g. "removed volume data") or the error.
+    /// as `Msg::ObjectChanged` with what to say: `done` ("removed volume data") or
+    /// `failed` ("cannot remove volume data") and the daemon's reason.
     ChangeObject {
         change: ObjectChange,
         done: String,
+        failed: String,
     },
     Prune {
         kind: crate::model::PruneKind,
     },
+    /// Read again what the daemon is to a swarm.
+    ReadSwarmRole,
     ListServices {
         request: RequestId,
     },
@@ -172,6 +176,7 @@ pub enum Effect {
     Swarm {
         change: crate::model::SwarmChange,
         done: String,
+        failed: String,
     },
     /// Find the daemons the user can switch to (docker contexts, sockets, config hosts).
     ListEndpoints,

@@ -82,7 +82,8 @@ async fn follow<D: DockerApi>(
             _ = cancel.cancelled() => return None,
             item = events.next() => match item {
                 Some(Ok(event)) => {
-                    if event.kind == EventKind::Container {
+                    // Execs (healthchecks every few seconds) change no list.
+                    if event.kind == EventKind::Container && !event.action.starts_with("exec_") {
                         // Let a burst settle, then list once.
                         dirty = true;
                         let settle = tokio::time::sleep(SETTLE);
@@ -91,8 +92,10 @@ async fn follow<D: DockerApi>(
                             tokio::select! {
                                 _ = cancel.cancelled() => return None,
                                 _ = &mut settle => break,
-                                more = events.next() => if !matches!(more, Some(Ok(_))) {
-                                    return Some(lost_connection(&client.info().host));
+                                more = events.next() => match more {
+                                    Some(Ok(_)) => {}
+                                    Some(Err(error)) => return Some(error),
+                                    None => return Some(lost_connection(&client.info().host)),
                                 },
                             }
                         }

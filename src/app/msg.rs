@@ -127,11 +127,14 @@ pub enum Msg {
         title: String,
         result: Result<Vec<String>, DaemonError>,
     },
-    /// A volume or network change ended (`done` says what it did when it worked).
+    /// A volume, network or swarm change ended: `done` says what it did when it
+    /// worked, `failed` what could not be done when it did not.
     ObjectChanged {
         done: String,
+        failed: String,
         result: Result<(), DaemonError>,
     },
+    SwarmRoleRead(crate::model::SwarmRole),
     ServicesListed {
         request: RequestId,
         result: Result<Vec<crate::model::ServiceRow>, DaemonError>,

@@ -283,7 +283,7 @@ impl<D: DockerApi> EffectRunner<D> {
                 .await;
                 Msg::Inspected { title, result }
             }),
-            Effect::ChangeObject { change, done } => self.spawn(async move {
+            Effect::ChangeObject { change, done, failed } => self.spawn(async move {
                 let result = ask(client, timeout, async |d| match &change {
                     ObjectChange::CreateVolume { name } => d.create_volume(name).await,
                     ObjectChange::RemoveVolume { name } => d.remove_volume(name).await,
@@ -294,7 +294,14 @@ impl<D: DockerApi> EffectRunner<D> {
                     }
                 })
                 .await;
-                Msg::ObjectChanged { done, result }
+                Msg::ObjectChanged { done, failed, result }
+            }),
+            Effect::ReadSwarmRole => self.spawn(async move {
+                let role = match client {
+                    Some(d) => tokio::time::timeout(timeout, d.swarm_role()).await.unwrap_or_default(),
+                    None => Default::default(),
+                };
+                Msg::SwarmRoleRead(role)
             }),
             Effect::ListServices { request } => self.spawn(async move {
                 let result = ask(client, timeout, async |d| d.list_services().await).await;
@@ -308,9 +315,9 @@ impl<D: DockerApi> EffectRunner<D> {
                 let result = ask(client, timeout, async |d| d.list_tasks(&service).await).await;
                 Msg::TasksListed { request, service, result }
             }),
-            Effect::Swarm { change, done } => self.spawn(async move {
+            Effect::Swarm { change, done, failed } => self.spawn(async move {
                 let result = ask(client, timeout, async |d| d.swarm_change(&change).await).await;
-                Msg::ObjectChanged { done, result }
+                Msg::ObjectChanged { done, failed, result }
             }),
             // A prune walks every object of its kind: more time, as for disk usage.
             Effect::Prune { kind } => self.spawn(async move {
@@ -466,9 +473,10 @@ fn read_only_refusal(effect: &Effect) -> Option<Msg> {
         Effect::RemoveImage { id, name } => {
             Msg::ImageRemoved { id: id.clone(), name: name.clone(), result: Err(refused()) }
         }
-        Effect::ChangeObject { done, .. } => Msg::ObjectChanged { done: done.clone(), result: Err(refused()) },
+        Effect::ChangeObject { done, failed, .. } | Effect::Swarm { done, failed, .. } => {
+            Msg::ObjectChanged { done: done.clone(), failed: failed.clone(), result: Err(refused()) }
+        }
         Effect::Prune { kind } => Msg::Pruned { kind: *kind, result: Err(refused()) },
-        Effect::Swarm { done, .. } => Msg::ObjectChanged { done: done.clone(), result: Err(refused()) },
         // An exec runs a process in the container; attaching lets keys reach its own.
         Effect::OpenConsole { session, .. } => {
             Msg::ConsoleEnded { session: *session, exit_code: None, error: Some(refused()) }

@@ -279,6 +279,10 @@ impl DockerApi for BollardDocker {
         convert::pretty_json(&body).map_err(|e| DaemonError::new(DaemonErrorKind::Other, e))
     }
 
+    async fn swarm_role(&self) -> crate::model::SwarmRole {
+        self.read_swarm_role().await
+    }
+
     async fn list_nodes(&self) -> Result<Vec<crate::model::NodeRow>, DaemonError> {
         Ok(convert::node_rows(&self.get_json("/nodes").await?))
     }
@@ -373,12 +377,19 @@ impl DockerApi for BollardDocker {
                         .map_err(|e| self.err(e))?,
                 )
             }
-            PruneKind::Volumes => serde_json::to_value(
+            PruneKind::Volumes => serde_json::to_value({
+                // From API 1.42 a prune leaves named volumes alone unless asked:
+                // "unused volumes" means all of them, as before.
+                let mut filters = filters;
+                let minor = self.info.api_version.split_once('.').and_then(|(_, m)| m.parse::<u32>().ok());
+                if minor.is_some_and(|m| m >= 42) {
+                    filters.insert("all".into(), vec!["true".into()]);
+                }
                 self.client
                     .prune_volumes(Some(q::PruneVolumesOptions { filters: Some(filters) }))
                     .await
-                    .map_err(|e| self.err(e))?,
-            ),
+                    .map_err(|e| self.err(e))?
+            }),
             PruneKind::Networks => serde_json::to_value(
                 self.client
                     .prune_networks(Some(q::PruneNetworksOptions { filters: Some(filters) }))

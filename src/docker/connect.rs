@@ -78,14 +78,16 @@ fn build(address: &DaemonAddress, secs: u64, version: &ClientVersion) -> Result<
             }
             None if host.starts_with("https://") => {
                 return Err(refuse(format!(
-                    "{host} needs TLS files: set DOCKER_TLS_VERIFY=1 and DOCKER_CERT_PATH, or use a docker context"
+                    "{} needs TLS files: set DOCKER_TLS_VERIFY=1 and DOCKER_CERT_PATH, or use a docker context",
+                    crate::text::sanitize(host)
                 )));
             }
             None => Docker::connect_with_http(host, secs, version),
         }
     } else {
         return Err(refuse(format!(
-            "wharf cannot talk to {host}: use unix://PATH, tcp://HOST:PORT or ssh://USER@HOST"
+            "wharf cannot talk to {}: use unix://PATH, tcp://HOST:PORT or ssh://USER@HOST",
+            crate::text::sanitize(host)
         )));
     };
     client.map_err(|e| describe(&e, host))

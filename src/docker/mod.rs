@@ -84,6 +84,8 @@ pub trait DockerApi: Send + Sync + 'static {
     fn list_networks(&self) -> impl Future<Output = Result<Vec<NetworkRow>, DaemonError>> + Send;
     /// The daemon's full JSON about an object, pretty-printed and sanitised, by line.
     fn inspect_raw(&self, kind: ObjectKind, id: &str) -> impl Future<Output = Result<Vec<String>, DaemonError>> + Send;
+    /// What the daemon is to a swarm now (it may have joined or left since connecting).
+    fn swarm_role(&self) -> impl Future<Output = crate::model::SwarmRole> + Send;
     /// A swarm manager's nodes, services, and a service's tasks.
     fn list_nodes(&self) -> impl Future<Output = Result<Vec<crate::model::NodeRow>, DaemonError>> + Send;
     fn list_services(&self) -> impl Future<Output = Result<Vec<crate::model::ServiceRow>, DaemonError>> + Send;

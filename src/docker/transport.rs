@@ -23,13 +23,15 @@ pub async fn dial(address: &DaemonAddress) -> Result<Pin<Box<dyn Io>>, DaemonErr
     let unreachable = |e: std::io::Error| {
         DaemonError::new(DaemonErrorKind::Unreachable, format!("cannot reach Docker at {}: {e}", sanitize(host)))
     };
-    if let Some(socket) = host.strip_prefix("unix://") {
+    if let Some(socket) = host.strip_prefix("unix://").or_else(|| host.starts_with('/').then_some(host)) {
         return Ok(Box::pin(tokio::net::UnixStream::connect(socket).await.map_err(unreachable)?));
     }
     if let Some(target) = host.strip_prefix("ssh://") {
         return Ok(Box::pin(ssh_dial_stdio(target).map_err(unreachable)?));
     }
-    let Some(authority) = host.strip_prefix("tcp://").or_else(|| host.strip_prefix("http://")) else {
+    let Some(authority) =
+        host.strip_prefix("tcp://").or_else(|| host.strip_prefix("http://")).or_else(|| host.strip_prefix("https://"))
+    else {
         return Err(DaemonError::new(
             DaemonErrorKind::Unsupported,
             format!("wharf cannot talk to {}: use unix://, tcp:// or ssh://", sanitize(host)),

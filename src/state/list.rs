@@ -78,6 +78,12 @@ impl<T: ListRow> SelectableList<T> {
         self.recompute(previous_key.as_deref());
     }
 
+    /// Whether a row passes the filter and the extra condition (hidden rows aside).
+    pub fn passes(&self, row: &T) -> bool {
+        let needle = self.filter.to_lowercase();
+        self.retain.is_none_or(|keep| keep(row)) && (needle.is_empty() || row.matches(&needle))
+    }
+
     /// Hides the rows with these keys (a collapsed group's members), keeping the
     /// selection on its row when it stays visible.
     pub fn set_hidden(&mut self, hidden: std::collections::BTreeSet<String>) {

@@ -192,6 +192,9 @@ pub struct LogView {
     pub filter_is_regex: bool,
     pub filter_error: Option<String>,
     pub zoomed: bool,
+    /// The sources were chosen on purpose (a swarm service, a task's container): they
+    /// stay until the user moves in the containers pane, whatever the list does.
+    pub pinned: bool,
     /// Lines that arrived while the view was paused on a full buffer: not kept, so what
     /// the user is reading does not scroll away under a flood. Counted and shown.
     pub skipped_while_paused: u64,
@@ -216,6 +219,7 @@ impl LogView {
             filter_is_regex: false,
             filter_error: None,
             zoomed: false,
+            pinned: false,
             skipped_while_paused: 0,
         }
     }

@@ -225,7 +225,8 @@ pub enum Pending {
     /// Changes to a swarm (remove a service or a whole stack, drain a node), each with
     /// what to say when it is done.
     Swarm {
-        changes: Vec<(crate::model::SwarmChange, String)>,
+        /// Each change, with what to say when it worked and when it did not.
+        changes: Vec<(crate::model::SwarmChange, String, String)>,
     },
 }
 

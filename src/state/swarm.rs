@@ -57,7 +57,7 @@ impl SwarmState {
     pub fn fold(&mut self) {
         let mut hidden = std::collections::BTreeSet::new();
         let mut seen = std::collections::BTreeSet::new();
-        for s in self.services.items() {
+        for s in self.services.items().iter().filter(|s| self.services.passes(s)) {
             if let Some(stack) = &s.stack
                 && self.collapsed.contains(stack)
                 && !seen.insert(stack.clone())

@@ -28,6 +28,11 @@ pub fn on_daemon_msg(state: &mut AppState, msg: Msg, effects: &mut Vec<Effect>) 
             state.list_error = None;
             refresh_lists(state, effects);
             logs::on_connected(state, effects);
+            // Lists read before (or the pane on screen) are read again: events sent
+            // while the daemon was away are lost.
+            super::objects::on_connected(state, effects);
+            super::swarm::forget_requests(state);
+            super::swarm::on_event(state, effects);
         }
         Msg::ConnectionDown { error, retry_in } => {
             let host = state.connection.host().to_string();
@@ -200,7 +205,8 @@ pub fn on_daemon_msg(state: &mut AppState, msg: Msg, effects: &mut Vec<Effect>) 
             launch::open_form(state, "New container", &draft);
         }
         Msg::Inspected { title, result } => super::objects::on_inspected(state, title, result),
-        Msg::ObjectChanged { done, result } => super::objects::on_changed(state, done, result, effects),
+        Msg::ObjectChanged { done, failed, result } => super::objects::on_changed(state, done, failed, result, effects),
+        Msg::SwarmRoleRead(role) => super::swarm::on_role(state, role, effects),
         Msg::ServicesListed { request, result } => super::swarm::on_services(state, request, result, effects),
         Msg::NodesListed { request, result } => super::swarm::on_nodes(state, request, result, effects),
         Msg::TasksListed { request, service, result } => {

@@ -114,6 +114,7 @@ fn on_action(state: &mut AppState, action: Action, effects: &mut Vec<Effect>) {
         Action::ToggleAll => {
             state.show_all = !state.show_all;
             state.containers.set_retain((!state.show_all).then_some(running_only as fn(&_) -> bool));
+            super::projects::fold(state);
             sync_selection(state, effects);
             flash(state, if state.show_all { "showing all containers" } else { "showing running containers" }, false);
         }
@@ -281,6 +282,7 @@ fn set_filter(state: &mut AppState, pane: Pane, text: &str, effects: &mut Vec<Ef
     match pane {
         Pane::Containers => {
             state.containers.set_filter(text);
+            super::projects::fold(state);
             sync_selection(state, effects);
         }
         Pane::Images => state.images.set_filter(text),
@@ -288,7 +290,11 @@ fn set_filter(state: &mut AppState, pane: Pane, text: &str, effects: &mut Vec<Ef
         Pane::Volumes => state.objects.volumes.set_filter(text),
         Pane::Networks => state.objects.networks.set_filter(text),
         Pane::Events => state.objects.timeline.set_filter(text),
-        Pane::Services => state.swarm.services.set_filter(text),
+        Pane::Services => {
+            state.swarm.services.set_filter(text);
+            state.swarm.fold();
+            super::swarm::on_service_selected(state, effects);
+        }
         Pane::Tasks => state.swarm.tasks.set_filter(text),
         Pane::Nodes => state.swarm.nodes.set_filter(text),
         Pane::Ports => state.ports.set_filter(text),
@@ -363,6 +369,9 @@ pub fn on_mouse(state: &mut AppState, mouse: MouseEvent, effects: &mut Vec<Effec
                 };
                 if selected && pane == Pane::Containers {
                     sync_selection(state, effects);
+                }
+                if selected && pane == Pane::Services {
+                    super::swarm::on_service_selected(state, effects);
                 }
             }
         }

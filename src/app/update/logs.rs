@@ -20,6 +20,15 @@ pub fn sync_logs(state: &mut AppState, effects: &mut Vec<Effect>) {
     if state.logs.sources.len() > 1 {
         return;
     }
+    // Logs chosen on purpose stay while the user is elsewhere; moving in the containers
+    // pane means following its selection again.
+    if state.logs.pinned {
+        if !matches!(state.focus, crate::state::Pane::Containers | crate::state::Pane::Ports | crate::state::Pane::Env)
+        {
+            return;
+        }
+        state.logs.pinned = false;
+    }
     let wanted = state.selected_container().map(|c| (c.id.clone(), c.name.clone()));
     let current = state.logs.sources.first().map(|s| s.container_id.clone());
     match wanted {
@@ -54,6 +63,7 @@ pub fn sync_logs(state: &mut AppState, effects: &mut Vec<Effect>) {
 /// Merged logs: the marked containers' output in one pane, each line prefixed with
 /// its container's name. Pressed again, back to the selected container alone.
 pub fn toggle_merge(state: &mut AppState, effects: &mut Vec<Effect>) {
+    state.logs.pinned = false;
     if state.logs.sources.len() > 1 {
         stop_all(state, effects);
         state.logs.sources.clear();
@@ -107,6 +117,7 @@ pub fn follow_sources(state: &mut AppState, sources: Vec<LogSource>, effects: &m
     state.logs.follow_again();
     state.logs.current_match = None;
     state.logs.sources = sources;
+    state.logs.pinned = true;
     start_waiting(state, effects);
 }
 

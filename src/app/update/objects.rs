@@ -35,6 +35,19 @@ pub fn want_networks(state: &mut AppState, effects: &mut Vec<Effect>) {
     }
 }
 
+/// After (re)connecting: the volumes and networks are read again if they were read
+/// before or their pane is on screen.
+pub fn on_connected(state: &mut AppState, effects: &mut Vec<Effect>) {
+    state.requests.volumes.reset();
+    state.requests.networks.reset();
+    if state.objects.volumes_loaded || state.main_pane == Pane::Volumes {
+        want_volumes(state, effects);
+    }
+    if state.objects.networks_loaded || state.main_pane == Pane::Networks {
+        want_networks(state, effects);
+    }
+}
+
 /// Every event goes on the timeline; volume and network events refresh their lists
 /// once those are on screen.
 pub fn on_event(state: &mut AppState, event: &DaemonEvent, effects: &mut Vec<Effect>) {
@@ -221,16 +234,16 @@ pub fn on_name_key(state: &mut AppState, what: NewObject, mut input: String, key
         KeyCode::Esc => return,
         KeyCode::Enter => match valid_name(input.trim()) {
             Ok(name) => {
-                let (change, done) = match what {
-                    NewObject::Volume => {
-                        (ObjectChange::CreateVolume { name: name.clone() }, format!("created volume {name}"))
-                    }
-                    NewObject::Network => {
-                        (ObjectChange::CreateNetwork { name: name.clone() }, format!("created network {name}"))
-                    }
+                let (change, noun) = match what {
+                    NewObject::Volume => (ObjectChange::CreateVolume { name: name.clone() }, "volume"),
+                    NewObject::Network => (ObjectChange::CreateNetwork { name: name.clone() }, "network"),
                 };
                 flash(state, format!("creating {name}…"), false);
-                effects.push(Effect::ChangeObject { change, done });
+                effects.push(Effect::ChangeObject {
+                    change,
+                    done: format!("created {noun} {name}"),
+                    failed: format!("cannot create {noun} {name}"),
+                });
                 return;
             }
             Err(e) => error = Some(e),
@@ -318,27 +331,28 @@ pub fn membership(state: &mut AppState, connect: bool, effects: &mut Vec<Effect>
         return;
     }
     let change = ObjectChange::Membership { network: network.id.clone(), container: container.id.clone(), connect };
-    let done = if connect {
-        format!("connected {c_name} to {net_name}")
+    let (done, failed) = if connect {
+        (format!("connected {c_name} to {net_name}"), format!("cannot connect {c_name} to {net_name}"))
     } else {
-        format!("disconnected {c_name} from {net_name}")
+        (format!("disconnected {c_name} from {net_name}"), format!("cannot disconnect {c_name} from {net_name}"))
     };
     flash(state, format!("{}…", if connect { "connecting" } else { "disconnecting" }), false);
-    effects.push(Effect::ChangeObject { change, done });
+    effects.push(Effect::ChangeObject { change, done, failed });
 }
 
 pub fn on_confirmed(state: &mut AppState, pending: Pending, effects: &mut Vec<Effect>) {
     match pending {
         Pending::RemoveVolume { name } => {
             flash(state, format!("removing volume {name}…"), false);
-            let done = format!("removed volume {name}");
-            effects.push(Effect::ChangeObject { change: ObjectChange::RemoveVolume { name }, done });
+            let (done, failed) = (format!("removed volume {name}"), format!("cannot remove volume {name}"));
+            effects.push(Effect::ChangeObject { change: ObjectChange::RemoveVolume { name }, done, failed });
         }
         Pending::RemoveNetwork { id, name } => {
             flash(state, format!("removing network {name}…"), false);
             effects.push(Effect::ChangeObject {
                 change: ObjectChange::RemoveNetwork { id },
                 done: format!("removed network {name}"),
+                failed: format!("cannot remove network {name}"),
             });
         }
         Pending::Prune { kind } => {
@@ -350,24 +364,17 @@ pub fn on_confirmed(state: &mut AppState, pending: Pending, effects: &mut Vec<Ef
     }
 }
 
-pub fn on_changed(state: &mut AppState, done: String, result: Result<(), DaemonError>, effects: &mut Vec<Effect>) {
+pub fn on_changed(
+    state: &mut AppState,
+    done: String,
+    failed: String,
+    result: Result<(), DaemonError>,
+    effects: &mut Vec<Effect>,
+) {
     super::swarm::on_changed(state, &done, &result);
     match result {
         Ok(()) => flash(state, done, false),
-        Err(e) => {
-            // "removed volume x" -> "cannot remove volume x: ..."
-            let what = done.split_once(' ').map_or(done.as_str(), |(_, rest)| rest);
-            let verb = done.split(' ').next().unwrap_or_default();
-            let verb = match verb {
-                "created" => "create",
-                "removed" => "remove",
-                "connected" => "connect",
-                "disconnected" => "disconnect",
-                "scaled" => "scale",
-                other => other,
-            };
-            flash(state, format!("cannot {verb} {what}: {}", e.message), true);
-        }
+        Err(e) => flash(state, format!("{failed}: {}", e.message), true),
     }
     // Membership changes show in the container list; swarm changes in the services.
     if state.is_connected() {

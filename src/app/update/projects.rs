@@ -44,7 +44,9 @@ pub fn fold(state: &mut AppState) {
     let mut hidden = std::collections::BTreeSet::new();
     if state.group_projects {
         let mut seen = std::collections::BTreeSet::new();
-        for c in state.containers.items() {
+        // The folded row is the project's first one that the filter and the
+        // running-only view let through: the others hide behind it.
+        for c in state.containers.items().iter().filter(|c| state.containers.passes(c)) {
             if let Some(project) = &c.project
                 && state.collapsed.contains(project)
                 && !seen.insert(project.clone())

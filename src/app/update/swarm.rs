@@ -39,6 +39,10 @@ pub fn show(state: &mut AppState, pane: Pane, effects: &mut Vec<Effect>) {
     state.focus = pane;
     if let Some(why) = not_a_manager(state) {
         flash(state, why, false);
+        // It may have joined a swarm since wharf connected: ask again.
+        if state.is_connected() {
+            effects.push(Effect::ReadSwarmRole);
+        }
         return;
     }
     // Tasks name their node by id: the nodes give the hostnames.
@@ -75,6 +79,28 @@ fn want_tasks(state: &mut AppState, effects: &mut Vec<Effect>) {
 
 fn swarm_shown(state: &AppState) -> bool {
     matches!(state.main_pane, Pane::Services | Pane::Nodes) && not_a_manager(state).is_none()
+}
+
+/// The role read again: when it changed, the status bar says so, and a swarm pane on
+/// screen fills in.
+pub fn on_role(state: &mut AppState, role: SwarmRole, effects: &mut Vec<Effect>) {
+    let crate::state::Connection::Connected(info) = &mut state.connection else { return };
+    if info.swarm == role {
+        return;
+    }
+    info.swarm = role;
+    if matches!(state.main_pane, Pane::Services | Pane::Nodes) && role == SwarmRole::Manager {
+        let pane = state.focus;
+        show(state, pane, effects);
+    }
+}
+
+/// After (re)connecting, before `on_event` asks again: answers to requests sent on the
+/// old connection are stale.
+pub fn forget_requests(state: &mut AppState) {
+    state.requests.services.reset();
+    state.requests.nodes.reset();
+    state.requests.tasks.reset();
 }
 
 /// A `service` or `node` event: the lists on screen are asked for again.
@@ -153,18 +179,21 @@ pub fn on_tasks(
     effects: &mut Vec<Effect>,
 ) {
     let Answer::Current { again } = state.requests.tasks.answered(request) else { return };
+    let selected = state.swarm.services.selected_item().map(|s| s.id.clone());
     match result {
-        Ok(rows) => {
+        // Only the selected service's tasks are shown: an answer for one the user has
+        // moved away from is dropped (and the right one asked for below).
+        Ok(rows) if selected.as_deref() == Some(service.as_str()) => {
             if state.swarm.tasks_of.as_deref() != Some(service.as_str()) {
                 state.swarm.tasks.set_items(Vec::new());
             }
             state.swarm.tasks.set_items(rows);
             state.swarm.tasks_of = Some(service.clone());
         }
+        Ok(_) => {}
         Err(e) => flash(state, format!("cannot list tasks: {e}"), true),
     }
     // Asked again meanwhile (or another service selected): one more.
-    let selected = state.swarm.services.selected_item().map(|s| s.id.clone());
     if again || selected.is_some_and(|s| s != service) {
         want_tasks(state, effects);
     }
@@ -268,6 +297,7 @@ pub fn on_scale_key(
                 effects.push(Effect::Swarm {
                     change: SwarmChange::Scale { service, replicas },
                     done: format!("scaled {name} to {replicas}"),
+                    failed: format!("cannot scale {name} to {replicas}"),
                 });
                 return;
             }
@@ -295,12 +325,20 @@ pub fn service_change(state: &mut AppState, what: char, effects: &mut Vec<Effect
             let verb = if what == 'U' { "updating" } else { "rolling back" };
             flash(state, format!("{verb} {names}…"), false);
             for (id, name) in targets {
-                let (change, done) = if what == 'U' {
-                    (SwarmChange::ForceUpdate { service: id }, format!("{name}: rolling update started"))
+                let (change, done, failed) = if what == 'U' {
+                    (
+                        SwarmChange::ForceUpdate { service: id },
+                        format!("{name}: rolling update started"),
+                        format!("cannot update {name}"),
+                    )
                 } else {
-                    (SwarmChange::Rollback { service: id }, format!("{name}: rollback started"))
+                    (
+                        SwarmChange::Rollback { service: id },
+                        format!("{name}: rollback started"),
+                        format!("cannot roll {name} back"),
+                    )
                 };
-                effects.push(Effect::Swarm { change, done });
+                effects.push(Effect::Swarm { change, done, failed });
             }
         }
         _ => {
@@ -316,7 +354,11 @@ pub fn service_change(state: &mut AppState, what: char, effects: &mut Vec<Effect
                     changes: targets
                         .into_iter()
                         .map(|(id, name)| {
-                            (SwarmChange::RemoveService { service: id }, format!("removed service {name}"))
+                            (
+                                SwarmChange::RemoveService { service: id },
+                                format!("removed service {name}"),
+                                format!("cannot remove service {name}"),
+                            )
                         })
                         .collect(),
                 },
@@ -365,16 +407,17 @@ pub fn node_availability(state: &mut AppState, availability: &str) {
             changes: vec![(
                 SwarmChange::NodeAvailability { node: node.id.clone(), availability: availability.into() },
                 format!("{} is now {availability}", node.hostname),
+                format!("cannot make {} {availability}", node.hostname),
             )],
         },
         alternative: None,
     }));
 }
 
-pub fn on_confirmed(state: &mut AppState, changes: Vec<(SwarmChange, String)>, effects: &mut Vec<Effect>) {
+pub fn on_confirmed(state: &mut AppState, changes: Vec<(SwarmChange, String, String)>, effects: &mut Vec<Effect>) {
     flash(state, "asking the swarm…", false);
-    for (change, done) in changes {
-        effects.push(Effect::Swarm { change, done });
+    for (change, done, failed) in changes {
+        effects.push(Effect::Swarm { change, done, failed });
     }
 }
 
@@ -412,6 +455,7 @@ pub fn on_replicas_key(
                 effects.push(Effect::Swarm {
                     change: SwarmChange::Create(Box::new(ServiceLaunch { spec: *spec, replicas })),
                     done: format!("created service {name}"),
+                    failed: format!("cannot create service {name}"),
                 });
                 return;
             }
