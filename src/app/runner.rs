@@ -23,6 +23,9 @@ use crate::docker::LogRequest;
 use crate::model::{ContainerAction, DaemonError, DaemonErrorKind};
 use crate::state::{RequestId, SessionId, StreamId};
 
+/// Stats readings of one sampling round in flight at once.
+const STATS_AT_ONCE: usize = 4;
+
 /// The client the connection supervisor currently holds, if it holds one.
 pub type ClientSlot<D> = watch::Receiver<Option<Arc<D>>>;
 
@@ -244,12 +247,17 @@ impl<D: DockerApi> EffectRunner<D> {
                 let tx = self.tx.clone();
                 tokio::spawn(async move {
                     if let Some(d) = client {
-                        // All at once, each bounded: one slow container does not hold the round.
+                        use futures::StreamExt;
+                        // A few at a time, each bounded: one slow container does not hold
+                        // the round, and a round asks the daemon for at most
+                        // STATS_AT_ONCE readings at once (each is a connection while it
+                        // runs; a local daemon's are read from cgroups instead).
                         let readings = ids.into_iter().map(|id| {
                             let d = d.clone();
                             async move { (tokio::time::timeout(timeout, d.stats_once(&id)).await, id) }
                         });
-                        for (reading, id) in futures::future::join_all(readings).await {
+                        let mut readings = futures::stream::iter(readings).buffer_unordered(STATS_AT_ONCE);
+                        while let Some((reading, id)) = readings.next().await {
                             if let Ok(Ok(sample)) = reading {
                                 let _ = tx.send(Msg::Stats { id, sample }).await;
                             }
