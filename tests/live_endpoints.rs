@@ -100,9 +100,15 @@ async fn over_tcp_with_tls_and_client_certificates() {
     for file in ["ca.pem", "cert.pem"] {
         std::fs::copy(Path::new(&certs).join(file), dir.path().join(file)).unwrap();
     }
-    let no_key = DaemonAddress { host, tls: Some(TlsFiles::in_dir(dir.path())) };
+    let no_key = DaemonAddress { host: host.clone(), tls: Some(TlsFiles::in_dir(dir.path())) };
     let err = connect(&no_key, TIMEOUT).await.err().expect("no key");
     assert!(err.message.contains("key.pem"), "{err}");
+    // Only a CA (a context made with `ca=` alone): wharf offers no certificate, and this
+    // daemon, which wants one, refuses the handshake; no complaint about missing files.
+    std::fs::remove_file(dir.path().join("cert.pem")).unwrap();
+    let ca_only = DaemonAddress { host, tls: Some(TlsFiles::in_dir(dir.path())) };
+    let err = connect(&ca_only, TIMEOUT).await.err().expect("the daemon wants a client certificate");
+    assert!(!err.message.contains("cert.pem") && !err.message.contains("key.pem"), "{err}");
 }
 
 #[tokio::test]

@@ -76,6 +76,15 @@ fn client_config(tls: &TlsFiles) -> Result<rustls::ClientConfig, String> {
     if roots.is_empty() {
         return Err(unreadable(&tls.ca, &"no certificate in it"));
     }
+    let builder = rustls::ClientConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
+        .with_safe_default_protocol_versions()
+        .map_err(|e| e.to_string())?
+        .with_root_certificates(roots);
+    // A context made with only a CA (`ca=…`) verifies the server and shows no
+    // certificate of its own, as the docker CLI does then.
+    if !tls.cert.exists() && !tls.key.exists() {
+        return Ok(builder.with_no_client_auth());
+    }
     let chain: Vec<CertificateDer<'static>> = CertificateDer::pem_file_iter(&tls.cert)
         .map_err(|e| unreadable(&tls.cert, &e))?
         .collect::<Result<_, _>>()
@@ -84,10 +93,7 @@ fn client_config(tls: &TlsFiles) -> Result<rustls::ClientConfig, String> {
         return Err(unreadable(&tls.cert, &"no certificate in it"));
     }
     let key = PrivateKeyDer::from_pem_file(&tls.key).map_err(|e| unreadable(&tls.key, &e))?;
-    rustls::ClientConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
-        .with_safe_default_protocol_versions()
-        .map_err(|e| e.to_string())?
-        .with_root_certificates(roots)
+    builder
         .with_client_auth_cert(chain, key)
         .map_err(|e| format!("the TLS certificate and key do not fit together: {e}"))
 }
