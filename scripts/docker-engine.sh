@@ -19,6 +19,10 @@ CONTAINERD_PIDFILE=/var/run/docker/containerd/containerd.pid
 SOCK=/var/run/docker.sock
 WAIT_SECS=${WHARF_DOCKERD_WAIT:-60}
 
+# is_alive, is_running_as
+# shellcheck source=lib/processes.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/processes.sh"
+
 say() { printf 'docker-engine: %s\n' "$*"; }
 die() { printf 'docker-engine: error: %s\n' "$*" >&2; exit 1; }
 
@@ -46,26 +50,6 @@ dockerd_path() {
 
 is_root_debian() { [[ $(id -u) -eq 0 && -f /etc/debian_version ]]; }
 
-# Is process $1 alive, i.e. exists and is no zombie? A SIGKILLed dockerd can
-# linger as a zombie until its parent reaps it: still in /proc, still named
-# dockerd, kill -0 still succeeds, yet it serves nothing.
-is_alive() {
-    local stat
-    [[ $1 =~ ^[0-9]+$ ]] || return 1
-    stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
-    # The state letter follows the ")" that closes the command name.
-    stat=${stat##*) }
-    [[ ${stat:0:1} != Z ]]
-}
-
-# Is process $1 alive and named $2? (A stale pid file may name a pid that the
-# kernel has since handed to something else.)
-is_running_as() {
-    local comm
-    is_alive "$1" || return 1
-    read -r comm 2>/dev/null <"/proc/$1/comm" || return 1
-    [[ $comm == "$2" ]]
-}
 is_dockerd_pid() { is_running_as "$1" dockerd; }
 
 # Remove pid file $1 unless it names a live process called $2.

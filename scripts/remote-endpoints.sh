@@ -25,6 +25,9 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# is_alive, is_running_as
+# shellcheck source=lib/processes.sh
+source "$here/lib/processes.sh"
 
 DIR=/tmp/wharf-endpoints
 DOCKER_SOCK=/var/run/docker.sock
@@ -54,25 +57,6 @@ die() { printf 'remote-endpoints: error: %s\n' "$*" >&2; exit 1; }
     die "run this as root on Debian: it installs packages (socat, openssh-server, podman), runs daemons and edits root's ~/.ssh/config"
 
 # --- helpers -----------------------------------------------------------------
-
-# Is process $1 alive, i.e. exists and is no zombie? (As in docker-engine.sh:
-# a killed daemon can linger unreaped, and kill -0 still succeeds on it.)
-is_alive() {
-    local stat
-    [[ $1 =~ ^[0-9]+$ ]] || return 1
-    stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
-    stat=${stat##*) }
-    [[ ${stat:0:1} != Z ]]
-}
-
-# Is process $1 alive and named $2? A stale pid file may name a pid that the
-# kernel has since handed to something else, which we must not kill.
-is_running_as() {
-    local comm
-    is_alive "$1" || return 1
-    read -r comm 2>/dev/null <"/proc/$1/comm" || return 1
-    [[ $comm == "$2" ]]
-}
 
 # Print the pid in pid file $1 if it names a live process called $2.
 our_pid() {
