@@ -209,9 +209,15 @@ async fn two_hosts_one_down_show_one_list_and_one_error() {
     assert_eq!(errors.len(), 1, "{rows:?}");
     assert!(errors[0].contains("cannot reach Docker at tcp://127.0.0.1:1: connection refused"), "{}", errors[0]);
 
-    // The host that is up follows its events: a new container shows up by itself.
-    let second = running_busybox(&t, "second");
-    let seen = tokio::time::timeout(Duration::from_secs(10), async {
+    // The host that is up follows its events: a new container shows up by itself. (The
+    // CLI runs off this test's runtime, so the watchers keep running meanwhile.)
+    let (label, name) = (t.label.clone(), t.name("second"));
+    let second = tokio::task::spawn_blocking(move || {
+        docker(&["run", "-d", "--network", "none", "--label", &label, "--name", &name, BUSYBOX, "sleep", "120"])
+    })
+    .await
+    .unwrap();
+    let seen = tokio::time::timeout(Duration::from_secs(20), async {
         loop {
             if let Some(Msg::Fleet { host: 0, report: FleetReport::Up { containers, .. } }) = rx.recv().await
                 && containers.iter().any(|c| c.id == second)
