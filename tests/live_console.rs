@@ -96,10 +96,7 @@ async fn stty_size_agrees_with_the_pane_and_follows_a_resize() {
     let mut seen = false;
     for _ in 0..20 {
         type_line(&mut app, "clear; stty size");
-        if app
-            .run_until(Duration::from_millis(500), |s| screen(s).lines().any(|l| l.trim() == resized))
-            .await
-            .is_some()
+        if app.run_until(Duration::from_millis(500), |s| screen(s).lines().any(|l| l.trim() == resized)).await.is_some()
         {
             seen = true;
             break;
