@@ -77,6 +77,28 @@ impl Pane {
         }
     }
 
+    /// Drawn in the big place (one at a time); the others sit beside or below it. The
+    /// tasks share it with their services.
+    pub fn in_main_place(self) -> bool {
+        matches!(
+            self,
+            Pane::Containers
+                | Pane::Images
+                | Pane::Hosts
+                | Pane::Volumes
+                | Pane::Networks
+                | Pane::Events
+                | Pane::Services
+                | Pane::Tasks
+                | Pane::Nodes
+        )
+    }
+
+    /// What the big place shows while this pane has focus.
+    pub fn main_place_owner(self) -> Pane {
+        if self == Pane::Tasks { Pane::Services } else { self }
+    }
+
     pub fn number(self) -> usize {
         match self {
             // The console sits where the logs are, under the same number.

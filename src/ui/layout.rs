@@ -72,21 +72,13 @@ impl ScreenLayout {
         Self::compute(state.width, state.height, bottom_zoomed(state))
     }
 
-    /// The rectangle of a pane (Containers and Images share the main one).
+    /// The rectangle of a pane (the panes of the main place share one).
     pub fn rect_of(&self, pane: Pane) -> Rect {
         match pane {
-            Pane::Containers
-            | Pane::Images
-            | Pane::Hosts
-            | Pane::Volumes
-            | Pane::Networks
-            | Pane::Events
-            | Pane::Services
-            | Pane::Tasks
-            | Pane::Nodes => self.main,
             Pane::Ports => self.ports,
             Pane::Env => self.env,
             Pane::Logs | Pane::Console => self.logs,
+            _ => self.main,
         }
     }
 

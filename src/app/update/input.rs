@@ -210,18 +210,8 @@ fn focus(state: &mut AppState, pane: Pane) {
         other => other,
     };
     state.focus = pane;
-    if matches!(
-        pane,
-        Pane::Containers
-            | Pane::Images
-            | Pane::Hosts
-            | Pane::Volumes
-            | Pane::Networks
-            | Pane::Events
-            | Pane::Services
-            | Pane::Nodes
-    ) {
-        state.main_pane = pane;
+    if pane.in_main_place() {
+        state.main_pane = pane.main_place_owner();
     }
 }
 

@@ -35,7 +35,7 @@ pub fn not_a_manager(state: &AppState) -> Option<&'static str> {
 
 /// `9` services, `0` nodes.
 pub fn show(state: &mut AppState, pane: Pane, effects: &mut Vec<Effect>) {
-    state.main_pane = if pane == Pane::Tasks { Pane::Services } else { pane };
+    state.main_pane = pane.main_place_owner();
     state.focus = pane;
     if let Some(why) = not_a_manager(state) {
         flash(state, why, false);
