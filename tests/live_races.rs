@@ -132,13 +132,27 @@ async fn an_action_on_a_container_that_has_just_exited() {
     assert!(text.starts_with(&format!("cannot kill {}: ", t.name("brief"))), "{text}");
     assert!(text.contains("is not running"), "the daemon's reason: {text}");
     assert!(!text.contains(';'), "one message: {text}");
-    // A stop of what already stopped is no error (the daemon answers 304).
-    app.send(key('s'));
-    app.run_until(Duration::from_secs(10), |s| !flash(s).starts_with("stopping")).await.unwrap();
-    let text = flash(&app.state);
-    assert!(!app.state.flash.as_ref().unwrap().is_error, "{text}");
     // Once wharf knows it exited, the same keys are refused up front.
     app.run_until(Duration::from_secs(5), |s| !s.selected_container().unwrap().state.is_running()).await.unwrap();
     app.send(key('K'));
     assert_eq!(flash(&app.state), format!("cannot kill {}: it is not running", t.name("brief")));
+
+    // A stop of what another client already stopped is no error (the daemon answers
+    // 304). The die event must not reach wharf before the key, or wharf refuses up
+    // front: so no message is handled between the other client's stop and the key.
+    let other = busybox(&t, &t.name("stopped-elsewhere"), &["sleep", "3600"]);
+    app.run_until(Duration::from_secs(10), |s| {
+        s.containers.items().iter().any(|c| c.id == other && c.state.is_running())
+    })
+    .await
+    .unwrap();
+    select(&mut app, &other);
+    docker(&["kill", &other]);
+    docker(&["wait", &other]);
+    assert!(app.state.selected_container().unwrap().state.is_running());
+    app.send(key('s'));
+    assert!(flash(&app.state).starts_with("stopping"), "sent, not refused: {}", flash(&app.state));
+    app.run_until(Duration::from_secs(10), |s| !flash(s).starts_with("stopping")).await.unwrap();
+    let text = flash(&app.state);
+    assert!(!app.state.flash.as_ref().unwrap().is_error, "{text}");
 }
