@@ -269,14 +269,14 @@ async fn the_timeline_shows_a_die_with_its_exit_code_and_inspect_reads_the_json(
     let pos = app.state.containers.visible().position(|c| c.id == id).unwrap();
     app.state.containers.select_visible(pos);
     app.send(key('I'));
-    app.run_until(TIMEOUT, |s| matches!(&s.modal, Some(Modal::Inspect(v)) if v.lines.len() > 50))
+    app.run_until(TIMEOUT, |s| matches!(&s.modal, Some(Modal::Inspect(v)) if v.line_count() > 50))
         .await
         .expect("the JSON");
     app.send(key('/'));
     type_text(&mut app, "exitcode");
     app.send(enter());
     let Some(Modal::Inspect(view)) = &app.state.modal else { panic!("the view stays open") };
-    let line = &view.lines[view.current.expect("a match")];
+    let line = &view.lines()[view.cursor_line()];
     assert!(line.contains("\"ExitCode\": 7"), "{line}");
     // The docker layer reads every kind of object.
     let api = connect(&address(), TIMEOUT).await.unwrap();
@@ -384,10 +384,10 @@ async fn run_this_image_fills_in_its_exposed_ports_and_enter_shows_its_layers() 
     app.send(Msg::Key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE)));
     app.state.modal = None;
     app.send(enter());
-    app.run_until(TIMEOUT, |s| matches!(&s.modal, Some(Modal::Inspect(v)) if v.lines.len() > 3))
+    app.run_until(TIMEOUT, |s| matches!(&s.modal, Some(Modal::Inspect(v)) if v.line_count() > 3))
         .await
         .expect("details");
     let Some(Modal::Inspect(view)) = &app.state.modal else { unreachable!() };
-    assert!(view.lines[0].starts_with("Layers ("), "{:?}", &view.lines[..3]);
-    assert!(view.lines.iter().any(|l| l.contains("redis-server")), "the layer that copied it in");
+    assert!(view.lines()[0].starts_with("Layers ("), "{:?}", &view.lines()[..3]);
+    assert!(view.lines().iter().any(|l| l.contains("redis-server")), "the layer that copied it in");
 }

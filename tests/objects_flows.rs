@@ -164,6 +164,13 @@ fn the_events_timeline_and_the_inspect_view() {
     }
     h.key(KeyCode::Enter);
     insta::assert_snapshot!("inspect_view", h.render());
+    // Folded to the top-level keys, the cursor on the block that held the match.
+    h.char('z');
+    insta::assert_snapshot!("inspect_view_folded", h.render());
+    assert!(h.render().contains("\"State\": { … }"), "{}", h.render());
+    // Enter opens that block again; the search goes on from there.
+    h.key(KeyCode::Enter);
+    assert!(h.render().contains("\"Status\": \"running\""));
     h.key(KeyCode::Esc);
     assert!(h.state.modal.is_none());
 }

@@ -3,6 +3,7 @@
 mod console;
 mod fleet;
 mod inflight;
+mod inspect;
 mod launch_form;
 mod list;
 mod logs;
@@ -17,12 +18,13 @@ use std::collections::{BTreeSet, HashMap};
 pub use console::{Console, ConsoleConfig, ConsoleState, ConsoleStatus, ConsoleTarget, SCROLLBACK_ROWS, SessionId};
 pub use fleet::{FleetHost, FleetRow, FleetState, FleetStatus};
 pub use inflight::{Answer, Inflight, RequestId};
+pub use inspect::{InspectView, ShownRow};
 pub use launch_form::{LaunchForm, Submitting};
 pub use list::{ListRow, SelectableList};
 pub use logs::{
     LogBuffer, LogSource, LogView, Since, SourceStatus, StreamId, WRAP_INDENT, contains_ignore_case, cut_note,
 };
-pub use objects::{InspectView, ObjectsState, TIMELINE_CAPACITY, TimelineRow};
+pub use objects::{ObjectsState, TIMELINE_CAPACITY, TimelineRow};
 pub use pull::PullStatus;
 pub use stats::{ContainerStats, HISTORY, INTERVALS, StatsState};
 pub use swarm::SwarmState;

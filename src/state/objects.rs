@@ -1,4 +1,4 @@
-//! Volumes, networks, the events timeline and the inspect view.
+//! Volumes, networks and the events timeline.
 
 use std::borrow::Cow;
 
@@ -86,53 +86,6 @@ impl ObjectsState {
     }
 }
 
-/// The full JSON of one object, read-only, searchable.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct InspectView {
-    pub title: String,
-    pub lines: Vec<String>,
-    /// First line shown.
-    pub top: usize,
-    pub search: String,
-    /// Typing a search (`/`) until Enter or Esc.
-    pub typing: bool,
-    /// The line of the current match.
-    pub current: Option<usize>,
-}
-
-impl InspectView {
-    pub fn new(title: String, lines: Vec<String>) -> Self {
-        Self { title, lines, top: 0, search: String::new(), typing: false, current: None }
-    }
-
-    pub fn scroll(&mut self, delta: isize, height: usize) {
-        let max = self.lines.len().saturating_sub(height.max(1));
-        self.top = self.top.saturating_add_signed(delta).min(max);
-    }
-
-    /// Goes to the next (or previous) line containing the search, wrapping around.
-    pub fn find(&mut self, forward: bool, height: usize) -> bool {
-        if self.search.is_empty() || self.lines.is_empty() {
-            return false;
-        }
-        let needle = self.search.to_lowercase();
-        let n = self.lines.len();
-        let start = self.current.map_or(if forward { n - 1 } else { 0 }, |c| c);
-        for step in 1..=n {
-            let i = if forward { (start + step) % n } else { (start + n - step % n) % n };
-            if self.lines[i].to_lowercase().contains(&needle) {
-                self.current = Some(i);
-                // Keep the match in view, a little below the top.
-                if i < self.top || i >= self.top + height.max(1) {
-                    self.top = i.saturating_sub(height / 3).min(n.saturating_sub(height.max(1)));
-                }
-                return true;
-            }
-        }
-        false
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -154,24 +107,5 @@ mod tests {
         assert_eq!(items.len(), TIMELINE_CAPACITY);
         assert_eq!(items[0].event.id, format!("id{}", TIMELINE_CAPACITY + 4));
         assert_eq!(items[0].event.name, "web");
-    }
-
-    #[test]
-    fn search_wraps_and_keeps_the_match_in_view() {
-        let lines: Vec<String> =
-            (0..100).map(|i| if i % 40 == 5 { format!("\"Key{i}\": 1") } else { "x".into() }).collect();
-        let mut view = InspectView::new("t".into(), lines);
-        view.search = "key".into();
-        assert!(view.find(true, 10));
-        assert_eq!(view.current, Some(5));
-        assert!(view.find(true, 10));
-        assert_eq!(view.current, Some(45));
-        assert!(view.top <= 45 && 45 < view.top + 10);
-        assert!(view.find(true, 10) && view.find(true, 10));
-        assert_eq!(view.current, Some(5), "wraps around");
-        assert!(view.find(false, 10));
-        assert_eq!(view.current, Some(85));
-        view.search = "absent".into();
-        assert!(!view.find(true, 10));
     }
 }

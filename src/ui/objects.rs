@@ -200,7 +200,13 @@ pub fn draw_inspect(frame: &mut Frame, area: Rect, view: &InspectView, theme: &T
         Line::from(vec![Span::styled(" /", theme.key), Span::raw(view.search.clone()), Span::styled("█ ", theme.key)])
     } else {
         super::widgets::key_hints(
-            &[("j/k PgUp/PgDn", "scroll"), ("/", "search"), ("n/N", "next/prev"), ("Esc", "close")],
+            &[
+                ("j/k PgUp/PgDn", "move"),
+                ("Enter h/l", "fold/unfold"),
+                ("z/Z", "fold all/none"),
+                ("/ n/N", "search"),
+                ("Esc", "close"),
+            ],
             theme,
         )
     };
@@ -210,24 +216,26 @@ pub fn draw_inspect(frame: &mut Frame, area: Rect, view: &InspectView, theme: &T
         .border_style(theme.border_focused)
         .title(Line::from(vec![
             Span::styled(format!(" {} ", view.title), theme.title),
-            Span::styled(format!("{} lines ", view.lines.len()), theme.dim),
+            Span::styled(format!("{} lines ", view.line_count()), theme.dim),
         ]))
         .title_bottom(hint);
     let inner = block.inner(popup);
     frame.render_widget(Clear, popup);
     frame.render_widget(block, popup);
-    let needle = view.search.to_lowercase();
+    let cursor = view.cursor_line();
     let lines: Vec<Line> = view
-        .lines
-        .iter()
-        .enumerate()
-        .skip(view.top)
-        .take(usize::from(inner.height))
-        .map(|(i, text)| {
-            let mut line = json_line(text, theme);
-            if !needle.is_empty() && text.to_lowercase().contains(&needle) {
-                let style = if view.current == Some(i) { theme.selected } else { theme.selected_unfocused };
-                line = line.style(style);
+        .rows(usize::from(inner.height))
+        .map(|row| {
+            let mut line = json_line(row.text, theme);
+            if let Some((hidden, close)) = row.fold {
+                line.spans.push(Span::styled(format!(" … {close}"), theme.key));
+                let noun = if hidden == 1 { "line" } else { "lines" };
+                line.spans.push(Span::styled(format!("  {hidden} {noun}"), theme.dim));
+            }
+            if row.line == cursor {
+                line = line.style(theme.selected);
+            } else if view.matches(row.line) {
+                line = line.style(theme.selected_unfocused);
             }
             line
         })

@@ -169,8 +169,8 @@ pub fn on_inspected(state: &mut AppState, title: String, result: Result<Vec<Stri
         return;
     }
     match result {
-        Ok(lines) => view.lines = lines,
-        Err(e) => view.lines = vec![format!("Cannot read it: {e}")],
+        Ok(lines) => view.set_lines(lines),
+        Err(e) => view.set_lines(vec![format!("Cannot read it: {e}")]),
     }
 }
 
@@ -192,7 +192,6 @@ pub fn on_inspect_key(state: &mut AppState, mut view: Box<InspectView>, key: Key
             KeyCode::Esc => {
                 view.typing = false;
                 view.search.clear();
-                view.current = None;
             }
             _ => super::line_input::edit_line(&mut view.search, &key),
         }
@@ -202,12 +201,17 @@ pub fn on_inspect_key(state: &mut AppState, mut view: Box<InspectView>, key: Key
     let page = isize::try_from(height).unwrap_or(10);
     match key.code {
         KeyCode::Esc | KeyCode::Char('q') => return,
-        KeyCode::Down | KeyCode::Char('j') => view.scroll(1, height),
-        KeyCode::Up | KeyCode::Char('k') => view.scroll(-1, height),
-        KeyCode::PageDown | KeyCode::Char(' ') => view.scroll(page, height),
-        KeyCode::PageUp => view.scroll(-page, height),
-        KeyCode::Home | KeyCode::Char('g') => view.top = 0,
-        KeyCode::End | KeyCode::Char('G') => view.scroll(isize::MAX / 2, height),
+        KeyCode::Down | KeyCode::Char('j') => view.move_cursor(1, height),
+        KeyCode::Up | KeyCode::Char('k') => view.move_cursor(-1, height),
+        KeyCode::PageDown | KeyCode::Char(' ') => view.move_cursor(page, height),
+        KeyCode::PageUp => view.move_cursor(-page, height),
+        KeyCode::Home | KeyCode::Char('g') => view.to_start(height),
+        KeyCode::End | KeyCode::Char('G') => view.to_end(height),
+        KeyCode::Enter | KeyCode::Tab => view.toggle(height),
+        KeyCode::Left | KeyCode::Char('h') => view.fold(height),
+        KeyCode::Right | KeyCode::Char('l') => view.unfold(height),
+        KeyCode::Char('z') => view.fold_all(height),
+        KeyCode::Char('Z') => view.unfold_all(height),
         KeyCode::Char('/') => {
             view.typing = true;
             view.search.clear();
