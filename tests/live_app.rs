@@ -117,6 +117,45 @@ async fn starts_without_a_daemon_and_fills_in_when_it_appears() {
 
 #[tokio::test]
 #[ignore = "needs a Docker daemon: run scripts/test.sh"]
+async fn what_happens_between_connecting_and_subscribing_to_events_is_not_lost() {
+    use std::sync::atomic::Ordering;
+    let t = Labelled::new("subscribe-gap");
+    let id = docker(&[
+        "run",
+        "-d",
+        "--network",
+        "none",
+        "--label",
+        &t.label,
+        "--name",
+        &t.name("dies"),
+        BUSYBOX,
+        "sleep",
+        "3600",
+    ]);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("gap.sock");
+    let forwarder = Forwarder::start(&path, &daemon_socket());
+    // The events request is held back: wharf has connected and listed, but the
+    // daemon has not yet been asked for events when the container dies.
+    forwarder.hold_events.store(true, Ordering::SeqCst);
+    let mut app = App::start(&format!("unix://{}", path.display()));
+    app.run_until(Duration::from_secs(10), |s| s.containers.items().iter().any(|c| c.id == id && c.state.is_running()))
+        .await
+        .expect("listed as running");
+    docker(&["kill", &id]);
+    docker(&["wait", &id]);
+    forwarder.hold_events.store(false, Ordering::SeqCst);
+    // The stream starts from the daemon's clock at connect: the death is in it.
+    app.run_until(Duration::from_secs(10), |s| {
+        s.containers.items().iter().any(|c| c.id == id && !c.state.is_running())
+    })
+    .await
+    .unwrap_or_else(|| panic!("still shown running: {:?}", app.state.containers.items().iter().find(|c| c.id == id)));
+}
+
+#[tokio::test]
+#[ignore = "needs a Docker daemon: run scripts/test.sh"]
 async fn a_daemon_that_stops_answering_gets_no_pile_of_requests_and_a_clear_message() {
     use std::sync::atomic::Ordering;
     let dir = tempfile::tempdir().unwrap();

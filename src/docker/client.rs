@@ -25,6 +25,11 @@ pub struct BollardDocker {
     info: DaemonInfo,
     /// For the requests sent by hand (`exec.rs`).
     address: DaemonAddress,
+    /// The daemon's clock when wharf connected (Unix seconds). The events stream asks
+    /// for everything since then: the daemon only starts sending once the stream is
+    /// first polled, after the first lists are requested, and a container that died
+    /// in between would otherwise stay "running" on screen.
+    connected_at: Option<i64>,
 }
 
 impl BollardDocker {
@@ -45,15 +50,20 @@ impl BollardDocker {
     }
 
     pub(super) fn new(client: Docker, info: DaemonInfo, address: DaemonAddress) -> Self {
-        Self { client, info, address }
+        Self { client, info, address, connected_at: None }
     }
 
-    pub(super) async fn read_swarm_role(&self) -> crate::model::SwarmRole {
+    async fn read_swarm_role(&self) -> crate::model::SwarmRole {
         self.get_json("/info").await.map(|info| convert::swarm_role(&info)).unwrap_or_default()
     }
 
-    pub(super) fn set_swarm_role(&mut self, role: crate::model::SwarmRole) {
-        self.info.swarm = role;
+    /// Reads `/info` once connected: the swarm role and the daemon's clock. A daemon
+    /// without them (Podman has no swarm) is a standalone engine streaming events from now.
+    pub(super) async fn read_info(&mut self) {
+        if let Ok(info) = self.get_json("/info").await {
+            self.info.swarm = convert::swarm_role(&info);
+            self.connected_at = convert::daemon_clock(&info);
+        }
     }
 
     fn err(&self, e: bollard::errors::Error) -> DaemonError {
@@ -92,7 +102,11 @@ impl DockerApi for BollardDocker {
     fn events(&self) -> BoxStream<'static, Result<DaemonEvent, DaemonError>> {
         let filters: HashMap<&str, Vec<&str>> =
             HashMap::from([("type", vec!["container", "image", "volume", "network", "service", "node"])]);
-        let options = EventsOptionsBuilder::new().filters(&filters).build();
+        let mut options = EventsOptionsBuilder::new().filters(&filters);
+        if let Some(since) = self.connected_at {
+            options = options.since(&since.to_string());
+        }
+        let options = options.build();
         let host = self.info.host.clone();
         self.client
             .events(Some(options))

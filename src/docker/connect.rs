@@ -46,10 +46,10 @@ pub async fn connect(address: &DaemonAddress, timeout: Duration) -> Result<Bolla
     let client = build(address, secs, &api)?;
     let info = convert::daemon_info(host, &version, format!("{}.{}", api.major_version, api.minor_version));
     let mut docker = BollardDocker::new(client, info, address.clone());
-    // Whether it manages a swarm decides which panes are offered. A daemon without a
-    // swarm (Podman) or an answer that does not come is a standalone engine.
-    let role = tokio::time::timeout(timeout, docker.read_swarm_role()).await.unwrap_or_default();
-    docker.set_swarm_role(role);
+    // Whether it manages a swarm decides which panes are offered; its clock is where
+    // the events stream starts. An answer that does not come leaves a standalone
+    // engine whose events start when the stream does.
+    let _ = tokio::time::timeout(timeout, docker.read_info()).await;
     Ok(docker)
 }
 

@@ -581,6 +581,11 @@ pub fn network_rows(json: &serde_json::Value) -> Vec<NetworkRow> {
         .collect()
 }
 
+/// The daemon's clock from its `/info` (`SystemTime`), in Unix seconds.
+pub fn daemon_clock(info: &serde_json::Value) -> Option<i64> {
+    info.get("SystemTime").and_then(|t| t.as_str()).and_then(parse_rfc3339)
+}
+
 /// `2024-05-01T10:00:00Z` (or with an offset) -> Unix seconds.
 fn parse_rfc3339(text: &str) -> Option<i64> {
     let (date, rest) = text.split_once('T')?;
@@ -653,6 +658,9 @@ mod object_tests {
         assert_eq!(parse_rfc3339("2024-05-01T10:00:00Z"), Some(1_714_557_600));
         assert_eq!(parse_rfc3339("2024-05-01T12:00:00.123+02:00"), Some(1_714_557_600));
         assert_eq!(parse_rfc3339("nonsense"), None);
+        let info = serde_json::json!({ "SystemTime": "2024-05-01T10:00:00.123456789Z" });
+        assert_eq!(daemon_clock(&info), Some(1_714_557_600));
+        assert_eq!(daemon_clock(&serde_json::json!({})), None);
         assert_eq!(parse_rfc3339("9223372036854775807-01-01T00:00:00Z"), None);
         assert_eq!(parse_rfc3339("2024-13-01T00:00:00Z"), None);
     }

@@ -187,6 +187,9 @@ pub struct Forwarder {
     pub refuse_api: std::sync::Arc<std::sync::atomic::AtomicBool>,
     /// Requests that reached the daemon (chunks sent towards it).
     pub requests: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+    /// While set, a request for the events stream waits before it reaches the daemon
+    /// (the other requests pass): the moment between connecting and subscribing, held open.
+    pub hold_events: std::sync::Arc<std::sync::atomic::AtomicBool>,
 }
 
 /// What a daemon that needs a newer API says (moby's words).
@@ -204,8 +207,9 @@ impl Forwarder {
         let delay_ms = Arc::new(AtomicU64::new(0));
         let refuse_api = Arc::new(AtomicBool::new(false));
         let requests = Arc::new(AtomicUsize::new(0));
-        let (frozen_task, held_task, delay_task, refuse_task, requests_task) =
-            (frozen.clone(), held.clone(), delay_ms.clone(), refuse_api.clone(), requests.clone());
+        let hold_events = Arc::new(AtomicBool::new(false));
+        let (frozen_task, held_task, delay_task, refuse_task, requests_task, hold_task) =
+            (frozen.clone(), held.clone(), delay_ms.clone(), refuse_api.clone(), requests.clone(), hold_events.clone());
         let task = tokio::spawn(async move {
             let mut connections = tokio::task::JoinSet::new();
             while let Ok((mut inbound, _)) = listener.accept().await {
@@ -234,7 +238,7 @@ impl Forwarder {
                     continue;
                 }
                 let target = target.clone();
-                let (delay, requests) = (delay_task.clone(), requests_task.clone());
+                let (delay, requests, hold) = (delay_task.clone(), requests_task.clone(), hold_task.clone());
                 connections.spawn(async move {
                     let Ok(outbound) = tokio::net::UnixStream::connect(&target).await else { return };
                     let (mut from_client, mut to_client) = inbound.into_split();
@@ -252,6 +256,12 @@ impl Forwarder {
                             if wait > 0 {
                                 tokio::time::sleep(std::time::Duration::from_millis(wait)).await;
                             }
+                            let request_line = buf[..n].split(|&b| b == b'\r').next().unwrap_or_default();
+                            if request_line.starts_with(b"GET ") && request_line.windows(8).any(|w| w == b"/events?") {
+                                while hold.load(Ordering::SeqCst) {
+                                    tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+                                }
+                            }
                             requests.fetch_add(1, Ordering::SeqCst);
                             if to_daemon.write_all(&buf[..n]).await.is_err() {
                                 break;
@@ -267,7 +277,7 @@ impl Forwarder {
                 });
             }
         });
-        Self { task, path: path.to_path_buf(), frozen, held, delay_ms, refuse_api, requests }
+        Self { task, path: path.to_path_buf(), frozen, held, delay_ms, refuse_api, requests, hold_events }
     }
 }
 
