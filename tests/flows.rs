@@ -303,3 +303,27 @@ fn tiny_windows_say_so_and_never_panic() {
         }
     }
 }
+
+#[test]
+fn status_texts_age_with_the_clock_without_another_list() {
+    let mut h = Harness::new(120, 24);
+    let effects = h.send(Msg::Connected(daemon_info()));
+    let Some(Effect::ListContainers { request }) = effects.first().cloned() else { panic!("{effects:?}") };
+    // Listed as the docker layer lists: each duration stamped with the answer's time.
+    let listed_at = h.state.now;
+    let mut rows = containers();
+    for age in rows.iter_mut().filter_map(|r| r.status_age.as_mut()) {
+        age.listed_at = listed_at;
+    }
+    h.send(Msg::ContainersListed { request, result: Ok(rows) });
+    assert!(h.render().contains("Up Less than a second"), "{}", h.render());
+    assert!(h.render().contains("Exited (3) 7 seconds ago"), "{}", h.render());
+    // Twenty seconds on, before the safety-net list: nothing asked of the daemon, the
+    // same words, older.
+    let effects = h.send(Msg::Tick { now: listed_at + 20 });
+    assert!(!effects.iter().any(|e| matches!(e, Effect::ListContainers { .. })), "{effects:?}");
+    let screen = h.render();
+    assert!(screen.contains("Up 20 seconds"), "{screen}");
+    assert!(screen.contains("Exited (3) 27 seconds ago"), "{screen}");
+    assert!(screen.contains("Created"), "{screen}");
+}

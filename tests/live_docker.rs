@@ -55,6 +55,10 @@ async fn lists_a_containers_ports_and_env_exactly() {
     assert_eq!(row.image, REDIS);
     assert_eq!(row.state, ContainerState::Running);
     assert!(row.status.starts_with("Up"), "{}", row.status);
+    // Its duration ages on screen without another list: an hour later it reads so.
+    let listed_at = row.status_age.expect("the daemon's status has a duration").listed_at;
+    assert!(listed_at > 0, "stamped when listed");
+    assert_eq!(row.status_at(listed_at + 3600), "Up About an hour", "from {:?}", row.status);
     assert!(row.ports_short().contains(&format!("127.0.0.1:{port}->6379/tcp")), "{}", row.ports_short());
 
     let details = api.inspect_container(&id).await.unwrap();

@@ -83,8 +83,14 @@ impl DockerApi for BollardDocker {
         while let Some(chunk) = stream.next().await {
             body.extend_from_slice(&chunk?);
         }
-        convert::container_rows(&body)
-            .map_err(|e| DaemonError::new(DaemonErrorKind::Other, format!("unreadable container list: {e}")))
+        let mut rows = convert::container_rows(&body)
+            .map_err(|e| DaemonError::new(DaemonErrorKind::Other, format!("unreadable container list: {e}")))?;
+        // The status texts' durations are as of now: the screen ages them from here.
+        let now = now_ms() / 1000;
+        for age in rows.iter_mut().filter_map(|r| r.status_age.as_mut()) {
+            age.listed_at = now;
+        }
+        Ok(rows)
     }
 
     async fn list_images(&self) -> Result<Vec<ImageRow>, DaemonError> {
@@ -416,7 +422,7 @@ impl DockerApi for BollardDocker {
     }
 }
 
-/// Wall-clock milliseconds: the time base of stats rates.
+/// Wall-clock milliseconds: the time base of stats rates and of status texts.
 fn now_ms() -> i64 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0)
 }

@@ -12,7 +12,7 @@ use bollard::models::{
 use crate::model::{
     ContainerDetails, ContainerRow, ContainerState, DaemonEvent, DaemonInfo, DiskUsage, EnvVar, EventKind, Health,
     HealthCheck, HostPort, ImageRow, LaunchSpec, NetworkRow, NodeRow, PortMapping, Protocol, PruneReport, PullProgress,
-    RestartPolicy, ServiceRow, StatsSample, SwarmRole, TaskRow, VolumeRow,
+    RestartPolicy, ServiceRow, StatsSample, StatusAge, SwarmRole, TaskRow, VolumeRow,
 };
 use crate::text::sanitize;
 
@@ -67,6 +67,7 @@ pub fn container_row(summary: &ContainerSummary) -> ContainerRow {
             .map(|s| ContainerState::parse(s.as_ref()))
             .unwrap_or(ContainerState::Other("unknown".into())),
         status: sanitize(summary.status.as_deref().unwrap_or_default()),
+        status_age: summary.status.as_deref().map(sanitize).as_deref().and_then(StatusAge::parse),
         created: summary.created.unwrap_or_default(),
         ports,
         project: label(summary, "com.docker.compose.project"),

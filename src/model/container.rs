@@ -127,8 +127,11 @@ pub struct ContainerRow {
     /// The image's id (`sha256:...`), to count an image's containers.
     pub image_id: String,
     pub state: ContainerState,
-    /// The daemon's own words: `Up 3 minutes`, `Exited (0) 2 hours ago`.
+    /// The daemon's own words: `Up 3 minutes`, `Exited (0) 2 hours ago`, as listed
+    /// (`status_at` reads them as of now).
     pub status: String,
+    /// The duration in `status`, to age it on screen.
+    pub status_age: Option<super::StatusAge>,
     /// Creation time, seconds since the Unix epoch.
     pub created: i64,
     pub ports: Vec<PortMapping>,
@@ -175,6 +178,15 @@ impl Health {
 }
 
 impl ContainerRow {
+    /// The status text as it reads at `now` ("Up 3 minutes" listed ten minutes ago
+    /// reads "Up 13 minutes").
+    pub fn status_at(&self, now: i64) -> std::borrow::Cow<'_, str> {
+        match &self.status_age {
+            Some(age) => age.text(&self.status, now),
+            None => std::borrow::Cow::Borrowed(&self.status),
+        }
+    }
+
     pub fn short_id(&self) -> &str {
         self.id.get(..12).unwrap_or(&self.id)
     }

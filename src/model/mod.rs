@@ -9,6 +9,7 @@ mod image;
 mod launch;
 mod objects;
 mod stats;
+mod status_age;
 mod swarm;
 
 pub use action::{ContainerAction, PullProgress};
@@ -23,4 +24,5 @@ pub use image::{ImageRow, count_image_users};
 pub use launch::{HostPort, LaunchSpec, PortBinding, RestartPolicy, VolumeMount};
 pub use objects::{NetworkRow, ObjectKind, PruneKind, PruneReport, TimelineEvent, VolumeRow};
 pub use stats::{DiskUsage, StatsFigures, StatsSample, figures};
+pub use status_age::{StatusAge, human_duration};
 pub use swarm::{NodeRow, ServiceLaunch, ServiceRow, SwarmChange, SwarmRole, TaskRow};

@@ -64,7 +64,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, keymap: &Keymap, th
                 cells.push(Cell::from(mem));
             }
             cells.extend([
-                Cell::from(c.status.as_str()),
+                Cell::from(c.status_at(state.now)),
                 Cell::from(ports.as_str()),
                 Cell::from(age(c.created, state.now)),
             ]);
@@ -102,7 +102,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, keymap: &Keymap, th
         header.extend(["CPU", "MEM"]);
     }
     wants.extend([
-        ColumnWant::Content(content_width("STATUS", list.visible().map(|c| c.status.as_str()), 26)),
+        ColumnWant::Content(content_width("STATUS", list.visible().map(|c| c.status_at(state.now)), 26)),
         ColumnWant::Content(content_width("PORTS", ports.iter().map(String::as_str), 48)),
         ColumnWant::Fixed(3),
     ]);

@@ -48,7 +48,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
                     Cell::from(c.name.as_str()),
                     Cell::from(c.image.as_str()),
                     Cell::from(Span::styled(c.state.as_str(), theme.state(&c.state))),
-                    Cell::from(c.status.as_str()),
+                    Cell::from(c.status_at(state.now)),
                     Cell::from(age(c.created, state.now)),
                 ]),
                 FleetRow::Host { note, down, .. } => Row::new(vec![

@@ -129,9 +129,9 @@ pub enum ColumnWant {
 }
 
 /// The display width of the widest of `values`, at least `header`'s, at most `cap`.
-pub fn content_width<'a>(header: &str, values: impl Iterator<Item = &'a str>, cap: u16) -> u16 {
+pub fn content_width<S: AsRef<str>>(header: &str, values: impl Iterator<Item = S>, cap: u16) -> u16 {
     use unicode_width::UnicodeWidthStr;
-    let widest = values.map(UnicodeWidthStr::width).max().unwrap_or(0).max(header.width());
+    let widest = values.map(|v| v.as_ref().width()).max().unwrap_or(0).max(header.width());
     widest.min(usize::from(cap)) as u16
 }
 

@@ -56,8 +56,8 @@ fn on_tick(state: &mut AppState, now: i64, effects: &mut Vec<Effect>) {
     logs::on_tick(state, effects);
     stats::on_tick(state, effects);
     swarm::on_tick(state, effects);
-    // The safety-net poll: the event stream keeps the lists fresh; this only repairs
-    // anything it missed, and keeps the daemon's "Up 3 minutes" texts current.
+    // The safety-net poll: the event stream keeps the lists fresh (and the status
+    // texts age on screen by themselves); this only repairs anything it missed.
     if state.is_connected() && now - state.last_refresh >= state.poll_interval_secs {
         daemon::refresh_lists(state, effects);
     }

@@ -1,0 +1,154 @@
+//! Docker's status texts ("Up 3 minutes", "Exited (0) 2 hours ago") hold a duration
+//! as of the moment the list was read. wharf lists again only when an event says
+//! something changed, so a quiet container's text would freeze ("Up Less than a
+//! second" for hours). The duration is read once, and the clock on screen advances it.
+
+use std::borrow::Cow;
+use std::sync::OnceLock;
+
+use regex::Regex;
+
+/// Where the duration sits in a status text and what it was when listed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StatusAge {
+    /// Byte range of the duration phrase in the status text.
+    start: usize,
+    end: usize,
+    /// The duration the phrase stood for, in seconds (its lower bound: "5 minutes" is
+    /// 5:00 to 5:59).
+    seconds: i64,
+    /// When the daemon said so (Unix seconds); 0 until the docker layer stamps it.
+    pub listed_at: i64,
+}
+
+impl StatusAge {
+    /// Finds the duration in a status text; `None` when it has none ("Created") or
+    /// words wharf does not know (another engine's).
+    pub fn parse(status: &str) -> Option<Self> {
+        // A constant pattern: `None` cannot happen, and would only mean no ageing.
+        static PHRASE: OnceLock<Option<Regex>> = OnceLock::new();
+        let phrase = PHRASE.get_or_init(|| {
+            Regex::new(
+                r"\b(?:Less than a second|About a minute|About an hour|(\d{1,9}) (second|minute|hour|day|week|month|year)s?)\b",
+            )
+            .ok()
+        });
+        let found = phrase.as_ref()?.captures(status)?;
+        let whole = found.get(0)?;
+        let seconds = match (found.get(1), found.get(2)) {
+            (Some(n), Some(unit)) => {
+                let n: i64 = n.as_str().parse().ok()?;
+                n * match unit.as_str() {
+                    "second" => 1,
+                    "minute" => 60,
+                    "hour" => 3600,
+                    "day" => 86_400,
+                    "week" => 7 * 86_400,
+                    "month" => 30 * 86_400,
+                    _ => 365 * 86_400,
+                }
+            }
+            _ => match whole.as_str() {
+                "About a minute" => 60,
+                "About an hour" => 3600,
+                _ => 0,
+            },
+        };
+        Some(Self { start: whole.start(), end: whole.end(), seconds, listed_at: 0 })
+    }
+
+    /// The status text as it reads at `now`: the same words, the duration grown by the
+    /// time since it was listed. Unstamped, or with a clock gone backwards, the text as
+    /// the daemon gave it.
+    pub fn text<'a>(&self, status: &'a str, now: i64) -> Cow<'a, str> {
+        let elapsed = now - self.listed_at;
+        if self.listed_at == 0 || elapsed <= 0 {
+            return Cow::Borrowed(status);
+        }
+        let (Some(before), Some(after)) = (status.get(..self.start), status.get(self.end..)) else {
+            return Cow::Borrowed(status);
+        };
+        Cow::Owned(format!("{before}{}{after}", human_duration(self.seconds + elapsed)))
+    }
+}
+
+/// A duration in the daemon's own words (go-units' `HumanDuration`), so that aged
+/// texts read like fresh ones.
+pub fn human_duration(seconds: i64) -> String {
+    let minutes = seconds / 60;
+    // The daemon rounds hours to the nearest.
+    let hours = (seconds + 1800) / 3600;
+    match seconds {
+        s if s < 1 => "Less than a second".into(),
+        1 => "1 second".into(),
+        s if s < 60 => format!("{s} seconds"),
+        _ if minutes == 1 => "About a minute".into(),
+        _ if minutes < 60 => format!("{minutes} minutes"),
+        _ if hours == 1 => "About an hour".into(),
+        _ if hours < 48 => format!("{hours} hours"),
+        _ if hours < 24 * 7 * 2 => format!("{} days", hours / 24),
+        _ if hours < 24 * 30 * 2 => format!("{} weeks", hours / 24 / 7),
+        _ if hours < 24 * 365 * 2 => format!("{} months", hours / 24 / 30),
+        s => format!("{} years", s / 3600 / 24 / 365),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn aged(status: &str, elapsed: i64) -> String {
+        let mut age = StatusAge::parse(status).unwrap_or_else(|| panic!("no duration in {status:?}"));
+        age.listed_at = 1_000_000;
+        age.text(status, 1_000_000 + elapsed).into_owned()
+    }
+
+    #[test]
+    fn durations_age_in_the_daemons_words() {
+        assert_eq!(aged("Up Less than a second", 0), "Up Less than a second");
+        assert_eq!(aged("Up Less than a second", 1), "Up 1 second");
+        assert_eq!(aged("Up Less than a second", 45), "Up 45 seconds");
+        assert_eq!(aged("Up 59 seconds", 1), "Up About a minute");
+        assert_eq!(aged("Up 5 minutes (healthy)", 600), "Up 15 minutes (healthy)");
+        assert_eq!(aged("Up About a minute (Paused)", 3600), "Up About an hour (Paused)");
+        assert_eq!(aged("Exited (137) 2 hours ago", 3600), "Exited (137) 3 hours ago");
+        assert_eq!(aged("Restarting (1) 3 seconds ago", 2), "Restarting (1) 5 seconds ago");
+        assert_eq!(aged("Up 47 hours", 3600), "Up 2 days");
+        assert_eq!(aged("Up 13 days", 86_400), "Up 2 weeks");
+        assert_eq!(aged("Up 8 weeks", 7 * 86_400), "Up 2 months");
+        assert_eq!(aged("Up 23 months", 40 * 86_400), "Up 2 years");
+    }
+
+    #[test]
+    fn texts_without_a_known_duration_stay_as_they_are() {
+        for status in ["Created", "Dead", "Removal In Progress", "Exited (0)", "Up 3 fortnights", ""] {
+            assert_eq!(StatusAge::parse(status), None, "{status}");
+        }
+        // Not stamped (a fixture), or a clock that went backwards: the daemon's text.
+        let age = StatusAge::parse("Up 5 minutes").unwrap();
+        assert_eq!(age.text("Up 5 minutes", 2_000_000), "Up 5 minutes");
+        let stamped = StatusAge { listed_at: 2_000_000, ..age };
+        assert_eq!(stamped.text("Up 5 minutes", 1_999_000), "Up 5 minutes");
+    }
+
+    #[test]
+    fn the_exit_code_is_not_taken_for_a_duration() {
+        let age = StatusAge::parse("Exited (3) 5 seconds ago").unwrap();
+        assert_eq!(age.seconds, 5);
+        assert_eq!(aged("Exited (3) 5 seconds ago", 10), "Exited (3) 15 seconds ago");
+    }
+
+    #[test]
+    fn human_duration_matches_the_daemon_at_its_boundaries() {
+        assert_eq!(human_duration(0), "Less than a second");
+        assert_eq!(human_duration(59), "59 seconds");
+        assert_eq!(human_duration(119), "About a minute");
+        assert_eq!(human_duration(120), "2 minutes");
+        assert_eq!(human_duration(3599), "59 minutes");
+        assert_eq!(human_duration(5399), "About an hour");
+        assert_eq!(human_duration(5400), "2 hours");
+        assert_eq!(human_duration(47 * 3600), "47 hours");
+        assert_eq!(human_duration(48 * 3600), "2 days");
+        assert_eq!(human_duration(3 * 365 * 86_400), "3 years");
+    }
+}
