@@ -50,6 +50,9 @@ done
 banner "test images"
 run scripts/test-images.sh
 
+banner "leftovers of interrupted runs"
+run scripts/clean-test-leftovers.sh
+
 banner "remote endpoints"
 # The same daemon over plain TCP, TCP with TLS, ssh, and a Podman service: the
 # endpoint tests reach each of them (addresses in /tmp/wharf-endpoints/env).

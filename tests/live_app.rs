@@ -14,6 +14,11 @@ use live::{BUSYBOX, Forwarder, Labelled, daemon_socket, docker, host};
 use wharf::app::msg::Msg;
 use wharf::state::Connection;
 
+/// These tests count requests and time answers, and each creates containers whose
+/// events every other app on the daemon hears: they run one at a time, or one test's
+/// containers would be counted in another's figures.
+static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
 fn key(c: char) -> Msg {
     Msg::Key(crossterm::event::KeyEvent::new(KeyCode::Char(c), crossterm::event::KeyModifiers::NONE))
 }
@@ -21,6 +26,7 @@ fn key(c: char) -> Msg {
 #[tokio::test]
 #[ignore = "needs a Docker daemon: run scripts/test.sh"]
 async fn the_dashboard_follows_another_client_within_a_second() {
+    let _alone = ONE_AT_A_TIME.lock().await;
     let t = Labelled::new("follow");
     let mut app = App::start(&host());
     app.run_until(Duration::from_secs(10), |s| s.loaded).await.expect("the first lists arrive");
@@ -50,6 +56,7 @@ async fn the_dashboard_follows_another_client_within_a_second() {
 #[tokio::test]
 #[ignore = "needs a Docker daemon: run scripts/test.sh"]
 async fn starts_without_a_daemon_and_fills_in_when_it_appears() {
+    let _alone = ONE_AT_A_TIME.lock().await;
     // A socket path where the daemon "appears" later: a forwarder to the real daemon.
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("later.sock");
@@ -90,6 +97,7 @@ async fn starts_without_a_daemon_and_fills_in_when_it_appears() {
 
     // The daemon goes away (the forwarder closes every connection, as a restart does):
     // wharf notices at once and says so ...
+    let before = last_tick(&app.state).unwrap_or(0);
     drop(forwarder);
     let took = app
         .run_until(Duration::from_secs(5), |s| matches!(s.connection, Connection::Down { .. }))
@@ -106,7 +114,6 @@ async fn starts_without_a_daemon_and_fills_in_when_it_appears() {
         .await
         .expect("events flow again after the reconnect");
     // And the logs being read keep flowing: lines newer than any seen before the outage.
-    let before = last_tick(&app.state).unwrap_or(0);
     let newest = docker(&["logs", "--tail", "1", &chatty]);
     let newest: u32 = newest.trim().strip_prefix("tick ").unwrap().parse().unwrap();
     assert!(newest > before);
@@ -118,6 +125,7 @@ async fn starts_without_a_daemon_and_fills_in_when_it_appears() {
 #[tokio::test]
 #[ignore = "needs a Docker daemon: run scripts/test.sh"]
 async fn what_happens_between_connecting_and_subscribing_to_events_is_not_lost() {
+    let _alone = ONE_AT_A_TIME.lock().await;
     use std::sync::atomic::Ordering;
     let t = Labelled::new("subscribe-gap");
     let id = docker(&[
@@ -157,6 +165,7 @@ async fn what_happens_between_connecting_and_subscribing_to_events_is_not_lost()
 #[tokio::test]
 #[ignore = "needs a Docker daemon: run scripts/test.sh"]
 async fn a_daemon_that_stops_answering_gets_no_pile_of_requests_and_a_clear_message() {
+    let _alone = ONE_AT_A_TIME.lock().await;
     use std::sync::atomic::Ordering;
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("hangs.sock");
@@ -194,6 +203,7 @@ async fn a_daemon_that_stops_answering_gets_no_pile_of_requests_and_a_clear_mess
 #[tokio::test]
 #[ignore = "needs a Docker daemon"]
 async fn a_slow_daemon_is_slow_but_everything_works() {
+    let _alone = ONE_AT_A_TIME.lock().await;
     use std::sync::atomic::Ordering;
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("slow.sock");
@@ -231,6 +241,7 @@ async fn a_slow_daemon_is_slow_but_everything_works() {
 #[tokio::test]
 #[ignore = "needs a Docker daemon"]
 async fn an_api_version_refusal_is_said_in_words() {
+    let _alone = ONE_AT_A_TIME.lock().await;
     use std::sync::atomic::Ordering;
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("old.sock");

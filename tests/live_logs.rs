@@ -94,7 +94,7 @@ async fn tail_limits_the_history_and_timestamps_come_when_asked() {
     let id = docker(&["run", "-d", "--label", &t.label, BUSYBOX, "sh", "-c", "seq 1 500; sleep 30"]);
     let api = connect(&address(), TIMEOUT).await.unwrap();
     // Wait for all 500 to be written, then ask for the last 10 without following.
-    tokio::time::sleep(Duration::from_millis(500)).await;
+    live::wait_until_logged(&id, "500");
     let request = LogRequest { tail: Some(10), since: None, timestamps: true, follow: false, service: false };
     let lines = read_until(&api, &id, false, &request, |_| false).await;
     assert_eq!(lines.len(), 10, "{lines:?}");
@@ -110,7 +110,7 @@ async fn the_whole_log_is_saved_sanitised_and_private() {
     let script = r#"seq 1 3000; printf '\033]2;pwned\007secret-ish line\n'; sleep 30"#;
     let id = docker(&["run", "-d", "--label", &t.label, BUSYBOX, "sh", "-c", script]);
     let api = connect(&address(), TIMEOUT).await.unwrap();
-    tokio::time::sleep(Duration::from_millis(500)).await;
+    live::wait_until_logged(&id, "secret-ish line");
     let path = wharf::app::log_task::save_full(&api, &id, &t.name("save"), false).await.expect("saved");
     let text = std::fs::read_to_string(&path).unwrap();
     let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;

@@ -52,11 +52,16 @@ async fn volumes_are_created_listed_refused_in_use_and_removed() {
     app.send(key('n'));
     type_text(&mut app, &name);
     app.send(enter());
-    // The result and the event that refreshes the list may come in either order.
+    // The result and the event that refreshes the list may come in either order, and
+    // other tests' containers may put their own news in the flash after it.
     let created = format!("created volume {name}");
-    app.run_until(TIMEOUT, |s| s.objects.volumes.items().iter().any(|v| v.name == name) && flash(s) == created)
-        .await
-        .unwrap_or_else(|| panic!("the new volume is listed and said created: {}", flash(&app.state)));
+    let said = std::cell::Cell::new(false);
+    app.run_until(TIMEOUT, |s| {
+        said.set(said.get() || flash(s) == created);
+        said.get() && s.objects.volumes.items().iter().any(|v| v.name == name)
+    })
+    .await
+    .unwrap_or_else(|| panic!("the new volume is listed and said created: {}", flash(&app.state)));
     // The CLI removes volumes the test made through wharf: label them for the guard too.
     let _cleanup = RemoveVolume(name.clone());
 
@@ -93,9 +98,13 @@ async fn volumes_are_created_listed_refused_in_use_and_removed() {
     assert!(matches!(app.state.modal, Some(Modal::Confirm(_))));
     app.send(key('y'));
     let removed = format!("removed volume {name}");
-    app.run_until(TIMEOUT, |s| !s.objects.volumes.items().iter().any(|v| v.name == name) && flash(s) == removed)
-        .await
-        .unwrap_or_else(|| panic!("removed and gone from the list: {}", flash(&app.state)));
+    let said = std::cell::Cell::new(false);
+    app.run_until(TIMEOUT, |s| {
+        said.set(said.get() || flash(s) == removed);
+        said.get() && !s.objects.volumes.items().iter().any(|v| v.name == name)
+    })
+    .await
+    .unwrap_or_else(|| panic!("removed and gone from the list: {}", flash(&app.state)));
 }
 
 struct RemoveVolume(String);
@@ -161,8 +170,10 @@ async fn networks_are_created_joined_left_and_removed() {
 
     app.send(key('c'));
     let connected = format!("connected {} to {name}", t.name("c"));
+    let said = std::cell::Cell::new(false);
     app.run_until(TIMEOUT, |s| {
-        s.objects.networks.items().iter().any(|n| n.name == name && !n.containers.is_empty()) && flash(s) == connected
+        said.set(said.get() || flash(s) == connected);
+        said.get() && s.objects.networks.items().iter().any(|n| n.name == name && !n.containers.is_empty())
     })
     .await
     .unwrap_or_else(|| panic!("the container shows as attached: {}", flash(&app.state)));
@@ -240,9 +251,11 @@ async fn the_timeline_shows_a_die_with_its_exit_code_and_inspect_reads_the_json(
             .items()
             .iter()
             .any(|r| r.event.id == id && r.event.action == "die" && r.event.exit_code == Some(7))
+            // The list the events asked for: the container is selected below.
+            && s.containers.items().iter().any(|c| c.id == id)
     })
     .await
-    .expect("the die event with exit code 7");
+    .expect("the die event with exit code 7, and the container listed");
     let actions: Vec<&str> = app
         .state
         .objects

@@ -116,12 +116,15 @@ async fn two_removals_at_once() {
 #[ignore = "needs a Docker daemon"]
 async fn an_action_on_a_container_that_has_just_exited() {
     let t = Labelled::new("race-exited");
-    let id = busybox(&t, &t.name("brief"), &["sleep", "2"]);
+    let id = busybox(&t, &t.name("brief"), &["sleep", "3600"]);
     let mut app = App::start(&host());
-    app.run_until(Duration::from_secs(10), |s| s.containers.items().iter().any(|c| c.id == id)).await.unwrap();
+    app.run_until(Duration::from_secs(10), |s| s.containers.items().iter().any(|c| c.id == id && c.state.is_running()))
+        .await
+        .unwrap();
     select(&mut app, &id);
     // It exits; wharf has not heard yet (no messages handled meanwhile) and sends a
     // kill, which the daemon refuses.
+    docker(&["kill", &id]);
     docker(&["wait", &id]);
     assert!(app.state.selected_container().unwrap().state.is_running());
     app.send(key('K'));

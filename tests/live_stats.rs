@@ -29,7 +29,9 @@ async fn a_container_burning_cpu_shows_it() {
     let second = api.stats_once(&id).await.unwrap();
     let f = figures(Some(&first), &second);
     let cpu = f.cpu_percent.expect("a CPU figure from two readings");
-    assert!(cpu > 30.0, "a busy loop uses a CPU: {cpu}%");
+    // Well above an idle container's ~0%, and below what a loaded 2-core machine can
+    // still give it.
+    assert!(cpu > 5.0, "a busy loop uses a CPU: {cpu}%");
     assert!(f.mem_used > 0 && f.mem_limit > f.mem_used, "{f:?}");
 
     // A streamed reading carries its own previous pair.
@@ -44,7 +46,7 @@ async fn a_container_burning_cpu_shows_it() {
     })
     .await
     .unwrap();
-    assert!(streamed > 30.0, "{streamed}%");
+    assert!(streamed > 5.0, "{streamed}%");
 }
 
 #[tokio::test]

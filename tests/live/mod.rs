@@ -33,6 +33,20 @@ pub fn docker(args: &[&str]) -> String {
     String::from_utf8_lossy(&out.stdout).trim().to_string()
 }
 
+/// Waits (up to 20 s) until a container's last logged line ends with `last`: what a
+/// script prints is then all in the daemon's log, however loaded the machine.
+pub fn wait_until_logged(id: &str, last: &str) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        let tail = docker(&["logs", "--tail", "1", id]);
+        if tail.ends_with(last) {
+            return;
+        }
+        assert!(std::time::Instant::now() < deadline, "{id} never logged {last:?} (last: {tail:?})");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+}
+
 /// A label unique to one test, and the guard that removes everything carrying it.
 pub struct Labelled {
     pub label: String,
