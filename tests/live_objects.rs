@@ -404,3 +404,39 @@ async fn run_this_image_fills_in_its_exposed_ports_and_enter_shows_its_layers() 
     assert!(view.lines()[0].starts_with("Layers ("), "{:?}", &view.lines()[..3]);
     assert!(view.lines().iter().any(|l| l.contains("redis-server")), "the layer that copied it in");
 }
+
+/// `t`: the processes running in a container, from the daemon's `top`, read again
+/// while the view is open: a process started meanwhile shows up by itself.
+#[tokio::test]
+#[ignore = "needs a Docker daemon"]
+async fn the_processes_view_lists_what_runs_in_the_container_and_follows_it() {
+    let t = Labelled::new("top");
+    let name = t.name("busy");
+    let id =
+        docker(&["run", "-d", "--network", "none", "--label", &t.label, "--name", &name, BUSYBOX, "sleep", "3600"]);
+    let api = connect(&address(), TIMEOUT).await.unwrap();
+    let table = api.processes(&id).await.unwrap();
+    assert!(table.titles.iter().any(|t| t == "PID") && table.titles.iter().any(|t| t == "CMD"), "{table:?}");
+    assert!(table.rows.iter().any(|r| r.last().is_some_and(|c| c == "sleep 3600")), "{table:?}");
+
+    let mut app = App::start(&host());
+    app.run_until(TIMEOUT, |s| s.containers.items().iter().any(|c| c.id == id && c.state.is_running())).await.unwrap();
+    let pos = app.state.containers.visible().position(|c| c.id == id).unwrap();
+    app.state.containers.select_visible(pos);
+    app.send(key('t'));
+    let shows = |text: &'static str| move |s: &AppState| matches!(&s.modal, Some(Modal::Inspect(v)) if v.lines().iter().any(|l| l.ends_with(text)));
+    app.run_until(TIMEOUT, shows("sleep 3600")).await.expect("the container's own process");
+    // A second process, started by another client: the open view picks it up when the
+    // clock says so (this headless app has no clock of its own: the test ticks).
+    docker(&["exec", "-d", &id, "sleep", "1234"]);
+    let start = app.state.now + (app.state.now % 2);
+    let mut seen = false;
+    for tick in 1..=10 {
+        app.send(Msg::Tick { now: start + 2 * tick });
+        if app.run_until(Duration::from_secs(1), shows("sleep 1234")).await.is_some() {
+            seen = true;
+            break;
+        }
+    }
+    assert!(seen, "the new process, read again by itself");
+}

@@ -244,3 +244,55 @@ fn lists_are_read_again_after_a_reconnect_and_folds_survive_filters() {
     assert_eq!(shop.len(), 1, "{shop:?}");
     assert_ne!(shop[0], "web", "web is paused, not running");
 }
+
+#[test]
+fn the_processes_of_a_container_are_read_again_while_open() {
+    use wharf::model::ProcessTable;
+    let mut h = Harness::new(110, 20);
+    connected(&mut h);
+    // Not running: refused up front, nothing sent.
+    h.select_container("finished");
+    assert!(h.char('t').is_empty());
+    let flash = h.state.flash.clone().unwrap();
+    assert!(flash.is_error && flash.text == "cannot list the processes of finished: it is not running", "{flash:?}");
+
+    h.select_container("redis");
+    let effects = h.char('t');
+    let Some(Effect::Processes { id, title }) = effects.first().cloned() else { panic!("{effects:?}") };
+    assert_eq!(title, "processes redis");
+    let redis = h.state.selected_container().unwrap().id.clone();
+    assert_eq!(id, redis);
+    let table = |cmd: &str| ProcessTable {
+        titles: vec!["UID".into(), "PID".into(), "PPID".into(), "CMD".into()],
+        rows: vec![
+            vec!["999".into(), "4211".into(), "4190".into(), "redis-server *:6379".into()],
+            vec!["root".into(), "4302".into(), "4190".into(), cmd.into()],
+        ],
+    };
+    // While the first reading is on its way, the clock asks nothing more.
+    let now = h.state.now;
+    let even = now + (now % 2);
+    assert!(h.send(Msg::Tick { now: even }).iter().all(|e| !matches!(e, Effect::Processes { .. })));
+    h.send(Msg::Inspected { title: title.clone(), result: Ok(table("sh -c backup").lines()) });
+    insta::assert_snapshot!("processes_view", h.render());
+
+    // Every 2 s, one more reading, which replaces the table in place.
+    assert!(
+        h.send(Msg::Tick { now: even + 1 }).iter().all(|e| !matches!(e, Effect::Processes { .. })),
+        "not every second"
+    );
+    let effects = h.send(Msg::Tick { now: even + 2 });
+    assert!(matches!(effects.as_slice(), [Effect::Processes { id, .. }] if *id == redis), "{effects:?}");
+    assert!(
+        h.send(Msg::Tick { now: even + 4 }).iter().all(|e| !matches!(e, Effect::Processes { .. })),
+        "one at a time"
+    );
+    h.send(Msg::Inspected { title, result: Ok(table("tar czf /backup.tgz /data").lines()) });
+    assert!(h.render().contains("tar czf /backup.tgz /data"));
+    assert!(!h.render().contains("sh -c backup"));
+
+    // Closed: nothing more is asked.
+    h.key(KeyCode::Esc);
+    assert!(h.state.modal.is_none());
+    assert!(h.send(Msg::Tick { now: even + 6 }).iter().all(|e| !matches!(e, Effect::Processes { .. })));
+}

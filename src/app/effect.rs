@@ -134,6 +134,11 @@ pub enum Effect {
         request: RequestId,
     },
     /// Read an object's full JSON for the inspect view.
+    /// The processes running in a container, for the view titled `title`.
+    Processes {
+        id: String,
+        title: String,
+    },
     InspectObject {
         kind: crate::model::ObjectKind,
         id: String,

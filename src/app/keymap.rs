@@ -68,6 +68,7 @@ pub enum Action {
     FocusNetworks,
     FocusEvents,
     Inspect,
+    Processes,
     Prune,
     CreateVolume,
     RemoveVolume,
@@ -167,6 +168,7 @@ impl Action {
             Action::FocusNetworks => "networks",
             Action::FocusEvents => "events timeline",
             Action::Inspect => "inspect: the object's full JSON",
+            Action::Processes => "processes running in it (docker top)",
             Action::Prune => "prune: containers, images, volumes…",
             Action::CreateVolume => "create a volume",
             Action::RemoveVolume => "remove the volume (asks first)",
@@ -440,6 +442,7 @@ impl Default for Keymap {
             (c('l'), Action::UnfoldProject),
             (p(Right), Action::UnfoldProject),
             (c('='), Action::MarkProject),
+            (c('t'), Action::Processes),
         ];
         let images = vec![
             (c('p'), Action::PullImage),

@@ -278,6 +278,10 @@ impl<D: DockerApi> EffectRunner<D> {
                 let result = ask(client, timeout, async |d| d.inspect_raw(kind, &id).await).await;
                 Msg::Inspected { title, result }
             }),
+            Effect::Processes { id, title } => self.spawn(async move {
+                let result = ask(client, timeout, async |d| d.processes(&id).await).await;
+                Msg::Inspected { title, result: result.map(|table| table.lines()) }
+            }),
             Effect::RunImage { id, image } => self.spawn(async move {
                 let ports = ask(client, timeout, async |d| d.image_exposed_ports(&id).await).await;
                 Msg::RunImageReady { image, ports }

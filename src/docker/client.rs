@@ -284,6 +284,11 @@ impl DockerApi for BollardDocker {
         Ok(convert::network_rows(&self.get_json("/networks").await?))
     }
 
+    async fn processes(&self, id: &str) -> Result<crate::model::ProcessTable, DaemonError> {
+        let json = self.get_json(&format!("/containers/{}/top", url_segment(id))).await?;
+        Ok(convert::process_table(&json))
+    }
+
     async fn inspect_raw(&self, kind: ObjectKind, id: &str) -> Result<Vec<String>, DaemonError> {
         let id = url_segment(id);
         let path = match kind {

@@ -582,6 +582,18 @@ pub fn network_rows(json: &serde_json::Value) -> Vec<NetworkRow> {
         .collect()
 }
 
+/// `docker top`'s answer: `Titles` and `Processes`, every cell sanitised (a process
+/// can name itself anything, escapes included).
+pub fn process_table(json: &serde_json::Value) -> crate::model::ProcessTable {
+    let strings = |v: &serde_json::Value| -> Vec<String> {
+        v.as_array().into_iter().flatten().map(|c| sanitize(c.as_str().unwrap_or_default())).collect()
+    };
+    crate::model::ProcessTable {
+        titles: json.get("Titles").map(strings).unwrap_or_default(),
+        rows: json.get("Processes").and_then(|p| p.as_array()).into_iter().flatten().map(strings).collect(),
+    }
+}
+
 /// The daemon's clock from its `/info` (`SystemTime`), in Unix seconds.
 pub fn daemon_clock(info: &serde_json::Value) -> Option<i64> {
     info.get("SystemTime").and_then(|t| t.as_str()).and_then(parse_rfc3339)
@@ -659,6 +671,15 @@ mod object_tests {
         assert_eq!(parse_rfc3339("2024-05-01T10:00:00Z"), Some(1_714_557_600));
         assert_eq!(parse_rfc3339("2024-05-01T12:00:00.123+02:00"), Some(1_714_557_600));
         assert_eq!(parse_rfc3339("nonsense"), None);
+        let top = serde_json::json!({
+            "Titles": ["PID", "CMD"],
+            "Processes": [["1", "sleep 60"], ["7", "sh -c \u{1b}]0;x\u{7}echo"]]
+        });
+        let table = process_table(&top);
+        assert_eq!(table.titles, vec!["PID", "CMD"]);
+        assert_eq!(table.rows.len(), 2);
+        assert!(!table.rows[1][1].contains('\u{1b}'), "{:?}", table.rows[1][1]);
+        assert_eq!(process_table(&serde_json::json!({})), crate::model::ProcessTable::default());
         let info = serde_json::json!({ "SystemTime": "2024-05-01T10:00:00.123456789Z" });
         assert_eq!(daemon_clock(&info), Some(1_714_557_600));
         assert_eq!(daemon_clock(&serde_json::json!({})), None);

@@ -98,6 +98,8 @@ pub trait DockerApi: Send + Sync + 'static {
         &self,
         id: &str,
     ) -> impl Future<Output = Result<Vec<(u16, crate::model::Protocol)>, DaemonError>> + Send;
+    /// The processes running in a container (`docker top`): column titles, then rows.
+    fn processes(&self, id: &str) -> impl Future<Output = Result<crate::model::ProcessTable, DaemonError>> + Send;
     /// An image's layers, newest first: (created by, size in bytes).
     fn image_history(&self, id: &str) -> impl Future<Output = Result<Vec<(String, i64)>, DaemonError>> + Send;
     fn create_volume(&self, name: &str) -> impl Future<Output = Result<(), DaemonError>> + Send;

@@ -22,7 +22,7 @@ pub use daemon::{
 };
 pub use image::{ImageRow, count_image_users};
 pub use launch::{HostPort, LaunchSpec, PortBinding, RestartPolicy, VolumeMount};
-pub use objects::{NetworkRow, ObjectKind, PruneKind, PruneReport, TimelineEvent, VolumeRow};
+pub use objects::{NetworkRow, ObjectKind, ProcessTable, PruneKind, PruneReport, TimelineEvent, VolumeRow};
 pub use stats::{DiskUsage, StatsFigures, StatsSample, figures};
 pub use status_age::{StatusAge, human_duration};
 pub use swarm::{NodeRow, ServiceLaunch, ServiceRow, SwarmChange, SwarmRole, TaskRow};

@@ -61,6 +61,42 @@ impl NetworkRow {
     }
 }
 
+/// The processes running in a container, as `docker top` gives them: the columns of
+/// `ps` in the container's namespace, the command last.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ProcessTable {
+    pub titles: Vec<String>,
+    pub rows: Vec<Vec<String>>,
+}
+
+impl ProcessTable {
+    /// Aligned text lines, a header first: every column padded to its widest cell but
+    /// the last (the command, which may be long).
+    pub fn lines(&self) -> Vec<String> {
+        use unicode_width::UnicodeWidthStr;
+        let columns = self.titles.len().max(self.rows.iter().map(Vec::len).max().unwrap_or(0));
+        let mut widths = vec![0usize; columns];
+        for row in std::iter::once(&self.titles).chain(&self.rows) {
+            for (i, cell) in row.iter().enumerate() {
+                widths[i] = widths[i].max(cell.width());
+            }
+        }
+        let line = |row: &Vec<String>| {
+            let mut text = String::new();
+            for (i, cell) in row.iter().enumerate() {
+                text.push_str(cell);
+                if i + 1 < row.len() {
+                    text.push_str(&" ".repeat(widths[i] - cell.width() + 2));
+                }
+            }
+            text
+        };
+        let mut lines = vec![line(&self.titles)];
+        lines.extend(self.rows.iter().map(line));
+        lines
+    }
+}
+
 /// One line of the events timeline.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TimelineEvent {
@@ -109,4 +145,25 @@ pub struct PruneReport {
     /// Names or ids of what went.
     pub deleted: Vec<String>,
     pub reclaimed_bytes: i64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_process_table_lines_up_all_but_the_command() {
+        let table = ProcessTable {
+            titles: vec!["PID".into(), "USER".into(), "CMD".into()],
+            rows: vec![
+                vec!["1".into(), "root".into(), "sleep 3600".into()],
+                vec!["12345".into(), "nobody".into(), "sh -c while :; do :; done".into()],
+            ],
+        };
+        assert_eq!(
+            table.lines(),
+            vec!["PID    USER    CMD", "1      root    sleep 3600", "12345  nobody  sh -c while :; do :; done",]
+        );
+        assert_eq!(ProcessTable::default().lines(), vec![String::new()]);
+    }
 }

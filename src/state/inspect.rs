@@ -23,6 +23,12 @@ pub struct InspectView {
     pub search: String,
     /// Typing a search (`/`) until Enter or Esc.
     pub typing: bool,
+    /// A view read again while open (a container's processes): the container's id.
+    pub follow: Option<String>,
+    /// A read of it is on its way (no second one is sent meanwhile).
+    pub reading: bool,
+    /// The daemon has answered at least once.
+    answered: bool,
 }
 
 impl InspectView {
@@ -38,12 +44,38 @@ impl InspectView {
             top: 0,
             search: String::new(),
             typing: false,
+            follow: None,
+            reading: true,
+            answered: false,
         };
         view.set_lines(lines);
         view
     }
 
-    /// Replaces the text (the daemon's answer arrived): everything unfolded, cursor on top.
+    /// A view that reads `id`'s processes again while it is open.
+    pub fn following(mut self, id: String) -> Self {
+        self.follow = Some(id);
+        self
+    }
+
+    /// The daemon's answer: the first one shows from the top; a followed view's later
+    /// ones keep the cursor where the user left it.
+    pub fn answer(&mut self, lines: Vec<String>, height: usize) {
+        self.reading = false;
+        let again = std::mem::replace(&mut self.answered, true);
+        if self.follow.is_some() && again {
+            let cursor = self.cursor;
+            let top = self.top;
+            self.set_lines(lines);
+            self.cursor = cursor.min(self.shown.len().saturating_sub(1));
+            self.top = top;
+            self.follow_cursor(height);
+        } else {
+            self.set_lines(lines);
+        }
+    }
+
+    /// Replaces the text: everything unfolded, cursor on top.
     pub fn set_lines(&mut self, lines: Vec<String>) {
         let (closes, parents) = blocks(&lines);
         self.folded = vec![false; lines.len()];
@@ -400,6 +432,27 @@ mod tests {
         // Plain text has no folds: folding does nothing.
         v.fold(10);
         assert_eq!(v.rows(1000).count(), 100);
+    }
+
+    #[test]
+    fn a_followed_view_keeps_the_cursor_through_new_answers() {
+        let rows = |n: usize| (0..n).map(|i| format!("process {i}")).collect::<Vec<_>>();
+        let mut v = InspectView::new("processes".into(), vec!["Reading…".into()]).following("id".into());
+        v.answer(rows(30), 10);
+        v.move_cursor(12, 10);
+        v.reading = true;
+        v.answer(rows(30), 10);
+        assert_eq!(v.cursor_line(), 12);
+        assert!(!v.reading);
+        // Fewer processes than the cursor's row: it stays on the last.
+        v.answer(rows(5), 10);
+        assert_eq!(v.cursor_line(), 4);
+        // A view that is not followed starts over.
+        let mut once = InspectView::new("inspect".into(), vec!["Reading…".into()]);
+        once.answer(rows(30), 10);
+        once.move_cursor(12, 10);
+        once.answer(rows(30), 10);
+        assert_eq!(once.cursor_line(), 0);
     }
 
     #[test]

@@ -190,6 +190,8 @@ fn clock(unix: i64) -> String {
 
 /// The inspect view: nearly the whole screen, JSON coloured, the search highlighted.
 pub fn draw_inspect(frame: &mut Frame, area: Rect, view: &InspectView, theme: &Theme) {
+    // The same view shows a container's processes (`t`), read again while open.
+    let processes = view.follow.is_some();
     let popup = Rect {
         x: area.x + 1,
         y: area.y + 1,
@@ -198,6 +200,8 @@ pub fn draw_inspect(frame: &mut Frame, area: Rect, view: &InspectView, theme: &T
     };
     let hint = if view.typing {
         Line::from(vec![Span::styled(" /", theme.key), Span::raw(view.search.clone()), Span::styled("█ ", theme.key)])
+    } else if processes {
+        super::widgets::key_hints(&[("j/k PgUp/PgDn", "move"), ("/ n/N", "search"), ("Esc", "close")], theme)
     } else {
         super::widgets::key_hints(
             &[
@@ -210,14 +214,17 @@ pub fn draw_inspect(frame: &mut Frame, area: Rect, view: &InspectView, theme: &T
             theme,
         )
     };
+    let size = if processes {
+        let every = crate::app::update::PROCESSES_EVERY_SECS;
+        format!("{} processes, read every {every} s ", view.line_count().saturating_sub(1))
+    } else {
+        format!("{} lines ", view.line_count())
+    };
     let block = Block::default()
         .borders(Borders::ALL)
         .border_type(BorderType::Rounded)
         .border_style(theme.border_focused)
-        .title(Line::from(vec![
-            Span::styled(format!(" {} ", view.title), theme.title),
-            Span::styled(format!("{} lines ", view.line_count()), theme.dim),
-        ]))
+        .title(Line::from(vec![Span::styled(format!(" {} ", view.title), theme.title), Span::styled(size, theme.dim)]))
         .title_bottom(hint);
     let inner = block.inner(popup);
     frame.render_widget(Clear, popup);
@@ -226,7 +233,12 @@ pub fn draw_inspect(frame: &mut Frame, area: Rect, view: &InspectView, theme: &T
     let lines: Vec<Line> = view
         .rows(usize::from(inner.height))
         .map(|row| {
-            let mut line = json_line(row.text, theme);
+            // A process table: its header stands out, its rows are plain text.
+            let mut line = match (processes, row.line) {
+                (true, 0) => Line::styled(row.text, theme.title),
+                (true, _) => Line::raw(row.text),
+                (false, _) => json_line(row.text, theme),
+            };
             if let Some((hidden, close)) = row.fold {
                 line.spans.push(Span::styled(format!(" … {close}"), theme.key));
                 let noun = if hidden == 1 { "line" } else { "lines" };

@@ -175,6 +175,7 @@ fn on_action(state: &mut AppState, action: Action, effects: &mut Vec<Effect>) {
         Action::FocusNetworks => super::objects::show(state, Pane::Networks, effects),
         Action::FocusEvents => super::objects::show(state, Pane::Events, effects),
         Action::Inspect => super::objects::inspect(state, effects),
+        Action::Processes => super::objects::processes(state, effects),
         Action::ImageDetails => super::objects::image_details(state, effects),
         Action::Prune => state.modal = Some(Modal::PruneMenu { selected: 0 }),
         Action::CreateVolume => super::objects::ask_name(state, crate::state::NewObject::Volume),

@@ -21,7 +21,7 @@ use super::keymap::Keymap;
 use super::msg::Msg;
 use crate::state::{AppState, Flash};
 
-pub use objects::PRUNE_KINDS;
+pub use objects::{PROCESSES_EVERY_SECS, PRUNE_KINDS};
 pub use selection::sync_selection;
 pub use swarm::not_a_manager;
 
@@ -56,6 +56,7 @@ fn on_tick(state: &mut AppState, now: i64, effects: &mut Vec<Effect>) {
     logs::on_tick(state, effects);
     stats::on_tick(state, effects);
     swarm::on_tick(state, effects);
+    objects::on_tick(state, effects);
     // The safety-net poll: the event stream keeps the lists fresh (and the status
     // texts age on screen by themselves); this only repairs anything it missed.
     if state.is_connected() && now - state.last_refresh >= state.poll_interval_secs {

@@ -163,15 +163,49 @@ pub fn image_details(state: &mut AppState, effects: &mut Vec<Effect>) {
 }
 
 pub fn on_inspected(state: &mut AppState, title: String, result: Result<Vec<String>, DaemonError>) {
+    let height = view_height(state);
     // Closed meanwhile, or another view opened: the answer is not wanted.
     let Some(Modal::Inspect(view)) = &mut state.modal else { return };
     if view.title != title {
         return;
     }
     match result {
-        Ok(lines) => view.set_lines(lines),
-        Err(e) => view.set_lines(vec![format!("Cannot read it: {e}")]),
+        Ok(lines) => view.answer(lines, height),
+        Err(e) => view.answer(vec![format!("Cannot read it: {e}")], height),
     }
+}
+
+/// `t` on a container: the processes running in it, read again every few seconds
+/// while the view is open.
+pub fn processes(state: &mut AppState, effects: &mut Vec<Effect>) {
+    let Some(c) = state.selected_container() else {
+        flash(state, "no container selected", true);
+        return;
+    };
+    if !c.state.is_running() {
+        let text = format!("cannot list the processes of {}: it is not running", c.name);
+        flash(state, text, true);
+        return;
+    }
+    let (id, title) = (c.id.clone(), format!("processes {}", c.name));
+    let view = InspectView::new(title.clone(), vec!["Reading…".into()]).following(id.clone());
+    state.modal = Some(Modal::Inspect(Box::new(view)));
+    effects.push(Effect::Processes { id, title });
+}
+
+/// Seconds between two readings of a followed view (a container's processes).
+pub const PROCESSES_EVERY_SECS: i64 = 2;
+
+/// Every tick: an open processes view asks again, one reading at a time.
+pub fn on_tick(state: &mut AppState, effects: &mut Vec<Effect>) {
+    let now = state.now;
+    let Some(Modal::Inspect(view)) = &mut state.modal else { return };
+    let Some(id) = view.follow.clone() else { return };
+    if view.reading || now % PROCESSES_EVERY_SECS != 0 {
+        return;
+    }
+    view.reading = true;
+    effects.push(Effect::Processes { id, title: view.title.clone() });
 }
 
 /// Rows of the inspect view on screen (the overlay leaves a border and a hint line).
