@@ -280,10 +280,27 @@ fn snapshots_of_each_pane_focused() {
     insta::assert_snapshot!("env_focused_web", h.render());
     h.char('2');
     insta::assert_snapshot!("images_focused", h.render());
+    // Opened from the images pane: the images' keys first, then everywhere's.
     h.char('?');
     insta::assert_snapshot!("help_overlay", h.render());
+    let first = h.render();
+    assert!(first.find("Images").unwrap() < first.find("Everywhere").unwrap(), "{first}");
+    // More keys than the window holds: the pages turn, and wrap around.
+    assert!(first.contains("Page 1/"), "{first}");
+    h.key(KeyCode::Right);
+    insta::assert_snapshot!("help_overlay_next_page", h.render());
+    assert!(h.render().contains("Page 2/"));
+    h.key(KeyCode::Left);
+    h.key(KeyCode::Left);
+    assert!(!h.render().contains("Page 1/") && !h.render().contains("Page 2/"), "the last page: {}", h.render());
     h.char('x');
-    assert!(h.state.modal.is_none(), "any key closes help");
+    assert!(h.state.modal.is_none(), "any other key closes help");
+    // Opened from the containers pane, the containers' keys come first.
+    h.char('1');
+    h.char('?');
+    let screen = h.render();
+    assert!(screen.find("Containers").unwrap() < screen.find("Everywhere").unwrap(), "{screen}");
+    assert!(screen.contains("processes running in it"), "{screen}");
 }
 
 #[test]

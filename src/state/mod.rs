@@ -145,7 +145,13 @@ impl Connection {
 /// The dialog on top of the panes, if any. One at a time.
 #[derive(Debug, Clone)]
 pub enum Modal {
-    Help,
+    /// The keys: the place it was opened from first, then everywhere, then the rest,
+    /// by pages of columns when the window cannot hold them all (`page` counts from the
+    /// first and wraps around either way).
+    Help {
+        first: crate::app::keymap::Scope,
+        page: i64,
+    },
     /// Typing a filter for `pane`; the list filters as the user types. `before` is the
     /// filter to go back to on Esc.
     Filter {

@@ -8,13 +8,15 @@ use unicode_width::UnicodeWidthStr;
 
 use super::theme::Theme;
 use super::widgets::{centered, modal_block};
-use crate::app::keymap::Keymap;
+use crate::app::keymap::{Keymap, Scope};
 
 /// Descriptions are cut to no less than this to fit more columns.
 const MIN_DESCRIBE: usize = 24;
 
-pub fn draw(frame: &mut Frame, area: Rect, keymap: &Keymap, theme: &Theme) {
-    let scopes = keymap.help_rows();
+pub fn draw(frame: &mut Frame, area: Rect, keymap: &Keymap, first: Scope, page: i64, theme: &Theme) {
+    let mut scopes = keymap.help_rows();
+    // The keys of the place the user is in come first, then those that work everywhere.
+    scopes.sort_by_key(|(scope, _)| (*scope != first, *scope != Scope::Global));
     let key_width = scopes.iter().flat_map(|(_, rows)| rows.iter().map(|(k, _)| k.width())).max().unwrap_or(0);
     let describe_width = scopes.iter().flat_map(|(_, rows)| rows.iter().map(|(_, w)| w.width())).max().unwrap_or(0);
     // Sections (a place's title, its keys, a blank line), in the keymap's order.
@@ -34,11 +36,13 @@ pub fn draw(frame: &mut Frame, area: Rect, keymap: &Keymap, theme: &Theme) {
     let widest = key_width + describe_width + 3;
     let narrowest = key_width + MIN_DESCRIBE.min(describe_width) + 3;
     let most = (room / (narrowest + 1)).max(1);
-    let mut columns = flow(&sections, max_rows);
+    let mut columns = flow(&sections, max_rows.saturating_sub(1).max(1));
     let count = columns.len().min(most);
     let column_width = (room / count).saturating_sub(1).clamp(narrowest.min(room), widest);
-    let cut = columns.len() > count;
-    columns.truncate(count);
+    // Pages of `count` columns; the page asked for wraps around.
+    let pages = columns.len().div_ceil(count);
+    let shown = usize::try_from(page.rem_euclid(i64::try_from(pages).unwrap_or(1))).unwrap_or(0);
+    let columns: Vec<_> = columns.drain(..).skip(shown * count).take(count).collect();
     let describe = column_width.saturating_sub(key_width + 3);
     let mut rendered: Vec<Vec<Line>> = columns
         .into_iter()
@@ -56,9 +60,9 @@ pub fn draw(frame: &mut Frame, area: Rect, keymap: &Keymap, theme: &Theme) {
         })
         .collect();
     if let Some(last) = rendered.last_mut() {
-        if cut {
-            last.truncate(max_rows.saturating_sub(1));
-            last.push(Line::styled(" … more keys: a larger window shows them all.", theme.warn));
+        if pages > 1 {
+            let text = format!(" Page {}/{pages}: → ← turn, any other key closes.", shown + 1);
+            last.push(Line::styled(text, theme.warn));
         } else {
             last.push(Line::styled(" Any key closes this help.", theme.dim));
         }

@@ -67,7 +67,7 @@ pub fn draw(frame: &mut Frame, state: &AppState, keymap: &Keymap, theme: &Theme)
     }
     status_bar::draw(frame, layout.status, state, keymap, theme);
     match &state.modal {
-        Some(Modal::Help) => help::draw(frame, area, keymap, theme),
+        Some(Modal::Help { first, page }) => help::draw(frame, area, keymap, *first, *page, theme),
         Some(Modal::Presets { selected }) => dialogs::draw_presets(frame, area, &state.presets, *selected, theme),
         Some(Modal::Launch(form)) => launch_form::draw(frame, area, form, theme),
         Some(Modal::Confirm(confirm)) => dialogs::draw_confirm(frame, area, confirm, theme),

@@ -33,8 +33,16 @@ pub fn on_key(state: &mut AppState, keymap: &Keymap, key: KeyEvent, effects: &mu
     }
     let key = if ctrl_c { KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE) } else { key };
     match state.modal.take() {
-        Some(Modal::Help) => {
-            // Any key closes help; it does nothing else.
+        Some(Modal::Help { first, page }) => {
+            // Paging keys turn the pages; any other key closes help and does nothing else.
+            let turn = match key.code {
+                KeyCode::Right | KeyCode::PageDown | KeyCode::Char('l' | 'j' | ' ') | KeyCode::Tab => 1,
+                KeyCode::Left | KeyCode::PageUp | KeyCode::Char('h' | 'k') | KeyCode::BackTab => -1,
+                _ => 0,
+            };
+            if turn != 0 {
+                state.modal = Some(Modal::Help { first, page: page + turn });
+            }
         }
         Some(Modal::Filter { pane, input, before }) => on_filter_key(state, pane, input, before, key, effects),
         Some(Modal::Presets { selected }) => launch::on_presets_key(state, selected, key, effects),
@@ -110,7 +118,10 @@ fn on_action(state: &mut AppState, action: Action, effects: &mut Vec<Effect>) {
             let before = filter_of(state, state.focus).to_string();
             state.modal = Some(Modal::Filter { pane: state.focus, input: before.clone(), before });
         }
-        Action::Help => state.modal = Some(Modal::Help),
+        Action::Help => {
+            let first = crate::app::keymap::Scope::of(state.focus);
+            state.modal = Some(Modal::Help { first, page: 0 });
+        }
         Action::ToggleAll => {
             state.show_all = !state.show_all;
             state.containers.set_retain((!state.show_all).then_some(running_only as fn(&_) -> bool));
