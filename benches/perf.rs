@@ -29,7 +29,11 @@ fn containers(n: usize) -> Vec<ContainerRow> {
             image_id: format!("sha256:{:064x}", i % 1000),
             state: if i % 3 == 0 { ContainerState::Exited } else { ContainerState::Running },
             status: format!("Up {} minutes", i % 59),
-            status_age: wharf::model::StatusAge::parse(&format!("Up {} minutes", i % 59)),
+            // Listed a while ago: every row's text is aged on each frame, as on screen.
+            status_age: wharf::model::StatusAge::parse(&format!("Up {} minutes", i % 59)).map(|mut age| {
+                age.listed_at = 1_700_000_000;
+                age
+            }),
             created: 1_700_000_000 + i as i64,
             ports: vec![PortMapping {
                 container_port: 8080,
