@@ -36,7 +36,8 @@ pub fn draw(frame: &mut Frame, area: Rect, keymap: &Keymap, first: Scope, page: 
     let widest = key_width + describe_width + 3;
     let narrowest = key_width + MIN_DESCRIBE.min(describe_width) + 3;
     let most = (room / (narrowest + 1)).max(1);
-    let mut columns = flow(&sections, max_rows.saturating_sub(1).max(1));
+    let continued = |(_, title): &(Option<String>, String)| (None, format!("{title} (continued)"));
+    let mut columns = flow(&sections, max_rows.saturating_sub(1).max(1), continued);
     let count = columns.len().min(most);
     let column_width = (room / count).saturating_sub(1).clamp(narrowest.min(room), widest);
     // Pages of `count` columns; the page asked for wraps around.
@@ -81,8 +82,9 @@ pub fn draw(frame: &mut Frame, area: Rect, keymap: &Keymap, first: Scope, page: 
 }
 
 /// Sections into columns of at most `max_rows` lines, a section kept whole unless it
-/// alone is taller than a column.
-fn flow<T: Clone>(sections: &[Vec<T>], max_rows: usize) -> Vec<Vec<T>> {
+/// alone is taller than a column. A section that goes on in the next column starts it
+/// with `continued` of its title (its first line), so no column starts nameless.
+fn flow<T: Clone>(sections: &[Vec<T>], max_rows: usize, continued: impl Fn(&T) -> T) -> Vec<Vec<T>> {
     let mut columns: Vec<Vec<T>> = vec![Vec::new()];
     for section in sections {
         for (i, line) in section.iter().enumerate() {
@@ -91,6 +93,13 @@ fn flow<T: Clone>(sections: &[Vec<T>], max_rows: usize) -> Vec<Vec<T>> {
             let section_fits = columns[current].len() + section.len() <= max_rows;
             if (!columns[current].is_empty() && starts_section && !section_fits) || columns[current].len() >= max_rows {
                 columns.push(Vec::new());
+                // A title alone at the foot of a column would say nothing.
+                if !starts_section
+                    && max_rows > 1
+                    && let Some(column) = columns.last_mut()
+                {
+                    column.push(continued(&section[0]));
+                }
             }
             let current = columns.len() - 1;
             columns[current].push(line.clone());
@@ -112,4 +121,27 @@ fn cut_to(text: &str, width: usize) -> String {
     }
     out.push('…');
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_section_that_goes_on_in_the_next_column_says_whose_keys_these_are() {
+        let section = |title: &str, n: usize| {
+            let mut lines = vec![title.to_string()];
+            lines.extend((0..n).map(|i| format!("{title} key {i}")));
+            lines
+        };
+        let columns = flow(&[section("A", 2), section("B", 6)], 4, |t| format!("{t} (cont.)"));
+        assert_eq!(
+            columns,
+            vec![
+                vec!["A", "A key 0", "A key 1"],
+                vec!["B", "B key 0", "B key 1", "B key 2"],
+                vec!["B (cont.)", "B key 3", "B key 4", "B key 5"],
+            ]
+        );
+    }
 }
