@@ -217,3 +217,32 @@ fn a_users_session_from_browsing_to_console() {
     let (exit, stderr) = t.assert_restored();
     assert_eq!(exit, "0", "{stderr}");
 }
+
+/// Another client pauses, unpauses and kills a container: the row says so within
+/// seconds. The daemon announces these a moment before its list shows them, so a
+/// dashboard that lists once per event would show the old state until its next poll.
+#[test]
+#[ignore = "needs tmux and a Docker daemon: run scripts/test.sh"]
+fn changes_by_another_client_show_within_seconds() {
+    let t_label = Labelled::new("e2e-settle");
+    let name = t_label.name("p");
+    docker(&["run", "-d", "--network", "none", "--label", &t_label.label, "--name", &name, BUSYBOX, "sleep", "3600"]);
+    let t = Tmux::start_with("settle", 140, 30, &[], None);
+    let row_says = |t: &Tmux, state: &str| t.screen().lines().any(|l| l.contains(&name) && l.contains(state));
+    t.wait_for("the container running", |t| row_says(t, " running "));
+    for round in 0..3 {
+        for (command, state) in [("pause", " paused "), ("unpause", " running ")] {
+            docker(&[command, &name]);
+            let started = std::time::Instant::now();
+            t.wait_for(&format!("round {round}: {command}"), |t| row_says(t, state));
+            assert!(started.elapsed() < Duration::from_secs(3), "{command} shown after {:?}", started.elapsed());
+        }
+    }
+    docker(&["kill", &name]);
+    let started = std::time::Instant::now();
+    t.wait_for("the kill", |t| row_says(t, " exited "));
+    assert!(started.elapsed() < Duration::from_secs(3), "kill shown after {:?}", started.elapsed());
+    t.tmux(&["send-keys", "q"]);
+    let (exit, stderr) = t.assert_restored();
+    assert_eq!(exit, "0", "{stderr}");
+}

@@ -82,7 +82,8 @@ fn a_burst_of_events_costs_one_list_request_plus_one_follow_up() {
     let first = h.send(event("start"));
     let Some(Effect::ListContainers { request }) = first.first().cloned() else { panic!("{first:?}") };
     for _ in 0..50 {
-        assert!(!h.send(event("start")).iter().any(|e| matches!(e, Effect::ListContainers { .. })));
+        let effects = h.send(event("start"));
+        assert!(!effects.iter().any(|e| matches!(e, Effect::ListContainers { .. } | Effect::Settle { .. })));
     }
     // A stale answer (an older request id) changes nothing.
     let stale = wharf::state::RequestId(request.0 - 1);
@@ -91,6 +92,31 @@ fn a_burst_of_events_costs_one_list_request_plus_one_follow_up() {
     // The answer to the one in flight brings exactly one follow-up request.
     let follow = h.send(Msg::ContainersListed { request, result: Ok(containers()) });
     assert_eq!(follow.iter().filter(|e| matches!(e, Effect::ListContainers { .. })).count(), 1);
+    let Some(Effect::ListContainers { request }) =
+        follow.iter().find(|e| matches!(e, Effect::ListContainers { .. })).cloned()
+    else {
+        unreachable!()
+    };
+    h.send(Msg::ContainersListed { request, result: Ok(containers()) });
+    // And one more, a moment later, settles what the daemon announced just before its
+    // list showed it (a pause, a death): the first event asked for it, once for the burst.
+    assert!(first.iter().any(|e| matches!(e, Effect::Settle { .. })), "{first:?}");
+    let settled = h.send(Msg::Settle);
+    assert_eq!(settled.iter().filter(|e| matches!(e, Effect::ListContainers { .. })).count(), 1, "{settled:?}");
+    assert!(!h.state.settle_pending);
+}
+
+#[test]
+fn reads_by_other_clients_are_no_news() {
+    let mut h = Harness::new(80, 24);
+    h.connect_with_fixtures();
+    for action in ["top", "exec_start: sh", "resize", "attach", "archive-path"] {
+        let event =
+            DaemonEvent { kind: EventKind::Container, action: action.into(), id: "x".into(), ..Default::default() };
+        assert!(h.send(Msg::DaemonEvent(event)).is_empty(), "{action}");
+    }
+    assert!(!h.state.settle_pending);
+    assert!(h.state.objects.timeline.items().is_empty(), "the timeline keeps what changed");
 }
 
 #[test]

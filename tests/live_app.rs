@@ -53,6 +53,45 @@ async fn the_dashboard_follows_another_client_within_a_second() {
     assert!(lists <= 12, "{lists} container list answers for a handful of events");
 }
 
+/// The daemon announces a pause (and a death) a moment before its list shows it: the
+/// list those events ask for can come back stale. Each change still shows within a few
+/// seconds, not at the next safety-net poll (30 s).
+#[tokio::test]
+#[ignore = "needs a Docker daemon: run scripts/test.sh"]
+async fn pauses_and_deaths_by_another_client_show_within_seconds() {
+    let _alone = ONE_AT_A_TIME.lock().await;
+    let t = Labelled::new("settle");
+    let id = docker(&[
+        "run",
+        "-d",
+        "--network",
+        "none",
+        "--label",
+        &t.label,
+        "--name",
+        &t.name("p"),
+        BUSYBOX,
+        "sleep",
+        "3600",
+    ]);
+    let mut app = App::start(&host());
+    let shown = |state: &'static str| {
+        let id = id.clone();
+        move |s: &wharf::state::AppState| s.containers.items().iter().any(|c| c.id == id && c.state.as_str() == state)
+    };
+    app.run_until(Duration::from_secs(10), shown("running")).await.expect("listed running");
+    for round in 0..4 {
+        for (command, state) in [("pause", "paused"), ("unpause", "running")] {
+            docker(&[command, &id]);
+            app.run_until(Duration::from_secs(3), shown(state))
+                .await
+                .unwrap_or_else(|| panic!("round {round}: {command} not shown within 3 s"));
+        }
+    }
+    docker(&["kill", &id]);
+    app.run_until(Duration::from_secs(3), shown("exited")).await.expect("the kill shown within 3 s");
+}
+
 #[tokio::test]
 #[ignore = "needs a Docker daemon: run scripts/test.sh"]
 async fn starts_without_a_daemon_and_fills_in_when_it_appears() {

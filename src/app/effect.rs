@@ -134,6 +134,10 @@ pub enum Effect {
         request: RequestId,
     },
     /// Read an object's full JSON for the inspect view.
+    /// `Msg::Settle` after a while: the container list is read once more then.
+    Settle {
+        after: std::time::Duration,
+    },
     /// The processes running in a container, for the view titled `title`.
     Processes {
         id: String,

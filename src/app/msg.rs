@@ -108,6 +108,8 @@ pub enum Msg {
     },
     /// A sampling round is over (all its readings were sent).
     StatsRoundDone,
+    /// Time for the list that settles the last container events (see `Effect::Settle`).
+    Settle,
     DiskUsageRead(Result<crate::model::DiskUsage, DaemonError>),
     VolumesListed {
         request: RequestId,

@@ -278,6 +278,10 @@ impl<D: DockerApi> EffectRunner<D> {
                 let result = ask(client, timeout, async |d| d.inspect_raw(kind, &id).await).await;
                 Msg::Inspected { title, result }
             }),
+            Effect::Settle { after } => self.spawn(async move {
+                tokio::time::sleep(after).await;
+                Msg::Settle
+            }),
             Effect::Processes { id, title } => self.spawn(async move {
                 let result = ask(client, timeout, async |d| d.processes(&id).await).await;
                 Msg::Inspected { title, result: result.map(|table| table.lines()) }

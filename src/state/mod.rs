@@ -388,6 +388,9 @@ pub struct AppState {
     /// safety-net poll repeats that.
     pub last_refresh: i64,
     pub poll_interval_secs: i64,
+    /// A list of the containers is due shortly after an event: the daemon announces
+    /// some changes just before its list shows them.
+    pub settle_pending: bool,
     /// Built-in presets followed by the user's.
     pub presets: Vec<Preset>,
     /// wharf's own environment, read once at start: a bare `KEY` in the env field takes
@@ -484,6 +487,7 @@ impl AppState {
             flash: None,
             requests: Requests::default(),
             last_refresh: now,
+            settle_pending: false,
             poll_interval_secs: i64::try_from(poll_interval_secs.max(1)).unwrap_or(i64::MAX),
             presets: crate::launch::presets::built_in(),
             host_env: HashMap::new(),

@@ -138,6 +138,8 @@ impl Harness {
                 }
                 // Stats streams stay open and silent too; tests send readings.
                 Effect::StatsStream { .. } | Effect::StopStatsStream => continue,
+                // The settling list after events: tests that want it send `Msg::Settle`.
+                Effect::Settle { .. } => continue,
                 // Effects that change things are the test's to answer.
                 other => panic!("answer() only answers reads; the test must handle {other:?}"),
             };

@@ -152,6 +152,13 @@ pub fn on_daemon_msg(state: &mut AppState, msg: Msg, effects: &mut Vec<Effect>) 
                         state.requests.inspect_outdated = true;
                     }
                     want_containers(state, effects);
+                    // The daemon sends some events (pause, unpause, die) a moment before
+                    // its list shows the change: the list they ask for can come back
+                    // stale. One more shortly after settles it, one for a whole burst.
+                    if !state.settle_pending {
+                        state.settle_pending = true;
+                        effects.push(Effect::Settle { after: SETTLE_AFTER });
+                    }
                     if event.action.starts_with("create") || event.action.starts_with("destroy") {
                         // Image usage counts change with containers.
                         want_images(state, effects);
@@ -160,6 +167,12 @@ pub fn on_daemon_msg(state: &mut AppState, msg: Msg, effects: &mut Vec<Effect>) 
                 EventKind::Image => want_images(state, effects),
                 EventKind::Service | EventKind::Node => super::swarm::on_event(state, effects),
                 EventKind::Volume | EventKind::Network | EventKind::Other => {}
+            }
+        }
+        Msg::Settle => {
+            state.settle_pending = false;
+            if state.is_connected() {
+                want_containers(state, effects);
             }
         }
         Msg::PullProgress { request, progress } => launch::on_pull_progress(state, request, progress),
@@ -218,6 +231,10 @@ pub fn on_daemon_msg(state: &mut AppState, msg: Msg, effects: &mut Vec<Effect>) 
         Msg::Key(_) | Msg::Mouse(_) | Msg::Paste(_) | Msg::Resize { .. } | Msg::Tick { .. } => {}
     }
 }
+
+/// How long after a container event the list that settles it is asked for. The daemon
+/// records the change microseconds after announcing it; this leaves room to spare.
+pub const SETTLE_AFTER: std::time::Duration = std::time::Duration::from_millis(300);
 
 pub fn refresh_lists(state: &mut AppState, effects: &mut Vec<Effect>) {
     state.last_refresh = state.now;

@@ -64,9 +64,13 @@ pub fn on_event(state: &mut AppState, event: &DaemonEvent, effects: &mut Vec<Eff
     }
 }
 
-/// `exec_create`, `exec_start: sh -c …`, `exec_die`: a process run inside a container.
+/// Container events that change nothing wharf lists: `exec_create`, `exec_start: sh
+/// -c …`, `exec_die` (a process run inside it: healthchecks every few seconds,
+/// consoles), and the reads other clients (or wharf's processes view) make: `top`,
+/// `export`, `archive-path`, `resize`, `attach`, `detach`, `copy`.
 pub fn is_exec(event: &DaemonEvent) -> bool {
-    event.kind == EventKind::Container && event.action.starts_with("exec_")
+    const READS: [&str; 7] = ["top", "export", "archive-path", "resize", "attach", "detach", "copy"];
+    event.kind == EventKind::Container && (event.action.starts_with("exec_") || READS.contains(&event.action.as_str()))
 }
 
 pub fn on_volumes(
