@@ -183,6 +183,8 @@ async fn run(
     let signals = signal_stream()?;
     debug_panic_trigger();
     let outcome = wharf::app::run(&mut tui, &mut app, rx, crossterm::event::EventStream::new(), signals).await;
+    // Open consoles hang up before the connection goes (no shell left behind).
+    app.runner.close_consoles(Duration::from_secs(2)).await;
     cancel.cancel();
     outcome
 }

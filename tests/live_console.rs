@@ -186,3 +186,54 @@ async fn attach_reaches_a_container_started_with_a_tty() {
         .await
         .unwrap_or_else(|| panic!("no answer through the attach:\n{}", screen(&app.state)));
 }
+
+/// The shells (and what they run) of the container `id`: `docker top`'s commands
+/// other than the container's own `sleep`.
+fn shells(id: &str) -> Vec<String> {
+    docker(&["top", id, "-o", "pid,args"])
+        .lines()
+        .skip(1)
+        .map(|l| l.split_whitespace().skip(1).collect::<Vec<_>>().join(" "))
+        .filter(|args| !args.starts_with("sleep 300"))
+        .collect()
+}
+
+/// Waits (up to 10 s) until no shell is left in the container.
+fn until_no_shell(id: &str, what: &str) {
+    let deadline = std::time::Instant::now() + WAIT;
+    while !shells(id).is_empty() {
+        assert!(std::time::Instant::now() < deadline, "{what}: still running {:?}", shells(id));
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+/// Closing a console (`Ctrl-] x`) hangs it up: its shell, and what the shell runs,
+/// end as they would when a terminal closes, instead of running on in the container.
+#[tokio::test]
+#[ignore = "needs a Docker daemon: run scripts/test.sh"]
+async fn closing_a_console_ends_its_shell_and_what_it_runs() {
+    let t = Labelled::new("console-close");
+    let (mut app, id) = console(&t).await;
+    type_line(&mut app, "sleep 777");
+    let deadline = std::time::Instant::now() + WAIT;
+    while !shells(&id).iter().any(|s| s == "sleep 777") {
+        assert!(std::time::Instant::now() < deadline, "the command never ran: {:?}", shells(&id));
+        app.run_until(Duration::from_millis(100), |_| false).await;
+    }
+    app.send(Msg::Key(KeyEvent::new(KeyCode::Char(']'), KeyModifiers::CONTROL)));
+    app.send(Msg::Key(KeyEvent::new(KeyCode::Char('x'), KeyModifiers::NONE)));
+    assert!(app.state.console.session.is_none());
+    app.run_until(Duration::from_millis(500), |_| false).await;
+    until_no_shell(&id, "after closing");
+}
+
+/// Quitting wharf with a console open hangs it up too.
+#[tokio::test]
+#[ignore = "needs a Docker daemon: run scripts/test.sh"]
+async fn quitting_with_a_console_open_ends_its_shell() {
+    let t = Labelled::new("console-quit");
+    let (mut app, id) = console(&t).await;
+    assert!(!shells(&id).is_empty(), "the console's shell runs");
+    app.runner.close_consoles(Duration::from_secs(2)).await;
+    until_no_shell(&id, "after quitting");
+}

@@ -52,7 +52,7 @@ async fn lists_and_execs(address: &DaemonAddress, id: &str) -> BollardDocker {
     let row = rows.iter().find(|r| r.id == id).unwrap_or_else(|| panic!("{} lists the container", address.host));
     assert_eq!(row.state, ContainerState::Running);
 
-    let exec = api.create_exec(id, &["echo".into(), format!("hello over {}", address.host)]).await.unwrap();
+    let exec = api.create_exec(id, &["echo".into(), format!("hello over {}", address.host)], "w0s0e").await.unwrap();
     let (mut read, _write) = api.start_exec(&exec).await.unwrap();
     let mut out = Vec::new();
     tokio::time::timeout(TIMEOUT, read.read_to_end(&mut out)).await.expect("the exec ends").unwrap();

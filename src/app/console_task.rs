@@ -23,6 +23,8 @@ pub struct ConsoleHandle {
     pub input: mpsc::Sender<Vec<u8>>,
     pub resize: watch::Sender<(u16, u16)>,
     pub cancel: CancellationToken,
+    /// The session's task: on quit, wharf waits (briefly) for it to hang up.
+    pub task: tokio::task::JoinHandle<()>,
 }
 
 pub struct ConsoleJob {
@@ -30,6 +32,18 @@ pub struct ConsoleJob {
     pub container_id: String,
     pub target: ConsoleTarget,
 }
+
+impl ConsoleJob {
+    /// What the session's exec carries in its environment so that closing the console
+    /// can hang it up: this wharf's pid and the session (the `e` ends it, so no marker
+    /// is the start of another).
+    pub fn marker(&self) -> String {
+        format!("w{}s{}e", std::process::id(), self.session.0)
+    }
+}
+
+/// How long closing a console waits for its hang-up to be sent.
+const HANG_UP_WITHIN: Duration = Duration::from_secs(3);
 
 pub async fn run<D: DockerApi + 'static>(
     docker: std::sync::Arc<D>,
@@ -107,6 +121,15 @@ pub async fn run<D: DockerApi + 'static>(
     writer.abort();
     resizer.abort();
     if cancelled {
+        // Closed by the user (or wharf quits): the shell would outlive its stream.
+        if exec_id.is_some() {
+            let marker = job.marker();
+            match tokio::time::timeout(HANG_UP_WITHIN, docker.hang_up(&job.container_id, &marker)).await {
+                Ok(Ok(())) => {}
+                Ok(Err(e)) => tracing::debug!(error = %e, "cannot hang up the console"),
+                Err(_) => tracing::debug!("hanging up the console took too long"),
+            }
+        }
         return;
     }
     let exit_code = match &exec_id {
@@ -142,7 +165,7 @@ async fn start<D: DockerApi>(docker: &D, job: &ConsoleJob, tx: &mpsc::Sender<Msg
     let mut tried = Vec::new();
     for (i, command) in commands.iter().enumerate() {
         let last = i + 1 == commands.len();
-        let exec_id = docker.create_exec(&job.container_id, command).await?;
+        let exec_id = docker.create_exec(&job.container_id, command, &job.marker()).await?;
         let (mut read, write) = docker.start_exec(&exec_id).await?;
         let label = command.join(" ");
         tried.push(label.clone());

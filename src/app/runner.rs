@@ -181,7 +181,7 @@ impl<D: DockerApi> EffectRunner<D> {
                 let tx = self.tx.clone();
                 let job = ConsoleJob { session, container_id, target };
                 let task_cancel = cancel.clone();
-                tokio::spawn(async move {
+                let task = tokio::spawn(async move {
                     match client {
                         Some(d) => console_task::run(d, job, input_rx, resize_rx, tx, task_cancel).await,
                         None => {
@@ -192,7 +192,7 @@ impl<D: DockerApi> EffectRunner<D> {
                     }
                 });
                 self.consoles.retain(|_, h| !h.cancel.is_cancelled() && !h.input.is_closed());
-                self.consoles.insert(session, ConsoleHandle { input: input_tx, resize: resize_tx, cancel });
+                self.consoles.insert(session, ConsoleHandle { input: input_tx, resize: resize_tx, cancel, task });
             }
             Effect::ConsoleInput { session, bytes } => {
                 if let Some(handle) = self.consoles.get(&session) {
@@ -399,6 +399,20 @@ impl<D: DockerApi> EffectRunner<D> {
         let token = CancellationToken::new();
         self.running.insert(request, token.clone());
         token
+    }
+
+    /// Closes every console, waiting at most `within` for them to hang up: wharf is
+    /// quitting, and a shell left behind would keep running in its container.
+    pub async fn close_consoles(&mut self, within: Duration) {
+        let tasks: Vec<_> = self
+            .consoles
+            .drain()
+            .map(|(_, handle)| {
+                handle.cancel.cancel();
+                handle.task
+            })
+            .collect();
+        let _ = tokio::time::timeout(within, futures::future::join_all(tasks)).await;
     }
 
     /// Runs a job on its own task and reports its message back.

@@ -188,13 +188,13 @@ impl DockerApi for BollardDocker {
         super::logs::log_bytes(&self.client, &self.info.host, id, request)
     }
 
-    async fn create_exec(&self, container_id: &str, cmd: &[String]) -> Result<String, DaemonError> {
+    async fn create_exec(&self, container_id: &str, cmd: &[String], marker: &str) -> Result<String, DaemonError> {
         let config = bollard::models::ExecConfig {
             attach_stdin: Some(true),
             attach_stdout: Some(true),
             attach_stderr: Some(true),
             tty: Some(true),
-            env: Some(vec!["TERM=xterm-256color".into()]),
+            env: Some(vec!["TERM=xterm-256color".into(), format!("{}={marker}", super::exec::CONSOLE_MARKER)]),
             cmd: Some(cmd.to_vec()),
             // The daemon's own detach keys (Ctrl-P Ctrl-Q) would hold Ctrl-P back and end
             // the stream on Ctrl-P Ctrl-Q; wharf has its own prefix, so use a sequence
@@ -204,6 +204,15 @@ impl DockerApi for BollardDocker {
         };
         let created = self.client.create_exec(container_id, config).await.map_err(|e| self.err(e))?;
         Ok(created.id)
+    }
+
+    async fn hang_up(&self, container_id: &str, marker: &str) -> Result<(), DaemonError> {
+        let config =
+            bollard::models::ExecConfig { cmd: Some(super::exec::hang_up_command(marker)), ..Default::default() };
+        let created = self.client.create_exec(container_id, config).await.map_err(|e| self.err(e))?;
+        let options = bollard::exec::StartExecOptions { detach: true, ..Default::default() };
+        self.client.start_exec(&created.id, Some(options)).await.map_err(|e| self.err(e))?;
+        Ok(())
     }
 
     async fn start_exec(&self, exec_id: &str) -> Result<(super::RawRead, super::RawWrite), DaemonError> {

@@ -19,6 +19,22 @@ use crate::text::sanitize;
 pub type RawRead = Pin<Box<dyn AsyncRead + Send>>;
 pub type RawWrite = Pin<Box<dyn AsyncWrite + Send>>;
 
+/// The variable a console's exec carries, naming its session (see `hang_up`).
+pub const CONSOLE_MARKER: &str = "WHARF_CONSOLE";
+
+/// The script that hangs up a console: SIGHUP to each process whose environment holds
+/// `WHARF_CONSOLE=<marker>` exactly (one variable per line once NULs are newlines).
+/// `marker` is wharf's own (`w<pid>s<session>e`), passed as an argument, never spliced
+/// into the script.
+pub fn hang_up_command(marker: &str) -> Vec<String> {
+    let script = r#"want="WHARF_CONSOLE=$1"
+for p in /proc/[0-9]*; do
+  tr '\0' '\n' < "$p/environ" 2>/dev/null | grep -qxF "$want" && kill -HUP "${p#/proc/}" 2>/dev/null
+done
+exit 0"#;
+    ["sh", "-c", script, "wharf-hang-up", marker].iter().map(|s| s.to_string()).collect()
+}
+
 /// Detach keys for the daemon that nobody types (it needs some; see `create_exec`).
 pub const UNTYPED_DETACH_KEYS: &str = "ctrl-_,ctrl-^,ctrl-_,ctrl-^,ctrl-_";
 

@@ -52,11 +52,19 @@ pub trait DockerApi: Send + Sync + 'static {
     ) -> impl Future<Output = Result<(), DaemonError>> + Send;
     fn remove_image(&self, id: &str) -> impl Future<Output = Result<(), DaemonError>> + Send;
     /// Creates an exec of `cmd` with a TTY (`TERM=xterm-256color`); returns its id.
+    /// `marker` goes into its environment (`WHARF_CONSOLE`) so that `hang_up` can find
+    /// it and what it started.
     fn create_exec(
         &self,
         container_id: &str,
         cmd: &[String],
+        marker: &str,
     ) -> impl Future<Output = Result<String, DaemonError>> + Send;
+    /// Hangs up a console: sends SIGHUP to every process in the container whose
+    /// environment carries `marker`, as a terminal that closes does. The daemon has no
+    /// way to end an exec, and closing its stream leaves the shell running; this runs a
+    /// small `sh` script in the container (a container without `sh` keeps the orphan).
+    fn hang_up(&self, container_id: &str, marker: &str) -> impl Future<Output = Result<(), DaemonError>> + Send;
     /// Starts an exec and hands back its raw TTY stream (see `exec.rs` for why raw).
     fn start_exec(&self, exec_id: &str) -> impl Future<Output = Result<(RawRead, RawWrite), DaemonError>> + Send;
     /// Attaches to a container started with a TTY; its raw stream.

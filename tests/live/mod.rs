@@ -123,7 +123,7 @@ pub mod headless {
     pub struct App {
         pub state: AppState,
         keymap: Keymap,
-        runner: EffectRunner<BollardDocker>,
+        pub runner: EffectRunner<BollardDocker>,
         rx: mpsc::Receiver<Msg>,
         cancel: CancellationToken,
         /// Every message seen, for assertions on what happened.
