@@ -87,8 +87,10 @@ impl DockerApi for BollardDocker {
             .map_err(|e| DaemonError::new(DaemonErrorKind::Other, format!("unreadable container list: {e}")))?;
         // The status texts' durations are as of now: the screen ages them from here.
         let now = now_ms() / 1000;
-        for age in rows.iter_mut().filter_map(|r| r.status_age.as_mut()) {
-            age.listed_at = now;
+        for row in &mut rows {
+            if let Some(age) = row.status_age.as_mut() {
+                age.stamp(&row.status, row.created, now);
+            }
         }
         Ok(rows)
     }

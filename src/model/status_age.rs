@@ -15,8 +15,9 @@ pub struct StatusAge {
     start: usize,
     end: usize,
     /// The duration the phrase stood for, in seconds (its lower bound: "5 minutes" is
-    /// 5:00 to 5:59).
+    /// 5:00 to 5:59), and how far above it the truth may be.
     seconds: i64,
+    span: i64,
     /// When the daemon said so (Unix seconds); 0 until the docker layer stamps it.
     pub listed_at: i64,
 }
@@ -35,10 +36,10 @@ impl StatusAge {
         });
         let found = phrase.as_ref()?.captures(status)?;
         let whole = found.get(0)?;
-        let seconds = match (found.get(1), found.get(2)) {
+        let (seconds, span) = match (found.get(1), found.get(2)) {
             (Some(n), Some(unit)) => {
                 let n: i64 = n.as_str().parse().ok()?;
-                n * match unit.as_str() {
+                let unit = match unit.as_str() {
                     "second" => 1,
                     "minute" => 60,
                     "hour" => 3600,
@@ -46,15 +47,31 @@ impl StatusAge {
                     "week" => 7 * 86_400,
                     "month" => 30 * 86_400,
                     _ => 365 * 86_400,
-                }
+                };
+                // Hours are rounded to the nearest; every other unit is cut down.
+                if unit == 3600 { (n * unit - 1800, unit) } else { (n * unit, unit) }
             }
             _ => match whole.as_str() {
-                "About a minute" => 60,
-                "About an hour" => 3600,
-                _ => 0,
+                "About a minute" => (60, 60),
+                "About an hour" => (3600, 1800),
+                _ => (0, 1),
             },
         };
-        Some(Self { start: whole.start(), end: whole.end(), seconds, listed_at: 0 })
+        Some(Self { start: whole.start(), end: whole.end(), seconds, span, listed_at: 0 })
+    }
+
+    /// Stamps the time the daemon said it (`now`). An "Up …" text is then narrowed with
+    /// the container's creation time: most containers start the moment they are
+    /// created, so their uptime is `now - created` when the daemon's words allow it (a
+    /// container started later keeps the daemon's lower bound). "Up About a minute" read
+    /// 110 s after creation ages into "Up 2 minutes" 10 s later, as `docker ps` does.
+    pub fn stamp(&mut self, status: &str, created: i64, now: i64) {
+        self.listed_at = now;
+        let since_created = now - created;
+        if status.starts_with("Up ") && created > 0 && (self.seconds..self.seconds + self.span).contains(&since_created)
+        {
+            self.seconds = since_created;
+        }
     }
 
     /// The status text as it reads at `now`: the same words, the duration grown by the
@@ -129,6 +146,29 @@ mod tests {
         assert_eq!(age.text("Up 5 minutes", 2_000_000), "Up 5 minutes");
         let stamped = StatusAge { listed_at: 2_000_000, ..age };
         assert_eq!(stamped.text("Up 5 minutes", 1_999_000), "Up 5 minutes");
+    }
+
+    #[test]
+    fn an_uptime_is_narrowed_by_the_creation_time_within_the_daemons_words() {
+        let status = "Up About a minute";
+        let mut age = StatusAge::parse(status).unwrap();
+        // Created 110 s before the list: 10 s later it reads as `docker ps` would.
+        age.stamp(status, 1_000_000 - 110, 1_000_000);
+        assert_eq!(age.text(status, 1_000_010), "Up 2 minutes");
+        // Created long before it started (a restart): the daemon's bounds hold.
+        let mut age = StatusAge::parse(status).unwrap();
+        age.stamp(status, 1_000_000 - 86_400, 1_000_000);
+        assert_eq!(age.text(status, 1_000_001), "Up About a minute");
+        // Hours are rounded by the daemon: "2 hours" is 1.5 h to 2.5 h.
+        let status = "Up 2 hours";
+        let mut age = StatusAge::parse(status).unwrap();
+        age.stamp(status, 1_000_000 - 8999, 1_000_000);
+        assert_eq!(age.text(status, 1_000_000 + 1), "Up 3 hours");
+        // An exit time has nothing to do with the creation time.
+        let status = "Exited (0) 5 minutes ago";
+        let mut age = StatusAge::parse(status).unwrap();
+        age.stamp(status, 1_000_000 - 86_400, 1_000_000);
+        assert_eq!(age.text(status, 1_000_001), "Exited (0) 5 minutes ago");
     }
 
     #[test]

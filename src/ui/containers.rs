@@ -102,7 +102,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, keymap: &Keymap, th
         header.extend(["CPU", "MEM"]);
     }
     wants.extend([
-        ColumnWant::Content(content_width("STATUS", list.visible().map(|c| c.status_at(state.now)), 26)),
+        ColumnWant::Content(content_width("STATUS", list.visible().map(|c| c.status_at(state.now)), 36)),
         ColumnWant::Content(content_width("PORTS", ports.iter().map(String::as_str), 48)),
         ColumnWant::Fixed(3),
     ]);
