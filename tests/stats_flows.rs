@@ -149,3 +149,19 @@ fn disk_usage_is_asked_for_on_a_key_and_shown_in_the_header() {
         h.render()
     );
 }
+
+#[test]
+fn a_long_memory_figure_is_never_cut_by_its_chart() {
+    let mut h = Harness::new(140, 40);
+    h.connect_with_fixtures();
+    h.select_container("redis");
+    let id = id_of("redis");
+    // 524.3kB of a 25.3GB limit: the longest figure, with its percentage.
+    for (at, mem) in [(1_000, 524_300), (2_000, 524_300), (3_000, 600_000)] {
+        let reading = StatsSample { mem_limit: 25_300_000_000, ..sample(at, at as u64 * 1000, mem) };
+        h.send(Msg::Stats { id: id.clone(), sample: reading });
+    }
+    let screen = h.render();
+    let line = screen.lines().find(|l| l.contains("MEM 6")).unwrap_or_else(|| panic!("{screen}"));
+    assert!(line.contains("/ 25.3GB (0.0%) "), "{line}");
+}

@@ -5,6 +5,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Sparkline};
+use unicode_width::UnicodeWidthStr;
 
 use super::format::size;
 use super::theme::Theme;
@@ -94,18 +95,21 @@ pub fn draw_selected(frame: &mut Frame, area: Rect, state: &AppState, theme: &Th
     };
     let f = &stats.figures;
     let rows = Layout::vertical([Constraint::Length(1); 3]).split(inner);
-    let label_width = 26u16.min(inner.width);
     let cpu = f.cpu_percent.map_or_else(|| "-".to_string(), |c| format!("{c:.1}%"));
     let mem = match f.mem_percent() {
         Some(p) => format!("{} / {} ({p:.1}%)", size(f.mem_used as i64), size(f.mem_limit as i64)),
         None => size(f.mem_used as i64),
     };
+    let (cpu, mem) = (format!("CPU {cpu}"), format!("MEM {mem}"));
+    // The charts start one column after the longer label: a figure is never cut.
+    let longest = cpu.width().max(mem.width()) + 1;
+    let label_width = u16::try_from(longest).unwrap_or(u16::MAX).max(26).min(inner.width);
     // CPU bars are absolute (a full bar is one busy CPU, or the busiest reading when
     // higher); memory bars are relative to the window's highest reading.
     let cpu_max = stats.cpu_history.iter().copied().max().unwrap_or(0).max(1000);
     let chart = |history, max, style| Chart { history, max, label_width, style };
-    chart(&stats.cpu_history, Some(cpu_max), theme.ok).draw(frame, rows[0], &format!("CPU {cpu}"), theme);
-    chart(&stats.mem_history, None, theme.warn).draw(frame, rows[1], &format!("MEM {mem}"), theme);
+    chart(&stats.cpu_history, Some(cpu_max), theme.ok).draw(frame, rows[0], &cpu, theme);
+    chart(&stats.mem_history, None, theme.warn).draw(frame, rows[1], &mem, theme);
     let rate = |r: Option<f64>| r.map_or_else(|| "-".into(), |r| format!("{}/s", size(r as i64)));
     let io = format!(
         "NET ↓{} ↑{}  BLK r {} w {}",
