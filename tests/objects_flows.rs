@@ -296,3 +296,28 @@ fn the_processes_of_a_container_are_read_again_while_open() {
     assert!(h.state.modal.is_none());
     assert!(h.send(Msg::Tick { now: even + 6 }).iter().all(|e| !matches!(e, Effect::Processes { .. })));
 }
+
+#[test]
+fn secrets_in_the_inspect_view_are_masked_as_in_the_env_pane() {
+    let mut h = Harness::new(110, 30);
+    connected(&mut h);
+    h.select_container("web");
+    let effects = h.char('I');
+    let Some(Effect::InspectObject { title, .. }) =
+        effects.iter().find(|e| matches!(e, Effect::InspectObject { .. })).cloned()
+    else {
+        panic!("{effects:?}")
+    };
+    let json = br#"{"Config":{"Env":["DB_PASSWORD=hunter2","PATH=/usr/bin","API_TOKEN=abc=def"],"Labels":{"x":"DB_PASSWORD=label"}}}"#;
+    let lines = wharf::docker::convert::pretty_json(json).unwrap();
+    h.send(Msg::Inspected { title, result: Ok(lines) });
+    let screen = h.render();
+    assert!(screen.contains("\"DB_PASSWORD=••••••••\","), "{screen}");
+    assert!(screen.contains("\"API_TOKEN=••••••••\""), "{screen}");
+    assert!(screen.contains("\"PATH=/usr/bin\","), "the rest as it is: {screen}");
+    assert!(!screen.contains("hunter2") && !screen.contains("abc=def"), "{screen}");
+    // `v` shows them, as in the env pane.
+    h.char('v');
+    assert!(h.render().contains("DB_PASSWORD=hunter2"));
+    assert!(matches!(h.state.modal, Some(Modal::Inspect(_))), "v keeps the view open");
+}

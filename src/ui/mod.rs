@@ -75,7 +75,7 @@ pub fn draw(frame: &mut Frame, state: &AppState, keymap: &Keymap, theme: &Theme)
         Some(Modal::ConsoleCommand { input, error }) => {
             dialogs::draw_command(frame, area, input, error.as_deref(), theme)
         }
-        Some(Modal::Inspect(view)) => objects::draw_inspect(frame, area, view, theme),
+        Some(Modal::Inspect(view)) => objects::draw_inspect(frame, area, view, !state.reveal_secrets, theme),
         Some(Modal::NamePrompt { what, input, error }) => {
             dialogs::draw_name_prompt(frame, area, *what, input, error.as_deref(), theme)
         }

@@ -189,7 +189,7 @@ fn clock(unix: i64) -> String {
 }
 
 /// The inspect view: nearly the whole screen, JSON coloured, the search highlighted.
-pub fn draw_inspect(frame: &mut Frame, area: Rect, view: &InspectView, theme: &Theme) {
+pub fn draw_inspect(frame: &mut Frame, area: Rect, view: &InspectView, mask_secrets: bool, theme: &Theme) {
     // The same view shows a container's processes (`t`), read again while open.
     let processes = view.follow.is_some();
     let popup = Rect {
@@ -209,6 +209,7 @@ pub fn draw_inspect(frame: &mut Frame, area: Rect, view: &InspectView, theme: &T
                 ("Enter h/l", "fold/unfold"),
                 ("z/Z", "fold all/none"),
                 ("/ n/N", "search"),
+                ("v", if mask_secrets { "show secrets" } else { "mask secrets" }),
                 ("Esc", "close"),
             ],
             theme,
@@ -234,10 +235,14 @@ pub fn draw_inspect(frame: &mut Frame, area: Rect, view: &InspectView, theme: &T
         .rows(usize::from(inner.height))
         .map(|row| {
             // A process table: its header stands out, its rows are plain text.
+            let masked = if mask_secrets { masked_env_entry(row.text) } else { None };
             let mut line = match (processes, row.line) {
                 (true, 0) => Line::styled(row.text, theme.title),
                 (true, _) => Line::raw(row.text),
-                (false, _) => json_line(row.text, theme),
+                (false, _) => match &masked {
+                    Some(text) => Line::styled(text.clone(), theme.dim),
+                    None => json_line(row.text, theme),
+                },
             };
             if let Some((hidden, close)) = row.fold {
                 line.spans.push(Span::styled(format!(" … {close}"), theme.key));
@@ -253,6 +258,25 @@ pub fn draw_inspect(frame: &mut Frame, area: Rect, view: &InspectView, theme: &T
         })
         .collect();
     frame.render_widget(Paragraph::new(lines), inner);
+}
+
+/// An `Env` entry of the JSON (`"DB_PASSWORD=secret",`) whose key looks secret, with
+/// its value masked as the env pane masks it; `None` for any other line.
+fn masked_env_entry(text: &str) -> Option<String> {
+    let indent = text.len() - text.trim_start().len();
+    let body = text.trim();
+    let (body, comma) = match body.strip_suffix(',') {
+        Some(b) => (b, ","),
+        None => (body, ""),
+    };
+    let entry = body.strip_prefix('"')?.strip_suffix('"')?;
+    // A key, not a JSON key (`"Name": …` has no `=` before its quote).
+    let (key, _) = entry.split_once('=')?;
+    if key.is_empty() || key.contains(['"', ' ', ':']) {
+        return None;
+    }
+    let var = crate::model::EnvVar::parse(entry);
+    var.looks_secret().then(|| format!("{}\"{key}=••••••••\"{comma}", &text[..indent]))
 }
 
 /// Colours one pretty-printed JSON line: keys, strings, numbers and literals.

@@ -249,6 +249,8 @@ pub fn on_inspect_key(state: &mut AppState, mut view: Box<InspectView>, key: Key
         KeyCode::Left | KeyCode::Char('h') => view.fold(height),
         KeyCode::Right | KeyCode::Char('l') => view.unfold(height),
         KeyCode::Char('z') => view.fold_all(height),
+        // Secret-looking env values are masked here as in the env pane.
+        KeyCode::Char('v') => state.reveal_secrets = !state.reveal_secrets,
         KeyCode::Char('Z') => view.unfold_all(height),
         KeyCode::Char('/') => {
             view.typing = true;
