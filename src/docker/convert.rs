@@ -534,7 +534,8 @@ mod tests {
 /// skipped, not the list.
 pub fn volume_rows(json: &serde_json::Value) -> Vec<VolumeRow> {
     let text = |v: &serde_json::Value, key: &str| sanitize(v.get(key).and_then(|s| s.as_str()).unwrap_or_default());
-    json.get("Volumes")
+    let mut rows = json
+        .get("Volumes")
         .and_then(|v| v.as_array())
         .into_iter()
         .flatten()
@@ -547,14 +548,18 @@ pub fn volume_rows(json: &serde_json::Value) -> Vec<VolumeRow> {
             used_by: Vec::new(),
             created: v.get("CreatedAt").and_then(|c| c.as_str()).and_then(parse_rfc3339),
         })
-        .collect()
+        .collect::<Vec<_>>();
+    // By name: the daemon's order changes from one answer to the next.
+    rows.sort_by(|a, b| a.name.cmp(&b.name));
+    rows
 }
 
 /// `GET /networks`: a list. (The list's `Containers` is empty on Docker; the names of
 /// attached containers come from the container list, see `state`.)
 pub fn network_rows(json: &serde_json::Value) -> Vec<NetworkRow> {
     let text = |v: &serde_json::Value, key: &str| sanitize(v.get(key).and_then(|s| s.as_str()).unwrap_or_default());
-    json.as_array()
+    let mut rows = json
+        .as_array()
         .into_iter()
         .flatten()
         .filter(|n| n.get("Id").and_then(|i| i.as_str()).is_some())
@@ -579,7 +584,10 @@ pub fn network_rows(json: &serde_json::Value) -> Vec<NetworkRow> {
                 .collect(),
             internal: n.get("Internal").and_then(|i| i.as_bool()).unwrap_or(false),
         })
-        .collect()
+        .collect::<Vec<_>>();
+    // By name: the daemon's order changes from one answer to the next (it walks a map).
+    rows.sort_by(|a, b| a.name.cmp(&b.name));
+    rows
 }
 
 /// `docker top`'s answer: `Titles` and `Processes`, every cell sanitised (a process
@@ -709,10 +717,12 @@ mod object_tests {
              "Containers": {"abc": {"Name": "web"}}}
         ]);
         let rows = network_rows(&networks);
-        assert_eq!(rows[0].subnets, ["172.17.0.0/16"]);
-        assert!(rows[0].is_builtin() && !rows[1].is_builtin());
-        assert_eq!(rows[1].containers, ["web"]);
-        assert!(rows[1].internal);
+        let names: Vec<&str> = rows.iter().map(|r| r.name.as_str()).collect();
+        assert_eq!(names, ["app", "bridge"], "by name, whatever the daemon's order");
+        assert_eq!(rows[1].subnets, ["172.17.0.0/16"]);
+        assert!(rows[1].is_builtin() && !rows[0].is_builtin());
+        assert_eq!(rows[0].containers, ["web"]);
+        assert!(rows[0].internal);
 
         let report = prune_report(&serde_json::json!({
             "ImagesDeleted": [{"Untagged": "old:1"}, {"Deleted": "sha256:abc"}], "SpaceReclaimed": 1234
