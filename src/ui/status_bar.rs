@@ -34,46 +34,61 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, keymap: &Keymap, th
         push(Span::styled(error.message.clone(), theme.error));
     }
 
-    let mut daemon = match &state.connection {
+    // The daemon's part, as pieces; when the line is short the least useful go first
+    // (a piece cut in the middle would read like a wrong version).
+    let sep = || Span::styled(" │ ", theme.dim);
+    let mut pieces: Vec<(u8, Vec<Span>)> = match &state.connection {
         Connection::Connected(info) => {
-            let mut spans = vec![
-                Span::styled("● ", theme.ok),
-                Span::raw(info.host.clone()),
-                Span::styled(" │ ", theme.dim),
-                Span::raw(format!("{} {}", info.engine, info.version)),
-                Span::styled(" │ ", theme.dim),
-                Span::raw(format!("API {}", info.api_version)),
+            let mut pieces = vec![
+                (9, vec![Span::styled("● ", theme.ok)]),
+                (4, vec![Span::raw(info.host.clone())]),
+                (7, vec![Span::raw(format!("{} {}", info.engine, info.version))]),
+                (2, vec![Span::raw(format!("API {}", info.api_version))]),
             ];
             if info.swarm != crate::model::SwarmRole::Standalone {
-                spans.push(Span::styled(" │ ", theme.dim));
-                spans.push(Span::styled(info.swarm.label(), theme.key));
+                pieces.push((5, vec![Span::styled(info.swarm.label(), theme.key)]));
             }
-            spans
+            pieces
         }
         Connection::Connecting { host } => {
-            vec![Span::styled("○ ", theme.warn), Span::raw(format!("connecting to {host}"))]
+            vec![(9, vec![Span::styled("○ ", theme.warn)]), (8, vec![Span::raw(format!("connecting to {host}"))])]
         }
         Connection::Down { host, retry_at, .. } => vec![
-            Span::styled("✗ ", theme.error),
-            Span::raw(host.clone()),
-            Span::styled(format!(" │ unreachable, retry in {}s", (retry_at - state.now).max(0)), theme.error),
+            (9, vec![Span::styled("✗ ", theme.error)]),
+            (6, vec![Span::raw(host.clone())]),
+            (8, vec![Span::styled(format!("unreachable, retry in {}s", (retry_at - state.now).max(0)), theme.error)]),
         ],
     };
     if state.read_only {
-        daemon.push(Span::styled(" │ ", theme.dim));
-        daemon.push(Span::styled("read-only", theme.warn));
+        pieces.push((8, vec![Span::styled("read-only", theme.warn)]));
     }
     if let Some(key) = keymap.label_of(Action::Help) {
-        daemon.push(Span::styled(" │ ", theme.dim));
-        daemon.push(Span::styled(key, theme.key));
-        daemon.push(Span::styled(" help", theme.dim));
+        pieces.push((1, vec![Span::styled(key, theme.key), Span::styled(" help", theme.dim)]));
     }
-
-    let daemon_width: usize = daemon.iter().map(|s| s.content.width()).sum();
     let messages_width: usize = messages.iter().map(|s| s.content.width()).sum();
     let room = usize::from(area.width);
     // The daemon part gets what the messages leave, and all of it when there are none.
-    let right = if messages.is_empty() { room } else { daemon_width.min(room.saturating_sub(messages_width + 3)) };
+    let available = if messages.is_empty() { room } else { room.saturating_sub(messages_width + 3) };
+    let join = |pieces: &[(u8, Vec<Span<'static>>)]| -> Vec<Span<'static>> {
+        let mut spans = Vec::new();
+        for (i, (_, piece)) in pieces.iter().enumerate() {
+            // The state mark sits right before the next piece, no separator.
+            if i > 0 && !spans.is_empty() && !matches!(pieces[i - 1].1.first(), Some(s) if s.content.ends_with(' ')) {
+                spans.push(sep());
+            }
+            spans.extend(piece.iter().cloned());
+        }
+        spans
+    };
+    let width = |spans: &[Span]| spans.iter().map(|s| s.content.width()).sum::<usize>();
+    let mut daemon = join(&pieces);
+    while width(&daemon) > available && pieces.len() > 1 {
+        let Some(weakest) = pieces.iter().enumerate().min_by_key(|(_, (p, _))| *p).map(|(i, _)| i) else { break };
+        pieces.remove(weakest);
+        daemon = join(&pieces);
+    }
+
+    let right = if messages.is_empty() { room } else { width(&daemon).min(available) };
     let [left_area, right_area] =
         Layout::horizontal([Constraint::Min(0), Constraint::Length(right as u16)]).areas(area);
     frame.render_widget(Paragraph::new(Line::from(messages)), left_area);
