@@ -232,6 +232,25 @@ fn marked_containers_logs_merge_with_their_names() {
     assert!(screen.contains("mysql hello from source 0"), "{screen}");
     assert!(screen.contains("redis hello from source 1"), "{screen}");
     insta::assert_snapshot!("logs_merged", screen);
+    // Saved, the lines keep the names they show with, under a name for the merge.
+    h.char('5');
+    let effects = h.char('S');
+    let Some(Effect::SaveLogs { name, lines }) = effects.first().cloned() else { panic!("{effects:?}") };
+    assert_eq!(name, "merged-2");
+    assert!(lines.contains(&"mysql hello from source 0".to_string()), "{lines:?}");
+    // A filter finds the lines of a container by its name.
+    h.state.logs.set_filter("redis", false);
+    let passing: Vec<&str> = h
+        .state
+        .logs
+        .buffer
+        .iter()
+        .filter(|(_, l)| h.state.logs.passes_filter(l))
+        .map(|(_, l)| l.text.as_str())
+        .collect();
+    assert_eq!(passing, ["hello from source 1"]);
+    h.state.logs.set_filter("", false);
+    h.char('1');
     h.char('M');
     assert_eq!(h.state.logs.sources.len(), 1);
 }

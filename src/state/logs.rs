@@ -228,12 +228,19 @@ impl LogView {
         if self.filter.is_empty() {
             return true;
         }
+        // Merged, a line also answers to the container it came from (its prefix).
+        let source = self.merged_source(line).unwrap_or_default();
         match (&self.filter_regex, self.filter_is_regex) {
-            (Some(re), true) => re.is_match(&line.text),
+            (Some(re), true) => re.is_match(&line.text) || (!source.is_empty() && re.is_match(source)),
             // An expression that does not compile filters nothing out (and says why).
             (None, true) => true,
-            _ => contains_ignore_case(&line.text, &self.filter),
+            _ => contains_ignore_case(&line.text, &self.filter) || contains_ignore_case(source, &self.filter),
         }
+    }
+
+    /// The name of the container a line came from, when several are merged.
+    pub fn merged_source(&self, line: &LogLine) -> Option<&str> {
+        (self.sources.len() > 1).then(|| self.sources.get(usize::from(line.source)).map(|s| s.name.as_str())).flatten()
     }
 
     /// Sets the filter, as plain text or as a regular expression.

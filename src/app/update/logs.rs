@@ -337,8 +337,21 @@ pub fn on_action(state: &mut AppState, action: Action, effects: &mut Vec<Effect>
         }
         Action::CopyLine => copy_line(state, effects),
         Action::SaveLogs => {
-            let name = state.logs.sources.first().map(|s| s.name.clone()).unwrap_or_else(|| "logs".into());
-            let lines: Vec<String> = state.logs.buffer.iter().map(|(_, l)| plain(l)).collect();
+            let name = match state.logs.sources.as_slice() {
+                [] => "logs".to_string(),
+                [one] => one.name.clone(),
+                several => format!("merged-{}", several.len()),
+            };
+            // Merged, each line says which container it came from, as on screen.
+            let view = &state.logs;
+            let lines: Vec<String> = view
+                .buffer
+                .iter()
+                .map(|(_, l)| match view.merged_source(l) {
+                    Some(source) => format!("{source} {}", plain(l)),
+                    None => plain(l),
+                })
+                .collect();
             flash(state, format!("saving {} lines…", lines.len()), false);
             effects.push(Effect::SaveLogs { name, lines });
         }
