@@ -80,7 +80,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, keymap: &Keymap, th
         header.push("PROJECT");
     }
     wants.extend([
-        ColumnWant::Content(content_width("NAME", list.visible().map(|c| c.name.as_str()), 32) + marks),
+        ColumnWant::Primary(content_width("NAME", list.visible().map(|c| c.name.as_str()), 32) + marks),
         ColumnWant::Content(content_width("IMAGE", list.visible().map(|c| c.image.as_str()), 32)),
         ColumnWant::Fixed(content_width("STATE", list.visible().map(state_text), 10)),
     ]);

@@ -72,7 +72,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     // The host is what this list is about: its column never shrinks.
     let wants = vec![
         ColumnWant::Fixed(content_width("HOST", hosts, 24)),
-        ColumnWant::Content(content_width("NAME", names, 32)),
+        ColumnWant::Primary(content_width("NAME", names, 32)),
         ColumnWant::Content(content_width("IMAGE", images, 32)),
         ColumnWant::Fixed(10),
         ColumnWant::Content(26),

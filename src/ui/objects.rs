@@ -47,7 +47,7 @@ pub fn draw_volumes(frame: &mut Frame, area: Rect, state: &AppState, theme: &The
         })
         .collect();
     let wants = vec![
-        ColumnWant::Content(content_width("NAME", list.visible().map(|v| v.name.as_str()), 40)),
+        ColumnWant::Primary(content_width("NAME", list.visible().map(|v| v.name.as_str()), 40)),
         ColumnWant::Fixed(content_width("DRIVER", list.visible().map(|v| v.driver.as_str()), 10)),
         ColumnWant::Fixed(8),
         ColumnWant::Content(content_width("USED BY", used.iter().map(String::as_str), 32)),
@@ -112,7 +112,7 @@ pub fn draw_networks(frame: &mut Frame, area: Rect, state: &AppState, theme: &Th
         })
         .collect();
     let wants = vec![
-        ColumnWant::Content(content_width("NAME", list.visible().map(|n| n.name.as_str()), 32) + 2),
+        ColumnWant::Primary(content_width("NAME", list.visible().map(|n| n.name.as_str()), 32) + 2),
         ColumnWant::Fixed(content_width("DRIVER", list.visible().map(|n| n.driver.as_str()), 10)),
         ColumnWant::Fixed(6),
         ColumnWant::Content(20),

@@ -52,7 +52,7 @@ pub fn draw_services(frame: &mut Frame, area: Rect, state: &AppState, theme: &Th
             .collect();
         let wants = vec![
             ColumnWant::Content(content_width("STACK", stacks.iter().map(String::as_str), 24)),
-            ColumnWant::Content(content_width("NAME", list.visible().map(|s| s.name.as_str()), 32)),
+            ColumnWant::Primary(content_width("NAME", list.visible().map(|s| s.name.as_str()), 32)),
             ColumnWant::Fixed(10),
             ColumnWant::Fixed(8),
             ColumnWant::Content(content_width("IMAGE", list.visible().map(|s| s.image.as_str()), 36)),

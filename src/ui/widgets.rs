@@ -101,19 +101,36 @@ pub fn fit_columns(available: u16, wants: &[ColumnWant]) -> Vec<Constraint> {
     let spacing = wants.len().saturating_sub(1) as u16 + 2; // column gaps + highlight marker
     let budget = available.saturating_sub(spacing);
     let fixed: u16 = wants.iter().map(|w| if let ColumnWant::Fixed(n) = w { *n } else { 0 }).sum();
-    let asked: u16 = wants.iter().map(|w| if let ColumnWant::Content(n) = w { *n } else { 0 }).sum();
+    let asked = |primary: bool| -> u16 {
+        wants
+            .iter()
+            .map(|w| match *w {
+                ColumnWant::Content(n) if !primary => n,
+                ColumnWant::Primary(n) if primary => n,
+                _ => 0,
+            })
+            .sum()
+    };
+    let (asked_primary, asked_other) = (asked(true), asked(false));
     let room = budget.saturating_sub(fixed);
+    // Short of room, the primary column (what a row is called) keeps up to half of it,
+    // more when the others need less; the others share the rest in proportion.
+    let primary_room = asked_primary.min((room / 2).max(room.saturating_sub(asked_other)));
+    let other_room = room.saturating_sub(primary_room);
+    let share = |n: u16, of: u16, room: u16| {
+        if of > room { (u32::from(n) * u32::from(room) / u32::from(of)) as u16 } else { n }
+    };
     let mut widths: Vec<u16> = wants
         .iter()
         .map(|w| match *w {
             ColumnWant::Fixed(n) => n,
-            ColumnWant::Content(n) if asked > room => (u32::from(n) * u32::from(room) / u32::from(asked)) as u16,
-            ColumnWant::Content(n) => n,
+            ColumnWant::Primary(n) => share(n, asked_primary, primary_room),
+            ColumnWant::Content(n) => share(n, asked_other, other_room),
         })
         .collect();
-    if asked > room {
+    if asked_primary + asked_other > room {
         let used: u16 = widths.iter().sum::<u16>() - fixed;
-        if let Some(last) = wants.iter().rposition(|w| matches!(w, ColumnWant::Content(_))) {
+        if let Some(last) = wants.iter().rposition(|w| matches!(w, ColumnWant::Content(_) | ColumnWant::Primary(_))) {
             widths[last] += room.saturating_sub(used);
         }
     }
@@ -126,6 +143,8 @@ pub enum ColumnWant {
     Fixed(u16),
     /// The width of its widest value (already capped by the caller).
     Content(u16),
+    /// Like `Content`, for the column that names the row: the last to shrink.
+    Primary(u16),
 }
 
 /// The display width of the widest of `values`, at least `header`'s, at most `cap`.
