@@ -139,10 +139,13 @@ pub fn apply_sort(state: &mut AppState) {
     let stats = &state.stats;
     let cpu = |c: &ContainerRow| stats.figures_of(&c.id).and_then(|f| f.cpu_percent).unwrap_or(-1.0);
     let mem = |c: &ContainerRow| stats.figures_of(&c.id).map_or(0, |f| f.mem_used);
+    // Ties go by name: rows equal on the key (created in the same second) must not
+    // swap places from one list to the next.
+    rows.sort_by(|a, b| a.name.cmp(&b.name));
     match state.sort.key {
         SortKey::Created => rows.sort_by_key(|c| std::cmp::Reverse(c.created)),
         SortKey::Name => rows.sort_by_cached_key(|c| c.name.to_lowercase()),
-        SortKey::Image => rows.sort_by(|a, b| a.image.cmp(&b.image).then_with(|| a.name.cmp(&b.name))),
+        SortKey::Image => rows.sort_by(|a, b| a.image.cmp(&b.image)),
         SortKey::State => rows.sort_by(|a, b| {
             (!a.state.is_running()).cmp(&!b.state.is_running()).then_with(|| a.state.as_str().cmp(b.state.as_str()))
         }),
