@@ -31,17 +31,19 @@ pub fn parse_port_spec(spec: &str, default_ip: &str) -> Result<Vec<PortBinding>,
     if container_part.is_empty() {
         return Err(format!("{spec:?} has no container port"));
     }
-    let (c_start, c_end) = parse_range(container_part, "container")?;
+    // Both sides are read before either is refused: one message names every mistake.
+    let container = parse_range(container_part, "container");
+    let host = if host_part.is_empty() { Ok(None) } else { parse_range(host_part, "host").map(Some) };
+    let (c_start, c_end, host) = match (container, host) {
+        (Ok((start, end)), Ok(host)) => (start, end, host),
+        (Err(c), Err(h)) => return Err(format!("{h}; {c}")),
+        (Err(e), _) | (_, Err(e)) => return Err(e),
+    };
     if c_start == 0 {
         return Err("container port 0 is not a port: use 1-65535".into());
     }
-    let host = if host_part.is_empty() {
-        None
-    } else {
-        let (h_start, h_end) = parse_range(host_part, "host")?;
-        // Host port 0 means "pick one", as in the docker CLI.
-        if h_start == 0 && h_end == 0 { None } else { Some((h_start, h_end)) }
-    };
+    // Host port 0 means "pick one", as in the docker CLI.
+    let host = host.filter(|&(h_start, h_end)| !(h_start == 0 && h_end == 0));
     if let Some((h_start, _)) = host
         && h_start == 0
     {
@@ -164,6 +166,7 @@ mod tests {
             ("[::1:1234:6379", "missing ]"),
             ("[zz]:1:2", "not an IPv6"),
             ("0-3:5-8", "cannot start at 0"),
+            ("abc:99999", "host port \"abc\" is not a number; container port 99999 is out of range"),
         ];
         for (spec, needle) in cases {
             let err = parse_port_spec(spec, "").expect_err(spec);

@@ -49,7 +49,8 @@ pub fn container_action(state: &mut AppState, action: ContainerAction, effects: 
             },
             alternative: Some((
                 'v',
-                if go.len() == 1 { "yes, and its anonymous volumes" } else { "yes, and their anonymous volumes" }.into(),
+                if go.len() == 1 { "yes, and its anonymous volumes" } else { "yes, and their anonymous volumes" }
+                    .into(),
                 Pending::Containers { targets: go, action: ContainerAction::Remove { force: running, volumes: true } },
             )),
         }));
