@@ -17,7 +17,9 @@ const LABEL_WIDTH: u16 = 18;
 pub fn draw(frame: &mut Frame, area: Rect, form: &LaunchForm, theme: &Theme) {
     // Three rows per list field when the window has room for them, else two.
     let multiline_rows = if area.height >= 36 { 3 } else { 2 };
-    let rows = rows(form, multiline_rows);
+    // The text column: the popup (96 wide at most) less its borders and the labels.
+    let text_width = area.width.min(96).saturating_sub(2 + LABEL_WIDTH).max(1);
+    let rows = rows(form, multiline_rows, text_width);
     let wanted: u16 = rows.iter().map(|(h, _)| *h).sum::<u16>() + 2;
     let popup = centered(area, 96, wanted);
     let block = Block::default()
@@ -47,7 +49,7 @@ pub fn draw(frame: &mut Frame, area: Rect, form: &LaunchForm, theme: &Theme) {
                 let line_note = error.line.map(|l| format!("line {}: ", l + 1)).unwrap_or_default();
                 let [_, text] = label_split(*rect);
                 let line = Line::styled(format!("✗ {line_note}{}", error.message), theme.error);
-                frame.render_widget(Paragraph::new(line), text);
+                frame.render_widget(Paragraph::new(line).wrap(Wrap { trim: true }), text);
             }
             Row::PortsPreview => {
                 let [_, text] = label_split(*rect);
@@ -81,12 +83,15 @@ pub fn draw(frame: &mut Frame, area: Rect, form: &LaunchForm, theme: &Theme) {
 }
 
 /// The form's rows and their heights, top to bottom.
-fn rows(form: &LaunchForm, multiline_rows: u16) -> Vec<(u16, Row)> {
+fn rows(form: &LaunchForm, multiline_rows: u16, text_width: u16) -> Vec<(u16, Row)> {
     let mut rows = Vec::new();
     for field in Field::ALL {
         rows.push((if field.is_multiline() { multiline_rows } else { 1 }, Row::Field(field)));
-        if form.error_for(field).is_some() {
-            rows.push((1, Row::Error(field)));
+        if let Some(error) = form.error_for(field) {
+            // As many lines as the message needs (up to three), never cut.
+            let width = unicode_width::UnicodeWidthStr::width(error.message.as_str()) + 14;
+            let lines = width.div_ceil(usize::from(text_width)).clamp(1, 3) as u16;
+            rows.push((lines, Row::Error(field)));
         } else if field == Field::Ports && ports_preview(form).is_some() {
             rows.push((1, Row::PortsPreview));
         }
