@@ -182,8 +182,15 @@ fn daemon_errors_keep_the_form_and_everything_typed() {
     assert_eq!(f.draft().name, "cache");
     assert_eq!(f.draft().ports, "6390:6379");
     insta::assert_snapshot!("form_daemon_error", h.render());
-    // And the user can simply submit again.
-    launch_of(&h.ctrl('s'));
+    assert_eq!(f.focus, Field::Ports, "the cursor goes where the fix is");
+    // And the user can simply submit again; a name in use puts the cursor on the name.
+    let (request, _) = launch_of(&h.ctrl('s'));
+    let taken = DaemonError::new(
+        DaemonErrorKind::Conflict,
+        "Conflict. The container name \"/cache\" is already in use by container \"3f1c\"",
+    );
+    h.send(Msg::LaunchFinished { request, result: Err(taken) });
+    assert_eq!(form(&h).focus, Field::Name);
 }
 
 #[test]

@@ -207,12 +207,30 @@ pub fn on_launch_finished(state: &mut AppState, request: crate::state::RequestId
             // status line says what failed, and the preset is one key away again.
             if on_screen || state.modal.is_none() {
                 state.flash = None;
+                // The cursor goes where the fix is: the name, the ports.
+                if let Some(field) = field_to_fix(&error.message) {
+                    form.focus = field;
+                }
                 form.daemon_error = Some(error);
                 state.modal = Some(Modal::Launch(form));
             } else {
                 flash(state, format!("{} failed: {}", form.title, error.message), true);
             }
         }
+    }
+}
+
+/// The field a daemon's refusal of a launch is about, when its words say so.
+fn field_to_fix(message: &str) -> Option<crate::launch::Field> {
+    use crate::launch::Field;
+    if message.contains("container name") && message.contains("already in use") {
+        Some(Field::Name)
+    } else if message.contains("port is already allocated") || message.contains("address already in use") {
+        Some(Field::Ports)
+    } else if message.contains("No such image") || message.contains("pull access denied") {
+        Some(Field::Image)
+    } else {
+        None
     }
 }
 
