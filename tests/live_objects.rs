@@ -370,6 +370,12 @@ async fn compose_projects_are_grouped_folded_and_acted_on_as_a_whole() {
     .await
     .expect("the merged logs of the project");
     assert_eq!(app.state.logs.sources.len(), 3);
+    // Each container's history arrived in one piece, yet the merge reads as one
+    // timeline: the daemon's timestamps never go backwards down the buffer.
+    let stamps: Vec<String> =
+        app.state.logs.buffer.iter().map(|(_, l)| l.timestamp.as_deref().expect("stamped").to_string()).collect();
+    let seconds = |s: &str| s.split('.').next().unwrap_or(s).trim_end_matches('Z').to_string();
+    assert!(stamps.windows(2).all(|w| seconds(&w[0]) <= seconds(&w[1])), "out of order: {stamps:?}");
 }
 
 /// "Run this image": the form opens with the ports the image exposes filled in; Enter

@@ -124,6 +124,57 @@ impl LogBuffer {
     pub fn iter(&self) -> impl DoubleEndedIterator<Item = (u64, &LogLine)> + '_ {
         self.lines.iter().enumerate().map(|(i, l)| (self.first_seq + i as u64, l))
     }
+
+    /// Takes a batch of one stream (in its own time order) into the buffer in time
+    /// order: the lines already there that are newer than the batch's first are taken
+    /// off the end and merged with it. Merged logs then read as one timeline even
+    /// though each container's history arrives on its own, in one piece. Lines without
+    /// a timestamp go at the end, as they come.
+    pub fn merge_in(&mut self, batch: Vec<LogLine>) {
+        let Some(first) = batch.first().and_then(|l| time_key(l.timestamp.as_deref()?)) else {
+            batch.into_iter().for_each(|l| self.push(l));
+            return;
+        };
+        let mut newer = VecDeque::new();
+        while let Some(last) = self.lines.back() {
+            match line_key(last) {
+                Some(key) if key > first => {}
+                _ => break,
+            }
+            if let Some(line) = self.lines.pop_back() {
+                self.bytes -= Self::size_of(&line);
+                newer.push_front(line);
+            }
+        }
+        let mut batch = batch.into_iter().peekable();
+        loop {
+            let take_batch = match (batch.peek(), newer.front()) {
+                (Some(b), Some(n)) => line_key(b) <= line_key(n),
+                (Some(_), None) => true,
+                (None, Some(_)) => false,
+                (None, None) => break,
+            };
+            let line = if take_batch { batch.next() } else { newer.pop_front() };
+            if let Some(line) = line {
+                self.push(line);
+            }
+        }
+    }
+}
+
+fn line_key(line: &LogLine) -> Option<(&str, u32)> {
+    line.timestamp.as_deref().and_then(time_key)
+}
+
+/// A daemon timestamp (`2024-05-01T10:00:00.123Z`, RFC 3339 in UTC with up to nine
+/// fractional digits) as a key that sorts in time order: the fraction padded to nine
+/// digits, since "…00.5Z" is later than "…00.123Z" though it sorts first as text.
+fn time_key(stamp: &str) -> Option<(&str, u32)> {
+    let stamp = stamp.strip_suffix('Z')?;
+    let (whole, fraction) = stamp.split_once('.').unwrap_or((stamp, ""));
+    let digits = fraction.get(..fraction.len().min(9))?;
+    let nanos: u32 = if digits.is_empty() { 0 } else { digits.parse().ok()? };
+    Some((whole, nanos * 10u32.pow(9 - digits.len() as u32)))
 }
 
 /// How far back a stream starts.
@@ -382,6 +433,16 @@ impl LogView {
         }
     }
 
+    /// A batch of lines from one stream. Several containers merged: placed in time
+    /// order among the others' (their streams carry timestamps for this).
+    pub fn take_lines(&mut self, lines: Vec<LogLine>) {
+        if self.sources.len() > 1 && self.follow {
+            self.buffer.merge_in(lines);
+        } else {
+            lines.into_iter().for_each(|line| self.take_line(line));
+        }
+    }
+
     /// Moves to the next (or previous) line matching the search, wrapping around.
     /// Returns whether there is one.
     pub fn find(&mut self, forward: bool) -> bool {
@@ -446,6 +507,45 @@ pub fn contains_ignore_case(haystack: &str, needle: &str) -> bool {
 mod tests {
     use super::*;
     use crate::logs::StreamKind;
+
+    fn stamped(source: u8, at: &str, text: &str) -> LogLine {
+        LogLine { source, timestamp: Some(at.into()), ..line(text) }
+    }
+
+    fn texts(buffer: &LogBuffer) -> Vec<&str> {
+        buffer.iter().map(|(_, l)| l.text.as_str()).collect()
+    }
+
+    #[test]
+    fn merged_batches_fall_into_time_order() {
+        let mut buffer = LogBuffer::new(100);
+        // One container's history arrives whole, then the other's, older in part.
+        buffer.merge_in(vec![
+            stamped(0, "2026-11-28T10:00:01Z", "a1"),
+            stamped(0, "2026-11-28T10:00:03.5Z", "a3"),
+            stamped(0, "2026-11-28T10:00:05Z", "a5"),
+        ]);
+        buffer.merge_in(vec![
+            stamped(1, "2026-11-28T10:00:02.25Z", "b2"),
+            stamped(1, "2026-11-28T10:00:03.123456789Z", "b3"),
+            stamped(1, "2026-11-28T10:00:04Z", "b4"),
+        ]);
+        assert_eq!(texts(&buffer), ["a1", "b2", "b3", "a3", "b4", "a5"]);
+        // Newer lines go at the end; equal times keep the order they came in.
+        buffer.merge_in(vec![stamped(0, "2026-11-28T10:00:05Z", "a5bis"), stamped(0, "2026-11-28T10:00:06Z", "a6")]);
+        assert_eq!(texts(&buffer)[5..], ["a5", "a5bis", "a6"]);
+        // A line without a timestamp goes at the end.
+        buffer.merge_in(vec![line("plain")]);
+        assert_eq!(texts(&buffer).last(), Some(&"plain"));
+    }
+
+    #[test]
+    fn timestamps_compare_as_times_not_as_text() {
+        assert!(time_key("2026-11-28T10:00:00.5Z") > time_key("2026-11-28T10:00:00.123Z"));
+        assert!(time_key("2026-11-28T10:00:01Z") > time_key("2026-11-28T10:00:00.999999999Z"));
+        assert_eq!(time_key("2026-11-28T10:00:00Z"), Some(("2026-11-28T10:00:00", 0)));
+        assert_eq!(time_key("not a time"), None);
+    }
 
     fn line(text: &str) -> LogLine {
         LogLine { stream: StreamKind::Stdout, source: 0, timestamp: None, text: text.into(), runs: Vec::new(), cut: 0 }

@@ -168,7 +168,8 @@ fn start(state: &mut AppState, index: usize, resume_at: Option<i64>, effects: &m
         tty,
         tail,
         since,
-        timestamps: view.timestamps,
+        // Merged streams carry timestamps (shown or not) to be put in time order.
+        timestamps: view.timestamps || view.sources.len() > 1,
         service: source.service.is_some(),
     });
     let source = &mut state.logs.sources[index];
@@ -194,9 +195,7 @@ pub fn on_lines(state: &mut AppState, stream: StreamId, lines: Vec<LogLine>) {
     if !state.logs.sources.iter().any(|s| s.stream == Some(stream)) {
         return;
     }
-    for line in lines {
-        state.logs.take_line(line);
-    }
+    state.logs.take_lines(lines);
 }
 
 pub fn on_ended(state: &mut AppState, stream: StreamId, error: Option<DaemonError>) {
