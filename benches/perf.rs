@@ -228,16 +228,17 @@ fn main() {
         name: format!("service-{i}"),
         time: 1_700_100_000 + i as i64,
         exit_code: None,
+        container: None,
     };
     for i in 0..wharf::state::TIMELINE_CAPACITY {
-        s.objects.record(&event(i), None);
+        s.objects.record(&event(i), None, None);
     }
     let mut i = 0;
     report(
         "timeline: one event into a full timeline (1,000 kept)",
         measure(budget, || {
             i += 1;
-            s.objects.record(black_box(&event(i)), None);
+            s.objects.record(black_box(&event(i)), None, None);
         }),
     );
     s.focus = Pane::Events;

@@ -177,6 +177,18 @@ async fn networks_are_created_joined_left_and_removed() {
     })
     .await
     .unwrap_or_else(|| panic!("the container shows as attached: {}", flash(&app.state)));
+    // The timeline's connect names the network and the container.
+    let joined = t.name("c");
+    app.run_until(TIMEOUT, |s| {
+        s.objects.timeline.items().iter().any(|r| {
+            r.event.kind == "network"
+                && r.event.action == "connect"
+                && r.event.name == name
+                && r.event.container.as_deref() == Some(joined.as_str())
+        })
+    })
+    .await
+    .expect("a connect event naming both");
     // Removing a network in use is refused with the container named.
     select(&mut app);
     app.send(key('d'));

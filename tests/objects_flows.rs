@@ -134,16 +134,29 @@ fn the_events_timeline_and_the_inspect_view() {
             name: "redis".into(),
             time: now + i as i64,
             exit_code: code,
+            container: None,
         };
         let effects = h.send(Msg::DaemonEvent(event));
         h.answer(effects);
     }
+    // A network event about a container names both.
+    let connect = DaemonEvent {
+        kind: EventKind::Network,
+        action: "connect".into(),
+        id: "net1".into(),
+        name: "backend".into(),
+        time: now + 5,
+        container: Some(id.clone()),
+        ..Default::default()
+    };
+    h.send(Msg::DaemonEvent(connect));
     // A healthcheck's exec is no news.
     let exec =
         DaemonEvent { kind: EventKind::Container, action: "exec_start: sh -c true".into(), id, ..Default::default() };
     assert!(h.send(Msg::DaemonEvent(exec)).is_empty());
     h.char('8');
     insta::assert_snapshot!("events_pane", h.render());
+    assert!(h.render().contains("backend ↔ redis"), "{}", h.render());
 
     // Inspect the selected container: the view opens at once, the JSON fills it.
     h.char('1');

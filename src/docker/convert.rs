@@ -219,6 +219,7 @@ pub fn daemon_event(event: &EventMessage) -> DaemonEvent {
         name: sanitize(attribute("name").map(String::as_str).unwrap_or_default()),
         time: event.time.unwrap_or_default(),
         exit_code: attribute("exitCode").and_then(|c| c.parse().ok()),
+        container: attribute("container").map(|c| sanitize(c)),
     }
 }
 

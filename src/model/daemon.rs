@@ -97,6 +97,8 @@ pub struct DaemonEvent {
     pub time: i64,
     /// `die`: the exit code.
     pub exit_code: Option<i64>,
+    /// The container a network or volume event is about (`connect`, `mount`): its id.
+    pub container: Option<String>,
 }
 
 /// What went wrong talking to the daemon, in words a user understands. Built from the

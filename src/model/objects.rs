@@ -112,6 +112,9 @@ pub struct TimelineEvent {
     pub name: String,
     /// `die`: the exit code.
     pub exit_code: Option<i64>,
+    /// A network's or volume's event about a container (`connect`, `mount`): the
+    /// container's name (or short id when wharf does not know it).
+    pub container: Option<String>,
 }
 
 /// What a prune removes.

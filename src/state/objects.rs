@@ -40,7 +40,10 @@ impl ListRow for TimelineRow {
     /// The filter is how the timeline is narrowed to one container: by its name or id.
     fn matches(&self, needle: &str) -> bool {
         let e = &self.event;
-        e.name.to_lowercase().contains(needle) || e.id.starts_with(needle) || e.action.to_lowercase().contains(needle)
+        e.name.to_lowercase().contains(needle)
+            || e.id.starts_with(needle)
+            || e.action.to_lowercase().contains(needle)
+            || e.container.as_deref().is_some_and(|c| c.to_lowercase().contains(needle))
     }
 }
 
@@ -59,7 +62,9 @@ pub struct ObjectsState {
 impl ObjectsState {
     /// Records an event; the list stays bounded. `names` finds a container's name when the
     /// event itself has none.
-    pub fn record(&mut self, event: &DaemonEvent, fallback_name: Option<&str>) {
+    /// Puts an event on the timeline. `fallback_name` names its object when the event
+    /// does not; `container` names the container a network or volume event is about.
+    pub fn record(&mut self, event: &DaemonEvent, fallback_name: Option<&str>, container: Option<&str>) {
         self.next_seq += 1;
         let name =
             if event.name.is_empty() { fallback_name.unwrap_or_default().to_string() } else { event.name.clone() };
@@ -72,6 +77,7 @@ impl ObjectsState {
                 id: event.id.clone(),
                 name,
                 exit_code: event.exit_code,
+                container: container.map(str::to_string),
             },
         };
         // On the newest line, the selection stays on the newest: the timeline follows.
@@ -101,7 +107,7 @@ mod tests {
                 id: format!("id{i}"),
                 ..Default::default()
             };
-            objects.record(&event, Some("web"));
+            objects.record(&event, Some("web"), None);
         }
         let items = objects.timeline.items();
         assert_eq!(items.len(), TIMELINE_CAPACITY);

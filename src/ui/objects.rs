@@ -163,7 +163,10 @@ pub fn draw_events(frame: &mut Frame, area: Rect, state: &AppState, theme: &Them
                 Some(code) => format!("{} (exit {code})", e.action),
                 None => e.action.clone(),
             };
-            let name = if e.name.is_empty() { e.id.get(..12).unwrap_or(&e.id).to_string() } else { e.name.clone() };
+            let mut name = if e.name.is_empty() { e.id.get(..12).unwrap_or(&e.id).to_string() } else { e.name.clone() };
+            if let Some(container) = &e.container {
+                name = format!("{name} ↔ {container}");
+            }
             Row::new(vec![
                 Cell::from(clock(e.time)),
                 Cell::from(Span::styled(e.kind.clone(), theme.dim)),

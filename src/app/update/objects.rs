@@ -55,8 +55,11 @@ pub fn on_event(state: &mut AppState, event: &DaemonEvent, effects: &mut Vec<Eff
     if is_exec(event) {
         return;
     }
-    let fallback = state.containers.items().iter().find(|c| c.id == event.id).map(|c| c.name.clone());
-    state.objects.record(event, fallback.as_deref());
+    let name_of = |id: &str| state.containers.items().iter().find(|c| c.id == id).map(|c| c.name.clone());
+    let fallback = name_of(&event.id);
+    let container =
+        event.container.as_deref().map(|id| name_of(id).unwrap_or_else(|| id.get(..12).unwrap_or(id).to_string()));
+    state.objects.record(event, fallback.as_deref(), container.as_deref());
     match event.kind {
         EventKind::Volume if state.objects.volumes_loaded => want_volumes(state, effects),
         EventKind::Network if state.objects.networks_loaded => want_networks(state, effects),
