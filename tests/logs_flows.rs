@@ -139,6 +139,12 @@ fn long_lines_wrap_or_scroll_sideways_and_cut_lines_say_so() {
     h.char('l');
     insta::assert_snapshot!("logs_unwrapped_scrolled", h.render());
     assert!(h.render().contains("no wrap (h/l)"));
+    // Sideways no further than the longest line (130 characters here).
+    for _ in 0..100 {
+        h.char('l');
+    }
+    assert!(h.state.logs.hscroll < 130, "scrolled to {}", h.state.logs.hscroll);
+    assert!(h.render().contains("end"), "the end of the longest line stays in view: {}", h.render());
 }
 
 #[test]

@@ -74,6 +74,9 @@ fn title<'a>(view: &LogView, theme: &Theme) -> Vec<Span<'a>> {
     if view.since != crate::state::Since::Tail {
         spans.push(Span::styled(format!("since {} ", view.since.label()), theme.dim));
     }
+    if !view.wrap && view.hscroll > 0 {
+        spans.push(Span::styled(format!("→ from column {} ", view.hscroll + 1), theme.dim));
+    }
     if view.skipped_while_paused > 0 {
         spans.push(Span::styled(format!("{} new lines not kept while paused ", view.skipped_while_paused), theme.warn));
     }
