@@ -246,6 +246,14 @@ fn marked_containers_are_acted_on_together_and_removal_asks_first() {
     h.select_container("redis");
     h.char(' ');
     assert_eq!(h.state.marked.len(), 2);
+    // Marked or not, the names line up.
+    let screen = h.render();
+    let column = |name: &str| {
+        let line = screen.lines().find(|l| l.contains(&format!(" {name} "))).unwrap_or_else(|| panic!("{screen}"));
+        line.chars().position(|c| c == name.chars().next().unwrap()).unwrap()
+    };
+    assert_eq!(column("mysql"), column("finished"), "{screen}");
+    assert!(screen.contains("● mysql"), "{screen}");
     let effects = h.char('r');
     let names: Vec<&str> = effects
         .iter()

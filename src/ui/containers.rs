@@ -49,8 +49,11 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, keymap: &Keymap, th
             let group = groups.get(i).map(|(text, head)| {
                 Cell::from(Span::styled(text.clone(), if *head { theme.title } else { theme.dim }))
             });
+            // While anything is marked, every name leaves room for the mark: they line up.
             let name = if state.marked.contains(&c.id) {
                 Cell::from(Line::from(vec![Span::styled("● ", theme.warn), Span::raw(c.name.as_str())]))
+            } else if !state.marked.is_empty() {
+                Cell::from(Line::from(vec![Span::raw("  "), Span::raw(c.name.as_str())]))
             } else {
                 Cell::from(c.name.as_str())
             };
