@@ -329,6 +329,12 @@ fn secrets_in_the_inspect_view_are_masked_as_in_the_env_pane() {
     assert!(screen.contains("\"API_TOKEN=••••••••\""), "{screen}");
     assert!(screen.contains("\"PATH=/usr/bin\","), "the rest as it is: {screen}");
     assert!(!screen.contains("hunter2") && !screen.contains("abc=def"), "{screen}");
+    // Nor can a search find a masked value by guessing it.
+    h.char('/');
+    h.type_text("hunter2");
+    h.key(KeyCode::Enter);
+    let flash = h.state.flash.clone().unwrap();
+    assert!(flash.is_error && flash.text.contains("is not in it"), "{flash:?}");
     // `v` shows them, as in the env pane.
     h.char('v');
     assert!(h.render().contains("DB_PASSWORD=hunter2"));

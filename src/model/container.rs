@@ -225,13 +225,30 @@ impl EnvVar {
         }
     }
 
-    /// Keys whose values are usually credentials. Masked on screen until the user asks.
+    /// Values that are usually credentials. Masked on screen until the user asks.
+    ///
+    /// The key is read word by word (`DB_PASSWORD`, `api-key`): long markers count
+    /// inside a word (`DBPASSWORD`, `AUTHTOKEN`), short ones only as a whole word or a
+    /// known compound, so `MONKEY` and `KEYBOARD` stay visible. A value that is a URL
+    /// with a password in it (`postgres://user:pw@db/x`) counts whatever its key.
     pub fn looks_secret(&self) -> bool {
-        const MARKERS: [&str; 9] =
-            ["PASSWORD", "PASSWD", "SECRET", "TOKEN", "KEY", "CREDENTIAL", "AUTH", "PRIVATE", "PWD"];
+        const INSIDE: [&str; 6] = ["PASSWORD", "PASSWD", "SECRET", "TOKEN", "CREDENTIAL", "PRIVATE"];
+        const WHOLE: [&str; 10] = ["KEY", "PWD", "AUTH", "PAT", "APIKEY", "ACCESSKEY", "PASS", "PW", "PSK", "DSN"];
         let upper = self.key.to_ascii_uppercase();
-        MARKERS.iter().any(|m| upper.contains(m))
+        let by_key = upper
+            .split(|c: char| !c.is_ascii_alphanumeric())
+            .any(|word| INSIDE.iter().any(|m| word.contains(m)) || WHOLE.contains(&word));
+        by_key || self.value.as_deref().is_some_and(url_with_password)
     }
+}
+
+/// `scheme://user:password@host…`: a connection string carrying its password.
+fn url_with_password(value: &str) -> bool {
+    let Some((_, rest)) = value.split_once("://") else { return false };
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    authority
+        .rsplit_once('@')
+        .is_some_and(|(userinfo, _)| userinfo.split_once(':').is_some_and(|(_, pw)| !pw.is_empty()))
 }
 
 /// What the detail panes show for the selected container (from inspect).
@@ -255,4 +272,37 @@ pub struct HealthCheck {
     /// The last check's exit code and output (sanitised, trimmed).
     pub last_exit_code: Option<i64>,
     pub last_output: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::EnvVar;
+
+    #[test]
+    fn secrets_are_told_by_whole_words_and_by_passwords_in_urls() {
+        let secret = |raw: &str| EnvVar::parse(raw).looks_secret();
+        for raw in [
+            "DB_PASSWORD=x",
+            "MYSQL_ROOT_PASSWD=x",
+            "AUTHTOKEN=x",
+            "api-key=x",
+            "AWS_SECRET_ACCESS_KEY=x",
+            "GH_PAT=x",
+            "APIKEY=x",
+            "DATABASE_URL=postgres://app:hunter2@db:5432/app",
+        ] {
+            assert!(secret(raw), "{raw} looks secret");
+        }
+        for raw in [
+            "MONKEY=banana",
+            "KEYBOARD=qwerty",
+            "PATH=/usr/bin",
+            "HOME=/root",
+            "DATABASE_URL=postgres://app@db/app",
+            "WEBSITE=https://example.com/a:b@c",
+            "KEYLESS",
+        ] {
+            assert!(!secret(raw), "{raw} is no secret");
+        }
+    }
 }

@@ -29,6 +29,8 @@ pub struct InspectView {
     pub reading: bool,
     /// The daemon has answered at least once.
     answered: bool,
+    /// Secret-looking env values are masked on screen: a search must not find them.
+    pub mask_secrets: bool,
 }
 
 impl InspectView {
@@ -47,6 +49,7 @@ impl InspectView {
             follow: None,
             reading: true,
             answered: false,
+            mask_secrets: true,
         };
         view.set_lines(lines);
         view
@@ -192,7 +195,7 @@ impl InspectView {
         let start = self.cursor_line();
         for step in 1..=n {
             let i = if forward { (start + step) % n } else { (start + n - step % n) % n };
-            if self.lines[i].to_lowercase().contains(&needle) {
+            if self.searchable(i).to_lowercase().contains(&needle) {
                 let mut open = Some(i);
                 while let Some(line) = open {
                     if self.closes[line].is_some() && line != i {
@@ -215,7 +218,16 @@ impl InspectView {
 
     /// Whether `line` contains the search (the view marks such lines).
     pub fn matches(&self, line: usize) -> bool {
-        !self.search.is_empty() && self.lines[line].to_lowercase().contains(&self.search.to_lowercase())
+        !self.search.is_empty() && self.searchable(line).to_lowercase().contains(&self.search.to_lowercase())
+    }
+
+    /// A line as the screen shows it: a masked value cannot be found by guessing it.
+    fn searchable(&self, line: usize) -> std::borrow::Cow<'_, str> {
+        let text = self.lines[line].as_str();
+        match self.mask_secrets.then(|| masked_env_entry(text)).flatten() {
+            Some(masked) => std::borrow::Cow::Owned(masked),
+            None => std::borrow::Cow::Borrowed(text),
+        }
     }
 
     /// The folded block hiding `line`, if any (the outermost is found by repeating).
@@ -267,6 +279,25 @@ impl InspectView {
     fn clamp_top(&mut self, height: usize) {
         self.top = self.top.min(self.shown.len().saturating_sub(height.max(1)));
     }
+}
+
+/// An `Env` entry of the JSON (`"DB_PASSWORD=secret",`) whose key looks secret, with
+/// its value masked as the env pane masks it; `None` for any other line.
+pub fn masked_env_entry(text: &str) -> Option<String> {
+    let indent = text.len() - text.trim_start().len();
+    let body = text.trim();
+    let (body, comma) = match body.strip_suffix(',') {
+        Some(b) => (b, ","),
+        None => (body, ""),
+    };
+    let entry = body.strip_prefix('"')?.strip_suffix('"')?;
+    // A key, not a JSON key (`"Name": …` has no `=` before its quote).
+    let (key, _) = entry.split_once('=')?;
+    if key.is_empty() || key.contains(['"', ' ', ':']) {
+        return None;
+    }
+    let var = crate::model::EnvVar::parse(entry);
+    var.looks_secret().then(|| format!("{}\"{key}=••••••••\"{comma}", &text[..indent]))
 }
 
 /// One row of the inspect view on screen.

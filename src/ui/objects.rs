@@ -238,7 +238,7 @@ pub fn draw_inspect(frame: &mut Frame, area: Rect, view: &InspectView, mask_secr
         .rows(usize::from(inner.height))
         .map(|row| {
             // A process table: its header stands out, its rows are plain text.
-            let masked = if mask_secrets { masked_env_entry(row.text) } else { None };
+            let masked = if mask_secrets { crate::state::masked_env_entry(row.text) } else { None };
             let mut line = match (processes, row.line) {
                 (true, 0) => Line::styled(row.text, theme.title),
                 (true, _) => Line::raw(row.text),
@@ -261,25 +261,6 @@ pub fn draw_inspect(frame: &mut Frame, area: Rect, view: &InspectView, mask_secr
         })
         .collect();
     frame.render_widget(Paragraph::new(lines), inner);
-}
-
-/// An `Env` entry of the JSON (`"DB_PASSWORD=secret",`) whose key looks secret, with
-/// its value masked as the env pane masks it; `None` for any other line.
-fn masked_env_entry(text: &str) -> Option<String> {
-    let indent = text.len() - text.trim_start().len();
-    let body = text.trim();
-    let (body, comma) = match body.strip_suffix(',') {
-        Some(b) => (b, ","),
-        None => (body, ""),
-    };
-    let entry = body.strip_prefix('"')?.strip_suffix('"')?;
-    // A key, not a JSON key (`"Name": …` has no `=` before its quote).
-    let (key, _) = entry.split_once('=')?;
-    if key.is_empty() || key.contains(['"', ' ', ':']) {
-        return None;
-    }
-    let var = crate::model::EnvVar::parse(entry);
-    var.looks_secret().then(|| format!("{}\"{key}=••••••••\"{comma}", &text[..indent]))
 }
 
 /// Colours one pretty-printed JSON line: keys, strings, numbers and literals.

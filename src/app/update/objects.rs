@@ -222,6 +222,7 @@ fn view_height(state: &AppState) -> usize {
 
 pub fn on_inspect_key(state: &mut AppState, mut view: Box<InspectView>, key: KeyEvent) {
     let height = view_height(state);
+    view.mask_secrets = !state.reveal_secrets;
     if view.typing {
         match key.code {
             KeyCode::Enter => {
@@ -253,7 +254,10 @@ pub fn on_inspect_key(state: &mut AppState, mut view: Box<InspectView>, key: Key
         KeyCode::Right | KeyCode::Char('l') => view.unfold(height),
         KeyCode::Char('z') => view.fold_all(height),
         // Secret-looking env values are masked here as in the env pane.
-        KeyCode::Char('v') => state.reveal_secrets = !state.reveal_secrets,
+        KeyCode::Char('v') => {
+            state.reveal_secrets = !state.reveal_secrets;
+            view.mask_secrets = !state.reveal_secrets;
+        }
         KeyCode::Char('Z') => view.unfold_all(height),
         KeyCode::Char('/') => {
             view.typing = true;
