@@ -31,6 +31,8 @@ pub struct InspectView {
     answered: bool,
     /// Secret-looking env values are masked on screen: a search must not find them.
     pub mask_secrets: bool,
+    /// A table's header, shown above the rows and never scrolled away.
+    pub header: Option<String>,
 }
 
 impl InspectView {
@@ -50,6 +52,7 @@ impl InspectView {
             reading: true,
             answered: false,
             mask_secrets: true,
+            header: None,
         };
         view.set_lines(lines);
         view
@@ -65,6 +68,7 @@ impl InspectView {
     /// ones keep the cursor where the user left it.
     pub fn answer(&mut self, lines: Vec<String>, height: usize) {
         self.reading = false;
+        self.header = None;
         let again = std::mem::replace(&mut self.answered, true);
         if self.follow.is_some() && again {
             let cursor = self.cursor;
@@ -76,6 +80,28 @@ impl InspectView {
         } else {
             self.set_lines(lines);
         }
+    }
+
+    /// A table's answer (a followed view's): its first line is a header that stays on
+    /// top, and the cursor stays on the row it was on, found again by its first two
+    /// columns (a process's user and PID), wherever that row has moved.
+    pub fn answer_table(&mut self, mut lines: Vec<String>, height: usize) {
+        let row_key = |line: &str| line.split_whitespace().take(2).collect::<Vec<_>>().join(" ");
+        let was_on = self.answered.then(|| self.lines.get(self.cursor_line()).map(|l| row_key(l))).flatten();
+        let header = (!lines.is_empty()).then(|| lines.remove(0));
+        self.answer(lines, height);
+        self.header = header;
+        if let Some(key) = was_on
+            && let Some(line) = self.lines.iter().position(|l| row_key(l) == key)
+        {
+            self.cursor = self.position_of(line);
+            self.follow_cursor(height);
+        }
+    }
+
+    /// Rows left for the text under a header, of `height`.
+    pub fn body_height(&self, height: usize) -> usize {
+        height.saturating_sub(usize::from(self.header.is_some())).max(1)
     }
 
     /// Replaces the text: everything unfolded, cursor on top.
@@ -484,6 +510,30 @@ mod tests {
         once.move_cursor(12, 10);
         once.answer(rows(30), 10);
         assert_eq!(once.cursor_line(), 0);
+    }
+
+    #[test]
+    fn a_table_keeps_its_header_on_top_and_the_cursor_on_its_row() {
+        let table = |pids: &[u32]| {
+            let mut lines = vec!["UID  PID  CMD".to_string()];
+            lines.extend(pids.iter().map(|p| format!("root {p} sleep {p}")));
+            lines
+        };
+        let mut v = InspectView::new("processes".into(), vec!["Reading…".into()]).following("id".into());
+        v.answer_table(table(&[1, 601, 602, 603, 605]), 10);
+        assert_eq!(v.header.as_deref(), Some("UID  PID  CMD"));
+        assert_eq!(v.rows(10).next().unwrap().text, "root 1 sleep 1", "the header is no row");
+        v.move_cursor(3, 10);
+        assert_eq!(v.lines()[v.cursor_line()], "root 603 sleep 603");
+        // Two processes above it end: the cursor stays on 603.
+        v.answer_table(table(&[1, 603, 605]), 10);
+        assert_eq!(v.lines()[v.cursor_line()], "root 603 sleep 603");
+        // It ends too: the cursor stays where it was, on what is there now.
+        v.answer_table(table(&[1, 605]), 10);
+        assert_eq!(v.lines()[v.cursor_line()], "root 605 sleep 605");
+        // An error replaces the table, header and all.
+        v.answer(vec!["Cannot read it: not running".into()], 10);
+        assert_eq!(v.header, None);
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! The volumes, networks and events panes, and the inspect view.
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Rect};
+use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Borders, Cell, Clear, Paragraph, Row};
@@ -220,7 +220,7 @@ pub fn draw_inspect(frame: &mut Frame, area: Rect, view: &InspectView, mask_secr
     };
     let size = if processes {
         let every = crate::app::update::PROCESSES_EVERY_SECS;
-        format!("{} processes, read every {every} s ", view.line_count().saturating_sub(1))
+        format!("{} processes, read every {every} s ", view.line_count())
     } else {
         format!("{} lines ", view.line_count())
     };
@@ -234,18 +234,24 @@ pub fn draw_inspect(frame: &mut Frame, area: Rect, view: &InspectView, mask_secr
     frame.render_widget(Clear, popup);
     frame.render_widget(block, popup);
     let cursor = view.cursor_line();
+    let inner = match &view.header {
+        Some(header) => {
+            let [top, rest] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(inner);
+            frame.render_widget(Paragraph::new(Line::styled(header.as_str(), theme.title)), top);
+            rest
+        }
+        None => inner,
+    };
     let lines: Vec<Line> = view
         .rows(usize::from(inner.height))
         .map(|row| {
             // A process table: its header stands out, its rows are plain text.
             let masked = if mask_secrets { crate::state::masked_env_entry(row.text) } else { None };
-            let mut line = match (processes, row.line) {
-                (true, 0) => Line::styled(row.text, theme.title),
+            // A process table's rows are plain text; JSON is coloured.
+            let mut line = match (processes, &masked) {
                 (true, _) => Line::raw(row.text),
-                (false, _) => match &masked {
-                    Some(text) => Line::styled(text.clone(), theme.dim),
-                    None => json_line(row.text, theme),
-                },
+                (false, Some(text)) => Line::styled(text.clone(), theme.dim),
+                (false, None) => json_line(row.text, theme),
             };
             if let Some((hidden, close)) = row.fold {
                 line.spans.push(Span::styled(format!(" … {close}"), theme.key));

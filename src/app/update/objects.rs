@@ -177,8 +177,18 @@ pub fn on_inspected(state: &mut AppState, title: String, result: Result<Vec<Stri
         return;
     }
     match result {
+        // A followed view is a table (a container's processes).
+        Ok(lines) if view.follow.is_some() => view.answer_table(lines, height.saturating_sub(1).max(1)),
         Ok(lines) => view.answer(lines, height),
-        Err(e) => view.answer(vec![format!("Cannot read it: {e}")], height),
+        Err(e) => {
+            // The daemon names a container by its id; the view's title has its name.
+            let mut message = e.message;
+            if let Some(id) = &view.follow {
+                let name = view.title.strip_prefix("processes ").unwrap_or(&view.title);
+                message = message.replace(id.as_str(), name);
+            }
+            view.answer(vec![format!("Cannot read it: {message}")], height);
+        }
     }
 }
 
@@ -221,7 +231,7 @@ fn view_height(state: &AppState) -> usize {
 }
 
 pub fn on_inspect_key(state: &mut AppState, mut view: Box<InspectView>, key: KeyEvent) {
-    let height = view_height(state);
+    let height = view.body_height(view_height(state));
     view.mask_secrets = !state.reveal_secrets;
     if view.typing {
         match key.code {
