@@ -1,13 +1,15 @@
 //! The containers pane.
 
 use ratatui::Frame;
-use ratatui::layout::Rect;
+use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Row};
 
 use super::format::{age, size};
 use super::theme::Theme;
-use super::widgets::{ColumnWant, ListTable, content_width, fit_columns, message, pane_block, pane_title, window};
+use super::widgets::{
+    ColumnWant, ListTable, content_width, ellipsize_middle, fit_columns, message, pane_block, pane_title, window,
+};
 use crate::app::keymap::{Action, Keymap};
 use crate::state::{AppState, Connection, Pane};
 
@@ -39,41 +41,6 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, keymap: &Keymap, th
     let stats_on = state.stats.enabled();
     let ports: Vec<String> = list.visible().skip(start).take(count).map(|c| c.ports_short()).collect();
     let groups = if state.group_projects { project_labels(state) } else { Vec::new() };
-    let rows = list
-        .visible()
-        .enumerate()
-        .skip(start)
-        .take(count)
-        .zip(ports.iter())
-        .map(|((i, c), ports)| {
-            let group = groups.get(i).map(|(text, head)| {
-                Cell::from(Span::styled(text.clone(), if *head { theme.title } else { theme.dim }))
-            });
-            // While anything is marked, every name leaves room for the mark: they line up.
-            let name = if state.marked.contains(&c.id) {
-                Cell::from(Line::from(vec![Span::styled("● ", theme.warn), Span::raw(c.name.as_str())]))
-            } else if !state.marked.is_empty() {
-                Cell::from(Line::from(vec![Span::raw("  "), Span::raw(c.name.as_str())]))
-            } else {
-                Cell::from(c.name.as_str())
-            };
-            let mut cells: Vec<Cell> = group.into_iter().collect();
-            cells.extend([name, Cell::from(c.image.as_str()), state_cell(c, theme)]);
-            if stats_on {
-                let figures = state.stats.figures_of(&c.id).filter(|_| c.state.is_running());
-                let cpu = figures.and_then(|f| f.cpu_percent).map_or_else(|| "-".into(), |p| format!("{p:.1}%"));
-                let mem = figures.map_or_else(|| "-".into(), |f| size(f.mem_used as i64));
-                cells.push(Cell::from(cpu));
-                cells.push(Cell::from(mem));
-            }
-            cells.extend([
-                Cell::from(c.status_at(state.now)),
-                Cell::from(ports.as_str()),
-                Cell::from(age(c.created, state.now)),
-            ]);
-            Row::new(cells)
-        })
-        .collect();
     // Room for the mark in front of marked names.
     let marks = if state.marked.is_empty() { 0 } else { 2 };
     let mut wants = Vec::new();
@@ -83,7 +50,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, keymap: &Keymap, th
         header.push("PROJECT");
     }
     wants.extend([
-        ColumnWant::Primary(content_width("NAME", list.visible().map(|c| c.name.as_str()), 32) + marks),
+        ColumnWant::Primary(content_width("NAME", list.visible().map(|c| c.name.as_str()), 40) + marks),
         ColumnWant::Content(content_width("IMAGE", list.visible().map(|c| c.image.as_str()), 32)),
         ColumnWant::Fixed(content_width("STATE", list.visible().map(state_text), 10)),
     ]);
@@ -111,6 +78,49 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, keymap: &Keymap, th
     ]);
     header.extend(["STATUS", "PORTS", "AGE"]);
     let widths = fit_columns(area.width.saturating_sub(2), &wants);
+    // A name longer than its column loses its middle, not its end: two long names
+    // that differ at the end stay apart.
+    let name_column = usize::from(state.group_projects);
+    let name_width = match widths.get(name_column) {
+        Some(Constraint::Length(n)) => usize::from(*n).saturating_sub(usize::from(marks)),
+        _ => usize::MAX,
+    };
+    let rows = list
+        .visible()
+        .enumerate()
+        .skip(start)
+        .take(count)
+        .zip(ports.iter())
+        .map(|((i, c), ports)| {
+            let group = groups.get(i).map(|(text, head)| {
+                Cell::from(Span::styled(text.clone(), if *head { theme.title } else { theme.dim }))
+            });
+            // While anything is marked, every name leaves room for the mark: they line up.
+            let shown_name = ellipsize_middle(&c.name, name_width);
+            let name = if state.marked.contains(&c.id) {
+                Cell::from(Line::from(vec![Span::styled("● ", theme.warn), Span::raw(shown_name)]))
+            } else if !state.marked.is_empty() {
+                Cell::from(Line::from(vec![Span::raw("  "), Span::raw(shown_name)]))
+            } else {
+                Cell::from(shown_name)
+            };
+            let mut cells: Vec<Cell> = group.into_iter().collect();
+            cells.extend([name, Cell::from(c.image.as_str()), state_cell(c, theme)]);
+            if stats_on {
+                let figures = state.stats.figures_of(&c.id).filter(|_| c.state.is_running());
+                let cpu = figures.and_then(|f| f.cpu_percent).map_or_else(|| "-".into(), |p| format!("{p:.1}%"));
+                let mem = figures.map_or_else(|| "-".into(), |f| size(f.mem_used as i64));
+                cells.push(Cell::from(cpu));
+                cells.push(Cell::from(mem));
+            }
+            cells.extend([
+                Cell::from(c.status_at(state.now)),
+                Cell::from(ports.as_str()),
+                Cell::from(age(c.created, state.now)),
+            ]);
+            Row::new(cells)
+        })
+        .collect();
     ListTable { header, widths, rows, selected, offset: 0 }.render(
         frame,
         area,

@@ -147,6 +147,43 @@ pub enum ColumnWant {
     Primary(u16),
 }
 
+/// `text` in at most `width` columns: whole when it fits, else its start and its end
+/// around a `…` (names often differ only at the end: `…-frontend`, `…-backend`).
+pub fn ellipsize_middle(text: &str, width: usize) -> std::borrow::Cow<'_, str> {
+    use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+    if text.width() <= width {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    if width == 0 {
+        return std::borrow::Cow::Borrowed("");
+    }
+    let room = width - 1;
+    let (head_room, tail_room) = (room - room / 2, room / 2);
+    let mut head = String::new();
+    let mut used = 0;
+    for c in text.chars() {
+        let w = c.width().unwrap_or(0);
+        if used + w > head_room {
+            break;
+        }
+        head.push(c);
+        used += w;
+    }
+    let mut tail: Vec<char> = Vec::new();
+    let mut used = 0;
+    for c in text.chars().rev() {
+        let w = c.width().unwrap_or(0);
+        if used + w > tail_room {
+            break;
+        }
+        tail.push(c);
+        used += w;
+    }
+    head.push('…');
+    head.extend(tail.into_iter().rev());
+    std::borrow::Cow::Owned(head)
+}
+
 /// The display width of the widest of `values`, at least `header`'s, at most `cap`.
 pub fn content_width<S: AsRef<str>>(header: &str, values: impl Iterator<Item = S>, cap: u16) -> u16 {
     use unicode_width::UnicodeWidthStr;
@@ -182,4 +219,30 @@ pub fn key_hints<'a>(hints: &[(&str, &str)], theme: &Theme) -> Line<'a> {
     }
     spans.push(Span::raw(" "));
     Line::from(spans)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_names_lose_their_middle_and_keep_their_ends() {
+        let front = "rev2-a-rather-long-container-name-web-frontend";
+        let back = "rev2-a-rather-long-container-name-web-backend";
+        assert_eq!(ellipsize_middle(front, 24), "rev2-a-rathe…eb-frontend");
+        assert_ne!(ellipsize_middle(front, 24), ellipsize_middle(back, 24), "still told apart");
+        assert_eq!(ellipsize_middle("redis", 24), "redis");
+        assert_eq!(ellipsize_middle("日本語のコンテナ", 9), "日本…テナ");
+        assert_eq!(ellipsize_middle("abc", 0), "");
+        assert_eq!(ellipsize_middle("abcdef", 1), "…");
+    }
+
+    #[test]
+    fn the_name_column_is_the_last_to_shrink() {
+        let wants = [ColumnWant::Primary(30), ColumnWant::Content(30), ColumnWant::Content(30), ColumnWant::Fixed(3)];
+        let widths = fit_columns(60, &wants);
+        let Constraint::Length(name) = widths[0] else { panic!("{widths:?}") };
+        let Constraint::Length(other) = widths[1] else { panic!("{widths:?}") };
+        assert!(name >= 25 && name > other, "{widths:?}");
+    }
 }
