@@ -35,13 +35,14 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, keymap: &Keymap, th
     }
 
     // The daemon's part, as pieces; when the line is short the least useful go first
-    // (a piece cut in the middle would read like a wrong version).
+    // (a piece cut in the middle would read like a wrong version): the API version,
+    // the address, the swarm role, the help hint, the engine.
     let sep = || Span::styled(" │ ", theme.dim);
     let mut pieces: Vec<(u8, Vec<Span>)> = match &state.connection {
         Connection::Connected(info) => {
             let mut pieces = vec![
                 (9, vec![Span::styled("● ", theme.ok)]),
-                (4, vec![Span::raw(info.host.clone())]),
+                (3, vec![Span::raw(info.host.clone())]),
                 (7, vec![Span::raw(format!("{} {}", info.engine, info.version))]),
                 (2, vec![Span::raw(format!("API {}", info.api_version))]),
             ];
@@ -63,7 +64,8 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, keymap: &Keymap, th
         pieces.push((8, vec![Span::styled("read-only", theme.warn)]));
     }
     if let Some(key) = keymap.label_of(Action::Help) {
-        pieces.push((1, vec![Span::styled(key, theme.key), Span::styled(" help", theme.dim)]));
+        // The one hint a newcomer needs outlasts the socket's path.
+        pieces.push((6, vec![Span::styled(key, theme.key), Span::styled(" help", theme.dim)]));
     }
     let messages_width: usize = messages.iter().map(|s| s.content.width()).sum();
     let room = usize::from(area.width);
