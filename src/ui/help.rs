@@ -35,7 +35,12 @@ pub fn draw(frame: &mut Frame, area: Rect, keymap: &Keymap, first: Scope, page: 
     // them with descriptions cut to no less than MIN_DESCRIBE; else as many as fit.
     let widest = key_width + describe_width + 3;
     let narrowest = key_width + MIN_DESCRIBE.min(describe_width) + 3;
-    let most = (room / (narrowest + 1)).max(1);
+    // Whole descriptions while two columns still fit; cut ones only when that buys a
+    // second column.
+    let most = match room / (widest + 1) {
+        n if n >= 2 => n,
+        _ => (room / (narrowest + 1)).max(1),
+    };
     let continued = |(_, title): &(Option<String>, String)| (None, format!("{title} (continued)"));
     let mut columns = flow(&sections, max_rows.saturating_sub(1).max(1), continued);
     let count = columns.len().min(most);
@@ -69,7 +74,8 @@ pub fn draw(frame: &mut Frame, area: Rect, keymap: &Keymap, first: Scope, page: 
         }
     }
     let height = (rendered.iter().map(Vec::len).max().unwrap_or(0) as u16 + 2).min(area.height);
-    let width = ((column_width + 1) * rendered.len() + 2) as u16;
+    // As wide on every page (a last page with fewer columns does not shrink the box).
+    let width = ((column_width + 1) * count + 2) as u16;
     let popup = centered(area, width, height);
     let block = modal_block("Keys", theme);
     let inner = block.inner(popup);
