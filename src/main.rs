@@ -184,7 +184,7 @@ async fn run(
     debug_panic_trigger();
     let outcome = wharf::app::run(&mut tui, &mut app, rx, crossterm::event::EventStream::new(), signals).await;
     // Open consoles hang up before the connection goes (no shell left behind).
-    app.runner.close_consoles(Duration::from_secs(2)).await;
+    app.runner.close_consoles(wharf::app::HANG_UP_WITHIN + Duration::from_millis(500)).await;
     cancel.cancel();
     outcome
 }

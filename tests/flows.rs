@@ -103,6 +103,10 @@ fn a_burst_of_events_costs_one_list_request_plus_one_follow_up() {
     assert!(first.iter().any(|e| matches!(e, Effect::Settle { .. })), "{first:?}");
     let settled = h.send(Msg::Settle);
     assert_eq!(settled.iter().filter(|e| matches!(e, Effect::ListContainers { .. })).count(), 1, "{settled:?}");
+    // Events came after it was scheduled: one more settles them, and then no more.
+    assert!(settled.iter().any(|e| matches!(e, Effect::Settle { .. })), "{settled:?}");
+    let last = h.send(Msg::Settle);
+    assert!(!last.iter().any(|e| matches!(e, Effect::Settle { .. })), "{last:?}");
     assert!(!h.state.settle_pending);
 }
 

@@ -35,15 +35,19 @@ pub struct ConsoleJob {
 
 impl ConsoleJob {
     /// What the session's exec carries in its environment so that closing the console
-    /// can hang it up: this wharf's pid and the session (the `e` ends it, so no marker
-    /// is the start of another).
+    /// can hang it up: this wharf's pid, its start time (two wharfs in containers are
+    /// both pid 1) and the session; the `e` ends it, so no marker is the start of another.
     pub fn marker(&self) -> String {
-        format!("w{}s{}e", std::process::id(), self.session.0)
+        static RUN: std::sync::OnceLock<u128> = std::sync::OnceLock::new();
+        let run = RUN.get_or_init(|| {
+            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos())
+        });
+        format!("w{}r{run:x}s{}e", std::process::id(), self.session.0)
     }
 }
 
 /// How long closing a console waits for its hang-up to be sent.
-const HANG_UP_WITHIN: Duration = Duration::from_secs(3);
+pub const HANG_UP_WITHIN: Duration = Duration::from_secs(2);
 
 pub async fn run<D: DockerApi + 'static>(
     docker: std::sync::Arc<D>,
@@ -56,7 +60,14 @@ pub async fn run<D: DockerApi + 'static>(
     let session = job.session;
     let ended = |exit_code, error| Msg::ConsoleEnded { session, exit_code, error };
     let started = tokio::select! {
-        _ = cancel.cancelled() => return,
+        _ = cancel.cancelled() => {
+            // Closed while starting: the exec may already run (its start is watched
+            // for a moment before it is shown).
+            if matches!(job.target, ConsoleTarget::Exec { .. }) {
+                hang_up(docker.as_ref(), &job).await;
+            }
+            return;
+        }
         started = start(docker.as_ref(), &job, &tx) => started,
     };
     let (mut read, mut write, exec_id, early) = match started {
@@ -123,12 +134,7 @@ pub async fn run<D: DockerApi + 'static>(
     if cancelled {
         // Closed by the user (or wharf quits): the shell would outlive its stream.
         if exec_id.is_some() {
-            let marker = job.marker();
-            match tokio::time::timeout(HANG_UP_WITHIN, docker.hang_up(&job.container_id, &marker)).await {
-                Ok(Ok(())) => {}
-                Ok(Err(e)) => tracing::debug!(error = %e, "cannot hang up the console"),
-                Err(_) => tracing::debug!("hanging up the console took too long"),
-            }
+            hang_up(docker.as_ref(), &job).await;
         }
         return;
     }
@@ -137,6 +143,16 @@ pub async fn run<D: DockerApi + 'static>(
         None => None,
     };
     let _ = tx.send(ended(exit_code, None)).await;
+}
+
+/// Hangs up the session's processes, within `HANG_UP_WITHIN`; failing is only logged
+/// (a container without `sh` keeps its orphan, as with `docker exec`).
+async fn hang_up<D: DockerApi>(docker: &D, job: &ConsoleJob) {
+    match tokio::time::timeout(HANG_UP_WITHIN, docker.hang_up(&job.container_id, &job.marker())).await {
+        Ok(Ok(())) => {}
+        Ok(Err(e)) => tracing::debug!(error = %e, "cannot hang up the console"),
+        Err(_) => tracing::debug!("hanging up the console took too long"),
+    }
 }
 
 enum Started {

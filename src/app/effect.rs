@@ -133,7 +133,6 @@ pub enum Effect {
     ListNetworks {
         request: RequestId,
     },
-    /// Read an object's full JSON for the inspect view.
     /// `Msg::Settle` after a while: the container list is read once more then.
     Settle {
         after: std::time::Duration,
@@ -143,6 +142,7 @@ pub enum Effect {
         id: String,
         title: String,
     },
+    /// Read an object's full JSON for the inspect view.
     InspectObject {
         kind: crate::model::ObjectKind,
         id: String,

@@ -82,8 +82,9 @@ async fn follow<D: DockerApi>(
             _ = cancel.cancelled() => return None,
             item = events.next() => match item {
                 Some(Ok(event)) => {
-                    // Execs (healthchecks every few seconds) change no list.
-                    if event.kind == EventKind::Container && !event.action.starts_with("exec_") {
+                    // Execs (healthchecks every few seconds) and reads (top, resize)
+                    // change no list.
+                    if event.kind == EventKind::Container && !crate::app::update::changes_nothing(&event) {
                         // Let a burst settle, then list once.
                         dirty = true;
                         let settle = tokio::time::sleep(SETTLE);

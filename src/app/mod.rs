@@ -2,6 +2,7 @@
 
 pub mod connection;
 mod console_task;
+pub use console_task::HANG_UP_WITHIN;
 pub mod effect;
 mod event_loop;
 pub mod fleet;

@@ -39,6 +39,8 @@ pub struct EffectRunner<D: DockerApi> {
     /// Log streams being followed, to stop them when the selection moves on.
     streams: HashMap<StreamId, CancellationToken>,
     consoles: HashMap<SessionId, ConsoleHandle>,
+    /// Tasks of consoles closed and still hanging up (see `close_consoles`).
+    closing: Vec<tokio::task::JoinHandle<()>>,
     /// `--read-only`: requests that would change the daemon are refused here, where
     /// they would be sent, whatever asked for them.
     read_only: bool,
@@ -57,6 +59,7 @@ impl<D: DockerApi> EffectRunner<D> {
             running: HashMap::new(),
             streams: HashMap::new(),
             consoles: HashMap::new(),
+            closing: Vec::new(),
             read_only: false,
             stats_stream: None,
             endpoints: None,
@@ -208,6 +211,9 @@ impl<D: DockerApi> EffectRunner<D> {
             Effect::CloseConsole { session } => {
                 if let Some(handle) = self.consoles.remove(&session) {
                     handle.cancel.cancel();
+                    // Quitting right after still waits for its hang-up.
+                    self.closing.retain(|task| !task.is_finished());
+                    self.closing.push(handle.task);
                 }
             }
             Effect::StatsStream { id } => {
@@ -363,6 +369,7 @@ impl<D: DockerApi> EffectRunner<D> {
                 }
                 for (_, console) in self.consoles.drain() {
                     console.cancel.cancel();
+                    self.closing.push(console.task);
                 }
                 if let Some(old) = self.stats_stream.take() {
                     old.cancel();
@@ -404,7 +411,7 @@ impl<D: DockerApi> EffectRunner<D> {
     /// Closes every console, waiting at most `within` for them to hang up: wharf is
     /// quitting, and a shell left behind would keep running in its container.
     pub async fn close_consoles(&mut self, within: Duration) {
-        let tasks: Vec<_> = self
+        let mut tasks: Vec<_> = self
             .consoles
             .drain()
             .map(|(_, handle)| {
@@ -412,6 +419,8 @@ impl<D: DockerApi> EffectRunner<D> {
                 handle.task
             })
             .collect();
+        // Those closed just before are maybe still hanging up.
+        tasks.append(&mut self.closing);
         let _ = tokio::time::timeout(within, futures::future::join_all(tasks)).await;
     }
 

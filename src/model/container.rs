@@ -234,8 +234,17 @@ impl EnvVar {
     pub fn looks_secret(&self) -> bool {
         const INSIDE: [&str; 6] = ["PASSWORD", "PASSWD", "SECRET", "TOKEN", "CREDENTIAL", "PRIVATE"];
         const WHOLE: [&str; 10] = ["KEY", "PWD", "AUTH", "PAT", "APIKEY", "ACCESSKEY", "PASS", "PW", "PSK", "DSN"];
-        let upper = self.key.to_ascii_uppercase();
-        let by_key = upper
+        // camelCase words too: `jwtKey` is JWT and KEY.
+        let mut spaced = String::with_capacity(self.key.len() + 4);
+        let mut previous_lower = false;
+        for c in self.key.chars() {
+            if previous_lower && c.is_ascii_uppercase() {
+                spaced.push('_');
+            }
+            previous_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
+            spaced.push(c.to_ascii_uppercase());
+        }
+        let by_key = spaced
             .split(|c: char| !c.is_ascii_alphanumeric())
             .any(|word| INSIDE.iter().any(|m| word.contains(m)) || WHOLE.contains(&word));
         by_key || self.value.as_deref().is_some_and(url_with_password)
@@ -290,6 +299,8 @@ mod tests {
             "GH_PAT=x",
             "APIKEY=x",
             "DATABASE_URL=postgres://app:hunter2@db:5432/app",
+            "jwtKey=x",
+            "signingKey=x",
         ] {
             assert!(secret(raw), "{raw} looks secret");
         }

@@ -258,7 +258,7 @@ impl InspectView {
 
     /// The folded block hiding `line`, if any (the outermost is found by repeating).
     fn hidden_by(&self, line: usize) -> Option<usize> {
-        let mut at = self.parents[line];
+        let mut at = self.parents.get(line).copied().flatten();
         let mut hiding = None;
         while let Some(p) = at {
             if self.folded[p] && p != line {
@@ -534,6 +534,25 @@ mod tests {
         // An error replaces the table, header and all.
         v.answer(vec!["Cannot read it: not running".into()], 10);
         assert_eq!(v.header, None);
+    }
+
+    #[test]
+    fn an_empty_view_takes_every_key_without_a_panic() {
+        let mut v = InspectView::new("processes".into(), Vec::new());
+        v.fold_all(10);
+        v.unfold_all(10);
+        v.fold(10);
+        v.unfold(10);
+        v.toggle(10);
+        v.move_cursor(5, 10);
+        v.to_end(10);
+        v.search = "x".into();
+        assert!(!v.find(true, 10));
+        assert_eq!(v.rows(10).count(), 0);
+        let mut table = InspectView::new("processes".into(), vec!["Reading…".into()]).following("id".into());
+        table.answer_table(vec!["UID PID CMD".into()], 10);
+        table.fold_all(10);
+        assert_eq!(table.rows(10).count(), 0);
     }
 
     #[test]

@@ -433,8 +433,9 @@ impl LogView {
         }
     }
 
-    /// A batch of lines from one stream. Several containers merged: placed in time
-    /// order among the others' (their streams carry timestamps for this).
+    /// A batch of lines from one stream. Several containers merged and following: placed
+    /// in time order among the others' (their streams carry timestamps for this); while
+    /// paused, appended, so that the lines being read do not move.
     pub fn take_lines(&mut self, lines: Vec<LogLine>) {
         if self.sources.len() > 1 && self.follow {
             self.buffer.merge_in(lines);

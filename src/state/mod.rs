@@ -391,6 +391,8 @@ pub struct AppState {
     /// A list of the containers is due shortly after an event: the daemon announces
     /// some changes just before its list shows them.
     pub settle_pending: bool,
+    /// Container events came in after that list was scheduled: one more follows it.
+    pub settle_again: bool,
     /// Built-in presets followed by the user's.
     pub presets: Vec<Preset>,
     /// wharf's own environment, read once at start: a bare `KEY` in the env field takes
@@ -488,6 +490,7 @@ impl AppState {
             requests: Requests::default(),
             last_refresh: now,
             settle_pending: false,
+            settle_again: false,
             poll_interval_secs: i64::try_from(poll_interval_secs.max(1)).unwrap_or(i64::MAX),
             presets: crate::launch::presets::built_in(),
             host_env: HashMap::new(),

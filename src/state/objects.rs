@@ -60,9 +60,7 @@ pub struct ObjectsState {
 }
 
 impl ObjectsState {
-    /// Records an event; the list stays bounded. `names` finds a container's name when the
-    /// event itself has none.
-    /// Puts an event on the timeline. `fallback_name` names its object when the event
+    /// Puts an event on the timeline, which stays bounded. `fallback_name` names its object when the event
     /// does not; `container` names the container a network or volume event is about.
     pub fn record(&mut self, event: &DaemonEvent, fallback_name: Option<&str>, container: Option<&str>) {
         self.next_seq += 1;

@@ -70,7 +70,7 @@ pub fn draw(frame: &mut Frame, area: Rect, keymap: &Keymap, first: Scope, page: 
             let text = format!(" Page {}/{pages}: → ← turn, any other key closes.", shown + 1);
             last.push(Line::styled(text, theme.warn));
         } else {
-            last.push(Line::styled(" Any key closes this help.", theme.dim));
+            last.push(Line::styled(" Esc, q or Enter closes this help.", theme.dim));
         }
     }
     let height = (rendered.iter().map(Vec::len).max().unwrap_or(0) as u16 + 2).min(area.height);

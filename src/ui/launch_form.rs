@@ -88,7 +88,7 @@ fn rows(form: &LaunchForm, multiline_rows: u16, text_width: u16) -> Vec<(u16, Ro
     for field in Field::ALL {
         rows.push((if field.is_multiline() { multiline_rows } else { 1 }, Row::Field(field)));
         if let Some(error) = form.error_for(field) {
-            // As many lines as the message needs (up to three), never cut.
+            // As many lines as the message needs, about, up to three (a longer one is cut).
             let width = unicode_width::UnicodeWidthStr::width(error.message.as_str()) + 14;
             let lines = width.div_ceil(usize::from(text_width)).clamp(1, 3) as u16;
             rows.push((lines, Row::Error(field)));

@@ -134,7 +134,7 @@ pub fn on_daemon_msg(state: &mut AppState, msg: Msg, effects: &mut Vec<Effect>) 
             super::objects::on_event(state, &event, effects);
             match event.kind {
                 // An exec (a healthcheck runs one every few seconds) changes no list.
-                EventKind::Container if super::objects::is_exec(&event) => {}
+                EventKind::Container if super::objects::changes_nothing(&event) => {}
                 EventKind::Container => {
                     // Ports are bound on start and released on stop: cached details of this
                     // container may be out of date now. (The log pane only needs the TTY
@@ -155,7 +155,10 @@ pub fn on_daemon_msg(state: &mut AppState, msg: Msg, effects: &mut Vec<Effect>) 
                     // The daemon sends some events (pause, unpause, die) a moment before
                     // its list shows the change: the list they ask for can come back
                     // stale. One more shortly after settles it, one for a whole burst.
-                    if !state.settle_pending {
+                    if state.settle_pending {
+                        // Then one more after this one too (see `Msg::Settle`).
+                        state.settle_again = true;
+                    } else {
                         state.settle_pending = true;
                         effects.push(Effect::Settle { after: SETTLE_AFTER });
                     }
@@ -170,9 +173,14 @@ pub fn on_daemon_msg(state: &mut AppState, msg: Msg, effects: &mut Vec<Effect>) 
             }
         }
         Msg::Settle => {
-            state.settle_pending = false;
             if state.is_connected() {
                 want_containers(state, effects);
+            }
+            // Events came in while this one waited: one more settles the newest of them.
+            if std::mem::take(&mut state.settle_again) {
+                effects.push(Effect::Settle { after: SETTLE_AFTER });
+            } else {
+                state.settle_pending = false;
             }
         }
         Msg::PullProgress { request, progress } => launch::on_pull_progress(state, request, progress),

@@ -322,8 +322,13 @@ pub fn on_action(state: &mut AppState, action: Action, effects: &mut Vec<Effect>
         Action::ScrollRight => {
             // No further than brings the longest line's end into view: past it the
             // pane would go blank.
-            let longest = state.logs.buffer.iter().map(|(_, l)| l.text.chars().count()).max().unwrap_or(0);
-            let shown = super::console::pane_size(state).map_or(1, |(cols, _)| usize::from(cols).saturating_sub(2));
+            let view = &state.logs;
+            let longest = view.buffer.iter().map(|(_, l)| l.text.chars().count()).max().unwrap_or(0);
+            // The prefix (stream mark, container, timestamp) stays put; the text scrolls
+            // in what is left of the pane.
+            let prefix = view.buffer.iter().map(|(_, l)| view.prefix_width(l)).max().unwrap_or(2);
+            let shown =
+                super::console::pane_size(state).map_or(1, |(cols, _)| usize::from(cols).saturating_sub(prefix));
             let furthest = longest.saturating_sub(shown.max(1));
             if !state.logs.wrap {
                 state.logs.hscroll = (state.logs.hscroll + HSCROLL_STEP).min(furthest.max(state.logs.hscroll));

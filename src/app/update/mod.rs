@@ -21,7 +21,7 @@ use super::keymap::Keymap;
 use super::msg::Msg;
 use crate::state::{AppState, Flash};
 
-pub use objects::{PROCESSES_EVERY_SECS, PRUNE_KINDS};
+pub use objects::{PROCESSES_EVERY_SECS, PRUNE_KINDS, changes_nothing};
 pub use selection::sync_selection;
 pub use swarm::not_a_manager;
 

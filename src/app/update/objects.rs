@@ -52,7 +52,7 @@ pub fn on_connected(state: &mut AppState, effects: &mut Vec<Effect>) {
 /// once those are on screen.
 pub fn on_event(state: &mut AppState, event: &DaemonEvent, effects: &mut Vec<Effect>) {
     // Execs (healthchecks every few seconds, consoles) would drown the timeline.
-    if is_exec(event) {
+    if changes_nothing(event) {
         return;
     }
     let name_of = |id: &str| state.containers.items().iter().find(|c| c.id == id).map(|c| c.name.clone());
@@ -71,7 +71,7 @@ pub fn on_event(state: &mut AppState, event: &DaemonEvent, effects: &mut Vec<Eff
 /// -c …`, `exec_die` (a process run inside it: healthchecks every few seconds,
 /// consoles), and the reads other clients (or wharf's processes view) make: `top`,
 /// `export`, `archive-path`, `resize`, `attach`, `detach`, `copy`.
-pub fn is_exec(event: &DaemonEvent) -> bool {
+pub fn changes_nothing(event: &DaemonEvent) -> bool {
     const READS: [&str; 7] = ["top", "export", "archive-path", "resize", "attach", "detach", "copy"];
     event.kind == EventKind::Container && (event.action.starts_with("exec_") || READS.contains(&event.action.as_str()))
 }
