@@ -61,19 +61,7 @@ async fn the_dashboard_follows_another_client_within_a_second() {
 async fn pauses_and_deaths_by_another_client_show_within_seconds() {
     let _alone = ONE_AT_A_TIME.lock().await;
     let t = Labelled::new("settle");
-    let id = docker(&[
-        "run",
-        "-d",
-        "--network",
-        "none",
-        "--label",
-        &t.label,
-        "--name",
-        &t.name("p"),
-        BUSYBOX,
-        "sleep",
-        "3600",
-    ]);
+    let id = live::sleeper(&t, "p");
     let mut app = App::start(&host());
     let shown = |state: &'static str| {
         let id = id.clone();
@@ -167,19 +155,7 @@ async fn what_happens_between_connecting_and_subscribing_to_events_is_not_lost()
     let _alone = ONE_AT_A_TIME.lock().await;
     use std::sync::atomic::Ordering;
     let t = Labelled::new("subscribe-gap");
-    let id = docker(&[
-        "run",
-        "-d",
-        "--network",
-        "none",
-        "--label",
-        &t.label,
-        "--name",
-        &t.name("dies"),
-        BUSYBOX,
-        "sleep",
-        "3600",
-    ]);
+    let id = live::sleeper(&t, "dies");
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("gap.sock");
     let forwarder = Forwarder::start(&path, &daemon_socket());

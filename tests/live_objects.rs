@@ -429,9 +429,7 @@ async fn run_this_image_fills_in_its_exposed_ports_and_enter_shows_its_layers() 
 #[ignore = "needs a Docker daemon"]
 async fn the_processes_view_lists_what_runs_in_the_container_and_follows_it() {
     let t = Labelled::new("top");
-    let name = t.name("busy");
-    let id =
-        docker(&["run", "-d", "--network", "none", "--label", &t.label, "--name", &name, BUSYBOX, "sleep", "3600"]);
+    let id = live::sleeper(&t, "busy");
     let api = connect(&address(), TIMEOUT).await.unwrap();
     let table = api.processes(&id).await.unwrap();
     assert!(table.titles.iter().any(|t| t == "PID") && table.titles.iter().any(|t| t == "CMD"), "{table:?}");

@@ -116,7 +116,7 @@ async fn two_removals_at_once() {
 #[ignore = "needs a Docker daemon"]
 async fn an_action_on_a_container_that_has_just_exited() {
     let t = Labelled::new("race-exited");
-    let id = busybox(&t, &t.name("brief"), &["sleep", "3600"]);
+    let id = live::sleeper(&t, "brief");
     let mut app = App::start(&host());
     app.run_until(Duration::from_secs(10), |s| s.containers.items().iter().any(|c| c.id == id && c.state.is_running()))
         .await
@@ -143,7 +143,7 @@ async fn an_action_on_a_container_that_has_just_exited() {
     // A stop of what another client already stopped is no error (the daemon answers
     // 304). The die event must not reach wharf before the key, or wharf refuses up
     // front: so no message is handled between the other client's stop and the key.
-    let other = busybox(&t, &t.name("stopped-elsewhere"), &["sleep", "3600"]);
+    let other = live::sleeper(&t, "stopped-elsewhere");
     app.run_until(Duration::from_secs(10), |s| {
         s.containers.items().iter().any(|c| c.id == other && c.state.is_running())
     })

@@ -47,6 +47,24 @@ pub fn wait_until_logged(id: &str, last: &str) {
     }
 }
 
+/// Starts a busybox container that sleeps for an hour, without a network, labelled for
+/// `t`'s guard and named `t.name(suffix)`; returns its id.
+pub fn sleeper(t: &Labelled, suffix: &str) -> String {
+    docker(&[
+        "run",
+        "-d",
+        "--network",
+        "none",
+        "--label",
+        &t.label,
+        "--name",
+        &t.name(suffix),
+        BUSYBOX,
+        "sleep",
+        "3600",
+    ])
+}
+
 /// A label unique to one test, and the guard that removes everything carrying it.
 pub struct Labelled {
     pub label: String,
