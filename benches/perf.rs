@@ -11,13 +11,13 @@ use std::time::{Duration, Instant};
 
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use wharf::app::keymap::Keymap;
 use wharf::app::msg::Msg;
 use wharf::app::update::update;
-use wharf::config::UiSettings;
+use wharf::config::keymap::Keymap;
+
 use wharf::logs::{LogDecoder, style_line};
 use wharf::model::{ContainerDetails, ContainerRow, ContainerState, DaemonInfo, ImageRow, PortMapping, Protocol};
-use wharf::state::{AppState, Pane, RequestId, StreamId};
+use wharf::state::{AppState, Pane, RequestId, Startup, StreamId};
 use wharf::ui::theme::Theme;
 
 fn containers(n: usize) -> Vec<ContainerRow> {
@@ -63,10 +63,9 @@ fn images(n: usize) -> Vec<ImageRow> {
 }
 
 fn state() -> AppState {
-    let settings = UiSettings { show_all: true, mask_secrets: true, ..Default::default() };
-    let mut s = AppState::new("unix:///var/run/docker.sock", &settings, 30, 1_700_100_000);
-    s.width = 200;
-    s.height = 50;
+    let mut s = AppState::new("unix:///var/run/docker.sock", Startup::default(), 1_700_100_000);
+    s.screen.width = 200;
+    s.screen.height = 50;
     s
 }
 
@@ -139,8 +138,8 @@ fn main() {
             terminal.draw(|f| wharf::ui::draw(f, black_box(&s), &keymap, &theme)).expect("draw");
         }),
     );
-    s.focus = Pane::Images;
-    s.main_pane = Pane::Images;
+    s.screen.focus = Pane::Images;
+    s.screen.main_pane = Pane::Images;
     report(
         "render 200x50, 1,000 images (images pane)",
         measure(budget, || {
@@ -154,8 +153,8 @@ fn main() {
     report(
         "update(): container list refresh, 1,000 rows",
         measure(budget, || {
-            s.requests.containers = Default::default();
-            let request = s.requests.containers.want(&mut s.requests.next_id).expect("free");
+            s.refresh.requests.containers = Default::default();
+            let request = s.refresh.requests.containers.want(&mut s.ids).expect("free");
             black_box(update(&mut s, &keymap, Msg::ContainersListed { request, result: Ok(rows.clone()) }));
         }),
     );
@@ -177,7 +176,7 @@ fn main() {
     println!("{:<58} {:>10.0} lines/s", "  throughput", 100_000.0 / ingest.as_secs_f64());
 
     let mut s = connected(&keymap);
-    s.details.insert(s.containers.items()[0].id.clone(), ContainerDetails::default());
+    s.containers.details.by_id.insert(s.containers.list.items()[0].id.clone(), ContainerDetails::default());
     let batches: Vec<Vec<_>> = styled.chunks(256).map(|c| c.to_vec()).collect();
     let ui_ingest = measure(budget, || {
         s.logs.sources = vec![wharf::state::LogSource {
@@ -202,7 +201,7 @@ fn main() {
     );
 
     // Rendering with a full log buffer, following and zoomed.
-    s.focus = Pane::Logs;
+    s.screen.focus = Pane::Logs;
     report(
         "render 200x50 with a full log buffer (following)",
         measure(budget, || {
@@ -241,8 +240,8 @@ fn main() {
             s.objects.record(black_box(&event(i)), None, None);
         }),
     );
-    s.focus = Pane::Events;
-    s.main_pane = Pane::Events;
+    s.screen.focus = Pane::Events;
+    s.screen.main_pane = Pane::Events;
     report(
         "render 200x50, events pane with 1,000 events",
         measure(budget, || {
@@ -255,8 +254,8 @@ fn main() {
         c.project = Some(format!("project-{}", i % 50));
         c.service = Some(format!("svc-{}", i % 7));
     }
-    s.containers.set_items(grouped);
-    s.group_projects = true;
+    s.containers.list.set_items(grouped);
+    s.containers.group_projects = true;
     report(
         "render 200x50, 1,000 containers in 50 compose projects",
         measure(budget, || {

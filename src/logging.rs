@@ -1,28 +1,14 @@
 //! Logs go to a file: stdout belongs to the TUI. Never log env values or anything a
 //! container printed (see HOSTILE.md, "Secrets").
 
-use std::path::PathBuf;
-
 use tracing_appender::non_blocking::WorkerGuard;
 use tracing_subscriber::EnvFilter;
-
-/// Where log files go: the platform's state or data directory, e.g.
-/// `~/.local/state/wharf/` on Linux.
-pub fn log_dir() -> Option<PathBuf> {
-    let dirs = directories::ProjectDirs::from("", "", "wharf")?;
-    Some(dirs.state_dir().unwrap_or(dirs.data_local_dir()).to_path_buf())
-}
-
-/// Where wharf keeps files it writes for the user (saved logs).
-pub fn data_dir() -> Option<PathBuf> {
-    directories::ProjectDirs::from("", "", "wharf").map(|d| d.data_local_dir().to_path_buf())
-}
 
 /// Starts logging to a daily-rotated file (a week kept). Returns the guard that
 /// flushes the file on drop, or `None` when no log directory can be made (wharf then
 /// runs without a log rather than not at all).
 pub fn init(level: &str) -> Option<WorkerGuard> {
-    let dir = log_dir()?;
+    let dir = crate::paths::state_dir()?;
     std::fs::create_dir_all(&dir).ok()?;
     let appender = tracing_appender::rolling::Builder::new()
         .rotation(tracing_appender::rolling::Rotation::DAILY)

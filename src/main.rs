@@ -11,11 +11,11 @@ use futures::StreamExt;
 use tokio::signal::unix::{SignalKind, signal};
 use tokio::sync::{mpsc, watch};
 use tokio_util::sync::CancellationToken;
-use wharf::app::keymap::Keymap;
 use wharf::app::runner::EffectRunner;
 use wharf::app::{App, ExitReason, connection};
 use wharf::config::Config;
 use wharf::config::endpoint::{self, EndpointInputs, EndpointSource, host_address, resolve};
+use wharf::config::keymap::Keymap;
 use wharf::docker::{BollardDocker, connect};
 use wharf::model::{DaemonAddress, EndpointChoice};
 use wharf::state::AppState;
@@ -56,7 +56,7 @@ enum Command {
 }
 
 fn after_help() -> String {
-    let log = logging::log_dir().map(|d| d.display().to_string()).unwrap_or_else(|| "(none)".into());
+    let log = wharf::paths::state_dir().map(|d| d.display().to_string()).unwrap_or_else(|| "(none)".into());
     format!("Log files: {log}")
 }
 
@@ -157,7 +157,7 @@ async fn run(
     let connections = connection::Connections::start(address, slot_tx, tx.clone(), connect_to, choices, cancel.clone());
 
     let mut app = App {
-        state: AppState::new(&host, &config.ui, config.docker.safety_poll_secs, wharf::app::event_loop_now()),
+        state: AppState::new(&host, config.startup(), wharf::app::event_loop_now()),
         // Checked when the config loaded; the defaults stand in should it fail anyway.
         keymap: Keymap::with_overrides(&config.keys).unwrap_or_default(),
         // NO_COLOR (https://no-color.org): set and not empty means no colours.
@@ -166,20 +166,20 @@ async fn run(
         runner: EffectRunner::new(tx, slot_rx, timeout).read_only(read_only).endpoints(Arc::new(connections)),
     };
     app.state.fleet = wharf::state::FleetState::new(hosts);
-    app.state.read_only = read_only;
+    app.state.screen.read_only = read_only;
 
     let mut tui = terminal::init()?;
     let size = tui.size().unwrap_or_default();
-    app.state.presets.extend(config.presets.iter().cloned());
+    app.state.launch.presets.extend(config.presets.iter().cloned());
     app.state.logs = wharf::state::LogView::new(config.logs.buffer_lines, config.logs.tail_lines);
     app.state.console.config = console_config(&config.console);
     app.state.stats = wharf::state::StatsState::new(config.stats.interval_secs);
-    app.state.sort = wharf::config::load_sort();
+    app.state.containers.sort = wharf::config::load_sort();
     // Variables that are not valid UTF-8 cannot be typed in the form anyway: skip them.
-    app.state.host_env =
+    app.state.launch.host_env =
         std::env::vars_os().filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?))).collect();
-    app.state.width = size.width;
-    app.state.height = size.height;
+    app.state.screen.width = size.width;
+    app.state.screen.height = size.height;
     let signals = signal_stream()?;
     debug_panic_trigger();
     let outcome = wharf::app::run(&mut tui, &mut app, rx, crossterm::event::EventStream::new(), signals).await;
@@ -232,13 +232,16 @@ fn console_config(settings: &wharf::config::ConsoleSettings) -> wharf::state::Co
 /// `wharf doctor`: the endpoint and why, whether it answers and what it runs, where the
 /// config and the logs are. Exit code 0 when the daemon answers, 1 when it does not.
 fn doctor(endpoint: &wharf::config::endpoint::Endpoint, config: Option<&std::path::Path>) -> ExitCode {
-    let config_path = config.map(std::path::Path::to_path_buf).or_else(wharf::config::default_config_path);
+    let config_path = config.map(std::path::Path::to_path_buf).or_else(wharf::paths::default_config_path);
     println!("endpoint:  {} (from {})", endpoint.host(), endpoint.source);
     if let Some(tls) = &endpoint.address.tls {
         println!("tls:       ca {}, cert {}, key {}", tls.ca.display(), tls.cert.display(), tls.key.display());
     }
     println!("config:    {}", config_path.map(|p| p.display().to_string()).unwrap_or_else(|| "(none)".into()));
-    println!("log files: {}", logging::log_dir().map(|d| d.display().to_string()).unwrap_or_else(|| "(none)".into()));
+    println!(
+        "log files: {}",
+        wharf::paths::state_dir().map(|d| d.display().to_string()).unwrap_or_else(|| "(none)".into())
+    );
     let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {

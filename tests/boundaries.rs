@@ -80,3 +80,91 @@ fn only_the_effect_runner_and_its_tasks_use_the_docker_layer() {
         assert!(!text.contains("crate::docker") && !text.contains("wharf::docker"), "{relative} uses the docker layer");
     }
 }
+
+/// The top-level modules (`src/X.rs` or `src/X/`) each file of `module` names with
+/// `crate::X`, comments left out.
+fn modules_named_by(module: &str) -> std::collections::BTreeSet<String> {
+    let dir = src().join(module);
+    let files = if dir.is_dir() { rust_files(&dir) } else { vec![src().join(format!("{module}.rs"))] };
+    let mut named = std::collections::BTreeSet::new();
+    for path in files {
+        for line in std::fs::read_to_string(&path).unwrap().lines() {
+            let code = line.split("//").next().unwrap_or("");
+            for (i, _) in code.match_indices("crate::") {
+                let rest = &code[i + "crate::".len()..];
+                let name: String = rest.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
+                if !name.is_empty() && name != module {
+                    named.insert(name);
+                }
+            }
+        }
+    }
+    named
+}
+
+fn top_level_modules() -> Vec<String> {
+    let mut modules: Vec<String> = std::fs::read_dir(src())
+        .unwrap()
+        .flatten()
+        .filter_map(|entry| {
+            let path = entry.path();
+            let name = path.file_stem()?.to_string_lossy().to_string();
+            let is_module = path.is_dir() || path.extension().is_some_and(|e| e == "rs");
+            (is_module && name != "lib" && name != "main").then_some(name)
+        })
+        .collect();
+    modules.sort();
+    modules.dedup();
+    modules
+}
+
+#[test]
+fn lower_layers_never_name_the_app() {
+    // The app drives everything; nothing it drives may reach back into it.
+    for module in ["state", "ui", "config", "model", "layout", "paths"] {
+        let named = modules_named_by(module);
+        assert!(!named.contains("app"), "src/{module} names crate::app");
+    }
+}
+
+#[test]
+fn imports_between_top_level_modules_point_one_way() {
+    let modules = top_level_modules();
+    let graph: std::collections::BTreeMap<String, std::collections::BTreeSet<String>> = modules
+        .iter()
+        .map(|m| (m.clone(), modules_named_by(m).into_iter().filter(|n| modules.contains(n)).collect()))
+        .collect();
+    // A depth-first walk: meeting a module that is still on the path is a circle.
+    fn walk(
+        module: &str,
+        graph: &std::collections::BTreeMap<String, std::collections::BTreeSet<String>>,
+        path: &mut Vec<String>,
+        done: &mut std::collections::BTreeSet<String>,
+    ) -> Option<Vec<String>> {
+        if let Some(start) = path.iter().position(|m| m == module) {
+            let mut circle = path[start..].to_vec();
+            circle.push(module.to_string());
+            return Some(circle);
+        }
+        if done.contains(module) {
+            return None;
+        }
+        path.push(module.to_string());
+        for next in graph.get(module).into_iter().flatten() {
+            if let Some(circle) = walk(next, graph, path, done) {
+                return Some(circle);
+            }
+        }
+        path.pop();
+        done.insert(module.to_string());
+        None
+    }
+    let mut done = std::collections::BTreeSet::new();
+    for module in &modules {
+        if let Some(circle) = walk(module, &graph, &mut Vec::new(), &mut done) {
+            panic!("an import circle between top-level modules: {}", circle.join(" -> "));
+        }
+    }
+    // The walk must have seen the real graph: the app uses the state, the screens too.
+    assert!(graph["app"].contains("state") && graph["ui"].contains("state"), "{graph:?}");
+}

@@ -49,7 +49,7 @@ fn inputs(effects: &[Effect]) -> Vec<Vec<u8>> {
 fn the_tty_is_the_size_of_the_pane_and_follows_it() {
     let (mut h, session, size) = console_on_redis();
     // 120x36 window: the log pane's place is 64% of 120 wide, 55% of the body high.
-    let layout = wharf::ui::layout::ScreenLayout::of(&h.state).unwrap();
+    let layout = wharf::layout::ScreenLayout::of(&h.state).unwrap();
     assert_eq!(size, (layout.logs.width - 2, layout.logs.height - 2));
     let effects = h.send(Msg::Resize { width: 160, height: 50 });
     assert!(
@@ -74,10 +74,10 @@ fn keys_go_to_the_container_and_ctrl_c_does_not_quit() {
     typed.extend(inputs(&h.send(ctrl('c'))));
     typed.extend(inputs(&h.key(KeyCode::Up)));
     assert_eq!(typed, vec![b"l".to_vec(), b"s".to_vec(), b"\r".to_vec(), b"\x03".to_vec(), b"\x1b[A".to_vec()]);
-    assert!(!h.state.quit, "Ctrl-C interrupts in the container, it does not quit wharf");
+    assert!(!h.state.screen.quit, "Ctrl-C interrupts in the container, it does not quit wharf");
     // q, ? and the other dashboard keys are just text here.
     assert_eq!(inputs(&h.char('q')), vec![b"q".to_vec()]);
-    assert!(!h.state.quit);
+    assert!(!h.state.screen.quit);
     // A paste goes in, bracketed when the shell asked for it.
     assert_eq!(inputs(&h.send(Msg::Paste("echo hi\n".into()))), vec![b"echo hi\r".to_vec()]);
 }
@@ -90,12 +90,12 @@ fn the_prefix_detaches_and_coming_back_finds_the_same_session() {
     insta::assert_snapshot!("console_prefix_pending", h.render());
     h.char('d');
     assert!(!h.state.console.shown);
-    assert_eq!(h.state.focus, Pane::Containers);
+    assert_eq!(h.state.screen.focus, Pane::Containers);
     assert!(h.state.console.session.as_ref().unwrap().status.is_live(), "the session keeps running");
     let effects = h.char('e');
     assert!(!effects.iter().any(|e| matches!(e, Effect::OpenConsole { .. })), "no new session: {effects:?}");
     assert!(h.state.console.shown);
-    assert_eq!(h.state.focus, Pane::Console);
+    assert_eq!(h.state.screen.focus, Pane::Console);
     // The prefix twice sends it literally.
     h.send(ctrl(']'));
     assert_eq!(inputs(&h.send(ctrl(']'))), vec![vec![0x1d]]);
@@ -234,7 +234,7 @@ fn the_wheel_over_the_console_scrolls_its_scrollback() {
     let (mut h, session, _) = console_on_redis();
     let text: String = (0..200).map(|i| format!("line {i}\r\n")).collect();
     h.send(Msg::ConsoleOutput { session, bytes: text.into_bytes() });
-    let layout = wharf::ui::layout::ScreenLayout::of(&h.state).unwrap();
+    let layout = wharf::layout::ScreenLayout::of(&h.state).unwrap();
     let wheel = crossterm::event::MouseEvent {
         kind: crossterm::event::MouseEventKind::ScrollUp,
         column: layout.logs.x + 5,

@@ -51,12 +51,12 @@ fn moving_the_selection_updates_ports_at_once_and_inspects_once() {
     let inspects = effects.iter().filter(|e| matches!(e, Effect::InspectContainer { .. })).count();
     assert_eq!(inspects, 1, "one inspect in flight at a time: {effects:?}");
     assert_eq!(selected_name(&h), "redis");
-    let ports: Vec<String> = h.state.ports.visible().map(|p| p.short()).collect();
+    let ports: Vec<String> = h.state.containers.ports.visible().map(|p| p.short()).collect();
     assert!(ports.contains(&"127.0.0.1:1234->6379/tcp".to_string()), "{ports:?}");
     // Moving fast coalesces inspects: one in flight, the newest selection follows.
     h.answer(effects);
     assert!(h.state.selected_details().is_some());
-    let env: Vec<&str> = h.state.env.visible().map(|v| v.key.as_str()).collect();
+    let env: Vec<&str> = h.state.containers.env.visible().map(|v| v.key.as_str()).collect();
     assert!(env.contains(&"PASSWORD"), "{env:?}");
     // Going back to a container already inspected inspects nothing (its logs follow it).
     let effects = h.char('k');
@@ -88,7 +88,7 @@ fn a_burst_of_events_costs_one_list_request_plus_one_follow_up() {
     // A stale answer (an older request id) changes nothing.
     let stale = wharf::state::RequestId(request.0 - 1);
     assert!(h.send(Msg::ContainersListed { request: stale, result: Ok(vec![]) }).is_empty());
-    assert_eq!(h.state.containers.len(), containers().len());
+    assert_eq!(h.state.containers.list.len(), containers().len());
     // The answer to the one in flight brings exactly one follow-up request.
     let follow = h.send(Msg::ContainersListed { request, result: Ok(containers()) });
     assert_eq!(follow.iter().filter(|e| matches!(e, Effect::ListContainers { .. })).count(), 1);
@@ -107,7 +107,7 @@ fn a_burst_of_events_costs_one_list_request_plus_one_follow_up() {
     assert!(settled.iter().any(|e| matches!(e, Effect::Settle { .. })), "{settled:?}");
     let last = h.send(Msg::Settle);
     assert!(!last.iter().any(|e| matches!(e, Effect::Settle { .. })), "{last:?}");
-    assert!(!h.state.settle_pending);
+    assert!(!h.state.refresh.settle_pending);
 }
 
 #[test]
@@ -119,7 +119,7 @@ fn reads_by_other_clients_are_no_news() {
             DaemonEvent { kind: EventKind::Container, action: action.into(), id: "x".into(), ..Default::default() };
         assert!(h.send(Msg::DaemonEvent(event)).is_empty(), "{action}");
     }
-    assert!(!h.state.settle_pending);
+    assert!(!h.state.refresh.settle_pending);
     assert!(h.state.objects.timeline.items().is_empty(), "the timeline keeps what changed");
 }
 
@@ -132,17 +132,17 @@ fn filter_selects_the_first_match_and_esc_clears_it() {
     h.type_text("MYS");
     insta::assert_snapshot!("filter_typing_80x24", h.render());
     h.key(KeyCode::Enter);
-    assert_eq!(h.state.containers.len(), 1);
+    assert_eq!(h.state.containers.list.len(), 1);
     assert_eq!(selected_name(&h), "mysql");
-    assert!(h.state.modal.is_none());
+    assert!(h.state.screen.modal.is_none());
     h.key(KeyCode::Esc);
-    assert_eq!(h.state.containers.len(), containers().len());
+    assert_eq!(h.state.containers.list.len(), containers().len());
     // Esc while typing goes back to the filter from before.
     h.char('/');
     h.type_text("zzz");
-    assert_eq!(h.state.containers.len(), 0);
+    assert_eq!(h.state.containers.list.len(), 0);
     h.key(KeyCode::Esc);
-    assert_eq!(h.state.containers.len(), containers().len());
+    assert_eq!(h.state.containers.list.len(), containers().len());
 }
 
 #[test]
@@ -151,10 +151,10 @@ fn toggling_running_only_hides_stopped_containers() {
     h.connect_with_fixtures();
     let running = containers().iter().filter(|c| c.state.is_running()).count();
     h.char('a');
-    assert_eq!(h.state.containers.len(), running);
-    assert!(h.state.containers.visible().all(|c| c.state.is_running()));
+    assert_eq!(h.state.containers.list.len(), running);
+    assert!(h.state.containers.list.visible().all(|c| c.state.is_running()));
     h.char('a');
-    assert_eq!(h.state.containers.len(), containers().len());
+    assert_eq!(h.state.containers.list.len(), containers().len());
 }
 
 #[test]
@@ -163,7 +163,7 @@ fn a_click_selects_the_row_under_the_mouse_and_the_wheel_scrolls() {
     h.connect_with_fixtures();
     // The pane's first row is its border, the next the column headings: the third
     // container is three rows further down.
-    let top = wharf::ui::layout::ScreenLayout::of(&h.state).unwrap().main.y;
+    let top = wharf::layout::ScreenLayout::of(&h.state).unwrap().main.y;
     let click = |row| {
         Msg::Mouse(MouseEvent {
             kind: MouseEventKind::Down(MouseButton::Left),
@@ -192,19 +192,19 @@ fn tab_cycles_panes_and_number_keys_jump() {
     let mut h = Harness::new(80, 24);
     h.connect_with_fixtures();
     h.key(KeyCode::Tab);
-    assert_eq!(h.state.focus, Pane::Images);
-    assert_eq!(h.state.main_pane, Pane::Images);
+    assert_eq!(h.state.screen.focus, Pane::Images);
+    assert_eq!(h.state.screen.main_pane, Pane::Images);
     h.key(KeyCode::Tab);
-    assert_eq!(h.state.focus, Pane::Ports);
-    assert_eq!(h.state.main_pane, Pane::Images, "the main pane keeps showing what it showed");
+    assert_eq!(h.state.screen.focus, Pane::Ports);
+    assert_eq!(h.state.screen.main_pane, Pane::Images, "the main pane keeps showing what it showed");
     h.send(Msg::Key(crossterm::event::KeyEvent::new(KeyCode::BackTab, KeyModifiers::SHIFT)));
-    assert_eq!(h.state.focus, Pane::Images);
+    assert_eq!(h.state.screen.focus, Pane::Images);
     h.char('4');
-    assert_eq!(h.state.focus, Pane::Env);
+    assert_eq!(h.state.screen.focus, Pane::Env);
     h.char('1');
-    assert_eq!(h.state.main_pane, Pane::Containers);
+    assert_eq!(h.state.screen.main_pane, Pane::Containers);
     h.char('q');
-    assert!(h.state.quit);
+    assert!(h.state.screen.quit);
 }
 
 #[test]
@@ -251,7 +251,7 @@ fn no_daemon_says_why_and_when_it_retries() {
     insta::assert_snapshot!("no_daemon_80x24", h.render());
     // When it comes back, wharf fills in by itself and says so.
     h.connect_with_fixtures();
-    assert_eq!(h.state.containers.len(), containers().len());
+    assert_eq!(h.state.containers.list.len(), containers().len());
     assert!(h.render().contains("reconnected to unix:///var/run/docker.sock"));
     // Losing it again: the stale list gives way to the cause.
     let error = DaemonError::new(DaemonErrorKind::Unreachable, "lost the connection to unix:///var/run/docker.sock");
@@ -324,7 +324,7 @@ fn snapshots_of_each_pane_focused() {
     h.key(KeyCode::Left);
     assert!(!h.render().contains("Page 1/") && !h.render().contains("Page 2/"), "the last page: {}", h.render());
     h.char('x');
-    assert!(h.state.modal.is_none(), "any other key closes help");
+    assert!(h.state.screen.modal.is_none(), "any other key closes help");
     // Opened from the containers pane, the containers' keys come first.
     h.char('1');
     h.char('?');
@@ -357,7 +357,7 @@ fn status_texts_age_with_the_clock_without_another_list() {
     let effects = h.send(Msg::Connected(daemon_info()));
     let Some(Effect::ListContainers { request }) = effects.first().cloned() else { panic!("{effects:?}") };
     // Listed as the docker layer lists: each duration stamped with the answer's time.
-    let listed_at = h.state.now;
+    let listed_at = h.state.screen.now;
     let mut rows = containers();
     for age in rows.iter_mut().filter_map(|r| r.status_age.as_mut()) {
         age.listed_at = listed_at;

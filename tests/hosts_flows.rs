@@ -53,7 +53,7 @@ fn the_picker_lists_daemons_and_switching_forgets_the_old_one() {
 
     // Enter on the daemon in use changes nothing.
     assert!(h.key(KeyCode::Enter).is_empty());
-    assert!(h.state.modal.is_none());
+    assert!(h.state.screen.modal.is_none());
     assert!(matches!(h.state.connection, Connection::Connected(_)));
 
     // Another one: everything learned from the old daemon goes, the switch is asked for.
@@ -67,9 +67,9 @@ fn the_picker_lists_daemons_and_switching_forgets_the_old_one() {
     };
     assert!(effects.contains(&Effect::SwitchEndpoint { address: switch }), "{effects:?}");
     assert_eq!(h.state.connection, Connection::Connecting { host: "tcp://10.0.0.7:2376".into() });
-    assert_eq!(h.state.containers.len(), 0);
-    assert!(h.state.details.is_empty());
-    assert!(!h.state.loaded);
+    assert_eq!(h.state.containers.list.len(), 0);
+    assert!(h.state.containers.details.by_id.is_empty());
+    assert!(!h.state.refresh.loaded);
 
     // A late word from the old daemon's supervisor is not taken for the new one.
     let effects = h.send(Msg::Connected(daemon_info()));
@@ -96,11 +96,11 @@ fn the_hosts_overview_merges_hosts_with_a_host_column_and_says_which_is_down() {
     // Without hosts in the config, H says how to name some.
     h.char('H');
     assert!(h.render().contains("[[hosts]]"));
-    assert_eq!(h.state.main_pane, Pane::Containers);
+    assert_eq!(h.state.screen.main_pane, Pane::Containers);
 
     h.state.fleet = fleet();
     h.char('H');
-    assert_eq!(h.state.focus, Pane::Hosts);
+    assert_eq!(h.state.screen.focus, Pane::Hosts);
     insta::assert_snapshot!("hosts_connecting", h.render());
 
     let build_box = DaemonInfo { host: "ssh://me@build-box".into(), ..daemon_info() };
@@ -129,17 +129,17 @@ fn the_hosts_overview_merges_hosts_with_a_host_column_and_says_which_is_down() {
     assert!(
         effects.iter().any(|e| matches!(e, Effect::SwitchEndpoint { address } if address.host == "ssh://me@build-box"))
     );
-    assert_eq!(h.state.main_pane, Pane::Containers);
-    let first_on_build_box = h.state.select_when_listed.clone().unwrap();
+    assert_eq!(h.state.screen.main_pane, Pane::Containers);
+    let first_on_build_box = h.state.containers.select_when_listed.clone().unwrap();
     assert!(all[3..].iter().any(|c| c.id == first_on_build_box), "{first_on_build_box} vs {}", target.id);
-    assert!(h.state.modal.is_none() || !matches!(h.state.modal, Some(Modal::Endpoints { .. })));
+    assert!(h.state.screen.modal.is_none() || !matches!(h.state.screen.modal, Some(Modal::Endpoints { .. })));
 }
 
 /// Hints on screen name the keys in force, not the defaults; colours from the config
 /// reach the panes.
 #[test]
 fn hints_follow_the_users_keys_and_colours_the_config() {
-    use wharf::app::keymap::{KeyOverrides, Keymap};
+    use wharf::config::keymap::{KeyOverrides, Keymap};
     let mut h = Harness::new(140, 30);
     let toml = "[global]\nhelp = [\"F1\"]\ndisk_usage = [\"F9\"]\nreveal_secrets = [\"ctrl-v\"]\n\
                 [containers]\nstats_interval = [\"F6\"]\nsort_next = [\"F7\"]\n";

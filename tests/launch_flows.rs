@@ -28,7 +28,7 @@ fn launch_of(effects: &[Effect]) -> (RequestId, LaunchSpec) {
 }
 
 fn form(h: &Harness) -> &wharf::state::LaunchForm {
-    match &h.state.modal {
+    match &h.state.screen.modal {
         Some(Modal::Launch(form)) => form,
         other => panic!("expected the launch form, got {other:?}"),
     }
@@ -44,7 +44,7 @@ fn two_keys_launch_the_redis_preset_on_loopback() {
     assert_eq!(spec.name.as_deref(), Some("redis"));
     assert_eq!(spec.ports.len(), 1);
     assert_eq!(spec.ports[0].describe(), "127.0.0.1:1234->6379/tcp");
-    assert!(h.state.modal.is_none(), "a direct launch shows no form");
+    assert!(h.state.screen.modal.is_none(), "a direct launch shows no form");
     // The status bar says what is going on, pull progress included.
     h.send(Msg::PullProgress {
         request,
@@ -52,9 +52,9 @@ fn two_keys_launch_the_redis_preset_on_loopback() {
     });
     assert!(h.render().contains("launching: pulling 0/1 layers"), "{}", h.render());
     h.send(Msg::LaunchFinished { request, result: Ok("f00dfeed1234567890".into()) });
-    assert!(h.state.background_launch.is_none());
+    assert!(h.state.containers.background_launch.is_none());
     assert!(h.render().contains("started redis (f00dfeed1234)"));
-    assert_eq!(h.state.select_when_listed.as_deref(), Some("f00dfeed1234567890"));
+    assert_eq!(h.state.containers.select_when_listed.as_deref(), Some("f00dfeed1234567890"));
 }
 
 #[test]
@@ -140,7 +140,7 @@ fn invalid_input_is_shown_next_to_its_field_and_nothing_typed_is_lost() {
 #[test]
 fn a_bare_env_key_takes_wharfs_own_value_or_says_it_has_none() {
     let mut h = connected();
-    h.state.host_env.insert("API_URL".into(), "http://localhost:8080".into());
+    h.state.launch.host_env.insert("API_URL".into(), "http://localhost:8080".into());
     h.char('n');
     h.type_text("busybox");
     for _ in 0..3 {
@@ -198,7 +198,7 @@ fn esc_asks_before_throwing_typed_input_away() {
     let mut h = connected();
     h.char('n');
     h.key(KeyCode::Esc);
-    assert!(h.state.modal.is_none(), "an empty form closes at once");
+    assert!(h.state.screen.modal.is_none(), "an empty form closes at once");
     h.char('n');
     h.type_text("redis");
     h.key(KeyCode::Esc);
@@ -207,7 +207,7 @@ fn esc_asks_before_throwing_typed_input_away() {
     assert_eq!(form(&h).draft().image, "redis", "any key but y keeps editing");
     h.key(KeyCode::Esc);
     h.char('y');
-    assert!(h.state.modal.is_none());
+    assert!(h.state.screen.modal.is_none());
 }
 
 #[test]
@@ -245,7 +245,7 @@ fn marked_containers_are_acted_on_together_and_removal_asks_first() {
     h.char(' ');
     h.select_container("redis");
     h.char(' ');
-    assert_eq!(h.state.marked.len(), 2);
+    assert_eq!(h.state.containers.marked.len(), 2);
     // Marked or not, the names line up.
     let screen = h.render();
     let column = |name: &str| {
@@ -263,11 +263,11 @@ fn marked_containers_are_acted_on_together_and_removal_asks_first() {
         })
         .collect();
     assert_eq!(names, ["mysql", "redis"]);
-    assert!(h.state.marked.is_empty(), "marks are used up by the action");
+    assert!(h.state.containers.marked.is_empty(), "marks are used up by the action");
 
     h.select_container("redis");
     assert!(h.char('d').is_empty(), "remove asks first");
-    let Some(Modal::Confirm(confirm)) = &h.state.modal else { panic!("a confirmation") };
+    let Some(Modal::Confirm(confirm)) = &h.state.screen.modal else { panic!("a confirmation") };
     assert!(matches!(
         confirm.yes,
         Pending::Containers { action: ContainerAction::Remove { force: true, volumes: false }, .. }
@@ -301,7 +301,7 @@ fn images_can_be_pulled_by_name_and_removed_after_asking() {
     h.char('p');
     h.type_text("Bad Name");
     h.key(KeyCode::Enter);
-    let Some(Modal::Pull(prompt)) = &h.state.modal else { panic!("the pull prompt") };
+    let Some(Modal::Pull(prompt)) = &h.state.screen.modal else { panic!("the pull prompt") };
     assert!(prompt.error.as_ref().unwrap().contains("spaces"));
     for _ in 0..8 {
         h.key(KeyCode::Backspace);
@@ -319,7 +319,7 @@ fn images_can_be_pulled_by_name_and_removed_after_asking() {
     h.key(KeyCode::Esc);
 
     h.char('d');
-    let Some(Modal::Confirm(confirm)) = &h.state.modal else { panic!("a confirmation") };
+    let Some(Modal::Confirm(confirm)) = &h.state.screen.modal else { panic!("a confirmation") };
     assert!(confirm.lines.iter().any(|l| l.contains("Used by")), "{confirm:?}");
     let effects = h.char('y');
     assert!(matches!(effects.as_slice(), [Effect::RemoveImage { .. }]), "{effects:?}");
@@ -343,7 +343,7 @@ fn removing_a_paused_container_forces_it() {
     let mut h = connected();
     h.select_container("web");
     h.char('d');
-    let Some(Modal::Confirm(confirm)) = &h.state.modal else { panic!("a confirmation") };
+    let Some(Modal::Confirm(confirm)) = &h.state.screen.modal else { panic!("a confirmation") };
     assert!(matches!(confirm.yes, Pending::Containers { action: ContainerAction::Remove { force: true, .. }, .. }));
 }
 
@@ -378,7 +378,7 @@ fn results_of_one_action_on_several_containers_add_up() {
         result: Err(gone),
     });
     h.send(Msg::ActionFinished { id: "r".into(), name: "redis".into(), action: ContainerAction::Stop, result: Ok(()) });
-    let flash = h.state.flash.clone().unwrap();
+    let flash = h.state.screen.flash.clone().unwrap();
     assert!(flash.is_error);
     assert_eq!(flash.text, "cannot stop mysql: cannot stop container: permission denied; stopped redis");
 }

@@ -29,23 +29,27 @@ async fn the_dashboard_follows_another_client_within_a_second() {
     let _alone = ONE_AT_A_TIME.lock().await;
     let t = Labelled::new("follow");
     let mut app = App::start(&host());
-    app.run_until(Duration::from_secs(10), |s| s.loaded).await.expect("the first lists arrive");
+    app.run_until(Duration::from_secs(10), |s| s.refresh.loaded).await.expect("the first lists arrive");
     assert!(matches!(app.state.connection, Connection::Connected(_)));
 
     let name = t.name("outside");
     let id = docker(&["run", "-d", "--label", &t.label, "--name", &name, BUSYBOX, "sleep", "60"]);
     let took = app
-        .run_until(Duration::from_secs(5), |s| s.containers.items().iter().any(|c| c.id == id && c.state.is_running()))
+        .run_until(Duration::from_secs(5), |s| {
+            s.containers.list.items().iter().any(|c| c.id == id && c.state.is_running())
+        })
         .await
         .expect("the container shows up");
     assert!(took < Duration::from_secs(1), "shown {took:?} after `docker run` returned");
 
     docker(&["stop", "-t", "0", &id]);
-    app.run_until(Duration::from_secs(5), |s| s.containers.items().iter().any(|c| c.id == id && !c.state.is_running()))
-        .await
-        .expect("the stop shows up");
+    app.run_until(Duration::from_secs(5), |s| {
+        s.containers.list.items().iter().any(|c| c.id == id && !c.state.is_running())
+    })
+    .await
+    .expect("the stop shows up");
     docker(&["rm", &id]);
-    app.run_until(Duration::from_secs(5), |s| !s.containers.items().iter().any(|c| c.id == id))
+    app.run_until(Duration::from_secs(5), |s| !s.containers.list.items().iter().any(|c| c.id == id))
         .await
         .expect("the removal shows up");
     // Events, not polling: far fewer list requests than events would be with a poll.
@@ -65,7 +69,9 @@ async fn pauses_and_deaths_by_another_client_show_within_seconds() {
     let mut app = App::start(&host());
     let shown = |state: &'static str| {
         let id = id.clone();
-        move |s: &wharf::state::AppState| s.containers.items().iter().any(|c| c.id == id && c.state.as_str() == state)
+        move |s: &wharf::state::AppState| {
+            s.containers.list.items().iter().any(|c| c.id == id && c.state.as_str() == state)
+        }
     };
     app.run_until(Duration::from_secs(10), shown("running")).await.expect("listed running");
     for round in 0..4 {
@@ -108,11 +114,11 @@ async fn starts_without_a_daemon_and_fills_in_when_it_appears() {
         "i=0; while true; do i=$((i+1)); echo tick $i; sleep 0.2; done",
     ]);
     let forwarder = Forwarder::start(&path, &daemon_socket());
-    app.run_until(Duration::from_secs(15), |s| s.loaded && matches!(s.connection, Connection::Connected(_)))
+    app.run_until(Duration::from_secs(15), |s| s.refresh.loaded && matches!(s.connection, Connection::Connected(_)))
         .await
         .expect("connects by itself once the daemon answers");
     // Follow the chatty container's logs.
-    let position = app.state.containers.visible().position(|c| c.id == chatty).expect("listed");
+    let position = app.state.containers.list.visible().position(|c| c.id == chatty).expect("listed");
     app.send(key('g'));
     for _ in 0..position {
         app.send(key('j'));
@@ -137,7 +143,7 @@ async fn starts_without_a_daemon_and_fills_in_when_it_appears() {
         .await
         .expect("reconnects");
     let id = docker(&["run", "-d", "--label", &t.label, "--name", &t.name("after"), BUSYBOX, "sleep", "60"]);
-    app.run_until(Duration::from_secs(5), |s| s.containers.items().iter().any(|c| c.id == id))
+    app.run_until(Duration::from_secs(5), |s| s.containers.list.items().iter().any(|c| c.id == id))
         .await
         .expect("events flow again after the reconnect");
     // And the logs being read keep flowing: lines newer than any seen before the outage.
@@ -163,18 +169,22 @@ async fn what_happens_between_connecting_and_subscribing_to_events_is_not_lost()
     // daemon has not yet been asked for events when the container dies.
     forwarder.hold_events.store(true, Ordering::SeqCst);
     let mut app = App::start(&format!("unix://{}", path.display()));
-    app.run_until(Duration::from_secs(10), |s| s.containers.items().iter().any(|c| c.id == id && c.state.is_running()))
-        .await
-        .expect("listed as running");
+    app.run_until(Duration::from_secs(10), |s| {
+        s.containers.list.items().iter().any(|c| c.id == id && c.state.is_running())
+    })
+    .await
+    .expect("listed as running");
     docker(&["kill", &id]);
     docker(&["wait", &id]);
     forwarder.hold_events.store(false, Ordering::SeqCst);
     // The stream starts from the daemon's clock at connect: the death is in it.
     app.run_until(Duration::from_secs(10), |s| {
-        s.containers.items().iter().any(|c| c.id == id && !c.state.is_running())
+        s.containers.list.items().iter().any(|c| c.id == id && !c.state.is_running())
     })
     .await
-    .unwrap_or_else(|| panic!("still shown running: {:?}", app.state.containers.items().iter().find(|c| c.id == id)));
+    .unwrap_or_else(|| {
+        panic!("still shown running: {:?}", app.state.containers.list.items().iter().find(|c| c.id == id))
+    });
 }
 
 #[tokio::test]
@@ -186,7 +196,7 @@ async fn a_daemon_that_stops_answering_gets_no_pile_of_requests_and_a_clear_mess
     let path = dir.path().join("hangs.sock");
     let forwarder = Forwarder::start(&path, &daemon_socket());
     let mut app = App::start(&format!("unix://{}", path.display()));
-    app.run_until(Duration::from_secs(10), |s| s.loaded).await.expect("the first lists arrive");
+    app.run_until(Duration::from_secs(10), |s| s.refresh.loaded).await.expect("the first lists arrive");
 
     // The daemon hangs: it accepts connections and never answers.
     forwarder.frozen.store(true, Ordering::SeqCst);
@@ -204,10 +214,10 @@ async fn a_daemon_that_stops_answering_gets_no_pile_of_requests_and_a_clear_mess
         crossterm::event::KeyCode::Char('2'),
         crossterm::event::KeyModifiers::NONE,
     )));
-    assert_eq!(app.state.focus, wharf::state::Pane::Images);
+    assert_eq!(app.state.screen.focus, wharf::state::Pane::Images);
     // The one request of each kind in flight times out (5 s in this app) and says so.
-    app.run_until(Duration::from_secs(12), |s| s.list_error.is_some()).await.expect("a timeout, not a hang");
-    let error = app.state.list_error.clone().unwrap();
+    app.run_until(Duration::from_secs(12), |s| s.refresh.list_error.is_some()).await.expect("a timeout, not a hang");
+    let error = app.state.refresh.list_error.clone().unwrap();
     assert!(error.message.contains("did not answer within"), "{error}");
     let held = forwarder.held.load(Ordering::SeqCst);
     assert!(held <= 4, "20 refreshes became {held} requests to the hung daemon");
@@ -226,12 +236,12 @@ async fn a_slow_daemon_is_slow_but_everything_works() {
     forwarder.delay_ms.store(2000, Ordering::SeqCst);
     let t = Labelled::new("slow");
     let mut app = App::start(&format!("unix://{}", path.display()));
-    app.run_until(Duration::from_secs(20), |s| s.loaded).await.expect("the lists arrive, slowly");
+    app.run_until(Duration::from_secs(20), |s| s.refresh.loaded).await.expect("the lists arrive, slowly");
 
     // Keys are handled without waiting for the daemon.
     let key = |c| Msg::Key(crossterm::event::KeyEvent::new(KeyCode::Char(c), crossterm::event::KeyModifiers::NONE));
     app.send(key('2'));
-    assert_eq!(app.state.focus, wharf::state::Pane::Images);
+    assert_eq!(app.state.screen.focus, wharf::state::Pane::Images);
     app.send(key('1'));
 
     // Twenty refreshes while each request takes 2 s: a handful of requests, not twenty.
@@ -243,13 +253,13 @@ async fn a_slow_daemon_is_slow_but_everything_works() {
     }
     let name = t.name("late");
     let id = docker(&["run", "-d", "--network", "none", "--label", &t.label, "--name", &name, BUSYBOX, "sleep", "60"]);
-    app.run_until(Duration::from_secs(20), |s| s.containers.items().iter().any(|c| c.id == id))
+    app.run_until(Duration::from_secs(20), |s| s.containers.list.items().iter().any(|c| c.id == id))
         .await
         .expect("a new container shows up despite the slow daemon");
     let sent = forwarder.requests.load(Ordering::SeqCst) - before;
     assert!(sent <= 12, "20 refreshes and one event became {sent} requests");
     // 2 s is slow, not stuck: no timeout was reported.
-    assert!(app.state.list_error.is_none(), "{:?}", app.state.list_error);
+    assert!(app.state.refresh.list_error.is_none(), "{:?}", app.state.refresh.list_error);
 }
 
 /// A daemon that refuses wharf's API version: a sentence that says so and what to do.

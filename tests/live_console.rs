@@ -31,13 +31,13 @@ fn type_line(app: &mut App, text: &str) {
 /// The whole app in a 120x36 window with the running container `id` selected.
 async fn app_on(id: &str) -> App {
     let mut app = App::start(&host());
-    app.state.width = 120;
-    app.state.height = 36;
-    app.run_until(WAIT, |s| s.containers.items().iter().any(|c| c.id == id && c.state.is_running()))
+    app.state.screen.width = 120;
+    app.state.screen.height = 36;
+    app.run_until(WAIT, |s| s.containers.list.items().iter().any(|c| c.id == id && c.state.is_running()))
         .await
         .expect("the container is listed");
-    let position = app.state.containers.visible().position(|c| c.id == id).unwrap();
-    app.state.containers.select_visible(position);
+    let position = app.state.containers.list.visible().position(|c| c.id == id).unwrap();
+    app.state.containers.list.select_visible(position);
     app
 }
 
@@ -113,7 +113,7 @@ async fn ctrl_c_interrupts_the_command_and_the_shell_survives() {
     type_line(&mut app, "sleep 100");
     app.run_until(Duration::from_millis(500), |_| false).await;
     app.send(Msg::Key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL)));
-    assert!(!app.state.quit, "Ctrl-C goes to the container");
+    assert!(!app.state.screen.quit, "Ctrl-C goes to the container");
     type_line(&mut app, "echo alive");
     app.run_until(WAIT, |s| screen(s).lines().any(|l| l.trim() == "alive"))
         .await
@@ -140,18 +140,18 @@ async fn stopping_the_container_ends_the_session_with_a_message() {
     docker(&["kill", &id]);
     app.run_until(WAIT, |s| {
         s.console.session.as_ref().is_some_and(|c| !c.status.is_live())
-            && s.containers.items().iter().any(|c| c.id == id && !c.state.is_running())
+            && s.containers.list.items().iter().any(|c| c.id == id && !c.state.is_running())
     })
     .await
     .expect("the session ends when the container stops");
     let backend = ratatui::backend::TestBackend::new(120, 36);
     let mut terminal = ratatui::Terminal::new(backend).unwrap();
-    let keymap = wharf::app::keymap::Keymap::default();
+    let keymap = wharf::config::keymap::Keymap::default();
     let theme = wharf::ui::theme::Theme::default();
     terminal.draw(|f| wharf::ui::draw(f, &app.state, &keymap, &theme)).unwrap();
     let text: String = terminal.backend().buffer().content().iter().map(|c| c.symbol()).collect();
     assert!(text.contains("the container stopped"), "{text}");
-    assert!(!app.state.quit, "the dashboard stays");
+    assert!(!app.state.screen.quit, "the dashboard stays");
 }
 
 #[tokio::test]
@@ -176,7 +176,9 @@ async fn attach_reaches_a_container_started_with_a_tty() {
     // The first A asks for the container's settings (attaching needs its TTY); once
     // they are in, A attaches.
     app.send(Msg::Key(KeyEvent::new(KeyCode::Char('A'), KeyModifiers::SHIFT)));
-    app.run_until(WAIT, |s| s.details.get(&id).is_some_and(|d| d.tty)).await.expect("the settings arrive");
+    app.run_until(WAIT, |s| s.containers.details.by_id.get(&id).is_some_and(|d| d.tty))
+        .await
+        .expect("the settings arrive");
     app.send(Msg::Key(KeyEvent::new(KeyCode::Char('A'), KeyModifiers::SHIFT)));
     app.run_until(WAIT, |s| s.console.session.as_ref().is_some_and(|c| c.status == ConsoleStatus::Running))
         .await

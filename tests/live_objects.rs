@@ -23,7 +23,7 @@ fn key(c: char) -> Msg {
 }
 
 fn flash(state: &AppState) -> String {
-    state.flash.as_ref().map(|f| f.text.clone()).unwrap_or_default()
+    state.screen.flash.as_ref().map(|f| f.text.clone()).unwrap_or_default()
 }
 
 fn type_text(app: &mut App, text: &str) {
@@ -44,9 +44,9 @@ async fn volumes_are_created_listed_refused_in_use_and_removed() {
     let t = Labelled::new("vol");
     let name = t.name("data");
     let mut app = App::start(&host());
-    app.run_until(TIMEOUT, |s| s.loaded).await.unwrap();
+    app.run_until(TIMEOUT, |s| s.refresh.loaded).await.unwrap();
     app.send(key('6'));
-    assert_eq!(app.state.main_pane, Pane::Volumes);
+    assert_eq!(app.state.screen.main_pane, Pane::Volumes);
     app.run_until(TIMEOUT, |s| s.objects.volumes_loaded).await.expect("the volumes are listed");
 
     app.send(key('n'));
@@ -87,7 +87,7 @@ async fn volumes_are_created_listed_refused_in_use_and_removed() {
     select_volume(&mut app, &name);
     app.send(key('d'));
     assert!(flash(&app.state).contains(&format!("used by {}", t.name("user"))), "{}", flash(&app.state));
-    assert!(app.state.modal.is_none());
+    assert!(app.state.screen.modal.is_none());
 
     docker(&["rm", "-f", &user]);
     app.run_until(TIMEOUT, |s| s.objects.volumes.items().iter().any(|v| v.name == name && v.used_by.is_empty()))
@@ -95,7 +95,7 @@ async fn volumes_are_created_listed_refused_in_use_and_removed() {
         .unwrap();
     select_volume(&mut app, &name);
     app.send(key('d'));
-    assert!(matches!(app.state.modal, Some(Modal::Confirm(_))));
+    assert!(matches!(app.state.screen.modal, Some(Modal::Confirm(_))));
     app.send(key('y'));
     let removed = format!("removed volume {name}");
     let said = std::cell::Cell::new(false);
@@ -150,9 +150,9 @@ async fn networks_are_created_joined_left_and_removed() {
     // `none` cannot share: attach it to a network it can leave.
     docker(&["network", "disconnect", "none", &id]);
     let mut app = App::start(&host());
-    app.run_until(TIMEOUT, |s| s.containers.items().iter().any(|c| c.id == id)).await.unwrap();
-    let pos = app.state.containers.visible().position(|c| c.id == id).unwrap();
-    app.state.containers.select_visible(pos);
+    app.run_until(TIMEOUT, |s| s.containers.list.items().iter().any(|c| c.id == id)).await.unwrap();
+    let pos = app.state.containers.list.visible().position(|c| c.id == id).unwrap();
+    app.state.containers.list.select_visible(pos);
 
     app.send(key('7'));
     app.run_until(TIMEOUT, |s| s.objects.networks_loaded).await.unwrap();
@@ -241,7 +241,7 @@ async fn prunes_remove_labelled_objects_only() {
 async fn the_timeline_shows_a_die_with_its_exit_code_and_inspect_reads_the_json() {
     let t = Labelled::new("timeline");
     let mut app = App::start(&host());
-    app.run_until(TIMEOUT, |s| s.loaded).await.unwrap();
+    app.run_until(TIMEOUT, |s| s.refresh.loaded).await.unwrap();
     let name = t.name("dies");
     let id = docker(&[
         "run",
@@ -264,7 +264,7 @@ async fn the_timeline_shows_a_die_with_its_exit_code_and_inspect_reads_the_json(
             .iter()
             .any(|r| r.event.id == id && r.event.action == "die" && r.event.exit_code == Some(7))
             // The list the events asked for: the container is selected below.
-            && s.containers.items().iter().any(|c| c.id == id)
+            && s.containers.list.items().iter().any(|c| c.id == id)
     })
     .await
     .expect("the die event with exit code 7, and the container listed");
@@ -291,16 +291,16 @@ async fn the_timeline_shows_a_die_with_its_exit_code_and_inspect_reads_the_json(
 
     // Inspect the container: its JSON, with the exit code in it.
     app.send(key('1'));
-    let pos = app.state.containers.visible().position(|c| c.id == id).unwrap();
-    app.state.containers.select_visible(pos);
+    let pos = app.state.containers.list.visible().position(|c| c.id == id).unwrap();
+    app.state.containers.list.select_visible(pos);
     app.send(key('I'));
-    app.run_until(TIMEOUT, |s| matches!(&s.modal, Some(Modal::Inspect(v)) if v.line_count() > 50))
+    app.run_until(TIMEOUT, |s| matches!(&s.screen.modal, Some(Modal::Inspect(v)) if v.line_count() > 50))
         .await
         .expect("the JSON");
     app.send(key('/'));
     type_text(&mut app, "exitcode");
     app.send(enter());
-    let Some(Modal::Inspect(view)) = &app.state.modal else { panic!("the view stays open") };
+    let Some(Modal::Inspect(view)) = &app.state.screen.modal else { panic!("the view stays open") };
     let line = &view.lines()[view.cursor_line()];
     assert!(line.contains("\"ExitCode\": 7"), "{line}");
     // The docker layer reads every kind of object.
@@ -338,42 +338,44 @@ async fn compose_projects_are_grouped_folded_and_acted_on_as_a_whole() {
     };
     let ids = [run("web", 1), run("web", 2), run("db", 1)];
     let mut app = App::start(&host());
-    app.run_until(TIMEOUT, |s| ids.iter().all(|id| s.containers.items().iter().any(|c| &c.id == id))).await.unwrap();
-    let row = app.state.containers.items().iter().find(|c| c.id == ids[2]).unwrap();
+    app.run_until(TIMEOUT, |s| ids.iter().all(|id| s.containers.list.items().iter().any(|c| &c.id == id)))
+        .await
+        .unwrap();
+    let row = app.state.containers.list.items().iter().find(|c| c.id == ids[2]).unwrap();
     assert_eq!((row.project.as_deref(), row.service.as_deref()), (Some(project.as_str()), Some("db")));
 
     app.send(key('c'));
-    assert!(app.state.group_projects);
+    assert!(app.state.containers.group_projects);
     // The project's containers sit together.
     let positions: Vec<usize> =
-        ids.iter().map(|id| app.state.containers.visible().position(|c| &c.id == id).unwrap()).collect();
+        ids.iter().map(|id| app.state.containers.list.visible().position(|c| &c.id == id).unwrap()).collect();
     assert_eq!(positions.iter().max().unwrap() - positions.iter().min().unwrap(), 2, "{positions:?}");
 
     // Fold it: one row stands for three, and stop acts on all of them.
     let pos = *positions.iter().min().unwrap();
-    app.state.containers.select_visible(pos);
+    app.state.containers.list.select_visible(pos);
     app.send(key('h'));
-    let shown = app.state.containers.visible().filter(|c| c.project.as_deref() == Some(project.as_str())).count();
+    let shown = app.state.containers.list.visible().filter(|c| c.project.as_deref() == Some(project.as_str())).count();
     assert_eq!(shown, 1);
     app.send(key('s'));
     app.run_until(Duration::from_secs(20), |s| {
-        ids.iter().all(|id| s.containers.items().iter().any(|c| &c.id == id && !c.state.is_running()))
+        ids.iter().all(|id| s.containers.list.items().iter().any(|c| &c.id == id && !c.state.is_running()))
     })
     .await
     .expect("the whole project stopped");
     app.send(key('u'));
     app.run_until(Duration::from_secs(20), |s| {
-        ids.iter().all(|id| s.containers.items().iter().any(|c| &c.id == id && c.state.is_running()))
+        ids.iter().all(|id| s.containers.list.items().iter().any(|c| &c.id == id && c.state.is_running()))
     })
     .await
     .expect("the whole project started again");
 
     // Unfold, mark the project, merge its logs.
     app.send(key('l'));
-    let shown = app.state.containers.visible().filter(|c| c.project.as_deref() == Some(project.as_str())).count();
+    let shown = app.state.containers.list.visible().filter(|c| c.project.as_deref() == Some(project.as_str())).count();
     assert_eq!(shown, 3);
     app.send(key('='));
-    assert_eq!(app.state.marked.len(), 3);
+    assert_eq!(app.state.containers.marked.len(), 3);
     app.send(key('M'));
     app.run_until(TIMEOUT, |s| {
         let texts: Vec<&str> = s.logs.buffer.iter().map(|(_, l)| l.text.as_str()).collect();
@@ -399,26 +401,26 @@ async fn run_this_image_fills_in_its_exposed_ports_and_enter_shows_its_layers() 
     assert_eq!(api.image_exposed_ports(live::REDIS).await.unwrap(), vec![(6379, wharf::model::Protocol::Tcp)]);
 
     let mut app = App::start(&host());
-    app.run_until(TIMEOUT, |s| s.loaded && s.images.items().iter().any(|i| i.display_name() == live::REDIS))
+    app.run_until(TIMEOUT, |s| s.refresh.loaded && s.images.items().iter().any(|i| i.display_name() == live::REDIS))
         .await
         .unwrap();
     app.send(key('2'));
     let pos = app.state.images.visible().position(|i| i.display_name() == live::REDIS).unwrap();
     app.state.images.select_visible(pos);
     app.send(key('n'));
-    app.run_until(TIMEOUT, |s| matches!(s.modal, Some(Modal::Launch(_)))).await.expect("the form opens");
-    let Some(Modal::Launch(form)) = &app.state.modal else { unreachable!() };
+    app.run_until(TIMEOUT, |s| matches!(s.screen.modal, Some(Modal::Launch(_)))).await.expect("the form opens");
+    let Some(Modal::Launch(form)) = &app.state.screen.modal else { unreachable!() };
     let draft = form.draft();
     assert_eq!(draft.image, live::REDIS);
     assert_eq!(draft.ports, "6379:6379");
 
     app.send(Msg::Key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE)));
-    app.state.modal = None;
+    app.state.screen.modal = None;
     app.send(enter());
-    app.run_until(TIMEOUT, |s| matches!(&s.modal, Some(Modal::Inspect(v)) if v.line_count() > 3))
+    app.run_until(TIMEOUT, |s| matches!(&s.screen.modal, Some(Modal::Inspect(v)) if v.line_count() > 3))
         .await
         .expect("details");
-    let Some(Modal::Inspect(view)) = &app.state.modal else { unreachable!() };
+    let Some(Modal::Inspect(view)) = &app.state.screen.modal else { unreachable!() };
     assert!(view.lines()[0].starts_with("Layers ("), "{:?}", &view.lines()[..3]);
     assert!(view.lines().iter().any(|l| l.contains("redis-server")), "the layer that copied it in");
 }
@@ -436,16 +438,18 @@ async fn the_processes_view_lists_what_runs_in_the_container_and_follows_it() {
     assert!(table.rows.iter().any(|r| r.last().is_some_and(|c| c == "sleep 3600")), "{table:?}");
 
     let mut app = App::start(&host());
-    app.run_until(TIMEOUT, |s| s.containers.items().iter().any(|c| c.id == id && c.state.is_running())).await.unwrap();
-    let pos = app.state.containers.visible().position(|c| c.id == id).unwrap();
-    app.state.containers.select_visible(pos);
+    app.run_until(TIMEOUT, |s| s.containers.list.items().iter().any(|c| c.id == id && c.state.is_running()))
+        .await
+        .unwrap();
+    let pos = app.state.containers.list.visible().position(|c| c.id == id).unwrap();
+    app.state.containers.list.select_visible(pos);
     app.send(key('t'));
-    let shows = |text: &'static str| move |s: &AppState| matches!(&s.modal, Some(Modal::Inspect(v)) if v.lines().iter().any(|l| l.ends_with(text)));
+    let shows = |text: &'static str| move |s: &AppState| matches!(&s.screen.modal, Some(Modal::Inspect(v)) if v.lines().iter().any(|l| l.ends_with(text)));
     app.run_until(TIMEOUT, shows("sleep 3600")).await.expect("the container's own process");
     // A second process, started by another client: the open view picks it up when the
     // clock says so (this headless app has no clock of its own: the test ticks).
     docker(&["exec", "-d", &id, "sleep", "1234"]);
-    let start = app.state.now + (app.state.now % 2);
+    let start = app.state.screen.now + (app.state.screen.now % 2);
     let mut seen = false;
     for tick in 1..=10 {
         app.send(Msg::Tick { now: start + 2 * tick });

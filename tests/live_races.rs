@@ -20,12 +20,12 @@ fn key(c: char) -> Msg {
 }
 
 fn select(app: &mut App, id: &str) {
-    let position = app.state.containers.visible().position(|c| c.id == id).expect("listed");
-    app.state.containers.select_visible(position);
+    let position = app.state.containers.list.visible().position(|c| c.id == id).expect("listed");
+    app.state.containers.list.select_visible(position);
 }
 
 fn flash(state: &AppState) -> String {
-    state.flash.as_ref().map(|f| f.text.clone()).unwrap_or_default()
+    state.screen.flash.as_ref().map(|f| f.text.clone()).unwrap_or_default()
 }
 
 fn busybox(t: &Labelled, name: &str, command: &[&str]) -> String {
@@ -38,9 +38,11 @@ fn busybox(t: &Labelled, name: &str, command: &[&str]) -> String {
 async fn three(t: &Labelled) -> (App, Vec<String>) {
     let ids: Vec<String> = ["a", "b", "c"].iter().map(|s| busybox(t, &t.name(s), &["sleep", "120"])).collect();
     let mut app = App::start(&host());
-    app.run_until(Duration::from_secs(10), |s| ids.iter().all(|id| s.containers.items().iter().any(|c| &c.id == id)))
-        .await
-        .expect("the three are listed");
+    app.run_until(Duration::from_secs(10), |s| {
+        ids.iter().all(|id| s.containers.list.items().iter().any(|c| &c.id == id))
+    })
+    .await
+    .expect("the three are listed");
     (app, ids)
 }
 
@@ -51,7 +53,7 @@ async fn removed_by_another_client_while_selected() {
     let (mut app, ids) = three(&t).await;
     select(&mut app, &ids[1]);
     docker(&["rm", "-f", &ids[1]]);
-    app.run_until(Duration::from_secs(5), |s| !s.containers.items().iter().any(|c| c.id == ids[1]))
+    app.run_until(Duration::from_secs(5), |s| !s.containers.list.items().iter().any(|c| c.id == ids[1]))
         .await
         .expect("the removal reaches wharf");
     let selected = app.state.selected_container().map(|c| c.id.clone()).expect("a neighbour is selected");
@@ -67,7 +69,7 @@ async fn removed_by_another_client_while_an_action_on_it_runs() {
     // another client removes it.
     let id = busybox(&t, &t.name("stubborn"), &["sh", "-c", "trap '' TERM; while true; do sleep 1; done"]);
     let mut app = App::start(&host());
-    app.run_until(Duration::from_secs(10), |s| s.containers.items().iter().any(|c| c.id == id)).await.unwrap();
+    app.run_until(Duration::from_secs(10), |s| s.containers.list.items().iter().any(|c| c.id == id)).await.unwrap();
     select(&mut app, &id);
     app.send(key('s'));
     assert!(flash(&app.state).starts_with("stopping"), "{}", flash(&app.state));
@@ -78,7 +80,7 @@ async fn removed_by_another_client_while_an_action_on_it_runs() {
         .expect("the stop ends one way or the other");
     let text = flash(&app.state);
     assert!(text.contains(&t.name("stubborn")), "one message that names it: {text}");
-    app.run_until(Duration::from_secs(5), |s| !s.containers.items().iter().any(|c| c.id == id)).await.unwrap();
+    app.run_until(Duration::from_secs(5), |s| !s.containers.list.items().iter().any(|c| c.id == id)).await.unwrap();
 }
 
 #[tokio::test]
@@ -95,7 +97,8 @@ async fn two_removals_at_once() {
     docker(&["rm", "-f", &ids[0]]);
     app.send(key('y'));
     app.run_until(Duration::from_secs(15), |s| {
-        !s.containers.items().iter().any(|c| c.id == ids[0] || c.id == ids[1]) && flash(s).matches(';').count() == 1
+        !s.containers.list.items().iter().any(|c| c.id == ids[0] || c.id == ids[1])
+            && flash(s).matches(';').count() == 1
     })
     .await
     .expect("both gone, both reported");
@@ -106,7 +109,7 @@ async fn two_removals_at_once() {
             || text.contains(&format!("removed {}", t.name("a"))),
         "{text}"
     );
-    assert!(!app.state.flash.as_ref().unwrap().is_error, "{text}");
+    assert!(!app.state.screen.flash.as_ref().unwrap().is_error, "{text}");
     // The selection moved to a container that is still there.
     let selected = app.state.selected_container().map(|c| c.id.clone()).expect("a selection");
     assert!(!ids[..2].contains(&selected));
@@ -118,9 +121,11 @@ async fn an_action_on_a_container_that_has_just_exited() {
     let t = Labelled::new("race-exited");
     let id = live::sleeper(&t, "brief");
     let mut app = App::start(&host());
-    app.run_until(Duration::from_secs(10), |s| s.containers.items().iter().any(|c| c.id == id && c.state.is_running()))
-        .await
-        .unwrap();
+    app.run_until(Duration::from_secs(10), |s| {
+        s.containers.list.items().iter().any(|c| c.id == id && c.state.is_running())
+    })
+    .await
+    .unwrap();
     select(&mut app, &id);
     // It exits; wharf has not heard yet (no messages handled meanwhile) and sends a
     // kill, which the daemon refuses.
@@ -145,7 +150,7 @@ async fn an_action_on_a_container_that_has_just_exited() {
     // front: so no message is handled between the other client's stop and the key.
     let other = live::sleeper(&t, "stopped-elsewhere");
     app.run_until(Duration::from_secs(10), |s| {
-        s.containers.items().iter().any(|c| c.id == other && c.state.is_running())
+        s.containers.list.items().iter().any(|c| c.id == other && c.state.is_running())
     })
     .await
     .unwrap();
@@ -157,5 +162,5 @@ async fn an_action_on_a_container_that_has_just_exited() {
     assert!(flash(&app.state).starts_with("stopping"), "sent, not refused: {}", flash(&app.state));
     app.run_until(Duration::from_secs(10), |s| !flash(s).starts_with("stopping")).await.unwrap();
     let text = flash(&app.state);
-    assert!(!app.state.flash.as_ref().unwrap().is_error, "{text}");
+    assert!(!app.state.screen.flash.as_ref().unwrap().is_error, "{text}");
 }

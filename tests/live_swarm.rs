@@ -101,7 +101,7 @@ async fn a_service_is_created_scaled_read_and_removed_on_a_one_node_swarm() {
 
     // The dashboard: 1/1, then scaled to 3 from the keys.
     let mut app = App::start(&host());
-    app.run_until(TIMEOUT, |s| s.loaded).await.unwrap();
+    app.run_until(TIMEOUT, |s| s.refresh.loaded).await.unwrap();
     let wharf::state::Connection::Connected(info) = &app.state.connection else { panic!("connected") };
     assert_eq!(info.swarm, SwarmRole::Manager, "the status bar's role");
     app.send(key('9'));
@@ -113,7 +113,7 @@ async fn a_service_is_created_scaled_read_and_removed_on_a_one_node_swarm() {
     let pos = app.state.swarm.services.visible().position(|v| v.name == name).unwrap();
     app.state.swarm.services.select_visible(pos);
     app.send(key('='));
-    assert!(matches!(app.state.modal, Some(Modal::Scale { .. })));
+    assert!(matches!(app.state.screen.modal, Some(Modal::Scale { .. })));
     app.send(code(KeyCode::Backspace));
     app.send(key('3'));
     app.send(code(KeyCode::Enter));
@@ -126,7 +126,7 @@ async fn a_service_is_created_scaled_read_and_removed_on_a_one_node_swarm() {
 
     // Its logs, through the service (Enter on the service row).
     app.send(code(KeyCode::Enter));
-    assert_eq!(app.state.focus, Pane::Tasks);
+    assert_eq!(app.state.screen.focus, Pane::Tasks);
     app.run_until(TIMEOUT, |s| s.logs.buffer.iter().any(|(_, l)| l.text.contains("swarm-tick")))
         .await
         .expect("the service's logs");

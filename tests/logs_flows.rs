@@ -94,7 +94,7 @@ fn scrolling_pauses_search_highlights_and_g_follows_again() {
         (0..200).map(|i| format!("request {i} {}\n", if i % 50 == 7 { "ERROR" } else { "ok" })).collect();
     h.send(Msg::LogLines { stream, lines: lines(text.as_bytes()) });
     h.char('5');
-    assert_eq!(h.state.focus, Pane::Logs);
+    assert_eq!(h.state.screen.focus, Pane::Logs);
     h.key(KeyCode::PageUp);
     assert!(!h.state.logs.follow);
     h.send(Msg::LogLines { stream, lines: lines(b"newer line\n") });
@@ -166,7 +166,7 @@ fn a_stopped_container_resumes_when_it_starts_and_an_unreadable_driver_is_not_re
         _ => None,
     });
     let (since, new_stream) = resumed.expect("the stream resumes on start");
-    assert_eq!(since, Some(h.state.now), "from where it ended");
+    assert_eq!(since, Some(h.state.screen.now), "from where it ended");
     assert!(h.state.logs.buffer.get(0).is_some(), "the lines from before are kept");
 
     let unsupported =
@@ -190,7 +190,7 @@ fn timestamps_and_since_ask_the_daemon_again() {
         Effect::FollowLogs { since, .. } => *since,
         _ => None,
     });
-    assert_eq!(since, Some(h.state.now - 300), "5 minutes back");
+    assert_eq!(since, Some(h.state.screen.now - 300), "5 minutes back");
 }
 
 #[test]
@@ -267,9 +267,9 @@ fn a_broken_stream_says_so_and_is_tried_again() {
     let broken = DaemonError::new(DaemonErrorKind::Api, "error from daemon in stream: unexpected EOF");
     h.send(Msg::LogEnded { stream, error: Some(broken) });
     assert!(h.render().contains("↻ reconnecting"), "{}", h.render());
-    let soon = h.state.now + 1;
+    let soon = h.state.screen.now + 1;
     assert!(!h.send(Msg::Tick { now: soon }).iter().any(|e| matches!(e, Effect::FollowLogs { .. })));
-    let later = h.state.now + 2;
+    let later = h.state.screen.now + 2;
     let effects = h.send(Msg::Tick { now: later });
     assert!(effects.iter().any(|e| matches!(e, Effect::FollowLogs { .. })), "{effects:?}");
 }

@@ -84,7 +84,7 @@ fn connected(h: &mut Harness) {
     h.connect_with_fixtures();
     let mut rows = rich_containers();
     rows.sort_by(|a, b| a.name.cmp(&b.name));
-    h.state.containers.set_items(rows);
+    h.state.containers.list.set_items(rows);
 }
 
 fn list_volumes_and_networks(h: &mut Harness) {
@@ -120,7 +120,7 @@ fn volumes_and_networks_panes() {
 fn the_events_timeline_and_the_inspect_view() {
     let mut h = Harness::new(110, 30);
     connected(&mut h);
-    let id = h.state.containers.items().iter().find(|c| c.name == "redis").unwrap().id.clone();
+    let id = h.state.containers.list.items().iter().find(|c| c.name == "redis").unwrap().id.clone();
     let now = common::fixture_now();
     for (i, (action, code)) in
         [("create", None), ("start", None), ("health_status: healthy", None), ("die", Some(137)), ("oom", None)]
@@ -185,7 +185,7 @@ fn the_events_timeline_and_the_inspect_view() {
     h.key(KeyCode::Enter);
     assert!(h.render().contains("\"Status\": \"running\""));
     h.key(KeyCode::Esc);
-    assert!(h.state.modal.is_none());
+    assert!(h.state.screen.modal.is_none());
 }
 
 #[test]
@@ -193,7 +193,7 @@ fn prune_says_what_goes_and_what_it_reclaimed() {
     let mut h = Harness::new(100, 30);
     connected(&mut h);
     h.char('X');
-    assert!(matches!(h.state.modal, Some(Modal::PruneMenu { .. })));
+    assert!(matches!(h.state.screen.modal, Some(Modal::PruneMenu { .. })));
     insta::assert_snapshot!("prune_menu", h.render());
     h.char('1');
     insta::assert_snapshot!("prune_confirm", h.render());
@@ -212,18 +212,18 @@ fn health_and_compose_projects_in_the_list() {
     let mut h = Harness::new(130, 24);
     connected(&mut h);
     h.char('c');
-    assert!(h.state.group_projects);
+    assert!(h.state.containers.group_projects);
     insta::assert_snapshot!("compose_grouped", h.render());
     h.select_container("mysql");
     h.char('h');
-    let shown = h.state.containers.visible().filter(|c| c.project.as_deref() == Some("shop")).count();
+    let shown = h.state.containers.list.visible().filter(|c| c.project.as_deref() == Some("shop")).count();
     assert_eq!(shown, 1);
     insta::assert_snapshot!("compose_folded", h.render());
     // The folded row acts for the whole project.
     let effects = h.char('r');
     let restarted = effects.iter().filter(|e| matches!(e, Effect::ContainerAction { .. })).count();
     assert_eq!(restarted, 3, "{effects:?}");
-    assert_eq!(h.state.focus, Pane::Containers);
+    assert_eq!(h.state.screen.focus, Pane::Containers);
 }
 
 /// A list read before is read again after a reconnect (events sent while the daemon
@@ -250,6 +250,7 @@ fn lists_are_read_again_after_a_reconnect_and_folds_survive_filters() {
     let shop: Vec<&str> = h
         .state
         .containers
+        .list
         .visible()
         .filter(|c| c.project.as_deref() == Some("shop"))
         .map(|c| c.name.as_str())
@@ -266,7 +267,7 @@ fn the_processes_of_a_container_are_read_again_while_open() {
     // Not running: refused up front, nothing sent.
     h.select_container("finished");
     assert!(h.char('t').is_empty());
-    let flash = h.state.flash.clone().unwrap();
+    let flash = h.state.screen.flash.clone().unwrap();
     assert!(flash.is_error && flash.text == "cannot list the processes of finished: it is not running", "{flash:?}");
 
     h.select_container("redis");
@@ -283,7 +284,7 @@ fn the_processes_of_a_container_are_read_again_while_open() {
         ],
     };
     // While the first reading is on its way, the clock asks nothing more.
-    let now = h.state.now;
+    let now = h.state.screen.now;
     let even = now + (now % 2);
     assert!(h.send(Msg::Tick { now: even }).iter().all(|e| !matches!(e, Effect::Processes { .. })));
     h.send(Msg::Inspected { title: title.clone(), result: Ok(table("sh -c backup").lines()) });
@@ -306,7 +307,7 @@ fn the_processes_of_a_container_are_read_again_while_open() {
 
     // Closed: nothing more is asked.
     h.key(KeyCode::Esc);
-    assert!(h.state.modal.is_none());
+    assert!(h.state.screen.modal.is_none());
     assert!(h.send(Msg::Tick { now: even + 6 }).iter().all(|e| !matches!(e, Effect::Processes { .. })));
 }
 
@@ -333,10 +334,10 @@ fn secrets_in_the_inspect_view_are_masked_as_in_the_env_pane() {
     h.char('/');
     h.type_text("hunter2");
     h.key(KeyCode::Enter);
-    let flash = h.state.flash.clone().unwrap();
+    let flash = h.state.screen.flash.clone().unwrap();
     assert!(flash.is_error && flash.text.contains("is not in it"), "{flash:?}");
     // `v` shows them, as in the env pane.
     h.char('v');
     assert!(h.render().contains("DB_PASSWORD=hunter2"));
-    assert!(matches!(h.state.modal, Some(Modal::Inspect(_))), "v keeps the view open");
+    assert!(matches!(h.state.screen.modal, Some(Modal::Inspect(_))), "v keeps the view open");
 }

@@ -53,7 +53,7 @@ fn the_selected_running_container_is_streamed_and_a_stopped_one_is_not() {
 fn rounds_sample_only_running_rows_on_screen_one_at_a_time() {
     let mut h = Harness::new(140, 40);
     h.connect_with_fixtures();
-    let now = h.state.now;
+    let now = h.state.screen.now;
     let effects = h.send(Msg::Tick { now: now + 5 });
     let ids = effects.iter().find_map(|e| match e {
         Effect::StatsRound { ids } => Some(ids.clone()),
@@ -77,7 +77,7 @@ fn only_rows_in_view_are_sampled() {
     let mut h = Harness::new(100, 16);
     h.connect_with_fixtures();
     // A short window shows only the first rows (hostile is streamed; the next ones are stopped).
-    let now = h.state.now;
+    let now = h.state.screen.now;
     let effects = h.send(Msg::Tick { now: now + 5 });
     assert!(!effects.iter().any(|e| matches!(e, Effect::StatsRound { .. })), "no running row in view: {effects:?}");
     h.char('G');
@@ -98,7 +98,7 @@ fn stats_can_be_turned_off_and_then_nothing_is_asked() {
     let effects = h.char('i');
     assert_eq!(h.state.stats.interval_secs, 0);
     assert!(effects.contains(&Effect::StopStatsStream));
-    let now = h.state.now;
+    let now = h.state.screen.now;
     assert!(!h.send(Msg::Tick { now: now + 100 }).iter().any(|e| matches!(e, Effect::StatsRound { .. })));
     assert!(!h.render().contains("CPU"), "no CPU column when off");
 }
@@ -117,12 +117,12 @@ fn figures_show_and_the_list_sorts_by_them() {
     for _ in 0..4 {
         saved.extend(h.char('o'));
     }
-    assert_eq!(h.state.sort.key, SortKey::Cpu);
+    assert_eq!(h.state.containers.sort.key, SortKey::Cpu);
     assert!(saved.iter().any(|e| matches!(e, Effect::SaveSort { .. })), "the sort is remembered");
-    let order: Vec<String> = h.state.containers.visible().map(|c| c.name.clone()).take(3).collect();
+    let order: Vec<String> = h.state.containers.list.visible().map(|c| c.name.clone()).take(3).collect();
     assert_eq!(order, ["redis", "mysql", "hostile"]);
     h.char('O');
-    assert_eq!(h.state.containers.visible().last().unwrap().name, "redis");
+    assert_eq!(h.state.containers.list.visible().last().unwrap().name, "redis");
     h.char('O');
     h.select_container("redis");
     insta::assert_snapshot!("stats_sorted_by_cpu", h.render());

@@ -82,7 +82,7 @@ fn services_with_their_tasks_and_nodes_on_a_manager() {
 
     // Drain asks first and names the node.
     h.char('d');
-    let Some(Modal::Confirm(confirm)) = &h.state.modal else { panic!("asks first") };
+    let Some(Modal::Confirm(confirm)) = &h.state.screen.modal else { panic!("asks first") };
     assert!(confirm.lines[0].starts_with("Drain vm?"), "{:?}", confirm.lines);
     let effects = h.char('y');
     assert!(
@@ -114,7 +114,7 @@ fn services_with_their_tasks_and_nodes_on_a_manager() {
     // means the service), and the focus goes to the tasks.
     let effects = h.key(KeyCode::Enter);
     assert!(effects.iter().any(|e| matches!(e, Effect::FollowLogs { service: true, .. })), "{effects:?}");
-    assert_eq!(h.state.focus, Pane::Tasks);
+    assert_eq!(h.state.screen.focus, Pane::Tasks);
 }
 
 #[test]
@@ -143,7 +143,7 @@ fn a_service_is_created_from_the_launch_form() {
     let effects = h.char('9');
     answer_swarm(&mut h, effects);
     h.char('n');
-    let Some(Modal::Launch(form)) = &h.state.modal else { panic!("the launch form") };
+    let Some(Modal::Launch(form)) = &h.state.screen.modal else { panic!("the launch form") };
     assert!(form.service);
     h.type_text("wharf-test/busybox:latest");
     h.key(KeyCode::Tab);
@@ -151,7 +151,7 @@ fn a_service_is_created_from_the_launch_form() {
     h.key(KeyCode::Tab);
     h.type_text("8080:80");
     h.ctrl('s');
-    assert!(matches!(h.state.modal, Some(Modal::Replicas { .. })), "replicas are asked next");
+    assert!(matches!(h.state.screen.modal, Some(Modal::Replicas { .. })), "replicas are asked next");
     h.key(KeyCode::Backspace);
     h.char('2');
     let effects = h.key(KeyCode::Enter);
@@ -171,7 +171,7 @@ fn a_service_is_created_from_the_launch_form() {
         failed: "cannot create service web".into(),
         result: Err(error),
     });
-    let Some(Modal::Launch(form)) = &h.state.modal else { panic!("the form is back") };
+    let Some(Modal::Launch(form)) = &h.state.screen.modal else { panic!("the form is back") };
     assert_eq!(form.draft().name, "web");
     assert!(form.daemon_error.as_ref().is_some_and(|e| e.message.contains("name conflicts")));
 }
@@ -188,7 +188,7 @@ fn inspect_reaches_services_tasks_and_nodes() {
     };
     assert_eq!(inspected(h.char('I')), (wharf::model::ObjectKind::Service, "service wh-svc".into()));
     h.key(KeyCode::Esc);
-    h.state.focus = Pane::Tasks;
+    h.state.screen.focus = Pane::Tasks;
     assert_eq!(inspected(h.char('I')).0, wharf::model::ObjectKind::Task);
     h.key(KeyCode::Esc);
     let effects = h.char('0');
@@ -226,9 +226,9 @@ fn a_folded_stack_acts_as_a_whole() {
     assert_eq!(h.state.swarm.services.len(), 2, "the stack is one row");
     insta::assert_snapshot!("swarm_stack_folded", h.render());
     h.char('=');
-    assert!(h.state.modal.is_none(), "a folded stack is not scaled as a whole");
+    assert!(h.state.screen.modal.is_none(), "a folded stack is not scaled as a whole");
     h.char('d');
-    let Some(Modal::Confirm(confirm)) = &h.state.modal else { panic!("asks first") };
+    let Some(Modal::Confirm(confirm)) = &h.state.screen.modal else { panic!("asks first") };
     assert_eq!(confirm.title, "Remove 2 services");
     let effects = h.char('y');
     let removed: Vec<&str> = effects
@@ -254,12 +254,7 @@ fn a_services_logs_stay_until_the_user_picks_a_container() {
     h.key(KeyCode::Enter);
     assert_eq!(h.state.logs.sources[0].service, Some(false));
     // Another client starts a container: the list refreshes.
-    let Some(request) = ({
-        let requests = &mut h.state.requests;
-        requests.containers.want(&mut requests.next_id)
-    }) else {
-        panic!("free")
-    };
+    let Some(request) = ({ h.state.refresh.requests.containers.want(&mut h.state.ids) }) else { panic!("free") };
     h.send(Msg::ContainersListed { request, result: Ok(common::containers()) });
     assert_eq!(h.state.logs.sources[0].service, Some(false), "still the service's logs");
     h.char('1');

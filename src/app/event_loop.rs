@@ -11,10 +11,10 @@ use ratatui::Terminal;
 use ratatui::backend::Backend;
 use tokio::sync::mpsc;
 
-use super::keymap::Keymap;
 use super::msg::Msg;
 use super::runner::EffectRunner;
 use super::update::update;
+use crate::config::keymap::Keymap;
 use crate::docker::DockerApi;
 use crate::state::AppState;
 use crate::ui::{self, theme::Theme};
@@ -76,7 +76,7 @@ where
     };
 
     loop {
-        if state.quit {
+        if state.screen.quit {
             return Ok(ExitReason::Quit);
         }
         let frame_due = last_draw.map_or(Instant::now(), |t| t + FRAME);

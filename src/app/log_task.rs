@@ -91,7 +91,7 @@ async fn follow_until_done<D: DockerApi>(docker: &D, job: LogJob, tx: mpsc::Send
 pub async fn save_full<D: DockerApi>(docker: &D, id: &str, name: &str, tty: bool) -> Result<String, String> {
     use std::os::unix::fs::OpenOptionsExt as _;
     use tokio::io::AsyncWriteExt;
-    let path = super::runner::saved_log_path(name)?;
+    let path = crate::paths::saved_log_path(name)?;
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create_new(true).mode(0o600);
     let file = options.open(&path).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
@@ -119,5 +119,23 @@ pub async fn save_full<D: DockerApi>(docker: &D, id: &str, name: &str, tty: bool
         }
     }
     file.flush().await.map_err(|e| e.to_string())?;
+    Ok(path.display().to_string())
+}
+
+/// Saves lines to a new file (see `saved_log_path`), readable by the user only (logs
+/// can hold secrets). Returns the path.
+pub fn save_lines(name: &str, lines: &[String]) -> Result<String, String> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    let path = crate::paths::saved_log_path(name)?;
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(&path)
+        .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    for line in lines {
+        writeln!(file, "{line}").map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    }
     Ok(path.display().to_string())
 }

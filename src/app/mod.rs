@@ -6,7 +6,6 @@ pub use console_task::HANG_UP_WITHIN;
 pub mod effect;
 mod event_loop;
 pub mod fleet;
-pub mod keymap;
 pub mod launcher;
 pub mod log_task;
 pub mod msg;

@@ -394,7 +394,7 @@ impl<D: DockerApi> EffectRunner<D> {
                 Msg::Saved { result }
             }),
             Effect::SaveLogs { name, lines } => self.spawn(async move {
-                let result = tokio::task::spawn_blocking(move || save_lines(&name, &lines))
+                let result = tokio::task::spawn_blocking(move || log_task::save_lines(&name, &lines))
                     .await
                     .unwrap_or_else(|e| Err(e.to_string()));
                 Msg::Saved { result }
@@ -462,35 +462,6 @@ fn copy_to_clipboard(text: &str) {
     let mut stdout = std::io::stdout();
     let _ = write!(stdout, "\x1b]52;c;{encoded}\x07");
     let _ = stdout.flush();
-}
-
-/// Saves lines to a new file (see `saved_log_path`), readable by the user only (logs
-/// can hold secrets). Returns the path.
-fn save_lines(name: &str, lines: &[String]) -> Result<String, String> {
-    use std::io::Write;
-    use std::os::unix::fs::OpenOptionsExt;
-    let path = saved_log_path(name)?;
-    let mut file = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(0o600)
-        .open(&path)
-        .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
-    for line in lines {
-        writeln!(file, "{line}").map_err(|e| format!("cannot write {}: {e}", path.display()))?;
-    }
-    Ok(path.display().to_string())
-}
-
-/// `<data dir>/saved/<name>-<unix time>.log`, with the directory created.
-pub fn saved_log_path(name: &str) -> Result<std::path::PathBuf, String> {
-    let dir = crate::logging::data_dir().ok_or("no data directory for saved logs")?.join("saved");
-    std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-    // Milliseconds: two saves in the same second get two files.
-    let stamp = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis()).unwrap_or(0);
-    let safe: String =
-        name.chars().map(|c| if c.is_ascii_alphanumeric() || "-_.".contains(c) { c } else { '_' }).collect();
-    Ok(dir.join(format!("{safe}-{stamp}.log")))
 }
 
 /// In read-only mode: the answer to an effect that would change the daemon, if it would.

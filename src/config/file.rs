@@ -17,7 +17,7 @@ pub struct Config {
     pub console: ConsoleSettings,
     pub stats: StatsSettings,
     /// Key bindings to change, per place (see `Keymap::with_overrides`).
-    pub keys: crate::app::keymap::KeyOverrides,
+    pub keys: crate::config::keymap::KeyOverrides,
     /// The user's own quick-launch presets, listed after the built-in ones.
     pub presets: Vec<Preset>,
     /// Daemons watched together in the hosts overview and offered by the picker.
@@ -85,7 +85,7 @@ pub struct UiSettings {
     /// Mask the values of secret-looking env vars until the reveal key is pressed.
     pub mask_secrets: bool,
     /// `dark` or `light`. `NO_COLOR` in the environment turns colours off whatever this says.
-    pub theme: crate::ui::theme::ThemeName,
+    pub theme: ThemeName,
     /// Colours that replace the theme's, one by one.
     pub colors: ColorSettings,
 }
@@ -302,12 +302,16 @@ fn locate_entry(text: &str, section: &str, index: usize) -> Option<usize> {
         .map(|(i, _)| i + 1)
 }
 
-/// `~/.config/wharf/config.toml` on Linux, the platform's equivalent elsewhere.
-pub fn default_config_path() -> Option<PathBuf> {
-    directories::ProjectDirs::from("", "", "wharf").map(|d| d.config_dir().join("config.toml"))
-}
-
 impl Config {
+    /// What the state starts with.
+    pub fn startup(&self) -> crate::state::Startup {
+        crate::state::Startup {
+            show_all: self.ui.show_all,
+            mask_secrets: self.ui.mask_secrets,
+            poll_interval_secs: self.docker.safety_poll_secs,
+        }
+    }
+
     /// Parses a config file's text. `path` only labels the error.
     pub fn parse(text: &str, path: &Path) -> Result<Self, ConfigError> {
         let config: Self =
@@ -321,7 +325,7 @@ impl Config {
             };
             ConfigError { path: path.to_path_buf(), message }
         };
-        if let Err(message) = crate::app::keymap::Keymap::with_overrides(&config.keys) {
+        if let Err(message) = crate::config::keymap::Keymap::with_overrides(&config.keys) {
             // The entry the message names, else the first place it names.
             let line = config
                 .keys
@@ -384,7 +388,7 @@ impl Config {
     pub fn load(explicit: Option<&Path>) -> Result<Self, ConfigError> {
         let (path, must_exist) = match explicit {
             Some(p) => (p.to_path_buf(), true),
-            None => match default_config_path() {
+            None => match crate::paths::default_config_path() {
                 Some(p) => (p, false),
                 None => return Ok(Self::default()),
             },
@@ -395,6 +399,15 @@ impl Config {
             Err(e) => Err(ConfigError { path, message: e.to_string() }),
         }
     }
+}
+
+/// The built-in themes, as named in the config (`[ui] theme`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ThemeName {
+    #[default]
+    Dark,
+    Light,
 }
 
 #[cfg(test)]

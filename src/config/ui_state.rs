@@ -14,7 +14,7 @@ struct UiState {
 }
 
 fn path() -> Option<PathBuf> {
-    crate::logging::log_dir().map(|d| d.join("ui.toml"))
+    crate::paths::state_dir().map(|d| d.join("ui.toml"))
 }
 
 /// The remembered sort, or the default when there is none (or it cannot be read).

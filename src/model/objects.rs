@@ -131,6 +131,17 @@ pub enum PruneKind {
 }
 
 impl PruneKind {
+    /// The kinds the prune menu offers, in its order.
+    pub const MENU: [PruneKind; 5] = [
+        PruneKind::Containers,
+        PruneKind::Images { all: false },
+        PruneKind::Images { all: true },
+        PruneKind::Volumes,
+        PruneKind::Networks,
+    ];
+}
+
+impl PruneKind {
     pub fn what(self) -> &'static str {
         match self {
             PruneKind::Containers => "stopped containers",

@@ -26,13 +26,12 @@ pub enum Answer {
 impl Inflight {
     /// Asks for a request. Returns the id to send it under, or `None` when one is already
     /// in flight (then another is sent once that one is answered).
-    pub fn want(&mut self, next_id: &mut u64) -> Option<RequestId> {
+    pub fn want(&mut self, ids: &mut super::Ids) -> Option<RequestId> {
         if self.current.is_some() {
             self.wanted_again = true;
             return None;
         }
-        *next_id += 1;
-        let id = RequestId(*next_id);
+        let id = ids.next_request();
         self.current = Some(id);
         Some(id)
     }
@@ -61,7 +60,7 @@ mod tests {
 
     #[test]
     fn bursts_coalesce_into_one_follow_up() {
-        let mut next = 0;
+        let mut next = super::super::Ids::default();
         let mut f = Inflight::default();
         let first = f.want(&mut next).unwrap();
         assert_eq!(f.want(&mut next), None);

@@ -4,6 +4,9 @@
 //! or `[` opens a block, and the next line at the same indent starting with `}` or `]`
 //! closes it. Text of any other shape (an image's layer history) simply has no folds.
 
+/// Seconds between two readings of a followed view (a container's processes).
+pub const PROCESSES_EVERY_SECS: i64 = 2;
+
 /// The full JSON of one object, read-only, foldable and searchable.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InspectView {

@@ -42,6 +42,13 @@ impl<T> Default for SelectableList<T> {
 }
 
 impl<T: ListRow> SelectableList<T> {
+    /// The same list with no rows: its filter and what it retains are the user's and
+    /// stay (a daemon switch empties the lists, nothing else).
+    pub fn without_rows(mut self) -> Self {
+        self.set_items(Vec::new());
+        self
+    }
+
     /// Replaces the rows, keeping the selection on the same key when it is still visible,
     /// otherwise on the same position (so a removed row selects its neighbour).
     pub fn set_items(&mut self, items: Vec<T>) {

@@ -18,7 +18,7 @@ use std::collections::{BTreeSet, HashMap};
 pub use console::{Console, ConsoleConfig, ConsoleState, ConsoleStatus, ConsoleTarget, SCROLLBACK_ROWS, SessionId};
 pub use fleet::{FleetHost, FleetRow, FleetState, FleetStatus};
 pub use inflight::{Answer, Inflight, RequestId};
-pub use inspect::{InspectView, ShownRow, masked_env_entry};
+pub use inspect::{InspectView, PROCESSES_EVERY_SECS, ShownRow, masked_env_entry};
 pub use launch_form::{LaunchForm, Submitting};
 pub use list::{ListRow, SelectableList};
 pub use logs::{
@@ -27,9 +27,8 @@ pub use logs::{
 pub use objects::{ObjectsState, TIMELINE_CAPACITY, TimelineRow};
 pub use pull::PullStatus;
 pub use stats::{ContainerStats, HISTORY, INTERVALS, StatsState};
-pub use swarm::SwarmState;
+pub use swarm::{SwarmState, not_a_manager};
 
-use crate::config::UiSettings;
 use crate::launch::presets::Preset;
 use crate::model::{
     ContainerAction, ContainerDetails, ContainerRow, DaemonError, DaemonInfo, EnvVar, ImageRow, PortMapping,
@@ -149,7 +148,7 @@ pub enum Modal {
     /// by pages of columns when the window cannot hold them all (`page` counts from the
     /// first and wraps around either way).
     Help {
-        first: crate::app::keymap::Scope,
+        first: Pane,
         page: i64,
     },
     /// Typing a filter for `pane`; the list filters as the user types. `before` is the
@@ -283,17 +282,6 @@ pub struct Flash {
     pub until: i64,
 }
 
-/// Lists of any row type, emptied alike.
-trait Clearable {
-    fn clear_items(&mut self);
-}
-
-impl<T: ListRow> Clearable for SelectableList<T> {
-    fn clear_items(&mut self) {
-        self.set_items(Vec::new());
-    }
-}
-
 impl ListRow for ContainerRow {
     fn key(&self) -> Cow<'_, str> {
         Cow::Borrowed(&self.id)
@@ -333,7 +321,6 @@ impl ListRow for EnvVar {
 /// Requests wharf keeps to one at a time (see `Inflight`).
 #[derive(Debug, Clone, Default)]
 pub struct Requests {
-    pub next_id: u64,
     pub containers: Inflight,
     pub volumes: Inflight,
     pub networks: Inflight,
@@ -352,190 +339,284 @@ pub struct Requests {
     pub inspect_queue: std::collections::VecDeque<String>,
 }
 
+/// The counters behind request, log stream and console session ids. They never go
+/// back, not even when wharf switches daemons: a late answer from the old daemon must
+/// not pass for the new one's.
+#[derive(Debug, Clone, Default)]
+pub struct Ids {
+    request: u64,
+    stream: u64,
+    session: u64,
+}
+
+impl Ids {
+    pub fn next_request(&mut self) -> RequestId {
+        self.request += 1;
+        RequestId(self.request)
+    }
+    pub fn next_stream(&mut self) -> StreamId {
+        self.stream += 1;
+        StreamId(self.stream)
+    }
+    pub fn next_session(&mut self) -> SessionId {
+        self.session += 1;
+        SessionId(self.session)
+    }
+}
+
+/// What the user sees and where: the part of the state that is about the terminal,
+/// not about any daemon.
 #[derive(Debug)]
-pub struct AppState {
-    pub connection: Connection,
-    pub containers: SelectableList<ContainerRow>,
-    pub images: SelectableList<ImageRow>,
-    pub ports: SelectableList<PortMapping>,
-    pub env: SelectableList<EnvVar>,
-    /// Inspect results by container id. A container's env and exposed ports never change
-    /// after it is created, so these stay valid until the container goes away.
-    pub details: HashMap<String, ContainerDetails>,
-    /// Containers whose cached details may be out of date (an event came for them):
-    /// still shown, and fetched again when selected.
-    pub stale_details: BTreeSet<String>,
-    /// Why the selected container's details could not be read, if they could not.
-    pub details_error: Option<String>,
-    /// The last answer to a containers or images list, if it failed.
-    pub list_error: Option<DaemonError>,
-    /// Whether the lists have been filled at least once since connecting.
-    pub loaded: bool,
+pub struct Screen {
     pub focus: Pane,
     /// What the big pane shows: containers or images (the last of the two focused).
     pub main_pane: Pane,
     pub modal: Option<Modal>,
-    pub show_all: bool,
-    pub reveal_secrets: bool,
     /// Terminal size in cells.
     pub width: u16,
     pub height: u16,
     /// Wall-clock time (Unix seconds) of the last tick, for ages and timeouts.
     pub now: i64,
     pub flash: Option<Flash>,
+    pub reveal_secrets: bool,
+    /// `--read-only`: shown in the status bar (the runner enforces it).
+    pub read_only: bool,
+    pub quit: bool,
+}
+
+impl Screen {
+    /// A daemon switch keeps the screen, but the console was the old daemon's.
+    fn forget_daemon(&mut self) {
+        if matches!(self.focus, Pane::Console) {
+            self.focus = Pane::Containers;
+        }
+    }
+}
+
+/// Inspect results by container id, and what is known about their freshness.
+#[derive(Debug, Clone, Default)]
+pub struct DetailsCache {
+    /// A container's env and exposed ports never change after it is created, so these
+    /// stay valid until the container goes away.
+    pub by_id: HashMap<String, ContainerDetails>,
+    /// Containers whose cached details may be out of date (an event came for them):
+    /// still shown, and fetched again when selected.
+    pub stale: BTreeSet<String>,
+    /// Why the selected container's details could not be read, if they could not.
+    pub error: Option<String>,
+}
+
+/// The containers list and how it behaves: marks, folds, sort, what is being removed,
+/// what to select next, and the selected container's ports, env and details.
+#[derive(Debug)]
+pub struct Containers {
+    pub list: SelectableList<ContainerRow>,
+    pub ports: SelectableList<PortMapping>,
+    pub env: SelectableList<EnvVar>,
+    pub details: DetailsCache,
+    pub show_all: bool,
+    /// How the list is sorted.
+    pub sort: Sort,
+    /// Containers marked with Space (by id): actions apply to all of them.
+    pub marked: BTreeSet<String>,
+    /// Containers wharf is removing (their leaving the list is no news).
+    pub removing: BTreeSet<String>,
+    /// Containers grouped by compose project (`c`), and the projects folded away.
+    pub group_projects: bool,
+    pub collapsed: BTreeSet<String>,
+    /// Select this container as soon as it appears in the list (one just launched).
+    pub select_when_listed: Option<String>,
+    /// Results of the last container action, one per container: (failed, text).
+    pub action_results: Vec<(bool, String)>,
+    /// A preset launched straight from the picker, running without its form on screen;
+    /// if it fails, the form opens with the preset and the error, so nothing is lost.
+    pub background_launch: Option<Box<LaunchForm>>,
+}
+
+impl Containers {
+    fn new(show_all: bool) -> Self {
+        let mut list = SelectableList::default();
+        if !show_all {
+            list.set_retain(Some(running_only));
+        }
+        Self {
+            list,
+            ports: SelectableList::default(),
+            env: SelectableList::default(),
+            details: DetailsCache::default(),
+            show_all,
+            sort: Sort::default(),
+            marked: BTreeSet::new(),
+            removing: BTreeSet::new(),
+            group_projects: false,
+            collapsed: BTreeSet::new(),
+            select_when_listed: None,
+            action_results: Vec::new(),
+            background_launch: None,
+        }
+    }
+
+    /// What the user set stays (filters, what is shown, sort, grouping, folds);
+    /// everything learned from the daemon goes.
+    fn forget_daemon(&mut self) {
+        let mut fresh = Self::new(self.show_all);
+        // The lists keep their filters; their rows were the old daemon's.
+        fresh.list = std::mem::take(&mut self.list).without_rows();
+        fresh.ports = std::mem::take(&mut self.ports).without_rows();
+        fresh.env = std::mem::take(&mut self.env).without_rows();
+        fresh.sort = self.sort;
+        fresh.group_projects = self.group_projects;
+        fresh.collapsed = std::mem::take(&mut self.collapsed);
+        *self = fresh;
+    }
+}
+
+/// When the lists were read and whether they are due again.
+#[derive(Debug, Clone, Default)]
+pub struct Refresh {
     pub requests: Requests,
     /// When the lists were last asked for as a whole (Unix seconds), and how often the
     /// safety-net poll repeats that.
-    pub last_refresh: i64,
+    pub last: i64,
     pub poll_interval_secs: i64,
     /// A list of the containers is due shortly after an event: the daemon announces
     /// some changes just before its list shows them.
     pub settle_pending: bool,
     /// Container events came in after that list was scheduled: one more follows it.
     pub settle_again: bool,
+    /// Whether the lists have been filled at least once since connecting.
+    pub loaded: bool,
+    /// The last answer to a containers or images list, if it failed.
+    pub list_error: Option<DaemonError>,
+}
+
+impl Refresh {
+    fn forget_daemon(&mut self) {
+        *self = Self { last: self.last, poll_interval_secs: self.poll_interval_secs, ..Self::default() };
+    }
+}
+
+/// What launching starts from: the presets and wharf's own environment.
+#[derive(Debug, Clone, Default)]
+pub struct LaunchDefaults {
     /// Built-in presets followed by the user's.
     pub presets: Vec<Preset>,
     /// wharf's own environment, read once at start: a bare `KEY` in the env field takes
     /// its value from here, as `docker run -e KEY` does.
     pub host_env: HashMap<String, String>,
-    /// Containers marked with Space (by id): actions apply to all of them.
-    pub marked: BTreeSet<String>,
-    /// A preset launched straight from the picker, running without its form on screen;
-    /// if it fails, the form opens with the preset and the error, so nothing is lost.
-    pub background_launch: Option<Box<LaunchForm>>,
-    /// Select this container as soon as it appears in the list (one just launched).
-    pub select_when_listed: Option<String>,
+}
+
+/// What the state starts with, from the config file and the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Startup {
+    pub show_all: bool,
+    pub mask_secrets: bool,
+    /// Seconds between two safety-net lists (events keep the lists fresh otherwise).
+    pub poll_interval_secs: u64,
+}
+
+impl Default for Startup {
+    fn default() -> Self {
+        Self { show_all: true, mask_secrets: true, poll_interval_secs: 30 }
+    }
+}
+
+/// All of wharf's state, in parts. Each part owns its reset: a daemon switch
+/// (`forget_daemon`) asks every part that holds something learned from the daemon to
+/// start over, keeping only what the user set.
+#[derive(Debug)]
+pub struct AppState {
+    pub screen: Screen,
+    pub connection: Connection,
+    pub containers: Containers,
+    pub images: SelectableList<ImageRow>,
+    pub refresh: Refresh,
+    pub ids: Ids,
+    pub launch: LaunchDefaults,
     /// The hosts overview (empty when the config names no hosts).
     pub fleet: FleetState,
     /// Volumes, networks and the events timeline.
     pub objects: ObjectsState,
     /// Services, tasks and nodes of a swarm manager.
     pub swarm: SwarmState,
-    /// Containers wharf is removing (their leaving the list is no news).
-    pub removing: BTreeSet<String>,
-    /// Containers grouped by compose project (`c`), and the projects folded away.
-    pub group_projects: bool,
-    pub collapsed: BTreeSet<String>,
     pub logs: LogView,
-    pub next_stream_id: u64,
-    /// Results of the last container action, one per container: (failed, text).
-    pub action_results: Vec<(bool, String)>,
     pub console: ConsoleState,
-    pub next_session_id: u64,
-    /// `--read-only`: shown in the status bar (the runner enforces it).
-    pub read_only: bool,
     pub stats: StatsState,
-    /// How the containers list is sorted.
-    pub sort: Sort,
-    pub quit: bool,
 }
 
 impl AppState {
     /// Leaves everything learned from the daemon in use behind before talking to
     /// another one at `host`: lists, details, logs, the console, stats, requests in
-    /// flight. What the user set (filters, sort, layout, presets) stays.
+    /// flight. What the user set (filters, sort, layout, presets) stays. The ids keep
+    /// counting (see `Ids`), and the hosts overview has its own watchers.
     pub fn forget_daemon(&mut self, host: &str) {
         self.connection = Connection::Connecting { host: host.to_string() };
-        for list in [&mut self.ports as &mut dyn Clearable, &mut self.env, &mut self.containers, &mut self.images] {
-            list.clear_items();
-        }
-        self.details.clear();
-        self.stale_details.clear();
-        self.details_error = None;
-        self.list_error = None;
-        self.loaded = false;
-        self.marked.clear();
-        self.removing.clear();
-        self.background_launch = None;
-        self.select_when_listed = None;
-        self.action_results.clear();
-        // Ids keep counting: a late answer from the old daemon must not pass for a new one.
-        self.requests = Requests { next_id: self.requests.next_id, ..Requests::default() };
+        self.screen.forget_daemon();
+        self.containers.forget_daemon();
+        self.images = std::mem::take(&mut self.images).without_rows();
+        self.refresh.forget_daemon();
         self.logs = LogView::new(self.logs.buffer.capacity(), self.logs.tail);
         self.console = ConsoleState { config: self.console.config.clone(), ..Default::default() };
         self.stats = StatsState::new(self.stats.interval_secs);
         self.objects = ObjectsState::default();
         self.swarm = SwarmState::default();
-        if matches!(self.focus, Pane::Console) {
-            self.focus = Pane::Containers;
-        }
     }
 
-    pub fn new(host: &str, settings: &UiSettings, poll_interval_secs: u64, now: i64) -> Self {
-        let (show_all, mask_secrets) = (settings.show_all, settings.mask_secrets);
-        let mut containers = SelectableList::default();
-        if !show_all {
-            containers.set_retain(Some(running_only));
-        }
+    pub fn new(host: &str, startup: Startup, now: i64) -> Self {
         Self {
+            screen: Screen {
+                focus: Pane::Containers,
+                main_pane: Pane::Containers,
+                modal: None,
+                width: 80,
+                height: 24,
+                now,
+                flash: None,
+                reveal_secrets: !startup.mask_secrets,
+                read_only: false,
+                quit: false,
+            },
             connection: Connection::Connecting { host: host.to_string() },
-            containers,
+            containers: Containers::new(startup.show_all),
             images: SelectableList::default(),
-            ports: SelectableList::default(),
-            env: SelectableList::default(),
-            details: HashMap::new(),
-            stale_details: BTreeSet::new(),
-            details_error: None,
-            list_error: None,
-            loaded: false,
-            focus: Pane::Containers,
-            main_pane: Pane::Containers,
-            modal: None,
-            show_all,
-            reveal_secrets: !mask_secrets,
-            width: 80,
-            height: 24,
-            now,
-            flash: None,
-            requests: Requests::default(),
-            last_refresh: now,
-            settle_pending: false,
-            settle_again: false,
-            poll_interval_secs: i64::try_from(poll_interval_secs.max(1)).unwrap_or(i64::MAX),
-            presets: crate::launch::presets::built_in(),
-            host_env: HashMap::new(),
-            marked: BTreeSet::new(),
-            background_launch: None,
-            select_when_listed: None,
+            refresh: Refresh {
+                last: now,
+                poll_interval_secs: i64::try_from(startup.poll_interval_secs.max(1)).unwrap_or(i64::MAX),
+                ..Refresh::default()
+            },
+            ids: Ids::default(),
+            launch: LaunchDefaults { presets: crate::launch::presets::built_in(), host_env: HashMap::new() },
             fleet: FleetState::default(),
             objects: ObjectsState::default(),
             swarm: SwarmState::default(),
-            removing: BTreeSet::new(),
-            group_projects: false,
-            collapsed: BTreeSet::new(),
             logs: LogView::new(10_000, 1000),
-            next_stream_id: 0,
-            action_results: Vec::new(),
             console: ConsoleState::default(),
-            next_session_id: 0,
-            read_only: false,
             stats: StatsState::new(5),
-            sort: Sort::default(),
-            quit: false,
         }
     }
 
     pub fn selected_container(&self) -> Option<&ContainerRow> {
-        self.containers.selected_item()
+        self.containers.list.selected_item()
     }
 
     pub fn selected_details(&self) -> Option<&ContainerDetails> {
-        self.details.get(&self.selected_container()?.id)
+        self.containers.details.by_id.get(&self.selected_container()?.id)
     }
 
     /// The containers an action applies to: the marked ones, or else the selected one.
     pub fn action_targets(&self) -> Vec<&ContainerRow> {
-        if self.marked.is_empty() {
+        let containers = &self.containers;
+        if containers.marked.is_empty() {
             // A folded project stands for all its containers.
             if let Some(project) = self.selected_container().and_then(|c| c.project.as_ref())
-                && self.group_projects
-                && self.collapsed.contains(project)
+                && containers.group_projects
+                && containers.collapsed.contains(project)
             {
-                return self.containers.items().iter().filter(|c| c.project.as_ref() == Some(project)).collect();
+                return containers.list.items().iter().filter(|c| c.project.as_ref() == Some(project)).collect();
             }
             self.selected_container().into_iter().collect()
         } else {
-            self.containers.items().iter().filter(|c| self.marked.contains(&c.id)).collect()
+            containers.list.items().iter().filter(|c| containers.marked.contains(&c.id)).collect()
         }
     }
 

@@ -3,7 +3,7 @@
 use std::borrow::Cow;
 
 use super::list::{ListRow, SelectableList};
-use crate::model::{NodeRow, ServiceRow, TaskRow};
+use crate::model::{NodeRow, ServiceRow, SwarmRole, TaskRow};
 
 impl ListRow for ServiceRow {
     fn key(&self) -> Cow<'_, str> {
@@ -83,5 +83,25 @@ impl SwarmState {
     /// A node's hostname by id (tasks name their node by id).
     pub fn hostname(&self, node_id: &str) -> Option<&str> {
         self.nodes.items().iter().find(|n| n.id == node_id).map(|n| n.hostname.as_str())
+    }
+}
+
+fn role(state: &super::AppState) -> SwarmRole {
+    match &state.connection {
+        super::Connection::Connected(info) => info.swarm,
+        _ => SwarmRole::Standalone,
+    }
+}
+
+/// Why the swarm panes have nothing to show, in a sentence; `None` on a manager.
+pub fn not_a_manager(state: &super::AppState) -> Option<&'static str> {
+    match role(state) {
+        SwarmRole::Manager => None,
+        SwarmRole::Worker => Some(
+            "This daemon is a swarm worker: only managers list and change services and nodes. Connect to a manager (C).",
+        ),
+        SwarmRole::Standalone => Some(
+            "This daemon is not part of a swarm. `docker swarm init` makes it a one-node swarm; services and nodes show here then.",
+        ),
     }
 }

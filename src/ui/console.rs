@@ -15,7 +15,7 @@ use crate::state::{AppState, Console, ConsoleStatus, Pane};
 
 pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme, prefix: &str) {
     let Some(session) = &state.console.session else { return };
-    let focused = state.focus == Pane::Console;
+    let focused = state.screen.focus == Pane::Console;
     let (status_text, status_style) = match &session.status {
         ConsoleStatus::Starting => ("starting…".to_string(), theme.warn),
         ConsoleStatus::Running => (String::new(), theme.ok),
@@ -23,7 +23,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme, pref
         ConsoleStatus::Ended(why) | ConsoleStatus::Failed(why) => (why.clone(), theme.error),
     };
     let container_stopped = !session.status.is_live()
-        && state.containers.items().iter().any(|c| c.id == session.container_id && !c.state.is_running());
+        && state.containers.list.items().iter().any(|c| c.id == session.container_id && !c.state.is_running());
     let mut title = vec![
         Span::styled(" [5] ", theme.key),
         Span::styled("Console ", theme.title),

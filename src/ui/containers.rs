@@ -10,24 +10,24 @@ use super::theme::Theme;
 use super::widgets::{
     ColumnWant, ListTable, content_width, ellipsize_middle, fit_columns, message, pane_block, pane_title, window,
 };
-use crate::app::keymap::{Action, Keymap};
+use crate::config::keymap::{Action, Keymap};
 use crate::state::{AppState, Connection, Pane};
 
 pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, keymap: &Keymap, theme: &Theme) {
-    let list = &state.containers;
+    let list = &state.containers.list;
     let mut title = pane_title(theme, Pane::Containers, Some(list.len()));
-    title.push(Span::styled(if state.show_all { "all " } else { "running " }, theme.dim));
+    title.push(Span::styled(if state.containers.show_all { "all " } else { "running " }, theme.dim));
     title.push(Span::styled("│ [2] Images ", theme.dim));
     let block = pane_block(state, theme, Pane::Containers, Line::from(title), list.filter());
 
-    if !state.loaded {
+    if !state.refresh.loaded {
         frame.render_widget(message(connection_lines(state, theme), block), area);
         return;
     }
     if list.is_empty() {
         let text = if list.filter().is_empty() {
             match keymap.label_of(Action::ToggleAll) {
-                _ if state.show_all => "No containers.".to_string(),
+                _ if state.containers.show_all => "No containers.".to_string(),
                 Some(key) => format!("No running containers (press {key} to show all)."),
                 None => "No running containers.".to_string(),
             }
@@ -40,12 +40,12 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, keymap: &Keymap, th
     let (start, count, selected) = window(list.len(), list.offset(), list.selected_index(), area);
     let stats_on = state.stats.enabled();
     let ports: Vec<String> = list.visible().skip(start).take(count).map(|c| c.ports_short()).collect();
-    let groups = if state.group_projects { project_labels(state) } else { Vec::new() };
+    let groups = if state.containers.group_projects { project_labels(state) } else { Vec::new() };
     // Room for the mark in front of marked names.
-    let marks = if state.marked.is_empty() { 0 } else { 2 };
+    let marks = if state.containers.marked.is_empty() { 0 } else { 2 };
     let mut wants = Vec::new();
     let mut header = Vec::new();
-    if state.group_projects {
+    if state.containers.group_projects {
         wants.push(ColumnWant::Content(content_width("PROJECT", groups.iter().map(|(t, _)| t.as_str()), 28)));
         header.push("PROJECT");
     }
@@ -72,7 +72,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, keymap: &Keymap, th
         header.extend(["CPU", "MEM"]);
     }
     wants.extend([
-        ColumnWant::Content(content_width("STATUS", list.visible().map(|c| c.status_at(state.now)), 36)),
+        ColumnWant::Content(content_width("STATUS", list.visible().map(|c| c.status_at(state.screen.now)), 36)),
         ColumnWant::Content(content_width("PORTS", ports.iter().map(String::as_str), 48)),
         ColumnWant::Fixed(3),
     ]);
@@ -80,7 +80,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, keymap: &Keymap, th
     let widths = fit_columns(area.width.saturating_sub(2), &wants);
     // A name longer than its column loses its middle, not its end: two long names
     // that differ at the end stay apart.
-    let name_column = usize::from(state.group_projects);
+    let name_column = usize::from(state.containers.group_projects);
     let name_width = match widths.get(name_column) {
         Some(Constraint::Length(n)) => usize::from(*n).saturating_sub(usize::from(marks)),
         _ => usize::MAX,
@@ -97,9 +97,9 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, keymap: &Keymap, th
             });
             // While anything is marked, every name leaves room for the mark: they line up.
             let shown_name = ellipsize_middle(&c.name, name_width);
-            let name = if state.marked.contains(&c.id) {
+            let name = if state.containers.marked.contains(&c.id) {
                 Cell::from(Line::from(vec![Span::styled("● ", theme.warn), Span::raw(shown_name)]))
-            } else if !state.marked.is_empty() {
+            } else if !state.containers.marked.is_empty() {
                 Cell::from(Line::from(vec![Span::raw("  "), Span::raw(shown_name)]))
             } else {
                 Cell::from(shown_name)
@@ -114,9 +114,9 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, keymap: &Keymap, th
                 cells.push(Cell::from(mem));
             }
             cells.extend([
-                Cell::from(c.status_at(state.now)),
+                Cell::from(c.status_at(state.screen.now)),
                 Cell::from(ports.as_str()),
-                Cell::from(age(c.created, state.now)),
+                Cell::from(age(c.created, state.screen.now)),
             ]);
             Row::new(cells)
         })
@@ -126,7 +126,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, keymap: &Keymap, th
         area,
         block,
         theme,
-        state.focus == Pane::Containers,
+        state.screen.focus == Pane::Containers,
     );
 }
 
@@ -135,18 +135,18 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, keymap: &Keymap, th
 /// The bool says whether it is a project's first row.
 fn project_labels(state: &AppState) -> Vec<(String, bool)> {
     let mut counts: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
-    for c in state.containers.items() {
+    for c in state.containers.list.items() {
         if let Some(project) = &c.project {
             *counts.entry(project.as_str()).or_default() += 1;
         }
     }
-    let mut out = Vec::with_capacity(state.containers.len());
+    let mut out = Vec::with_capacity(state.containers.list.len());
     let mut previous: Option<&str> = None;
-    for c in state.containers.visible() {
+    for c in state.containers.list.visible() {
         let label = match &c.project {
             Some(project) if previous != Some(project.as_str()) => {
                 let count = counts.get(project.as_str()).copied().unwrap_or(0);
-                if state.collapsed.contains(project) {
+                if state.containers.collapsed.contains(project) {
                     (format!("▸ {project} ({count})"), true)
                 } else {
                     (format!("▾ {project}"), true)
@@ -183,7 +183,7 @@ pub fn state_cell<'a>(c: &'a crate::model::ContainerRow, theme: &Theme) -> Cell<
 pub fn connection_lines<'a>(state: &AppState, theme: &Theme) -> Vec<Line<'a>> {
     match &state.connection {
         Connection::Connecting { host } => vec![Line::styled(format!("Connecting to {host}…"), theme.dim)],
-        Connection::Connected(_) => match &state.list_error {
+        Connection::Connected(_) => match &state.refresh.list_error {
             Some(error) => vec![Line::styled(format!("Cannot list containers: {error}"), theme.error)],
             None => vec![Line::styled("Loading…", theme.dim)],
         },
@@ -193,7 +193,7 @@ pub fn connection_lines<'a>(state: &AppState, theme: &Theme) -> Vec<Line<'a>> {
                 lines.push(Line::from(vec![Span::styled("Hint: ", theme.warn), Span::raw(hint.clone())]));
             }
             lines.push(Line::raw(""));
-            let wait = (retry_at - state.now).max(0);
+            let wait = (retry_at - state.screen.now).max(0);
             lines.push(Line::styled(
                 format!("Retrying in {wait}s. wharf keeps trying and fills in when the daemon answers."),
                 theme.dim,

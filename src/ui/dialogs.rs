@@ -167,7 +167,7 @@ pub fn draw_name_prompt(
 
 /// What to prune.
 pub fn draw_prune_menu(frame: &mut Frame, area: Rect, selected: usize, theme: &Theme) {
-    let kinds = crate::app::update::PRUNE_KINDS;
+    let kinds = crate::model::PruneKind::MENU;
     let popup = centered(area, 60, kinds.len() as u16 + 4);
     let block = modal_block("Prune", theme)
         .title_bottom(key_hints(&[("1-5/Enter", "choose (asks first)"), ("Esc", "close")], theme));

@@ -7,15 +7,15 @@ use ratatui::widgets::{Cell, Row};
 
 use super::theme::Theme;
 use super::widgets::{ListTable, message, pane_block, pane_title};
-use crate::app::keymap::{Action, Keymap};
+use crate::config::keymap::{Action, Keymap};
 use crate::state::{AppState, Pane};
 
 const MASK: &str = "••••••••";
 
 pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, keymap: &Keymap, theme: &Theme) {
-    let list = &state.env;
+    let list = &state.containers.env;
     let mut title = pane_title(theme, Pane::Env, None);
-    if !state.reveal_secrets && list.visible().any(|v| v.looks_secret()) {
+    if !state.screen.reveal_secrets && list.visible().any(|v| v.looks_secret()) {
         let key = keymap.label_of(Action::RevealSecrets).map(|k| format!(" ({k})")).unwrap_or_default();
         title.push(Span::styled(format!("secrets masked{key} "), theme.dim));
     }
@@ -25,7 +25,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, keymap: &Keymap, th
         return;
     }
     if state.selected_details().is_none() {
-        let text = match &state.details_error {
+        let text = match &state.containers.details.error {
             Some(error) => Line::styled(format!("Cannot read env: {error}"), theme.error),
             None => Line::styled("Loading…", theme.dim),
         };
@@ -41,7 +41,9 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, keymap: &Keymap, th
         .map(|var| {
             let value = match &var.value {
                 None => Cell::from(Span::styled("(no value)", theme.dim)),
-                Some(_) if var.looks_secret() && !state.reveal_secrets => Cell::from(Span::styled(MASK, theme.dim)),
+                Some(_) if var.looks_secret() && !state.screen.reveal_secrets => {
+                    Cell::from(Span::styled(MASK, theme.dim))
+                }
                 Some(v) => Cell::from(v.as_str()),
             };
             Row::new(vec![Cell::from(var.key.as_str()), value])
@@ -54,5 +56,5 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, keymap: &Keymap, th
         selected: list.selected_index(),
         offset: list.offset(),
     }
-    .render(frame, area, block, theme, state.focus == Pane::Env);
+    .render(frame, area, block, theme, state.screen.focus == Pane::Env);
 }

@@ -8,12 +8,14 @@ use unicode_width::UnicodeWidthStr;
 
 use super::theme::Theme;
 use super::widgets::{centered, modal_block};
-use crate::app::keymap::{Keymap, Scope};
+use crate::config::keymap::{Keymap, Scope};
+use crate::state::Pane;
 
 /// Descriptions are cut to no less than this to fit more columns.
 const MIN_DESCRIBE: usize = 24;
 
-pub fn draw(frame: &mut Frame, area: Rect, keymap: &Keymap, first: Scope, page: i64, theme: &Theme) {
+pub fn draw(frame: &mut Frame, area: Rect, keymap: &Keymap, opened_from: Pane, page: i64, theme: &Theme) {
+    let first = Scope::of(opened_from);
     let mut scopes = keymap.help_rows();
     // The keys of the place the user is in come first, then those that work everywhere.
     scopes.sort_by_key(|(scope, _)| (*scope != first, *scope != Scope::Global));

@@ -48,8 +48,8 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
                     Cell::from(c.name.as_str()),
                     Cell::from(c.image.as_str()),
                     Cell::from(Span::styled(c.state.as_str(), theme.state(&c.state))),
-                    Cell::from(c.status_at(state.now)),
-                    Cell::from(age(c.created, state.now)),
+                    Cell::from(c.status_at(state.screen.now)),
+                    Cell::from(age(c.created, state.screen.now)),
                 ]),
                 FleetRow::Host { note, down, .. } => Row::new(vec![
                     host_cell,
@@ -80,5 +80,5 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     ];
     let widths = fit_columns(area.width.saturating_sub(2), &wants);
     ListTable { header: vec!["HOST", "NAME", "IMAGE", "STATE", "STATUS", "AGE"], widths, rows, selected, offset: 0 }
-        .render(frame, area, block, theme, state.focus == Pane::Hosts);
+        .render(frame, area, block, theme, state.screen.focus == Pane::Hosts);
 }

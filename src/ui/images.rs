@@ -16,7 +16,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     let mut title = vec![Span::styled(" [1] Containers │", theme.dim)];
     title.extend(pane_title(theme, Pane::Images, Some(list.len())));
     let block = pane_block(state, theme, Pane::Images, Line::from(title), list.filter());
-    if !state.loaded {
+    if !state.refresh.loaded {
         frame.render_widget(message(connection_lines(state, theme), block), area);
         return;
     }
@@ -41,7 +41,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
                 name,
                 Cell::from(image.short_id().to_string()),
                 Cell::from(size(image.size)),
-                Cell::from(age(image.created, state.now)),
+                Cell::from(age(image.created, state.screen.now)),
                 Cell::from(used),
             ])
         })
@@ -59,5 +59,5 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
         selected,
         offset: 0,
     }
-    .render(frame, area, block, theme, state.focus == Pane::Images);
+    .render(frame, area, block, theme, state.screen.focus == Pane::Images);
 }

@@ -91,7 +91,7 @@ fn title<'a>(view: &LogView, theme: &Theme) -> Vec<Span<'a>> {
 
 fn bottom_line<'a>(state: &AppState, theme: &Theme) -> Line<'a> {
     let view = &state.logs;
-    if let Some(Modal::LogInput { kind, input, .. }) = &state.modal {
+    if let Some(Modal::LogInput { kind, input, .. }) = &state.screen.modal {
         let label = match kind {
             LogInputKind::Search => " search: ",
             LogInputKind::Filter => " filter: ",

@@ -10,7 +10,6 @@ mod help;
 mod hosts;
 mod images;
 mod launch_form;
-pub mod layout;
 mod logs;
 mod objects;
 mod ports;
@@ -25,9 +24,9 @@ use ratatui::layout::Alignment;
 use ratatui::text::Line;
 use ratatui::widgets::{Paragraph, Wrap};
 
-use crate::app::keymap::Keymap;
+use crate::config::keymap::Keymap;
+use crate::layout::{self, MIN_HEIGHT, MIN_WIDTH, ScreenLayout};
 use crate::state::{AppState, Modal, Pane};
-use layout::{MIN_HEIGHT, MIN_WIDTH, ScreenLayout};
 use theme::Theme;
 
 pub fn draw(frame: &mut Frame, state: &AppState, keymap: &Keymap, theme: &Theme) {
@@ -43,7 +42,7 @@ pub fn draw(frame: &mut Frame, state: &AppState, keymap: &Keymap, theme: &Theme)
         frame.render_widget(paragraph, area);
         return;
     };
-    match state.main_pane {
+    match state.screen.main_pane {
         _ if layout::bottom_zoomed(state) => {}
         Pane::Images => images::draw(frame, layout.main, state, theme),
         Pane::Hosts => hosts::draw(frame, layout.main, state, theme),
@@ -66,16 +65,18 @@ pub fn draw(frame: &mut Frame, state: &AppState, keymap: &Keymap, theme: &Theme)
         logs::draw(frame, layout.logs, state, theme);
     }
     status_bar::draw(frame, layout.status, state, keymap, theme);
-    match &state.modal {
+    match &state.screen.modal {
         Some(Modal::Help { first, page }) => help::draw(frame, area, keymap, *first, *page, theme),
-        Some(Modal::Presets { selected }) => dialogs::draw_presets(frame, area, &state.presets, *selected, theme),
+        Some(Modal::Presets { selected }) => {
+            dialogs::draw_presets(frame, area, &state.launch.presets, *selected, theme)
+        }
         Some(Modal::Launch(form)) => launch_form::draw(frame, area, form, theme),
         Some(Modal::Confirm(confirm)) => dialogs::draw_confirm(frame, area, confirm, theme),
         Some(Modal::Pull(prompt)) => dialogs::draw_pull(frame, area, prompt, theme),
         Some(Modal::ConsoleCommand { input, error }) => {
             dialogs::draw_command(frame, area, input, error.as_deref(), theme)
         }
-        Some(Modal::Inspect(view)) => objects::draw_inspect(frame, area, view, !state.reveal_secrets, theme),
+        Some(Modal::Inspect(view)) => objects::draw_inspect(frame, area, view, !state.screen.reveal_secrets, theme),
         Some(Modal::NamePrompt { what, input, error }) => {
             dialogs::draw_name_prompt(frame, area, *what, input, error.as_deref(), theme)
         }

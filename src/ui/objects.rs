@@ -41,7 +41,7 @@ pub fn draw_volumes(frame: &mut Frame, area: Rect, state: &AppState, theme: &The
                 Cell::from(v.driver.as_str()),
                 Cell::from(volume_size(v, state).map_or_else(|| "-".to_string(), size)),
                 used,
-                Cell::from(v.created.map_or_else(|| "-".to_string(), |c| age(c, state.now))),
+                Cell::from(v.created.map_or_else(|| "-".to_string(), |c| age(c, state.screen.now))),
                 Cell::from(Span::styled(v.mountpoint.as_str(), theme.dim)),
             ])
         })
@@ -62,7 +62,7 @@ pub fn draw_volumes(frame: &mut Frame, area: Rect, state: &AppState, theme: &The
         selected,
         offset: 0,
     }
-    .render(frame, area, block, theme, state.focus == Pane::Volumes);
+    .render(frame, area, block, theme, state.screen.focus == Pane::Volumes);
 }
 
 /// The list's size, else the one the last disk usage reading (`D`) gave.
@@ -127,7 +127,7 @@ pub fn draw_networks(frame: &mut Frame, area: Rect, state: &AppState, theme: &Th
         ]));
     }
     ListTable { header: vec!["NAME", "DRIVER", "SCOPE", "SUBNET", "CONTAINERS"], widths, rows, selected, offset: 0 }
-        .render(frame, area, block, theme, state.focus == Pane::Networks);
+        .render(frame, area, block, theme, state.screen.focus == Pane::Networks);
 }
 
 pub fn draw_events(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
@@ -181,7 +181,7 @@ pub fn draw_events(frame: &mut Frame, area: Rect, state: &AppState, theme: &Them
         area,
         block,
         theme,
-        state.focus == Pane::Events,
+        state.screen.focus == Pane::Events,
     );
 }
 
@@ -219,7 +219,7 @@ pub fn draw_inspect(frame: &mut Frame, area: Rect, view: &InspectView, mask_secr
         )
     };
     let size = if processes {
-        let every = crate::app::update::PROCESSES_EVERY_SECS;
+        let every = crate::state::PROCESSES_EVERY_SECS;
         format!("{} processes, read every {every} s ", view.line_count())
     } else {
         format!("{} lines ", view.line_count())

@@ -10,7 +10,7 @@ use super::widgets::{ListTable, message, pane_block, pane_title};
 use crate::state::{AppState, Pane};
 
 pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
-    let list = &state.ports;
+    let list = &state.containers.ports;
     let mut block =
         pane_block(state, theme, Pane::Ports, Line::from(pane_title(theme, Pane::Ports, None)), list.filter());
     // The healthcheck's last word sits under the ports: the detail a user looks for
@@ -59,5 +59,5 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
         selected: list.selected_index(),
         offset: list.offset(),
     }
-    .render(frame, area, block, theme, state.focus == Pane::Ports);
+    .render(frame, area, block, theme, state.screen.focus == Pane::Ports);
 }

@@ -9,7 +9,7 @@ use unicode_width::UnicodeWidthStr;
 
 use super::format::size;
 use super::theme::Theme;
-use crate::app::keymap::{Action, Keymap};
+use crate::config::keymap::{Action, Keymap};
 use crate::model::ContainerState;
 use crate::state::AppState;
 
@@ -18,7 +18,7 @@ pub fn draw_header(frame: &mut Frame, area: Rect, state: &AppState, keymap: &Key
     if area.height == 0 {
         return;
     }
-    let rows = state.containers.items();
+    let rows = state.containers.list.items();
     let running = rows.iter().filter(|c| c.state.is_running()).count();
     let paused = rows.iter().filter(|c| c.state == ContainerState::Paused).count();
     let stopped = rows.len() - running - paused;
@@ -41,8 +41,8 @@ pub fn draw_header(frame: &mut Frame, area: Rect, state: &AppState, keymap: &Key
         n => Span::raw(format!("stats every {n}s{}", hint(Action::StatsInterval))),
     });
     spans.push(sep());
-    let arrow = if state.sort.reverse { "↑" } else { "↓" };
-    spans.push(Span::raw(format!("sort {} {arrow}{}", state.sort.key.label(), hint(Action::SortNext))));
+    let arrow = if state.containers.sort.reverse { "↑" } else { "↓" };
+    spans.push(Span::raw(format!("sort {} {arrow}{}", state.containers.sort.key.label(), hint(Action::SortNext))));
     spans.push(sep());
     match &state.stats.disk {
         Some(d) => spans.push(Span::raw(format!(

@@ -9,7 +9,7 @@ use ratatui::widgets::Paragraph;
 use unicode_width::UnicodeWidthStr;
 
 use super::theme::Theme;
-use crate::app::keymap::{Action, Keymap};
+use crate::config::keymap::{Action, Keymap};
 use crate::state::{AppState, Connection};
 
 pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, keymap: &Keymap, theme: &Theme) {
@@ -20,15 +20,15 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, keymap: &Keymap, th
         }
         messages.push(span);
     };
-    if let Some(flash) = &state.flash {
+    if let Some(flash) = &state.screen.flash {
         push(Span::styled(flash.text.clone(), if flash.is_error { theme.error } else { theme.warn }));
     }
-    if let Some(submitting) = state.background_launch.as_ref().and_then(|f| f.submitting.as_ref()) {
+    if let Some(submitting) = state.containers.background_launch.as_ref().and_then(|f| f.submitting.as_ref()) {
         let (done, known) = submitting.pull.layers_done();
         let what = if known > 0 { format!("launching: pulling {done}/{known} layers") } else { "launching…".into() };
         push(Span::styled(what, theme.warn));
     }
-    if let Some(error) = &state.list_error
+    if let Some(error) = &state.refresh.list_error
         && state.is_connected()
     {
         push(Span::styled(error.message.clone(), theme.error));
@@ -57,10 +57,16 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, keymap: &Keymap, th
         Connection::Down { host, retry_at, .. } => vec![
             (9, vec![Span::styled("✗ ", theme.error)]),
             (6, vec![Span::raw(host.clone())]),
-            (8, vec![Span::styled(format!("unreachable, retry in {}s", (retry_at - state.now).max(0)), theme.error)]),
+            (
+                8,
+                vec![Span::styled(
+                    format!("unreachable, retry in {}s", (retry_at - state.screen.now).max(0)),
+                    theme.error,
+                )],
+            ),
         ],
     };
-    if state.read_only {
+    if state.screen.read_only {
         pieces.push((8, vec![Span::styled("read-only", theme.warn)]));
     }
     if let Some(key) = keymap.label_of(Action::Help) {

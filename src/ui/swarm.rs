@@ -11,7 +11,7 @@ use super::widgets::{
     ColumnWant, ListTable, centered, content_width, fit_columns, key_hints, message, modal_block, pane_block,
     pane_title, window,
 };
-use crate::app::update::not_a_manager;
+use crate::state::not_a_manager;
 use crate::state::{AppState, Pane};
 
 pub fn draw_services(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
@@ -67,7 +67,7 @@ pub fn draw_services(frame: &mut Frame, area: Rect, state: &AppState, theme: &Th
             selected,
             offset: 0,
         }
-        .render(frame, top, block, theme, state.focus == Pane::Services);
+        .render(frame, top, block, theme, state.screen.focus == Pane::Services);
     }
     draw_tasks(frame, bottom, state, theme);
 }
@@ -126,7 +126,7 @@ fn draw_tasks(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
                 Cell::from(node.to_string()),
                 Cell::from(t.desired_state.as_str()),
                 Cell::from(Span::styled(t.state.as_str(), style)),
-                Cell::from(age(t.created, state.now)),
+                Cell::from(age(t.created, state.screen.now)),
                 Cell::from(Span::styled(t.error.as_str(), theme.error)),
             ])
         })
@@ -140,7 +140,7 @@ fn draw_tasks(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
         Constraint::Fill(1),
     ];
     ListTable { header: vec!["SLOT", "NODE", "DESIRED", "CURRENT", "AGE", "ERROR"], widths, rows, selected, offset: 0 }
-        .render(frame, area, block, theme, state.focus == Pane::Tasks);
+        .render(frame, area, block, theme, state.screen.focus == Pane::Tasks);
 }
 
 pub fn draw_nodes(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
@@ -191,7 +191,7 @@ pub fn draw_nodes(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme
         selected,
         offset: 0,
     }
-    .render(frame, area, block, theme, state.focus == Pane::Nodes);
+    .render(frame, area, block, theme, state.screen.focus == Pane::Nodes);
 }
 
 /// The number prompts: scaling a service, the replicas of a new one.

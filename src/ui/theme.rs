@@ -1,6 +1,7 @@
 //! Colours: a dark theme (the default), a light one, and none at all when `NO_COLOR`
 //! is set (then attributes alone mark selection and focus).
 
+pub use crate::config::ThemeName;
 use ratatui::style::{Color, Modifier, Style};
 
 use crate::config::ColorSettings;
@@ -32,15 +33,6 @@ pub struct Theme {
     pub states: [Style; 6],
     /// A pane's own border colour when it has focus (else `border_focused`).
     pub pane_focus: Vec<(Pane, Style)>,
-}
-
-/// The built-in themes, as named in the config (`[ui] theme`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum ThemeName {
-    #[default]
-    Dark,
-    Light,
 }
 
 impl Default for Theme {

@@ -12,13 +12,13 @@ use crate::state::{AppState, Modal, Pane};
 /// A pane's frame: `[n] Title` on top, the filter (if any) at the bottom, the border
 /// highlighted when the pane has focus.
 pub fn pane_block<'a>(state: &AppState, theme: &Theme, pane: Pane, title: Line<'a>, filter: &str) -> Block<'a> {
-    let focused = state.focus == pane;
+    let focused = state.screen.focus == pane;
     let mut block = Block::default()
         .borders(Borders::ALL)
         .border_type(if focused { BorderType::Thick } else { BorderType::Plain })
         .border_style(theme.border_of(pane, focused))
         .title(title);
-    let typing = match &state.modal {
+    let typing = match &state.screen.modal {
         Some(Modal::Filter { pane: p, input, .. }) if *p == pane => Some(input.as_str()),
         _ => None,
     };

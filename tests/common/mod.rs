@@ -8,13 +8,13 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use wharf::app::effect::Effect;
-use wharf::app::keymap::Keymap;
 use wharf::app::msg::Msg;
 use wharf::app::update::update;
-use wharf::config::UiSettings;
+use wharf::config::keymap::Keymap;
+
 use wharf::docker::convert;
 use wharf::model::{ContainerDetails, ContainerRow, DaemonInfo, ImageRow};
-use wharf::state::AppState;
+use wharf::state::{AppState, Startup};
 use wharf::ui::theme::Theme;
 
 pub fn fixture(name: &str) -> String {
@@ -62,10 +62,9 @@ pub struct Harness {
 
 impl Harness {
     pub fn new(width: u16, height: u16) -> Self {
-        let settings = UiSettings { show_all: true, mask_secrets: true, ..Default::default() };
-        let mut state = AppState::new("unix:///var/run/docker.sock", &settings, 30, fixture_now());
-        state.width = width;
-        state.height = height;
+        let mut state = AppState::new("unix:///var/run/docker.sock", Startup::default(), fixture_now());
+        state.screen.width = width;
+        state.screen.height = height;
         Self { log_effects: Vec::new(), state, keymap: Keymap::default(), theme: Theme::default() }
     }
 
@@ -88,7 +87,7 @@ impl Harness {
     pub fn select_container(&mut self, name: &str) {
         let effects = self.char('g');
         self.answer(effects);
-        for _ in 0..self.state.containers.len() {
+        for _ in 0..self.state.containers.list.len() {
             if self.state.selected_container().is_some_and(|c| c.name == name) {
                 return;
             }
@@ -154,7 +153,7 @@ impl Harness {
     /// The drawn cells, with their styles.
     #[allow(dead_code)]
     pub fn render_buffer(&self) -> ratatui::buffer::Buffer {
-        let backend = TestBackend::new(self.state.width, self.state.height);
+        let backend = TestBackend::new(self.state.screen.width, self.state.screen.height);
         let mut terminal = Terminal::new(backend).unwrap();
         terminal.draw(|frame| wharf::ui::draw(frame, &self.state, &self.keymap, &self.theme)).unwrap();
         terminal.backend().buffer().clone()

@@ -129,14 +129,14 @@ pub mod headless {
 
     use tokio::sync::{mpsc, watch};
     use tokio_util::sync::CancellationToken;
-    use wharf::app::keymap::Keymap;
     use wharf::app::msg::Msg;
     use wharf::app::runner::EffectRunner;
     use wharf::app::update::update;
     use wharf::app::{connection, event_loop_now};
-    use wharf::config::UiSettings;
+    use wharf::config::keymap::Keymap;
     use wharf::docker::{BollardDocker, connect};
     use wharf::state::AppState;
+    use wharf::state::Startup;
 
     pub struct App {
         pub state: AppState,
@@ -160,8 +160,7 @@ pub mod headless {
                 async move { connect(&address, timeout).await }
             };
             tokio::spawn(connection::supervise(connect_once, Arc::new(slot_tx), tx.clone(), cancel.clone()));
-            let settings = UiSettings { show_all: true, mask_secrets: true, ..Default::default() };
-            let state = AppState::new(host, &settings, 30, event_loop_now());
+            let state = AppState::new(host, Startup::default(), event_loop_now());
             Self {
                 state,
                 keymap: Keymap::default(),

@@ -32,7 +32,7 @@ pub fn container_action(state: &mut AppState, action: ContainerAction, effects: 
     }
     if let ContainerAction::Remove { .. } = action {
         // The daemon refuses to remove a running or paused container without force.
-        let running = state.containers.items().iter().any(|c| {
+        let running = state.containers.list.items().iter().any(|c| {
             go.iter().any(|(id, _)| *id == c.id) && (c.state.is_running() || c.state == ContainerState::Paused)
         });
         let names: Vec<&str> = go.iter().map(|(_, n)| n.as_str()).collect();
@@ -40,7 +40,7 @@ pub fn container_action(state: &mut AppState, action: ContainerAction, effects: 
         if running {
             lines.push("Running containers are stopped and removed (force).".into());
         }
-        state.modal = Some(Modal::Confirm(Confirm {
+        state.screen.modal = Some(Modal::Confirm(Confirm {
             title: if go.len() == 1 { "Remove container".into() } else { format!("Remove {} containers", go.len()) },
             lines,
             yes: Pending::Containers {
@@ -67,12 +67,12 @@ fn send_container_action(
 ) {
     let names: Vec<&str> = targets.iter().map(|(_, n)| n.as_str()).collect();
     flash(state, format!("{} {}…", action.progressive(), names.join(", ")), false);
-    state.marked.clear();
-    state.action_results.clear();
+    state.containers.marked.clear();
+    state.containers.action_results.clear();
     for (id, name) in targets {
         // A container wharf removes itself leaves without a "removed elsewhere" note.
         if let ContainerAction::Remove { .. } = action {
-            state.removing.insert(id.clone());
+            state.containers.removing.insert(id.clone());
         }
         effects.push(Effect::ContainerAction { id, name, action });
     }
@@ -89,10 +89,10 @@ pub fn toggle_pause(state: &mut AppState, effects: &mut Vec<Effect>) {
 
 pub fn toggle_mark(state: &mut AppState) {
     let Some(id) = state.selected_container().map(|c| c.id.clone()) else { return };
-    if !state.marked.remove(&id) {
-        state.marked.insert(id);
+    if !state.containers.marked.remove(&id) {
+        state.containers.marked.insert(id);
     }
-    state.containers.move_by(1);
+    state.containers.list.move_by(1);
 }
 
 pub fn remove_image(state: &mut AppState) {
@@ -102,12 +102,12 @@ pub fn remove_image(state: &mut AppState) {
     };
     let name = image.display_name();
     let users: Vec<&str> =
-        state.containers.items().iter().filter(|c| c.image_id == image.id).map(|c| c.name.as_str()).collect();
+        state.containers.list.items().iter().filter(|c| c.image_id == image.id).map(|c| c.name.as_str()).collect();
     let mut lines = vec![format!("Remove {name} ({})?", image.short_id())];
     if !users.is_empty() {
         lines.push(format!("Used by {}: the daemon will refuse while they exist.", users.join(", ")));
     }
-    state.modal = Some(Modal::Confirm(Confirm {
+    state.screen.modal = Some(Modal::Confirm(Confirm {
         title: "Remove image".into(),
         lines,
         // By tag when it has one: removing by id is refused for an image with several
@@ -128,7 +128,7 @@ pub fn on_confirm_key(state: &mut AppState, confirm: Confirm, key: KeyEvent, eff
         }
         KeyCode::Esc | KeyCode::Char('n') | KeyCode::Char('N') | KeyCode::Char('q') => return,
         _ => {
-            state.modal = Some(Modal::Confirm(confirm));
+            state.screen.modal = Some(Modal::Confirm(confirm));
             return;
         }
     };
@@ -154,7 +154,7 @@ pub fn on_action_finished(
     // A removal that failed leaves the container: its leaving later is news again.
     // (One that worked stays noted until the list no longer has it.)
     if removal && result.as_ref().is_err_and(|e| e.kind != DaemonErrorKind::NotFound) {
-        state.removing.remove(id);
+        state.containers.removing.remove(id);
     }
     let (text, failed) = match result {
         Ok(()) => (format!("{} {name}", action.past()), false),
@@ -174,10 +174,10 @@ pub fn on_action_finished(
     };
     // Results of one action on several containers add up instead of replacing each
     // other; failures first, so none hides behind a later success.
-    state.action_results.push((failed, text));
-    state.action_results.sort_by_key(|(failed, _)| !*failed);
-    let any_failed = state.action_results.iter().any(|(f, _)| *f);
-    let joined: Vec<&str> = state.action_results.iter().map(|(_, t)| t.as_str()).collect();
+    state.containers.action_results.push((failed, text));
+    state.containers.action_results.sort_by_key(|(failed, _)| !*failed);
+    let any_failed = state.containers.action_results.iter().any(|(f, _)| *f);
+    let joined: Vec<&str> = state.containers.action_results.iter().map(|(_, t)| t.as_str()).collect();
     let joined = joined.join("; ");
     flash(state, joined, any_failed);
 }
@@ -190,6 +190,7 @@ pub fn on_image_removed(state: &mut AppState, name: &str, result: Result<(), cra
             let image_id = state.images.items().iter().find(|i| i.display_name() == name).map(|i| i.id.clone());
             let users: Vec<&str> = state
                 .containers
+                .list
                 .items()
                 .iter()
                 .filter(|c| Some(&c.image_id) == image_id.as_ref())

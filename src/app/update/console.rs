@@ -6,9 +6,9 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use super::flash;
 use crate::app::effect::Effect;
 use crate::console::{key_to_bytes, paste_to_bytes};
+use crate::layout::ScreenLayout;
 use crate::model::DaemonError;
 use crate::state::{AppState, Console, ConsoleStatus, ConsoleTarget, Pane, SessionId};
-use crate::ui::layout::ScreenLayout;
 
 /// The detach prefix: Ctrl and the configured character (default `]`, telnet's escape
 /// key, which shells leave alone). Terminals report some Ctrl keys as another character
@@ -39,7 +39,7 @@ pub fn open(state: &mut AppState, target: ConsoleTarget, effects: &mut Vec<Effec
     if matches!(target, ConsoleTarget::Attach) {
         // Attaching needs the container's own TTY: without one the stream is
         // multiplexed, not a terminal. Checked before anything else changes.
-        match state.details.get(&container.id).map(|d| d.tty) {
+        match state.containers.details.by_id.get(&container.id).map(|d| d.tty) {
             Some(true) => {}
             Some(false) => {
                 let text = format!("{} has no TTY to attach to (start it with -it); use e for a shell", container.name);
@@ -63,8 +63,7 @@ pub fn open(state: &mut AppState, target: ConsoleTarget, effects: &mut Vec<Effec
             effects.push(Effect::CloseConsole { session: session.id });
         }
     }
-    state.next_session_id += 1;
-    let id = SessionId(state.next_session_id);
+    let id = state.ids.next_session();
     let label = match &target {
         ConsoleTarget::Attach => "attach".to_string(),
         ConsoleTarget::Exec { commands } if default_shell => "shell".to_string(),
@@ -82,7 +81,7 @@ pub fn open(state: &mut AppState, target: ConsoleTarget, effects: &mut Vec<Effec
 fn show(state: &mut AppState) {
     state.console.shown = true;
     state.console.prefix_pending = false;
-    state.focus = Pane::Console;
+    state.screen.focus = Pane::Console;
     // The size is brought in line by `sync_size` at the end of this update, which also
     // tells the container's TTY (the window may have changed while detached).
 }
@@ -91,7 +90,7 @@ fn show(state: &mut AppState) {
 fn detach(state: &mut AppState) {
     state.console.shown = false;
     state.console.zoomed = false;
-    state.focus = Pane::Containers;
+    state.screen.focus = Pane::Containers;
 }
 
 /// The console pane's inner size.
@@ -102,7 +101,7 @@ pub fn pane_size(state: &AppState) -> Option<(u16, u16)> {
 
 /// The console pane's inner size once it is shown (with its own zoom setting).
 fn pane_size_shown(state: &AppState) -> Option<(u16, u16)> {
-    let layout = ScreenLayout::compute(state.width, state.height, state.console.zoomed)?;
+    let layout = ScreenLayout::compute(state.screen.width, state.screen.height, state.console.zoomed)?;
     Some((layout.logs.width.saturating_sub(2), layout.logs.height.saturating_sub(2)))
 }
 

@@ -18,14 +18,14 @@ pub fn on_daemon_msg(state: &mut AppState, msg: Msg, effects: &mut Vec<Effect>) 
             }
             state.connection = Connection::Connected(info);
             // Ports bound before a daemon restart may be gone: ask again.
-            state.stale_details.extend(state.details.keys().cloned());
+            state.containers.details.stale.extend(state.containers.details.by_id.keys().cloned());
             // Answers to requests sent on an earlier connection are stale now.
-            state.requests.containers.reset();
-            state.requests.images.reset();
-            state.requests.inspect.reset();
-            state.requests.inspect_in_flight_for = None;
-            state.requests.inspect_queue.clear();
-            state.list_error = None;
+            state.refresh.requests.containers.reset();
+            state.refresh.requests.images.reset();
+            state.refresh.requests.inspect.reset();
+            state.refresh.requests.inspect_in_flight_for = None;
+            state.refresh.requests.inspect_queue.clear();
+            state.refresh.list_error = None;
             refresh_lists(state, effects);
             logs::on_connected(state, effects);
             // Lists read before (or the pane on screen) are read again: events sent
@@ -36,75 +36,75 @@ pub fn on_daemon_msg(state: &mut AppState, msg: Msg, effects: &mut Vec<Effect>) 
         }
         Msg::ConnectionDown { error, retry_in } => {
             let host = state.connection.host().to_string();
-            let retry_at = state.now + i64::try_from(retry_in.as_secs()).unwrap_or(i64::MAX / 2);
+            let retry_at = state.screen.now + i64::try_from(retry_in.as_secs()).unwrap_or(i64::MAX / 2);
             state.connection = Connection::Down { host, error, retry_at };
             // What is on screen is no longer live: say why instead of showing it as if.
-            state.loaded = false;
-            state.requests.containers.reset();
-            state.requests.images.reset();
-            state.requests.inspect.reset();
+            state.refresh.loaded = false;
+            state.refresh.requests.containers.reset();
+            state.refresh.requests.images.reset();
+            state.refresh.requests.inspect.reset();
         }
         Msg::ContainersListed { request, result } => {
-            let Answer::Current { again } = state.requests.containers.answered(request) else { return };
+            let Answer::Current { again } = state.refresh.requests.containers.answered(request) else { return };
             match result {
                 Ok(rows) => {
-                    state.list_error = None;
-                    state.loaded = true;
+                    state.refresh.list_error = None;
+                    state.refresh.loaded = true;
                     // Forget details of containers that are gone: the cache stays bounded.
-                    state.details.retain(|id, _| rows.iter().any(|r| &r.id == id));
+                    state.containers.details.by_id.retain(|id, _| rows.iter().any(|r| &r.id == id));
                     let mut images = state.images.items().to_vec();
                     count_image_users(&mut images, &rows);
                     state.images.set_items(images);
-                    state.marked.retain(|id| rows.iter().any(|r| &r.id == id));
+                    state.containers.marked.retain(|id| rows.iter().any(|r| &r.id == id));
                     let selected = state.selected_container().map(|c| (c.id.clone(), c.name.clone()));
                     let gone = selected.filter(|(id, _)| !rows.iter().any(|r| &r.id == id));
-                    state.containers.set_items(rows);
+                    state.containers.list.set_items(rows);
                     // The selection moved on by itself: say why, unless wharf removed it.
                     if let Some((id, name)) = gone
-                        && !state.removing.contains(&id)
+                        && !state.containers.removing.contains(&id)
                     {
                         super::flash(state, format!("{name} was removed by another client"), false);
                     }
-                    let listed = state.containers.items();
-                    state.removing.retain(|id| listed.iter().any(|c| &c.id == id));
+                    let listed = state.containers.list.items();
+                    state.containers.removing.retain(|id| listed.iter().any(|c| &c.id == id));
                     super::objects::link_containers(state);
                     stats::apply_sort(state);
                     select_launched(state);
                     stats::on_list(state, effects);
                     sync_selection(state, effects);
                 }
-                Err(error) => state.list_error = Some(error),
+                Err(error) => state.refresh.list_error = Some(error),
             }
             if again {
                 want_containers(state, effects);
             }
         }
         Msg::ImagesListed { request, result } => {
-            let Answer::Current { again } = state.requests.images.answered(request) else { return };
+            let Answer::Current { again } = state.refresh.requests.images.answered(request) else { return };
             match result {
                 Ok(mut rows) => {
-                    count_image_users(&mut rows, state.containers.items());
+                    count_image_users(&mut rows, state.containers.list.items());
                     state.images.set_items(rows);
                     super::selection::scroll_all_into_view(state);
                 }
-                Err(error) => state.list_error = Some(error),
+                Err(error) => state.refresh.list_error = Some(error),
             }
             if again {
                 want_images(state, effects);
             }
         }
         Msg::ContainerInspected { request, id, result } => {
-            let Answer::Current { again } = state.requests.inspect.answered(request) else { return };
-            let outdated = std::mem::take(&mut state.requests.inspect_outdated);
-            state.requests.inspect_in_flight_for = None;
+            let Answer::Current { again } = state.refresh.requests.inspect.answered(request) else { return };
+            let outdated = std::mem::take(&mut state.refresh.requests.inspect_outdated);
+            state.refresh.requests.inspect_in_flight_for = None;
             match result {
                 Ok(details) => {
-                    state.details.insert(id.clone(), details);
+                    state.containers.details.by_id.insert(id.clone(), details);
                     // An event about it came while this ran: the answer may predate it.
                     if outdated {
-                        state.stale_details.insert(id.clone());
+                        state.containers.details.stale.insert(id.clone());
                     } else {
-                        state.stale_details.remove(&id);
+                        state.containers.details.stale.remove(&id);
                     }
                     if state.selected_container().is_some_and(|c| c.id == id) {
                         sync_selection(state, effects);
@@ -115,7 +115,7 @@ pub fn on_daemon_msg(state: &mut AppState, msg: Msg, effects: &mut Vec<Effect>) 
                 Err(error) if error.kind == DaemonErrorKind::NotFound => {}
                 Err(error) => {
                     if state.selected_container().is_some_and(|c| c.id == id) {
-                        state.details_error = Some(error.to_string());
+                        state.containers.details.error = Some(error.to_string());
                     }
                 }
             }
@@ -123,7 +123,8 @@ pub fn on_daemon_msg(state: &mut AppState, msg: Msg, effects: &mut Vec<Effect>) 
             // one now selected if what is known of it is missing or out of date.
             if again
                 && let Some(selected) = state.selected_container().map(|c| c.id.clone())
-                && (!state.details.contains_key(&selected) || state.stale_details.contains(&selected))
+                && (!state.containers.details.by_id.contains_key(&selected)
+                    || state.containers.details.stale.contains(&selected))
             {
                 request_inspect(state, selected, effects);
             }
@@ -143,23 +144,23 @@ pub fn on_daemon_msg(state: &mut AppState, msg: Msg, effects: &mut Vec<Effect>) 
                         logs::on_container_started(state, &event.id, effects);
                     }
                     if event.action == "destroy" {
-                        state.details.remove(&event.id);
-                        state.stale_details.remove(&event.id);
-                    } else if state.details.contains_key(&event.id) {
-                        state.stale_details.insert(event.id.clone());
+                        state.containers.details.by_id.remove(&event.id);
+                        state.containers.details.stale.remove(&event.id);
+                    } else if state.containers.details.by_id.contains_key(&event.id) {
+                        state.containers.details.stale.insert(event.id.clone());
                     }
-                    if state.requests.inspect_in_flight_for.as_deref() == Some(event.id.as_str()) {
-                        state.requests.inspect_outdated = true;
+                    if state.refresh.requests.inspect_in_flight_for.as_deref() == Some(event.id.as_str()) {
+                        state.refresh.requests.inspect_outdated = true;
                     }
                     want_containers(state, effects);
                     // The daemon sends some events (pause, unpause, die) a moment before
                     // its list shows the change: the list they ask for can come back
                     // stale. One more shortly after settles it, one for a whole burst.
-                    if state.settle_pending {
+                    if state.refresh.settle_pending {
                         // Then one more after this one too (see `Msg::Settle`).
-                        state.settle_again = true;
+                        state.refresh.settle_again = true;
                     } else {
-                        state.settle_pending = true;
+                        state.refresh.settle_pending = true;
                         effects.push(Effect::Settle { after: SETTLE_AFTER });
                     }
                     if event.action.starts_with("create") || event.action.starts_with("destroy") {
@@ -177,10 +178,10 @@ pub fn on_daemon_msg(state: &mut AppState, msg: Msg, effects: &mut Vec<Effect>) 
                 want_containers(state, effects);
             }
             // Events came in while this one waited: one more settles the newest of them.
-            if std::mem::take(&mut state.settle_again) {
+            if std::mem::take(&mut state.refresh.settle_again) {
                 effects.push(Effect::Settle { after: SETTLE_AFTER });
             } else {
-                state.settle_pending = false;
+                state.refresh.settle_pending = false;
             }
         }
         Msg::PullProgress { request, progress } => launch::on_pull_progress(state, request, progress),
@@ -245,31 +246,31 @@ pub fn on_daemon_msg(state: &mut AppState, msg: Msg, effects: &mut Vec<Effect>) 
 pub const SETTLE_AFTER: std::time::Duration = std::time::Duration::from_millis(300);
 
 pub fn refresh_lists(state: &mut AppState, effects: &mut Vec<Effect>) {
-    state.last_refresh = state.now;
+    state.refresh.last = state.screen.now;
     want_containers(state, effects);
     want_images(state, effects);
 }
 
 fn want_containers(state: &mut AppState, effects: &mut Vec<Effect>) {
-    let requests = &mut state.requests;
-    if let Some(request) = requests.containers.want(&mut requests.next_id) {
+    let (requests, ids) = (&mut state.refresh.requests, &mut state.ids);
+    if let Some(request) = requests.containers.want(ids) {
         effects.push(Effect::ListContainers { request });
     }
 }
 
 fn want_images(state: &mut AppState, effects: &mut Vec<Effect>) {
-    let requests = &mut state.requests;
-    if let Some(request) = requests.images.want(&mut requests.next_id) {
+    let (requests, ids) = (&mut state.refresh.requests, &mut state.ids);
+    if let Some(request) = requests.images.want(ids) {
         effects.push(Effect::ListImages { request });
     }
 }
 
 /// Moves the selection to a container wharf just launched, once the list has it.
 fn select_launched(state: &mut AppState) {
-    let Some(id) = state.select_when_listed.clone() else { return };
-    let position = state.containers.visible().position(|c| c.id == id);
+    let Some(id) = state.containers.select_when_listed.clone() else { return };
+    let position = state.containers.list.visible().position(|c| c.id == id);
     if let Some(pos) = position {
-        state.containers.select_visible(pos);
-        state.select_when_listed = None;
+        state.containers.list.select_visible(pos);
+        state.containers.select_when_listed = None;
     }
 }

@@ -10,7 +10,7 @@ use crate::state::{AppState, FleetRow, Modal, Pane};
 use crate::text::sanitize;
 
 pub fn open_picker(state: &mut AppState, effects: &mut Vec<Effect>) {
-    state.modal = Some(Modal::Endpoints { choices: None, selected: 0 });
+    state.screen.modal = Some(Modal::Endpoints { choices: None, selected: 0 });
     effects.push(Effect::ListEndpoints);
 }
 
@@ -24,7 +24,7 @@ pub fn on_listed(state: &mut AppState, mut listed: Vec<EndpointChoice>) {
             });
         }
     }
-    if let Some(Modal::Endpoints { choices, selected }) = &mut state.modal {
+    if let Some(Modal::Endpoints { choices, selected }) = &mut state.screen.modal {
         // Start on the daemon in use, so Enter right away changes nothing.
         let current = state.connection.host().to_string();
         *selected = listed.iter().position(|c| sanitize(&c.address.host) == current).unwrap_or(0);
@@ -52,7 +52,7 @@ pub fn on_picker_key(
         }
         _ => {}
     }
-    state.modal = Some(Modal::Endpoints { choices, selected });
+    state.screen.modal = Some(Modal::Endpoints { choices, selected });
 }
 
 /// Leaves the daemon in use for `address` (nothing happens when it is the same one).
@@ -76,9 +76,9 @@ pub fn toggle_overview(state: &mut AppState) {
         flash(state, "no hosts: name them under [[hosts]] in the config file (see config.example.toml)", true);
         return;
     }
-    let pane = if state.main_pane == Pane::Hosts { Pane::Containers } else { Pane::Hosts };
-    state.main_pane = pane;
-    state.focus = pane;
+    let pane = if state.screen.main_pane == Pane::Hosts { Pane::Containers } else { Pane::Hosts };
+    state.screen.main_pane = pane;
+    state.screen.focus = pane;
 }
 
 pub fn on_fleet(state: &mut AppState, host: usize, report: FleetReport) {
@@ -97,16 +97,16 @@ pub fn open_selected(state: &mut AppState, effects: &mut Vec<Effect>) {
     };
     let same = state.connection.host() == sanitize(&address.host);
     switch_to(state, address, effects);
-    state.main_pane = Pane::Containers;
-    state.focus = Pane::Containers;
+    state.screen.main_pane = Pane::Containers;
+    state.screen.focus = Pane::Containers;
     if let Some(id) = container {
-        let position = state.containers.visible().position(|c| c.id == id);
+        let position = state.containers.list.visible().position(|c| c.id == id);
         match position {
             Some(pos) if same => {
-                state.containers.select_visible(pos);
+                state.containers.list.select_visible(pos);
                 super::selection::sync_selection(state, effects);
             }
-            _ => state.select_when_listed = Some(id),
+            _ => state.containers.select_when_listed = Some(id),
         }
     }
 }

@@ -7,11 +7,11 @@ use super::flash;
 use super::selection::{scroll_all_into_view, sync_selection};
 use super::{actions, console, launch, logs, stats};
 use crate::app::effect::Effect;
-use crate::app::keymap::{Action, Keymap};
+use crate::config::keymap::{Action, Keymap};
 use crate::launch::LaunchDraft;
+use crate::layout::{ScreenLayout, table_row_at, table_rows};
 use crate::model::ContainerAction;
 use crate::state::{AppState, ConsoleTarget, LogInputKind, Modal, Pane, running_only};
-use crate::ui::layout::{ScreenLayout, table_row_at, table_rows};
 
 pub fn on_key(state: &mut AppState, keymap: &Keymap, key: KeyEvent, effects: &mut Vec<Effect>) {
     // Key releases and repeats come only from terminals with the kitty protocol; act once.
@@ -20,19 +20,19 @@ pub fn on_key(state: &mut AppState, keymap: &Keymap, key: KeyEvent, effects: &mu
     }
     // The console has the keys: all of them go to the container (Ctrl-C included),
     // but the detach prefix.
-    if state.modal.is_none() && state.focus == Pane::Console && state.console.shown {
+    if state.screen.modal.is_none() && state.screen.focus == Pane::Console && state.console.shown {
         console::on_key(state, key, effects);
         return;
     }
     let ctrl_c = key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL);
     // In the launch form Ctrl-C is Esc: it asks before throwing typed input away.
-    let in_form = matches!(state.modal, Some(Modal::Launch(_)));
+    let in_form = matches!(state.screen.modal, Some(Modal::Launch(_)));
     if ctrl_c && !in_form {
-        state.quit = true;
+        state.screen.quit = true;
         return;
     }
     let key = if ctrl_c { KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE) } else { key };
-    match state.modal.take() {
+    match state.screen.modal.take() {
         Some(Modal::Help { first, page }) => {
             // Paging keys turn the pages; any other key closes help and does nothing else.
             let turn = match key.code {
@@ -41,7 +41,7 @@ pub fn on_key(state: &mut AppState, keymap: &Keymap, key: KeyEvent, effects: &mu
                 _ => 0,
             };
             if turn != 0 {
-                state.modal = Some(Modal::Help { first, page: page + turn });
+                state.screen.modal = Some(Modal::Help { first, page: page + turn });
             }
         }
         Some(Modal::Filter { pane, input, before }) => on_filter_key(state, pane, input, before, key, effects),
@@ -63,9 +63,11 @@ pub fn on_key(state: &mut AppState, keymap: &Keymap, key: KeyEvent, effects: &mu
         Some(Modal::Endpoints { choices, selected }) => {
             super::hosts::on_picker_key(state, choices, selected, key, effects)
         }
-        None if state.focus == Pane::Hosts && key.code == KeyCode::Enter => super::hosts::open_selected(state, effects),
+        None if state.screen.focus == Pane::Hosts && key.code == KeyCode::Enter => {
+            super::hosts::open_selected(state, effects)
+        }
         None => {
-            if let Some(action) = keymap.action_for(state.focus, &key) {
+            if let Some(action) = keymap.action_for(state.screen.focus, &key) {
                 on_action(state, action, effects);
             } else if key.code == KeyCode::Esc {
                 clear_filter(state, effects);
@@ -75,13 +77,13 @@ pub fn on_key(state: &mut AppState, keymap: &Keymap, key: KeyEvent, effects: &mu
 }
 
 fn on_action(state: &mut AppState, action: Action, effects: &mut Vec<Effect>) {
-    if state.focus == Pane::Logs && logs::on_action(state, action, effects) {
+    if state.screen.focus == Pane::Logs && logs::on_action(state, action, effects) {
         return;
     }
     match action {
-        Action::Quit => state.quit = true,
-        Action::NextPane => focus(state, cycle(state.focus, 1)),
-        Action::PrevPane => focus(state, cycle(state.focus, -1)),
+        Action::Quit => state.screen.quit = true,
+        Action::NextPane => focus(state, cycle(state.screen.focus, 1)),
+        Action::PrevPane => focus(state, cycle(state.screen.focus, -1)),
         Action::FocusContainers => focus(state, Pane::Containers),
         Action::FocusImages => focus(state, Pane::Images),
         Action::FocusPorts => focus(state, Pane::Ports),
@@ -90,7 +92,7 @@ fn on_action(state: &mut AppState, action: Action, effects: &mut Vec<Effect>) {
         Action::ZoomLogs => {
             state.logs.zoomed = !state.logs.zoomed;
             if state.logs.zoomed {
-                state.focus = Pane::Logs;
+                state.screen.focus = Pane::Logs;
             }
             scroll_all_into_view(state);
         }
@@ -113,25 +115,32 @@ fn on_action(state: &mut AppState, action: Action, effects: &mut Vec<Effect>) {
         Action::PageDown => move_selection(state, page(state), effects),
         Action::Top => move_selection(state, isize::MIN / 2, effects),
         Action::Bottom => move_selection(state, isize::MAX / 2, effects),
-        Action::Filter if state.focus == Pane::Logs => logs::open_input(state, LogInputKind::Search),
+        Action::Filter if state.screen.focus == Pane::Logs => logs::open_input(state, LogInputKind::Search),
         Action::Filter => {
-            let before = filter_of(state, state.focus).to_string();
-            state.modal = Some(Modal::Filter { pane: state.focus, input: before.clone(), before });
+            let before = filter_of(state, state.screen.focus).to_string();
+            state.screen.modal = Some(Modal::Filter { pane: state.screen.focus, input: before.clone(), before });
         }
         Action::Help => {
-            let first = crate::app::keymap::Scope::of(state.focus);
-            state.modal = Some(Modal::Help { first, page: 0 });
+            state.screen.modal = Some(Modal::Help { first: state.screen.focus, page: 0 });
         }
         Action::ToggleAll => {
-            state.show_all = !state.show_all;
-            state.containers.set_retain((!state.show_all).then_some(running_only as fn(&_) -> bool));
+            state.containers.show_all = !state.containers.show_all;
+            state.containers.list.set_retain((!state.containers.show_all).then_some(running_only as fn(&_) -> bool));
             super::projects::fold(state);
             sync_selection(state, effects);
-            flash(state, if state.show_all { "showing all containers" } else { "showing running containers" }, false);
+            flash(
+                state,
+                if state.containers.show_all { "showing all containers" } else { "showing running containers" },
+                false,
+            );
         }
         Action::RevealSecrets => {
-            state.reveal_secrets = !state.reveal_secrets;
-            flash(state, if state.reveal_secrets { "secret values shown" } else { "secret values masked" }, false);
+            state.screen.reveal_secrets = !state.screen.reveal_secrets;
+            flash(
+                state,
+                if state.screen.reveal_secrets { "secret values shown" } else { "secret values masked" },
+                false,
+            );
         }
         Action::Refresh => {
             if state.is_connected() {
@@ -139,7 +148,7 @@ fn on_action(state: &mut AppState, action: Action, effects: &mut Vec<Effect>) {
             }
         }
         Action::NewContainer => launch::open_form(state, "New container", &LaunchDraft::default()),
-        Action::Presets => state.modal = Some(Modal::Presets { selected: 0 }),
+        Action::Presets => state.screen.modal = Some(Modal::Presets { selected: 0 }),
         Action::Start => actions::container_action(state, ContainerAction::Start, effects),
         Action::Stop => actions::container_action(state, ContainerAction::Stop, effects),
         Action::Restart => actions::container_action(state, ContainerAction::Restart, effects),
@@ -159,7 +168,7 @@ fn on_action(state: &mut AppState, action: Action, effects: &mut Vec<Effect>) {
             let commands = state.console.config.shells_for(&name);
             console::open(state, ConsoleTarget::Exec { commands }, effects)
         }
-        Action::OpenCommand => state.modal = Some(Modal::ConsoleCommand { input: String::new(), error: None }),
+        Action::OpenCommand => state.screen.modal = Some(Modal::ConsoleCommand { input: String::new(), error: None }),
         Action::Attach => console::open(state, ConsoleTarget::Attach, effects),
         Action::SortNext => stats::cycle_sort(state, false, effects),
         Action::SortReverse => stats::cycle_sort(state, true, effects),
@@ -188,7 +197,7 @@ fn on_action(state: &mut AppState, action: Action, effects: &mut Vec<Effect>) {
         Action::Inspect => super::objects::inspect(state, effects),
         Action::Processes => super::objects::processes(state, effects),
         Action::ImageDetails => super::objects::image_details(state, effects),
-        Action::Prune => state.modal = Some(Modal::PruneMenu { selected: 0 }),
+        Action::Prune => state.screen.modal = Some(Modal::PruneMenu { selected: 0 }),
         Action::CreateVolume => super::objects::ask_name(state, crate::state::NewObject::Volume),
         Action::CreateNetwork => super::objects::ask_name(state, crate::state::NewObject::Network),
         Action::RemoveVolume => super::objects::remove_volume(state),
@@ -221,26 +230,26 @@ fn focus(state: &mut AppState, pane: Pane) {
         Pane::Console => Pane::Logs,
         other => other,
     };
-    state.focus = pane;
+    state.screen.focus = pane;
     if pane.in_main_place() {
-        state.main_pane = pane.main_place_owner();
+        state.screen.main_pane = pane.main_place_owner();
     }
 }
 
 /// Rows in a page of the focused pane.
 fn page(state: &AppState) -> isize {
-    let rows = if state.focus == Pane::Logs {
+    let rows = if state.screen.focus == Pane::Logs {
         logs::pane_size(state).1
     } else {
-        ScreenLayout::of(state).map(|l| table_rows(l.rect_of(state.focus))).unwrap_or(1)
+        ScreenLayout::of(state).map(|l| table_rows(l.rect_of(state.screen.focus))).unwrap_or(1)
     };
     isize::try_from(rows.max(1)).unwrap_or(1)
 }
 
 fn move_selection(state: &mut AppState, delta: isize, effects: &mut Vec<Effect>) {
-    match state.focus {
+    match state.screen.focus {
         Pane::Containers => {
-            state.containers.move_by(delta);
+            state.containers.list.move_by(delta);
             sync_selection(state, effects);
         }
         Pane::Images => state.images.move_by(delta),
@@ -254,8 +263,8 @@ fn move_selection(state: &mut AppState, delta: isize, effects: &mut Vec<Effect>)
         }
         Pane::Tasks => state.swarm.tasks.move_by(delta),
         Pane::Nodes => state.swarm.nodes.move_by(delta),
-        Pane::Ports => state.ports.move_by(delta),
-        Pane::Env => state.env.move_by(delta),
+        Pane::Ports => state.containers.ports.move_by(delta),
+        Pane::Env => state.containers.env.move_by(delta),
         Pane::Logs => logs::scroll(state, delta),
         Pane::Console => console::scroll(state, -delta),
     }
@@ -264,7 +273,7 @@ fn move_selection(state: &mut AppState, delta: isize, effects: &mut Vec<Effect>)
 
 fn filter_of(state: &AppState, pane: Pane) -> &str {
     match pane {
-        Pane::Containers => state.containers.filter(),
+        Pane::Containers => state.containers.list.filter(),
         Pane::Images => state.images.filter(),
         Pane::Hosts => state.fleet.rows.filter(),
         Pane::Volumes => state.objects.volumes.filter(),
@@ -273,8 +282,8 @@ fn filter_of(state: &AppState, pane: Pane) -> &str {
         Pane::Services => state.swarm.services.filter(),
         Pane::Tasks => state.swarm.tasks.filter(),
         Pane::Nodes => state.swarm.nodes.filter(),
-        Pane::Ports => state.ports.filter(),
-        Pane::Env => state.env.filter(),
+        Pane::Ports => state.containers.ports.filter(),
+        Pane::Env => state.containers.env.filter(),
         Pane::Logs => &state.logs.filter,
         Pane::Console => "",
     }
@@ -283,7 +292,7 @@ fn filter_of(state: &AppState, pane: Pane) -> &str {
 fn set_filter(state: &mut AppState, pane: Pane, text: &str, effects: &mut Vec<Effect>) {
     match pane {
         Pane::Containers => {
-            state.containers.set_filter(text);
+            state.containers.list.set_filter(text);
             super::projects::fold(state);
             sync_selection(state, effects);
         }
@@ -299,8 +308,8 @@ fn set_filter(state: &mut AppState, pane: Pane, text: &str, effects: &mut Vec<Ef
         }
         Pane::Tasks => state.swarm.tasks.set_filter(text),
         Pane::Nodes => state.swarm.nodes.set_filter(text),
-        Pane::Ports => state.ports.set_filter(text),
-        Pane::Env => state.env.set_filter(text),
+        Pane::Ports => state.containers.ports.set_filter(text),
+        Pane::Env => state.containers.env.set_filter(text),
         Pane::Logs => {
             state.logs.set_filter(text, false);
             state.logs.search.clear();
@@ -312,9 +321,9 @@ fn set_filter(state: &mut AppState, pane: Pane, text: &str, effects: &mut Vec<Ef
 }
 
 fn clear_filter(state: &mut AppState, effects: &mut Vec<Effect>) {
-    let logs_search = state.focus == Pane::Logs && !state.logs.search.is_empty();
-    if !filter_of(state, state.focus).is_empty() || logs_search {
-        set_filter(state, state.focus, "", effects);
+    let logs_search = state.screen.focus == Pane::Logs && !state.logs.search.is_empty();
+    if !filter_of(state, state.screen.focus).is_empty() || logs_search {
+        set_filter(state, state.screen.focus, "", effects);
     }
 }
 
@@ -340,15 +349,15 @@ fn on_filter_key(
         _ => super::line_input::edit_line(&mut input, &key),
     }
     set_filter(state, pane, &input, effects);
-    state.modal = Some(Modal::Filter { pane, input, before });
+    state.screen.modal = Some(Modal::Filter { pane, input, before });
 }
 
 pub fn on_mouse(state: &mut AppState, mouse: MouseEvent, effects: &mut Vec<Effect>) {
-    if state.modal.is_some() {
+    if state.screen.modal.is_some() {
         return;
     }
     let Some(layout) = ScreenLayout::of(state) else { return };
-    let Some(pane) = layout.pane_at(mouse.column, mouse.row, state.main_pane) else { return };
+    let Some(pane) = layout.pane_at(mouse.column, mouse.row, state.screen.main_pane) else { return };
     let pane = if pane == Pane::Logs && state.console.shown { Pane::Console } else { pane };
     match mouse.kind {
         MouseEventKind::Down(MouseButton::Left) => {
@@ -356,7 +365,7 @@ pub fn on_mouse(state: &mut AppState, mouse: MouseEvent, effects: &mut Vec<Effec
             let rect = layout.rect_of(pane);
             if let Some(row) = table_row_at(rect, mouse.row) {
                 let selected = match pane {
-                    Pane::Containers => state.containers.select_visible(state.containers.offset() + row),
+                    Pane::Containers => state.containers.list.select_visible(state.containers.list.offset() + row),
                     Pane::Images => state.images.select_visible(state.images.offset() + row),
                     Pane::Hosts => state.fleet.rows.select_visible(state.fleet.rows.offset() + row),
                     Pane::Volumes => state.objects.volumes.select_visible(state.objects.volumes.offset() + row),
@@ -365,8 +374,8 @@ pub fn on_mouse(state: &mut AppState, mouse: MouseEvent, effects: &mut Vec<Effec
                     Pane::Services => state.swarm.services.select_visible(state.swarm.services.offset() + row),
                     Pane::Tasks => state.swarm.tasks.select_visible(state.swarm.tasks.offset() + row),
                     Pane::Nodes => state.swarm.nodes.select_visible(state.swarm.nodes.offset() + row),
-                    Pane::Ports => state.ports.select_visible(state.ports.offset() + row),
-                    Pane::Env => state.env.select_visible(state.env.offset() + row),
+                    Pane::Ports => state.containers.ports.select_visible(state.containers.ports.offset() + row),
+                    Pane::Env => state.containers.env.select_visible(state.containers.env.offset() + row),
                     Pane::Logs | Pane::Console => false,
                 };
                 if selected && pane == Pane::Containers {
@@ -381,10 +390,10 @@ pub fn on_mouse(state: &mut AppState, mouse: MouseEvent, effects: &mut Vec<Effec
             // Logs scroll three lines a notch, as terminals do; lists move one row.
             let step = if matches!(pane, Pane::Logs | Pane::Console) { 3 } else { 1 };
             let delta = if mouse.kind == MouseEventKind::ScrollDown { step } else { -step };
-            let previous = state.focus;
-            state.focus = pane;
+            let previous = state.screen.focus;
+            state.screen.focus = pane;
             move_selection(state, delta, effects);
-            state.focus = previous;
+            state.screen.focus = previous;
         }
         _ => {}
     }
@@ -394,13 +403,13 @@ pub fn on_mouse(state: &mut AppState, mouse: MouseEvent, effects: &mut Vec<Effec
 /// breaks where a field takes several lines), or a one-line input. Control characters
 /// are dropped: a paste is text, not keys.
 pub fn on_paste(state: &mut AppState, text: &str, effects: &mut Vec<Effect>) {
-    if state.modal.is_none() && state.focus == Pane::Console && state.console.shown {
+    if state.screen.modal.is_none() && state.screen.focus == Pane::Console && state.console.shown {
         console::on_paste(state, text, effects);
         return;
     }
     let one_line: String =
         text.chars().map(|c| if c == '\n' || c == '\t' { ' ' } else { c }).filter(|c| !c.is_control()).collect();
-    match state.modal.take() {
+    match state.screen.modal.take() {
         Some(Modal::Launch(mut form)) => {
             let field = form.focus;
             if form.submitting.is_none()
@@ -414,12 +423,12 @@ pub fn on_paste(state: &mut AppState, text: &str, effects: &mut Vec<Effect>) {
                 area.insert_str(lines);
                 form.errors.retain(|e| e.field != field);
             }
-            state.modal = Some(Modal::Launch(form));
+            state.screen.modal = Some(Modal::Launch(form));
         }
         Some(Modal::Filter { pane, mut input, before }) => {
             input.push_str(&one_line);
             set_filter(state, pane, &input, effects);
-            state.modal = Some(Modal::Filter { pane, input, before });
+            state.screen.modal = Some(Modal::Filter { pane, input, before });
         }
         Some(Modal::LogInput { kind, mut input, before }) => {
             input.push_str(&one_line);
@@ -428,13 +437,13 @@ pub fn on_paste(state: &mut AppState, text: &str, effects: &mut Vec<Effect>) {
                 LogInputKind::Filter => state.logs.set_filter(&input, false),
                 LogInputKind::RegexFilter => state.logs.set_filter(&input, true),
             }
-            state.modal = Some(Modal::LogInput { kind, input, before });
+            state.screen.modal = Some(Modal::LogInput { kind, input, before });
         }
         Some(Modal::Pull(mut prompt)) if prompt.running.is_none() => {
             prompt.input.push_str(one_line.trim());
-            state.modal = Some(Modal::Pull(prompt));
+            state.screen.modal = Some(Modal::Pull(prompt));
         }
-        other => state.modal = other,
+        other => state.screen.modal = other,
     }
 }
 
@@ -458,5 +467,5 @@ fn on_command_key(
         },
         _ => super::line_input::edit_line(&mut input, &key),
     }
-    state.modal = Some(Modal::ConsoleCommand { input, error });
+    state.screen.modal = Some(Modal::ConsoleCommand { input, error });
 }

@@ -10,11 +10,11 @@ use crate::state::{AppState, LaunchForm, Modal, PullPrompt, PullStatus, Submitti
 
 /// Opens the form, empty or pre-filled.
 pub fn open_form(state: &mut AppState, title: &str, draft: &LaunchDraft) {
-    state.modal = Some(Modal::Launch(Box::new(LaunchForm::new(title, draft))));
+    state.screen.modal = Some(Modal::Launch(Box::new(LaunchForm::new(title, draft))));
 }
 
 pub fn on_presets_key(state: &mut AppState, mut selected: usize, key: KeyEvent, effects: &mut Vec<Effect>) {
-    let count = state.presets.len();
+    let count = state.launch.presets.len();
     match key.code {
         KeyCode::Esc | KeyCode::Char('q') => return,
         KeyCode::Down | KeyCode::Char('j') => selected = (selected + 1).min(count.saturating_sub(1)),
@@ -28,7 +28,7 @@ pub fn on_presets_key(state: &mut AppState, mut selected: usize, key: KeyEvent, 
             }
         }
         KeyCode::Char('e') => {
-            if let Some(preset) = state.presets.get(selected) {
+            if let Some(preset) = state.launch.presets.get(selected) {
                 let (title, draft) = (format!("Preset {}", preset.name), preset.draft());
                 open_form(state, &title, &draft);
             }
@@ -36,14 +36,14 @@ pub fn on_presets_key(state: &mut AppState, mut selected: usize, key: KeyEvent, 
         }
         _ => {}
     }
-    state.modal = Some(Modal::Presets { selected });
+    state.screen.modal = Some(Modal::Presets { selected });
 }
 
 /// Launches a preset without showing the form. If its content does not validate, or the
 /// launch fails, the form opens with the preset and the reason.
 fn launch_preset(state: &mut AppState, index: usize, effects: &mut Vec<Effect>) {
-    let Some(preset) = state.presets.get(index) else { return };
-    if state.background_launch.is_some() {
+    let Some(preset) = state.launch.presets.get(index) else { return };
+    if state.containers.background_launch.is_some() {
         flash(state, "a preset is already launching; wait for it to finish", true);
         return;
     }
@@ -51,9 +51,9 @@ fn launch_preset(state: &mut AppState, index: usize, effects: &mut Vec<Effect>) 
     let name = preset.name.clone();
     if submit(state, &mut form, effects) {
         flash(state, format!("launching {name}…"), false);
-        state.background_launch = Some(form);
+        state.containers.background_launch = Some(form);
     } else {
-        state.modal = Some(Modal::Launch(form));
+        state.screen.modal = Some(Modal::Launch(form));
     }
 }
 
@@ -61,12 +61,12 @@ fn launch_preset(state: &mut AppState, index: usize, effects: &mut Vec<Effect>) 
 /// (the form comes along, so Esc there returns to it as typed).
 fn submit_service(state: &mut AppState, mut form: Box<LaunchForm>) {
     form.daemon_error = None;
-    let env = &state.host_env;
+    let env = &state.launch.host_env;
     match form.draft().validate(|key| env.get(key).cloned()) {
         Err(errors) => {
             form.errors = errors;
             form.focus_first_error();
-            state.modal = Some(Modal::Launch(form));
+            state.screen.modal = Some(Modal::Launch(form));
         }
         Ok(spec) => {
             form.errors.clear();
@@ -79,7 +79,7 @@ fn submit_service(state: &mut AppState, mut form: Box<LaunchForm>) {
 /// errors are in the form, with the focus on the first one.
 fn submit(state: &mut AppState, form: &mut LaunchForm, effects: &mut Vec<Effect>) -> bool {
     form.daemon_error = None;
-    let env = &state.host_env;
+    let env = &state.launch.host_env;
     match form.draft().validate(|key| env.get(key).cloned()) {
         Err(errors) => {
             form.errors = errors;
@@ -95,8 +95,7 @@ fn submit(state: &mut AppState, form: &mut LaunchForm, effects: &mut Vec<Effect>
                 ));
                 return false;
             }
-            state.requests.next_id += 1;
-            let request = crate::state::RequestId(state.requests.next_id);
+            let request = state.ids.next_request();
             form.submitting = Some(Submitting { request, pull: PullStatus::default() });
             effects.push(Effect::Launch { request, spec });
             true
@@ -111,7 +110,7 @@ pub fn on_form_key(state: &mut AppState, mut form: Box<LaunchForm>, key: KeyEven
         if key.code == KeyCode::Esc {
             effects.push(Effect::Cancel { request: submitting.request });
         }
-        state.modal = Some(Modal::Launch(form));
+        state.screen.modal = Some(Modal::Launch(form));
         return;
     }
     if form.confirm_discard {
@@ -119,7 +118,7 @@ pub fn on_form_key(state: &mut AppState, mut form: Box<LaunchForm>, key: KeyEven
         if matches!(key.code, KeyCode::Char('y') | KeyCode::Char('Y')) {
             return;
         }
-        state.modal = Some(Modal::Launch(form));
+        state.screen.modal = Some(Modal::Launch(form));
         return;
     }
     match key.code {
@@ -147,7 +146,7 @@ pub fn on_form_key(state: &mut AppState, mut form: Box<LaunchForm>, key: KeyEven
         }
         _ => edit_field(&mut form, key),
     }
-    state.modal = Some(Modal::Launch(form));
+    state.screen.modal = Some(Modal::Launch(form));
 }
 
 fn edit_field(form: &mut LaunchForm, key: KeyEvent) {
@@ -175,19 +174,19 @@ fn edit_field(form: &mut LaunchForm, key: KeyEvent) {
 
 pub fn on_launch_finished(state: &mut AppState, request: crate::state::RequestId, result: Result<String, DaemonError>) {
     // The form this answers: the one on screen, or the preset launching in the background.
-    let on_screen =
-        matches!(&state.modal, Some(Modal::Launch(f)) if f.submitting.as_ref().is_some_and(|s| s.request == request));
+    let on_screen = matches!(&state.screen.modal, Some(Modal::Launch(f)) if f.submitting.as_ref().is_some_and(|s| s.request == request));
     let form = if on_screen {
-        match state.modal.take() {
+        match state.screen.modal.take() {
             Some(Modal::Launch(form)) => Some(form),
             _ => None,
         }
     } else if state
+        .containers
         .background_launch
         .as_ref()
         .is_some_and(|f| f.submitting.as_ref().is_some_and(|s| s.request == request))
     {
-        state.background_launch.take()
+        state.containers.background_launch.take()
     } else {
         None
     };
@@ -199,20 +198,20 @@ pub fn on_launch_finished(state: &mut AppState, request: crate::state::RequestId
             let name = form.draft().name;
             let what = if name.is_empty() { short } else { format!("{name} ({short})") };
             flash(state, format!("started {what}"), false);
-            state.select_when_listed = Some(id);
+            state.containers.select_when_listed = Some(id);
         }
         Err(error) => {
             // Everything typed stays; the daemon's words go next to it. A preset launched
             // in the background never covers another dialog the user has open: then the
             // status line says what failed, and the preset is one key away again.
-            if on_screen || state.modal.is_none() {
-                state.flash = None;
+            if on_screen || state.screen.modal.is_none() {
+                state.screen.flash = None;
                 // The cursor goes where the fix is: the name, the ports.
                 if let Some(field) = field_to_fix(&error.message) {
                     form.focus = field;
                 }
                 form.daemon_error = Some(error);
-                state.modal = Some(Modal::Launch(form));
+                state.screen.modal = Some(Modal::Launch(form));
             } else {
                 flash(state, format!("{} failed: {}", form.title, error.message), true);
             }
@@ -235,13 +234,14 @@ fn field_to_fix(message: &str) -> Option<crate::launch::Field> {
 }
 
 pub fn on_pull_progress(state: &mut AppState, request: crate::state::RequestId, progress: crate::model::PullProgress) {
-    let status = match &mut state.modal {
+    let status = match &mut state.screen.modal {
         Some(Modal::Launch(form)) => form.submitting.as_mut().filter(|s| s.request == request).map(|s| &mut s.pull),
         Some(Modal::Pull(prompt)) => prompt.running.as_mut().filter(|(r, _)| *r == request).map(|(_, s)| s),
         _ => None,
     };
     let status = status.or_else(|| {
         state
+            .containers
             .background_launch
             .as_mut()
             .and_then(|f| f.submitting.as_mut())
@@ -254,7 +254,7 @@ pub fn on_pull_progress(state: &mut AppState, request: crate::state::RequestId, 
 }
 
 pub fn open_pull_prompt(state: &mut AppState) {
-    state.modal = Some(Modal::Pull(PullPrompt::default()));
+    state.screen.modal = Some(Modal::Pull(PullPrompt::default()));
 }
 
 pub fn on_pull_key(state: &mut AppState, mut prompt: PullPrompt, key: KeyEvent, effects: &mut Vec<Effect>) {
@@ -262,7 +262,7 @@ pub fn on_pull_key(state: &mut AppState, mut prompt: PullPrompt, key: KeyEvent, 
         if key.code == KeyCode::Esc {
             effects.push(Effect::Cancel { request: *request });
         }
-        state.modal = Some(Modal::Pull(prompt));
+        state.screen.modal = Some(Modal::Pull(prompt));
         return;
     }
     match key.code {
@@ -271,15 +271,14 @@ pub fn on_pull_key(state: &mut AppState, mut prompt: PullPrompt, key: KeyEvent, 
             Err(e) => prompt.error = Some(e),
             Ok(reference) => {
                 prompt.error = None;
-                state.requests.next_id += 1;
-                let request = crate::state::RequestId(state.requests.next_id);
+                let request = state.ids.next_request();
                 prompt.running = Some((request, PullStatus::default()));
                 effects.push(Effect::Pull { request, reference });
             }
         },
         _ => super::line_input::edit_line(&mut prompt.input, &key),
     }
-    state.modal = Some(Modal::Pull(prompt));
+    state.screen.modal = Some(Modal::Pull(prompt));
 }
 
 pub fn on_pull_finished(
@@ -288,14 +287,14 @@ pub fn on_pull_finished(
     reference: String,
     result: Result<(), DaemonError>,
 ) {
-    let Some(Modal::Pull(prompt)) = &mut state.modal else { return };
+    let Some(Modal::Pull(prompt)) = &mut state.screen.modal else { return };
     if prompt.running.as_ref().map(|(r, _)| *r) != Some(request) {
         return;
     }
     prompt.running = None;
     match result {
         Ok(()) => {
-            state.modal = None;
+            state.screen.modal = None;
             flash(state, format!("pulled {reference}"), false);
         }
         Err(error) => prompt.error = Some(error.to_string()),

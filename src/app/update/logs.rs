@@ -4,11 +4,11 @@ use crossterm::event::{KeyCode, KeyEvent};
 
 use super::flash;
 use crate::app::effect::Effect;
-use crate::app::keymap::Action;
+use crate::config::keymap::Action;
+use crate::layout::ScreenLayout;
 use crate::logs::LogLine;
 use crate::model::{DaemonError, DaemonErrorKind};
 use crate::state::{AppState, LogInputKind, LogSource, Modal, SourceStatus, StreamId};
-use crate::ui::layout::ScreenLayout;
 
 /// Columns by which h/l scroll an unwrapped log sideways.
 const HSCROLL_STEP: usize = 8;
@@ -23,8 +23,10 @@ pub fn sync_logs(state: &mut AppState, effects: &mut Vec<Effect>) {
     // Logs chosen on purpose stay while the user is elsewhere; moving in the containers
     // pane means following its selection again.
     if state.logs.pinned {
-        if !matches!(state.focus, crate::state::Pane::Containers | crate::state::Pane::Ports | crate::state::Pane::Env)
-        {
+        if !matches!(
+            state.screen.focus,
+            crate::state::Pane::Containers | crate::state::Pane::Ports | crate::state::Pane::Env
+        ) {
             return;
         }
         state.logs.pinned = false;
@@ -74,9 +76,10 @@ pub fn toggle_merge(state: &mut AppState, effects: &mut Vec<Effect>) {
     }
     let targets: Vec<(String, String)> = state
         .containers
+        .list
         .items()
         .iter()
-        .filter(|c| state.marked.contains(&c.id))
+        .filter(|c| state.containers.marked.contains(&c.id))
         .map(|c| (c.id.clone(), c.name.clone()))
         .take(usize::from(u8::MAX))
         .collect();
@@ -100,12 +103,12 @@ pub fn toggle_merge(state: &mut AppState, effects: &mut Vec<Effect>) {
         .collect();
     let count = targets.len();
     for (id, _) in targets {
-        if !state.details.contains_key(&id) {
+        if !state.containers.details.by_id.contains_key(&id) {
             super::selection::queue_inspect(state, id, effects);
         }
     }
     start_waiting(state, effects);
-    state.marked.clear();
+    state.containers.marked.clear();
     flash(state, format!("merged logs of {count} containers (M again to leave)"), false);
 }
 
@@ -148,16 +151,15 @@ fn start(state: &mut AppState, index: usize, resume_at: Option<i64>, effects: &m
     let Some(source) = state.logs.sources.get(index) else { return };
     let tty = match source.service {
         Some(tty) => Some(tty),
-        None => state.details.get(&source.container_id).map(|d| d.tty),
+        None => state.containers.details.by_id.get(&source.container_id).map(|d| d.tty),
     };
     let Some(tty) = tty else { return };
-    state.next_stream_id += 1;
-    let stream = StreamId(state.next_stream_id);
+    let stream = state.ids.next_stream();
     let view = &state.logs;
     let capacity = u32::try_from(view.buffer.capacity()).unwrap_or(u32::MAX);
     let (tail, since) = match (resume_at, view.since.seconds()) {
         (Some(at), _) => (capacity, Some(at)),
-        (None, Some(seconds)) => (capacity, Some(state.now - seconds)),
+        (None, Some(seconds)) => (capacity, Some(state.screen.now - seconds)),
         (None, None) if view.since == crate::state::Since::Everything => (capacity, None),
         (None, None) => (view.tail, None),
     };
@@ -199,7 +201,7 @@ pub fn on_lines(state: &mut AppState, stream: StreamId, lines: Vec<LogLine>) {
 }
 
 pub fn on_ended(state: &mut AppState, stream: StreamId, error: Option<DaemonError>) {
-    let now = state.now;
+    let now = state.screen.now;
     let Some(source) = state.logs.sources.iter_mut().find(|s| s.stream == Some(stream)) else { return };
     source.stream = None;
     source.status = match error {
@@ -226,7 +228,7 @@ pub fn on_tick(state: &mut AppState, effects: &mut Vec<Effect>) {
     if !state.is_connected() {
         return;
     }
-    let now = state.now;
+    let now = state.screen.now;
     let due: Vec<(usize, i64)> = state
         .logs
         .sources
@@ -235,7 +237,7 @@ pub fn on_tick(state: &mut AppState, effects: &mut Vec<Effect>) {
         .filter_map(|(i, s)| match &s.status {
             SourceStatus::Retrying { at, retry_at, .. } if *retry_at <= now => Some((i, *at)),
             SourceStatus::Ended { at }
-                if state.containers.items().iter().any(|c| c.id == s.container_id && c.state.is_running()) =>
+                if state.containers.list.items().iter().any(|c| c.id == s.container_id && c.state.is_running()) =>
             {
                 Some((i, *at))
             }
@@ -366,7 +368,7 @@ pub fn on_action(state: &mut AppState, action: Action, effects: &mut Vec<Effect>
         }
         Action::SaveFullLog => {
             let source = state.logs.sources.first().cloned();
-            let tty = source.as_ref().and_then(|s| state.details.get(&s.container_id)).map(|d| d.tty);
+            let tty = source.as_ref().and_then(|s| state.containers.details.by_id.get(&s.container_id)).map(|d| d.tty);
             match (source, tty) {
                 (Some(source), Some(tty)) => {
                     flash(state, format!("saving the whole log of {}…", source.name), false);
@@ -405,7 +407,7 @@ pub fn open_input(state: &mut AppState, kind: LogInputKind) {
         LogInputKind::Search => state.logs.search.clone(),
         LogInputKind::Filter | LogInputKind::RegexFilter => state.logs.filter.clone(),
     };
-    state.modal = Some(Modal::LogInput { kind, input: before.clone(), before });
+    state.screen.modal = Some(Modal::LogInput { kind, input: before.clone(), before });
 }
 
 /// Typing a search or filter: applied as typed; Enter keeps it (and jumps to the first
@@ -434,5 +436,5 @@ pub fn on_input_key(state: &mut AppState, kind: LogInputKind, mut input: String,
         _ => super::line_input::edit_line(&mut input, &key),
     }
     apply(state, &input);
-    state.modal = Some(Modal::LogInput { kind, input, before });
+    state.screen.modal = Some(Modal::LogInput { kind, input, before });
 }

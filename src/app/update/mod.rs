@@ -17,13 +17,12 @@ mod stats;
 mod swarm;
 
 use super::effect::Effect;
-use super::keymap::Keymap;
 use super::msg::Msg;
+use crate::config::keymap::Keymap;
 use crate::state::{AppState, Flash};
 
-pub use objects::{PROCESSES_EVERY_SECS, PRUNE_KINDS, changes_nothing};
+pub use objects::changes_nothing;
 pub use selection::sync_selection;
-pub use swarm::not_a_manager;
 
 /// Seconds a flash message stays in the status line.
 const FLASH_SECS: i64 = 4;
@@ -35,8 +34,8 @@ pub fn update(state: &mut AppState, keymap: &Keymap, msg: Msg) -> Vec<Effect> {
         Msg::Mouse(mouse) => input::on_mouse(state, mouse, &mut effects),
         Msg::Paste(text) => input::on_paste(state, &text, &mut effects),
         Msg::Resize { width, height } => {
-            state.width = width;
-            state.height = height;
+            state.screen.width = width;
+            state.screen.height = height;
             selection::scroll_all_into_view(state);
         }
         Msg::Tick { now } => on_tick(state, now, &mut effects),
@@ -49,9 +48,9 @@ pub fn update(state: &mut AppState, keymap: &Keymap, msg: Msg) -> Vec<Effect> {
 }
 
 fn on_tick(state: &mut AppState, now: i64, effects: &mut Vec<Effect>) {
-    state.now = now;
-    if state.flash.as_ref().is_some_and(|f| f.until <= now) {
-        state.flash = None;
+    state.screen.now = now;
+    if state.screen.flash.as_ref().is_some_and(|f| f.until <= now) {
+        state.screen.flash = None;
     }
     logs::on_tick(state, effects);
     stats::on_tick(state, effects);
@@ -59,11 +58,11 @@ fn on_tick(state: &mut AppState, now: i64, effects: &mut Vec<Effect>) {
     objects::on_tick(state, effects);
     // The safety-net poll: the event stream keeps the lists fresh (and the status
     // texts age on screen by themselves); this only repairs anything it missed.
-    if state.is_connected() && now - state.last_refresh >= state.poll_interval_secs {
+    if state.is_connected() && now - state.refresh.last >= state.refresh.poll_interval_secs {
         daemon::refresh_lists(state, effects);
     }
 }
 
 pub(super) fn flash(state: &mut AppState, text: impl Into<String>, is_error: bool) {
-    state.flash = Some(Flash { text: text.into(), is_error, until: state.now + FLASH_SECS });
+    state.screen.flash = Some(Flash { text: text.into(), is_error, until: state.screen.now + FLASH_SECS });
 }

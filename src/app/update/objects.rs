@@ -12,8 +12,8 @@ use crate::state::{Answer, AppState, Confirm, InspectView, Modal, NewObject, Pan
 
 /// Shows `pane` (volumes, networks or events) in the main place and lists what it needs.
 pub fn show(state: &mut AppState, pane: Pane, effects: &mut Vec<Effect>) {
-    state.main_pane = pane;
-    state.focus = pane;
+    state.screen.main_pane = pane;
+    state.screen.focus = pane;
     match pane {
         Pane::Volumes if !state.objects.volumes_loaded => want_volumes(state, effects),
         Pane::Networks if !state.objects.networks_loaded => want_networks(state, effects),
@@ -22,15 +22,15 @@ pub fn show(state: &mut AppState, pane: Pane, effects: &mut Vec<Effect>) {
 }
 
 pub fn want_volumes(state: &mut AppState, effects: &mut Vec<Effect>) {
-    let requests = &mut state.requests;
-    if let Some(request) = requests.volumes.want(&mut requests.next_id) {
+    let (requests, ids) = (&mut state.refresh.requests, &mut state.ids);
+    if let Some(request) = requests.volumes.want(ids) {
         effects.push(Effect::ListVolumes { request });
     }
 }
 
 pub fn want_networks(state: &mut AppState, effects: &mut Vec<Effect>) {
-    let requests = &mut state.requests;
-    if let Some(request) = requests.networks.want(&mut requests.next_id) {
+    let (requests, ids) = (&mut state.refresh.requests, &mut state.ids);
+    if let Some(request) = requests.networks.want(ids) {
         effects.push(Effect::ListNetworks { request });
     }
 }
@@ -38,12 +38,12 @@ pub fn want_networks(state: &mut AppState, effects: &mut Vec<Effect>) {
 /// After (re)connecting: the volumes and networks are read again if they were read
 /// before or their pane is on screen.
 pub fn on_connected(state: &mut AppState, effects: &mut Vec<Effect>) {
-    state.requests.volumes.reset();
-    state.requests.networks.reset();
-    if state.objects.volumes_loaded || state.main_pane == Pane::Volumes {
+    state.refresh.requests.volumes.reset();
+    state.refresh.requests.networks.reset();
+    if state.objects.volumes_loaded || state.screen.main_pane == Pane::Volumes {
         want_volumes(state, effects);
     }
-    if state.objects.networks_loaded || state.main_pane == Pane::Networks {
+    if state.objects.networks_loaded || state.screen.main_pane == Pane::Networks {
         want_networks(state, effects);
     }
 }
@@ -55,7 +55,7 @@ pub fn on_event(state: &mut AppState, event: &DaemonEvent, effects: &mut Vec<Eff
     if changes_nothing(event) {
         return;
     }
-    let name_of = |id: &str| state.containers.items().iter().find(|c| c.id == id).map(|c| c.name.clone());
+    let name_of = |id: &str| state.containers.list.items().iter().find(|c| c.id == id).map(|c| c.name.clone());
     let fallback = name_of(&event.id);
     let container =
         event.container.as_deref().map(|id| name_of(id).unwrap_or_else(|| id.get(..12).unwrap_or(id).to_string()));
@@ -82,7 +82,7 @@ pub fn on_volumes(
     result: Result<Vec<crate::model::VolumeRow>, DaemonError>,
     effects: &mut Vec<Effect>,
 ) {
-    let Answer::Current { again } = state.requests.volumes.answered(request) else { return };
+    let Answer::Current { again } = state.refresh.requests.volumes.answered(request) else { return };
     match result {
         Ok(rows) => {
             state.objects.volumes.set_items(rows);
@@ -102,7 +102,7 @@ pub fn on_networks(
     result: Result<Vec<crate::model::NetworkRow>, DaemonError>,
     effects: &mut Vec<Effect>,
 ) {
-    let Answer::Current { again } = state.requests.networks.answered(request) else { return };
+    let Answer::Current { again } = state.refresh.requests.networks.answered(request) else { return };
     match result {
         Ok(rows) => {
             state.objects.networks.set_items(rows);
@@ -119,7 +119,7 @@ pub fn on_networks(
 /// Which containers use each volume and sit on each network, from the container list
 /// (the daemon's volume list does not say; its network list does not either).
 pub fn link_containers(state: &mut AppState) {
-    let containers = state.containers.items();
+    let containers = state.containers.list.items();
     let mut volumes = state.objects.volumes.items().to_vec();
     for v in &mut volumes {
         v.used_by = containers.iter().filter(|c| c.volumes.contains(&v.name)).map(|c| c.name.clone()).collect();
@@ -134,7 +134,7 @@ pub fn link_containers(state: &mut AppState) {
 
 /// `I`: the full JSON of what the focused pane has selected.
 pub fn inspect(state: &mut AppState, effects: &mut Vec<Effect>) {
-    let target = match state.focus {
+    let target = match state.screen.focus {
         Pane::Images => state.images.selected_item().map(|i| (ObjectKind::Image, i.id.clone(), i.display_name())),
         Pane::Volumes => {
             state.objects.volumes.selected_item().map(|v| (ObjectKind::Volume, v.name.clone(), v.name.clone()))
@@ -157,7 +157,7 @@ pub fn inspect(state: &mut AppState, effects: &mut Vec<Effect>) {
         return;
     };
     let title = format!("{} {name}", kind.as_str());
-    state.modal = Some(Modal::Inspect(Box::new(InspectView::new(title.clone(), vec!["Reading…".into()]))));
+    state.screen.modal = Some(Modal::Inspect(Box::new(InspectView::new(title.clone(), vec!["Reading…".into()]))));
     effects.push(Effect::InspectObject { kind, id, title });
 }
 
@@ -165,14 +165,14 @@ pub fn inspect(state: &mut AppState, effects: &mut Vec<Effect>) {
 pub fn image_details(state: &mut AppState, effects: &mut Vec<Effect>) {
     let Some(image) = state.images.selected_item() else { return };
     let (id, title) = (image.id.clone(), format!("image {}", image.display_name()));
-    state.modal = Some(Modal::Inspect(Box::new(InspectView::new(title.clone(), vec!["Reading…".into()]))));
+    state.screen.modal = Some(Modal::Inspect(Box::new(InspectView::new(title.clone(), vec!["Reading…".into()]))));
     effects.push(Effect::ImageDetails { id, title });
 }
 
 pub fn on_inspected(state: &mut AppState, title: String, result: Result<Vec<String>, DaemonError>) {
     let height = view_height(state);
     // Closed meanwhile, or another view opened: the answer is not wanted.
-    let Some(Modal::Inspect(view)) = &mut state.modal else { return };
+    let Some(Modal::Inspect(view)) = &mut state.screen.modal else { return };
     if view.title != title {
         return;
     }
@@ -206,19 +206,16 @@ pub fn processes(state: &mut AppState, effects: &mut Vec<Effect>) {
     }
     let (id, title) = (c.id.clone(), format!("processes {}", c.name));
     let view = InspectView::new(title.clone(), vec!["Reading…".into()]).following(id.clone());
-    state.modal = Some(Modal::Inspect(Box::new(view)));
+    state.screen.modal = Some(Modal::Inspect(Box::new(view)));
     effects.push(Effect::Processes { id, title });
 }
 
-/// Seconds between two readings of a followed view (a container's processes).
-pub const PROCESSES_EVERY_SECS: i64 = 2;
-
 /// Every tick: an open processes view asks again, one reading at a time.
 pub fn on_tick(state: &mut AppState, effects: &mut Vec<Effect>) {
-    let now = state.now;
-    let Some(Modal::Inspect(view)) = &mut state.modal else { return };
+    let now = state.screen.now;
+    let Some(Modal::Inspect(view)) = &mut state.screen.modal else { return };
     let Some(id) = view.follow.clone() else { return };
-    if view.reading || now % PROCESSES_EVERY_SECS != 0 {
+    if view.reading || now % crate::state::PROCESSES_EVERY_SECS != 0 {
         return;
     }
     view.reading = true;
@@ -227,12 +224,12 @@ pub fn on_tick(state: &mut AppState, effects: &mut Vec<Effect>) {
 
 /// Rows of the inspect view on screen (the overlay leaves a border and a hint line).
 fn view_height(state: &AppState) -> usize {
-    usize::from(state.height.saturating_sub(4)).max(1)
+    usize::from(state.screen.height.saturating_sub(4)).max(1)
 }
 
 pub fn on_inspect_key(state: &mut AppState, mut view: Box<InspectView>, key: KeyEvent) {
     let height = view.body_height(view_height(state));
-    view.mask_secrets = !state.reveal_secrets;
+    view.mask_secrets = !state.screen.reveal_secrets;
     if view.typing {
         match key.code {
             KeyCode::Enter => {
@@ -247,7 +244,7 @@ pub fn on_inspect_key(state: &mut AppState, mut view: Box<InspectView>, key: Key
             }
             _ => super::line_input::edit_line(&mut view.search, &key),
         }
-        state.modal = Some(Modal::Inspect(view));
+        state.screen.modal = Some(Modal::Inspect(view));
         return;
     }
     let page = isize::try_from(height).unwrap_or(10);
@@ -265,8 +262,8 @@ pub fn on_inspect_key(state: &mut AppState, mut view: Box<InspectView>, key: Key
         KeyCode::Char('z') => view.fold_all(height),
         // Secret-looking env values are masked here as in the env pane.
         KeyCode::Char('v') => {
-            state.reveal_secrets = !state.reveal_secrets;
-            view.mask_secrets = !state.reveal_secrets;
+            state.screen.reveal_secrets = !state.screen.reveal_secrets;
+            view.mask_secrets = !state.screen.reveal_secrets;
         }
         KeyCode::Char('Z') => view.unfold_all(height),
         KeyCode::Char('/') => {
@@ -281,12 +278,12 @@ pub fn on_inspect_key(state: &mut AppState, mut view: Box<InspectView>, key: Key
         }
         _ => {}
     }
-    state.modal = Some(Modal::Inspect(view));
+    state.screen.modal = Some(Modal::Inspect(view));
 }
 
 /// `n` in the volumes or networks pane.
 pub fn ask_name(state: &mut AppState, what: NewObject) {
-    state.modal = Some(Modal::NamePrompt { what, input: String::new(), error: None });
+    state.screen.modal = Some(Modal::NamePrompt { what, input: String::new(), error: None });
 }
 
 pub fn on_name_key(state: &mut AppState, what: NewObject, mut input: String, key: KeyEvent, effects: &mut Vec<Effect>) {
@@ -314,7 +311,7 @@ pub fn on_name_key(state: &mut AppState, what: NewObject, mut input: String, key
             error = None;
         }
     }
-    state.modal = Some(Modal::NamePrompt { what, input, error });
+    state.screen.modal = Some(Modal::NamePrompt { what, input, error });
 }
 
 /// Names as the daemon accepts them: `[a-zA-Z0-9][a-zA-Z0-9_.-]*`.
@@ -340,7 +337,7 @@ pub fn remove_volume(state: &mut AppState) {
         return;
     }
     let name = volume.name.clone();
-    state.modal = Some(Modal::Confirm(Confirm {
+    state.screen.modal = Some(Modal::Confirm(Confirm {
         title: "Remove volume".into(),
         lines: vec![format!("Remove volume {name}? Its data is gone for good.")],
         yes: Pending::RemoveVolume { name },
@@ -365,7 +362,7 @@ pub fn remove_network(state: &mut AppState) {
         return;
     }
     let (id, name) = (network.id.clone(), network.name.clone());
-    state.modal = Some(Modal::Confirm(Confirm {
+    state.screen.modal = Some(Modal::Confirm(Confirm {
         title: "Remove network".into(),
         lines: vec![format!("Remove network {name}?")],
         yes: Pending::RemoveNetwork { id, name },
@@ -444,20 +441,11 @@ pub fn on_changed(
     }
 }
 
-/// The kinds the prune menu offers, in its order.
-pub const PRUNE_KINDS: [PruneKind; 5] = [
-    PruneKind::Containers,
-    PruneKind::Images { all: false },
-    PruneKind::Images { all: true },
-    PruneKind::Volumes,
-    PruneKind::Networks,
-];
-
 pub fn on_prune_menu_key(state: &mut AppState, mut selected: usize, key: KeyEvent, effects: &mut Vec<Effect>) {
     let chosen = match key.code {
         KeyCode::Esc | KeyCode::Char('q') => return,
         KeyCode::Down | KeyCode::Char('j') => {
-            selected = (selected + 1).min(PRUNE_KINDS.len() - 1);
+            selected = (selected + 1).min(PruneKind::MENU.len() - 1);
             None
         }
         KeyCode::Up | KeyCode::Char('k') => {
@@ -468,9 +456,9 @@ pub fn on_prune_menu_key(state: &mut AppState, mut selected: usize, key: KeyEven
         KeyCode::Char(c @ '1'..='5') => Some(usize::from(c as u8 - b'1')),
         _ => None,
     };
-    match chosen.and_then(|i| PRUNE_KINDS.get(i)) {
+    match chosen.and_then(|i| PruneKind::MENU.get(i)) {
         Some(kind) => confirm_prune(state, *kind, effects),
-        None => state.modal = Some(Modal::PruneMenu { selected }),
+        None => state.screen.modal = Some(Modal::PruneMenu { selected }),
     }
 }
 
@@ -479,6 +467,7 @@ fn confirm_prune(state: &mut AppState, kind: PruneKind, effects: &mut Vec<Effect
     let names: Vec<String> = match kind {
         PruneKind::Containers => state
             .containers
+            .list
             .items()
             .iter()
             .filter(|c| {
@@ -536,7 +525,7 @@ fn confirm_prune(state: &mut AppState, kind: PruneKind, effects: &mut Vec<Effect
         }
         lines.push(format!("{} will go: {list}", names.len()));
     }
-    state.modal = Some(Modal::Confirm(Confirm {
+    state.screen.modal = Some(Modal::Confirm(Confirm {
         title: format!("Prune {}", kind.what()),
         lines,
         yes: Pending::Prune { kind },

@@ -1,8 +1,8 @@
 //! Keeping the detail panes (ports, env) in step with the selected container.
 
 use crate::app::effect::Effect;
+use crate::layout::{ScreenLayout, table_rows};
 use crate::state::{AppState, Pane};
-use crate::ui::layout::{ScreenLayout, table_rows};
 
 /// After anything that may change the selected container: fill the ports and env panes
 /// from what is known, and ask for the container's details if they are not.
@@ -13,22 +13,22 @@ pub fn sync_selection(state: &mut AppState, effects: &mut Vec<Effect>) {
 }
 
 fn fill_details(state: &mut AppState, effects: &mut Vec<Effect>) {
-    let Some(row) = state.containers.selected_item() else {
-        state.ports.set_items(Vec::new());
-        state.env.set_items(Vec::new());
-        state.details_error = None;
+    let Some(row) = state.containers.list.selected_item() else {
+        state.containers.ports.set_items(Vec::new());
+        state.containers.env.set_items(Vec::new());
+        state.containers.details.error = None;
         scroll_all_into_view(state);
         return;
     };
     let id = row.id.clone();
-    match state.details.get(&id) {
+    match state.containers.details.by_id.get(&id) {
         Some(details) => {
             let (ports, env) = (details.ports.clone(), details.env.clone());
-            state.ports.set_items(ports);
-            state.env.set_items(env);
-            state.details_error = None;
+            state.containers.ports.set_items(ports);
+            state.containers.env.set_items(env);
+            state.containers.details.error = None;
             // Shown as last known while the daemon is asked again.
-            if state.stale_details.contains(&id) {
+            if state.containers.details.stale.contains(&id) {
                 request_inspect(state, id, effects);
             }
         }
@@ -36,8 +36,8 @@ fn fill_details(state: &mut AppState, effects: &mut Vec<Effect>) {
             // The list row already knows the ports: show them at once, so moving the
             // selection updates the pane without waiting for the daemon.
             let ports = row.ports.clone();
-            state.ports.set_items(ports);
-            state.env.set_items(Vec::new());
+            state.containers.ports.set_items(ports);
+            state.containers.env.set_items(Vec::new());
             request_inspect(state, id, effects);
         }
     }
@@ -49,8 +49,8 @@ pub fn request_inspect(state: &mut AppState, id: String, effects: &mut Vec<Effec
     if !state.is_connected() {
         return;
     }
-    let requests = &mut state.requests;
-    if let Some(request) = requests.inspect.want(&mut requests.next_id) {
+    let (requests, ids) = (&mut state.refresh.requests, &mut state.ids);
+    if let Some(request) = requests.inspect.want(ids) {
         requests.inspect_in_flight_for = Some(id.clone());
         requests.inspect_outdated = false;
         effects.push(Effect::InspectContainer { request, id });
@@ -60,9 +60,9 @@ pub fn request_inspect(state: &mut AppState, id: String, effects: &mut Vec<Effec
 /// Asks for a container's details in the background: now if no inspect is in flight,
 /// else after the ones before it.
 pub fn queue_inspect(state: &mut AppState, id: String, effects: &mut Vec<Effect>) {
-    if state.requests.inspect.in_flight() {
-        if !state.requests.inspect_queue.contains(&id) {
-            state.requests.inspect_queue.push_back(id);
+    if state.refresh.requests.inspect.in_flight() {
+        if !state.refresh.requests.inspect_queue.contains(&id) {
+            state.refresh.requests.inspect_queue.push_back(id);
         }
     } else {
         request_inspect(state, id, effects);
@@ -71,9 +71,9 @@ pub fn queue_inspect(state: &mut AppState, id: String, effects: &mut Vec<Effect>
 
 /// Sends the next queued inspect, if nothing is in flight.
 pub fn next_queued_inspect(state: &mut AppState, effects: &mut Vec<Effect>) {
-    while !state.requests.inspect.in_flight() {
-        let Some(id) = state.requests.inspect_queue.pop_front() else { return };
-        if !state.details.contains_key(&id) {
+    while !state.refresh.requests.inspect.in_flight() {
+        let Some(id) = state.refresh.requests.inspect_queue.pop_front() else { return };
+        if !state.containers.details.by_id.contains_key(&id) {
             request_inspect(state, id, effects);
         }
     }
@@ -82,8 +82,8 @@ pub fn next_queued_inspect(state: &mut AppState, effects: &mut Vec<Effect>) {
 /// Keeps every list's selection inside its pane after a move or a resize.
 pub fn scroll_all_into_view(state: &mut AppState) {
     let Some(layout) = ScreenLayout::of(state) else { return };
-    state.containers.scroll_into_view(table_rows(layout.rect_of(Pane::Containers)));
+    state.containers.list.scroll_into_view(table_rows(layout.rect_of(Pane::Containers)));
     state.images.scroll_into_view(table_rows(layout.rect_of(Pane::Images)));
-    state.ports.scroll_into_view(table_rows(layout.rect_of(Pane::Ports)));
-    state.env.scroll_into_view(table_rows(layout.rect_of(Pane::Env)));
+    state.containers.ports.scroll_into_view(table_rows(layout.rect_of(Pane::Ports)));
+    state.containers.env.scroll_into_view(table_rows(layout.rect_of(Pane::Env)));
 }

@@ -3,20 +3,21 @@
 
 use super::flash;
 use crate::app::effect::Effect;
+use crate::layout::{ScreenLayout, table_rows};
 use crate::model::{ContainerRow, DaemonError, DiskUsage, StatsSample};
 use crate::state::{AppState, Pane, SortKey};
-use crate::ui::layout::{ScreenLayout, table_rows};
 
 /// The running containers whose rows are on screen now.
 fn visible_running(state: &AppState) -> Vec<String> {
     let rows = ScreenLayout::of(state).map(|l| table_rows(l.rect_of(Pane::Containers))).unwrap_or(0);
-    if state.main_pane != Pane::Containers || rows == 0 {
+    if state.screen.main_pane != Pane::Containers || rows == 0 {
         return Vec::new();
     }
     state
         .containers
+        .list
         .visible()
-        .skip(state.containers.offset())
+        .skip(state.containers.list.offset())
         .take(rows)
         .filter(|c| c.state.is_running())
         .map(|c| c.id.clone())
@@ -29,12 +30,12 @@ pub fn on_tick(state: &mut AppState, effects: &mut Vec<Effect>) {
     if !stats.enabled() || !state.is_connected() || stats.round_in_flight {
         return;
     }
-    if state.now - stats.last_round < i64::try_from(stats.interval_secs).unwrap_or(i64::MAX) {
+    if state.screen.now - stats.last_round < i64::try_from(stats.interval_secs).unwrap_or(i64::MAX) {
         return;
     }
     let streamed = state.stats.streaming.clone();
     let ids: Vec<String> = visible_running(state).into_iter().filter(|id| Some(id) != streamed.as_ref()).collect();
-    state.stats.last_round = state.now;
+    state.stats.last_round = state.screen.now;
     if !ids.is_empty() {
         state.stats.round_in_flight = true;
         effects.push(Effect::StatsRound { ids });
@@ -60,14 +61,14 @@ pub fn sync_stream(state: &mut AppState, effects: &mut Vec<Effect>) {
 
 pub fn on_stats(state: &mut AppState, id: &str, sample: StatsSample) {
     // Readings of containers that stopped or left the list are not kept.
-    if state.containers.items().iter().any(|c| c.id == id && c.state.is_running()) {
+    if state.containers.list.items().iter().any(|c| c.id == id && c.state.is_running()) {
         state.stats.record(id, sample);
     }
 }
 
 pub fn on_round_done(state: &mut AppState) {
     state.stats.round_in_flight = false;
-    if matches!(state.sort.key, SortKey::Cpu | SortKey::Memory) {
+    if matches!(state.containers.sort.key, SortKey::Cpu | SortKey::Memory) {
         apply_sort(state);
     }
 }
@@ -75,7 +76,7 @@ pub fn on_round_done(state: &mut AppState) {
 /// After a list refresh: stats only of running containers that are still there.
 pub fn on_list(state: &mut AppState, effects: &mut Vec<Effect>) {
     let running: Vec<&str> =
-        state.containers.items().iter().filter(|c| c.state.is_running()).map(|c| c.id.as_str()).collect();
+        state.containers.list.items().iter().filter(|c| c.state.is_running()).map(|c| c.id.as_str()).collect();
     state.stats.by_id.retain(|id, _| running.contains(&id.as_str()));
     // A stream of a container that stopped ended by itself; ask again when it runs.
     if state.stats.streaming.as_ref().is_some_and(|id| !running.contains(&id.as_str())) {
@@ -112,7 +113,7 @@ pub fn on_disk_usage(state: &mut AppState, result: Result<DiskUsage, DaemonError
     match result {
         Ok(usage) => {
             state.stats.disk = Some(usage);
-            state.flash = None;
+            state.screen.flash = None;
         }
         Err(e) => flash(state, format!("cannot read disk usage: {}", e.message), true),
     }
@@ -121,28 +122,28 @@ pub fn on_disk_usage(state: &mut AppState, result: Result<DiskUsage, DaemonError
 /// `o`: the next sort column; `O`: reverse. Remembered for the next start.
 pub fn cycle_sort(state: &mut AppState, reverse: bool, effects: &mut Vec<Effect>) {
     if reverse {
-        state.sort.reverse = !state.sort.reverse;
+        state.containers.sort.reverse = !state.containers.sort.reverse;
     } else {
-        state.sort.key = state.sort.key.next();
-        state.sort.reverse = false;
+        state.containers.sort.key = state.containers.sort.key.next();
+        state.containers.sort.reverse = false;
     }
     apply_sort(state);
-    let arrow = if state.sort.reverse { "↑" } else { "↓" };
-    flash(state, format!("sorted by {} {arrow}", state.sort.key.label()), false);
-    effects.push(Effect::SaveSort { sort: state.sort });
+    let arrow = if state.containers.sort.reverse { "↑" } else { "↓" };
+    flash(state, format!("sorted by {} {arrow}", state.containers.sort.key.label()), false);
+    effects.push(Effect::SaveSort { sort: state.containers.sort });
 }
 
 /// Sorts the containers by the chosen column (the selection stays on its container).
 /// Numbers sort biggest first, text A to Z; `reverse` flips either.
 pub fn apply_sort(state: &mut AppState) {
-    let mut rows: Vec<ContainerRow> = state.containers.items().to_vec();
+    let mut rows: Vec<ContainerRow> = state.containers.list.items().to_vec();
     let stats = &state.stats;
     let cpu = |c: &ContainerRow| stats.figures_of(&c.id).and_then(|f| f.cpu_percent).unwrap_or(-1.0);
     let mem = |c: &ContainerRow| stats.figures_of(&c.id).map_or(0, |f| f.mem_used);
     // Ties go by name: rows equal on the key (created in the same second) must not
     // swap places from one list to the next.
     rows.sort_by(|a, b| a.name.cmp(&b.name));
-    match state.sort.key {
+    match state.containers.sort.key {
         SortKey::Created => rows.sort_by_key(|c| std::cmp::Reverse(c.created)),
         SortKey::Name => rows.sort_by_cached_key(|c| c.name.to_lowercase()),
         SortKey::Image => rows.sort_by(|a, b| a.image.cmp(&b.image)),
@@ -152,10 +153,10 @@ pub fn apply_sort(state: &mut AppState) {
         SortKey::Cpu => rows.sort_by(|a, b| cpu(b).total_cmp(&cpu(a))),
         SortKey::Memory => rows.sort_by_key(|c| std::cmp::Reverse(mem(c))),
     }
-    if state.sort.reverse {
+    if state.containers.sort.reverse {
         rows.reverse();
     }
-    if state.group_projects {
+    if state.containers.group_projects {
         // Projects together (by name, loose containers last), the sort within each.
         rows.sort_by(|a, b| match (&a.project, &b.project) {
             (Some(x), Some(y)) => x.cmp(y),
@@ -164,7 +165,7 @@ pub fn apply_sort(state: &mut AppState) {
             (None, None) => std::cmp::Ordering::Equal,
         });
     }
-    state.containers.set_items(rows);
+    state.containers.list.set_items(rows);
     super::projects::fold(state);
     super::selection::scroll_all_into_view(state);
 }

@@ -8,35 +8,17 @@ use crossterm::event::{KeyCode, KeyEvent};
 use super::flash;
 use crate::app::effect::Effect;
 use crate::model::{DaemonError, LaunchSpec, ServiceLaunch, SwarmChange, SwarmRole};
-use crate::state::{Answer, AppState, Confirm, LaunchForm, LogSource, Modal, Pane, Pending, RequestId, SourceStatus};
+use crate::state::{
+    Answer, AppState, Confirm, LaunchForm, LogSource, Modal, Pane, Pending, RequestId, SourceStatus, not_a_manager,
+};
 
 /// Seconds between task refreshes while the services view is shown.
 pub const TASK_POLL_SECS: i64 = 2;
 
-fn role(state: &AppState) -> SwarmRole {
-    match &state.connection {
-        crate::state::Connection::Connected(info) => info.swarm,
-        _ => SwarmRole::Standalone,
-    }
-}
-
-/// Why the swarm panes have nothing to show, in a sentence; `None` on a manager.
-pub fn not_a_manager(state: &AppState) -> Option<&'static str> {
-    match role(state) {
-        SwarmRole::Manager => None,
-        SwarmRole::Worker => Some(
-            "This daemon is a swarm worker: only managers list and change services and nodes. Connect to a manager (C).",
-        ),
-        SwarmRole::Standalone => Some(
-            "This daemon is not part of a swarm. `docker swarm init` makes it a one-node swarm; services and nodes show here then.",
-        ),
-    }
-}
-
 /// `9` services, `0` nodes.
 pub fn show(state: &mut AppState, pane: Pane, effects: &mut Vec<Effect>) {
-    state.main_pane = pane.main_place_owner();
-    state.focus = pane;
+    state.screen.main_pane = pane.main_place_owner();
+    state.screen.focus = pane;
     if let Some(why) = not_a_manager(state) {
         flash(state, why, false);
         // It may have joined a swarm since wharf connected: ask again.
@@ -54,15 +36,15 @@ pub fn show(state: &mut AppState, pane: Pane, effects: &mut Vec<Effect>) {
 }
 
 fn want_services(state: &mut AppState, effects: &mut Vec<Effect>) {
-    let requests = &mut state.requests;
-    if let Some(request) = requests.services.want(&mut requests.next_id) {
+    let (requests, ids) = (&mut state.refresh.requests, &mut state.ids);
+    if let Some(request) = requests.services.want(ids) {
         effects.push(Effect::ListServices { request });
     }
 }
 
 fn want_nodes(state: &mut AppState, effects: &mut Vec<Effect>) {
-    let requests = &mut state.requests;
-    if let Some(request) = requests.nodes.want(&mut requests.next_id) {
+    let (requests, ids) = (&mut state.refresh.requests, &mut state.ids);
+    if let Some(request) = requests.nodes.want(ids) {
         effects.push(Effect::ListNodes { request });
     }
 }
@@ -70,15 +52,15 @@ fn want_nodes(state: &mut AppState, effects: &mut Vec<Effect>) {
 /// The tasks of the selected service.
 fn want_tasks(state: &mut AppState, effects: &mut Vec<Effect>) {
     let Some(service) = state.swarm.services.selected_item().map(|s| s.id.clone()) else { return };
-    state.swarm.last_poll = state.now;
-    let requests = &mut state.requests;
-    if let Some(request) = requests.tasks.want(&mut requests.next_id) {
+    state.swarm.last_poll = state.screen.now;
+    let (requests, ids) = (&mut state.refresh.requests, &mut state.ids);
+    if let Some(request) = requests.tasks.want(ids) {
         effects.push(Effect::ListTasks { request, service });
     }
 }
 
 fn swarm_shown(state: &AppState) -> bool {
-    matches!(state.main_pane, Pane::Services | Pane::Nodes) && not_a_manager(state).is_none()
+    matches!(state.screen.main_pane, Pane::Services | Pane::Nodes) && not_a_manager(state).is_none()
 }
 
 /// The role read again: when it changed, the status bar says so, and a swarm pane on
@@ -89,8 +71,8 @@ pub fn on_role(state: &mut AppState, role: SwarmRole, effects: &mut Vec<Effect>)
         return;
     }
     info.swarm = role;
-    if matches!(state.main_pane, Pane::Services | Pane::Nodes) && role == SwarmRole::Manager {
-        let pane = state.focus;
+    if matches!(state.screen.main_pane, Pane::Services | Pane::Nodes) && role == SwarmRole::Manager {
+        let pane = state.screen.focus;
         show(state, pane, effects);
     }
 }
@@ -98,9 +80,9 @@ pub fn on_role(state: &mut AppState, role: SwarmRole, effects: &mut Vec<Effect>)
 /// After (re)connecting, before `on_event` asks again: answers to requests sent on the
 /// old connection are stale.
 pub fn forget_requests(state: &mut AppState) {
-    state.requests.services.reset();
-    state.requests.nodes.reset();
-    state.requests.tasks.reset();
+    state.refresh.requests.services.reset();
+    state.refresh.requests.nodes.reset();
+    state.refresh.requests.tasks.reset();
 }
 
 /// A `service` or `node` event: the lists on screen are asked for again.
@@ -117,9 +99,9 @@ pub fn on_event(state: &mut AppState, effects: &mut Vec<Effect>) {
 /// Every tick: while the services view is shown, its tasks (and the running counts)
 /// are refreshed every few seconds.
 pub fn on_tick(state: &mut AppState, effects: &mut Vec<Effect>) {
-    if state.main_pane == Pane::Services
+    if state.screen.main_pane == Pane::Services
         && not_a_manager(state).is_none()
-        && state.now - state.swarm.last_poll >= TASK_POLL_SECS
+        && state.screen.now - state.swarm.last_poll >= TASK_POLL_SECS
     {
         want_services(state, effects);
         want_tasks(state, effects);
@@ -132,7 +114,7 @@ pub fn on_services(
     result: Result<Vec<crate::model::ServiceRow>, DaemonError>,
     effects: &mut Vec<Effect>,
 ) {
-    let Answer::Current { again } = state.requests.services.answered(request) else { return };
+    let Answer::Current { again } = state.refresh.requests.services.answered(request) else { return };
     let before = state.swarm.services.selected_item().map(|s| s.id.clone());
     match result {
         Ok(mut rows) => {
@@ -158,7 +140,7 @@ pub fn on_nodes(
     result: Result<Vec<crate::model::NodeRow>, DaemonError>,
     effects: &mut Vec<Effect>,
 ) {
-    let Answer::Current { again } = state.requests.nodes.answered(request) else { return };
+    let Answer::Current { again } = state.refresh.requests.nodes.answered(request) else { return };
     match result {
         Ok(rows) => {
             state.swarm.nodes.set_items(rows);
@@ -178,7 +160,7 @@ pub fn on_tasks(
     result: Result<Vec<crate::model::TaskRow>, DaemonError>,
     effects: &mut Vec<Effect>,
 ) {
-    let Answer::Current { again } = state.requests.tasks.answered(request) else { return };
+    let Answer::Current { again } = state.refresh.requests.tasks.answered(request) else { return };
     let selected = state.swarm.services.selected_item().map(|s| s.id.clone());
     match result {
         // Only the selected service's tasks are shown: an answer for one the user has
@@ -212,10 +194,10 @@ pub fn on_service_selected(state: &mut AppState, effects: &mut Vec<Effect>) {
 /// service's.
 pub fn open_logs(state: &mut AppState, effects: &mut Vec<Effect>) {
     let Some(service) = state.swarm.services.selected_item().cloned() else { return };
-    if state.focus == Pane::Tasks
+    if state.screen.focus == Pane::Tasks
         && let Some(task) = state.swarm.tasks.selected_item()
         && let Some(container) = task.container_id.as_ref()
-        && let Some(row) = state.containers.items().iter().find(|c| &c.id == container)
+        && let Some(row) = state.containers.list.items().iter().find(|c| &c.id == container)
     {
         // A container of this node: the container's own log, as the containers pane
         // would follow it (its details give the TTY setting).
@@ -231,7 +213,7 @@ pub fn open_logs(state: &mut AppState, effects: &mut Vec<Effect>) {
             }],
             effects,
         );
-        if !state.details.contains_key(&id) {
+        if !state.containers.details.by_id.contains_key(&id) {
             super::selection::queue_inspect(state, id, effects);
         }
         return;
@@ -247,8 +229,8 @@ pub fn open_logs(state: &mut AppState, effects: &mut Vec<Effect>) {
         }],
         effects,
     );
-    if state.focus == Pane::Services {
-        state.focus = Pane::Tasks;
+    if state.screen.focus == Pane::Services {
+        state.screen.focus = Pane::Tasks;
     }
 }
 
@@ -263,7 +245,7 @@ pub fn ask_scale(state: &mut AppState) {
         flash(state, format!("{} is global: one task per node, nothing to scale", service.name), true);
         return;
     }
-    state.modal = Some(Modal::Scale {
+    state.screen.modal = Some(Modal::Scale {
         service: service.id.clone(),
         name: service.name.clone(),
         input: service.desired.to_string(),
@@ -308,7 +290,7 @@ pub fn on_scale_key(
             None
         }
     };
-    state.modal = Some(Modal::Scale { service, name, input, error });
+    state.screen.modal = Some(Modal::Scale { service, name, input, error });
 }
 
 /// `U` force update, `R` roll back, `d` remove (asks first): on the selected service,
@@ -347,7 +329,7 @@ pub fn service_change(state: &mut AppState, what: char, effects: &mut Vec<Effect
             } else {
                 format!("Remove {} services", targets.len())
             };
-            state.modal = Some(Modal::Confirm(Confirm {
+            state.screen.modal = Some(Modal::Confirm(Confirm {
                 title,
                 lines: vec![format!("Remove {names}? All their tasks stop.")],
                 yes: Pending::Swarm {
@@ -400,7 +382,7 @@ pub fn node_availability(state: &mut AppState, availability: &str) {
     } else {
         format!("Make {} active? Tasks may be scheduled on it again.", node.hostname)
     };
-    state.modal = Some(Modal::Confirm(Confirm {
+    state.screen.modal = Some(Modal::Confirm(Confirm {
         title: format!("Node {}", node.hostname),
         lines: vec![what],
         yes: Pending::Swarm {
@@ -425,12 +407,12 @@ pub fn on_confirmed(state: &mut AppState, changes: Vec<(SwarmChange, String, Str
 pub fn new_service(state: &mut AppState) {
     let mut form = LaunchForm::new("New service", &crate::launch::LaunchDraft::default());
     form.service = true;
-    state.modal = Some(Modal::Launch(Box::new(form)));
+    state.screen.modal = Some(Modal::Launch(Box::new(form)));
 }
 
 /// The form validated: ask for the replicas before creating.
 pub fn ask_replicas(state: &mut AppState, form: Box<LaunchForm>, spec: LaunchSpec) {
-    state.modal = Some(Modal::Replicas { form, spec: Box::new(spec), input: "1".into(), error: None });
+    state.screen.modal = Some(Modal::Replicas { form, spec: Box::new(spec), input: "1".into(), error: None });
 }
 
 pub fn on_replicas_key(
@@ -444,7 +426,7 @@ pub fn on_replicas_key(
     let error = match key.code {
         // Back to the form, as typed.
         KeyCode::Esc => {
-            state.modal = Some(Modal::Launch(form));
+            state.screen.modal = Some(Modal::Launch(form));
             return;
         }
         KeyCode::Enter => match parse_replicas(&input) {
@@ -466,7 +448,7 @@ pub fn on_replicas_key(
             None
         }
     };
-    state.modal = Some(Modal::Replicas { form, spec, input, error });
+    state.screen.modal = Some(Modal::Replicas { form, spec, input, error });
 }
 
 /// A create that failed reopens its form with the daemon's words, as typed.
@@ -477,6 +459,6 @@ pub fn on_changed(state: &mut AppState, done: &str, result: &Result<(), DaemonEr
     let form = state.swarm.creating.take();
     if let (Err(e), Some(mut form)) = (result, form) {
         form.daemon_error = Some(e.clone());
-        state.modal = Some(Modal::Launch(form));
+        state.screen.modal = Some(Modal::Launch(form));
     }
 }

@@ -69,7 +69,7 @@ impl ScreenLayout {
 
     /// The layout for the state's window size and zoom.
     pub fn of(state: &AppState) -> Option<Self> {
-        Self::compute(state.width, state.height, bottom_zoomed(state))
+        Self::compute(state.screen.width, state.screen.height, bottom_zoomed(state))
     }
 
     /// The rectangle of a pane (the panes of the main place share one).
