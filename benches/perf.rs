@@ -11,6 +11,7 @@ use std::time::{Duration, Instant};
 
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
+use wharf::app::msg::Answer;
 use wharf::app::msg::Msg;
 use wharf::app::update::update;
 use wharf::config::keymap::Keymap;
@@ -79,8 +80,9 @@ fn connected(keymap: &Keymap) -> AppState {
         swarm: Default::default(),
     };
     let _ = update(&mut s, keymap, Msg::Connected(info));
-    let _ = update(&mut s, keymap, Msg::ContainersListed { request: RequestId(1), result: Ok(containers(1000)) });
-    let _ = update(&mut s, keymap, Msg::ImagesListed { request: RequestId(2), result: Ok(images(1000)) });
+    let _ =
+        update(&mut s, keymap, Msg::Answer(Answer::Containers { request: RequestId(1), result: Ok(containers(1000)) }));
+    let _ = update(&mut s, keymap, Msg::Answer(Answer::Images { request: RequestId(2), result: Ok(images(1000)) }));
     s
 }
 
@@ -155,7 +157,7 @@ fn main() {
         measure(budget, || {
             s.refresh.requests.containers = Default::default();
             let request = s.refresh.requests.containers.want(&mut s.ids).expect("free");
-            black_box(update(&mut s, &keymap, Msg::ContainersListed { request, result: Ok(rows.clone()) }));
+            black_box(update(&mut s, &keymap, Msg::Answer(Answer::Containers { request, result: Ok(rows.clone()) })));
         }),
     );
     report("  (of which cloning the 1,000 input rows)", measure(budget, || drop(black_box(rows.clone()))));

@@ -62,7 +62,7 @@ fn only_the_effect_runner_and_its_tasks_use_the_docker_layer() {
     // event loop's wiring talk to the daemon; everything else sees wharf's own types.
     let allowed = [
         "docker",
-        "app/runner.rs",
+        "app/runner",
         "app/launcher.rs",
         "app/log_task.rs",
         "app/console_task.rs",

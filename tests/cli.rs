@@ -9,6 +9,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::sync::{mpsc, watch};
+use wharf::app::effect::Change;
 use wharf::app::effect::Effect;
 use wharf::app::msg::Msg;
 use wharf::app::runner::EffectRunner;
@@ -22,28 +23,28 @@ async fn read_only_refuses_every_change_where_it_would_be_sent() {
     let (_slot_tx, slot_rx) = watch::channel::<Option<Arc<BollardDocker>>>(None);
     let mut runner = EffectRunner::new(tx, slot_rx, Duration::from_secs(1)).read_only(true);
     let changes = vec![
-        Effect::ContainerAction { id: "c".into(), name: "web".into(), action: ContainerAction::Stop },
-        Effect::RemoveImage { id: "i".into(), name: "redis:latest".into() },
-        Effect::Pull { request: RequestId(1), reference: "redis".into() },
-        Effect::Launch { request: RequestId(2), spec: Default::default() },
-        Effect::OpenConsole {
+        Effect::Change(Change::Container { id: "c".into(), name: "web".into(), action: ContainerAction::Stop }),
+        Effect::Change(Change::RemoveImage { id: "i".into(), name: "redis:latest".into() }),
+        Effect::Change(Change::Pull { request: RequestId(1), reference: "redis".into() }),
+        Effect::Change(Change::Launch { request: RequestId(2), spec: Default::default() }),
+        Effect::Change(Change::OpenConsole {
             session: SessionId(1),
             container_id: "c".into(),
             target: wharf::state::ConsoleTarget::Attach,
             cols: 80,
             rows: 24,
-        },
-        Effect::ChangeObject {
+        }),
+        Effect::Change(Change::Object {
             change: wharf::app::effect::ObjectChange::RemoveVolume { name: "data".into() },
             done: "removed volume data".into(),
             failed: "cannot remove volume data".into(),
-        },
-        Effect::Prune { kind: wharf::model::PruneKind::Volumes },
-        Effect::Swarm {
+        }),
+        Effect::Change(Change::Prune { kind: wharf::model::PruneKind::Volumes }),
+        Effect::Change(Change::Swarm {
             change: wharf::model::SwarmChange::RemoveService { service: "s".into() },
             done: "removed service s".into(),
             failed: "cannot remove service s".into(),
-        },
+        }),
     ];
     let count = changes.len();
     for effect in changes {

@@ -11,6 +11,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use wharf::app::effect::Effect;
+use wharf::app::effect::{Change, Stream};
 use wharf::app::msg::Msg;
 use wharf::state::{Console, ConsoleStatus, ConsoleTarget, Pane, SessionId};
 use wharf::ui::console::ScreenWidget;
@@ -26,7 +27,9 @@ fn console_on_redis() -> (Harness, SessionId, (u16, u16)) {
     h.select_container("redis");
     let effects = h.char('e');
     let open = effects.iter().find_map(|e| match e {
-        Effect::OpenConsole { session, target, cols, rows, .. } => Some((*session, target.clone(), (*cols, *rows))),
+        Effect::Change(Change::OpenConsole { session, target, cols, rows, .. }) => {
+            Some((*session, target.clone(), (*cols, *rows)))
+        }
         _ => None,
     });
     let (session, target, size) = open.expect("a console opens");
@@ -39,7 +42,7 @@ fn inputs(effects: &[Effect]) -> Vec<Vec<u8>> {
     effects
         .iter()
         .filter_map(|e| match e {
-            Effect::ConsoleInput { bytes, .. } => Some(bytes.clone()),
+            Effect::Stream(Stream::ConsoleInput { bytes, .. }) => Some(bytes.clone()),
             _ => None,
         })
         .collect()
@@ -53,14 +56,14 @@ fn the_tty_is_the_size_of_the_pane_and_follows_it() {
     assert_eq!(size, (layout.logs.width - 2, layout.logs.height - 2));
     let effects = h.send(Msg::Resize { width: 160, height: 50 });
     assert!(
-        effects.iter().any(|e| matches!(e, Effect::ConsoleResize { session: s, .. } if *s == session)),
+        effects.iter().any(|e| matches!(e, Effect::Stream(Stream::ConsoleResize { session: s, .. }) if *s == session)),
         "{effects:?}"
     );
     // The zoom makes it full-screen, and the size follows.
     h.send(ctrl(']'));
     let effects = h.char('z');
     // Full screen: the whole window but the header, the status line and the borders.
-    assert_eq!(effects, vec![Effect::ConsoleResize { session, cols: 160 - 2, rows: 50 - 2 - 2 }]);
+    assert_eq!(effects, vec![Effect::Stream(Stream::ConsoleResize { session, cols: 160 - 2, rows: 50 - 2 - 2 })]);
 }
 
 #[test]
@@ -93,7 +96,10 @@ fn the_prefix_detaches_and_coming_back_finds_the_same_session() {
     assert_eq!(h.state.screen.focus, Pane::Containers);
     assert!(h.state.console.session.as_ref().unwrap().status.is_live(), "the session keeps running");
     let effects = h.char('e');
-    assert!(!effects.iter().any(|e| matches!(e, Effect::OpenConsole { .. })), "no new session: {effects:?}");
+    assert!(
+        !effects.iter().any(|e| matches!(e, Effect::Change(Change::OpenConsole { .. }))),
+        "no new session: {effects:?}"
+    );
     assert!(h.state.console.shown);
     assert_eq!(h.state.screen.focus, Pane::Console);
     // The prefix twice sends it literally.
@@ -101,7 +107,7 @@ fn the_prefix_detaches_and_coming_back_finds_the_same_session() {
     assert_eq!(inputs(&h.send(ctrl(']'))), vec![vec![0x1d]]);
     // And x closes the session.
     h.send(ctrl(']'));
-    assert_eq!(h.char('x'), vec![Effect::CloseConsole { session }]);
+    assert_eq!(h.char('x'), vec![Effect::Stream(Stream::CloseConsole { session })]);
     assert!(h.state.console.session.is_none());
 }
 
@@ -189,7 +195,9 @@ fn shells_and_the_prefix_come_from_the_config() {
     h.select_container("redis");
     let effects = h.char('e');
     assert!(
-        effects.iter().any(|e| matches!(e, Effect::OpenConsole { target: ConsoleTarget::Exec { commands }, .. }
+        effects
+            .iter()
+            .any(|e| matches!(e, Effect::Change(Change::OpenConsole { target: ConsoleTarget::Exec { commands }, .. })
             if *commands == vec![vec!["redis-cli".to_string()]])),
         "{effects:?}"
     );
@@ -209,7 +217,9 @@ fn a_custom_command_opens_in_the_console() {
     h.type_text("sh -c 'top -b'");
     let effects = h.key(KeyCode::Enter);
     assert!(
-        effects.iter().any(|e| matches!(e, Effect::OpenConsole { target: ConsoleTarget::Exec { commands }, .. }
+        effects
+            .iter()
+            .any(|e| matches!(e, Effect::Change(Change::OpenConsole { target: ConsoleTarget::Exec { commands }, .. })
             if *commands == vec![vec!["sh".to_string(), "-c".into(), "top -b".into()]])),
         "{effects:?}"
     );
@@ -223,7 +233,7 @@ fn coming_back_after_a_resize_while_detached_resizes_the_tty() {
     h.send(Msg::Resize { width: 160, height: 50 });
     let effects = h.char('e');
     let resized = effects.iter().find_map(|e| match e {
-        Effect::ConsoleResize { session: s, cols, rows } if *s == session => Some((*cols, *rows)),
+        Effect::Stream(Stream::ConsoleResize { session: s, cols, rows }) if *s == session => Some((*cols, *rows)),
         _ => None,
     });
     assert!(resized.is_some_and(|r| r != size), "the TTY follows the pane on return: {effects:?}");

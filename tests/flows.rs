@@ -11,6 +11,8 @@ use std::time::Duration;
 use common::{Harness, containers, daemon_info};
 use crossterm::event::{KeyCode, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
 use wharf::app::effect::Effect;
+use wharf::app::effect::{Local, Read, Stream};
+use wharf::app::msg::Answer;
 use wharf::app::msg::Msg;
 use wharf::model::{DaemonError, DaemonErrorKind, DaemonEvent, EventKind};
 use wharf::state::{Connection, Pane};
@@ -23,15 +25,18 @@ fn selected_name(h: &Harness) -> String {
 fn connecting_asks_for_both_lists_then_the_selected_containers_details() {
     let mut h = Harness::new(80, 24);
     let effects = h.send(Msg::Connected(daemon_info()));
-    assert!(matches!(effects.as_slice(), [Effect::ListContainers { .. }, Effect::ListImages { .. }]), "{effects:?}");
-    let Effect::ListContainers { request } = effects[0] else { unreachable!() };
-    let effects = h.send(Msg::ContainersListed { request, result: Ok(containers()) });
+    assert!(
+        matches!(effects.as_slice(), [Effect::Read(Read::Containers { .. }), Effect::Read(Read::Images { .. })]),
+        "{effects:?}"
+    );
+    let Effect::Read(Read::Containers { request }) = effects[0] else { unreachable!() };
+    let effects = h.send(Msg::Answer(Answer::Containers { request, result: Ok(containers()) }));
     let first = containers().remove(0);
     assert_eq!(selected_name(&h), first.name);
     let inspects: Vec<&String> = effects
         .iter()
         .filter_map(|e| match e {
-            Effect::InspectContainer { id, .. } => Some(id),
+            Effect::Read(Read::Container { id, .. }) => Some(id),
             _ => None,
         })
         .collect();
@@ -48,7 +53,7 @@ fn moving_the_selection_updates_ports_at_once_and_inspects_once() {
     for _ in 0..redis_pos {
         effects.extend(h.char('j'));
     }
-    let inspects = effects.iter().filter(|e| matches!(e, Effect::InspectContainer { .. })).count();
+    let inspects = effects.iter().filter(|e| matches!(e, Effect::Read(Read::Container { .. }))).count();
     assert_eq!(inspects, 1, "one inspect in flight at a time: {effects:?}");
     assert_eq!(selected_name(&h), "redis");
     let ports: Vec<String> = h.state.containers.ports.visible().map(|p| p.short()).collect();
@@ -62,8 +67,8 @@ fn moving_the_selection_updates_ports_at_once_and_inspects_once() {
     let effects = h.char('k');
     h.answer(effects);
     let effects = h.char('j');
-    assert!(!effects.iter().any(|e| matches!(e, Effect::InspectContainer { .. })), "redis is cached: {effects:?}");
-    assert!(effects.iter().any(|e| matches!(e, Effect::FollowLogs { .. })), "{effects:?}");
+    assert!(!effects.iter().any(|e| matches!(e, Effect::Read(Read::Container { .. }))), "redis is cached: {effects:?}");
+    assert!(effects.iter().any(|e| matches!(e, Effect::Stream(Stream::FollowLogs { .. }))), "{effects:?}");
     assert!(h.state.selected_details().is_some());
 }
 
@@ -80,33 +85,37 @@ fn a_burst_of_events_costs_one_list_request_plus_one_follow_up() {
         })
     };
     let first = h.send(event("start"));
-    let Some(Effect::ListContainers { request }) = first.first().cloned() else { panic!("{first:?}") };
+    let Some(Effect::Read(Read::Containers { request })) = first.first().cloned() else { panic!("{first:?}") };
     for _ in 0..50 {
         let effects = h.send(event("start"));
-        assert!(!effects.iter().any(|e| matches!(e, Effect::ListContainers { .. } | Effect::Settle { .. })));
+        assert!(
+            !effects
+                .iter()
+                .any(|e| matches!(e, Effect::Read(Read::Containers { .. }) | Effect::Local(Local::Settle { .. })))
+        );
     }
     // A stale answer (an older request id) changes nothing.
     let stale = wharf::state::RequestId(request.0 - 1);
-    assert!(h.send(Msg::ContainersListed { request: stale, result: Ok(vec![]) }).is_empty());
+    assert!(h.send(Msg::Answer(Answer::Containers { request: stale, result: Ok(vec![]) })).is_empty());
     assert_eq!(h.state.containers.list.len(), containers().len());
     // The answer to the one in flight brings exactly one follow-up request.
-    let follow = h.send(Msg::ContainersListed { request, result: Ok(containers()) });
-    assert_eq!(follow.iter().filter(|e| matches!(e, Effect::ListContainers { .. })).count(), 1);
-    let Some(Effect::ListContainers { request }) =
-        follow.iter().find(|e| matches!(e, Effect::ListContainers { .. })).cloned()
+    let follow = h.send(Msg::Answer(Answer::Containers { request, result: Ok(containers()) }));
+    assert_eq!(follow.iter().filter(|e| matches!(e, Effect::Read(Read::Containers { .. }))).count(), 1);
+    let Some(Effect::Read(Read::Containers { request })) =
+        follow.iter().find(|e| matches!(e, Effect::Read(Read::Containers { .. }))).cloned()
     else {
         unreachable!()
     };
-    h.send(Msg::ContainersListed { request, result: Ok(containers()) });
+    h.send(Msg::Answer(Answer::Containers { request, result: Ok(containers()) }));
     // And one more, a moment later, settles what the daemon announced just before its
     // list showed it (a pause, a death): the first event asked for it, once for the burst.
-    assert!(first.iter().any(|e| matches!(e, Effect::Settle { .. })), "{first:?}");
+    assert!(first.iter().any(|e| matches!(e, Effect::Local(Local::Settle { .. }))), "{first:?}");
     let settled = h.send(Msg::Settle);
-    assert_eq!(settled.iter().filter(|e| matches!(e, Effect::ListContainers { .. })).count(), 1, "{settled:?}");
+    assert_eq!(settled.iter().filter(|e| matches!(e, Effect::Read(Read::Containers { .. }))).count(), 1, "{settled:?}");
     // Events came after it was scheduled: one more settles them, and then no more.
-    assert!(settled.iter().any(|e| matches!(e, Effect::Settle { .. })), "{settled:?}");
+    assert!(settled.iter().any(|e| matches!(e, Effect::Local(Local::Settle { .. }))), "{settled:?}");
     let last = h.send(Msg::Settle);
-    assert!(!last.iter().any(|e| matches!(e, Effect::Settle { .. })), "{last:?}");
+    assert!(!last.iter().any(|e| matches!(e, Effect::Local(Local::Settle { .. }))), "{last:?}");
     assert!(!h.state.refresh.settle_pending);
 }
 
@@ -174,7 +183,7 @@ fn a_click_selects_the_row_under_the_mouse_and_the_wheel_scrolls() {
     };
     let effects = h.send(click(top + 4));
     assert_eq!(selected_name(&h), containers()[2].name);
-    assert!(effects.iter().any(|e| matches!(e, Effect::InspectContainer { .. })));
+    assert!(effects.iter().any(|e| matches!(e, Effect::Read(Read::Container { .. }))));
     h.send(Msg::Mouse(MouseEvent {
         kind: MouseEventKind::ScrollDown,
         column: 5,
@@ -265,12 +274,12 @@ fn no_daemon_says_why_and_when_it_retries() {
 fn an_event_during_an_inspect_makes_its_answer_stale_and_asks_again() {
     let mut h = Harness::new(80, 24);
     let effects = h.send(Msg::Connected(daemon_info()));
-    let Effect::ListContainers { request } = effects[0] else { unreachable!() };
-    let effects = h.send(Msg::ContainersListed { request, result: Ok(containers()) });
+    let Effect::Read(Read::Containers { request }) = effects[0] else { unreachable!() };
+    let effects = h.send(Msg::Answer(Answer::Containers { request, result: Ok(containers()) }));
     let (request, id) = effects
         .iter()
         .find_map(|e| match e {
-            Effect::InspectContainer { request, id } => Some((*request, id.clone())),
+            Effect::Read(Read::Container { request, id }) => Some((*request, id.clone())),
             _ => None,
         })
         .unwrap_or_else(|| panic!("{effects:?}"));
@@ -279,9 +288,9 @@ fn an_event_during_an_inspect_makes_its_answer_stale_and_asks_again() {
         DaemonEvent { kind: EventKind::Container, action: "restart".into(), id: id.clone(), ..Default::default() };
     h.send(Msg::DaemonEvent(event));
     let details = wharf::model::ContainerDetails { id: id.clone(), ..Default::default() };
-    let effects = h.send(Msg::ContainerInspected { request, id: id.clone(), result: Ok(details) });
+    let effects = h.send(Msg::Answer(Answer::Container { request, id: id.clone(), result: Ok(details) }));
     assert!(
-        effects.iter().any(|e| matches!(e, Effect::InspectContainer { id: i, .. } if *i == id)),
+        effects.iter().any(|e| matches!(e, Effect::Read(Read::Container { id: i, .. }) if *i == id)),
         "the answer may predate the restart: ask again ({effects:?})"
     );
 }
@@ -355,20 +364,20 @@ fn tiny_windows_say_so_and_never_panic() {
 fn status_texts_age_with_the_clock_without_another_list() {
     let mut h = Harness::new(120, 24);
     let effects = h.send(Msg::Connected(daemon_info()));
-    let Some(Effect::ListContainers { request }) = effects.first().cloned() else { panic!("{effects:?}") };
+    let Some(Effect::Read(Read::Containers { request })) = effects.first().cloned() else { panic!("{effects:?}") };
     // Listed as the docker layer lists: each duration stamped with the answer's time.
     let listed_at = h.state.screen.now;
     let mut rows = containers();
     for age in rows.iter_mut().filter_map(|r| r.status_age.as_mut()) {
         age.listed_at = listed_at;
     }
-    h.send(Msg::ContainersListed { request, result: Ok(rows) });
+    h.send(Msg::Answer(Answer::Containers { request, result: Ok(rows) }));
     assert!(h.render().contains("Up Less than a second"), "{}", h.render());
     assert!(h.render().contains("Exited (3) 7 seconds ago"), "{}", h.render());
     // Twenty seconds on, before the safety-net list: nothing asked of the daemon, the
     // same words, older.
     let effects = h.send(Msg::Tick { now: listed_at + 20 });
-    assert!(!effects.iter().any(|e| matches!(e, Effect::ListContainers { .. })), "{effects:?}");
+    assert!(!effects.iter().any(|e| matches!(e, Effect::Read(Read::Containers { .. }))), "{effects:?}");
     let screen = h.render();
     assert!(screen.contains("Up 20 seconds"), "{screen}");
     assert!(screen.contains("Exited (3) 27 seconds ago"), "{screen}");

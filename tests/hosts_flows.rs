@@ -7,6 +7,7 @@ mod common;
 use common::{Harness, containers, daemon_info};
 use crossterm::event::KeyCode;
 use wharf::app::effect::Effect;
+use wharf::app::effect::{Local, Read};
 use wharf::app::msg::Msg;
 use wharf::model::{DaemonAddress, DaemonError, DaemonErrorKind, DaemonInfo, EndpointChoice, FleetReport, TlsFiles};
 use wharf::state::{Connection, FleetState, Modal, Pane};
@@ -44,7 +45,7 @@ fn the_picker_lists_daemons_and_switching_forgets_the_old_one() {
     assert_eq!(h.state.selected_container().map(|c| c.name.as_str()), Some("redis"));
 
     let effects = h.char('C');
-    assert_eq!(effects, vec![Effect::ListEndpoints]);
+    assert_eq!(effects, vec![Effect::Local(Local::ListEndpoints)]);
     assert!(h.render().contains("Looking for daemons"));
     h.send(Msg::EndpointsListed(choices()));
     let screen = h.render();
@@ -65,7 +66,7 @@ fn the_picker_lists_daemons_and_switching_forgets_the_old_one() {
         host: "tcp://10.0.0.7:2376".into(),
         tls: Some(TlsFiles::in_dir(std::path::Path::new("/home/me/.docker/contexts/tls/x/docker"))),
     };
-    assert!(effects.contains(&Effect::SwitchEndpoint { address: switch }), "{effects:?}");
+    assert!(effects.contains(&Effect::Local(Local::SwitchEndpoint { address: switch })), "{effects:?}");
     assert_eq!(h.state.connection, Connection::Connecting { host: "tcp://10.0.0.7:2376".into() });
     assert_eq!(h.state.containers.list.len(), 0);
     assert!(h.state.containers.details.by_id.is_empty());
@@ -78,7 +79,7 @@ fn the_picker_lists_daemons_and_switching_forgets_the_old_one() {
     // The new one connects: lists are asked for.
     let info = DaemonInfo { host: "tcp://10.0.0.7:2376".into(), ..daemon_info() };
     let effects = h.send(Msg::Connected(info));
-    assert!(effects.iter().any(|e| matches!(e, Effect::ListContainers { .. })), "{effects:?}");
+    assert!(effects.iter().any(|e| matches!(e, Effect::Read(Read::Containers { .. }))), "{effects:?}");
 }
 
 fn fleet() -> FleetState {
@@ -126,9 +127,9 @@ fn the_hosts_overview_merges_hosts_with_a_host_column_and_says_which_is_down() {
         h.char('j');
     }
     let effects = h.key(KeyCode::Enter);
-    assert!(
-        effects.iter().any(|e| matches!(e, Effect::SwitchEndpoint { address } if address.host == "ssh://me@build-box"))
-    );
+    assert!(effects.iter().any(
+        |e| matches!(e, Effect::Local(Local::SwitchEndpoint { address }) if address.host == "ssh://me@build-box")
+    ));
     assert_eq!(h.state.screen.main_pane, Pane::Containers);
     let first_on_build_box = h.state.containers.select_when_listed.clone().unwrap();
     assert!(all[3..].iter().any(|c| c.id == first_on_build_box), "{first_on_build_box} vs {}", target.id);

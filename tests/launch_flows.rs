@@ -9,6 +9,7 @@ mod common;
 use common::Harness;
 use crossterm::event::KeyCode;
 use wharf::app::effect::Effect;
+use wharf::app::effect::{Change, Read, Stream};
 use wharf::app::msg::Msg;
 use wharf::launch::Field;
 use wharf::model::{ContainerAction, DaemonError, DaemonErrorKind, HostPort, LaunchSpec, PullProgress};
@@ -22,7 +23,7 @@ fn connected() -> Harness {
 
 fn launch_of(effects: &[Effect]) -> (RequestId, LaunchSpec) {
     match effects {
-        [Effect::Launch { request, spec }] => (*request, spec.clone()),
+        [Effect::Change(Change::Launch { request, spec })] => (*request, spec.clone()),
         other => panic!("expected one launch, got {other:?}"),
     }
 }
@@ -216,7 +217,7 @@ fn esc_during_a_pull_cancels_it() {
     h.char('n');
     h.type_text("redis");
     let (request, _) = launch_of(&h.ctrl('s'));
-    assert_eq!(h.key(KeyCode::Esc), vec![Effect::Cancel { request }]);
+    assert_eq!(h.key(KeyCode::Esc), vec![Effect::Stream(Stream::Cancel { request })]);
     assert!(form(&h).submitting.is_some(), "the form waits for the launch to report back");
 }
 
@@ -230,11 +231,11 @@ fn actions_that_cannot_apply_are_refused_with_a_reason() {
     let effects = h.char('u');
     assert_eq!(
         effects,
-        vec![Effect::ContainerAction {
+        vec![Effect::Change(Change::Container {
             id: h.state.selected_container().unwrap().id.clone(),
             name: "finished".into(),
             action: ContainerAction::Start
-        }]
+        })]
     );
 }
 
@@ -258,7 +259,7 @@ fn marked_containers_are_acted_on_together_and_removal_asks_first() {
     let names: Vec<&str> = effects
         .iter()
         .map(|e| match e {
-            Effect::ContainerAction { name, action: ContainerAction::Restart, .. } => name.as_str(),
+            Effect::Change(Change::Container { name, action: ContainerAction::Restart, .. }) => name.as_str(),
             other => panic!("{other:?}"),
         })
         .collect();
@@ -276,7 +277,7 @@ fn marked_containers_are_acted_on_together_and_removal_asks_first() {
     let effects = h.char('v');
     assert!(matches!(
         effects.as_slice(),
-        [Effect::ContainerAction { action: ContainerAction::Remove { force: true, volumes: true }, .. }]
+        [Effect::Change(Change::Container { action: ContainerAction::Remove { force: true, volumes: true }, .. })]
     ));
 }
 
@@ -290,7 +291,7 @@ fn an_action_on_a_container_removed_meanwhile_says_so_and_refreshes() {
         action: ContainerAction::Stop,
         result: Err(error),
     });
-    assert!(effects.iter().any(|e| matches!(e, Effect::ListContainers { .. })));
+    assert!(effects.iter().any(|e| matches!(e, Effect::Read(Read::Containers { .. }))));
     assert!(h.render().contains("cannot stop web: it was removed by another client"));
 }
 
@@ -308,7 +309,7 @@ fn images_can_be_pulled_by_name_and_removed_after_asking() {
     }
     h.type_text("example.com/nothing:1");
     let effects = h.key(KeyCode::Enter);
-    let [Effect::Pull { request, reference }] = effects.as_slice() else { panic!("{effects:?}") };
+    let [Effect::Change(Change::Pull { request, reference })] = effects.as_slice() else { panic!("{effects:?}") };
     assert_eq!(reference, "example.com/nothing:1");
     let error = DaemonError::new(
         DaemonErrorKind::Api,
@@ -322,7 +323,7 @@ fn images_can_be_pulled_by_name_and_removed_after_asking() {
     let Some(Modal::Confirm(confirm)) = &h.state.screen.modal else { panic!("a confirmation") };
     assert!(confirm.lines.iter().any(|l| l.contains("Used by")), "{confirm:?}");
     let effects = h.char('y');
-    assert!(matches!(effects.as_slice(), [Effect::RemoveImage { .. }]), "{effects:?}");
+    assert!(matches!(effects.as_slice(), [Effect::Change(Change::RemoveImage { .. })]), "{effects:?}");
 }
 
 #[test]
@@ -354,7 +355,7 @@ fn an_image_is_removed_by_its_tag_and_a_refusal_names_its_users() {
     h.char('G');
     h.char('d');
     let effects = h.char('y');
-    let [Effect::RemoveImage { id, name }] = effects.as_slice() else { panic!("{effects:?}") };
+    let [Effect::Change(Change::RemoveImage { id, name })] = effects.as_slice() else { panic!("{effects:?}") };
     assert_eq!(id, "wharf-test/busybox:latest");
     let refused = DaemonError::new(DaemonErrorKind::Conflict, "conflict: unable to remove repository reference");
     h.send(Msg::ImageRemoved { id: id.clone(), name: name.clone(), result: Err(refused) });

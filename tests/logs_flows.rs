@@ -9,6 +9,7 @@ mod common;
 use common::Harness;
 use crossterm::event::KeyCode;
 use wharf::app::effect::Effect;
+use wharf::app::effect::{Local, Stream};
 use wharf::app::msg::Msg;
 use wharf::logs::{LogDecoder, LogLine, style_line};
 use wharf::model::{DaemonError, DaemonErrorKind, DaemonEvent, EventKind};
@@ -19,8 +20,8 @@ fn on_redis(width: u16, height: u16) -> (Harness, StreamId) {
     let mut h = Harness::new(width, height);
     h.connect_with_fixtures();
     h.select_container("redis");
-    let stream = match h.log_effects.iter().rev().find(|e| matches!(e, Effect::FollowLogs { .. })) {
-        Some(Effect::FollowLogs { stream, tty, tail, since, .. }) => {
+    let stream = match h.log_effects.iter().rev().find(|e| matches!(e, Effect::Stream(Stream::FollowLogs { .. }))) {
+        Some(Effect::Stream(Stream::FollowLogs { stream, tty, tail, since, .. })) => {
             assert!(!tty, "redis runs without a TTY in the fixture");
             assert_eq!((*tail, *since), (1000, None), "the last 1000 lines, never the whole history");
             *stream
@@ -44,9 +45,13 @@ fn the_pane_follows_the_selection_and_stops_the_old_stream() {
     let (mut h, first) = on_redis(100, 30);
     h.log_effects.clear();
     let effects = h.char('k');
-    assert!(effects.contains(&Effect::StopLogs { stream: first }), "{effects:?}");
+    assert!(effects.contains(&Effect::Stream(Stream::StopLogs { stream: first })), "{effects:?}");
     h.answer(effects);
-    assert!(h.log_effects.iter().any(|e| matches!(e, Effect::FollowLogs { stream, .. } if *stream != first)));
+    assert!(
+        h.log_effects
+            .iter()
+            .any(|e| matches!(e, Effect::Stream(Stream::FollowLogs { stream, .. }) if *stream != first))
+    );
     // Lines still arriving on the old stream are dropped.
     h.send(Msg::LogLines { stream: first, lines: lines(b"late line\n") });
     assert!(h.state.logs.buffer.is_empty());
@@ -162,7 +167,7 @@ fn a_stopped_container_resumes_when_it_starts_and_an_unreadable_driver_is_not_re
     });
     let effects = h.send(start.clone());
     let resumed = effects.iter().find_map(|e| match e {
-        Effect::FollowLogs { since, stream, .. } => Some((*since, *stream)),
+        Effect::Stream(Stream::FollowLogs { since, stream, .. }) => Some((*since, *stream)),
         _ => None,
     });
     let (since, new_stream) = resumed.expect("the stream resumes on start");
@@ -173,7 +178,10 @@ fn a_stopped_container_resumes_when_it_starts_and_an_unreadable_driver_is_not_re
         DaemonError::new(DaemonErrorKind::Unsupported, "configured logging driver does not support reading");
     h.send(Msg::LogEnded { stream: new_stream, error: Some(unsupported) });
     let effects = h.send(start);
-    assert!(!effects.iter().any(|e| matches!(e, Effect::FollowLogs { .. })), "not retried: {effects:?}");
+    assert!(
+        !effects.iter().any(|e| matches!(e, Effect::Stream(Stream::FollowLogs { .. }))),
+        "not retried: {effects:?}"
+    );
     h.state.logs.buffer.clear();
     assert!(h.render().contains("logging driver cannot be read"), "{}", h.render());
 }
@@ -183,11 +191,14 @@ fn timestamps_and_since_ask_the_daemon_again() {
     let (mut h, stream) = on_redis(100, 30);
     h.char('5');
     let effects = h.char('t');
-    assert!(effects.contains(&Effect::StopLogs { stream }));
-    assert!(effects.iter().any(|e| matches!(e, Effect::FollowLogs { timestamps: true, .. })), "{effects:?}");
+    assert!(effects.contains(&Effect::Stream(Stream::StopLogs { stream })));
+    assert!(
+        effects.iter().any(|e| matches!(e, Effect::Stream(Stream::FollowLogs { timestamps: true, .. }))),
+        "{effects:?}"
+    );
     let effects = h.char('s');
     let since = effects.iter().find_map(|e| match e {
-        Effect::FollowLogs { since, .. } => *since,
+        Effect::Stream(Stream::FollowLogs { since, .. }) => *since,
         _ => None,
     });
     assert_eq!(since, Some(h.state.screen.now - 300), "5 minutes back");
@@ -199,9 +210,12 @@ fn copy_and_save_are_effects_for_the_runner() {
     h.send(Msg::LogLines { stream, lines: lines(b"first\nsecond\n") });
     h.char('5');
     let effects = h.char('y');
-    assert_eq!(effects, vec![Effect::CopyToClipboard { text: "second".into() }]);
+    assert_eq!(effects, vec![Effect::Local(Local::CopyToClipboard { text: "second".into() })]);
     let effects = h.char('S');
-    assert_eq!(effects, vec![Effect::SaveLogs { name: "redis".into(), lines: vec!["first".into(), "second".into()] }]);
+    assert_eq!(
+        effects,
+        vec![Effect::Local(Local::SaveLogs { name: "redis".into(), lines: vec!["first".into(), "second".into()] })]
+    );
     h.send(Msg::Saved { result: Ok("/home/u/.local/share/wharf/saved/redis-1.log".into()) });
     assert!(h.render().contains("saved to /home/u/.local/share/wharf/saved/redis-1.log"));
 }
@@ -220,7 +234,7 @@ fn marked_containers_logs_merge_with_their_names() {
         .log_effects
         .iter()
         .filter_map(|e| match e {
-            Effect::FollowLogs { source, stream, .. } => Some((*source, *stream)),
+            Effect::Stream(Stream::FollowLogs { source, stream, .. }) => Some((*source, *stream)),
             _ => None,
         })
         .collect();
@@ -241,7 +255,7 @@ fn marked_containers_logs_merge_with_their_names() {
     // Saved, the lines keep the names they show with, under a name for the merge.
     h.char('5');
     let effects = h.char('S');
-    let Some(Effect::SaveLogs { name, lines }) = effects.first().cloned() else { panic!("{effects:?}") };
+    let Some(Effect::Local(Local::SaveLogs { name, lines })) = effects.first().cloned() else { panic!("{effects:?}") };
     assert_eq!(name, "merged-2");
     assert!(lines.contains(&"mysql hello from source 0".to_string()), "{lines:?}");
     // A filter finds the lines of a container by its name.
@@ -268,8 +282,8 @@ fn a_broken_stream_says_so_and_is_tried_again() {
     h.send(Msg::LogEnded { stream, error: Some(broken) });
     assert!(h.render().contains("↻ reconnecting"), "{}", h.render());
     let soon = h.state.screen.now + 1;
-    assert!(!h.send(Msg::Tick { now: soon }).iter().any(|e| matches!(e, Effect::FollowLogs { .. })));
+    assert!(!h.send(Msg::Tick { now: soon }).iter().any(|e| matches!(e, Effect::Stream(Stream::FollowLogs { .. }))));
     let later = h.state.screen.now + 2;
     let effects = h.send(Msg::Tick { now: later });
-    assert!(effects.iter().any(|e| matches!(e, Effect::FollowLogs { .. })), "{effects:?}");
+    assert!(effects.iter().any(|e| matches!(e, Effect::Stream(Stream::FollowLogs { .. }))), "{effects:?}");
 }

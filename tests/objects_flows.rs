@@ -8,6 +8,8 @@ mod common;
 use common::{Harness, containers};
 use crossterm::event::KeyCode;
 use wharf::app::effect::Effect;
+use wharf::app::effect::{Change, Read};
+use wharf::app::msg::Answer;
 use wharf::app::msg::Msg;
 use wharf::model::{ContainerRow, DaemonEvent, EventKind, Health, NetworkRow, PruneKind, PruneReport, VolumeRow};
 use wharf::state::{Modal, Pane};
@@ -89,11 +91,11 @@ fn connected(h: &mut Harness) {
 
 fn list_volumes_and_networks(h: &mut Harness) {
     let effects = h.char('6');
-    let Some(Effect::ListVolumes { request }) = effects.first().cloned() else { panic!("{effects:?}") };
-    h.send(Msg::VolumesListed { request, result: Ok(volumes()) });
+    let Some(Effect::Read(Read::Volumes { request })) = effects.first().cloned() else { panic!("{effects:?}") };
+    h.send(Msg::Answer(Answer::Volumes { request, result: Ok(volumes()) }));
     let effects = h.char('7');
-    let Some(Effect::ListNetworks { request }) = effects.first().cloned() else { panic!("{effects:?}") };
-    h.send(Msg::NetworksListed { request, result: Ok(networks()) });
+    let Some(Effect::Read(Read::Networks { request })) = effects.first().cloned() else { panic!("{effects:?}") };
+    h.send(Msg::Answer(Answer::Networks { request, result: Ok(networks()) }));
 }
 
 #[test]
@@ -162,15 +164,15 @@ fn the_events_timeline_and_the_inspect_view() {
     h.char('1');
     h.select_container("redis");
     let effects = h.char('I');
-    let Some(Effect::InspectObject { title, .. }) =
-        effects.iter().find(|e| matches!(e, Effect::InspectObject { .. })).cloned()
+    let Some(Effect::Read(Read::Object { title, .. })) =
+        effects.iter().find(|e| matches!(e, Effect::Read(Read::Object { .. }))).cloned()
     else {
         panic!("{effects:?}")
     };
     assert_eq!(title, "container redis");
     let json = br#"{"Id":"abc","State":{"Status":"running","ExitCode":0,"Health":{"Status":"healthy"}},"Name":"/redis\u001b]0;x\u0007"}"#;
     let lines = wharf::docker::convert::pretty_json(json).unwrap();
-    h.send(Msg::Inspected { title, result: Ok(lines) });
+    h.send(Msg::Answer(Answer::Inspected { title, result: Ok(lines) }));
     h.char('/');
     for c in "health".chars() {
         h.char(c);
@@ -198,12 +200,12 @@ fn prune_says_what_goes_and_what_it_reclaimed() {
     h.char('1');
     insta::assert_snapshot!("prune_confirm", h.render());
     let effects = h.char('y');
-    assert_eq!(effects, vec![Effect::Prune { kind: PruneKind::Containers }]);
+    assert_eq!(effects, vec![Effect::Change(Change::Prune { kind: PruneKind::Containers })]);
     let effects = h.send(Msg::Pruned {
         kind: PruneKind::Containers,
         result: Ok(PruneReport { deleted: vec!["a".into(), "b".into()], reclaimed_bytes: 3_500_000 }),
     });
-    assert!(effects.iter().any(|e| matches!(e, Effect::ListContainers { .. })), "{effects:?}");
+    assert!(effects.iter().any(|e| matches!(e, Effect::Read(Read::Containers { .. }))), "{effects:?}");
     assert!(h.render().contains("pruned 2 stopped containers, reclaimed 3.5MB"), "{}", h.render());
 }
 
@@ -221,7 +223,7 @@ fn health_and_compose_projects_in_the_list() {
     insta::assert_snapshot!("compose_folded", h.render());
     // The folded row acts for the whole project.
     let effects = h.char('r');
-    let restarted = effects.iter().filter(|e| matches!(e, Effect::ContainerAction { .. })).count();
+    let restarted = effects.iter().filter(|e| matches!(e, Effect::Change(Change::Container { .. }))).count();
     assert_eq!(restarted, 3, "{effects:?}");
     assert_eq!(h.state.screen.focus, Pane::Containers);
 }
@@ -236,8 +238,8 @@ fn lists_are_read_again_after_a_reconnect_and_folds_survive_filters() {
     let error = wharf::model::DaemonError::new(wharf::model::DaemonErrorKind::Unreachable, "lost the connection");
     h.send(Msg::ConnectionDown { error, retry_in: std::time::Duration::from_secs(1) });
     let effects = h.send(Msg::Connected(common::daemon_info()));
-    assert!(effects.iter().any(|e| matches!(e, Effect::ListVolumes { .. })), "{effects:?}");
-    assert!(effects.iter().any(|e| matches!(e, Effect::ListNetworks { .. })), "{effects:?}");
+    assert!(effects.iter().any(|e| matches!(e, Effect::Read(Read::Volumes { .. }))), "{effects:?}");
+    assert!(effects.iter().any(|e| matches!(e, Effect::Read(Read::Networks { .. }))), "{effects:?}");
 
     // Fold "shop" on a stopped member, then show running containers only: the project
     // is still there, as one of its running members.
@@ -272,7 +274,7 @@ fn the_processes_of_a_container_are_read_again_while_open() {
 
     h.select_container("redis");
     let effects = h.char('t');
-    let Some(Effect::Processes { id, title }) = effects.first().cloned() else { panic!("{effects:?}") };
+    let Some(Effect::Read(Read::Processes { id, title })) = effects.first().cloned() else { panic!("{effects:?}") };
     assert_eq!(title, "processes redis");
     let redis = h.state.selected_container().unwrap().id.clone();
     assert_eq!(id, redis);
@@ -286,29 +288,29 @@ fn the_processes_of_a_container_are_read_again_while_open() {
     // While the first reading is on its way, the clock asks nothing more.
     let now = h.state.screen.now;
     let even = now + (now % 2);
-    assert!(h.send(Msg::Tick { now: even }).iter().all(|e| !matches!(e, Effect::Processes { .. })));
-    h.send(Msg::Inspected { title: title.clone(), result: Ok(table("sh -c backup").lines()) });
+    assert!(h.send(Msg::Tick { now: even }).iter().all(|e| !matches!(e, Effect::Read(Read::Processes { .. }))));
+    h.send(Msg::Answer(Answer::Inspected { title: title.clone(), result: Ok(table("sh -c backup").lines()) }));
     insta::assert_snapshot!("processes_view", h.render());
 
     // Every 2 s, one more reading, which replaces the table in place.
     assert!(
-        h.send(Msg::Tick { now: even + 1 }).iter().all(|e| !matches!(e, Effect::Processes { .. })),
+        h.send(Msg::Tick { now: even + 1 }).iter().all(|e| !matches!(e, Effect::Read(Read::Processes { .. }))),
         "not every second"
     );
     let effects = h.send(Msg::Tick { now: even + 2 });
-    assert!(matches!(effects.as_slice(), [Effect::Processes { id, .. }] if *id == redis), "{effects:?}");
+    assert!(matches!(effects.as_slice(), [Effect::Read(Read::Processes { id, .. })] if *id == redis), "{effects:?}");
     assert!(
-        h.send(Msg::Tick { now: even + 4 }).iter().all(|e| !matches!(e, Effect::Processes { .. })),
+        h.send(Msg::Tick { now: even + 4 }).iter().all(|e| !matches!(e, Effect::Read(Read::Processes { .. }))),
         "one at a time"
     );
-    h.send(Msg::Inspected { title, result: Ok(table("tar czf /backup.tgz /data").lines()) });
+    h.send(Msg::Answer(Answer::Inspected { title, result: Ok(table("tar czf /backup.tgz /data").lines()) }));
     assert!(h.render().contains("tar czf /backup.tgz /data"));
     assert!(!h.render().contains("sh -c backup"));
 
     // Closed: nothing more is asked.
     h.key(KeyCode::Esc);
     assert!(h.state.screen.modal.is_none());
-    assert!(h.send(Msg::Tick { now: even + 6 }).iter().all(|e| !matches!(e, Effect::Processes { .. })));
+    assert!(h.send(Msg::Tick { now: even + 6 }).iter().all(|e| !matches!(e, Effect::Read(Read::Processes { .. }))));
 }
 
 #[test]
@@ -317,14 +319,14 @@ fn secrets_in_the_inspect_view_are_masked_as_in_the_env_pane() {
     connected(&mut h);
     h.select_container("web");
     let effects = h.char('I');
-    let Some(Effect::InspectObject { title, .. }) =
-        effects.iter().find(|e| matches!(e, Effect::InspectObject { .. })).cloned()
+    let Some(Effect::Read(Read::Object { title, .. })) =
+        effects.iter().find(|e| matches!(e, Effect::Read(Read::Object { .. }))).cloned()
     else {
         panic!("{effects:?}")
     };
     let json = br#"{"Config":{"Env":["DB_PASSWORD=hunter2","PATH=/usr/bin","API_TOKEN=abc=def"],"Labels":{"x":"DB_PASSWORD=label"}}}"#;
     let lines = wharf::docker::convert::pretty_json(json).unwrap();
-    h.send(Msg::Inspected { title, result: Ok(lines) });
+    h.send(Msg::Answer(Answer::Inspected { title, result: Ok(lines) }));
     let screen = h.render();
     assert!(screen.contains("\"DB_PASSWORD=••••••••\","), "{screen}");
     assert!(screen.contains("\"API_TOKEN=••••••••\""), "{screen}");

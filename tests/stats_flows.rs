@@ -8,6 +8,8 @@ mod common;
 
 use common::{Harness, containers};
 use wharf::app::effect::Effect;
+use wharf::app::effect::{Local, Read, Stream};
+use wharf::app::msg::Answer;
 use wharf::app::msg::Msg;
 use wharf::model::{DiskUsage, StatsSample};
 use wharf::state::SortKey;
@@ -42,9 +44,12 @@ fn the_selected_running_container_is_streamed_and_a_stopped_one_is_not() {
     // The first row (hostile) runs: its stream was asked for when the list arrived.
     assert_eq!(h.state.stats.streaming.as_deref(), Some(id_of("hostile").as_str()));
     let effects = h.char('j');
-    assert!(effects.contains(&Effect::StopStatsStream), "finished is not running: {effects:?}");
+    assert!(effects.contains(&Effect::Stream(Stream::StopStats)), "finished is not running: {effects:?}");
     let effects = h.char('j');
-    assert!(!effects.iter().any(|e| matches!(e, Effect::StatsStream { .. })), "never-started is not running either");
+    assert!(
+        !effects.iter().any(|e| matches!(e, Effect::Stream(Stream::Stats { .. }))),
+        "never-started is not running either"
+    );
     h.select_container("redis");
     assert_eq!(h.state.stats.streaming.as_deref(), Some(id_of("redis").as_str()));
 }
@@ -56,7 +61,7 @@ fn rounds_sample_only_running_rows_on_screen_one_at_a_time() {
     let now = h.state.screen.now;
     let effects = h.send(Msg::Tick { now: now + 5 });
     let ids = effects.iter().find_map(|e| match e {
-        Effect::StatsRound { ids } => Some(ids.clone()),
+        Effect::Stream(Stream::StatsRound { ids }) => Some(ids.clone()),
         _ => None,
     });
     let mut ids = ids.expect("a round is due");
@@ -65,11 +70,11 @@ fn rounds_sample_only_running_rows_on_screen_one_at_a_time() {
     expected.sort();
     assert_eq!(ids, expected, "running rows, not the streamed one, not stopped or paused ones");
     assert!(
-        !h.send(Msg::Tick { now: now + 11 }).iter().any(|e| matches!(e, Effect::StatsRound { .. })),
+        !h.send(Msg::Tick { now: now + 11 }).iter().any(|e| matches!(e, Effect::Stream(Stream::StatsRound { .. }))),
         "one round at a time"
     );
     h.send(Msg::StatsRoundDone);
-    assert!(h.send(Msg::Tick { now: now + 12 }).iter().any(|e| matches!(e, Effect::StatsRound { .. })));
+    assert!(h.send(Msg::Tick { now: now + 12 }).iter().any(|e| matches!(e, Effect::Stream(Stream::StatsRound { .. }))));
 }
 
 #[test]
@@ -79,12 +84,17 @@ fn only_rows_in_view_are_sampled() {
     // A short window shows only the first rows (hostile is streamed; the next ones are stopped).
     let now = h.state.screen.now;
     let effects = h.send(Msg::Tick { now: now + 5 });
-    assert!(!effects.iter().any(|e| matches!(e, Effect::StatsRound { .. })), "no running row in view: {effects:?}");
+    assert!(
+        !effects.iter().any(|e| matches!(e, Effect::Stream(Stream::StatsRound { .. }))),
+        "no running row in view: {effects:?}"
+    );
     h.char('G');
     h.send(Msg::StatsRoundDone);
     let effects = h.send(Msg::Tick { now: now + 10 });
     assert!(
-        effects.iter().any(|e| matches!(e, Effect::StatsRound { ids } if ids.contains(&id_of("mysql")))),
+        effects
+            .iter()
+            .any(|e| matches!(e, Effect::Stream(Stream::StatsRound { ids }) if ids.contains(&id_of("mysql")))),
         "{effects:?}"
     );
 }
@@ -97,9 +107,11 @@ fn stats_can_be_turned_off_and_then_nothing_is_asked() {
     h.char('i');
     let effects = h.char('i');
     assert_eq!(h.state.stats.interval_secs, 0);
-    assert!(effects.contains(&Effect::StopStatsStream));
+    assert!(effects.contains(&Effect::Stream(Stream::StopStats)));
     let now = h.state.screen.now;
-    assert!(!h.send(Msg::Tick { now: now + 100 }).iter().any(|e| matches!(e, Effect::StatsRound { .. })));
+    assert!(
+        !h.send(Msg::Tick { now: now + 100 }).iter().any(|e| matches!(e, Effect::Stream(Stream::StatsRound { .. })))
+    );
     assert!(!h.render().contains("CPU"), "no CPU column when off");
 }
 
@@ -118,7 +130,7 @@ fn figures_show_and_the_list_sorts_by_them() {
         saved.extend(h.char('o'));
     }
     assert_eq!(h.state.containers.sort.key, SortKey::Cpu);
-    assert!(saved.iter().any(|e| matches!(e, Effect::SaveSort { .. })), "the sort is remembered");
+    assert!(saved.iter().any(|e| matches!(e, Effect::Local(Local::SaveSort { .. }))), "the sort is remembered");
     let order: Vec<String> = h.state.containers.list.visible().map(|c| c.name.clone()).take(3).collect();
     assert_eq!(order, ["redis", "mysql", "hostile"]);
     h.char('O');
@@ -132,7 +144,7 @@ fn figures_show_and_the_list_sorts_by_them() {
 fn disk_usage_is_asked_for_on_a_key_and_shown_in_the_header() {
     let mut h = Harness::new(200, 40);
     h.connect_with_fixtures();
-    assert_eq!(h.char('D'), vec![Effect::DiskUsage]);
+    assert_eq!(h.char('D'), vec![Effect::Read(Read::DiskUsage)]);
     assert!(h.char('D').is_empty(), "one at a time");
     let usage = DiskUsage {
         images: 2_000_000_000,
@@ -142,7 +154,7 @@ fn disk_usage_is_asked_for_on_a_key_and_shown_in_the_header() {
         build_cache: 0,
         volume_sizes: Vec::new(),
     };
-    h.send(Msg::DiskUsageRead(Ok(usage)));
+    h.send(Msg::Answer(Answer::DiskUsage(Ok(usage))));
     assert!(
         h.render().contains("disk: images 2.0GB (500.0MB unused), containers 1.0kB, volumes 30.0MB"),
         "{}",

@@ -8,6 +8,8 @@ mod common;
 use common::{Harness, daemon_info};
 use crossterm::event::KeyCode;
 use wharf::app::effect::Effect;
+use wharf::app::effect::{Change, Read, Stream};
+use wharf::app::msg::Answer;
 use wharf::app::msg::Msg;
 use wharf::docker::convert::{node_rows, service_rows, swarm_role, task_rows};
 use wharf::model::{DaemonInfo, SwarmChange, SwarmRole};
@@ -53,14 +55,14 @@ fn answer_swarm(h: &mut Harness, effects: Vec<Effect>) {
     let mut queue = effects;
     while let Some(effect) = queue.pop() {
         let msg = match effect {
-            Effect::ListServices { request } => {
-                Msg::ServicesListed { request, result: Ok(service_rows(&fixture("swarm-services.json"))) }
+            Effect::Read(Read::Services { request }) => {
+                Msg::Answer(Answer::Services { request, result: Ok(service_rows(&fixture("swarm-services.json"))) })
             }
-            Effect::ListNodes { request } => {
-                Msg::NodesListed { request, result: Ok(node_rows(&fixture("swarm-nodes.json"))) }
+            Effect::Read(Read::Nodes { request }) => {
+                Msg::Answer(Answer::Nodes { request, result: Ok(node_rows(&fixture("swarm-nodes.json"))) })
             }
-            Effect::ListTasks { request, service } => {
-                Msg::TasksListed { request, service, result: Ok(task_rows(&fixture("swarm-tasks.json"))) }
+            Effect::Read(Read::Tasks { request, service }) => {
+                Msg::Answer(Answer::Tasks { request, service, result: Ok(task_rows(&fixture("swarm-tasks.json"))) })
             }
             _ => continue,
         };
@@ -73,7 +75,7 @@ fn services_with_their_tasks_and_nodes_on_a_manager() {
     let mut h = Harness::new(120, 30);
     manager(&mut h);
     let effects = h.char('9');
-    assert!(effects.iter().any(|e| matches!(e, Effect::ListServices { .. })), "{effects:?}");
+    assert!(effects.iter().any(|e| matches!(e, Effect::Read(Read::Services { .. }))), "{effects:?}");
     answer_swarm(&mut h, effects);
     insta::assert_snapshot!("swarm_services", h.render());
     let effects = h.char('0');
@@ -86,7 +88,7 @@ fn services_with_their_tasks_and_nodes_on_a_manager() {
     assert!(confirm.lines[0].starts_with("Drain vm?"), "{:?}", confirm.lines);
     let effects = h.char('y');
     assert!(
-        matches!(&effects[..], [Effect::Swarm { change: SwarmChange::NodeAvailability { availability, .. }, .. }] if availability == "drain")
+        matches!(&effects[..], [Effect::Change(Change::Swarm { change: SwarmChange::NodeAvailability { availability, .. }, .. })] if availability == "drain")
     );
 
     // Scale: a prompt that checks the number.
@@ -106,14 +108,17 @@ fn services_with_their_tasks_and_nodes_on_a_manager() {
     h.char('5');
     let effects = h.key(KeyCode::Enter);
     assert!(
-        matches!(&effects[..], [Effect::Swarm { change: SwarmChange::Scale { replicas: 5, .. }, .. }]),
+        matches!(&effects[..], [Effect::Change(Change::Swarm { change: SwarmChange::Scale { replicas: 5, .. }, .. })]),
         "{effects:?}"
     );
 
     // Enter: the service's logs (its tasks are all on this node, but a service row
     // means the service), and the focus goes to the tasks.
     let effects = h.key(KeyCode::Enter);
-    assert!(effects.iter().any(|e| matches!(e, Effect::FollowLogs { service: true, .. })), "{effects:?}");
+    assert!(
+        effects.iter().any(|e| matches!(e, Effect::Stream(Stream::FollowLogs { service: true, .. }))),
+        "{effects:?}"
+    );
     assert_eq!(h.state.screen.focus, Pane::Tasks);
 }
 
@@ -122,16 +127,16 @@ fn a_standalone_engine_or_a_worker_gets_a_sentence_not_errors() {
     let mut h = Harness::new(100, 24);
     h.connect_with_fixtures();
     // Nothing is listed; the role is read again (it may have joined a swarm since).
-    assert_eq!(h.char('9'), vec![Effect::ReadSwarmRole]);
-    assert!(h.send(Msg::SwarmRoleRead(SwarmRole::Standalone)).is_empty());
+    assert_eq!(h.char('9'), vec![Effect::Read(Read::SwarmRole)]);
+    assert!(h.send(Msg::Answer(Answer::SwarmRole(SwarmRole::Standalone))).is_empty());
     insta::assert_snapshot!("swarm_standalone", h.render());
     let info = DaemonInfo { swarm: SwarmRole::Worker, ..daemon_info() };
     h.state.connection = wharf::state::Connection::Connected(info);
-    assert_eq!(h.char('0'), vec![Effect::ReadSwarmRole]);
+    assert_eq!(h.char('0'), vec![Effect::Read(Read::SwarmRole)]);
     assert!(h.render().contains("swarm worker"), "{}", h.render());
     // It was promoted meanwhile: the nodes pane on screen fills in.
-    let effects = h.send(Msg::SwarmRoleRead(SwarmRole::Manager));
-    assert!(effects.iter().any(|e| matches!(e, Effect::ListNodes { .. })), "{effects:?}");
+    let effects = h.send(Msg::Answer(Answer::SwarmRole(SwarmRole::Manager)));
+    assert!(effects.iter().any(|e| matches!(e, Effect::Read(Read::Nodes { .. }))), "{effects:?}");
     let wharf::state::Connection::Connected(info) = &h.state.connection else { panic!("connected") };
     assert_eq!(info.swarm, SwarmRole::Manager);
 }
@@ -155,7 +160,7 @@ fn a_service_is_created_from_the_launch_form() {
     h.key(KeyCode::Backspace);
     h.char('2');
     let effects = h.key(KeyCode::Enter);
-    let Some(Effect::Swarm { change: SwarmChange::Create(launch), .. }) = effects.first() else {
+    let Some(Effect::Change(Change::Swarm { change: SwarmChange::Create(launch), .. })) = effects.first() else {
         panic!("{effects:?}")
     };
     assert_eq!(launch.replicas, 2);
@@ -183,7 +188,7 @@ fn inspect_reaches_services_tasks_and_nodes() {
     let effects = h.char('9');
     answer_swarm(&mut h, effects);
     let inspected = |effects: Vec<Effect>| match effects.as_slice() {
-        [Effect::InspectObject { kind, title, .. }] => (*kind, title.clone()),
+        [Effect::Read(Read::Object { kind, title, .. })] => (*kind, title.clone()),
         other => panic!("{other:?}"),
     };
     assert_eq!(inspected(h.char('I')), (wharf::model::ObjectKind::Service, "service wh-svc".into()));
@@ -213,12 +218,12 @@ fn a_folded_stack_acts_as_a_whole() {
         s.stack = stack.map(String::from);
         services.push(s);
     }
-    let Some(Effect::ListServices { request }) =
-        effects.iter().find(|e| matches!(e, Effect::ListServices { .. })).cloned()
+    let Some(Effect::Read(Read::Services { request })) =
+        effects.iter().find(|e| matches!(e, Effect::Read(Read::Services { .. }))).cloned()
     else {
         panic!("{effects:?}")
     };
-    h.send(Msg::ServicesListed { request, result: Ok(services) });
+    h.send(Msg::Answer(Answer::Services { request, result: Ok(services) }));
     let names: Vec<&str> = h.state.swarm.services.visible().map(|s| s.name.as_str()).collect();
     assert_eq!(names, ["shop_db", "shop_web", "lone"], "stacks first, together");
     h.char('g');
@@ -234,7 +239,9 @@ fn a_folded_stack_acts_as_a_whole() {
     let removed: Vec<&str> = effects
         .iter()
         .filter_map(|e| match e {
-            Effect::Swarm { change: SwarmChange::RemoveService { service }, .. } => Some(service.as_str()),
+            Effect::Change(Change::Swarm { change: SwarmChange::RemoveService { service }, .. }) => {
+                Some(service.as_str())
+            }
             _ => None,
         })
         .collect();
@@ -255,7 +262,7 @@ fn a_services_logs_stay_until_the_user_picks_a_container() {
     assert_eq!(h.state.logs.sources[0].service, Some(false));
     // Another client starts a container: the list refreshes.
     let Some(request) = ({ h.state.refresh.requests.containers.want(&mut h.state.ids) }) else { panic!("free") };
-    h.send(Msg::ContainersListed { request, result: Ok(common::containers()) });
+    h.send(Msg::Answer(Answer::Containers { request, result: Ok(common::containers()) }));
     assert_eq!(h.state.logs.sources[0].service, Some(false), "still the service's logs");
     h.char('1');
     let effects = h.char('j');

@@ -1,7 +1,94 @@
 //! Everything wharf asks of the world, as data. The effect runner turns each into a task.
+//!
+//! Effects come in four kinds, and the kind decides the rules that apply:
+//! - a `Read` asks the daemon one question and comes back as one `Msg::Answer`;
+//! - a `Change` changes something on the daemon: `--read-only` refuses every one of
+//!   them by their type (see `Change::refused`), whatever asked for it;
+//! - a `Stream` starts, feeds or stops something long-lived (logs, consoles, stats);
+//! - a `Local` effect works on wharf's own side (files, clipboard, timers, the choice
+//!   of daemon).
 
-use crate::model::{ContainerAction, LaunchSpec};
+use crate::model::{ContainerAction, DaemonError, LaunchSpec, ObjectKind, PruneKind, SwarmChange};
 use crate::state::{ConsoleTarget, RequestId, SessionId, StreamId};
+
+use super::msg::Msg;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Effect {
+    Read(Read),
+    Change(Change),
+    Stream(Stream),
+    Local(Local),
+}
+
+/// One question to the daemon, bounded by the runner's timeout; the answer comes back
+/// as `Msg::Answer` with the same name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Read {
+    Containers {
+        request: RequestId,
+    },
+    Images {
+        request: RequestId,
+    },
+    /// A container's details (env, ports, TTY).
+    Container {
+        request: RequestId,
+        id: String,
+    },
+    Volumes {
+        request: RequestId,
+    },
+    Networks {
+        request: RequestId,
+    },
+    Services {
+        request: RequestId,
+    },
+    Nodes {
+        request: RequestId,
+    },
+    Tasks {
+        request: RequestId,
+        service: String,
+    },
+    /// What the daemon is to a swarm now.
+    SwarmRole,
+    /// `docker system df`.
+    DiskUsage,
+    /// The processes running in a container, for the view titled `title`.
+    Processes {
+        id: String,
+        title: String,
+    },
+    /// An object's full JSON for the inspect view.
+    Object {
+        kind: ObjectKind,
+        id: String,
+        title: String,
+    },
+    /// An image's layers and config, for its details view.
+    ImageDetails {
+        id: String,
+        title: String,
+    },
+    /// The ports an image exposes, to open the launch form for it.
+    ExposedPorts {
+        id: String,
+        image: String,
+    },
+}
+
+impl Read {
+    /// How many request timeouts the daemon gets for this one: some walk every layer
+    /// or volume it has.
+    pub fn patience(&self) -> u32 {
+        match self {
+            Read::DiskUsage => 3,
+            _ => 1,
+        }
+    }
+}
 
 /// A change to a volume or network.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -26,18 +113,9 @@ pub enum ObjectChange {
     },
 }
 
+/// Everything that changes the daemon or runs something in a container.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Effect {
-    ListContainers {
-        request: RequestId,
-    },
-    ListImages {
-        request: RequestId,
-    },
-    InspectContainer {
-        request: RequestId,
-        id: String,
-    },
+pub enum Change {
     /// Pull the image if missing, create, start.
     Launch {
         request: RequestId,
@@ -47,11 +125,7 @@ pub enum Effect {
         request: RequestId,
         reference: String,
     },
-    /// Stop the launch or pull sent under `request` (its pull, if one runs).
-    Cancel {
-        request: RequestId,
-    },
-    ContainerAction {
+    Container {
         id: String,
         name: String,
         action: ContainerAction,
@@ -60,6 +134,56 @@ pub enum Effect {
         id: String,
         name: String,
     },
+    /// Create, remove, connect, disconnect: `change` says which; the result comes back
+    /// as `Msg::ObjectChanged` with what to say: `done` ("removed volume data") or
+    /// `failed` ("cannot remove volume data") and the daemon's reason.
+    Object {
+        change: ObjectChange,
+        done: String,
+        failed: String,
+    },
+    Prune {
+        kind: PruneKind,
+    },
+    /// A change to a swarm; the result comes back as `Msg::ObjectChanged`.
+    Swarm {
+        change: SwarmChange,
+        done: String,
+        failed: String,
+    },
+    /// Open a console session (exec or attach) with a TTY of this size: an exec runs a
+    /// process in the container, and attaching lets keys reach its own.
+    OpenConsole {
+        session: SessionId,
+        container_id: String,
+        target: ConsoleTarget,
+        cols: u16,
+        rows: u16,
+    },
+}
+
+impl Change {
+    /// The message that says this change failed with `error`, as the daemon's own
+    /// failure would. Read-only mode answers every change with it; the match has no
+    /// catch-all arm, so a new change cannot be added without saying how it is refused.
+    pub fn refused(self, error: DaemonError) -> Msg {
+        match self {
+            Change::Launch { request, .. } => Msg::LaunchFinished { request, result: Err(error) },
+            Change::Pull { request, reference } => Msg::PullFinished { request, reference, result: Err(error) },
+            Change::Container { id, name, action } => Msg::ActionFinished { id, name, action, result: Err(error) },
+            Change::RemoveImage { id, name } => Msg::ImageRemoved { id, name, result: Err(error) },
+            Change::Object { done, failed, .. } | Change::Swarm { done, failed, .. } => {
+                Msg::ObjectChanged { done, failed, result: Err(error) }
+            }
+            Change::Prune { kind } => Msg::Pruned { kind, result: Err(error) },
+            Change::OpenConsole { session, .. } => Msg::ConsoleEnded { session, exit_code: None, error: Some(error) },
+        }
+    }
+}
+
+/// Long-lived streams and what steers them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Stream {
     /// Follow a container's logs; lines come back tagged with `stream` and `source`.
     FollowLogs {
         stream: StreamId,
@@ -76,28 +200,12 @@ pub enum Effect {
     StopLogs {
         stream: StreamId,
     },
-    /// Put text on the terminal's clipboard (OSC 52): wharf's own, deliberate write.
-    CopyToClipboard {
-        text: String,
-    },
-    /// Write lines to a new file readable by the user only.
-    SaveLogs {
-        name: String,
-        lines: Vec<String>,
-    },
-    /// Write a container's whole log (not only what the pane holds) to such a file.
+    /// Write a container's whole log (not only what the pane holds) to a new file
+    /// readable by the user only.
     SaveFullLog {
         container_id: String,
         name: String,
         tty: bool,
-    },
-    /// Open a console session (exec or attach) with a TTY of this size.
-    OpenConsole {
-        session: SessionId,
-        container_id: String,
-        target: ConsoleTarget,
-        cols: u16,
-        rows: u16,
     },
     /// Bytes typed into the console.
     ConsoleInput {
@@ -114,83 +222,57 @@ pub enum Effect {
         session: SessionId,
     },
     /// Stream the stats of this container (replacing any stream before).
-    StatsStream {
+    Stats {
         id: String,
     },
-    StopStatsStream,
+    StopStats,
     /// One cheap reading of each of these containers.
     StatsRound {
         ids: Vec<String>,
     },
-    DiskUsage,
+    /// Stop the launch or pull sent under `request` (its pull, if one runs).
+    Cancel {
+        request: RequestId,
+    },
+}
+
+/// Work on wharf's own side.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Local {
+    /// Put text on the terminal's clipboard (OSC 52): wharf's own, deliberate write.
+    CopyToClipboard { text: String },
+    /// Write lines to a new file readable by the user only.
+    SaveLogs { name: String, lines: Vec<String> },
     /// Remember the list's sort for the next start.
-    SaveSort {
-        sort: crate::state::Sort,
-    },
-    ListVolumes {
-        request: RequestId,
-    },
-    ListNetworks {
-        request: RequestId,
-    },
+    SaveSort { sort: crate::state::Sort },
     /// `Msg::Settle` after a while: the container list is read once more then.
-    Settle {
-        after: std::time::Duration,
-    },
-    /// The processes running in a container, for the view titled `title`.
-    Processes {
-        id: String,
-        title: String,
-    },
-    /// Read an object's full JSON for the inspect view.
-    InspectObject {
-        kind: crate::model::ObjectKind,
-        id: String,
-        title: String,
-    },
-    /// Open the launch form for an image, its exposed ports filled in.
-    RunImage {
-        id: String,
-        image: String,
-    },
-    /// An image's layers and config, for its details view.
-    ImageDetails {
-        id: String,
-        title: String,
-    },
-    /// Create, remove, connect, disconnect: `change` says which; the result comes back
-    /// as `Msg::ObjectChanged` with what to say: `done` ("removed volume data") or
-    /// `failed` ("cannot remove volume data") and the daemon's reason.
-    ChangeObject {
-        change: ObjectChange,
-        done: String,
-        failed: String,
-    },
-    Prune {
-        kind: crate::model::PruneKind,
-    },
-    /// Read again what the daemon is to a swarm.
-    ReadSwarmRole,
-    ListServices {
-        request: RequestId,
-    },
-    ListNodes {
-        request: RequestId,
-    },
-    ListTasks {
-        request: RequestId,
-        service: String,
-    },
-    /// A change to a swarm; the result comes back as `Msg::ObjectChanged`.
-    Swarm {
-        change: crate::model::SwarmChange,
-        done: String,
-        failed: String,
-    },
+    Settle { after: std::time::Duration },
     /// Find the daemons the user can switch to (docker contexts, sockets, config hosts).
     ListEndpoints,
     /// Leave the daemon in use for this one.
-    SwitchEndpoint {
-        address: crate::model::DaemonAddress,
-    },
+    SwitchEndpoint { address: crate::model::DaemonAddress },
+}
+
+impl From<Read> for Effect {
+    fn from(read: Read) -> Self {
+        Effect::Read(read)
+    }
+}
+
+impl From<Change> for Effect {
+    fn from(change: Change) -> Self {
+        Effect::Change(change)
+    }
+}
+
+impl From<Stream> for Effect {
+    fn from(stream: Stream) -> Self {
+        Effect::Stream(stream)
+    }
+}
+
+impl From<Local> for Effect {
+    fn from(local: Local) -> Self {
+        Effect::Local(local)
+    }
 }

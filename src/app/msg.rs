@@ -32,19 +32,8 @@ pub enum Msg {
         error: DaemonError,
         retry_in: Duration,
     },
-    ContainersListed {
-        request: RequestId,
-        result: Result<Vec<ContainerRow>, DaemonError>,
-    },
-    ImagesListed {
-        request: RequestId,
-        result: Result<Vec<ImageRow>, DaemonError>,
-    },
-    ContainerInspected {
-        request: RequestId,
-        id: String,
-        result: Result<ContainerDetails, DaemonError>,
-    },
+    /// The answer to an `Effect::Read`.
+    Answer(Answer),
     DaemonEvent(DaemonEvent),
     /// Progress of the pull behind a launch or an explicit pull.
     PullProgress {
@@ -108,47 +97,14 @@ pub enum Msg {
     },
     /// A sampling round is over (all its readings were sent).
     StatsRoundDone,
-    /// Time for the list that settles the last container events (see `Effect::Settle`).
+    /// Time for the list that settles the last container events (see `Local::Settle`).
     Settle,
-    DiskUsageRead(Result<crate::model::DiskUsage, DaemonError>),
-    VolumesListed {
-        request: RequestId,
-        result: Result<Vec<crate::model::VolumeRow>, DaemonError>,
-    },
-    NetworksListed {
-        request: RequestId,
-        result: Result<Vec<crate::model::NetworkRow>, DaemonError>,
-    },
-    /// The image a launch form is to open for, with its exposed ports (or why not).
-    RunImageReady {
-        image: String,
-        ports: Result<Vec<(u16, crate::model::Protocol)>, DaemonError>,
-    },
-    /// The lines of an inspect (or image details) view, or why not.
-    Inspected {
-        title: String,
-        result: Result<Vec<String>, DaemonError>,
-    },
     /// A volume, network or swarm change ended: `done` says what it did when it
     /// worked, `failed` what could not be done when it did not.
     ObjectChanged {
         done: String,
         failed: String,
         result: Result<(), DaemonError>,
-    },
-    SwarmRoleRead(crate::model::SwarmRole),
-    ServicesListed {
-        request: RequestId,
-        result: Result<Vec<crate::model::ServiceRow>, DaemonError>,
-    },
-    NodesListed {
-        request: RequestId,
-        result: Result<Vec<crate::model::NodeRow>, DaemonError>,
-    },
-    TasksListed {
-        request: RequestId,
-        service: String,
-        result: Result<Vec<crate::model::TaskRow>, DaemonError>,
     },
     Pruned {
         kind: crate::model::PruneKind,
@@ -160,5 +116,57 @@ pub enum Msg {
     Fleet {
         host: usize,
         report: crate::model::FleetReport,
+    },
+}
+
+/// What the daemon answered to a read (`Effect::Read`), under the read's name.
+#[derive(Debug, Clone)]
+pub enum Answer {
+    Containers {
+        request: RequestId,
+        result: Result<Vec<ContainerRow>, DaemonError>,
+    },
+    Images {
+        request: RequestId,
+        result: Result<Vec<ImageRow>, DaemonError>,
+    },
+    Container {
+        request: RequestId,
+        id: String,
+        result: Result<ContainerDetails, DaemonError>,
+    },
+    Volumes {
+        request: RequestId,
+        result: Result<Vec<crate::model::VolumeRow>, DaemonError>,
+    },
+    Networks {
+        request: RequestId,
+        result: Result<Vec<crate::model::NetworkRow>, DaemonError>,
+    },
+    Services {
+        request: RequestId,
+        result: Result<Vec<crate::model::ServiceRow>, DaemonError>,
+    },
+    Nodes {
+        request: RequestId,
+        result: Result<Vec<crate::model::NodeRow>, DaemonError>,
+    },
+    Tasks {
+        request: RequestId,
+        service: String,
+        result: Result<Vec<crate::model::TaskRow>, DaemonError>,
+    },
+    /// A daemon that does not say is taken for a standalone engine.
+    SwarmRole(crate::model::SwarmRole),
+    DiskUsage(Result<crate::model::DiskUsage, DaemonError>),
+    /// The lines of an inspect, processes or image details view, or why not.
+    Inspected {
+        title: String,
+        result: Result<Vec<String>, DaemonError>,
+    },
+    /// The image a launch form is to open for, with its exposed ports (or why not).
+    ExposedPorts {
+        image: String,
+        ports: Result<Vec<(u16, crate::model::Protocol)>, DaemonError>,
     },
 }

@@ -16,7 +16,7 @@ pub struct Inflight {
 
 /// What to do with an answer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Answer {
+pub enum Verdict {
     /// Not the request in flight: drop it.
     Stale,
     /// The answer to the request in flight. `again` says another request is wanted.
@@ -36,12 +36,12 @@ impl Inflight {
         Some(id)
     }
 
-    pub fn answered(&mut self, id: RequestId) -> Answer {
+    pub fn answered(&mut self, id: RequestId) -> Verdict {
         if self.current != Some(id) {
-            return Answer::Stale;
+            return Verdict::Stale;
         }
         self.current = None;
-        Answer::Current { again: std::mem::take(&mut self.wanted_again) }
+        Verdict::Current { again: std::mem::take(&mut self.wanted_again) }
     }
 
     /// Forgets the request in flight (the connection it was sent on is gone).
@@ -65,11 +65,11 @@ mod tests {
         let first = f.want(&mut next).unwrap();
         assert_eq!(f.want(&mut next), None);
         assert_eq!(f.want(&mut next), None);
-        assert_eq!(f.answered(RequestId(99)), Answer::Stale);
-        assert_eq!(f.answered(first), Answer::Current { again: true });
+        assert_eq!(f.answered(RequestId(99)), Verdict::Stale);
+        assert_eq!(f.answered(first), Verdict::Current { again: true });
         let second = f.want(&mut next).unwrap();
         assert_ne!(first, second);
-        assert_eq!(f.answered(second), Answer::Current { again: false });
+        assert_eq!(f.answered(second), Verdict::Current { again: false });
         assert!(!f.in_flight());
     }
 }

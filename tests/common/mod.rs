@@ -8,6 +8,8 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use wharf::app::effect::Effect;
+use wharf::app::effect::{Local, Read, Stream};
+use wharf::app::msg::Answer;
 use wharf::app::msg::Msg;
 use wharf::app::update::update;
 use wharf::config::keymap::Keymap;
@@ -114,9 +116,11 @@ impl Harness {
     pub fn answer(&mut self, mut effects: Vec<Effect>) {
         while let Some(effect) = effects.pop() {
             let msg = match effect.clone() {
-                Effect::ListContainers { request } => Msg::ContainersListed { request, result: Ok(containers()) },
-                Effect::ListImages { request } => Msg::ImagesListed { request, result: Ok(images()) },
-                Effect::InspectContainer { request, id } => {
+                Effect::Read(Read::Containers { request }) => {
+                    Msg::Answer(Answer::Containers { request, result: Ok(containers()) })
+                }
+                Effect::Read(Read::Images { request }) => Msg::Answer(Answer::Images { request, result: Ok(images()) }),
+                Effect::Read(Read::Container { request, id }) => {
                     let name = containers().into_iter().find(|c| c.id == id).map(|c| c.name).unwrap_or_default();
                     let details = if std::path::Path::new(&format!(
                         "{}/tests/fixtures/inspect-{name}.json",
@@ -128,17 +132,17 @@ impl Harness {
                     } else {
                         ContainerDetails { id: id.clone(), ..Default::default() }
                     };
-                    Msg::ContainerInspected { request, id, result: Ok(details) }
+                    Msg::Answer(Answer::Container { request, id, result: Ok(details) })
                 }
                 // Log streams stay open and silent; tests that want lines send them.
-                Effect::FollowLogs { .. } | Effect::StopLogs { .. } => {
+                Effect::Stream(Stream::FollowLogs { .. }) | Effect::Stream(Stream::StopLogs { .. }) => {
                     self.log_effects.push(effect);
                     continue;
                 }
                 // Stats streams stay open and silent too; tests send readings.
-                Effect::StatsStream { .. } | Effect::StopStatsStream => continue,
+                Effect::Stream(Stream::Stats { .. }) | Effect::Stream(Stream::StopStats) => continue,
                 // The settling list after events: tests that want it send `Msg::Settle`.
-                Effect::Settle { .. } => continue,
+                Effect::Local(Local::Settle { .. }) => continue,
                 // Effects that change things are the test's to answer.
                 other => panic!("answer() only answers reads; the test must handle {other:?}"),
             };

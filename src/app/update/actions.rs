@@ -4,6 +4,7 @@ use crossterm::event::{KeyCode, KeyEvent};
 
 use super::daemon::refresh_lists;
 use super::flash;
+use crate::app::effect::Change;
 use crate::app::effect::Effect;
 use crate::model::{ContainerAction, ContainerState, DaemonErrorKind};
 use crate::state::{AppState, Confirm, Modal, Pending};
@@ -74,7 +75,7 @@ fn send_container_action(
         if let ContainerAction::Remove { .. } = action {
             state.containers.removing.insert(id.clone());
         }
-        effects.push(Effect::ContainerAction { id, name, action });
+        effects.push(Effect::Change(Change::Container { id, name, action }));
     }
 }
 
@@ -136,7 +137,7 @@ pub fn on_confirm_key(state: &mut AppState, confirm: Confirm, key: KeyEvent, eff
         Pending::Containers { targets, action } => send_container_action(state, targets, action, effects),
         Pending::RemoveImage { id, name } => {
             flash(state, format!("removing {name}…"), false);
-            effects.push(Effect::RemoveImage { id, name });
+            effects.push(Effect::Change(Change::RemoveImage { id, name }));
         }
         other => super::objects::on_confirmed(state, other, effects),
     }

@@ -5,6 +5,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::flash;
 use crate::app::effect::Effect;
+use crate::app::effect::{Change, Stream};
 use crate::console::{key_to_bytes, paste_to_bytes};
 use crate::layout::ScreenLayout;
 use crate::model::DaemonError;
@@ -60,7 +61,7 @@ pub fn open(state: &mut AppState, target: ConsoleTarget, effects: &mut Vec<Effec
             return;
         }
         if session.status.is_live() {
-            effects.push(Effect::CloseConsole { session: session.id });
+            effects.push(Effect::Stream(Stream::CloseConsole { session: session.id }));
         }
     }
     let id = state.ids.next_session();
@@ -75,7 +76,7 @@ pub fn open(state: &mut AppState, target: ConsoleTarget, effects: &mut Vec<Effec
     state.console.session = Some(Console::new(id, container.id.clone(), container.name.clone(), label, size));
     show(state);
     let (cols, rows) = state.console.session.as_ref().map(|s| s.size).unwrap_or((80, 24));
-    effects.push(Effect::OpenConsole { session: id, container_id: container.id, target, cols, rows });
+    effects.push(Effect::Change(Change::OpenConsole { session: id, container_id: container.id, target, cols, rows }));
 }
 
 fn show(state: &mut AppState) {
@@ -115,7 +116,7 @@ pub fn sync_size(state: &mut AppState, effects: &mut Vec<Effect>) {
     if let Some((cols, rows)) = session.resize(size)
         && session.status.is_live()
     {
-        effects.push(Effect::ConsoleResize { session: session.id, cols, rows });
+        effects.push(Effect::Stream(Stream::ConsoleResize { session: session.id, cols, rows }));
     }
 }
 
@@ -132,10 +133,10 @@ pub fn on_key(state: &mut AppState, key: KeyEvent, effects: &mut Vec<Effect>) {
         match key.code {
             _ if is_prefix(&key, prefix) && session.status.is_live() => {
                 let byte = crate::console::ctrl_byte(prefix).unwrap_or(0x1d);
-                effects.push(Effect::ConsoleInput { session: session.id, bytes: vec![byte] });
+                effects.push(Effect::Stream(Stream::ConsoleInput { session: session.id, bytes: vec![byte] }));
             }
             KeyCode::Char('x') => {
-                effects.push(Effect::CloseConsole { session: session.id });
+                effects.push(Effect::Stream(Stream::CloseConsole { session: session.id }));
                 state.console.session = None;
                 detach(state);
             }
@@ -165,7 +166,7 @@ pub fn on_key(state: &mut AppState, key: KeyEvent, effects: &mut Vec<Effect>) {
     }
     let bytes = key_to_bytes(&key, session.input_modes());
     if !bytes.is_empty() {
-        effects.push(Effect::ConsoleInput { session: session.id, bytes });
+        effects.push(Effect::Stream(Stream::ConsoleInput { session: session.id, bytes }));
     }
 }
 
@@ -173,7 +174,10 @@ pub fn on_paste(state: &mut AppState, text: &str, effects: &mut Vec<Effect>) {
     if let Some(session) = &state.console.session
         && session.status.is_live()
     {
-        effects.push(Effect::ConsoleInput { session: session.id, bytes: paste_to_bytes(text, session.input_modes()) });
+        effects.push(Effect::Stream(Stream::ConsoleInput {
+            session: session.id,
+            bytes: paste_to_bytes(text, session.input_modes()),
+        }));
     }
 }
 

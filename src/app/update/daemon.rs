@@ -3,9 +3,11 @@
 use super::selection::{next_queued_inspect, request_inspect, sync_selection};
 use super::{actions, console, launch, logs, stats};
 use crate::app::effect::Effect;
+use crate::app::effect::{Local, Read};
+use crate::app::msg::Answer;
 use crate::app::msg::Msg;
 use crate::model::{DaemonErrorKind, EventKind, count_image_users};
-use crate::state::{Answer, AppState, Connection};
+use crate::state::{AppState, Connection, Verdict};
 
 pub fn on_daemon_msg(state: &mut AppState, msg: Msg, effects: &mut Vec<Effect>) {
     match msg {
@@ -44,8 +46,8 @@ pub fn on_daemon_msg(state: &mut AppState, msg: Msg, effects: &mut Vec<Effect>) 
             state.refresh.requests.images.reset();
             state.refresh.requests.inspect.reset();
         }
-        Msg::ContainersListed { request, result } => {
-            let Answer::Current { again } = state.refresh.requests.containers.answered(request) else { return };
+        Msg::Answer(Answer::Containers { request, result }) => {
+            let Verdict::Current { again } = state.refresh.requests.containers.answered(request) else { return };
             match result {
                 Ok(rows) => {
                     state.refresh.list_error = None;
@@ -79,8 +81,8 @@ pub fn on_daemon_msg(state: &mut AppState, msg: Msg, effects: &mut Vec<Effect>) 
                 want_containers(state, effects);
             }
         }
-        Msg::ImagesListed { request, result } => {
-            let Answer::Current { again } = state.refresh.requests.images.answered(request) else { return };
+        Msg::Answer(Answer::Images { request, result }) => {
+            let Verdict::Current { again } = state.refresh.requests.images.answered(request) else { return };
             match result {
                 Ok(mut rows) => {
                     count_image_users(&mut rows, state.containers.list.items());
@@ -93,8 +95,8 @@ pub fn on_daemon_msg(state: &mut AppState, msg: Msg, effects: &mut Vec<Effect>) 
                 want_images(state, effects);
             }
         }
-        Msg::ContainerInspected { request, id, result } => {
-            let Answer::Current { again } = state.refresh.requests.inspect.answered(request) else { return };
+        Msg::Answer(Answer::Container { request, id, result }) => {
+            let Verdict::Current { again } = state.refresh.requests.inspect.answered(request) else { return };
             let outdated = std::mem::take(&mut state.refresh.requests.inspect_outdated);
             state.refresh.requests.inspect_in_flight_for = None;
             match result {
@@ -161,7 +163,7 @@ pub fn on_daemon_msg(state: &mut AppState, msg: Msg, effects: &mut Vec<Effect>) 
                         state.refresh.settle_again = true;
                     } else {
                         state.refresh.settle_pending = true;
-                        effects.push(Effect::Settle { after: SETTLE_AFTER });
+                        effects.push(Effect::Local(Local::Settle { after: SETTLE_AFTER }));
                     }
                     if event.action.starts_with("create") || event.action.starts_with("destroy") {
                         // Image usage counts change with containers.
@@ -179,7 +181,7 @@ pub fn on_daemon_msg(state: &mut AppState, msg: Msg, effects: &mut Vec<Effect>) 
             }
             // Events came in while this one waited: one more settles the newest of them.
             if std::mem::take(&mut state.refresh.settle_again) {
-                effects.push(Effect::Settle { after: SETTLE_AFTER });
+                effects.push(Effect::Local(Local::Settle { after: SETTLE_AFTER }));
             } else {
                 state.refresh.settle_pending = false;
             }
@@ -196,16 +198,18 @@ pub fn on_daemon_msg(state: &mut AppState, msg: Msg, effects: &mut Vec<Effect>) 
         Msg::ConsoleEnded { session, exit_code, error } => console::on_ended(state, session, exit_code, error),
         Msg::Stats { id, sample } => stats::on_stats(state, &id, sample),
         Msg::StatsRoundDone => stats::on_round_done(state),
-        Msg::DiskUsageRead(result) => stats::on_disk_usage(state, result),
+        Msg::Answer(Answer::DiskUsage(result)) => stats::on_disk_usage(state, result),
         Msg::LogLines { stream, lines } => logs::on_lines(state, stream, lines),
         Msg::LogEnded { stream, error } => logs::on_ended(state, stream, error),
         Msg::Saved { result } => match result {
             Ok(path) => super::flash(state, format!("saved to {path}"), false),
             Err(e) => super::flash(state, format!("cannot save: {e}"), true),
         },
-        Msg::VolumesListed { request, result } => super::objects::on_volumes(state, request, result, effects),
-        Msg::NetworksListed { request, result } => super::objects::on_networks(state, request, result, effects),
-        Msg::RunImageReady { image, ports } => {
+        Msg::Answer(Answer::Volumes { request, result }) => super::objects::on_volumes(state, request, result, effects),
+        Msg::Answer(Answer::Networks { request, result }) => {
+            super::objects::on_networks(state, request, result, effects)
+        }
+        Msg::Answer(Answer::ExposedPorts { image, ports }) => {
             let ports = match ports {
                 Ok(ports) => ports,
                 Err(e) => {
@@ -226,12 +230,12 @@ pub fn on_daemon_msg(state: &mut AppState, msg: Msg, effects: &mut Vec<Effect>) 
             let draft = crate::launch::LaunchDraft { image, ports, ..Default::default() };
             launch::open_form(state, "New container", &draft);
         }
-        Msg::Inspected { title, result } => super::objects::on_inspected(state, title, result),
+        Msg::Answer(Answer::Inspected { title, result }) => super::objects::on_inspected(state, title, result),
         Msg::ObjectChanged { done, failed, result } => super::objects::on_changed(state, done, failed, result, effects),
-        Msg::SwarmRoleRead(role) => super::swarm::on_role(state, role, effects),
-        Msg::ServicesListed { request, result } => super::swarm::on_services(state, request, result, effects),
-        Msg::NodesListed { request, result } => super::swarm::on_nodes(state, request, result, effects),
-        Msg::TasksListed { request, service, result } => {
+        Msg::Answer(Answer::SwarmRole(role)) => super::swarm::on_role(state, role, effects),
+        Msg::Answer(Answer::Services { request, result }) => super::swarm::on_services(state, request, result, effects),
+        Msg::Answer(Answer::Nodes { request, result }) => super::swarm::on_nodes(state, request, result, effects),
+        Msg::Answer(Answer::Tasks { request, service, result }) => {
             super::swarm::on_tasks(state, request, service, result, effects)
         }
         Msg::Pruned { kind, result } => super::objects::on_pruned(state, kind, result, effects),
@@ -254,14 +258,14 @@ pub fn refresh_lists(state: &mut AppState, effects: &mut Vec<Effect>) {
 fn want_containers(state: &mut AppState, effects: &mut Vec<Effect>) {
     let (requests, ids) = (&mut state.refresh.requests, &mut state.ids);
     if let Some(request) = requests.containers.want(ids) {
-        effects.push(Effect::ListContainers { request });
+        effects.push(Effect::Read(Read::Containers { request }));
     }
 }
 
 fn want_images(state: &mut AppState, effects: &mut Vec<Effect>) {
     let (requests, ids) = (&mut state.refresh.requests, &mut state.ids);
     if let Some(request) = requests.images.want(ids) {
-        effects.push(Effect::ListImages { request });
+        effects.push(Effect::Read(Read::Images { request }));
     }
 }
 

@@ -5,13 +5,14 @@ use crossterm::event::{KeyCode, KeyEvent};
 
 use super::flash;
 use crate::app::effect::Effect;
+use crate::app::effect::{Local, Stream};
 use crate::model::{DaemonAddress, EndpointChoice, FleetReport};
 use crate::state::{AppState, FleetRow, Modal, Pane};
 use crate::text::sanitize;
 
 pub fn open_picker(state: &mut AppState, effects: &mut Vec<Effect>) {
     state.screen.modal = Some(Modal::Endpoints { choices: None, selected: 0 });
-    effects.push(Effect::ListEndpoints);
+    effects.push(Effect::Local(Local::ListEndpoints));
 }
 
 pub fn on_listed(state: &mut AppState, mut listed: Vec<EndpointChoice>) {
@@ -66,8 +67,8 @@ pub fn switch_to(state: &mut AppState, address: DaemonAddress, effects: &mut Vec
         flash(state, "console closed: switched to another daemon", false);
     }
     state.forget_daemon(&shown);
-    effects.push(Effect::StopStatsStream);
-    effects.push(Effect::SwitchEndpoint { address });
+    effects.push(Effect::Stream(Stream::StopStats));
+    effects.push(Effect::Local(Local::SwitchEndpoint { address }));
 }
 
 /// `H`: the hosts overview in the main place, or back to the containers.

@@ -7,6 +7,7 @@ use super::flash;
 use super::selection::{scroll_all_into_view, sync_selection};
 use super::{actions, console, launch, logs, stats};
 use crate::app::effect::Effect;
+use crate::app::effect::Read;
 use crate::config::keymap::{Action, Keymap};
 use crate::launch::LaunchDraft;
 use crate::layout::{ScreenLayout, table_row_at, table_rows};
@@ -209,7 +210,7 @@ fn on_action(state: &mut AppState, action: Action, effects: &mut Vec<Effect>) {
         Action::RunImage => {
             // The form opens once the image's exposed ports are read, filled in.
             if let Some(image) = state.images.selected_item().filter(|i| !i.tags.is_empty()) {
-                effects.push(Effect::RunImage { id: image.id.clone(), image: image.display_name() });
+                effects.push(Effect::Read(Read::ExposedPorts { id: image.id.clone(), image: image.display_name() }));
             } else {
                 flash(state, "select a tagged image to run", true);
             }

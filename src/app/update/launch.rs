@@ -4,6 +4,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::flash;
 use crate::app::effect::Effect;
+use crate::app::effect::{Change, Stream};
 use crate::launch::{Field, LaunchDraft, parse_image_ref};
 use crate::model::{DaemonError, RestartPolicy};
 use crate::state::{AppState, LaunchForm, Modal, PullPrompt, PullStatus, Submitting};
@@ -97,7 +98,7 @@ fn submit(state: &mut AppState, form: &mut LaunchForm, effects: &mut Vec<Effect>
             }
             let request = state.ids.next_request();
             form.submitting = Some(Submitting { request, pull: PullStatus::default() });
-            effects.push(Effect::Launch { request, spec });
+            effects.push(Effect::Change(Change::Launch { request, spec }));
             true
         }
     }
@@ -108,7 +109,7 @@ pub fn on_form_key(state: &mut AppState, mut form: Box<LaunchForm>, key: KeyEven
     // While the launch runs the form is read-only; Esc cancels the pull.
     if let Some(submitting) = &form.submitting {
         if key.code == KeyCode::Esc {
-            effects.push(Effect::Cancel { request: submitting.request });
+            effects.push(Effect::Stream(Stream::Cancel { request: submitting.request }));
         }
         state.screen.modal = Some(Modal::Launch(form));
         return;
@@ -260,7 +261,7 @@ pub fn open_pull_prompt(state: &mut AppState) {
 pub fn on_pull_key(state: &mut AppState, mut prompt: PullPrompt, key: KeyEvent, effects: &mut Vec<Effect>) {
     if let Some((request, _)) = &prompt.running {
         if key.code == KeyCode::Esc {
-            effects.push(Effect::Cancel { request: *request });
+            effects.push(Effect::Stream(Stream::Cancel { request: *request }));
         }
         state.screen.modal = Some(Modal::Pull(prompt));
         return;
@@ -273,7 +274,7 @@ pub fn on_pull_key(state: &mut AppState, mut prompt: PullPrompt, key: KeyEvent, 
                 prompt.error = None;
                 let request = state.ids.next_request();
                 prompt.running = Some((request, PullStatus::default()));
-                effects.push(Effect::Pull { request, reference });
+                effects.push(Effect::Change(Change::Pull { request, reference }));
             }
         },
         _ => super::line_input::edit_line(&mut prompt.input, &key),

@@ -4,6 +4,7 @@ use crossterm::event::{KeyCode, KeyEvent};
 
 use super::flash;
 use crate::app::effect::Effect;
+use crate::app::effect::{Local, Stream};
 use crate::config::keymap::Action;
 use crate::layout::ScreenLayout;
 use crate::logs::LogLine;
@@ -136,7 +137,7 @@ pub fn start_waiting(state: &mut AppState, effects: &mut Vec<Effect>) {
 fn stop_all(state: &mut AppState, effects: &mut Vec<Effect>) {
     for source in &mut state.logs.sources {
         if let Some(stream) = source.stream.take() {
-            effects.push(Effect::StopLogs { stream });
+            effects.push(Effect::Stream(Stream::StopLogs { stream }));
         }
     }
 }
@@ -163,7 +164,7 @@ fn start(state: &mut AppState, index: usize, resume_at: Option<i64>, effects: &m
         (None, None) if view.since == crate::state::Since::Everything => (capacity, None),
         (None, None) => (view.tail, None),
     };
-    effects.push(Effect::FollowLogs {
+    effects.push(Effect::Stream(Stream::FollowLogs {
         stream,
         container_id: source.container_id.clone(),
         source: u8::try_from(index).unwrap_or(u8::MAX),
@@ -173,7 +174,7 @@ fn start(state: &mut AppState, index: usize, resume_at: Option<i64>, effects: &m
         // Merged streams carry timestamps (shown or not) to be put in time order.
         timestamps: view.timestamps || view.sources.len() > 1,
         service: source.service.is_some(),
-    });
+    }));
     let source = &mut state.logs.sources[index];
     source.stream = Some(stream);
     source.status = SourceStatus::Streaming;
@@ -272,7 +273,7 @@ pub fn on_connected(state: &mut AppState, effects: &mut Vec<Effect>) {
     for i in 0..state.logs.sources.len() {
         // A stream that survived a false alarm is stopped before its replacement starts.
         if let Some(stream) = state.logs.sources[i].stream.take() {
-            effects.push(Effect::StopLogs { stream });
+            effects.push(Effect::Stream(Stream::StopLogs { stream }));
         }
         match state.logs.sources[i].status.clone() {
             SourceStatus::Ended { at } | SourceStatus::Retrying { at, .. } => start(state, i, Some(at), effects),
@@ -364,7 +365,7 @@ pub fn on_action(state: &mut AppState, action: Action, effects: &mut Vec<Effect>
                 })
                 .collect();
             flash(state, format!("saving {} lines…", lines.len()), false);
-            effects.push(Effect::SaveLogs { name, lines });
+            effects.push(Effect::Local(Local::SaveLogs { name, lines }));
         }
         Action::SaveFullLog => {
             let source = state.logs.sources.first().cloned();
@@ -372,7 +373,11 @@ pub fn on_action(state: &mut AppState, action: Action, effects: &mut Vec<Effect>
             match (source, tty) {
                 (Some(source), Some(tty)) => {
                     flash(state, format!("saving the whole log of {}…", source.name), false);
-                    effects.push(Effect::SaveFullLog { container_id: source.container_id, name: source.name, tty });
+                    effects.push(Effect::Stream(Stream::SaveFullLog {
+                        container_id: source.container_id,
+                        name: source.name,
+                        tty,
+                    }));
                 }
                 _ => flash(state, "no container's log to save", true),
             }
@@ -395,7 +400,7 @@ fn copy_line(state: &mut AppState, effects: &mut Vec<Effect>) {
     let seq = state.logs.current_match.or_else(|| state.logs.visible(width, height).last().copied());
     match seq.and_then(|s| state.logs.buffer.get(s)) {
         Some(line) => {
-            effects.push(Effect::CopyToClipboard { text: plain(line) });
+            effects.push(Effect::Local(Local::CopyToClipboard { text: plain(line) }));
             flash(state, "copied the line to the clipboard (terminals that allow OSC 52)", false);
         }
         None => flash(state, "no line to copy", true),

@@ -6,9 +6,10 @@
 use crossterm::event::{KeyCode, KeyEvent};
 
 use super::flash;
+use crate::app::effect::{Change, Read};
 use crate::app::effect::{Effect, ObjectChange};
 use crate::model::{DaemonError, DaemonEvent, EventKind, ObjectKind, PruneKind, PruneReport};
-use crate::state::{Answer, AppState, Confirm, InspectView, Modal, NewObject, Pane, Pending};
+use crate::state::{AppState, Confirm, InspectView, Modal, NewObject, Pane, Pending, Verdict};
 
 /// Shows `pane` (volumes, networks or events) in the main place and lists what it needs.
 pub fn show(state: &mut AppState, pane: Pane, effects: &mut Vec<Effect>) {
@@ -24,14 +25,14 @@ pub fn show(state: &mut AppState, pane: Pane, effects: &mut Vec<Effect>) {
 pub fn want_volumes(state: &mut AppState, effects: &mut Vec<Effect>) {
     let (requests, ids) = (&mut state.refresh.requests, &mut state.ids);
     if let Some(request) = requests.volumes.want(ids) {
-        effects.push(Effect::ListVolumes { request });
+        effects.push(Effect::Read(Read::Volumes { request }));
     }
 }
 
 pub fn want_networks(state: &mut AppState, effects: &mut Vec<Effect>) {
     let (requests, ids) = (&mut state.refresh.requests, &mut state.ids);
     if let Some(request) = requests.networks.want(ids) {
-        effects.push(Effect::ListNetworks { request });
+        effects.push(Effect::Read(Read::Networks { request }));
     }
 }
 
@@ -82,7 +83,7 @@ pub fn on_volumes(
     result: Result<Vec<crate::model::VolumeRow>, DaemonError>,
     effects: &mut Vec<Effect>,
 ) {
-    let Answer::Current { again } = state.refresh.requests.volumes.answered(request) else { return };
+    let Verdict::Current { again } = state.refresh.requests.volumes.answered(request) else { return };
     match result {
         Ok(rows) => {
             state.objects.volumes.set_items(rows);
@@ -102,7 +103,7 @@ pub fn on_networks(
     result: Result<Vec<crate::model::NetworkRow>, DaemonError>,
     effects: &mut Vec<Effect>,
 ) {
-    let Answer::Current { again } = state.refresh.requests.networks.answered(request) else { return };
+    let Verdict::Current { again } = state.refresh.requests.networks.answered(request) else { return };
     match result {
         Ok(rows) => {
             state.objects.networks.set_items(rows);
@@ -158,7 +159,7 @@ pub fn inspect(state: &mut AppState, effects: &mut Vec<Effect>) {
     };
     let title = format!("{} {name}", kind.as_str());
     state.screen.modal = Some(Modal::Inspect(Box::new(InspectView::new(title.clone(), vec!["Reading…".into()]))));
-    effects.push(Effect::InspectObject { kind, id, title });
+    effects.push(Effect::Read(Read::Object { kind, id, title }));
 }
 
 /// Enter on an image: its layers and config.
@@ -166,7 +167,7 @@ pub fn image_details(state: &mut AppState, effects: &mut Vec<Effect>) {
     let Some(image) = state.images.selected_item() else { return };
     let (id, title) = (image.id.clone(), format!("image {}", image.display_name()));
     state.screen.modal = Some(Modal::Inspect(Box::new(InspectView::new(title.clone(), vec!["Reading…".into()]))));
-    effects.push(Effect::ImageDetails { id, title });
+    effects.push(Effect::Read(Read::ImageDetails { id, title }));
 }
 
 pub fn on_inspected(state: &mut AppState, title: String, result: Result<Vec<String>, DaemonError>) {
@@ -207,7 +208,7 @@ pub fn processes(state: &mut AppState, effects: &mut Vec<Effect>) {
     let (id, title) = (c.id.clone(), format!("processes {}", c.name));
     let view = InspectView::new(title.clone(), vec!["Reading…".into()]).following(id.clone());
     state.screen.modal = Some(Modal::Inspect(Box::new(view)));
-    effects.push(Effect::Processes { id, title });
+    effects.push(Effect::Read(Read::Processes { id, title }));
 }
 
 /// Every tick: an open processes view asks again, one reading at a time.
@@ -219,7 +220,7 @@ pub fn on_tick(state: &mut AppState, effects: &mut Vec<Effect>) {
         return;
     }
     view.reading = true;
-    effects.push(Effect::Processes { id, title: view.title.clone() });
+    effects.push(Effect::Read(Read::Processes { id, title: view.title.clone() }));
 }
 
 /// Rows of the inspect view on screen (the overlay leaves a border and a hint line).
@@ -297,11 +298,11 @@ pub fn on_name_key(state: &mut AppState, what: NewObject, mut input: String, key
                     NewObject::Network => (ObjectChange::CreateNetwork { name: name.clone() }, "network"),
                 };
                 flash(state, format!("creating {name}…"), false);
-                effects.push(Effect::ChangeObject {
+                effects.push(Effect::Change(Change::Object {
                     change,
                     done: format!("created {noun} {name}"),
                     failed: format!("cannot create {noun} {name}"),
-                });
+                }));
                 return;
             }
             Err(e) => error = Some(e),
@@ -395,7 +396,7 @@ pub fn membership(state: &mut AppState, connect: bool, effects: &mut Vec<Effect>
         (format!("disconnected {c_name} from {net_name}"), format!("cannot disconnect {c_name} from {net_name}"))
     };
     flash(state, format!("{}…", if connect { "connecting" } else { "disconnecting" }), false);
-    effects.push(Effect::ChangeObject { change, done, failed });
+    effects.push(Effect::Change(Change::Object { change, done, failed }));
 }
 
 pub fn on_confirmed(state: &mut AppState, pending: Pending, effects: &mut Vec<Effect>) {
@@ -403,19 +404,19 @@ pub fn on_confirmed(state: &mut AppState, pending: Pending, effects: &mut Vec<Ef
         Pending::RemoveVolume { name } => {
             flash(state, format!("removing volume {name}…"), false);
             let (done, failed) = (format!("removed volume {name}"), format!("cannot remove volume {name}"));
-            effects.push(Effect::ChangeObject { change: ObjectChange::RemoveVolume { name }, done, failed });
+            effects.push(Effect::Change(Change::Object { change: ObjectChange::RemoveVolume { name }, done, failed }));
         }
         Pending::RemoveNetwork { id, name } => {
             flash(state, format!("removing network {name}…"), false);
-            effects.push(Effect::ChangeObject {
+            effects.push(Effect::Change(Change::Object {
                 change: ObjectChange::RemoveNetwork { id },
                 done: format!("removed network {name}"),
                 failed: format!("cannot remove network {name}"),
-            });
+            }));
         }
         Pending::Prune { kind } => {
             flash(state, format!("pruning {}…", kind.what()), false);
-            effects.push(Effect::Prune { kind });
+            effects.push(Effect::Change(Change::Prune { kind }));
         }
         Pending::Swarm { changes } => super::swarm::on_confirmed(state, changes, effects),
         Pending::Containers { .. } | Pending::RemoveImage { .. } => {}

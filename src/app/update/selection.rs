@@ -1,6 +1,7 @@
 //! Keeping the detail panes (ports, env) in step with the selected container.
 
 use crate::app::effect::Effect;
+use crate::app::effect::Read;
 use crate::layout::{ScreenLayout, table_rows};
 use crate::state::{AppState, Pane};
 
@@ -53,7 +54,7 @@ pub fn request_inspect(state: &mut AppState, id: String, effects: &mut Vec<Effec
     if let Some(request) = requests.inspect.want(ids) {
         requests.inspect_in_flight_for = Some(id.clone());
         requests.inspect_outdated = false;
-        effects.push(Effect::InspectContainer { request, id });
+        effects.push(Effect::Read(Read::Container { request, id }));
     }
 }
 

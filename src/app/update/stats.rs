@@ -3,6 +3,7 @@
 
 use super::flash;
 use crate::app::effect::Effect;
+use crate::app::effect::{Local, Read, Stream};
 use crate::layout::{ScreenLayout, table_rows};
 use crate::model::{ContainerRow, DaemonError, DiskUsage, StatsSample};
 use crate::state::{AppState, Pane, SortKey};
@@ -38,7 +39,7 @@ pub fn on_tick(state: &mut AppState, effects: &mut Vec<Effect>) {
     state.stats.last_round = state.screen.now;
     if !ids.is_empty() {
         state.stats.round_in_flight = true;
-        effects.push(Effect::StatsRound { ids });
+        effects.push(Effect::Stream(Stream::StatsRound { ids }));
     }
 }
 
@@ -53,8 +54,8 @@ pub fn sync_stream(state: &mut AppState, effects: &mut Vec<Effect>) {
         return;
     }
     match &wanted {
-        Some(id) => effects.push(Effect::StatsStream { id: id.clone() }),
-        None => effects.push(Effect::StopStatsStream),
+        Some(id) => effects.push(Effect::Stream(Stream::Stats { id: id.clone() })),
+        None => effects.push(Effect::Stream(Stream::StopStats)),
     }
     state.stats.streaming = wanted;
 }
@@ -105,7 +106,7 @@ pub fn request_disk_usage(state: &mut AppState, effects: &mut Vec<Effect>) {
     }
     state.stats.disk_in_flight = true;
     flash(state, "reading disk usage (docker system df)…", false);
-    effects.push(Effect::DiskUsage);
+    effects.push(Effect::Read(Read::DiskUsage));
 }
 
 pub fn on_disk_usage(state: &mut AppState, result: Result<DiskUsage, DaemonError>) {
@@ -130,7 +131,7 @@ pub fn cycle_sort(state: &mut AppState, reverse: bool, effects: &mut Vec<Effect>
     apply_sort(state);
     let arrow = if state.containers.sort.reverse { "↑" } else { "↓" };
     flash(state, format!("sorted by {} {arrow}", state.containers.sort.key.label()), false);
-    effects.push(Effect::SaveSort { sort: state.containers.sort });
+    effects.push(Effect::Local(Local::SaveSort { sort: state.containers.sort }));
 }
 
 /// Sorts the containers by the chosen column (the selection stays on its container).

@@ -7,9 +7,10 @@ use crossterm::event::{KeyCode, KeyEvent};
 
 use super::flash;
 use crate::app::effect::Effect;
+use crate::app::effect::{Change, Read};
 use crate::model::{DaemonError, LaunchSpec, ServiceLaunch, SwarmChange, SwarmRole};
 use crate::state::{
-    Answer, AppState, Confirm, LaunchForm, LogSource, Modal, Pane, Pending, RequestId, SourceStatus, not_a_manager,
+    AppState, Confirm, LaunchForm, LogSource, Modal, Pane, Pending, RequestId, SourceStatus, Verdict, not_a_manager,
 };
 
 /// Seconds between task refreshes while the services view is shown.
@@ -23,7 +24,7 @@ pub fn show(state: &mut AppState, pane: Pane, effects: &mut Vec<Effect>) {
         flash(state, why, false);
         // It may have joined a swarm since wharf connected: ask again.
         if state.is_connected() {
-            effects.push(Effect::ReadSwarmRole);
+            effects.push(Effect::Read(Read::SwarmRole));
         }
         return;
     }
@@ -38,14 +39,14 @@ pub fn show(state: &mut AppState, pane: Pane, effects: &mut Vec<Effect>) {
 fn want_services(state: &mut AppState, effects: &mut Vec<Effect>) {
     let (requests, ids) = (&mut state.refresh.requests, &mut state.ids);
     if let Some(request) = requests.services.want(ids) {
-        effects.push(Effect::ListServices { request });
+        effects.push(Effect::Read(Read::Services { request }));
     }
 }
 
 fn want_nodes(state: &mut AppState, effects: &mut Vec<Effect>) {
     let (requests, ids) = (&mut state.refresh.requests, &mut state.ids);
     if let Some(request) = requests.nodes.want(ids) {
-        effects.push(Effect::ListNodes { request });
+        effects.push(Effect::Read(Read::Nodes { request }));
     }
 }
 
@@ -55,7 +56,7 @@ fn want_tasks(state: &mut AppState, effects: &mut Vec<Effect>) {
     state.swarm.last_poll = state.screen.now;
     let (requests, ids) = (&mut state.refresh.requests, &mut state.ids);
     if let Some(request) = requests.tasks.want(ids) {
-        effects.push(Effect::ListTasks { request, service });
+        effects.push(Effect::Read(Read::Tasks { request, service }));
     }
 }
 
@@ -114,7 +115,7 @@ pub fn on_services(
     result: Result<Vec<crate::model::ServiceRow>, DaemonError>,
     effects: &mut Vec<Effect>,
 ) {
-    let Answer::Current { again } = state.refresh.requests.services.answered(request) else { return };
+    let Verdict::Current { again } = state.refresh.requests.services.answered(request) else { return };
     let before = state.swarm.services.selected_item().map(|s| s.id.clone());
     match result {
         Ok(mut rows) => {
@@ -140,7 +141,7 @@ pub fn on_nodes(
     result: Result<Vec<crate::model::NodeRow>, DaemonError>,
     effects: &mut Vec<Effect>,
 ) {
-    let Answer::Current { again } = state.refresh.requests.nodes.answered(request) else { return };
+    let Verdict::Current { again } = state.refresh.requests.nodes.answered(request) else { return };
     match result {
         Ok(rows) => {
             state.swarm.nodes.set_items(rows);
@@ -160,7 +161,7 @@ pub fn on_tasks(
     result: Result<Vec<crate::model::TaskRow>, DaemonError>,
     effects: &mut Vec<Effect>,
 ) {
-    let Answer::Current { again } = state.refresh.requests.tasks.answered(request) else { return };
+    let Verdict::Current { again } = state.refresh.requests.tasks.answered(request) else { return };
     let selected = state.swarm.services.selected_item().map(|s| s.id.clone());
     match result {
         // Only the selected service's tasks are shown: an answer for one the user has
@@ -276,11 +277,11 @@ pub fn on_scale_key(
         KeyCode::Enter => match parse_replicas(&input) {
             Ok(replicas) => {
                 flash(state, format!("scaling {name} to {replicas}…"), false);
-                effects.push(Effect::Swarm {
+                effects.push(Effect::Change(Change::Swarm {
                     change: SwarmChange::Scale { service, replicas },
                     done: format!("scaled {name} to {replicas}"),
                     failed: format!("cannot scale {name} to {replicas}"),
-                });
+                }));
                 return;
             }
             Err(e) => Some(e),
@@ -320,7 +321,7 @@ pub fn service_change(state: &mut AppState, what: char, effects: &mut Vec<Effect
                         format!("cannot roll {name} back"),
                     )
                 };
-                effects.push(Effect::Swarm { change, done, failed });
+                effects.push(Effect::Change(Change::Swarm { change, done, failed }));
             }
         }
         _ => {
@@ -399,7 +400,7 @@ pub fn node_availability(state: &mut AppState, availability: &str) {
 pub fn on_confirmed(state: &mut AppState, changes: Vec<(SwarmChange, String, String)>, effects: &mut Vec<Effect>) {
     flash(state, "asking the swarm…", false);
     for (change, done, failed) in changes {
-        effects.push(Effect::Swarm { change, done, failed });
+        effects.push(Effect::Change(Change::Swarm { change, done, failed }));
     }
 }
 
@@ -434,11 +435,11 @@ pub fn on_replicas_key(
                 let name = spec.name.clone().unwrap_or_else(|| spec.image.clone());
                 flash(state, format!("creating service {name}…"), false);
                 state.swarm.creating = Some(form);
-                effects.push(Effect::Swarm {
+                effects.push(Effect::Change(Change::Swarm {
                     change: SwarmChange::Create(Box::new(ServiceLaunch { spec: *spec, replicas })),
                     done: format!("created service {name}"),
                     failed: format!("cannot create service {name}"),
-                });
+                }));
                 return;
             }
             Err(e) => Some(e),

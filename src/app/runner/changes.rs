@@ -1,0 +1,120 @@
+//! Changes to the daemon. `EffectRunner::run` refuses them all under `--read-only`
+//! before they get here.
+
+use std::time::Duration;
+
+use tokio::sync::{mpsc, watch};
+use tokio_util::sync::CancellationToken;
+
+use super::{EffectRunner, ask, not_connected};
+use crate::app::console_task::{self, ConsoleHandle, ConsoleJob};
+use crate::app::effect::{Change, ObjectChange};
+use crate::app::launcher;
+use crate::app::msg::Msg;
+use crate::docker::DockerApi;
+use crate::model::ContainerAction;
+
+/// A prune walks every object of its kind: it gets this many request timeouts.
+const PRUNE_PATIENCE: u32 = 6;
+
+impl<D: DockerApi> EffectRunner<D> {
+    pub(super) fn change(&mut self, change: Change) {
+        let client = self.client.borrow().clone();
+        let timeout = self.request_timeout;
+        match change {
+            Change::Container { id, name, action } => self.spawn(async move {
+                // Stopping waits for the container's grace period before the daemon answers.
+                let timeout = match action {
+                    ContainerAction::Stop | ContainerAction::Restart => {
+                        timeout + Duration::from_secs(crate::docker::STOP_GRACE_SECS)
+                    }
+                    _ => timeout,
+                };
+                let result = ask(client, timeout, async |d| d.container_action(&id, action).await).await;
+                Msg::ActionFinished { id, name, action, result }
+            }),
+            Change::RemoveImage { id, name } => self.spawn(async move {
+                let result = ask(client, timeout, async |d| d.remove_image(&id).await).await;
+                Msg::ImageRemoved { id, name, result }
+            }),
+            // Launches and pulls have no overall timeout (a pull takes as long as it
+            // takes, and the user can cancel it); each request inside is still bounded
+            // by the client's own timeout.
+            Change::Launch { request, spec } => {
+                let cancel = self.track(request);
+                let tx = self.tx.clone();
+                self.spawn(async move {
+                    let result = match client {
+                        None => Err(not_connected()),
+                        Some(d) => {
+                            let on_progress = |progress| {
+                                let _ = tx.try_send(Msg::PullProgress { request, progress });
+                            };
+                            launcher::launch(d.as_ref(), &spec, &cancel, on_progress).await
+                        }
+                    };
+                    cancel.cancel();
+                    Msg::LaunchFinished { request, result }
+                })
+            }
+            Change::Pull { request, reference } => {
+                let cancel = self.track(request);
+                let tx = self.tx.clone();
+                self.spawn(async move {
+                    let result = match client {
+                        None => Err(not_connected()),
+                        Some(d) => {
+                            let mut on_progress = |progress| {
+                                let _ = tx.try_send(Msg::PullProgress { request, progress });
+                            };
+                            launcher::pull(d.as_ref(), &reference, &cancel, &mut on_progress).await
+                        }
+                    };
+                    cancel.cancel();
+                    Msg::PullFinished { request, reference, result }
+                })
+            }
+            Change::Object { change, done, failed } => self.spawn(async move {
+                let result = ask(client, timeout, async |d| match &change {
+                    ObjectChange::CreateVolume { name } => d.create_volume(name).await,
+                    ObjectChange::RemoveVolume { name } => d.remove_volume(name).await,
+                    ObjectChange::CreateNetwork { name } => d.create_network(name).await,
+                    ObjectChange::RemoveNetwork { id } => d.remove_network(id).await,
+                    ObjectChange::Membership { network, container, connect } => {
+                        d.network_membership(network, container, *connect).await
+                    }
+                })
+                .await;
+                Msg::ObjectChanged { done, failed, result }
+            }),
+            Change::Swarm { change, done, failed } => self.spawn(async move {
+                let result = ask(client, timeout, async |d| d.swarm_change(&change).await).await;
+                Msg::ObjectChanged { done, failed, result }
+            }),
+            Change::Prune { kind } => self.spawn(async move {
+                let result = ask(client, timeout * PRUNE_PATIENCE, async |d| d.prune(kind, None).await).await;
+                Msg::Pruned { kind, result }
+            }),
+            Change::OpenConsole { session, container_id, target, cols, rows } => {
+                let (input_tx, input_rx) = mpsc::channel(256);
+                let (resize_tx, resize_rx) = watch::channel((cols, rows));
+                let cancel = CancellationToken::new();
+                let tx = self.tx.clone();
+                let job = ConsoleJob { session, container_id, target };
+                let task_cancel = cancel.clone();
+                let task = tokio::spawn(async move {
+                    match client {
+                        Some(d) => console_task::run(d, job, input_rx, resize_rx, tx, task_cancel).await,
+                        None => {
+                            let _ = tx
+                                .send(Msg::ConsoleEnded { session, exit_code: None, error: Some(not_connected()) })
+                                .await;
+                        }
+                    }
+                });
+                self.consoles.retain(|_, h| !h.cancel.is_cancelled() && !h.input.is_closed());
+                self.consoles.insert(session, ConsoleHandle { input: input_tx, resize: resize_tx, cancel, task });
+            }
+        }
+    }
+}

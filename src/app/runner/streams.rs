@@ -1,0 +1,141 @@
+//! Long-lived streams: logs, consoles, stats, and the launches and pulls that can be
+//! cancelled.
+
+use futures::StreamExt;
+use tokio_util::sync::CancellationToken;
+
+use super::{EffectRunner, not_connected};
+use crate::app::effect::Stream;
+use crate::app::log_task::{self, LogJob};
+use crate::app::msg::Msg;
+use crate::docker::{DockerApi, LogRequest};
+
+/// Stats readings of one sampling round in flight at once.
+const STATS_AT_ONCE: usize = 4;
+
+impl<D: DockerApi> EffectRunner<D> {
+    pub(super) fn stream(&mut self, op: Stream) {
+        let client = self.client.borrow().clone();
+        let timeout = self.request_timeout;
+        match op {
+            Stream::FollowLogs { stream, container_id, source, tty, tail, since, timestamps, service } => {
+                let cancel = CancellationToken::new();
+                self.streams.insert(stream, cancel.clone());
+                let tx = self.tx.clone();
+                let request = LogRequest { tail: Some(tail), since, timestamps, follow: true, service };
+                let job = LogJob { stream, container_id, source, tty, request };
+                tokio::spawn(async move {
+                    match client {
+                        Some(d) => log_task::follow(d.as_ref(), job, tx, cancel).await,
+                        None => {
+                            let _ = tx.send(Msg::LogEnded { stream, error: Some(not_connected()) }).await;
+                        }
+                    }
+                });
+            }
+            Stream::StopLogs { stream } => {
+                if let Some(token) = self.streams.remove(&stream) {
+                    token.cancel();
+                }
+            }
+            Stream::SaveFullLog { container_id, name, tty } => self.spawn(async move {
+                let result = match client {
+                    Some(d) => log_task::save_full(d.as_ref(), &container_id, &name, tty).await,
+                    None => Err(not_connected().message),
+                };
+                Msg::Saved { result }
+            }),
+            Stream::ConsoleInput { session, bytes } => {
+                if let Some(handle) = self.consoles.get(&session) {
+                    // Typing faster than the container reads is dropped, not queued forever.
+                    let _ = handle.input.try_send(bytes);
+                }
+            }
+            Stream::ConsoleResize { session, cols, rows } => {
+                if let Some(handle) = self.consoles.get(&session) {
+                    handle.resize.send_replace((cols, rows));
+                }
+            }
+            Stream::CloseConsole { session } => {
+                if let Some(handle) = self.consoles.remove(&session) {
+                    handle.cancel.cancel();
+                    // Quitting right after still waits for its hang-up.
+                    self.closing.retain(|task| !task.is_finished());
+                    self.closing.push(handle.task);
+                }
+            }
+            Stream::Stats { id } => {
+                self.stop_stats();
+                let Some(d) = client else { return };
+                let cancel = CancellationToken::new();
+                self.stats_stream = Some(cancel.clone());
+                let tx = self.tx.clone();
+                tokio::spawn(async move {
+                    let mut stream = d.stats_stream(&id);
+                    loop {
+                        tokio::select! {
+                            _ = cancel.cancelled() => return,
+                            item = stream.next() => match item {
+                                Some(Ok(sample)) => {
+                                    if tx.send(Msg::Stats { id: id.clone(), sample }).await.is_err() {
+                                        return;
+                                    }
+                                }
+                                // Stopped, removed, or the daemon went away: the next
+                                // selection or start event asks again.
+                                Some(Err(_)) | None => return,
+                            },
+                        }
+                    }
+                });
+            }
+            Stream::StopStats => self.stop_stats(),
+            Stream::StatsRound { ids } => {
+                let tx = self.tx.clone();
+                tokio::spawn(async move {
+                    if let Some(d) = client {
+                        // A few at a time, each bounded: one slow container does not hold
+                        // the round, and a round asks the daemon for at most
+                        // STATS_AT_ONCE readings at once (each is a connection while it
+                        // runs; a local daemon's are read from cgroups instead).
+                        let readings = ids.into_iter().map(|id| {
+                            let d = d.clone();
+                            async move { (tokio::time::timeout(timeout, d.stats_once(&id)).await, id) }
+                        });
+                        let mut readings = futures::stream::iter(readings).buffer_unordered(STATS_AT_ONCE);
+                        while let Some((reading, id)) = readings.next().await {
+                            if let Ok(Ok(sample)) = reading {
+                                let _ = tx.send(Msg::Stats { id, sample }).await;
+                            }
+                        }
+                    }
+                    let _ = tx.send(Msg::StatsRoundDone).await;
+                });
+            }
+            Stream::Cancel { request } => {
+                if let Some(token) = self.running.remove(&request) {
+                    token.cancel();
+                }
+            }
+        }
+    }
+
+    fn stop_stats(&mut self) {
+        if let Some(old) = self.stats_stream.take() {
+            old.cancel();
+        }
+    }
+
+    /// Nothing of the old daemon's may outlive a switch: streams, consoles, launches
+    /// and the stats stream all end here.
+    pub(super) fn end_everything(&mut self) {
+        for token in self.running.drain().map(|(_, t)| t).chain(self.streams.drain().map(|(_, t)| t)) {
+            token.cancel();
+        }
+        for (_, console) in self.consoles.drain() {
+            console.cancel.cancel();
+            self.closing.push(console.task);
+        }
+        self.stop_stats();
+    }
+}
