@@ -383,3 +383,29 @@ fn status_texts_age_with_the_clock_without_another_list() {
     assert!(screen.contains("Exited (3) 27 seconds ago"), "{screen}");
     assert!(screen.contains("Created"), "{screen}");
 }
+
+#[test]
+fn read_only_refuses_a_change_at_its_key_before_any_dialog_opens() {
+    let mut h = Harness::new(120, 30);
+    h.state.screen.read_only = true;
+    h.connect_with_fixtures();
+    // Remove (asks first), a new container (the form), presets, stop, a shell,
+    // then the same on the images pane and the volumes pane.
+    for key in ['d', 'n', 'p', 's', 'e', '2', 'd', 'p', '6', 'n', 'd'] {
+        let effects = h.char(key);
+        if key.is_ascii_digit() {
+            // Switching panes reads (the volumes list): not a change, and no refusal.
+            assert!(!effects.iter().any(|e| matches!(e, Effect::Change(_))), "{key}: {effects:?}");
+            assert!(h.state.screen.flash.is_none(), "{key}");
+            continue;
+        }
+        assert!(h.state.screen.modal.is_none(), "{key}: a dialog opened: {:?}", h.state.screen.modal);
+        assert!(!effects.iter().any(|e| matches!(e, Effect::Change(_))), "{key}: {effects:?}");
+        let flash = h.state.screen.flash.take().expect("the refusal is said");
+        assert!(flash.is_error && flash.text.contains("read-only"), "{key}: {}", flash.text);
+    }
+    // Reading goes on as usual: inspect opens.
+    h.char('1');
+    h.char('I');
+    assert!(h.state.screen.modal.is_some(), "inspect opens in read-only mode");
+}

@@ -163,6 +163,9 @@ pub enum Change {
 }
 
 impl Change {
+    /// What read-only mode says to every change, at the key or where it would be sent.
+    pub const READ_ONLY: &str = "wharf runs read-only (--read-only): it changes nothing on the daemon";
+
     /// The message that says this change failed with `error`, as the daemon's own
     /// failure would. Read-only mode answers every change with it; the match has no
     /// catch-all arm, so a new change cannot be added without saying how it is refused.

@@ -96,6 +96,98 @@ pub enum Action {
 }
 
 impl Action {
+    /// Whether this action changes something on the daemon (or runs something in a
+    /// container), directly or through the dialog it opens. `--read-only` refuses these
+    /// at the key, before any dialog opens. No catch-all arm: a new action must be
+    /// put on one side or the other.
+    pub fn changes_daemon(self) -> bool {
+        match self {
+            Action::NewContainer
+            | Action::Presets
+            | Action::Start
+            | Action::Stop
+            | Action::Restart
+            | Action::TogglePause
+            | Action::Kill
+            | Action::Remove
+            | Action::PullImage
+            | Action::RemoveImage
+            | Action::RunImage
+            | Action::OpenShell
+            | Action::OpenCommand
+            | Action::Attach
+            | Action::Prune
+            | Action::CreateVolume
+            | Action::RemoveVolume
+            | Action::CreateNetwork
+            | Action::RemoveNetwork
+            | Action::ConnectNetwork
+            | Action::DisconnectNetwork
+            | Action::ScaleService
+            | Action::UpdateService
+            | Action::RollbackService
+            | Action::RemoveService
+            | Action::CreateService
+            | Action::DrainNode
+            | Action::ActivateNode => true,
+            Action::Quit
+            | Action::NextPane
+            | Action::PrevPane
+            | Action::FocusContainers
+            | Action::FocusImages
+            | Action::FocusPorts
+            | Action::FocusEnv
+            | Action::Up
+            | Action::Down
+            | Action::Top
+            | Action::Bottom
+            | Action::PageUp
+            | Action::PageDown
+            | Action::Filter
+            | Action::Help
+            | Action::ToggleAll
+            | Action::RevealSecrets
+            | Action::Refresh
+            | Action::Mark
+            | Action::FocusLogs
+            | Action::ZoomLogs
+            | Action::LogFilter
+            | Action::LogRegexFilter
+            | Action::NextMatch
+            | Action::PrevMatch
+            | Action::ToggleWrap
+            | Action::ScrollLeft
+            | Action::ScrollRight
+            | Action::ToggleTimestamps
+            | Action::CycleSince
+            | Action::CopyLine
+            | Action::SaveLogs
+            | Action::MergeLogs
+            | Action::SaveFullLog
+            | Action::SortNext
+            | Action::SortReverse
+            | Action::StatsInterval
+            | Action::DiskUsage
+            | Action::PickEndpoint
+            | Action::Hosts
+            | Action::FocusVolumes
+            | Action::FocusNetworks
+            | Action::FocusEvents
+            | Action::Inspect
+            | Action::Processes
+            | Action::ImageDetails
+            | Action::GroupProjects
+            | Action::FoldProject
+            | Action::UnfoldProject
+            | Action::MarkProject
+            | Action::FocusServices
+            | Action::FocusNodes
+            | Action::ServiceLogs
+            | Action::FoldStack
+            | Action::UnfoldStack => false,
+        }
+    }
+
     /// The name the config file uses (`toggle_pause`).
     pub fn config_name(self) -> String {
         let mut out = String::new();

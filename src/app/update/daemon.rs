@@ -6,186 +6,20 @@ use crate::app::effect::Effect;
 use crate::app::effect::{Local, Read};
 use crate::app::msg::Answer;
 use crate::app::msg::Msg;
-use crate::model::{DaemonErrorKind, EventKind, count_image_users};
-use crate::state::{AppState, Connection, Verdict};
+use crate::model::{
+    ContainerDetails, ContainerRow, DaemonError, DaemonErrorKind, EventKind, ImageRow, count_image_users,
+};
+use crate::state::{AppState, Connection, RequestId, Verdict};
 
 pub fn on_daemon_msg(state: &mut AppState, msg: Msg, effects: &mut Vec<Effect>) {
     match msg {
         // A supervisor of a daemon the user has just left may still speak: not ours.
         Msg::Connected(info) if info.host != state.connection.host() => {}
-        Msg::Connected(info) => {
-            if matches!(state.connection, Connection::Down { .. }) {
-                let text = format!("reconnected to {}", info.host);
-                super::flash(state, text, false);
-            }
-            state.connection = Connection::Connected(info);
-            // Ports bound before a daemon restart may be gone: ask again.
-            state.containers.details.stale.extend(state.containers.details.by_id.keys().cloned());
-            // Answers to requests sent on an earlier connection are stale now.
-            state.refresh.requests.containers.reset();
-            state.refresh.requests.images.reset();
-            state.refresh.requests.inspect.reset();
-            state.refresh.requests.inspect_in_flight_for = None;
-            state.refresh.requests.inspect_queue.clear();
-            state.refresh.list_error = None;
-            refresh_lists(state, effects);
-            logs::on_connected(state, effects);
-            // Lists read before (or the pane on screen) are read again: events sent
-            // while the daemon was away are lost.
-            super::objects::on_connected(state, effects);
-            super::swarm::forget_requests(state);
-            super::swarm::on_event(state, effects);
-        }
-        Msg::ConnectionDown { error, retry_in } => {
-            let host = state.connection.host().to_string();
-            let retry_at = state.screen.now + i64::try_from(retry_in.as_secs()).unwrap_or(i64::MAX / 2);
-            state.connection = Connection::Down { host, error, retry_at };
-            // What is on screen is no longer live: say why instead of showing it as if.
-            state.refresh.loaded = false;
-            state.refresh.requests.containers.reset();
-            state.refresh.requests.images.reset();
-            state.refresh.requests.inspect.reset();
-        }
-        Msg::Answer(Answer::Containers { request, result }) => {
-            let Verdict::Current { again } = state.refresh.requests.containers.answered(request) else { return };
-            match result {
-                Ok(rows) => {
-                    state.refresh.list_error = None;
-                    state.refresh.loaded = true;
-                    // Forget details of containers that are gone: the cache stays bounded.
-                    state.containers.details.by_id.retain(|id, _| rows.iter().any(|r| &r.id == id));
-                    let mut images = state.images.items().to_vec();
-                    count_image_users(&mut images, &rows);
-                    state.images.set_items(images);
-                    state.containers.marked.retain(|id| rows.iter().any(|r| &r.id == id));
-                    let selected = state.selected_container().map(|c| (c.id.clone(), c.name.clone()));
-                    let gone = selected.filter(|(id, _)| !rows.iter().any(|r| &r.id == id));
-                    state.containers.list.set_items(rows);
-                    // The selection moved on by itself: say why, unless wharf removed it.
-                    if let Some((id, name)) = gone
-                        && !state.containers.removing.contains(&id)
-                    {
-                        super::flash(state, format!("{name} was removed by another client"), false);
-                    }
-                    let listed = state.containers.list.items();
-                    state.containers.removing.retain(|id| listed.iter().any(|c| &c.id == id));
-                    super::objects::link_containers(state);
-                    stats::apply_sort(state);
-                    select_launched(state);
-                    stats::on_list(state, effects);
-                    sync_selection(state, effects);
-                }
-                Err(error) => state.refresh.list_error = Some(error),
-            }
-            if again {
-                want_containers(state, effects);
-            }
-        }
-        Msg::Answer(Answer::Images { request, result }) => {
-            let Verdict::Current { again } = state.refresh.requests.images.answered(request) else { return };
-            match result {
-                Ok(mut rows) => {
-                    count_image_users(&mut rows, state.containers.list.items());
-                    state.images.set_items(rows);
-                    super::selection::scroll_all_into_view(state);
-                }
-                Err(error) => state.refresh.list_error = Some(error),
-            }
-            if again {
-                want_images(state, effects);
-            }
-        }
-        Msg::Answer(Answer::Container { request, id, result }) => {
-            let Verdict::Current { again } = state.refresh.requests.inspect.answered(request) else { return };
-            let outdated = std::mem::take(&mut state.refresh.requests.inspect_outdated);
-            state.refresh.requests.inspect_in_flight_for = None;
-            match result {
-                Ok(details) => {
-                    state.containers.details.by_id.insert(id.clone(), details);
-                    // An event about it came while this ran: the answer may predate it.
-                    if outdated {
-                        state.containers.details.stale.insert(id.clone());
-                    } else {
-                        state.containers.details.stale.remove(&id);
-                    }
-                    if state.selected_container().is_some_and(|c| c.id == id) {
-                        sync_selection(state, effects);
-                    }
-                }
-                // Gone meanwhile: the container list refresh that follows its destroy
-                // event moves the selection; nothing to say here.
-                Err(error) if error.kind == DaemonErrorKind::NotFound => {}
-                Err(error) => {
-                    if state.selected_container().is_some_and(|c| c.id == id) {
-                        state.containers.details.error = Some(error.to_string());
-                    }
-                }
-            }
-            // The selection moved (or an event came) while this inspect ran: fetch the
-            // one now selected if what is known of it is missing or out of date.
-            if again
-                && let Some(selected) = state.selected_container().map(|c| c.id.clone())
-                && (!state.containers.details.by_id.contains_key(&selected)
-                    || state.containers.details.stale.contains(&selected))
-            {
-                request_inspect(state, selected, effects);
-            }
-            next_queued_inspect(state, effects);
-            logs::start_waiting(state, effects);
-        }
-        Msg::DaemonEvent(event) => {
-            super::objects::on_event(state, &event, effects);
-            match event.kind {
-                // An exec (a healthcheck runs one every few seconds) changes no list.
-                EventKind::Container if super::objects::changes_nothing(&event) => {}
-                EventKind::Container => {
-                    // Ports are bound on start and released on stop: cached details of this
-                    // container may be out of date now. (The log pane only needs the TTY
-                    // setting, which never changes, so it can resume at once.)
-                    if event.action == "start" {
-                        logs::on_container_started(state, &event.id, effects);
-                    }
-                    if event.action == "destroy" {
-                        state.containers.details.by_id.remove(&event.id);
-                        state.containers.details.stale.remove(&event.id);
-                    } else if state.containers.details.by_id.contains_key(&event.id) {
-                        state.containers.details.stale.insert(event.id.clone());
-                    }
-                    if state.refresh.requests.inspect_in_flight_for.as_deref() == Some(event.id.as_str()) {
-                        state.refresh.requests.inspect_outdated = true;
-                    }
-                    want_containers(state, effects);
-                    // The daemon sends some events (pause, unpause, die) a moment before
-                    // its list shows the change: the list they ask for can come back
-                    // stale. One more shortly after settles it, one for a whole burst.
-                    if state.refresh.settle_pending {
-                        // Then one more after this one too (see `Msg::Settle`).
-                        state.refresh.settle_again = true;
-                    } else {
-                        state.refresh.settle_pending = true;
-                        effects.push(Effect::Local(Local::Settle { after: SETTLE_AFTER }));
-                    }
-                    if event.action.starts_with("create") || event.action.starts_with("destroy") {
-                        // Image usage counts change with containers.
-                        want_images(state, effects);
-                    }
-                }
-                EventKind::Image => want_images(state, effects),
-                EventKind::Service | EventKind::Node => super::swarm::on_event(state, effects),
-                EventKind::Volume | EventKind::Network | EventKind::Other => {}
-            }
-        }
-        Msg::Settle => {
-            if state.is_connected() {
-                want_containers(state, effects);
-            }
-            // Events came in while this one waited: one more settles the newest of them.
-            if std::mem::take(&mut state.refresh.settle_again) {
-                effects.push(Effect::Local(Local::Settle { after: SETTLE_AFTER }));
-            } else {
-                state.refresh.settle_pending = false;
-            }
-        }
+        Msg::Connected(info) => on_connected(state, info, effects),
+        Msg::ConnectionDown { error, retry_in } => on_connection_down(state, error, retry_in),
+        Msg::Answer(answer) => on_answer(state, answer, effects),
+        Msg::DaemonEvent(event) => on_event(state, event, effects),
+        Msg::Settle => on_settle(state, effects),
         Msg::PullProgress { request, progress } => launch::on_pull_progress(state, request, progress),
         Msg::LaunchFinished { request, result } => launch::on_launch_finished(state, request, result),
         Msg::PullFinished { request, reference, result } => launch::on_pull_finished(state, request, reference, result),
@@ -198,50 +32,35 @@ pub fn on_daemon_msg(state: &mut AppState, msg: Msg, effects: &mut Vec<Effect>) 
         Msg::ConsoleEnded { session, exit_code, error } => console::on_ended(state, session, exit_code, error),
         Msg::Stats { id, sample } => stats::on_stats(state, &id, sample),
         Msg::StatsRoundDone => stats::on_round_done(state),
-        Msg::Answer(Answer::DiskUsage(result)) => stats::on_disk_usage(state, result),
         Msg::LogLines { stream, lines } => logs::on_lines(state, stream, lines),
         Msg::LogEnded { stream, error } => logs::on_ended(state, stream, error),
         Msg::Saved { result } => match result {
             Ok(path) => super::flash(state, format!("saved to {path}"), false),
             Err(e) => super::flash(state, format!("cannot save: {e}"), true),
         },
-        Msg::Answer(Answer::Volumes { request, result }) => super::objects::on_volumes(state, request, result, effects),
-        Msg::Answer(Answer::Networks { request, result }) => {
-            super::objects::on_networks(state, request, result, effects)
-        }
-        Msg::Answer(Answer::ExposedPorts { image, ports }) => {
-            let ports = match ports {
-                Ok(ports) => ports,
-                Err(e) => {
-                    super::flash(state, format!("cannot read the ports {image} exposes: {}", e.message), true);
-                    Vec::new()
-                }
-            };
-            // Each exposed port published on the same host port (on 127.0.0.1 unless
-            // the form says all interfaces): what `docker run -P` does, but predictable.
-            let ports = ports
-                .iter()
-                .map(|(port, protocol)| match protocol {
-                    crate::model::Protocol::Tcp => format!("{port}:{port}"),
-                    other => format!("{port}:{port}/{}", other.as_str()),
-                })
-                .collect::<Vec<_>>()
-                .join("\n");
-            let draft = crate::launch::LaunchDraft { image, ports, ..Default::default() };
-            launch::open_form(state, "New container", &draft);
-        }
-        Msg::Answer(Answer::Inspected { title, result }) => super::objects::on_inspected(state, title, result),
         Msg::ObjectChanged { done, failed, result } => super::objects::on_changed(state, done, failed, result, effects),
-        Msg::Answer(Answer::SwarmRole(role)) => super::swarm::on_role(state, role, effects),
-        Msg::Answer(Answer::Services { request, result }) => super::swarm::on_services(state, request, result, effects),
-        Msg::Answer(Answer::Nodes { request, result }) => super::swarm::on_nodes(state, request, result, effects),
-        Msg::Answer(Answer::Tasks { request, service, result }) => {
-            super::swarm::on_tasks(state, request, service, result, effects)
-        }
         Msg::Pruned { kind, result } => super::objects::on_pruned(state, kind, result, effects),
         Msg::EndpointsListed(choices) => super::hosts::on_listed(state, choices),
         Msg::Fleet { host, report } => super::hosts::on_fleet(state, host, report),
         Msg::Key(_) | Msg::Mouse(_) | Msg::Paste(_) | Msg::Resize { .. } | Msg::Tick { .. } => {}
+    }
+}
+
+/// The answer to a read, to the part that asked.
+fn on_answer(state: &mut AppState, answer: Answer, effects: &mut Vec<Effect>) {
+    match answer {
+        Answer::Containers { request, result } => on_containers(state, request, result, effects),
+        Answer::Images { request, result } => on_images(state, request, result, effects),
+        Answer::Container { request, id, result } => on_container_details(state, request, id, result, effects),
+        Answer::DiskUsage(result) => stats::on_disk_usage(state, result),
+        Answer::Volumes { request, result } => super::objects::on_volumes(state, request, result, effects),
+        Answer::Networks { request, result } => super::objects::on_networks(state, request, result, effects),
+        Answer::ExposedPorts { image, ports } => on_exposed_ports(state, image, ports),
+        Answer::Inspected { title, result } => super::objects::on_inspected(state, title, result),
+        Answer::SwarmRole(role) => super::swarm::on_role(state, role, effects),
+        Answer::Services { request, result } => super::swarm::on_services(state, request, result, effects),
+        Answer::Nodes { request, result } => super::swarm::on_nodes(state, request, result, effects),
+        Answer::Tasks { request, service, result } => super::swarm::on_tasks(state, request, service, result, effects),
     }
 }
 
@@ -277,4 +96,232 @@ fn select_launched(state: &mut AppState) {
         state.containers.list.select_visible(pos);
         state.containers.select_when_listed = None;
     }
+}
+
+/// The supervisor reached the daemon (again): everything is read afresh.
+fn on_connected(state: &mut AppState, info: crate::model::DaemonInfo, effects: &mut Vec<Effect>) {
+    if matches!(state.connection, Connection::Down { .. }) {
+        let text = format!("reconnected to {}", info.host);
+        super::flash(state, text, false);
+    }
+    state.connection = Connection::Connected(info);
+    // Ports bound before a daemon restart may be gone: ask again.
+    state.containers.details.stale.extend(state.containers.details.by_id.keys().cloned());
+    // Answers to requests sent on an earlier connection are stale now.
+    state.refresh.requests.containers.reset();
+    state.refresh.requests.images.reset();
+    state.refresh.requests.inspect.reset();
+    state.refresh.requests.inspect_in_flight_for = None;
+    state.refresh.requests.inspect_queue.clear();
+    state.refresh.list_error = None;
+    refresh_lists(state, effects);
+    logs::on_connected(state, effects);
+    // Lists read before (or the pane on screen) are read again: events sent
+    // while the daemon was away are lost.
+    super::objects::on_connected(state, effects);
+    super::swarm::forget_requests(state);
+    super::swarm::on_event(state, effects);
+}
+
+/// The daemon went away; the supervisor retries by itself.
+fn on_connection_down(state: &mut AppState, error: crate::model::DaemonError, retry_in: std::time::Duration) {
+    let host = state.connection.host().to_string();
+    let retry_at = state.screen.now + i64::try_from(retry_in.as_secs()).unwrap_or(i64::MAX / 2);
+    state.connection = Connection::Down { host, error, retry_at };
+    // What is on screen is no longer live: say why instead of showing it as if.
+    state.refresh.loaded = false;
+    state.refresh.requests.containers.reset();
+    state.refresh.requests.images.reset();
+    state.refresh.requests.inspect.reset();
+}
+
+/// The container list: the rows, and everything that hangs on them.
+fn on_containers(
+    state: &mut AppState,
+    request: RequestId,
+    result: Result<Vec<ContainerRow>, DaemonError>,
+    effects: &mut Vec<Effect>,
+) {
+    let Verdict::Current { again } = state.refresh.requests.containers.answered(request) else { return };
+    match result {
+        Ok(rows) => {
+            state.refresh.list_error = None;
+            state.refresh.loaded = true;
+            // Forget details of containers that are gone: the cache stays bounded.
+            state.containers.details.by_id.retain(|id, _| rows.iter().any(|r| &r.id == id));
+            let mut images = state.images.items().to_vec();
+            count_image_users(&mut images, &rows);
+            state.images.set_items(images);
+            state.containers.marked.retain(|id| rows.iter().any(|r| &r.id == id));
+            let selected = state.selected_container().map(|c| (c.id.clone(), c.name.clone()));
+            let gone = selected.filter(|(id, _)| !rows.iter().any(|r| &r.id == id));
+            state.containers.list.set_items(rows);
+            // The selection moved on by itself: say why, unless wharf removed it.
+            if let Some((id, name)) = gone
+                && !state.containers.removing.contains(&id)
+            {
+                super::flash(state, format!("{name} was removed by another client"), false);
+            }
+            let listed = state.containers.list.items();
+            state.containers.removing.retain(|id| listed.iter().any(|c| &c.id == id));
+            super::objects::link_containers(state);
+            stats::apply_sort(state);
+            select_launched(state);
+            stats::on_list(state, effects);
+            sync_selection(state, effects);
+        }
+        Err(error) => state.refresh.list_error = Some(error),
+    }
+    if again {
+        want_containers(state, effects);
+    }
+}
+
+fn on_images(
+    state: &mut AppState,
+    request: RequestId,
+    result: Result<Vec<ImageRow>, DaemonError>,
+    effects: &mut Vec<Effect>,
+) {
+    let Verdict::Current { again } = state.refresh.requests.images.answered(request) else { return };
+    match result {
+        Ok(mut rows) => {
+            count_image_users(&mut rows, state.containers.list.items());
+            state.images.set_items(rows);
+            super::selection::scroll_all_into_view(state);
+        }
+        Err(error) => state.refresh.list_error = Some(error),
+    }
+    if again {
+        want_images(state, effects);
+    }
+}
+
+/// A container's details (env, ports, TTY).
+fn on_container_details(
+    state: &mut AppState,
+    request: RequestId,
+    id: String,
+    result: Result<ContainerDetails, DaemonError>,
+    effects: &mut Vec<Effect>,
+) {
+    let Verdict::Current { again } = state.refresh.requests.inspect.answered(request) else { return };
+    let outdated = std::mem::take(&mut state.refresh.requests.inspect_outdated);
+    state.refresh.requests.inspect_in_flight_for = None;
+    match result {
+        Ok(details) => {
+            state.containers.details.by_id.insert(id.clone(), details);
+            // An event about it came while this ran: the answer may predate it.
+            if outdated {
+                state.containers.details.stale.insert(id.clone());
+            } else {
+                state.containers.details.stale.remove(&id);
+            }
+            if state.selected_container().is_some_and(|c| c.id == id) {
+                sync_selection(state, effects);
+            }
+        }
+        // Gone meanwhile: the container list refresh that follows its destroy
+        // event moves the selection; nothing to say here.
+        Err(error) if error.kind == DaemonErrorKind::NotFound => {}
+        Err(error) => {
+            if state.selected_container().is_some_and(|c| c.id == id) {
+                state.containers.details.error = Some(error.to_string());
+            }
+        }
+    }
+    // The selection moved (or an event came) while this inspect ran: fetch the
+    // one now selected if what is known of it is missing or out of date.
+    if again
+        && let Some(selected) = state.selected_container().map(|c| c.id.clone())
+        && (!state.containers.details.by_id.contains_key(&selected)
+            || state.containers.details.stale.contains(&selected))
+    {
+        request_inspect(state, selected, effects);
+    }
+    next_queued_inspect(state, effects);
+    logs::start_waiting(state, effects);
+}
+
+fn on_event(state: &mut AppState, event: crate::model::DaemonEvent, effects: &mut Vec<Effect>) {
+    super::objects::on_event(state, &event, effects);
+    match event.kind {
+        // An exec (a healthcheck runs one every few seconds) changes no list.
+        EventKind::Container if super::objects::changes_nothing(&event) => {}
+        EventKind::Container => {
+            // Ports are bound on start and released on stop: cached details of this
+            // container may be out of date now. (The log pane only needs the TTY
+            // setting, which never changes, so it can resume at once.)
+            if event.action == "start" {
+                logs::on_container_started(state, &event.id, effects);
+            }
+            if event.action == "destroy" {
+                state.containers.details.by_id.remove(&event.id);
+                state.containers.details.stale.remove(&event.id);
+            } else if state.containers.details.by_id.contains_key(&event.id) {
+                state.containers.details.stale.insert(event.id.clone());
+            }
+            if state.refresh.requests.inspect_in_flight_for.as_deref() == Some(event.id.as_str()) {
+                state.refresh.requests.inspect_outdated = true;
+            }
+            want_containers(state, effects);
+            // The daemon sends some events (pause, unpause, die) a moment before
+            // its list shows the change: the list they ask for can come back
+            // stale. One more shortly after settles it, one for a whole burst.
+            if state.refresh.settle_pending {
+                // Then one more after this one too (see `Msg::Settle`).
+                state.refresh.settle_again = true;
+            } else {
+                state.refresh.settle_pending = true;
+                effects.push(Effect::Local(Local::Settle { after: SETTLE_AFTER }));
+            }
+            if event.action.starts_with("create") || event.action.starts_with("destroy") {
+                // Image usage counts change with containers.
+                want_images(state, effects);
+            }
+        }
+        EventKind::Image => want_images(state, effects),
+        EventKind::Service | EventKind::Node => super::swarm::on_event(state, effects),
+        EventKind::Volume | EventKind::Network | EventKind::Other => {}
+    }
+}
+
+/// Time for the list that settles the last container events.
+fn on_settle(state: &mut AppState, effects: &mut Vec<Effect>) {
+    if state.is_connected() {
+        want_containers(state, effects);
+    }
+    // Events came in while this one waited: one more settles the newest of them.
+    if std::mem::take(&mut state.refresh.settle_again) {
+        effects.push(Effect::Local(Local::Settle { after: SETTLE_AFTER }));
+    } else {
+        state.refresh.settle_pending = false;
+    }
+}
+
+/// The launch form for an image opens with the ports it exposes.
+fn on_exposed_ports(
+    state: &mut AppState,
+    image: String,
+    ports: Result<Vec<(u16, crate::model::Protocol)>, DaemonError>,
+) {
+    let ports = match ports {
+        Ok(ports) => ports,
+        Err(e) => {
+            super::flash(state, format!("cannot read the ports {image} exposes: {}", e.message), true);
+            Vec::new()
+        }
+    };
+    // Each exposed port published on the same host port (on 127.0.0.1 unless
+    // the form says all interfaces): what `docker run -P` does, but predictable.
+    let ports = ports
+        .iter()
+        .map(|(port, protocol)| match protocol {
+            crate::model::Protocol::Tcp => format!("{port}:{port}"),
+            other => format!("{port}:{port}/{}", other.as_str()),
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    let draft = crate::launch::LaunchDraft { image, ports, ..Default::default() };
+    launch::open_form(state, "New container", &draft);
 }

@@ -7,7 +7,7 @@ use super::flash;
 use super::selection::{scroll_all_into_view, sync_selection};
 use super::{actions, console, launch, logs, stats};
 use crate::app::effect::Effect;
-use crate::app::effect::Read;
+use crate::app::effect::{Change, Read};
 use crate::config::keymap::{Action, Keymap};
 use crate::launch::LaunchDraft;
 use crate::layout::{ScreenLayout, table_row_at, table_rows};
@@ -78,6 +78,12 @@ pub fn on_key(state: &mut AppState, keymap: &Keymap, key: KeyEvent, effects: &mu
 }
 
 fn on_action(state: &mut AppState, action: Action, effects: &mut Vec<Effect>) {
+    // Refused before any dialog opens: nothing typed into a form is then lost to a
+    // refusal (the runner refuses every change again where it would be sent).
+    if state.screen.read_only && action.changes_daemon() {
+        super::flash(state, Change::READ_ONLY, true);
+        return;
+    }
     if state.screen.focus == Pane::Logs && logs::on_action(state, action, effects) {
         return;
     }
