@@ -211,7 +211,7 @@ fn main() {
         }),
     );
     s.logs.zoomed = true;
-    s.logs.filter = "id=99".into();
+    s.logs.set_filter("id=99", false);
     report(
         "render 200x50, logs zoomed, filter matching 1 line in 100",
         measure(budget, || {

@@ -218,6 +218,45 @@ impl Since {
     }
 }
 
+/// What the log pane's filter keeps: lines containing a text, or matching a regular
+/// expression (case-insensitive).
+#[derive(Debug, Clone, Default)]
+pub struct LineFilter {
+    pub text: String,
+    pub is_regex: bool,
+    /// The expression, compiled; `None` when the filter is plain text or the
+    /// expression does not compile (then `error` says why).
+    pub regex: Option<regex::Regex>,
+    pub error: Option<String>,
+}
+
+impl LineFilter {
+    pub fn new(text: &str, is_regex: bool) -> Self {
+        let mut filter = Self { text: text.to_string(), is_regex, ..Self::default() };
+        if is_regex && !text.is_empty() {
+            match regex::RegexBuilder::new(text).case_insensitive(true).size_limit(1 << 20).build() {
+                Ok(re) => filter.regex = Some(re),
+                Err(e) => filter.error = Some(e.to_string().lines().last().unwrap_or("invalid").trim().to_string()),
+            }
+        }
+        filter
+    }
+
+    /// Whether a line's `text`, or the name of the container it came from (`source`,
+    /// empty when not merged), passes.
+    pub fn passes(&self, text: &str, source: &str) -> bool {
+        if self.text.is_empty() {
+            return true;
+        }
+        match (&self.regex, self.is_regex) {
+            (Some(re), true) => re.is_match(text) || (!source.is_empty() && re.is_match(source)),
+            // An expression that does not compile filters nothing out (and says why).
+            (None, true) => true,
+            _ => contains_ignore_case(text, &self.text) || contains_ignore_case(source, &self.text),
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct LogView {
     pub sources: Vec<LogSource>,
@@ -236,12 +275,7 @@ pub struct LogView {
     pub search: String,
     /// The line of the current search match.
     pub current_match: Option<u64>,
-    pub filter: String,
-    /// The filter is a regular expression (case-insensitive), compiled; `None` when the
-    /// filter is plain text (or the expression does not compile: see `filter_error`).
-    pub filter_regex: Option<regex::Regex>,
-    pub filter_is_regex: bool,
-    pub filter_error: Option<String>,
+    pub filter: LineFilter,
     pub zoomed: bool,
     /// The sources were chosen on purpose (a swarm service, a task's container): they
     /// stay until the user moves in the containers pane, whatever the list does.
@@ -265,10 +299,7 @@ impl LogView {
             tail,
             search: String::new(),
             current_match: None,
-            filter: String::new(),
-            filter_regex: None,
-            filter_is_regex: false,
-            filter_error: None,
+            filter: LineFilter::default(),
             zoomed: false,
             pinned: false,
             skipped_while_paused: 0,
@@ -276,17 +307,8 @@ impl LogView {
     }
 
     pub fn passes_filter(&self, line: &LogLine) -> bool {
-        if self.filter.is_empty() {
-            return true;
-        }
         // Merged, a line also answers to the container it came from (its prefix).
-        let source = self.merged_source(line).unwrap_or_default();
-        match (&self.filter_regex, self.filter_is_regex) {
-            (Some(re), true) => re.is_match(&line.text) || (!source.is_empty() && re.is_match(source)),
-            // An expression that does not compile filters nothing out (and says why).
-            (None, true) => true,
-            _ => contains_ignore_case(&line.text, &self.filter) || contains_ignore_case(source, &self.filter),
-        }
+        self.filter.passes(&line.text, self.merged_source(line).unwrap_or_default())
     }
 
     /// The name of the container a line came from, when several are merged.
@@ -296,18 +318,7 @@ impl LogView {
 
     /// Sets the filter, as plain text or as a regular expression.
     pub fn set_filter(&mut self, text: &str, regex: bool) {
-        self.filter = text.to_string();
-        self.filter_is_regex = regex;
-        self.filter_regex = None;
-        self.filter_error = None;
-        if regex && !text.is_empty() {
-            match regex::RegexBuilder::new(text).case_insensitive(true).size_limit(1 << 20).build() {
-                Ok(re) => self.filter_regex = Some(re),
-                Err(e) => {
-                    self.filter_error = Some(e.to_string().lines().last().unwrap_or("invalid").trim().to_string())
-                }
-            }
-        }
+        self.filter = LineFilter::new(text, regex);
     }
 
     /// Columns a line's prefix takes: stream marker, container name (merged), timestamp.
@@ -625,9 +636,9 @@ mod tests {
     #[test]
     fn filter_and_search() {
         let mut v = view_with(50, 1000);
-        v.filter = "LINE 4".into();
+        v.set_filter("LINE 4", false);
         assert_eq!(v.visible(80, 20), vec![4, 40, 41, 42, 43, 44, 45, 46, 47, 48, 49]);
-        v.filter.clear();
+        v.set_filter("", false);
         v.search = "line 1".into();
         assert!(v.find(true));
         let first = v.current_match.unwrap();
@@ -646,7 +657,7 @@ mod tests {
         v.set_filter(r"line (1|2)\d$", true);
         assert_eq!(v.visible(80, 40).len(), 20);
         v.set_filter("line [", true);
-        assert!(v.filter_error.is_some());
+        assert!(v.filter.error.is_some());
         assert_eq!(v.visible(80, 40).len(), 30, "a broken expression filters nothing out");
         v.set_filter("LINE 2", false);
         assert_eq!(v.visible(80, 40).len(), 1 + 10);

@@ -22,7 +22,8 @@ pub use inspect::{InspectView, PROCESSES_EVERY_SECS, ShownRow, masked_env_entry}
 pub use launch_form::{LaunchForm, Submitting};
 pub use list::{ListRow, SelectableList};
 pub use logs::{
-    LogBuffer, LogSource, LogView, Since, SourceStatus, StreamId, WRAP_INDENT, contains_ignore_case, cut_note,
+    LineFilter, LogBuffer, LogSource, LogView, Since, SourceStatus, StreamId, WRAP_INDENT, contains_ignore_case,
+    cut_note,
 };
 pub use objects::{ObjectsState, TIMELINE_CAPACITY, TimelineRow};
 pub use pull::PullStatus;

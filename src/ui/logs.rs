@@ -104,11 +104,11 @@ fn bottom_line<'a>(state: &AppState, theme: &Theme) -> Line<'a> {
         ]);
     }
     let mut spans = Vec::new();
-    if !view.filter.is_empty() {
-        spans.push(Span::styled(if view.filter_is_regex { " filter (regex): " } else { " filter: " }, theme.dim));
-        spans.push(Span::raw(view.filter.clone()));
+    if !view.filter.text.is_empty() {
+        spans.push(Span::styled(if view.filter.is_regex { " filter (regex): " } else { " filter: " }, theme.dim));
+        spans.push(Span::raw(view.filter.text.clone()));
     }
-    if let Some(error) = &view.filter_error {
+    if let Some(error) = &view.filter.error {
         spans.push(Span::styled(format!(" ✗ {error} "), theme.error));
     }
     if !view.search.is_empty() {

@@ -291,7 +291,7 @@ fn filter_of(state: &AppState, pane: Pane) -> &str {
         Pane::Nodes => state.swarm.nodes.filter(),
         Pane::Ports => state.containers.ports.filter(),
         Pane::Env => state.containers.env.filter(),
-        Pane::Logs => &state.logs.filter,
+        Pane::Logs => &state.logs.filter.text,
         Pane::Console => "",
     }
 }

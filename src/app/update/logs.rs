@@ -410,7 +410,7 @@ fn copy_line(state: &mut AppState, effects: &mut Vec<Effect>) {
 pub fn open_input(state: &mut AppState, kind: LogInputKind) {
     let before = match kind {
         LogInputKind::Search => state.logs.search.clone(),
-        LogInputKind::Filter | LogInputKind::RegexFilter => state.logs.filter.clone(),
+        LogInputKind::Filter | LogInputKind::RegexFilter => state.logs.filter.text.clone(),
     };
     state.screen.modal = Some(Modal::LogInput { kind, input: before.clone(), before });
 }
