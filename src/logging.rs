@@ -1,10 +1,18 @@
 //! Logs go to a file: stdout belongs to the TUI. Never log env values or anything a
 //! container printed (see HOSTILE.md, "Secrets").
 
+mod daily_file;
+
 use std::path::PathBuf;
 
 use tracing_appender::non_blocking::WorkerGuard;
 use tracing_subscriber::EnvFilter;
+
+/// The levels `--log-level` accepts, quietest first.
+pub const LEVELS: [&str; 5] = ["error", "warn", "info", "debug", "trace"];
+
+/// How many daily log files are kept.
+const KEEP_DAYS: usize = 7;
 
 /// Where log files go: the platform's state or data directory, e.g.
 /// `~/.local/state/wharf/` on Linux.
@@ -18,24 +26,81 @@ pub fn data_dir() -> Option<PathBuf> {
     directories::ProjectDirs::from("", "", "wharf").map(|d| d.data_local_dir().to_path_buf())
 }
 
-/// Starts logging to a daily-rotated file (a week kept). Returns the guard that
-/// flushes the file on drop, or `None` when no log directory can be made (wharf then
-/// runs without a log rather than not at all).
+/// Starts logging to a daily file (a week kept; the directory 0700, the files 0600).
+/// Returns the guard that flushes the file on drop, or `None` when no log directory
+/// can be made (wharf then runs without a log rather than not at all).
 pub fn init(level: &str) -> Option<WorkerGuard> {
-    let dir = log_dir()?;
-    std::fs::create_dir_all(&dir).ok()?;
-    let appender = tracing_appender::rolling::Builder::new()
-        .rotation(tracing_appender::rolling::Rotation::DAILY)
-        .filename_prefix("wharf")
-        .filename_suffix("log")
-        .max_log_files(7)
-        .build(&dir)
-        .ok()?;
+    let file = daily_file::DailyFile::new(&log_dir()?, KEEP_DAYS).ok()?;
     // A small queue: the default (128,000 lines) is allocated up front and would be
     // most of wharf's memory; wharf logs little, and a full queue drops lines, never waits.
     let (writer, guard) =
-        tracing_appender::non_blocking::NonBlockingBuilder::default().buffered_lines_limit(1024).finish(appender);
-    let filter = EnvFilter::try_new(format!("warn,wharf={level}")).unwrap_or_else(|_| EnvFilter::new("warn"));
-    tracing_subscriber::fmt().with_writer(writer).with_ansi(false).with_env_filter(filter).try_init().ok()?;
+        tracing_appender::non_blocking::NonBlockingBuilder::default().buffered_lines_limit(1024).finish(file);
+    tracing_subscriber::fmt().with_writer(writer).with_ansi(false).with_env_filter(filter(level)).try_init().ok()?;
     Some(guard)
+}
+
+/// wharf's own events at `level`; every other crate's at `warn`, whatever `level` is.
+///
+/// Why: the subscriber also takes the `log` records of the libraries (tracing-log),
+/// and bollard logs every request's URI at debug, every response body at debug
+/// ("Decoded into string: ..." -- a container inspect, env values included) and the
+/// query of each request at trace; hyper's and rustls' details say nothing a user
+/// needs. None of them logs at warn or above what a request or answer carried.
+/// wharf's own events name hosts, ids and error texts, never env values, registry
+/// credentials or bodies.
+fn filter(level: &str) -> EnvFilter {
+    let level = if LEVELS.contains(&level) { level } else { "info" };
+    EnvFilter::try_new(format!("warn,wharf={level}")).unwrap_or_else(|_| EnvFilter::new("warn"))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::Write;
+    use std::sync::{Arc, Mutex};
+
+    use super::*;
+
+    #[derive(Clone, Default)]
+    struct Captured(Arc<Mutex<Vec<u8>>>);
+
+    impl Write for Captured {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    fn logged_at(level: &str) -> String {
+        let captured = Captured::default();
+        let writer = captured.clone();
+        let subscriber = tracing_subscriber::fmt()
+            .with_writer(move || writer.clone())
+            .with_ansi(false)
+            .with_env_filter(filter(level))
+            .finish();
+        tracing::subscriber::with_default(subscriber, || {
+            tracing::debug!(target: "bollard::docker", "Decoded into string: {{\"Env\":[\"TOKEN=s3cret\"]}}");
+            tracing::trace!(target: "bollard::uri", "pairs: {{\"X-Registry-Auth\":\"s3cret\"}}");
+            tracing::trace!(target: "hyper_util::client::legacy::pool", "s3cret");
+            tracing::info!(target: "bollard::docker", "s3cret");
+            tracing::error!(target: "wharf::app", "visible error");
+            tracing::debug!(target: "wharf::app", "visible debug");
+        });
+        let text = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+        text
+    }
+
+    #[test]
+    fn no_level_lets_the_libraries_log_what_requests_carry() {
+        for level in LEVELS {
+            let text = logged_at(level);
+            assert!(!text.contains("s3cret"), "{level}: {text}");
+            assert!(text.contains("visible error"), "{level}: wharf's own events pass: {text}");
+        }
+        assert!(logged_at("trace").contains("visible debug"));
+        assert!(!logged_at("info").contains("visible debug"));
+    }
 }

@@ -92,3 +92,15 @@ fn a_bad_config_file_is_reported_with_its_line_before_anything_starts() {
     assert_eq!(out.status.code(), Some(2), "{err}");
     assert!(err.contains(path.to_str().unwrap()) && err.contains("line 3") && err.contains("mask_secret"), "{err}");
 }
+
+#[test]
+fn the_log_level_is_one_of_a_fixed_list() {
+    let out = wharf(&["--log-level", "verbose", "--host", "unix:///nonexistent/wharf.sock", "doctor"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("'verbose'") && err.contains("error, warn, info, debug, trace"), "{err}");
+    for level in ["error", "warn", "info", "debug", "trace"] {
+        let out = wharf(&["--log-level", level, "--host", "unix:///nonexistent/wharf.sock", "doctor"]);
+        assert_eq!(out.status.code(), Some(1), "{level} is accepted: {}", String::from_utf8_lossy(&out.stderr));
+    }
+}
