@@ -89,8 +89,7 @@ mod tests {
             tracing::error!(target: "wharf::app", "visible error");
             tracing::debug!(target: "wharf::app", "visible debug");
         });
-        let text = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
-        text
+        String::from_utf8(captured.0.lock().unwrap().clone()).unwrap()
     }
 
     #[test]

@@ -181,3 +181,76 @@ impl AsyncWrite for DaemonConn {
         self.0.as_mut().poll_shutdown(cx)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    use super::*;
+
+    fn answer(status: &str, body: &str) -> String {
+        format!("HTTP/1.1 {status}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}", body.len())
+    }
+
+    /// A daemon on a unix socket that answers one request with `answer` and hands
+    /// back the request's head.
+    async fn one_answer(reply: String) -> (tempfile::TempDir, DaemonHttp, tokio::task::JoinHandle<String>) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("d.sock");
+        let listener = tokio::net::UnixListener::bind(&path).unwrap();
+        let seen = tokio::spawn(async move {
+            let (mut stream, _) = listener.accept().await.unwrap();
+            let mut head = Vec::new();
+            let mut buf = [0u8; 1024];
+            while !head.ends_with(b"\r\n\r\n") {
+                let n = stream.read(&mut buf).await.unwrap();
+                assert!(n > 0, "the request ends");
+                head.extend_from_slice(&buf[..n]);
+            }
+            stream.write_all(reply.as_bytes()).await.unwrap();
+            stream.shutdown().await.unwrap();
+            String::from_utf8(head).unwrap()
+        });
+        let address = DaemonAddress::plain(format!("unix://{}", path.display()));
+        let http = DaemonHttp::new(&address, Duration::from_secs(5)).unwrap();
+        (dir, http, seen)
+    }
+
+    #[tokio::test]
+    async fn a_raw_get_is_a_get_of_exactly_the_path_asked_for() {
+        let (_dir, http, seen) = one_answer(answer("200 OK", "{}")).await;
+        let path = format!("/containers/{}/json", super::super::path::segment("a/../../info?x#y"));
+        let body = http.get_bytes("1.41", &path).await.unwrap();
+        assert_eq!(body, b"{}");
+        let head = seen.await.unwrap();
+        assert!(head.starts_with("GET /v1.41/containers/a%2F..%2F..%2Finfo%3Fx%23y/json HTTP/1.1\r\n"), "{head}");
+    }
+
+    #[tokio::test]
+    async fn an_error_answer_is_the_daemons_message() {
+        let body = r#"{"message":"No such container: web\u001b]2;x\u0007"}"#;
+        let (_dir, http, _seen) = one_answer(answer("404 Not Found", body)).await;
+        let err = http.get_bytes("1.41", "/containers/web/json").await.unwrap_err();
+        assert_eq!(err.kind, DaemonErrorKind::NotFound);
+        assert_eq!(err.message, "No such container: web", "sanitised");
+    }
+
+    #[tokio::test]
+    async fn a_dot_segment_is_never_sent() {
+        // No daemon there: had wharf dialled, the error would say it cannot reach it.
+        let address = DaemonAddress::plain("unix:///nonexistent/wharf-test.sock");
+        let http = DaemonHttp::new(&address, Duration::from_secs(5)).unwrap();
+        for path in ["/containers/../info", "/containers/%2e%2E/info", "/containers//json"] {
+            let err = http.get_bytes("1.41", path).await.unwrap_err();
+            assert_eq!(err.kind, DaemonErrorKind::NotFound, "{path}: {err}");
+        }
+    }
+
+    #[tokio::test]
+    async fn a_daemon_that_is_not_there_is_said_in_words() {
+        let address = DaemonAddress::plain("unix:///nonexistent/wharf-test.sock");
+        let http = DaemonHttp::new(&address, Duration::from_secs(5)).unwrap();
+        let err = http.get_bytes("1.41", "/info").await.unwrap_err();
+        assert_eq!(err.message, "cannot reach Docker at unix:///nonexistent/wharf-test.sock: no socket at that path");
+    }
+}

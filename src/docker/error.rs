@@ -172,6 +172,18 @@ mod tests {
     }
 
     #[test]
+    fn errors_the_dialer_worded_come_out_as_they_were() {
+        let worded = DaemonError::new(DaemonErrorKind::Unreachable, "ssh refused the host key of box: it is unknown")
+            .with_hint("check it");
+        let err = BollardError::IOError { err: super::super::transport::wharf_error(worded.clone()) };
+        assert_eq!(describe(&err, "ssh://box"), worded);
+        let io_err = super::super::transport::wharf_error(worded.clone());
+        assert_eq!(describe_dial(&io_err, "ssh://box"), worded);
+        let refused = describe_dial(&io::Error::from(io::ErrorKind::ConnectionRefused), "tcp://h:1");
+        assert_eq!(refused.message, "cannot reach Docker at tcp://h:1: connection refused");
+    }
+
+    #[test]
     fn io_causes_are_found_in_the_chain() {
         let err = BollardError::IOError { err: io::Error::from(io::ErrorKind::PermissionDenied) };
         let described = describe(&err, "unix:///var/run/docker.sock");
