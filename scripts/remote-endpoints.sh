@@ -5,8 +5,16 @@
 #   tcp     tcp://127.0.0.1:23750   plain TCP (socat -> /var/run/docker.sock)
 #   tls     tcp://127.0.0.1:23760   TLS with client certificates, like a
 #                                   daemon started with --tlsverify (scripts/tls_forward.py)
+#   tls-sys tcp://127.0.0.1:23761   the same, but its server certificate is signed
+#                                   by another CA, one this machine's trust store
+#                                   holds (and the client's ca.pem does not): a
+#                                   client must refuse it, as the docker CLI does
 #   ssh     ssh://wharf-test-ssh    a private sshd on 127.0.0.1:2222; the
 #                                   remote side runs `docker system dial-stdio`
+#           ssh://wharf-test-ssh-strict
+#                                   the same sshd, through an alias whose ssh
+#                                   config says StrictHostKeyChecking yes and
+#                                   whose known_hosts lacks its key
 #   podman  unix:///tmp/wharf-endpoints/podman.sock
 #                                   podman's Docker-compatible API (optional:
 #                                   a warning, not a failure, when it is
@@ -15,11 +23,14 @@
 # Everything lives under /tmp/wharf-endpoints/ (pid files, logs, keys,
 # certificates); at the end /tmp/wharf-endpoints/env holds sourceable
 # WHARF_*_HOST=... lines for the tests. Root on Debian only: it installs
-# packages, runs daemons and adds one Include line to root's ~/.ssh/config.
+# packages, runs daemons, adds one Include line to root's ~/.ssh/config and
+# one test CA to the system's trust store (/usr/local/share/ca-certificates/
+# wharf-test-system-ca.crt; name-constrained to localhost and 127.0.0.1, so
+# it can vouch for nothing else; its key stays in /tmp/wharf-endpoints).
 #
 # A second run with everything up is a fast no-op: each endpoint is probed
 # through the real client, and only a dead or wedged one is restarted. The
-# slower checks (exec through the TCP forwards, ssh the way bollard does it,
+# slower checks (exec through the TCP forwards, ssh the way wharf does it,
 # a podman container) run once per daemon started; WHARF_ENDPOINTS_CHECK_ALL=1
 # runs them anyway.
 set -euo pipefail
@@ -33,11 +44,17 @@ DIR=/tmp/wharf-endpoints
 DOCKER_SOCK=/var/run/docker.sock
 TCP_PORT=23750
 TLS_PORT=23760
+TLS_SYSTEM_PORT=23761
 SSH_PORT=2222
 SSH_ALIAS=wharf-test-ssh
+SSH_STRICT_ALIAS=wharf-test-ssh-strict
 TLS_DIR=$DIR/tls
 CLIENT_CERTS=$TLS_DIR/client
+SYSTEM_CA_DIR=$DIR/tls-system
+SYSTEM_CA_FILE=/usr/local/share/ca-certificates/wharf-test-system-ca.crt
+SYSTEM_BUNDLE=/etc/ssl/certs/ca-certificates.crt
 SSH_DIR=$DIR/ssh
+SSH_STRICT_KNOWN_HOSTS=$SSH_DIR/known_hosts_strict
 PODMAN_SOCK=$DIR/podman.sock
 TEST_IMAGE=wharf-test/busybox:latest
 PODMAN_IMAGE=localhost/wharf-test/busybox:latest
@@ -190,6 +207,7 @@ rm -f "$DIR/env"
 missing=()
 command -v socat >/dev/null 2>&1 || missing+=(socat)
 command -v openssl >/dev/null 2>&1 || missing+=(openssl)
+command -v update-ca-certificates >/dev/null 2>&1 || missing+=(ca-certificates)
 [[ -x /usr/sbin/sshd ]] || missing+=(openssh-server)
 command -v ssh >/dev/null 2>&1 || missing+=(openssh-client)
 if ((${#missing[@]})); then
@@ -253,7 +271,7 @@ certs_ok() {
 }
 
 # A CA, a server certificate for 127.0.0.1/localhost and a client
-# certificate, all EC P-256. Details matter for rustls (bollard's TLS), which
+# certificate, all EC P-256. Details matter for rustls (wharf's TLS), which
 # is stricter than OpenSSL or Go: the CA must be a v3 certificate with
 # basicConstraints CA:TRUE, the server certificate needs the address in
 # subjectAltName (the CN is ignored) and serverAuth, the client one
@@ -316,6 +334,100 @@ ensure_tls() {
         die_with_log "$log" "the engine does not answer through TLS at tcp://127.0.0.1:$TLS_PORT"
 }
 ensure_tls
+
+# --- 2b. TLS whose server certificate the system trusts, the configured CA not ---
+#
+# A second front of the same kind, on its own port. Its server certificate is
+# signed by a CA installed in the system's trust store; client certificates
+# are still checked against the first CA, so the client files of $CLIENT_CERTS
+# get in. A client that trusted the system's roots besides ca.pem would connect;
+# one that trusts exactly ca.pem (as `docker --tlsverify` does) must refuse.
+
+system_certs_ok() {
+    local f
+    for f in ca.pem ca-key.pem server.pem server-key.pem; do
+        [[ -s $SYSTEM_CA_DIR/$f ]] || return 1
+    done
+    openssl x509 -checkend 86400 -noout -in "$SYSTEM_CA_DIR/server.pem" >/dev/null 2>&1
+}
+
+# The CA carries name constraints: trusted system-wide, it can still vouch for
+# no name but localhost and 127.0.0.1.
+make_system_certs() {
+    local tmp=$DIR/tls-system.new
+    rm -rf "$tmp"
+    mkdir -p -m 700 "$tmp"
+    (
+        cd "$tmp"
+        umask 077
+        key() { openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$1"; }
+        key ca-key.pem
+        openssl req -x509 -new -key ca-key.pem -sha256 -days 3650 -subj "/CN=wharf test system-trusted CA" \
+            -addext "basicConstraints=critical,CA:TRUE" \
+            -addext "keyUsage=critical,keyCertSign,cRLSign" \
+            -addext "nameConstraints=critical,permitted;DNS:localhost,permitted;IP:127.0.0.1/255.255.255.255" \
+            -out ca.pem
+        key server-key.pem
+        openssl req -new -key server-key.pem -subj "/CN=localhost" -out server.csr
+        printf '%s\n' "basicConstraints=critical,CA:FALSE" "keyUsage=critical,digitalSignature" \
+            "extendedKeyUsage=serverAuth" "subjectAltName=IP:127.0.0.1,DNS:localhost" >server.ext
+        openssl x509 -req -in server.csr -CA ca.pem -CAkey ca-key.pem -CAcreateserial \
+            -sha256 -days 3650 -extfile server.ext -out server.pem
+        rm -f ./*.csr ./*.ext ./*.srl
+        chmod 644 ca.pem server.pem
+        chmod 755 .
+    ) >"$DIR/openssl-system.log" 2>&1 ||
+        die_with_log "$DIR/openssl-system.log" "could not create the system-trusted TLS certificates"
+    rm -rf "$SYSTEM_CA_DIR"
+    mv "$tmp" "$SYSTEM_CA_DIR"
+}
+
+# Does the system's bundle (what rustls-native-certs, curl and Go read) vouch
+# for our server certificate?
+system_trusts_it() {
+    openssl verify -CAfile "$SYSTEM_BUNDLE" "$SYSTEM_CA_DIR/server.pem" >/dev/null 2>&1
+}
+
+ensure_system_ca() {
+    if ! system_certs_ok; then
+        say "creating a system-trusted test CA and a server certificate in $SYSTEM_CA_DIR"
+        make_system_certs
+    fi
+    if ! cmp -s "$SYSTEM_CA_DIR/ca.pem" "$SYSTEM_CA_FILE" || ! system_trusts_it; then
+        install -m 644 "$SYSTEM_CA_DIR/ca.pem" "$SYSTEM_CA_FILE"
+        say "adding $SYSTEM_CA_FILE to the system's trust store"
+        update-ca-certificates >"$DIR/update-ca-certificates.log" 2>&1 ||
+            die_with_log "$DIR/update-ca-certificates.log" "update-ca-certificates failed"
+        system_trusts_it || die "$SYSTEM_BUNDLE does not vouch for $SYSTEM_CA_DIR/server.pem after update-ca-certificates"
+    fi
+}
+
+# Answers a client that trusts the system's store (and shows our client certificate).
+tls_system_answers() {
+    timeout 10 docker --tlsverify --tlscacert "$SYSTEM_BUNDLE" --tlscert "$CLIENT_CERTS/cert.pem" \
+        --tlskey "$CLIENT_CERTS/key.pem" -H "tcp://127.0.0.1:$TLS_SYSTEM_PORT" version --format '{{.Server.Version}}' \
+        >/dev/null 2>&1
+}
+
+ensure_tls_system() {
+    local pidfile=$DIR/tls-system-forward.pid log=$DIR/tls-system-forward.log pid server_hash
+    ensure_system_ca
+    # The forward loads its certificates when it starts: a new set needs a new one.
+    server_hash=$(sha256sum "$SYSTEM_CA_DIR/server.pem" "$TLS_DIR/ca.pem" | sha256sum | cut -c1-16)
+    if [[ $(cat "$DIR/tls-system-forward.certs" 2>/dev/null) == "$server_hash" ]] && tls_system_answers; then
+        return 0
+    fi
+    stop_ours "$pidfile" python3
+    require_free_port "$TLS_SYSTEM_PORT"
+    say "starting the system-trusted TLS forward on 127.0.0.1:$TLS_SYSTEM_PORT (log: $log)"
+    start_daemon "$pidfile" "$log" python3 "$here/tls_forward.py" 127.0.0.1 "$TLS_SYSTEM_PORT" \
+        "$SYSTEM_CA_DIR/server.pem" "$SYSTEM_CA_DIR/server-key.pem" "$TLS_DIR/ca.pem" "$DOCKER_SOCK"
+    pid=$(cat "$pidfile")
+    wait_until 10 "$pid" tls_system_answers ||
+        die_with_log "$log" "the engine does not answer through TLS at tcp://127.0.0.1:$TLS_SYSTEM_PORT to a client trusting the system's CAs"
+    echo "$server_hash" >"$DIR/tls-system-forward.certs"
+}
+ensure_tls_system
 
 # Once per pair of forwards: HTTP upgrades (exec, attach) hijack the
 # connection after the response headers; make sure they pass both forwards,
@@ -388,8 +500,8 @@ write_if_changed "$SSH_DIR/authorized_keys" <"$SSH_DIR/id_ed25519.pub" || true
 # in /etc/shadow starts with "!"; Debian images have "*", which is fine.) SetEnv fixes PATH so the remote `docker` (in /usr/bin or
 # /usr/local/bin) is found whatever the login shell's startup files do not
 # set; DOCKER_HOST stays unset, so it talks to the default local socket.
-# MaxSessions/MaxStartups: bollard opens one ssh connection (a ControlMaster)
-# per HTTP connection, and parallel tests open many at once.
+# MaxSessions/MaxStartups: wharf opens one ssh connection per HTTP connection
+# it keeps, and parallel tests open many at once.
 sshd_config_changed=
 write_if_changed "$SSH_DIR/sshd_config" <<EOF && sshd_config_changed=1 || true
 # Generated by wharf's scripts/remote-endpoints.sh, which overwrites edits.
@@ -415,10 +527,10 @@ EOF
 
 # The client side. BatchMode: never prompt (tests have no terminal).
 # IdentitiesOnly: offer only our key, so keys in an agent cannot use up
-# sshd's MaxAuthTries first. Known-hosts checks off, global file included:
-# the host key is throwaway, and the openssh crate bollard uses passes
-# StrictHostKeyChecking=accept-new on the command line (which beats this
-# file), which would still fail on a stale entry for 127.0.0.1 elsewhere.
+# sshd's MaxAuthTries first. Known-hosts checks off, global file included,
+# for this alias only: the host key is throwaway, and a stale entry for
+# 127.0.0.1 elsewhere would fail every run. (wharf applies whatever the
+# config says; the strict alias below is the one whose policy is tested.)
 write_if_changed "$SSH_DIR/config" <<EOF || true
 # Generated by wharf's scripts/remote-endpoints.sh, which overwrites edits.
 Host $SSH_ALIAS
@@ -432,11 +544,27 @@ Host $SSH_ALIAS
     GlobalKnownHostsFile /dev/null
     LogLevel ERROR
     BatchMode yes
+
+# The same sshd under a second name whose config insists on known host keys,
+# with a known_hosts file of its own that never holds this host's key (the
+# test rewrites it before each use): a client must be refused, and must not
+# write the key there. Default LogLevel, so ssh says why it refuses.
+Host $SSH_STRICT_ALIAS
+    HostName 127.0.0.1
+    Port $SSH_PORT
+    User root
+    IdentityFile $SSH_DIR/id_ed25519
+    IdentitiesOnly yes
+    StrictHostKeyChecking yes
+    UserKnownHostsFile $SSH_STRICT_KNOWN_HOSTS
+    GlobalKnownHostsFile /dev/null
+    BatchMode yes
 EOF
 chmod 600 "$SSH_DIR/config"
+[[ -e $SSH_STRICT_KNOWN_HOSTS ]] || : >"$SSH_STRICT_KNOWN_HOSTS"
 
-# bollard's ssh transport (the openssh crate) runs the system `ssh` with no
-# -F, so it reads root's own ~/.ssh/config (ssh takes it from the passwd
+# wharf (like the docker CLI) runs the system `ssh` with no -F, so it reads
+# root's own ~/.ssh/config (ssh takes it from the passwd
 # entry, not $HOME). Include ours there, at the top: ssh keeps the first value
 # it finds for each option, so a `Host *` further down cannot override ours.
 ensure_ssh_include() {
@@ -487,31 +615,20 @@ ensure_ssh
 
 # Once per sshd: the ways a client other than `ssh -F` gets in.
 check_ssh() {
-    local out master
-    # The alias must work from root's own config, as bollard will use it.
+    local out
+    # The alias must work from root's own config, as wharf will use it.
     out=$(timeout 15 ssh "$SSH_ALIAS" true </dev/null 2>&1) ||
         die "'ssh $SSH_ALIAS true' fails (is the Include in $root_home/.ssh/config?): $out"
     # The docker CLI's own ssh transport: system ssh + remote dial-stdio.
     out=$(timeout 20 docker -H "ssh://$SSH_ALIAS" version --format '{{.Server.Version}}' 2>&1) ||
         die "'docker -H ssh://$SSH_ALIAS version' fails: $out"
-    # And the way the openssh crate does it: a ControlMaster started with
-    # accept-new, then `docker system dial-stdio` over the multiplexed
-    # session, carrying an HTTP request.
-    master=$(mktemp -d "$DIR/ssh-mux.XXXXXX")
-    # (-f leaves the master in the background, hence close_extra_fds.)
-    if ! (close_extra_fds && exec timeout 15 ssh -o StrictHostKeyChecking=accept-new -o BatchMode=yes \
-        -o ControlPersist=yes -S "$master/m" -M -f -N "$SSH_ALIAS" </dev/null >/dev/null 2>"$master/log"); then
-        out=$(cat "$master/log")
-        rm -rf "$master"
-        die "could not start an ssh ControlMaster to $SSH_ALIAS: $out"
-    fi
+    # And the way wharf does it: `ssh -o BatchMode=yes ALIAS docker system
+    # dial-stdio`, carrying an HTTP request.
     out=$(printf 'GET /_ping HTTP/1.0\r\n\r\n' |
-        timeout 15 ssh -S "$master/m" "$SSH_ALIAS" docker system dial-stdio 2>&1) || true
-    timeout 5 ssh -S "$master/m" -O exit "$SSH_ALIAS" >/dev/null 2>&1 || true
-    rm -rf "$master"
+        timeout 15 ssh -o BatchMode=yes -- "$SSH_ALIAS" docker system dial-stdio 2>&1) || true
     [[ $out == *$'\r\n\r\nOK'* ]] ||
-        die "'docker system dial-stdio' over a multiplexed ssh session did not answer /_ping: $out"
-    say "checked: ssh alias from $root_home/.ssh/config, docker CLI ssh:// transport and multiplexed dial-stdio all work"
+        die "'docker system dial-stdio' over ssh did not answer /_ping: $out"
+    say "checked: ssh alias from $root_home/.ssh/config, docker CLI ssh:// transport and wharf's dial-stdio all work"
 }
 key=$(checks_key "$DIR/sshd.pid" sshd)
 if ! checked ssh "$key"; then
@@ -653,8 +770,11 @@ cat >"$DIR/env.new" <<EOF
 WHARF_TCP_HOST=tcp://127.0.0.1:$TCP_PORT
 WHARF_TLS_HOST=tcp://127.0.0.1:$TLS_PORT
 WHARF_TLS_CERT_PATH=$CLIENT_CERTS
+WHARF_TLS_SYSTEM_CA_HOST=tcp://127.0.0.1:$TLS_SYSTEM_PORT
 WHARF_SSH_HOST=ssh://$SSH_ALIAS
 WHARF_SSH_KEY=$SSH_DIR/id_ed25519
+WHARF_SSH_STRICT_HOST=ssh://$SSH_STRICT_ALIAS
+WHARF_SSH_STRICT_KNOWN_HOSTS=$SSH_STRICT_KNOWN_HOSTS
 WHARF_PODMAN_HOST=$podman_host
 EOF
 mv "$DIR/env.new" "$DIR/env"
@@ -667,6 +787,7 @@ summary() { printf 'remote-endpoints: %-7s %-42s %s\n' "$@"; }
 engine=$(timeout 10 docker version --format '{{.Server.Version}}' 2>/dev/null || echo '?')
 summary tcp "tcp://127.0.0.1:$TCP_PORT" "socat ($(pid_note "$DIR/socat-tcp.pid" socat)) -> $DOCKER_SOCK, engine $engine"
 summary tls "tcp://127.0.0.1:$TLS_PORT" "tls_forward.py ($(pid_note "$DIR/tls-forward.pid" python3)); client ca.pem cert.pem key.pem in $CLIENT_CERTS"
+summary tls-sys "tcp://127.0.0.1:$TLS_SYSTEM_PORT" "tls_forward.py ($(pid_note "$DIR/tls-system-forward.pid" python3)); server certificate from the system-trusted CA in $SYSTEM_CA_DIR"
 summary ssh "ssh://$SSH_ALIAS" "sshd ($(pid_note "$DIR/sshd.pid" sshd)) on 127.0.0.1:$SSH_PORT; only the alias has the key: plain 'ssh -p $SSH_PORT root@127.0.0.1' needs -i $SSH_DIR/id_ed25519"
 if [[ -n $podman_host ]]; then
     summary podman "$podman_host" "podman $(podman version --format '{{.Server.Version}}' 2>/dev/null || echo '?') ($(pid_note "$DIR/podman.pid" podman))"

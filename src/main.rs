@@ -38,7 +38,7 @@ struct Cli {
     #[arg(long)]
     config: Option<PathBuf>,
     /// Log level for the log file: error, warn, info, debug or trace.
-    #[arg(long, default_value = "info")]
+    #[arg(long, default_value = "info", value_parser = logging::LEVELS)]
     log_level: String,
     /// Change nothing on the daemon: no launches, pulls, lifecycle actions, removals or
     /// consoles. Enforced where requests are sent, not only by hiding keys.

@@ -93,3 +93,61 @@ fn a_bad_config_file_is_reported_with_its_line_before_anything_starts() {
     assert_eq!(out.status.code(), Some(2), "{err}");
     assert!(err.contains(path.to_str().unwrap()) && err.contains("line 3") && err.contains("mask_secret"), "{err}");
 }
+
+#[test]
+fn the_log_level_is_one_of_a_fixed_list() {
+    let out = wharf(&["--log-level", "verbose", "--host", "unix:///nonexistent/wharf.sock", "doctor"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("'verbose'") && err.contains("error, warn, info, debug, trace"), "{err}");
+    for level in ["error", "warn", "info", "debug", "trace"] {
+        let out = wharf(&["--log-level", level, "--host", "unix:///nonexistent/wharf.sock", "doctor"]);
+        assert_eq!(out.status.code(), Some(1), "{level} is accepted: {}", String::from_utf8_lossy(&out.stderr));
+    }
+}
+
+/// The libraries' own logging never reaches the file, at any level: bollard logs every
+/// response body at debug (a container inspect, env values included) and request
+/// queries at trace.
+#[test]
+fn no_log_level_lets_the_libraries_log_what_requests_carry() {
+    use std::io::Write;
+    use std::sync::{Arc, Mutex};
+
+    #[derive(Clone, Default)]
+    struct Captured(Arc<Mutex<Vec<u8>>>);
+    impl Write for Captured {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let logged_at = |level: &str| {
+        let captured = Captured::default();
+        let writer = captured.clone();
+        let subscriber = tracing_subscriber::fmt()
+            .with_writer(move || writer.clone())
+            .with_ansi(false)
+            .with_env_filter(wharf::logging::filter(level))
+            .finish();
+        tracing::subscriber::with_default(subscriber, || {
+            tracing::debug!(target: "bollard::docker", "Decoded into string: {{\"Env\":[\"TOKEN=s3cret\"]}}");
+            tracing::trace!(target: "bollard::uri", "pairs: {{\"X-Registry-Auth\":\"s3cret\"}}");
+            tracing::info!(target: "bollard::docker", "s3cret");
+            tracing::trace!(target: "hyper_util::client::legacy::pool", "s3cret");
+            tracing::error!(target: "wharf::app", "visible error");
+            tracing::debug!(target: "wharf::app", "visible debug");
+        });
+        String::from_utf8(captured.0.lock().unwrap().clone()).unwrap()
+    };
+    for level in wharf::logging::LEVELS {
+        let text = logged_at(level);
+        assert!(!text.contains("s3cret"), "{level}: {text}");
+        assert!(text.contains("visible error"), "{level}: wharf's own events pass: {text}");
+    }
+    assert!(logged_at("trace").contains("visible debug"));
+    assert!(!logged_at("info").contains("visible debug"));
+}

@@ -111,6 +111,39 @@ async fn over_tcp_with_tls_and_client_certificates() {
     assert!(!err.message.contains("cert.pem") && !err.message.contains("key.pem"), "{err}");
 }
 
+/// A daemon whose certificate a CA in the system's trust store signed, but not the CA
+/// of the configured `ca.pem`: refused, as `docker --tlsverify` refuses it. (bollard's
+/// own TLS transport, which wharf used before, trusted the system's roots too and
+/// connected to this very endpoint.)
+#[tokio::test]
+#[ignore = "needs a Docker daemon"]
+async fn tls_trusts_the_configured_ca_only_not_the_systems() {
+    let certs = endpoint("WHARF_TLS_CERT_PATH");
+    let host = endpoint("WHARF_TLS_SYSTEM_CA_HOST");
+    // The premise: the system's store does vouch for this daemon (so only wharf's
+    // choice of roots can refuse it).
+    let verified = std::process::Command::new("openssl")
+        .args(["s_client", "-connect", host.trim_start_matches("tcp://"), "-verify_return_error", "-brief"])
+        .args(["-CAfile", "/etc/ssl/certs/ca-certificates.crt"])
+        .args(["-cert", &format!("{certs}/cert.pem"), "-key", &format!("{certs}/key.pem")])
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    assert!(
+        verified.status.success(),
+        "the system's trust store should vouch for {host}: {}",
+        String::from_utf8_lossy(&verified.stderr)
+    );
+
+    let address = DaemonAddress { host: host.clone(), tls: Some(TlsFiles::in_dir(Path::new(&certs))) };
+    let err = connect(&address, TIMEOUT).await.err().expect("a certificate the configured CA did not sign is refused");
+    assert_eq!(err.kind, DaemonErrorKind::Unreachable, "{err}");
+    assert!(err.message.starts_with(&format!("TLS handshake with {host} failed")), "{err}");
+    assert!(err.message.contains("UnknownIssuer") || err.message.contains("unknown issuer"), "{err}");
+    let hint = err.hint.unwrap_or_default();
+    assert!(hint.contains(&format!("{certs}/ca.pem")), "the hint names the CA wharf trusts: {hint}");
+}
+
 #[tokio::test]
 #[ignore = "needs a Docker daemon"]
 async fn over_ssh() {
@@ -120,6 +153,39 @@ async fn over_ssh() {
     // A host ssh cannot reach: the error says so, in bounded time.
     let err = connect(&DaemonAddress::plain("ssh://root@127.0.0.1:1"), Duration::from_secs(5)).await.err();
     assert!(err.is_some(), "nothing listens on port 1");
+}
+
+/// An ssh host whose key is unknown while the user's ssh config says
+/// `StrictHostKeyChecking yes`: refused, with words that name the host and what to
+/// do, and the user's known_hosts is left as it was. (bollard's ssh transport passed
+/// `StrictHostKeyChecking=accept-new`, connected and wrote the key there.)
+///
+/// ssh reads `~/.ssh/config` from the passwd entry, not `$HOME`, so the policy comes
+/// from the user's real config: `scripts/remote-endpoints.sh` includes an alias there
+/// with that policy and a known_hosts file of its own.
+#[tokio::test]
+#[ignore = "needs a Docker daemon"]
+async fn ssh_keeps_the_users_strict_host_key_policy() {
+    let host = endpoint("WHARF_SSH_STRICT_HOST");
+    let known_hosts = endpoint("WHARF_SSH_STRICT_KNOWN_HOSTS");
+    // Not empty, so an append or a rewrite shows; no entry for this host.
+    let before = b"# wharf live test: no key for the test sshd here\n".to_vec();
+    std::fs::write(&known_hosts, &before).unwrap();
+
+    let err =
+        connect(&DaemonAddress::plain(host.clone()), TIMEOUT).await.err().expect("an unknown host key is refused");
+    let alias = host.trim_start_matches("ssh://");
+    assert_eq!(err.kind, DaemonErrorKind::Unreachable, "{err}");
+    assert_eq!(err.message, format!("ssh refused the host key of {alias}: it is unknown or changed"));
+    let hint = err.hint.clone().unwrap_or_default();
+    assert!(hint.contains(&format!("`ssh {alias}`")) && hint.contains("known_hosts"), "{hint}");
+    assert_eq!(std::fs::read(&known_hosts).unwrap(), before, "known_hosts is unchanged");
+
+    // The same sshd under the alias that trusts its key answers: what was refused is
+    // the key, not the host.
+    let api = connect(&DaemonAddress::plain(endpoint("WHARF_SSH_HOST")), TIMEOUT).await.unwrap();
+    assert!(api.info().engine.contains("Docker"), "the same sshd under the trusting alias answers");
+    assert_eq!(std::fs::read(&known_hosts).unwrap(), before, "known_hosts is unchanged");
 }
 
 /// Podman's Docker-compatible API: its engine name, and states Docker does not have

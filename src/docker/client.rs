@@ -15,16 +15,17 @@ use super::DockerApi;
 use super::convert;
 use super::error::describe;
 use crate::model::{
-    ContainerAction, ContainerDetails, ContainerRow, DaemonAddress, DaemonError, DaemonErrorKind, DaemonEvent,
-    DaemonInfo, ImageRow, LaunchSpec, NetworkRow, ObjectKind, PruneKind, PruneReport, PullProgress, VolumeRow,
+    ContainerAction, ContainerDetails, ContainerRow, DaemonError, DaemonErrorKind, DaemonEvent, DaemonInfo, ImageRow,
+    LaunchSpec, NetworkRow, ObjectKind, PruneKind, PruneReport, PullProgress, VolumeRow,
 };
 
 #[derive(Clone)]
 pub struct BollardDocker {
     client: Docker,
+    /// The HTTP client bollard rides on, for the requests wharf sends itself (raw
+    /// GETs, and the exec/attach upgrades over its dialer).
+    http: super::daemon_http::DaemonHttp,
     info: DaemonInfo,
-    /// For the requests sent by hand (`exec.rs`).
-    address: DaemonAddress,
     /// The daemon's clock when wharf connected (Unix seconds). The events stream asks
     /// for everything since then: the daemon only starts sending once the stream is
     /// first polled, after the first lists are requested, and a container that died
@@ -33,14 +34,9 @@ pub struct BollardDocker {
 }
 
 impl BollardDocker {
-    /// A GET's whole body, raw (see `logs::get`).
+    /// A GET's whole body, raw (see `daemon_http::DaemonHttp::get`).
     async fn get_bytes(&self, path: &str) -> Result<Vec<u8>, DaemonError> {
-        let mut body = Vec::new();
-        let mut stream = super::logs::get(&self.client, &self.info.host, path);
-        while let Some(chunk) = stream.next().await {
-            body.extend_from_slice(&chunk?);
-        }
-        Ok(body)
+        self.http.get_bytes(&self.info.api_version, path).await
     }
 
     async fn get_json(&self, path: &str) -> Result<serde_json::Value, DaemonError> {
@@ -49,8 +45,8 @@ impl BollardDocker {
             .map_err(|e| DaemonError::new(DaemonErrorKind::Other, format!("unreadable answer to {path}: {e}")))
     }
 
-    pub(super) fn new(client: Docker, info: DaemonInfo, address: DaemonAddress) -> Self {
-        Self { client, info, address, connected_at: None }
+    pub(super) fn new(client: Docker, http: super::daemon_http::DaemonHttp, info: DaemonInfo) -> Self {
+        Self { client, http, info, connected_at: None }
     }
 
     async fn read_swarm_role(&self) -> crate::model::SwarmRole {
@@ -78,11 +74,7 @@ impl DockerApi for BollardDocker {
 
     async fn list_containers(&self) -> Result<Vec<ContainerRow>, DaemonError> {
         // Read raw and convert row by row: one odd container must not empty the list.
-        let mut body = Vec::new();
-        let mut stream = super::logs::get(&self.client, &self.info.host, "/containers/json?all=1");
-        while let Some(chunk) = stream.next().await {
-            body.extend_from_slice(&chunk?);
-        }
+        let body = self.get_bytes("/containers/json?all=1").await?;
         let mut rows = convert::container_rows(&body)
             .map_err(|e| DaemonError::new(DaemonErrorKind::Other, format!("unreadable container list: {e}")))?;
         // The status texts' durations are as of now: the screen ages them from here.
@@ -187,7 +179,7 @@ impl DockerApi for BollardDocker {
     }
 
     fn logs(&self, id: &str, request: &super::LogRequest) -> BoxStream<'static, Result<bytes::Bytes, DaemonError>> {
-        super::logs::log_bytes(&self.client, &self.info.host, id, request)
+        super::logs::log_bytes(&self.http, &self.info.api_version, id, request)
     }
 
     async fn create_exec(&self, container_id: &str, cmd: &[String], marker: &str) -> Result<String, DaemonError> {
@@ -218,17 +210,13 @@ impl DockerApi for BollardDocker {
     }
 
     async fn start_exec(&self, exec_id: &str) -> Result<(super::RawRead, super::RawWrite), DaemonError> {
-        let path = format!("/v{}/exec/{exec_id}/start", self.info.api_version);
-        super::exec::upgrade_within(&self.address, &path, r#"{"Detach":false,"Tty":true}"#).await
+        let path = super::exec::exec_start_path(&self.info.api_version, exec_id);
+        super::exec::upgrade_within(self.http.dialer(), &path, r#"{"Detach":false,"Tty":true}"#).await
     }
 
     async fn attach(&self, container_id: &str) -> Result<(super::RawRead, super::RawWrite), DaemonError> {
-        let path = format!(
-            "/v{}/containers/{container_id}/attach?stream=1&stdin=1&stdout=1&stderr=1&detachKeys={}",
-            self.info.api_version,
-            super::exec::UNTYPED_DETACH_KEYS
-        );
-        super::exec::upgrade_within(&self.address, &path, "").await
+        let path = super::exec::attach_path(&self.info.api_version, container_id);
+        super::exec::upgrade_within(self.http.dialer(), &path, "").await
     }
 
     async fn resize(&self, id: &str, exec: bool, cols: u16, rows: u16) -> Result<(), DaemonError> {
@@ -277,11 +265,7 @@ impl DockerApi for BollardDocker {
     }
 
     async fn disk_usage(&self) -> Result<crate::model::DiskUsage, DaemonError> {
-        let mut body = Vec::new();
-        let mut stream = super::logs::get(&self.client, &self.info.host, "/system/df");
-        while let Some(chunk) = stream.next().await {
-            body.extend_from_slice(&chunk?);
-        }
+        let body = self.get_bytes("/system/df").await?;
         let json: serde_json::Value = serde_json::from_slice(&body)
             .map_err(|e| DaemonError::new(DaemonErrorKind::Other, format!("unreadable disk usage: {e}")))?;
         Ok(convert::disk_usage(&json))
@@ -443,16 +427,7 @@ fn now_ms() -> i64 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0)
 }
 
-/// An object name or id as one path segment: anything but the characters ids and names
-/// use is percent-encoded, so a name cannot reach another path.
+/// An object name or id as one path segment (see `path.rs`).
 fn url_segment(text: &str) -> String {
-    let mut out = String::new();
-    for b in text.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b':') {
-            out.push(char::from(b));
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
+    super::path::segment(text)
 }

@@ -2,10 +2,11 @@
 
 use std::time::Duration;
 
-use bollard::{API_DEFAULT_VERSION, ClientVersion, Docker};
+use bollard::{API_DEFAULT_VERSION, ClientVersion};
 
 use super::client::BollardDocker;
 use super::convert;
+use super::daemon_http::DaemonHttp;
 use super::error::describe;
 use crate::model::{DaemonAddress, DaemonError, DaemonErrorKind};
 
@@ -16,14 +17,15 @@ pub const STOP_GRACE_SECS: u64 = 10;
 /// `ssh://...`), negotiates the API version and reads the daemon's version. `timeout` bounds each request; streams are
 /// not cut by it (bollard applies it to the response headers only).
 ///
-/// bollard checks that a unix socket exists when the client is built, so a missing
-/// daemon fails here, not on the first request: callers retry this whole function.
+/// A missing unix socket or a bad TLS file fails here, not on the first request:
+/// callers retry this whole function.
 pub async fn connect(address: &DaemonAddress, timeout: Duration) -> Result<BollardDocker, DaemonError> {
     let host = address.host.as_str();
     // The client's own timeout is only a backstop: wharf bounds each request itself
     // (a stop may take the container's whole grace period before the daemon answers).
     let secs = timeout.as_secs().max(1) + STOP_GRACE_SECS + 5;
-    let probe = build(address, secs, API_DEFAULT_VERSION)?;
+    let http = client_for(address, secs)?;
+    let probe = http.bollard(API_DEFAULT_VERSION)?;
 
     // One round trip: the daemon's version says which API it speaks; the client is
     // then built for the lower of that and its own (what `negotiate_version` does with
@@ -43,9 +45,9 @@ pub async fn connect(address: &DaemonAddress, timeout: Duration) -> Result<Bolla
             minor_version: API_DEFAULT_VERSION.minor_version,
         },
     };
-    let client = build(address, secs, &api)?;
+    let client = http.bollard(&api)?;
     let info = convert::daemon_info(host, &version, format!("{}.{}", api.major_version, api.minor_version));
-    let mut docker = BollardDocker::new(client, info, address.clone());
+    let mut docker = BollardDocker::new(client, http, info);
     // Whether it manages a swarm decides which panes are offered; its clock is where
     // the events stream starts. An answer that does not come leaves a standalone
     // engine whose events start when the stream does.
@@ -59,36 +61,31 @@ fn parse_api_version(text: &str) -> Option<(usize, usize)> {
     Some((major.parse().ok()?, minor.parse().ok()?))
 }
 
-fn build(address: &DaemonAddress, secs: u64, version: &ClientVersion) -> Result<Docker, DaemonError> {
+/// Checks that wharf can talk to `address` at all, then builds the one HTTP client
+/// every request to it goes through (`daemon_http.rs`).
+fn client_for(address: &DaemonAddress, secs: u64) -> Result<DaemonHttp, DaemonError> {
     let host = address.host.as_str();
     let refuse = |message: String| DaemonError::new(DaemonErrorKind::Unreachable, message);
-    let client = if let Some(path) = host.strip_prefix("unix://") {
-        Docker::connect_with_unix(path, secs, version)
-    } else if host.starts_with('/') {
-        Docker::connect_with_unix(host, secs, version)
+    if let Some(path) = super::transport::unix_socket(host) {
+        // A missing socket is said before the first request, with its path.
+        if !std::path::Path::new(path).exists() {
+            return Err(describe(&bollard::errors::Error::SocketNotFoundError(path.to_string()), host));
+        }
     } else if host.starts_with("ssh://") {
-        // bollard runs the system's ssh (the user's config and agent apply) and
+        // The system's ssh (the user's config, agent and host keys apply) runs
         // `docker system dial-stdio` on the far side, as the docker CLI does.
-        Docker::connect_with_ssh(host, secs, version, None)
-    } else if host.starts_with("tcp://") || host.starts_with("http://") || host.starts_with("https://") {
-        match &address.tls {
-            Some(tls) => {
-                super::transport::check_tls_files(tls).map_err(refuse)?;
-                Docker::connect_with_ssl(host, &tls.key, &tls.cert, &tls.ca, secs, version)
-            }
-            None if host.starts_with("https://") => {
-                return Err(refuse(format!(
-                    "{} needs TLS files: set DOCKER_TLS_VERIFY=1 and DOCKER_CERT_PATH, or use a docker context",
-                    crate::text::sanitize(host)
-                )));
-            }
-            None => Docker::connect_with_http(host, secs, version),
+    } else if super::transport::tcp_authority(host).is_some() {
+        if address.tls.is_none() && host.starts_with("https://") {
+            return Err(refuse(format!(
+                "{} needs TLS files: set DOCKER_TLS_VERIFY=1 and DOCKER_CERT_PATH, or use a docker context",
+                crate::text::sanitize(host)
+            )));
         }
     } else {
         return Err(refuse(format!(
             "wharf cannot talk to {}: use unix://PATH, tcp://HOST:PORT or ssh://USER@HOST",
             crate::text::sanitize(host)
         )));
-    };
-    client.map_err(|e| describe(&e, host))
+    }
+    DaemonHttp::new(address, Duration::from_secs(secs))
 }

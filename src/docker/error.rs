@@ -12,6 +12,11 @@ use crate::text::sanitize;
 
 /// Describes an error from talking to the daemon at `host`.
 pub fn describe(err: &BollardError, host: &str) -> DaemonError {
+    // wharf's dialer words its own failures (TLS, ssh); they come back through hyper
+    // and bollard inside an `io::Error`.
+    if let Some(worded) = wharf_cause(err) {
+        return worded;
+    }
     match err {
         BollardError::DockerResponseServerError { status_code, message } => {
             let kind = match status_code {
@@ -52,6 +57,35 @@ pub fn describe(err: &BollardError, host: &str) -> DaemonError {
             None => DaemonError::new(DaemonErrorKind::Other, sanitize(&chain_text(other))),
         },
     }
+}
+
+/// Describes a failure of wharf's own dialer or of a stream it opened (`exec.rs`).
+pub fn describe_dial(err: &io::Error, host: &str) -> DaemonError {
+    match err.get_ref().and_then(|e| e.downcast_ref::<DaemonError>()) {
+        Some(worded) => worded.clone(),
+        None => describe_io(err, host),
+    }
+}
+
+/// A `DaemonError` wharf's dialer put into the chain, if any. `io::Error::source`
+/// skips the error it wraps, so each `io::Error` is looked into as well.
+fn wharf_cause(err: &(dyn StdError + 'static)) -> Option<DaemonError> {
+    let mut current: Option<&(dyn StdError + 'static)> = Some(err);
+    while let Some(e) = current {
+        if let Some(worded) = e.downcast_ref::<DaemonError>() {
+            return Some(worded.clone());
+        }
+        if let Some(worded) = e.downcast_ref::<io::Error>().and_then(|io| io.get_ref()?.downcast_ref::<DaemonError>()) {
+            return Some(worded.clone());
+        }
+        if let Some(BollardError::IOError { err }) = e.downcast_ref::<BollardError>()
+            && let Some(worded) = err.get_ref().and_then(|inner| inner.downcast_ref::<DaemonError>())
+        {
+            return Some(worded.clone());
+        }
+        current = e.source();
+    }
+    None
 }
 
 fn unreachable_at(host: &str, cause: &str) -> DaemonError {
@@ -135,6 +169,18 @@ mod tests {
         assert_eq!(described.kind, DaemonErrorKind::Unreachable);
         assert_eq!(described.message, "cannot reach Docker at unix:///nope.sock: no socket at that path");
         assert!(described.hint.unwrap().contains("daemon running"));
+    }
+
+    #[test]
+    fn errors_the_dialer_worded_come_out_as_they_were() {
+        let worded = DaemonError::new(DaemonErrorKind::Unreachable, "ssh refused the host key of box: it is unknown")
+            .with_hint("check it");
+        let err = BollardError::IOError { err: super::super::transport::wharf_error(worded.clone()) };
+        assert_eq!(describe(&err, "ssh://box"), worded);
+        let io_err = super::super::transport::wharf_error(worded.clone());
+        assert_eq!(describe_dial(&io_err, "ssh://box"), worded);
+        let refused = describe_dial(&io::Error::from(io::ErrorKind::ConnectionRefused), "tcp://h:1");
+        assert_eq!(refused.message, "cannot reach Docker at tcp://h:1: connection refused");
     }
 
     #[test]

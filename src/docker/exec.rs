@@ -4,16 +4,19 @@
 //! bollard's `start_exec` decodes the hijacked stream with a decoder that guesses
 //! framing from the first byte of each read; with a TTY every byte belongs to the
 //! terminal, and a read that starts with 0x00-0x02 (a program can print one) would be
-//! taken for a frame header and stall the console. So the upgrade is done here, on the
-//! same socket bollard would use: an HTTP/1.1 request with `Upgrade: tcp`, the response
-//! head read, and what follows handed over untouched. Creating, resizing and inspecting
-//! execs go through bollard as usual.
+//! taken for a frame header and stall the console. So the upgrade is done here, over a
+//! connection of the same dialer bollard's requests use (`transport.rs`): an HTTP/1.1
+//! request with `Upgrade: tcp`, the response head read, and what follows handed over
+//! untouched. Creating, resizing and inspecting execs go through bollard as usual.
 
 use std::pin::Pin;
 
 use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, BufReader};
 
-use crate::model::{DaemonAddress, DaemonError, DaemonErrorKind};
+use super::error::describe_dial;
+use super::path::segment;
+use super::transport::Dialer;
+use crate::model::{DaemonError, DaemonErrorKind};
 use crate::text::sanitize;
 
 pub type RawRead = Pin<Box<dyn AsyncRead + Send>>;
@@ -43,27 +46,38 @@ const UPGRADE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
 
 /// `upgrade`, bounded: a daemon that accepts and never answers gives an error, not a
 /// console that says "starting" forever.
-pub async fn upgrade_within(
-    address: &DaemonAddress,
-    path: &str,
-    body: &str,
-) -> Result<(RawRead, RawWrite), DaemonError> {
-    tokio::time::timeout(UPGRADE_TIMEOUT, upgrade(address, path, body)).await.unwrap_or_else(|_| {
+pub async fn upgrade_within(dialer: &Dialer, path: &str, body: &str) -> Result<(RawRead, RawWrite), DaemonError> {
+    tokio::time::timeout(UPGRADE_TIMEOUT, upgrade(dialer, path, body)).await.unwrap_or_else(|_| {
         Err(DaemonError::new(
             DaemonErrorKind::Timeout,
-            format!("the daemon at {} did not answer in time", sanitize(&address.host)),
+            format!("the daemon at {} did not answer in time", sanitize(dialer.host())),
         ))
     })
+}
+
+/// `POST /v{api}/exec/{id}/start`, the id percent-encoded.
+pub fn exec_start_path(api_version: &str, exec_id: &str) -> String {
+    format!("/v{api_version}/exec/{}/start", segment(exec_id))
+}
+
+/// `POST /v{api}/containers/{id}/attach?...`, the id percent-encoded.
+pub fn attach_path(api_version: &str, container_id: &str) -> String {
+    format!(
+        "/v{api_version}/containers/{}/attach?stream=1&stdin=1&stdout=1&stderr=1&detachKeys={}",
+        segment(container_id),
+        segment(UNTYPED_DETACH_KEYS)
+    )
 }
 
 /// Longest response head accepted before the raw stream starts.
 const MAX_HEAD: usize = 16 * 1024;
 
-/// POSTs `path` (with the API version prefix) to the daemon at `address` asking to
-/// upgrade the connection, and returns the two halves of the raw stream.
-pub async fn upgrade(address: &DaemonAddress, path: &str, body: &str) -> Result<(RawRead, RawWrite), DaemonError> {
-    let host = address.host.as_str();
-    let io = super::transport::dial(address).await?;
+/// POSTs `path` (with the API version prefix) to the daemon asking to upgrade the
+/// connection, and returns the two halves of the raw stream.
+pub async fn upgrade(dialer: &Dialer, path: &str, body: &str) -> Result<(RawRead, RawWrite), DaemonError> {
+    let host = dialer.host();
+    let path = super::path::checked(path)?;
+    let io = dialer.dial().await.map_err(|e| describe_dial(&e, host))?;
     let (read, mut write) = tokio::io::split(io);
     let request = format!(
         "POST {path} HTTP/1.1\r\nHost: docker\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\
@@ -131,5 +145,23 @@ pub async fn upgrade(address: &DaemonAddress, path: &str, body: &str) -> Result<
 }
 
 fn io_error(host: &str, e: &std::io::Error) -> DaemonError {
-    DaemonError::new(DaemonErrorKind::Unreachable, format!("cannot reach Docker at {}: {e}", sanitize(host)))
+    describe_dial(e, host)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn upgrade_paths_keep_ids_in_their_segment() {
+        assert_eq!(exec_start_path("1.41", "abc123"), "/v1.41/exec/abc123/start");
+        assert_eq!(
+            exec_start_path("1.41", "../../containers/x/kill?"),
+            "/v1.41/exec/..%2F..%2Fcontainers%2Fx%2Fkill%3F/start"
+        );
+        let attach = attach_path("1.41", "web#1");
+        assert!(attach.starts_with("/v1.41/containers/web%231/attach?stream=1&"), "{attach}");
+        assert!(attach.ends_with("&detachKeys=ctrl-_%2Cctrl-%5E%2Cctrl-_%2Cctrl-%5E%2Cctrl-_"), "{attach}");
+        assert!(super::super::path::checked(&exec_start_path("1.41", "..")).is_err());
+    }
 }

@@ -9,16 +9,13 @@
 //!   container in a state Docker does not know (Podman's `stopped`) fails the whole
 //!   list. wharf reads the JSON and converts each row on its own.
 //!
-//! To get undecoded bytes over bollard's transport (unix, TCP, TLS, SSH alike), `get`
-//! asks for `/containers/{id}/export`, the one endpoint bollard hands back as a raw byte
-//! stream, and rewrites the request's path on its way out (keeping the API version
-//! prefix). The live tests exercise both uses.
+//! Both are plain GETs of wharf's HTTP client (`daemon_http.rs`), the one bollard's
+//! requests go through too. The live tests exercise both uses.
 
-use bollard::Docker;
-use futures::StreamExt;
 use futures::stream::BoxStream;
 
-use super::error::describe;
+use super::daemon_http::DaemonHttp;
+use super::path::segment;
 use crate::model::DaemonError;
 
 /// What to ask the daemon for.
@@ -51,36 +48,13 @@ impl LogRequest {
     }
 }
 
+/// The log output of container (or service) `id`, undecoded, as it comes.
 pub fn log_bytes(
-    client: &Docker,
-    host: &str,
+    http: &DaemonHttp,
+    api_version: &str,
     id: &str,
     request: &LogRequest,
 ) -> BoxStream<'static, Result<bytes::Bytes, DaemonError>> {
     let kind = if request.service { "services" } else { "containers" };
-    get(client, host, &format!("/{kind}/{id}/logs?{}", request.query()))
-}
-
-/// GETs `path_and_query` (e.g. `/containers/json?all=1`) and streams the body as it
-/// comes. Errors (status >= 400) come out as `DaemonError`s like any other request's.
-pub fn get(client: &Docker, host: &str, path_and_query: &str) -> BoxStream<'static, Result<bytes::Bytes, DaemonError>> {
-    const MARKER: &str = "wharf-raw-get";
-    let target = path_and_query.to_string();
-    let rewriting = client.clone().with_request_modifier(move |mut req| {
-        let uri = req.uri().clone();
-        let path = uri.path();
-        // `/v1.41/containers/wharf-raw-get/export` -> `/v1.41` + target.
-        if let Some(version) = path.strip_suffix(&format!("/containers/{MARKER}/export")).map(str::to_string) {
-            let mut parts = uri.into_parts();
-            if let Ok(rewritten) = format!("{version}{target}").parse() {
-                parts.path_and_query = Some(rewritten);
-                if let Ok(rewritten) = http::Uri::from_parts(parts) {
-                    *req.uri_mut() = rewritten;
-                }
-            }
-        }
-        req
-    });
-    let host = host.to_string();
-    rewriting.export_container(MARKER).map(move |chunk| chunk.map_err(|e| describe(&e, &host))).boxed()
+    http.get(api_version, &format!("/{kind}/{}/logs?{}", segment(id), request.query()))
 }

@@ -8,9 +8,12 @@ mod cgroup;
 mod client;
 mod connect;
 pub mod convert;
+mod daemon_http;
 mod error;
 mod exec;
 mod logs;
+mod path;
+mod ssh;
 mod swarm;
 mod transport;
 
