@@ -30,12 +30,18 @@ const PATIENCE: Duration = Duration::from_secs(600);
 
 type Slot = watch::Sender<Option<Arc<FakeDocker>>>;
 
-/// Supervises a daemon whose first `failures` connects fail; returns when each
-/// attempt was made.
-fn supervise_flaky(
-    fake: &FakeDocker,
-    failures: usize,
-) -> (mpsc::Receiver<Msg>, Arc<Slot>, Arc<Mutex<Vec<Instant>>>, CancellationToken, tokio::task::JoinHandle<()>) {
+/// A supervisor at work, and what the test watches of it.
+struct Supervised {
+    rx: mpsc::Receiver<Msg>,
+    slot: Arc<Slot>,
+    /// When each connect was attempted.
+    attempts: Arc<Mutex<Vec<Instant>>>,
+    cancel: CancellationToken,
+    task: tokio::task::JoinHandle<()>,
+}
+
+/// Supervises a daemon whose first `failures` connects fail.
+fn supervise_flaky(fake: &FakeDocker, failures: usize) -> Supervised {
     let (tx, rx) = mpsc::channel(64);
     let slot = Arc::new(watch::channel(None).0);
     let attempts = Arc::new(Mutex::new(Vec::new()));
@@ -55,7 +61,7 @@ fn supervise_flaky(
         }
     };
     let task = tokio::spawn(supervise(connect, slot.clone(), tx, cancel.clone()));
-    (rx, slot, attempts, cancel, task)
+    Supervised { rx, slot, attempts, cancel, task }
 }
 
 /// Waits between attempts, in whole seconds.
@@ -71,7 +77,7 @@ fn gaps(attempts: &Mutex<Vec<Instant>>) -> Vec<f64> {
 async fn failed_connects_are_retried_with_growing_waits_until_one_works() {
     let fake = FakeDocker::new("unix:///fake.sock");
     let _events = fake.feed::<api::Events>();
-    let (mut rx, slot, attempts, _cancel, _task) = supervise_flaky(&fake, 7);
+    let Supervised { mut rx, slot, attempts, .. } = supervise_flaky(&fake, 7);
 
     let mut waits = Vec::new();
     loop {
@@ -106,7 +112,7 @@ async fn failed_connects_are_retried_with_growing_waits_until_one_works() {
 async fn a_lost_daemon_is_reconnected_with_the_backoff_reset() {
     let fake = FakeDocker::new("unix:///fake.sock");
     let events = fake.feed::<api::Events>();
-    let (mut rx, slot, attempts, _cancel, _task) = supervise_flaky(&fake, 3);
+    let Supervised { mut rx, slot, attempts, .. } = supervise_flaky(&fake, 3);
     for _ in 0..3 {
         assert!(matches!(next_msg(&mut rx, PATIENCE).await, Msg::ConnectionDown { .. }));
     }
@@ -142,7 +148,7 @@ async fn a_lost_daemon_is_reconnected_with_the_backoff_reset() {
 #[tokio::test(start_paused = true)]
 async fn cancelling_stops_the_retries() {
     let fake = FakeDocker::new("unix:///fake.sock");
-    let (mut rx, _slot, attempts, cancel, task) = supervise_flaky(&fake, usize::MAX);
+    let Supervised { mut rx, attempts, cancel, task, .. } = supervise_flaky(&fake, usize::MAX);
     assert!(matches!(next_msg(&mut rx, PATIENCE).await, Msg::ConnectionDown { .. }));
 
     cancel.cancel();

@@ -193,6 +193,7 @@ async fn a_burst_of_a_thousand_messages_is_drawn_a_few_times_not_a_thousand() {
     }
     let Screen { mut terminal, frames, mut screen } = screen();
     let (keys, key_stream) = unbounded();
+    let started = std::time::Instant::now();
 
     let (exit, ()) = tokio::join!(
         wharf::app::run(&mut terminal, &mut app, rx, key_stream, futures::stream::pending()),
@@ -201,7 +202,10 @@ async fn a_burst_of_a_thousand_messages_is_drawn_a_few_times_not_a_thousand() {
 
     assert_eq!(exit.unwrap(), ExitReason::Quit);
     let frames = frames.load(Ordering::SeqCst);
-    assert!((1..=4).contains(&frames), "{frames} frames for a burst of 1,000 messages");
+    // Two here (the first frame, then the burst), ~30 ms in all; on a loaded machine the
+    // burst may be handled in a few 8 ms slices, still at most one frame per 16 ms.
+    let bound = 4.max(2 + started.elapsed().as_millis() as usize / 16);
+    assert!((1..=bound).contains(&frames), "{frames} frames for a burst of 1,000 messages (bound {bound})");
     // Every line reached the log view (the pane keeps them all).
     assert!(app.state.logs.buffer.len() >= 1000, "{} lines kept", app.state.logs.buffer.len());
 }
