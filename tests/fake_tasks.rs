@@ -447,7 +447,7 @@ async fn a_launch_through_the_runner_pulls_then_cleans_up() {
     assert_eq!(fake.calls_to::<api::PullImage>(), vec![vec!["redis:7".to_string()]]);
 }
 
-/// A container action's answer is what the daemon said, for the container asked about.
+/// A start that works (slowly): the launch answers the new id and removes nothing.
 #[tokio::test(start_paused = true)]
 async fn a_start_that_works_leaves_the_container() {
     let fake = FakeDocker::new("unix:///fake.sock");
