@@ -1,7 +1,8 @@
 //! The event loop, messages, effects, `update` and the effect runner.
 
 pub mod connection;
-mod console_task;
+// Public for the fake-daemon tests (tests/fake_tasks.rs), which drive a session's task.
+pub mod console_task;
 pub use console_task::HANG_UP_WITHIN;
 pub mod effect;
 mod event_loop;

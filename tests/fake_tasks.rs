@@ -1,0 +1,462 @@
+//! The runner's long tasks against the scripted daemon: the log task's batching, the
+//! console's shell fallback, the launcher's clean-up after a failed start. Time is
+//! tokio's paused clock: no test waits for real time.
+
+// Tests may panic on a failed setup: that is a test failure.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod fake;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use fake::{FakeDocker, Reply, api, error, next_msg};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::sync::{mpsc, watch};
+use tokio::time::Instant;
+use tokio_util::sync::CancellationToken;
+use wharf::app::console_task::{self, ConsoleJob};
+use wharf::app::effect::Effect;
+use wharf::app::launcher;
+use wharf::app::log_task::{self, LogJob};
+use wharf::app::msg::Msg;
+use wharf::app::runner::EffectRunner;
+use wharf::docker::LogRequest;
+use wharf::model::{DaemonErrorKind, LaunchSpec, PullProgress};
+use wharf::state::{ConsoleTarget, RequestId, SessionId, StreamId};
+
+/// Long enough for anything the tasks do; in paused time a missing message fails at once.
+const PATIENCE: Duration = Duration::from_secs(600);
+
+/// `elapsed` is `want` (paused time; the timer wheel may round up to the next ms).
+fn assert_at(elapsed: Duration, want: Duration) {
+    assert!(elapsed >= want && elapsed <= want + Duration::from_millis(1), "after {elapsed:?}, want {want:?}");
+}
+
+// ---------------------------------------------------------------- log task
+
+fn log_job(tty: bool) -> LogJob {
+    LogJob {
+        stream: StreamId(9),
+        container_id: "c1".into(),
+        source: 0,
+        tty,
+        request: LogRequest { tail: Some(100), since: None, timestamps: false, follow: true, service: false },
+    }
+}
+
+/// Starts following the fake's logs; the messages come out of the receiver.
+fn follow(fake: &FakeDocker, job: LogJob) -> (mpsc::Receiver<Msg>, CancellationToken) {
+    let (tx, rx) = mpsc::channel(4096);
+    let cancel = CancellationToken::new();
+    let fake = fake.clone();
+    let task_cancel = cancel.clone();
+    tokio::spawn(async move { log_task::follow(&fake, job, tx, task_cancel).await });
+    (rx, cancel)
+}
+
+/// The next message, which must be a batch of lines of stream 9: their texts.
+async fn batch(rx: &mut mpsc::Receiver<Msg>) -> Vec<String> {
+    match next_msg(rx, PATIENCE).await {
+        Msg::LogLines { stream: StreamId(9), lines } => lines.into_iter().map(|l| l.text).collect(),
+        other => panic!("expected lines, got {other:?}"),
+    }
+}
+
+/// A flood: 1,000 lines arrive at once, in chunks that cut lines anywhere (7 bytes of
+/// 10-byte lines, so no chunk ends more than one line). They come out joined, in order,
+/// all of them, in full batches of 256 and one last batch once the 50 ms window closes.
+#[tokio::test(start_paused = true)]
+async fn a_flood_of_lines_arrives_in_few_full_batches_with_nothing_lost() {
+    let fake = FakeDocker::new("unix:///fake.sock");
+    let feed = fake.feed::<api::Logs>();
+    let expected: Vec<String> = (0..1000).map(|i| format!("line {i:04}")).collect();
+    let text: String = expected.iter().map(|l| format!("{l}\n")).collect();
+    for chunk in text.as_bytes().chunks(7) {
+        feed.send(bytes::Bytes::copy_from_slice(chunk));
+    }
+    let started = Instant::now();
+    let (mut rx, _cancel) = follow(&fake, log_job(true));
+
+    let mut batches = Vec::new();
+    while batches.iter().map(Vec::len).sum::<usize>() < expected.len() {
+        batches.push(batch(&mut rx).await);
+    }
+    let last_at = started.elapsed();
+
+    let sizes: Vec<usize> = batches.iter().map(Vec::len).collect();
+    assert_eq!(sizes, vec![256, 256, 256, 232], "batch sizes");
+    assert_eq!(batches.concat(), expected, "lines lost, split or out of order");
+    // The rest waited for the window, no longer.
+    assert_at(last_at, Duration::from_millis(50));
+    // The stream is still open: nothing more, and no end.
+    assert!(rx.try_recv().is_err());
+    assert_eq!(
+        fake.calls_to::<api::Logs>(),
+        vec![vec![
+            "c1".to_string(),
+            "LogRequest { tail: Some(100), since: None, timestamps: false, follow: true, service: false }".to_string()
+        ]]
+    );
+}
+
+/// Lines that trickle in go out together within 50 ms of the first one, not one by one.
+#[tokio::test(start_paused = true)]
+async fn a_trickle_is_sent_within_fifty_milliseconds_of_its_first_line() {
+    let fake = FakeDocker::new("unix:///fake.sock");
+    let ms = Duration::from_millis;
+    fake.items::<api::Logs>(
+        vec![
+            (ms(0), Ok("one\n".into())),
+            (ms(10), Ok("tw".into())),
+            (ms(10), Ok("o\nthree\n".into())),
+            (ms(200), Ok("four\n".into())),
+        ],
+        false,
+    );
+    let started = Instant::now();
+    let (mut rx, _cancel) = follow(&fake, log_job(true));
+
+    assert_eq!(batch(&mut rx).await, vec!["one", "two", "three"]);
+    assert_at(started.elapsed(), ms(50));
+    assert_eq!(batch(&mut rx).await, vec!["four"]);
+    assert_at(started.elapsed(), ms(220 + 50));
+}
+
+/// Multiplexed frames (no TTY): a line split across frames comes out whole, stdout and
+/// stderr lines cut by each other's frames stay apart, chunks cut inside a frame header
+/// do no harm, and the unterminated last line comes out when the stream ends, then the end.
+#[tokio::test(start_paused = true)]
+async fn frames_split_anywhere_are_joined_and_the_end_flushes_the_rest() {
+    fn frame(stream: u8, payload: &[u8]) -> Vec<u8> {
+        let mut out = vec![stream, 0, 0, 0];
+        out.extend_from_slice(&(payload.len() as u32).to_be_bytes());
+        out.extend_from_slice(payload);
+        out
+    }
+    let fake = FakeDocker::new("unix:///fake.sock");
+    let feed = fake.feed::<api::Logs>();
+    let bytes: Vec<u8> = [
+        frame(1, b"hello wo"),
+        frame(1, b"rld\n"),
+        frame(2, b"warn"),
+        frame(1, b"next\n"),
+        frame(2, b"ing\n"),
+        frame(1, b"no newline at the end"),
+    ]
+    .concat();
+    // Cut inside the second frame's header and inside the last payload.
+    for chunk in [&bytes[..11], &bytes[11..60], &bytes[60..]] {
+        feed.send(bytes::Bytes::copy_from_slice(chunk));
+    }
+    drop(feed);
+    let (mut rx, cancel) = follow(&fake, log_job(false));
+
+    let mut lines = Vec::new();
+    loop {
+        match next_msg(&mut rx, PATIENCE).await {
+            Msg::LogLines { lines: batch, .. } => lines.extend(batch.into_iter().map(|l| (l.stream, l.text))),
+            Msg::LogEnded { stream: StreamId(9), error: None } => break,
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+    use wharf::logs::StreamKind::{Stderr, Stdout};
+    assert_eq!(
+        lines,
+        vec![
+            (Stdout, "hello world".to_string()),
+            (Stdout, "next".to_string()),
+            (Stderr, "warning".to_string()),
+            (Stdout, "no newline at the end".to_string())
+        ]
+    );
+    // Ended by itself: marked finished for the runner.
+    assert!(cancel.is_cancelled());
+}
+
+/// The daemon fails mid-stream: what arrived is still shown, then the error.
+#[tokio::test(start_paused = true)]
+async fn an_error_mid_stream_comes_after_the_lines_before_it() {
+    let fake = FakeDocker::new("unix:///fake.sock");
+    let feed = fake.feed::<api::Logs>();
+    feed.send("a\nb\n".into());
+    feed.fail(error(DaemonErrorKind::Unsupported, "configured logging driver does not support reading"));
+    let (mut rx, _cancel) = follow(&fake, log_job(true));
+
+    assert_eq!(batch(&mut rx).await, vec!["a", "b"]);
+    match next_msg(&mut rx, PATIENCE).await {
+        Msg::LogEnded { error: Some(e), .. } => assert_eq!(e.kind, DaemonErrorKind::Unsupported),
+        other => panic!("unexpected {other:?}"),
+    }
+}
+
+/// Stopping the logs (the selection moved on) drops the daemon's stream.
+#[tokio::test(start_paused = true)]
+async fn cancelling_drops_the_daemon_stream() {
+    let fake = FakeDocker::new("unix:///fake.sock");
+    let feed = fake.feed::<api::Logs>();
+    feed.send("a\n".into());
+    let (mut rx, cancel) = follow(&fake, log_job(true));
+    assert_eq!(batch(&mut rx).await, vec!["a"]);
+
+    cancel.cancel();
+    tokio::time::timeout(PATIENCE, feed.closed()).await.expect("the stream was not dropped");
+    assert!(rx.recv().await.is_none(), "nothing after the cancel");
+}
+
+// ---------------------------------------------------------------- console
+
+const BASH_THEN_SH: &[&str] = &["bash", "sh"];
+
+struct Console {
+    rx: mpsc::Receiver<Msg>,
+    input: mpsc::Sender<Vec<u8>>,
+    resize: watch::Sender<(u16, u16)>,
+    cancel: CancellationToken,
+    task: tokio::task::JoinHandle<()>,
+}
+
+fn open_console(fake: &FakeDocker, commands: &[&str]) -> Console {
+    let (tx, rx) = mpsc::channel(64);
+    let (input, input_rx) = mpsc::channel(16);
+    let (resize, resize_rx) = watch::channel((80, 24));
+    let cancel = CancellationToken::new();
+    let job = ConsoleJob {
+        session: SessionId(1),
+        container_id: "c1".into(),
+        target: ConsoleTarget::Exec { commands: commands.iter().map(|c| vec![c.to_string()]).collect() },
+    };
+    let task = tokio::spawn(console_task::run(Arc::new(fake.clone()), job, input_rx, resize_rx, tx, cancel.clone()));
+    Console { rx, input, resize, cancel, task }
+}
+
+/// An exec of a command that is not there: the daemon starts it, it prints why and
+/// ends at once with `code`.
+async fn missing(fake: &FakeDocker, exec_id: &str, command: &str, code: i64) {
+    fake.ok::<api::CreateExec>(exec_id.into());
+    let mut end = fake.raw::<api::StartExec>();
+    end.write_all(format!("exec: \"{command}\": executable file not found in $PATH\r\n").as_bytes()).await.unwrap();
+    drop(end);
+    fake.ok::<api::ExecExitCode>(Some(code));
+}
+
+fn commands_tried(fake: &FakeDocker) -> Vec<String> {
+    fake.calls_to::<api::CreateExec>().into_iter().map(|args| args[1].clone()).collect()
+}
+
+/// bash is missing (127): sh is tried and runs; bash's complaint is not shown. Then the
+/// session is live: output, input and the size reach their ends, and closing hangs up
+/// the shell.
+#[tokio::test(start_paused = true)]
+async fn bash_missing_falls_back_to_sh() {
+    let fake = FakeDocker::new("unix:///fake.sock");
+    missing(&fake, "exec-bash", "bash", 127).await;
+    fake.ok::<api::CreateExec>("exec-sh".into());
+    let mut sh = fake.raw::<api::StartExec>();
+    let mut console = open_console(&fake, BASH_THEN_SH);
+
+    match next_msg(&mut console.rx, PATIENCE).await {
+        Msg::ConsoleStarted { session: SessionId(1), label } => assert_eq!(label, "sh"),
+        other => panic!("unexpected {other:?}"),
+    }
+    assert_eq!(commands_tried(&fake), vec!["bash", "sh"]);
+    assert_eq!(fake.calls_to::<api::StartExec>(), vec![vec!["exec-bash".to_string()], vec!["exec-sh".to_string()]]);
+    assert_eq!(fake.calls_to::<api::ExecExitCode>(), vec![vec!["exec-bash".to_string()]]);
+    // Both execs carry the session's marker, so closing can find what they started.
+    let markers: Vec<String> = fake.calls_to::<api::CreateExec>().into_iter().map(|a| a[2].clone()).collect();
+    assert!(markers[0] == markers[1] && markers[0].ends_with("s1e"), "{markers:?}");
+
+    // Live: the shell's output, typed input, the size (only now that it runs).
+    sh.write_all(b"$ ").await.unwrap();
+    match next_msg(&mut console.rx, PATIENCE).await {
+        Msg::ConsoleOutput { bytes, .. } => assert_eq!(bytes, b"$ "),
+        other => panic!("unexpected {other:?}"),
+    }
+    console.input.send(b"ls\n".to_vec()).await.unwrap();
+    let mut typed = [0u8; 3];
+    sh.read_exact(&mut typed).await.unwrap();
+    assert_eq!(&typed, b"ls\n");
+    fake.wait_for::<api::Resize>(1).await;
+    console.resize.send_replace((100, 30));
+    let resizes = fake.wait_for::<api::Resize>(2).await;
+    assert_eq!(resizes[0], ["exec-sh", "true", "80", "24"].map(String::from));
+    assert_eq!(resizes[1], ["exec-sh", "true", "100", "30"].map(String::from));
+
+    // Closed by the user: the shell is hung up.
+    console.cancel.cancel();
+    console.task.await.unwrap();
+    assert_eq!(fake.calls_to::<api::HangUp>(), vec![vec!["c1".to_string(), markers[0].clone()]]);
+}
+
+/// Neither bash (127) nor sh (126: found but cannot run) works: one clear message
+/// naming both, and no session shown.
+#[tokio::test(start_paused = true)]
+async fn no_shell_at_all_says_which_were_tried() {
+    let fake = FakeDocker::new("unix:///fake.sock");
+    missing(&fake, "exec-bash", "bash", 127).await;
+    missing(&fake, "exec-sh", "sh", 126).await;
+    let mut console = open_console(&fake, BASH_THEN_SH);
+
+    match next_msg(&mut console.rx, PATIENCE).await {
+        Msg::ConsoleEnded { session: SessionId(1), exit_code: None, error: Some(e) } => {
+            assert_eq!(e.kind, DaemonErrorKind::NotFound);
+            assert_eq!(e.message, "no shell found in the container (tried bash, sh)");
+        }
+        other => panic!("unexpected {other:?}"),
+    }
+    assert_eq!(commands_tried(&fake), vec!["bash", "sh"]);
+    console.task.await.unwrap();
+    assert!(console.rx.recv().await.is_none());
+}
+
+/// bash runs and ends at once with another code (1): that is bash's answer, not a
+/// missing shell. No fallback; its output and code are shown.
+#[tokio::test(start_paused = true)]
+async fn a_shell_that_runs_and_fails_is_not_replaced() {
+    let fake = FakeDocker::new("unix:///fake.sock");
+    fake.ok::<api::CreateExec>("exec-bash".into());
+    let mut end = fake.raw::<api::StartExec>();
+    end.write_all(b"bash: cannot set terminal process group\r\n").await.unwrap();
+    drop(end);
+    fake.ok::<api::ExecExitCode>(Some(1));
+    let mut console = open_console(&fake, BASH_THEN_SH);
+
+    let mut seen = Vec::new();
+    loop {
+        match next_msg(&mut console.rx, PATIENCE).await {
+            Msg::ConsoleEnded { exit_code, error, .. } => {
+                assert_eq!((exit_code, error), (Some(1), None));
+                break;
+            }
+            msg => seen.push(msg),
+        }
+    }
+    assert!(matches!(&seen[0], Msg::ConsoleStarted { label, .. } if label == "bash"), "{seen:?}");
+    assert!(
+        matches!(&seen[1], Msg::ConsoleOutput { bytes, .. } if bytes == b"bash: cannot set terminal process group\r\n"),
+        "{seen:?}"
+    );
+    assert_eq!(commands_tried(&fake), vec!["bash"]);
+}
+
+/// One command of the user's own (no fallback) that is missing: its own complaint and
+/// exit code are shown, as a terminal would.
+#[tokio::test(start_paused = true)]
+async fn a_single_missing_command_shows_its_own_complaint() {
+    let fake = FakeDocker::new("unix:///fake.sock");
+    missing(&fake, "exec-zsh", "zsh", 127).await;
+    let mut console = open_console(&fake, &["zsh"]);
+
+    assert!(matches!(next_msg(&mut console.rx, PATIENCE).await, Msg::ConsoleStarted { label, .. } if label == "zsh"));
+    assert!(matches!(
+        next_msg(&mut console.rx, PATIENCE).await,
+        Msg::ConsoleOutput { bytes, .. } if String::from_utf8_lossy(&bytes).contains("\"zsh\": executable file not found")
+    ));
+    assert!(matches!(
+        next_msg(&mut console.rx, PATIENCE).await,
+        Msg::ConsoleEnded { exit_code: Some(127), error: None, .. }
+    ));
+}
+
+// ---------------------------------------------------------------- launcher
+
+fn spec() -> LaunchSpec {
+    LaunchSpec { image: "redis:7".into(), name: Some("cache".into()), ..Default::default() }
+}
+
+fn port_taken() -> wharf::model::DaemonError {
+    error(DaemonErrorKind::Api, "Bind for 0.0.0.0:6379 failed: port is already allocated")
+}
+
+/// Created, but the start fails: the container is removed (by the id the create gave)
+/// and the error says both what failed and that nothing is left behind.
+#[tokio::test(start_paused = true)]
+async fn a_failed_start_removes_the_created_container() {
+    let fake = FakeDocker::new("unix:///fake.sock");
+    fake.ok::<api::ImageExists>(true);
+    fake.ok::<api::CreateContainer>("c-new".into());
+    fake.err::<api::ContainerAction>(port_taken());
+    fake.ok::<api::ContainerAction>(());
+
+    let error = launcher::launch(&fake, &spec(), &CancellationToken::new(), |_| {}).await.unwrap_err();
+
+    assert_eq!(
+        error.message,
+        "the container was created but could not start: Bind for 0.0.0.0:6379 failed: port is already allocated"
+    );
+    assert_eq!(error.hint.as_deref(), Some("wharf removed the container it had created"));
+    assert_eq!(error.kind, DaemonErrorKind::Api);
+    assert_eq!(
+        fake.calls_to::<api::ContainerAction>(),
+        vec![
+            vec!["c-new".to_string(), "Start".to_string()],
+            vec!["c-new".to_string(), "Remove { force: true, volumes: true }".to_string()]
+        ]
+    );
+    assert_eq!(fake.calls_to::<api::CreateContainer>()[0][0], "redis:7");
+    assert!(fake.calls_to::<api::PullImage>().is_empty(), "the image was there: no pull");
+}
+
+/// The clean-up fails too: the error says the container is left behind.
+#[tokio::test(start_paused = true)]
+async fn a_failed_clean_up_says_what_is_left() {
+    let fake = FakeDocker::new("unix:///fake.sock");
+    fake.ok::<api::ImageExists>(true);
+    fake.ok::<api::CreateContainer>("c-new".into());
+    fake.err::<api::ContainerAction>(port_taken());
+    fake.err::<api::ContainerAction>(error(DaemonErrorKind::Conflict, "removal already in progress"));
+
+    let error = launcher::launch(&fake, &spec(), &CancellationToken::new(), |_| {}).await.unwrap_err();
+
+    assert_eq!(error.hint.as_deref(), Some("the container it created is left in state Created"));
+    assert_eq!(fake.calls_to::<api::ContainerAction>().len(), 2);
+}
+
+/// Through the runner: a missing image is pulled (progress reported), created, the
+/// start fails, the container is removed, and the launch's answer says so.
+#[tokio::test(start_paused = true)]
+async fn a_launch_through_the_runner_pulls_then_cleans_up() {
+    let fake = FakeDocker::new("unix:///fake.sock");
+    fake.ok::<api::ImageExists>(false);
+    let pull = fake.feed::<api::PullImage>();
+    fake.ok::<api::ImageExists>(true);
+    fake.ok::<api::CreateContainer>("c-new".into());
+    fake.err::<api::ContainerAction>(port_taken());
+    let (tx, mut rx) = mpsc::channel(64);
+    let (_slot, slot_rx) = watch::channel(Some(Arc::new(fake.clone())));
+    let mut runner = EffectRunner::new(tx, slot_rx, Duration::from_secs(5));
+
+    runner.run(Effect::Launch { request: RequestId(4), spec: spec() });
+    let progress = PullProgress { layer: "a1".into(), status: "Downloading".into(), current: 5, total: 10 };
+    pull.send(progress.clone());
+    match next_msg(&mut rx, PATIENCE).await {
+        Msg::PullProgress { request: RequestId(4), progress: got } => assert_eq!(got, progress),
+        other => panic!("unexpected {other:?}"),
+    }
+    drop(pull);
+
+    match next_msg(&mut rx, PATIENCE).await {
+        Msg::LaunchFinished { request: RequestId(4), result: Err(e) } => {
+            assert!(e.message.contains("port is already allocated"), "{e:?}");
+            assert_eq!(e.hint.as_deref(), Some("wharf removed the container it had created"));
+        }
+        other => panic!("unexpected {other:?}"),
+    }
+    let actions: Vec<String> = fake.calls_to::<api::ContainerAction>().into_iter().map(|a| a.join(" ")).collect();
+    assert_eq!(actions, vec!["c-new Start", "c-new Remove { force: true, volumes: true }"]);
+    assert_eq!(fake.calls_to::<api::PullImage>(), vec![vec!["redis:7".to_string()]]);
+}
+
+/// A start that works (slowly): the launch answers the new id and removes nothing.
+#[tokio::test(start_paused = true)]
+async fn a_start_that_works_leaves_the_container() {
+    let fake = FakeDocker::new("unix:///fake.sock");
+    fake.ok::<api::ImageExists>(true);
+    fake.ok::<api::CreateContainer>("c-new".into());
+    fake.reply::<api::ContainerAction>(Reply::After(Duration::from_secs(1), Ok(())));
+
+    let id = launcher::launch(&fake, &spec(), &CancellationToken::new(), |_| {}).await.unwrap();
+
+    assert_eq!(id, "c-new");
+    assert_eq!(fake.calls_to::<api::ContainerAction>(), vec![vec!["c-new".to_string(), "Start".to_string()]]);
+}
