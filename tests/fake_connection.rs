@@ -16,11 +16,11 @@ use tokio::sync::{mpsc, watch};
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 use wharf::app::connection::{ConnectFn, Connections, supervise};
-use wharf::app::keymap::Keymap;
+use wharf::app::msg::Answer;
 use wharf::app::msg::Msg;
 use wharf::app::runner::EffectRunner;
 use wharf::app::update::update;
-use wharf::config::UiSettings;
+use wharf::config::keymap::Keymap;
 use wharf::model::{DaemonAddress, DaemonErrorKind, DaemonEvent, EndpointChoice, EventKind};
 use wharf::state::{AppState, Connection};
 
@@ -198,9 +198,8 @@ impl World {
         });
         let connections =
             Connections::start(DaemonAddress::plain(A), slot_tx, tx.clone(), connect, choices, cancel.clone());
-        let settings = UiSettings { show_all: true, mask_secrets: true, ..Default::default() };
         Self {
-            state: AppState::new(A, &settings, 30, wharf::app::event_loop_now()),
+            state: AppState::new(A, wharf::state::Startup::default(), wharf::app::event_loop_now()),
             keymap: Keymap::default(),
             runner: EffectRunner::new(tx, slot_rx, Duration::from_secs(5)).endpoints(Arc::new(connections)),
             rx,
@@ -241,12 +240,12 @@ impl World {
     }
 
     fn container_names(&self) -> Vec<String> {
-        self.state.containers.items().iter().map(|c| c.name.clone()).collect()
+        self.state.containers.list.items().iter().map(|c| c.name.clone()).collect()
     }
 }
 
 fn is_container_list(msg: &Msg) -> bool {
-    matches!(msg, Msg::ContainersListed { .. })
+    matches!(msg, Msg::Answer(Answer::Containers { .. }))
 }
 
 /// The old daemon's list answers after the switch, before the new daemon is reached.

@@ -21,12 +21,12 @@ use ratatui::buffer::Cell;
 use ratatui::layout::{Position, Size};
 use tokio::sync::{mpsc, watch};
 use wharf::app::effect::Effect;
-use wharf::app::keymap::Keymap;
+use wharf::app::effect::Stream;
 use wharf::app::msg::Msg;
 use wharf::app::runner::EffectRunner;
 use wharf::app::update::update;
 use wharf::app::{App, ExitReason};
-use wharf::config::UiSettings;
+use wharf::config::keymap::Keymap;
 use wharf::docker::DockerApi;
 use wharf::logs::{LogLine, RawLine, StreamKind, style_line};
 use wharf::model::ContainerDetails;
@@ -125,10 +125,9 @@ async fn setup() -> Setup {
     fake.always_ok::<api::InspectContainer>(ContainerDetails { id: "c1".into(), tty: true, ..Default::default() });
     let (tx, mut rx) = mpsc::channel(4096);
     let (_slot_tx, slot_rx) = watch::channel(Some(Arc::new(fake.clone())));
-    let settings = UiSettings { show_all: true, mask_secrets: true, ..Default::default() };
-    let mut state = AppState::new("unix:///fake.sock", &settings, 30, now);
-    state.width = WIDTH;
-    state.height = HEIGHT;
+    let mut state = AppState::new("unix:///fake.sock", wharf::state::Startup::default(), now);
+    state.screen.width = WIDTH;
+    state.screen.height = HEIGHT;
     let mut app = App {
         state,
         keymap: Keymap::default(),
@@ -139,7 +138,7 @@ async fn setup() -> Setup {
     let mut msg = Msg::Connected(fake.info());
     loop {
         for effect in update(&mut app.state, &app.keymap, msg) {
-            if let Effect::FollowLogs { stream: id, .. } = &effect {
+            if let Effect::Stream(Stream::FollowLogs { stream: id, .. }) = &effect {
                 stream = Some(*id);
             }
             app.runner.run(effect);

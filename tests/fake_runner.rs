@@ -14,6 +14,8 @@ use fake::{FakeDocker, Reply, api, next_msg};
 use tokio::sync::{mpsc, watch};
 use tokio::time::Instant;
 use wharf::app::effect::Effect;
+use wharf::app::effect::{Change, Read};
+use wharf::app::msg::Answer;
 use wharf::app::msg::Msg;
 use wharf::app::runner::EffectRunner;
 use wharf::model::{ContainerAction, DaemonErrorKind};
@@ -34,11 +36,11 @@ async fn a_list_the_daemon_never_answers_ends_in_a_timeout_error_on_time() {
     let (mut runner, mut rx) = runner_on(&fake);
     let started = Instant::now();
 
-    runner.run(Effect::ListContainers { request: RequestId(7) });
+    runner.run(Effect::Read(Read::Containers { request: RequestId(7) }));
 
     let msg = next_msg(&mut rx, Duration::from_secs(60)).await;
     let elapsed = started.elapsed();
-    let Msg::ContainersListed { request, result } = msg else { panic!("unexpected {msg:?}") };
+    let Msg::Answer(Answer::Containers { request, result }) = msg else { panic!("unexpected {msg:?}") };
     assert_eq!(request, RequestId(7));
     let error = result.unwrap_err();
     assert_eq!(error.kind, DaemonErrorKind::Timeout);
@@ -54,10 +56,10 @@ async fn an_answer_just_inside_the_timeout_is_passed_on() {
     fake.reply::<api::ListContainers>(Reply::After(TIMEOUT - Duration::from_millis(10), Ok(rows.clone())));
     let (mut runner, mut rx) = runner_on(&fake);
 
-    runner.run(Effect::ListContainers { request: RequestId(1) });
+    runner.run(Effect::Read(Read::Containers { request: RequestId(1) }));
 
     match next_msg(&mut rx, Duration::from_secs(60)).await {
-        Msg::ContainersListed { request: RequestId(1), result } => assert_eq!(result.unwrap(), rows),
+        Msg::Answer(Answer::Containers { request: RequestId(1), result }) => assert_eq!(result.unwrap(), rows),
         other => panic!("unexpected {other:?}"),
     }
 }
@@ -69,10 +71,12 @@ async fn an_inspect_the_daemon_never_answers_times_out_for_its_container() {
     let (mut runner, mut rx) = runner_on(&fake);
     let started = Instant::now();
 
-    runner.run(Effect::InspectContainer { request: RequestId(3), id: "c1".into() });
+    runner.run(Effect::Read(Read::Container { request: RequestId(3), id: "c1".into() }));
 
     let msg = next_msg(&mut rx, Duration::from_secs(60)).await;
-    let Msg::ContainerInspected { request: RequestId(3), id, result } = msg else { panic!("unexpected {msg:?}") };
+    let Msg::Answer(Answer::Container { request: RequestId(3), id, result }) = msg else {
+        panic!("unexpected {msg:?}")
+    };
     assert_eq!(id, "c1");
     assert_eq!(result.unwrap_err().kind, DaemonErrorKind::Timeout);
     assert!(started.elapsed() < TIMEOUT + Duration::from_millis(100));
@@ -88,7 +92,11 @@ async fn a_stop_is_given_the_grace_period_on_top_of_the_timeout() {
     let (mut runner, mut rx) = runner_on(&fake);
     let started = Instant::now();
 
-    runner.run(Effect::ContainerAction { id: "c1".into(), name: "web".into(), action: ContainerAction::Stop });
+    runner.run(Effect::Change(Change::Container {
+        id: "c1".into(),
+        name: "web".into(),
+        action: ContainerAction::Stop,
+    }));
 
     let msg = next_msg(&mut rx, Duration::from_secs(120)).await;
     let elapsed = started.elapsed();
@@ -110,11 +118,11 @@ async fn disk_usage_gets_three_timeouts() {
     let (mut runner, mut rx) = runner_on(&fake);
     let started = Instant::now();
 
-    runner.run(Effect::DiskUsage);
+    runner.run(Effect::Read(Read::DiskUsage));
 
     let msg = next_msg(&mut rx, Duration::from_secs(120)).await;
     let elapsed = started.elapsed();
-    let Msg::DiskUsageRead(result) = msg else { panic!("unexpected {msg:?}") };
+    let Msg::Answer(Answer::DiskUsage(result)) = msg else { panic!("unexpected {msg:?}") };
     assert_eq!(result.unwrap_err().message, "the daemon did not answer within 15s");
     assert!(elapsed >= TIMEOUT * 3 && elapsed < TIMEOUT * 3 + Duration::from_millis(100), "after {elapsed:?}");
 }
@@ -129,15 +137,15 @@ async fn a_stuck_request_does_not_hold_up_the_others() {
     let (mut runner, mut rx) = runner_on(&fake);
     let started = Instant::now();
 
-    runner.run(Effect::ListContainers { request: RequestId(1) });
-    runner.run(Effect::ListVolumes { request: RequestId(2) });
+    runner.run(Effect::Read(Read::Containers { request: RequestId(1) }));
+    runner.run(Effect::Read(Read::Volumes { request: RequestId(2) }));
 
     let first = next_msg(&mut rx, Duration::from_secs(60)).await;
-    assert!(matches!(first, Msg::VolumesListed { request: RequestId(2), result: Ok(_) }), "{first:?}");
+    assert!(matches!(first, Msg::Answer(Answer::Volumes { request: RequestId(2), result: Ok(_) })), "{first:?}");
     assert!(started.elapsed() < Duration::from_millis(100));
     let second = next_msg(&mut rx, Duration::from_secs(60)).await;
     assert!(
-        matches!(&second, Msg::ContainersListed { request: RequestId(1), result: Err(e) } if e.kind == DaemonErrorKind::Timeout),
+        matches!(&second, Msg::Answer(Answer::Containers { request: RequestId(1), result: Err(e) }) if e.kind == DaemonErrorKind::Timeout),
         "{second:?}"
     );
 }
@@ -150,10 +158,10 @@ async fn without_a_client_a_request_fails_at_once() {
     let mut runner = EffectRunner::new(tx, slot_rx, TIMEOUT);
     let started = Instant::now();
 
-    runner.run(Effect::ListImages { request: RequestId(1) });
+    runner.run(Effect::Read(Read::Images { request: RequestId(1) }));
 
     let msg = next_msg(&mut rx, Duration::from_secs(60)).await;
-    let Msg::ImagesListed { result, .. } = msg else { panic!("unexpected {msg:?}") };
+    let Msg::Answer(Answer::Images { result, .. }) = msg else { panic!("unexpected {msg:?}") };
     let error = result.unwrap_err();
     assert_eq!(error.kind, DaemonErrorKind::Unreachable);
     assert_eq!(error.message, "not connected to the daemon");
