@@ -4,9 +4,9 @@ use std::collections::HashMap;
 
 use bollard::Docker;
 use bollard::query_parameters::{
-    CreateContainerOptionsBuilder, CreateImageOptionsBuilder, EventsOptionsBuilder, InspectContainerOptions,
-    KillContainerOptionsBuilder, ListImagesOptionsBuilder, RemoveContainerOptionsBuilder, RemoveImageOptionsBuilder,
-    RestartContainerOptions, StartContainerOptions, StopContainerOptions,
+    CreateContainerOptionsBuilder, CreateImageOptionsBuilder, EventsOptionsBuilder, KillContainerOptionsBuilder,
+    RemoveContainerOptionsBuilder, RemoveImageOptionsBuilder, RestartContainerOptions, StartContainerOptions,
+    StopContainerOptions,
 };
 use futures::StreamExt;
 use futures::stream::BoxStream;
@@ -78,13 +78,8 @@ impl DockerApi for BollardDocker {
 
     async fn list_containers(&self) -> Result<Vec<ContainerRow>, DaemonError> {
         // Read raw and convert row by row: one odd container must not empty the list.
-        let mut body = Vec::new();
-        let mut stream = super::logs::get(&self.client, &self.info.host, "/containers/json?all=1");
-        while let Some(chunk) = stream.next().await {
-            body.extend_from_slice(&chunk?);
-        }
-        let mut rows = convert::container_rows(&body)
-            .map_err(|e| DaemonError::new(DaemonErrorKind::Other, format!("unreadable container list: {e}")))?;
+        let body = self.get_bytes("/containers/json?all=1").await?;
+        let mut rows = convert::container_rows(&body).map_err(|e| unreadable("container list", &e))?;
         // The status texts' durations are as of now: the screen ages them from here.
         let now = now_ms() / 1000;
         for row in &mut rows {
@@ -96,15 +91,15 @@ impl DockerApi for BollardDocker {
     }
 
     async fn list_images(&self) -> Result<Vec<ImageRow>, DaemonError> {
-        let options = ListImagesOptionsBuilder::new().all(false).build();
-        let summaries = self.client.list_images(Some(options)).await.map_err(|e| self.err(e))?;
-        Ok(summaries.iter().map(convert::image_row).collect())
+        // Read raw and convert image by image: one odd image must not empty the list.
+        let body = self.get_bytes("/images/json").await?;
+        convert::image_rows(&body).map_err(|e| unreadable("image list", &e))
     }
 
     async fn inspect_container(&self, id: &str) -> Result<ContainerDetails, DaemonError> {
-        let inspect =
-            self.client.inspect_container(id, None::<InspectContainerOptions>).await.map_err(|e| self.err(e))?;
-        Ok(convert::container_details(&inspect))
+        // Read leniently: one odd field (Podman's) must not hide the env or the logs.
+        let body = self.get_bytes(&format!("/containers/{}/json", url_segment(id))).await?;
+        convert::container_details(&body).map_err(|e| unreadable("container inspect", &e))
     }
 
     fn events(&self) -> BoxStream<'static, Result<DaemonEvent, DaemonError>> {
@@ -277,13 +272,7 @@ impl DockerApi for BollardDocker {
     }
 
     async fn disk_usage(&self) -> Result<crate::model::DiskUsage, DaemonError> {
-        let mut body = Vec::new();
-        let mut stream = super::logs::get(&self.client, &self.info.host, "/system/df");
-        while let Some(chunk) = stream.next().await {
-            body.extend_from_slice(&chunk?);
-        }
-        let json: serde_json::Value = serde_json::from_slice(&body)
-            .map_err(|e| DaemonError::new(DaemonErrorKind::Other, format!("unreadable disk usage: {e}")))?;
+        let json = self.get_json("/system/df").await?;
         Ok(convert::disk_usage(&json))
     }
 
@@ -338,16 +327,8 @@ impl DockerApi for BollardDocker {
     }
 
     async fn image_exposed_ports(&self, id: &str) -> Result<Vec<(u16, crate::model::Protocol)>, DaemonError> {
-        let inspect = self.client.inspect_image(id).await.map_err(|e| self.err(e))?;
-        let mut ports: Vec<(u16, crate::model::Protocol)> = inspect
-            .config
-            .and_then(|c| c.exposed_ports)
-            .into_iter()
-            .flatten()
-            .filter_map(|spec| convert::parse_port_key(&spec))
-            .collect();
-        ports.sort();
-        Ok(ports)
+        let body = self.get_bytes(&format!("/images/{}/json", url_segment(id))).await?;
+        convert::exposed_ports(&body).map_err(|e| unreadable("image inspect", &e))
     }
 
     async fn image_history(&self, id: &str) -> Result<Vec<(String, i64)>, DaemonError> {
@@ -436,6 +417,15 @@ impl DockerApi for BollardDocker {
         json.map(|v| convert::prune_report(&v))
             .map_err(|e| DaemonError::new(DaemonErrorKind::Other, format!("unreadable prune answer: {e}")))
     }
+}
+
+/// An answer wharf could not read at all (not JSON, or not the kind of JSON asked
+/// for). Said by where it failed, not by what it held: serde's message quotes values.
+fn unreadable(what: &str, e: &serde_json::Error) -> DaemonError {
+    DaemonError::new(
+        DaemonErrorKind::Other,
+        format!("the daemon's {what} could not be read (line {}, column {})", e.line(), e.column()),
+    )
 }
 
 /// Wall-clock milliseconds: the time base of stats rates and of status texts.
