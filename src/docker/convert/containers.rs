@@ -198,4 +198,19 @@ mod tests {
         assert!(rows.iter().all(|r| !r.id.is_empty() && !r.status.contains('\u{1b}')));
         assert!(rows.iter().any(|r| !r.ports.is_empty()), "some captured container publishes a port");
     }
+
+    #[test]
+    fn a_captured_podman_list_converts() {
+        // Captured from Podman 4.3.1's Docker API, its state set to Podman's `stopped`.
+        let rows = container_rows(&fixture("containers-podman.json")).unwrap();
+        assert_eq!(rows.len(), 1);
+        let row = &rows[0];
+        assert_eq!(
+            (row.name.as_str(), row.image.as_str()),
+            ("wharf-convert-capture", "localhost/wharf-test/busybox:latest")
+        );
+        assert_eq!(row.state, ContainerState::Other("stopped".into()));
+        assert_eq!(row.ports_short(), "127.0.0.1:18080->80/tcp");
+        assert_eq!(row.networks, ["podman"]);
+    }
 }
