@@ -419,13 +419,15 @@ impl DockerApi for BollardDocker {
     }
 }
 
-/// An answer wharf could not read at all (not JSON, or not the kind of JSON asked
-/// for). Said by where it failed, not by what it held: serde's message quotes values.
+/// An answer wharf could not read at all. Said by what was wrong with it, never by
+/// what it held: serde's messages quote values, which may be env values or secrets.
 fn unreadable(what: &str, e: &serde_json::Error) -> DaemonError {
-    DaemonError::new(
-        DaemonErrorKind::Other,
-        format!("the daemon's {what} could not be read (line {}, column {})", e.line(), e.column()),
-    )
+    let why = match e.classify() {
+        serde_json::error::Category::Data => "it is not in the shape asked for",
+        serde_json::error::Category::Syntax | serde_json::error::Category::Eof => "it is not JSON",
+        serde_json::error::Category::Io => "it was cut short",
+    };
+    DaemonError::new(DaemonErrorKind::Other, format!("the daemon's {what} could not be read: {why}"))
 }
 
 /// Wall-clock milliseconds: the time base of stats rates and of status texts.

@@ -8,6 +8,7 @@ use super::time::parse_rfc3339;
 use crate::model::{DaemonInfo, SwarmRole};
 use crate::text::sanitize;
 
+/// What `/version` says the daemon is. Its swarm role comes later, from `/info`.
 pub fn daemon_info(host: &str, version: &SystemVersion, api_version: String) -> DaemonInfo {
     // Podman names itself among the components ("Podman Engine"); its platform name
     // is the OS ("linux/amd64/debian-12"). Docker's platform name is the product.
