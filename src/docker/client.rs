@@ -332,8 +332,8 @@ impl DockerApi for BollardDocker {
     }
 
     async fn image_history(&self, id: &str) -> Result<Vec<(String, i64)>, DaemonError> {
-        let history = self.client.image_history(id).await.map_err(|e| self.err(e))?;
-        Ok(history.iter().map(|h| (crate::text::sanitize(&h.created_by), h.size)).collect())
+        let body = self.get_bytes(&format!("/images/{}/history", url_segment(id))).await?;
+        convert::image_history(&body).map_err(|e| unreadable("image history", &e))
     }
 
     async fn create_volume(&self, name: &str) -> Result<(), DaemonError> {

@@ -1,5 +1,6 @@
-//! `GET /images/json` (the image list) and `GET /images/{id}/json` (the ports an
-//! image exposes), read leniently: an image in an odd shape is skipped, not the list.
+//! `GET /images/json` (the image list), `GET /images/{id}/json` (the ports an image
+//! exposes) and `GET /images/{id}/history` (its layers), read leniently: an image or a
+//! layer in an odd shape is skipped, not the list.
 
 use std::collections::HashMap;
 
@@ -41,6 +42,17 @@ pub struct ImageConfig {
     pub exposed_ports: HashMap<String, IgnoredAny>,
 }
 
+/// One layer of an image's history.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
+pub struct HistoryItem {
+    /// The build step (`/bin/sh -c #(nop) CMD ["sh"]`).
+    #[serde(deserialize_with = "lenient::value")]
+    pub created_by: String,
+    #[serde(deserialize_with = "lenient::value")]
+    pub size: i64,
+}
+
 /// Converts the daemon's image list. Only an answer that is not a list is an error.
 pub fn image_rows(json: &[u8]) -> Result<Vec<ImageRow>, serde_json::Error> {
     let summaries: Vec<ImageSummary> = lenient::each_raw(json, "an image")?;
@@ -68,6 +80,12 @@ pub fn exposed_ports(json: &[u8]) -> Result<Vec<(u16, Protocol)>, serde_json::Er
         inspect.config.exposed_ports.keys().filter_map(|spec| parse_port_key(spec)).collect();
     ports.sort();
     Ok(ports)
+}
+
+/// An image's layers, newest first as the daemon sends them: (created by, size).
+pub fn history(json: &[u8]) -> Result<Vec<(String, i64)>, serde_json::Error> {
+    let layers: Vec<HistoryItem> = lenient::each_raw(json, "an image layer")?;
+    Ok(layers.iter().map(|l| (sanitize(&l.created_by), l.size)).collect())
 }
 
 #[cfg(test)]
@@ -103,6 +121,17 @@ mod tests {
         assert_eq!((rows[0].size, rows[0].created), (10, 5));
         assert_eq!((rows[1].id.as_str(), rows[1].size, rows[1].created), ("sha256:b", 0, 7));
         assert!(image_rows(b"{}").is_err());
+    }
+
+    #[test]
+    fn history_keeps_the_layers_that_read() {
+        let json = br#"[
+            {"Id": "sha256:1", "Created": 5, "CreatedBy": "/bin/sh -c #(nop) CMD [\"sh\"]\u001b[2J", "Size": 0},
+            "odd",
+            {"Id": "<missing>", "CreatedBy": null, "Size": 4096, "Tags": null}
+        ]"#;
+        assert_eq!(history(json).unwrap(), [("/bin/sh -c #(nop) CMD [\"sh\"]".to_string(), 0), (String::new(), 4096)]);
+        assert!(history(b"{}").is_err());
     }
 
     #[test]
