@@ -4,9 +4,9 @@ use std::collections::HashMap;
 
 use bollard::Docker;
 use bollard::query_parameters::{
-    CreateContainerOptionsBuilder, CreateImageOptionsBuilder, EventsOptionsBuilder, InspectContainerOptions,
-    KillContainerOptionsBuilder, ListImagesOptionsBuilder, RemoveContainerOptionsBuilder, RemoveImageOptionsBuilder,
-    RestartContainerOptions, StartContainerOptions, StopContainerOptions,
+    CreateContainerOptionsBuilder, CreateImageOptionsBuilder, EventsOptionsBuilder, KillContainerOptionsBuilder,
+    RemoveContainerOptionsBuilder, RemoveImageOptionsBuilder, RestartContainerOptions, StartContainerOptions,
+    StopContainerOptions,
 };
 use futures::StreamExt;
 use futures::stream::BoxStream;
@@ -14,6 +14,7 @@ use futures::stream::BoxStream;
 use super::DockerApi;
 use super::convert;
 use super::error::describe;
+use super::path::segment;
 use crate::model::{
     ContainerAction, ContainerDetails, ContainerRow, DaemonError, DaemonErrorKind, DaemonEvent, DaemonInfo, ImageRow,
     LaunchSpec, NetworkRow, ObjectKind, PruneKind, PruneReport, PullProgress, VolumeRow,
@@ -75,8 +76,7 @@ impl DockerApi for BollardDocker {
     async fn list_containers(&self) -> Result<Vec<ContainerRow>, DaemonError> {
         // Read raw and convert row by row: one odd container must not empty the list.
         let body = self.get_bytes("/containers/json?all=1").await?;
-        let mut rows = convert::container_rows(&body)
-            .map_err(|e| DaemonError::new(DaemonErrorKind::Other, format!("unreadable container list: {e}")))?;
+        let mut rows = convert::container_rows(&body).map_err(|e| unreadable("container list", &e))?;
         // The status texts' durations are as of now: the screen ages them from here.
         let now = now_ms() / 1000;
         for row in &mut rows {
@@ -88,15 +88,15 @@ impl DockerApi for BollardDocker {
     }
 
     async fn list_images(&self) -> Result<Vec<ImageRow>, DaemonError> {
-        let options = ListImagesOptionsBuilder::new().all(false).build();
-        let summaries = self.client.list_images(Some(options)).await.map_err(|e| self.err(e))?;
-        Ok(summaries.iter().map(convert::image_row).collect())
+        // Read raw and convert image by image: one odd image must not empty the list.
+        let body = self.get_bytes("/images/json").await?;
+        convert::image_rows(&body).map_err(|e| unreadable("image list", &e))
     }
 
     async fn inspect_container(&self, id: &str) -> Result<ContainerDetails, DaemonError> {
-        let inspect =
-            self.client.inspect_container(id, None::<InspectContainerOptions>).await.map_err(|e| self.err(e))?;
-        Ok(convert::container_details(&inspect))
+        // Read leniently: one odd field (Podman's) must not hide the env or the logs.
+        let body = self.get_bytes(&format!("/containers/{}/json", segment(id))).await?;
+        convert::container_details(&body).map_err(|e| unreadable("container inspect", &e))
     }
 
     fn events(&self) -> BoxStream<'static, Result<DaemonEvent, DaemonError>> {
@@ -115,12 +115,12 @@ impl DockerApi for BollardDocker {
     }
 
     async fn image_exists(&self, reference: &str) -> Result<bool, DaemonError> {
-        match self.client.inspect_image(reference).await {
+        // Only whether the daemon knows it: the answer is not read, so no odd field in
+        // it (bollard's model is strict) can turn "it is there" into an error.
+        match self.get_bytes(&format!("/images/{}/json", segment(reference))).await {
             Ok(_) => Ok(true),
-            Err(e) => {
-                let err = self.err(e);
-                if err.kind == DaemonErrorKind::NotFound { Ok(false) } else { Err(err) }
-            }
+            Err(e) if e.kind == DaemonErrorKind::NotFound => Ok(false),
+            Err(e) => Err(e),
         }
     }
 
@@ -265,9 +265,7 @@ impl DockerApi for BollardDocker {
     }
 
     async fn disk_usage(&self) -> Result<crate::model::DiskUsage, DaemonError> {
-        let body = self.get_bytes("/system/df").await?;
-        let json: serde_json::Value = serde_json::from_slice(&body)
-            .map_err(|e| DaemonError::new(DaemonErrorKind::Other, format!("unreadable disk usage: {e}")))?;
+        let json = self.get_json("/system/df").await?;
         Ok(convert::disk_usage(&json))
     }
 
@@ -280,12 +278,12 @@ impl DockerApi for BollardDocker {
     }
 
     async fn processes(&self, id: &str) -> Result<crate::model::ProcessTable, DaemonError> {
-        let json = self.get_json(&format!("/containers/{}/top", url_segment(id))).await?;
+        let json = self.get_json(&format!("/containers/{}/top", segment(id))).await?;
         Ok(convert::process_table(&json))
     }
 
     async fn inspect_raw(&self, kind: ObjectKind, id: &str) -> Result<Vec<String>, DaemonError> {
-        let id = url_segment(id);
+        let id = segment(id);
         let path = match kind {
             ObjectKind::Container => format!("/containers/{id}/json"),
             ObjectKind::Image => format!("/images/{id}/json"),
@@ -313,7 +311,7 @@ impl DockerApi for BollardDocker {
 
     async fn list_tasks(&self, service: &str) -> Result<Vec<crate::model::TaskRow>, DaemonError> {
         let filters = serde_json::json!({ "service": [service] }).to_string();
-        let path = format!("/tasks?filters={}", url_segment(&filters));
+        let path = format!("/tasks?filters={}", segment(&filters));
         Ok(convert::task_rows(&self.get_json(&path).await?))
     }
 
@@ -322,21 +320,13 @@ impl DockerApi for BollardDocker {
     }
 
     async fn image_exposed_ports(&self, id: &str) -> Result<Vec<(u16, crate::model::Protocol)>, DaemonError> {
-        let inspect = self.client.inspect_image(id).await.map_err(|e| self.err(e))?;
-        let mut ports: Vec<(u16, crate::model::Protocol)> = inspect
-            .config
-            .and_then(|c| c.exposed_ports)
-            .into_iter()
-            .flatten()
-            .filter_map(|spec| convert::parse_port_key(&spec))
-            .collect();
-        ports.sort();
-        Ok(ports)
+        let body = self.get_bytes(&format!("/images/{}/json", segment(id))).await?;
+        convert::exposed_ports(&body).map_err(|e| unreadable("image inspect", &e))
     }
 
     async fn image_history(&self, id: &str) -> Result<Vec<(String, i64)>, DaemonError> {
-        let history = self.client.image_history(id).await.map_err(|e| self.err(e))?;
-        Ok(history.iter().map(|h| (crate::text::sanitize(&h.created_by), h.size)).collect())
+        let body = self.get_bytes(&format!("/images/{}/history", segment(id))).await?;
+        convert::image_history(&body).map_err(|e| unreadable("image history", &e))
     }
 
     async fn create_volume(&self, name: &str) -> Result<(), DaemonError> {
@@ -422,12 +412,18 @@ impl DockerApi for BollardDocker {
     }
 }
 
+/// An answer wharf could not read at all. Said by what was wrong with it, never by
+/// what it held: serde's messages quote values, which may be env values or secrets.
+fn unreadable(what: &str, e: &serde_json::Error) -> DaemonError {
+    let why = match e.classify() {
+        serde_json::error::Category::Data => "it is not in the shape asked for",
+        serde_json::error::Category::Syntax | serde_json::error::Category::Eof => "it is not JSON",
+        serde_json::error::Category::Io => "it was cut short",
+    };
+    DaemonError::new(DaemonErrorKind::Other, format!("the daemon's {what} could not be read: {why}"))
+}
+
 /// Wall-clock milliseconds: the time base of stats rates and of status texts.
 fn now_ms() -> i64 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0)
-}
-
-/// An object name or id as one path segment (see `path.rs`).
-fn url_segment(text: &str) -> String {
-    super::path::segment(text)
 }

@@ -3,7 +3,6 @@
 //! the screen the way the event loop does.
 #![allow(dead_code)]
 
-use bollard::models::{ContainerInspectResponse, ContainerSummary, ImageSummary};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -25,18 +24,15 @@ pub fn fixture(name: &str) -> String {
 }
 
 pub fn containers() -> Vec<ContainerRow> {
-    let raw: Vec<ContainerSummary> = serde_json::from_str(&fixture("containers.json")).unwrap();
-    raw.iter().map(convert::container_row).collect()
+    convert::container_rows(fixture("containers.json").as_bytes()).unwrap()
 }
 
 pub fn images() -> Vec<ImageRow> {
-    let raw: Vec<ImageSummary> = serde_json::from_str(&fixture("images.json")).unwrap();
-    raw.iter().map(convert::image_row).collect()
+    convert::image_rows(fixture("images.json").as_bytes()).unwrap()
 }
 
 pub fn inspect(name: &str) -> ContainerDetails {
-    let raw: ContainerInspectResponse = serde_json::from_str(&fixture(&format!("inspect-{name}.json"))).unwrap();
-    convert::container_details(&raw)
+    convert::container_details(fixture(&format!("inspect-{name}.json")).as_bytes()).unwrap()
 }
 
 pub fn daemon_info() -> DaemonInfo {

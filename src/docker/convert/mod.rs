@@ -1,0 +1,40 @@
+//! Pure conversion from the daemon's answers to wharf's types, one file per kind of
+//! object. Every string is sanitised here, once, so nothing downstream sees raw daemon
+//! text.
+//!
+//! The objects wharf lists and inspects (containers, images, volumes, networks, swarm
+//! objects) are read from the answer's bytes into small lenient structs of wharf's own
+//! (see `lenient`), not into bollard's models: those are strict, so one container in a
+//! state they do not know, or one image in an odd shape, failed the whole answer.
+//! Streams bollard already decodes (events, stats, pulls) and the requests wharf
+//! sends (a container's create body) still use bollard's models.
+
+pub mod containers;
+pub mod daemon;
+pub mod disk;
+pub mod events;
+pub mod images;
+pub mod inspect;
+pub mod launch;
+pub mod lenient;
+pub mod networks;
+pub mod pretty;
+pub mod processes;
+pub mod stats;
+pub mod swarm;
+mod time;
+pub mod volumes;
+
+pub use containers::{container_row, container_rows};
+pub use daemon::{daemon_clock, daemon_info};
+pub use disk::{disk_usage, prune_report};
+pub use events::daemon_event;
+pub use images::{exposed_ports, history as image_history, image_row, image_rows};
+pub use inspect::{container_details, parse_port_key};
+pub use launch::{create_body, pull_parts, pull_progress};
+pub use networks::network_rows;
+pub use pretty::pretty_json;
+pub use processes::process_table;
+pub use stats::stats_sample;
+pub use swarm::{node_rows, service_rows, swarm_role, task_rows};
+pub use volumes::volume_rows;
