@@ -13,6 +13,7 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use wharf::app::msg::Answer;
 use wharf::app::msg::Msg;
+use wharf::app::msg::Streamed;
 use wharf::app::update::update;
 use wharf::config::keymap::Keymap;
 
@@ -189,7 +190,11 @@ fn main() {
             status: wharf::state::SourceStatus::Streaming,
         }];
         for batch in &batches {
-            black_box(update(&mut s, &keymap, Msg::LogLines { stream: StreamId(1), lines: batch.clone() }));
+            black_box(update(
+                &mut s,
+                &keymap,
+                Msg::Stream(Streamed::LogLines { stream: StreamId(1), lines: batch.clone() }),
+            ));
         }
     });
     report("UI task: update() with 100,000 lines in batches of 256", ui_ingest);

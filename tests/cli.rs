@@ -12,6 +12,7 @@ use tokio::sync::{mpsc, watch};
 use wharf::app::effect::Change;
 use wharf::app::effect::Effect;
 use wharf::app::msg::Msg;
+use wharf::app::msg::{Done, Streamed};
 use wharf::app::runner::EffectRunner;
 use wharf::docker::BollardDocker;
 use wharf::model::ContainerAction;
@@ -53,13 +54,13 @@ async fn read_only_refuses_every_change_where_it_would_be_sent() {
     for _ in 0..count {
         let msg = tokio::time::timeout(Duration::from_secs(5), rx.recv()).await.unwrap().unwrap();
         let error = match msg {
-            Msg::ActionFinished { result, .. }
-            | Msg::ImageRemoved { result, .. }
-            | Msg::PullFinished { result, .. } => result.unwrap_err(),
-            Msg::LaunchFinished { result, .. } => result.unwrap_err(),
-            Msg::ConsoleEnded { error, .. } => error.unwrap(),
-            Msg::ObjectChanged { result, .. } => result.unwrap_err(),
-            Msg::Pruned { result, .. } => result.unwrap_err(),
+            Msg::Done(Done::Action { result, .. })
+            | Msg::Done(Done::ImageRemoved { result, .. })
+            | Msg::Done(Done::Pull { result, .. }) => result.unwrap_err(),
+            Msg::Done(Done::Launch { result, .. }) => result.unwrap_err(),
+            Msg::Stream(Streamed::ConsoleEnded { error, .. }) => error.unwrap(),
+            Msg::Done(Done::Object { result, .. }) => result.unwrap_err(),
+            Msg::Done(Done::Prune { result, .. }) => result.unwrap_err(),
             other => panic!("unexpected {other:?}"),
         };
         assert!(error.message.contains("read-only"), "{error}");

@@ -13,6 +13,7 @@ use ratatui::backend::TestBackend;
 use wharf::app::effect::Effect;
 use wharf::app::effect::{Change, Stream};
 use wharf::app::msg::Msg;
+use wharf::app::msg::Streamed;
 use wharf::state::{Console, ConsoleStatus, ConsoleTarget, Pane, SessionId};
 use wharf::ui::console::ScreenWidget;
 
@@ -34,7 +35,7 @@ fn console_on_redis() -> (Harness, SessionId, (u16, u16)) {
     });
     let (session, target, size) = open.expect("a console opens");
     assert_eq!(target, ConsoleTarget::Exec { commands: vec![vec!["bash".into()], vec!["sh".into()]] });
-    h.send(Msg::ConsoleStarted { session, label: "bash".into() });
+    h.send(Msg::Stream(Streamed::ConsoleStarted { session, label: "bash".into() }));
     (h, session, size)
 }
 
@@ -123,11 +124,11 @@ fn a_console_needs_a_running_container() {
 #[test]
 fn output_is_drawn_and_the_end_shows_the_exit_code() {
     let (mut h, session, _) = console_on_redis();
-    h.send(Msg::ConsoleOutput {
+    h.send(Msg::Stream(Streamed::ConsoleOutput {
         session,
         bytes: b"root@redis:/# echo \x1b[1;32mhello\x1b[0m\r\nhello\r\nroot@redis:/# exit 7\r\n".to_vec(),
-    });
-    h.send(Msg::ConsoleEnded { session, exit_code: Some(7), error: None });
+    }));
+    h.send(Msg::Stream(Streamed::ConsoleEnded { session, exit_code: Some(7), error: None }));
     assert_eq!(h.state.console.session.as_ref().unwrap().status, ConsoleStatus::Exited(7));
     let screen = h.render();
     assert!(screen.contains("[exited: 7]"), "{screen}");
@@ -243,7 +244,7 @@ fn coming_back_after_a_resize_while_detached_resizes_the_tty() {
 fn the_wheel_over_the_console_scrolls_its_scrollback() {
     let (mut h, session, _) = console_on_redis();
     let text: String = (0..200).map(|i| format!("line {i}\r\n")).collect();
-    h.send(Msg::ConsoleOutput { session, bytes: text.into_bytes() });
+    h.send(Msg::Stream(Streamed::ConsoleOutput { session, bytes: text.into_bytes() }));
     let layout = wharf::layout::ScreenLayout::of(&h.state).unwrap();
     let wheel = crossterm::event::MouseEvent {
         kind: crossterm::event::MouseEventKind::ScrollUp,

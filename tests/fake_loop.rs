@@ -23,6 +23,7 @@ use tokio::sync::{mpsc, watch};
 use wharf::app::effect::Effect;
 use wharf::app::effect::Stream;
 use wharf::app::msg::Msg;
+use wharf::app::msg::Streamed;
 use wharf::app::runner::EffectRunner;
 use wharf::app::update::update;
 use wharf::app::{App, ExitReason};
@@ -188,7 +189,7 @@ async fn quit_once_shown(screen: &mut watch::Receiver<String>, text: &str, keys:
 async fn a_burst_of_a_thousand_messages_is_drawn_a_few_times_not_a_thousand() {
     let Setup { mut app, tx, rx, stream, _fake } = setup().await;
     for i in 0..1000 {
-        tx.try_send(Msg::LogLines { stream, lines: vec![log_line(i)] }).unwrap();
+        tx.try_send(Msg::Stream(Streamed::LogLines { stream, lines: vec![log_line(i)] })).unwrap();
     }
     let Screen { mut terminal, frames, mut screen } = screen();
     let (keys, key_stream) = unbounded();
@@ -222,7 +223,7 @@ async fn a_steady_flood_is_drawn_at_most_once_per_frame() {
 
     let feed = async {
         for i in 0..MESSAGES {
-            tx.send(Msg::LogLines { stream, lines: vec![log_line(i)] }).await.unwrap();
+            tx.send(Msg::Stream(Streamed::LogLines { stream, lines: vec![log_line(i)] })).await.unwrap();
             // Until the loop took it: no batch forms.
             while tx.capacity() < tx.max_capacity() {
                 tokio::task::yield_now().await;

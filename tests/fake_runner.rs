@@ -16,6 +16,7 @@ use tokio::time::Instant;
 use wharf::app::effect::Effect;
 use wharf::app::effect::{Change, Read};
 use wharf::app::msg::Answer;
+use wharf::app::msg::Done;
 use wharf::app::msg::Msg;
 use wharf::app::runner::EffectRunner;
 use wharf::model::{ContainerAction, DaemonErrorKind};
@@ -100,7 +101,7 @@ async fn a_stop_is_given_the_grace_period_on_top_of_the_timeout() {
 
     let msg = next_msg(&mut rx, Duration::from_secs(120)).await;
     let elapsed = started.elapsed();
-    let Msg::ActionFinished { id, name, action, result } = msg else { panic!("unexpected {msg:?}") };
+    let Msg::Done(Done::Action { id, name, action, result }) = msg else { panic!("unexpected {msg:?}") };
     assert_eq!((id.as_str(), name.as_str(), action), ("c1", "web", ContainerAction::Stop));
     let limit = TIMEOUT + Duration::from_secs(wharf::docker::STOP_GRACE_SECS);
     let error = result.unwrap_err();

@@ -21,6 +21,7 @@ use wharf::app::effect::Effect;
 use wharf::app::launcher;
 use wharf::app::log_task::{self, LogJob};
 use wharf::app::msg::Msg;
+use wharf::app::msg::{Done, Streamed};
 use wharf::app::runner::EffectRunner;
 use wharf::docker::LogRequest;
 use wharf::model::{DaemonErrorKind, LaunchSpec, PullProgress};
@@ -59,7 +60,7 @@ fn follow(fake: &FakeDocker, job: LogJob) -> (mpsc::Receiver<Msg>, CancellationT
 /// The next message, which must be a batch of lines of stream 9: their texts.
 async fn batch(rx: &mut mpsc::Receiver<Msg>) -> Vec<String> {
     match next_msg(rx, PATIENCE).await {
-        Msg::LogLines { stream: StreamId(9), lines } => lines.into_iter().map(|l| l.text).collect(),
+        Msg::Stream(Streamed::LogLines { stream: StreamId(9), lines }) => lines.into_iter().map(|l| l.text).collect(),
         other => panic!("expected lines, got {other:?}"),
     }
 }
@@ -156,8 +157,10 @@ async fn frames_split_anywhere_are_joined_and_the_end_flushes_the_rest() {
     let mut lines = Vec::new();
     loop {
         match next_msg(&mut rx, PATIENCE).await {
-            Msg::LogLines { lines: batch, .. } => lines.extend(batch.into_iter().map(|l| (l.stream, l.text))),
-            Msg::LogEnded { stream: StreamId(9), error: None } => break,
+            Msg::Stream(Streamed::LogLines { lines: batch, .. }) => {
+                lines.extend(batch.into_iter().map(|l| (l.stream, l.text)))
+            }
+            Msg::Stream(Streamed::LogEnded { stream: StreamId(9), error: None }) => break,
             other => panic!("unexpected {other:?}"),
         }
     }
@@ -186,7 +189,7 @@ async fn an_error_mid_stream_comes_after_the_lines_before_it() {
 
     assert_eq!(batch(&mut rx).await, vec!["a", "b"]);
     match next_msg(&mut rx, PATIENCE).await {
-        Msg::LogEnded { error: Some(e), .. } => assert_eq!(e.kind, DaemonErrorKind::Unsupported),
+        Msg::Stream(Streamed::LogEnded { error: Some(e), .. }) => assert_eq!(e.kind, DaemonErrorKind::Unsupported),
         other => panic!("unexpected {other:?}"),
     }
 }
@@ -257,7 +260,7 @@ async fn bash_missing_falls_back_to_sh() {
     let mut console = open_console(&fake, BASH_THEN_SH);
 
     match next_msg(&mut console.rx, PATIENCE).await {
-        Msg::ConsoleStarted { session: SessionId(1), label } => assert_eq!(label, "sh"),
+        Msg::Stream(Streamed::ConsoleStarted { session: SessionId(1), label }) => assert_eq!(label, "sh"),
         other => panic!("unexpected {other:?}"),
     }
     assert_eq!(commands_tried(&fake), vec!["bash", "sh"]);
@@ -270,7 +273,7 @@ async fn bash_missing_falls_back_to_sh() {
     // Live: the shell's output, typed input, the size (only now that it runs).
     sh.write_all(b"$ ").await.unwrap();
     match next_msg(&mut console.rx, PATIENCE).await {
-        Msg::ConsoleOutput { bytes, .. } => assert_eq!(bytes, b"$ "),
+        Msg::Stream(Streamed::ConsoleOutput { bytes, .. }) => assert_eq!(bytes, b"$ "),
         other => panic!("unexpected {other:?}"),
     }
     console.input.send(b"ls\n".to_vec()).await.unwrap();
@@ -299,7 +302,7 @@ async fn no_shell_at_all_says_which_were_tried() {
     let mut console = open_console(&fake, BASH_THEN_SH);
 
     match next_msg(&mut console.rx, PATIENCE).await {
-        Msg::ConsoleEnded { session: SessionId(1), exit_code: None, error: Some(e) } => {
+        Msg::Stream(Streamed::ConsoleEnded { session: SessionId(1), exit_code: None, error: Some(e) }) => {
             assert_eq!(e.kind, DaemonErrorKind::NotFound);
             assert_eq!(e.message, "no shell found in the container (tried bash, sh)");
         }
@@ -325,16 +328,16 @@ async fn a_shell_that_runs_and_fails_is_not_replaced() {
     let mut seen = Vec::new();
     loop {
         match next_msg(&mut console.rx, PATIENCE).await {
-            Msg::ConsoleEnded { exit_code, error, .. } => {
+            Msg::Stream(Streamed::ConsoleEnded { exit_code, error, .. }) => {
                 assert_eq!((exit_code, error), (Some(1), None));
                 break;
             }
             msg => seen.push(msg),
         }
     }
-    assert!(matches!(&seen[0], Msg::ConsoleStarted { label, .. } if label == "bash"), "{seen:?}");
+    assert!(matches!(&seen[0], Msg::Stream(Streamed::ConsoleStarted { label, .. }) if label == "bash"), "{seen:?}");
     assert!(
-        matches!(&seen[1], Msg::ConsoleOutput { bytes, .. } if bytes == b"bash: cannot set terminal process group\r\n"),
+        matches!(&seen[1], Msg::Stream(Streamed::ConsoleOutput { bytes, .. }) if bytes == b"bash: cannot set terminal process group\r\n"),
         "{seen:?}"
     );
     assert_eq!(commands_tried(&fake), vec!["bash"]);
@@ -348,14 +351,16 @@ async fn a_single_missing_command_shows_its_own_complaint() {
     missing(&fake, "exec-zsh", "zsh", 127).await;
     let mut console = open_console(&fake, &["zsh"]);
 
-    assert!(matches!(next_msg(&mut console.rx, PATIENCE).await, Msg::ConsoleStarted { label, .. } if label == "zsh"));
+    assert!(
+        matches!(next_msg(&mut console.rx, PATIENCE).await, Msg::Stream(Streamed::ConsoleStarted { label, .. }) if label == "zsh")
+    );
     assert!(matches!(
         next_msg(&mut console.rx, PATIENCE).await,
-        Msg::ConsoleOutput { bytes, .. } if String::from_utf8_lossy(&bytes).contains("\"zsh\": executable file not found")
+        Msg::Stream(Streamed::ConsoleOutput { bytes, .. }) if String::from_utf8_lossy(&bytes).contains("\"zsh\": executable file not found")
     ));
     assert!(matches!(
         next_msg(&mut console.rx, PATIENCE).await,
-        Msg::ConsoleEnded { exit_code: Some(127), error: None, .. }
+        Msg::Stream(Streamed::ConsoleEnded { exit_code: Some(127), error: None, .. })
     ));
 }
 
@@ -431,13 +436,13 @@ async fn a_launch_through_the_runner_pulls_then_cleans_up() {
     let progress = PullProgress { layer: "a1".into(), status: "Downloading".into(), current: 5, total: 10 };
     pull.send(progress.clone());
     match next_msg(&mut rx, PATIENCE).await {
-        Msg::PullProgress { request: RequestId(4), progress: got } => assert_eq!(got, progress),
+        Msg::Done(Done::PullProgress { request: RequestId(4), progress: got }) => assert_eq!(got, progress),
         other => panic!("unexpected {other:?}"),
     }
     drop(pull);
 
     match next_msg(&mut rx, PATIENCE).await {
-        Msg::LaunchFinished { request: RequestId(4), result: Err(e) } => {
+        Msg::Done(Done::Launch { request: RequestId(4), result: Err(e) }) => {
             assert!(e.message.contains("port is already allocated"), "{e:?}");
             assert_eq!(e.hint.as_deref(), Some("wharf removed the container it had created"));
         }

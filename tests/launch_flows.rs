@@ -10,6 +10,7 @@ use common::Harness;
 use crossterm::event::KeyCode;
 use wharf::app::effect::Effect;
 use wharf::app::effect::{Change, Read, Stream};
+use wharf::app::msg::Done;
 use wharf::app::msg::Msg;
 use wharf::launch::Field;
 use wharf::model::{ContainerAction, DaemonError, DaemonErrorKind, HostPort, LaunchSpec, PullProgress};
@@ -47,12 +48,12 @@ fn two_keys_launch_the_redis_preset_on_loopback() {
     assert_eq!(spec.ports[0].describe(), "127.0.0.1:1234->6379/tcp");
     assert!(h.state.screen.modal.is_none(), "a direct launch shows no form");
     // The status bar says what is going on, pull progress included.
-    h.send(Msg::PullProgress {
+    h.send(Msg::Done(Done::PullProgress {
         request,
         progress: PullProgress { layer: "abc".into(), status: "Downloading".into(), current: 5, total: 10 },
-    });
+    }));
     assert!(h.render().contains("launching: pulling 0/1 layers"), "{}", h.render());
-    h.send(Msg::LaunchFinished { request, result: Ok("f00dfeed1234567890".into()) });
+    h.send(Msg::Done(Done::Launch { request, result: Ok("f00dfeed1234567890".into()) }));
     assert!(h.state.containers.background_launch.is_none());
     assert!(h.render().contains("started redis (f00dfeed1234)"));
     assert_eq!(h.state.containers.select_when_listed.as_deref(), Some("f00dfeed1234567890"));
@@ -76,7 +77,7 @@ fn a_failed_preset_launch_opens_its_form_with_the_reason() {
     let (request, _) = launch_of(&h.char('1'));
     let conflict =
         DaemonError::new(DaemonErrorKind::Conflict, "Conflict. The container name \"/redis\" is already in use");
-    h.send(Msg::LaunchFinished { request, result: Err(conflict) });
+    h.send(Msg::Done(Done::Launch { request, result: Err(conflict) }));
     let form = form(&h);
     assert_eq!(form.draft().image, "redis");
     assert_eq!(form.draft().ports, "1234:6379");
@@ -177,7 +178,7 @@ fn daemon_errors_keep_the_form_and_everything_typed() {
         "the container was created but could not start: driver failed programming external connectivity: Bind for 127.0.0.1:6390 failed: port is already allocated",
     )
     .with_hint("wharf removed the container it had created");
-    h.send(Msg::LaunchFinished { request, result: Err(error) });
+    h.send(Msg::Done(Done::Launch { request, result: Err(error) }));
     let f = form(&h);
     assert!(f.submitting.is_none());
     assert_eq!(f.draft().name, "cache");
@@ -190,7 +191,7 @@ fn daemon_errors_keep_the_form_and_everything_typed() {
         DaemonErrorKind::Conflict,
         "Conflict. The container name \"/cache\" is already in use by container \"3f1c\"",
     );
-    h.send(Msg::LaunchFinished { request, result: Err(taken) });
+    h.send(Msg::Done(Done::Launch { request, result: Err(taken) }));
     assert_eq!(form(&h).focus, Field::Name);
 }
 
@@ -285,12 +286,12 @@ fn marked_containers_are_acted_on_together_and_removal_asks_first() {
 fn an_action_on_a_container_removed_meanwhile_says_so_and_refreshes() {
     let mut h = connected();
     let error = DaemonError::new(DaemonErrorKind::NotFound, "No such container: abc");
-    let effects = h.send(Msg::ActionFinished {
+    let effects = h.send(Msg::Done(Done::Action {
         id: "abc".into(),
         name: "web".into(),
         action: ContainerAction::Stop,
         result: Err(error),
-    });
+    }));
     assert!(effects.iter().any(|e| matches!(e, Effect::Read(Read::Containers { .. }))));
     assert!(h.render().contains("cannot stop web: it was removed by another client"));
 }
@@ -315,7 +316,7 @@ fn images_can_be_pulled_by_name_and_removed_after_asking() {
         DaemonErrorKind::Api,
         "cannot pull example.com/nothing:1: Get \"https://example.com/v2/\": dial tcp: lookup example.com: no such host",
     );
-    h.send(Msg::PullFinished { request: *request, reference: reference.clone(), result: Err(error) });
+    h.send(Msg::Done(Done::Pull { request: *request, reference: reference.clone(), result: Err(error) }));
     insta::assert_snapshot!("pull_failed", h.render());
     h.key(KeyCode::Esc);
 
@@ -358,7 +359,7 @@ fn an_image_is_removed_by_its_tag_and_a_refusal_names_its_users() {
     let [Effect::Change(Change::RemoveImage { id, name })] = effects.as_slice() else { panic!("{effects:?}") };
     assert_eq!(id, "wharf-test/busybox:latest");
     let refused = DaemonError::new(DaemonErrorKind::Conflict, "conflict: unable to remove repository reference");
-    h.send(Msg::ImageRemoved { id: id.clone(), name: name.clone(), result: Err(refused) });
+    h.send(Msg::Done(Done::ImageRemoved { id: id.clone(), name: name.clone(), result: Err(refused) }));
     let screen = h.render();
     assert!(screen.contains("cannot remove wharf-test/busybox:latest: used by hostile, finished"), "{screen}");
 }
@@ -372,13 +373,18 @@ fn results_of_one_action_on_several_containers_add_up() {
     h.char(' ');
     h.char('s');
     let gone = DaemonError::new(DaemonErrorKind::Api, "cannot stop container: permission denied");
-    h.send(Msg::ActionFinished {
+    h.send(Msg::Done(Done::Action {
         id: "m".into(),
         name: "mysql".into(),
         action: ContainerAction::Stop,
         result: Err(gone),
-    });
-    h.send(Msg::ActionFinished { id: "r".into(), name: "redis".into(), action: ContainerAction::Stop, result: Ok(()) });
+    }));
+    h.send(Msg::Done(Done::Action {
+        id: "r".into(),
+        name: "redis".into(),
+        action: ContainerAction::Stop,
+        result: Ok(()),
+    }));
     let flash = h.state.screen.flash.clone().unwrap();
     assert!(flash.is_error);
     assert_eq!(flash.text, "cannot stop mysql: cannot stop container: permission denied; stopped redis");
@@ -390,9 +396,11 @@ fn a_pull_shows_the_total_and_each_layer_in_the_form() {
     h.char('n');
     h.type_text("redis:7");
     let (request, _) = launch_of(&h.ctrl('s'));
-    let p = |layer: &str, status: &str, current, total| Msg::PullProgress {
-        request,
-        progress: PullProgress { layer: layer.into(), status: status.into(), current, total },
+    let p = |layer: &str, status: &str, current, total| {
+        Msg::Done(Done::PullProgress {
+            request,
+            progress: PullProgress { layer: layer.into(), status: status.into(), current, total },
+        })
     };
     h.send(p("7", "Pulling from library/redis", 0, 0));
     h.send(p("a1b2c3d4e5f6", "Downloading", 3_000_000, 10_000_000));

@@ -11,6 +11,7 @@ use crossterm::event::KeyCode;
 use wharf::app::effect::Effect;
 use wharf::app::effect::{Local, Stream};
 use wharf::app::msg::Msg;
+use wharf::app::msg::Streamed;
 use wharf::logs::{LogDecoder, LogLine, style_line};
 use wharf::model::{DaemonError, DaemonErrorKind, DaemonEvent, EventKind};
 use wharf::state::{Pane, StreamId};
@@ -53,7 +54,7 @@ fn the_pane_follows_the_selection_and_stops_the_old_stream() {
             .any(|e| matches!(e, Effect::Stream(Stream::FollowLogs { stream, .. }) if *stream != first))
     );
     // Lines still arriving on the old stream are dropped.
-    h.send(Msg::LogLines { stream: first, lines: lines(b"late line\n") });
+    h.send(Msg::Stream(Streamed::LogLines { stream: first, lines: lines(b"late line\n") }));
     assert!(h.state.logs.buffer.is_empty());
 }
 
@@ -66,7 +67,7 @@ fn coloured_hostile_and_stderr_lines_are_shown_safely() {
     let mut err = lines(b"something failed on stderr\n");
     err[0].stream = wharf::logs::StreamKind::Stderr;
     batch.extend(err);
-    h.send(Msg::LogLines { stream, lines: batch });
+    h.send(Msg::Stream(Streamed::LogLines { stream, lines: batch }));
     let screen = h.render();
     for bad in ["]2;", "]52;", "[6n", "[2J", "pwned"] {
         assert!(!screen.contains(bad), "{bad:?} reached the screen:\n{screen}");
@@ -83,7 +84,7 @@ fn a_flood_stays_bounded_and_says_how_much_it_dropped() {
     h.state.logs.buffer = wharf::state::LogBuffer::new(100);
     for batch in 0..40 {
         let text: String = (0..256).map(|i| format!("flood {batch}-{i}\n")).collect();
-        h.send(Msg::LogLines { stream, lines: lines(text.as_bytes()) });
+        h.send(Msg::Stream(Streamed::LogLines { stream, lines: lines(text.as_bytes()) }));
     }
     assert_eq!(h.state.logs.buffer.len(), 100);
     assert_eq!(h.state.logs.buffer.dropped, 40 * 256 - 100);
@@ -97,12 +98,12 @@ fn scrolling_pauses_search_highlights_and_g_follows_again() {
     let (mut h, stream) = on_redis(100, 30);
     let text: String =
         (0..200).map(|i| format!("request {i} {}\n", if i % 50 == 7 { "ERROR" } else { "ok" })).collect();
-    h.send(Msg::LogLines { stream, lines: lines(text.as_bytes()) });
+    h.send(Msg::Stream(Streamed::LogLines { stream, lines: lines(text.as_bytes()) }));
     h.char('5');
     assert_eq!(h.state.screen.focus, Pane::Logs);
     h.key(KeyCode::PageUp);
     assert!(!h.state.logs.follow);
-    h.send(Msg::LogLines { stream, lines: lines(b"newer line\n") });
+    h.send(Msg::Stream(Streamed::LogLines { stream, lines: lines(b"newer line\n") }));
     assert!(!h.render().contains("newer line"), "a paused view does not move");
     h.char('/');
     h.type_text("error");
@@ -120,7 +121,10 @@ fn scrolling_pauses_search_highlights_and_g_follows_again() {
 #[test]
 fn filter_shows_only_matching_lines_and_esc_restores() {
     let (mut h, stream) = on_redis(100, 30);
-    h.send(Msg::LogLines { stream, lines: lines(b"GET /a 200\nPOST /b 500\nGET /c 200\nPOST /d 201\n") });
+    h.send(Msg::Stream(Streamed::LogLines {
+        stream,
+        lines: lines(b"GET /a 200\nPOST /b 500\nGET /c 200\nPOST /d 201\n"),
+    }));
     h.char('5');
     h.char('f');
     h.type_text("post");
@@ -137,7 +141,7 @@ fn long_lines_wrap_or_scroll_sideways_and_cut_lines_say_so() {
     let (mut h, stream) = on_redis(80, 24);
     let mut long = lines(format!("start {} end\n", "0123456789".repeat(12)).as_bytes());
     long[0].cut = 70_000;
-    h.send(Msg::LogLines { stream, lines: long });
+    h.send(Msg::Stream(Streamed::LogLines { stream, lines: long }));
     h.char('z');
     insta::assert_snapshot!("logs_zoomed_wrapped", h.render());
     h.char('w');
@@ -155,8 +159,8 @@ fn long_lines_wrap_or_scroll_sideways_and_cut_lines_say_so() {
 #[test]
 fn a_stopped_container_resumes_when_it_starts_and_an_unreadable_driver_is_not_retried() {
     let (mut h, stream) = on_redis(100, 30);
-    h.send(Msg::LogLines { stream, lines: lines(b"before the stop\n") });
-    h.send(Msg::LogEnded { stream, error: None });
+    h.send(Msg::Stream(Streamed::LogLines { stream, lines: lines(b"before the stop\n") }));
+    h.send(Msg::Stream(Streamed::LogEnded { stream, error: None }));
     assert!(h.render().contains("■ stopped"));
     let redis = h.state.selected_container().unwrap().id.clone();
     let start = Msg::DaemonEvent(DaemonEvent {
@@ -176,7 +180,7 @@ fn a_stopped_container_resumes_when_it_starts_and_an_unreadable_driver_is_not_re
 
     let unsupported =
         DaemonError::new(DaemonErrorKind::Unsupported, "configured logging driver does not support reading");
-    h.send(Msg::LogEnded { stream: new_stream, error: Some(unsupported) });
+    h.send(Msg::Stream(Streamed::LogEnded { stream: new_stream, error: Some(unsupported) }));
     let effects = h.send(start);
     assert!(
         !effects.iter().any(|e| matches!(e, Effect::Stream(Stream::FollowLogs { .. }))),
@@ -207,7 +211,7 @@ fn timestamps_and_since_ask_the_daemon_again() {
 #[test]
 fn copy_and_save_are_effects_for_the_runner() {
     let (mut h, stream) = on_redis(100, 30);
-    h.send(Msg::LogLines { stream, lines: lines(b"first\nsecond\n") });
+    h.send(Msg::Stream(Streamed::LogLines { stream, lines: lines(b"first\nsecond\n") }));
     h.char('5');
     let effects = h.char('y');
     assert_eq!(effects, vec![Effect::Local(Local::CopyToClipboard { text: "second".into() })]);
@@ -216,7 +220,7 @@ fn copy_and_save_are_effects_for_the_runner() {
         effects,
         vec![Effect::Local(Local::SaveLogs { name: "redis".into(), lines: vec!["first".into(), "second".into()] })]
     );
-    h.send(Msg::Saved { result: Ok("/home/u/.local/share/wharf/saved/redis-1.log".into()) });
+    h.send(Msg::Stream(Streamed::Saved { result: Ok("/home/u/.local/share/wharf/saved/redis-1.log".into()) }));
     assert!(h.render().contains("saved to /home/u/.local/share/wharf/saved/redis-1.log"));
 }
 
@@ -243,7 +247,7 @@ fn marked_containers_logs_merge_with_their_names() {
         let text = format!("hello from source {source}\n");
         let mut batch = lines(text.as_bytes());
         batch[0].source = *source;
-        h.send(Msg::LogLines { stream: *stream, lines: batch });
+        h.send(Msg::Stream(Streamed::LogLines { stream: *stream, lines: batch }));
     }
     // Moving the selection does not leave merged mode.
     h.char('k');
@@ -279,7 +283,7 @@ fn marked_containers_logs_merge_with_their_names() {
 fn a_broken_stream_says_so_and_is_tried_again() {
     let (mut h, stream) = on_redis(100, 30);
     let broken = DaemonError::new(DaemonErrorKind::Api, "error from daemon in stream: unexpected EOF");
-    h.send(Msg::LogEnded { stream, error: Some(broken) });
+    h.send(Msg::Stream(Streamed::LogEnded { stream, error: Some(broken) }));
     assert!(h.render().contains("↻ reconnecting"), "{}", h.render());
     let soon = h.state.screen.now + 1;
     assert!(!h.send(Msg::Tick { now: soon }).iter().any(|e| matches!(e, Effect::Stream(Stream::FollowLogs { .. }))));

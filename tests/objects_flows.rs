@@ -10,6 +10,7 @@ use crossterm::event::KeyCode;
 use wharf::app::effect::Effect;
 use wharf::app::effect::{Change, Read};
 use wharf::app::msg::Answer;
+use wharf::app::msg::Done;
 use wharf::app::msg::Msg;
 use wharf::model::{ContainerRow, DaemonEvent, EventKind, Health, NetworkRow, PruneKind, PruneReport, VolumeRow};
 use wharf::state::{Modal, Pane};
@@ -201,10 +202,10 @@ fn prune_says_what_goes_and_what_it_reclaimed() {
     insta::assert_snapshot!("prune_confirm", h.render());
     let effects = h.char('y');
     assert_eq!(effects, vec![Effect::Change(Change::Prune { kind: PruneKind::Containers })]);
-    let effects = h.send(Msg::Pruned {
+    let effects = h.send(Msg::Done(Done::Prune {
         kind: PruneKind::Containers,
         result: Ok(PruneReport { deleted: vec!["a".into(), "b".into()], reclaimed_bytes: 3_500_000 }),
-    });
+    }));
     assert!(effects.iter().any(|e| matches!(e, Effect::Read(Read::Containers { .. }))), "{effects:?}");
     assert!(h.render().contains("pruned 2 stopped containers, reclaimed 3.5MB"), "{}", h.render());
 }

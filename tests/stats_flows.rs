@@ -11,6 +11,7 @@ use wharf::app::effect::Effect;
 use wharf::app::effect::{Local, Read, Stream};
 use wharf::app::msg::Answer;
 use wharf::app::msg::Msg;
+use wharf::app::msg::Streamed;
 use wharf::model::{DiskUsage, StatsSample};
 use wharf::state::SortKey;
 
@@ -33,8 +34,8 @@ fn sample(at_ms: i64, cpu: u64, mem: u64) -> StatsSample {
 /// Two readings a second apart: `percent` of a CPU and `mem` bytes.
 fn feed(h: &mut Harness, name: &str, percent: u64, mem: u64) {
     let id = id_of(name);
-    h.send(Msg::Stats { id: id.clone(), sample: sample(1_000, 0, mem) });
-    h.send(Msg::Stats { id, sample: sample(2_000, percent * 10_000_000, mem) });
+    h.send(Msg::Stream(Streamed::Stats { id: id.clone(), sample: sample(1_000, 0, mem) }));
+    h.send(Msg::Stream(Streamed::Stats { id, sample: sample(2_000, percent * 10_000_000, mem) }));
 }
 
 #[test]
@@ -73,7 +74,7 @@ fn rounds_sample_only_running_rows_on_screen_one_at_a_time() {
         !h.send(Msg::Tick { now: now + 11 }).iter().any(|e| matches!(e, Effect::Stream(Stream::StatsRound { .. }))),
         "one round at a time"
     );
-    h.send(Msg::StatsRoundDone);
+    h.send(Msg::Stream(Streamed::StatsRoundDone));
     assert!(h.send(Msg::Tick { now: now + 12 }).iter().any(|e| matches!(e, Effect::Stream(Stream::StatsRound { .. }))));
 }
 
@@ -89,7 +90,7 @@ fn only_rows_in_view_are_sampled() {
         "no running row in view: {effects:?}"
     );
     h.char('G');
-    h.send(Msg::StatsRoundDone);
+    h.send(Msg::Stream(Streamed::StatsRoundDone));
     let effects = h.send(Msg::Tick { now: now + 10 });
     assert!(
         effects
@@ -171,7 +172,7 @@ fn a_long_memory_figure_is_never_cut_by_its_chart() {
     // 524.3kB of a 25.3GB limit: the longest figure, with its percentage.
     for (at, mem) in [(1_000, 524_300), (2_000, 524_300), (3_000, 600_000)] {
         let reading = StatsSample { mem_limit: 25_300_000_000, ..sample(at, at as u64 * 1000, mem) };
-        h.send(Msg::Stats { id: id.clone(), sample: reading });
+        h.send(Msg::Stream(Streamed::Stats { id: id.clone(), sample: reading }));
     }
     let screen = h.render();
     let line = screen.lines().find(|l| l.contains("MEM 6")).unwrap_or_else(|| panic!("{screen}"));

@@ -10,6 +10,7 @@ use crossterm::event::KeyCode;
 use wharf::app::effect::Effect;
 use wharf::app::effect::{Change, Read, Stream};
 use wharf::app::msg::Answer;
+use wharf::app::msg::Done;
 use wharf::app::msg::Msg;
 use wharf::docker::convert::{node_rows, service_rows, swarm_role, task_rows};
 use wharf::model::{DaemonInfo, SwarmChange, SwarmRole};
@@ -171,11 +172,11 @@ fn a_service_is_created_from_the_launch_form() {
         wharf::model::DaemonErrorKind::Conflict,
         "name conflicts with an existing object",
     );
-    h.send(Msg::ObjectChanged {
+    h.send(Msg::Done(Done::Object {
         done: "created service web".into(),
         failed: "cannot create service web".into(),
         result: Err(error),
-    });
+    }));
     let Some(Modal::Launch(form)) = &h.state.screen.modal else { panic!("the form is back") };
     assert_eq!(form.draft().name, "web");
     assert!(form.daemon_error.as_ref().is_some_and(|e| e.message.contains("name conflicts")));

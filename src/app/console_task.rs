@@ -10,6 +10,7 @@ use tokio::sync::{mpsc, watch};
 use tokio_util::sync::CancellationToken;
 
 use super::msg::Msg;
+use crate::app::msg::Streamed;
 use crate::docker::{DockerApi, RawRead, RawWrite};
 use crate::model::{DaemonError, DaemonErrorKind};
 use crate::state::{ConsoleTarget, SessionId};
@@ -58,7 +59,7 @@ pub async fn run<D: DockerApi + 'static>(
     cancel: CancellationToken,
 ) {
     let session = job.session;
-    let ended = |exit_code, error| Msg::ConsoleEnded { session, exit_code, error };
+    let ended = |exit_code, error| Msg::Stream(Streamed::ConsoleEnded { session, exit_code, error });
     let started = tokio::select! {
         _ = cancel.cancelled() => {
             // Closed while starting: the exec may already run (its start is watched
@@ -82,7 +83,7 @@ pub async fn run<D: DockerApi + 'static>(
         }
     };
     if !early.is_empty() {
-        let _ = tx.send(Msg::ConsoleOutput { session, bytes: early }).await;
+        let _ = tx.send(Msg::Stream(Streamed::ConsoleOutput { session, bytes: early })).await;
     }
     // The TTY takes the pane's size now that the exec runs, then every later size, one
     // request at a time and always the newest (a burst of resizes ends at the last one).
@@ -122,7 +123,7 @@ pub async fn run<D: DockerApi + 'static>(
             n = read.read(&mut buf) => match n {
                 Ok(0) | Err(_) => break false,
                 Ok(n) => {
-                    if tx.send(Msg::ConsoleOutput { session, bytes: buf[..n].to_vec() }).await.is_err() {
+                    if tx.send(Msg::Stream(Streamed::ConsoleOutput { session, bytes: buf[..n].to_vec() })).await.is_err() {
                         break true;
                     }
                 }
@@ -173,7 +174,8 @@ async fn start<D: DockerApi>(docker: &D, job: &ConsoleJob, tx: &mpsc::Sender<Msg
     let commands = match &job.target {
         ConsoleTarget::Attach => {
             let (read, write) = docker.attach(&job.container_id).await?;
-            let _ = tx.send(Msg::ConsoleStarted { session: job.session, label: "attach".into() }).await;
+            let _ =
+                tx.send(Msg::Stream(Streamed::ConsoleStarted { session: job.session, label: "attach".into() })).await;
             return Ok(Started::Live { read, write, exec_id: None, early: Vec::new() });
         }
         ConsoleTarget::Exec { commands } => commands,
@@ -198,7 +200,7 @@ async fn start<D: DockerApi>(docker: &D, job: &ConsoleJob, tx: &mpsc::Sender<Msg
             }
         }
         if !eof {
-            let _ = tx.send(Msg::ConsoleStarted { session: job.session, label }).await;
+            let _ = tx.send(Msg::Stream(Streamed::ConsoleStarted { session: job.session, label })).await;
             return Ok(Started::Live { read, write, exec_id: Some(exec_id), early });
         }
         let exit_code = exit_code_soon(docker, &exec_id).await;
@@ -213,9 +215,9 @@ async fn start<D: DockerApi>(docker: &D, job: &ConsoleJob, tx: &mpsc::Sender<Msg
             ));
         }
         // It ran and ended quickly (or is the only command): show what it printed.
-        let _ = tx.send(Msg::ConsoleStarted { session: job.session, label }).await;
+        let _ = tx.send(Msg::Stream(Streamed::ConsoleStarted { session: job.session, label })).await;
         if !early.is_empty() {
-            let _ = tx.send(Msg::ConsoleOutput { session: job.session, bytes: early }).await;
+            let _ = tx.send(Msg::Stream(Streamed::ConsoleOutput { session: job.session, bytes: early })).await;
         }
         return Ok(Started::Finished { exit_code });
     }

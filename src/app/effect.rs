@@ -12,6 +12,7 @@ use crate::model::{ContainerAction, DaemonError, LaunchSpec, ObjectKind, PruneKi
 use crate::state::{ConsoleTarget, RequestId, SessionId, StreamId};
 
 use super::msg::Msg;
+use crate::app::msg::{Done, Streamed};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Effect {
@@ -135,7 +136,7 @@ pub enum Change {
         name: String,
     },
     /// Create, remove, connect, disconnect: `change` says which; the result comes back
-    /// as `Msg::ObjectChanged` with what to say: `done` ("removed volume data") or
+    /// as `Msg::Done(Done::Object)` with what to say: `done` ("removed volume data") or
     /// `failed` ("cannot remove volume data") and the daemon's reason.
     Object {
         change: ObjectChange,
@@ -145,7 +146,7 @@ pub enum Change {
     Prune {
         kind: PruneKind,
     },
-    /// A change to a swarm; the result comes back as `Msg::ObjectChanged`.
+    /// A change to a swarm; the result comes back as `Msg::Done(Done::Object)`.
     Swarm {
         change: SwarmChange,
         done: String,
@@ -171,15 +172,17 @@ impl Change {
     /// catch-all arm, so a new change cannot be added without saying how it is refused.
     pub fn refused(self, error: DaemonError) -> Msg {
         match self {
-            Change::Launch { request, .. } => Msg::LaunchFinished { request, result: Err(error) },
-            Change::Pull { request, reference } => Msg::PullFinished { request, reference, result: Err(error) },
-            Change::Container { id, name, action } => Msg::ActionFinished { id, name, action, result: Err(error) },
-            Change::RemoveImage { id, name } => Msg::ImageRemoved { id, name, result: Err(error) },
+            Change::Launch { request, .. } => Msg::Done(Done::Launch { request, result: Err(error) }),
+            Change::Pull { request, reference } => Msg::Done(Done::Pull { request, reference, result: Err(error) }),
+            Change::Container { id, name, action } => Msg::Done(Done::Action { id, name, action, result: Err(error) }),
+            Change::RemoveImage { id, name } => Msg::Done(Done::ImageRemoved { id, name, result: Err(error) }),
             Change::Object { done, failed, .. } | Change::Swarm { done, failed, .. } => {
-                Msg::ObjectChanged { done, failed, result: Err(error) }
+                Msg::Done(Done::Object { done, failed, result: Err(error) })
             }
-            Change::Prune { kind } => Msg::Pruned { kind, result: Err(error) },
-            Change::OpenConsole { session, .. } => Msg::ConsoleEnded { session, exit_code: None, error: Some(error) },
+            Change::Prune { kind } => Msg::Done(Done::Prune { kind, result: Err(error) }),
+            Change::OpenConsole { session, .. } => {
+                Msg::Stream(Streamed::ConsoleEnded { session, exit_code: None, error: Some(error) })
+            }
         }
     }
 }

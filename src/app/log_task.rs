@@ -10,6 +10,7 @@ use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
 use super::msg::Msg;
+use crate::app::msg::Streamed;
 use crate::docker::{DockerApi, LogRequest};
 use crate::logs::{LogDecoder, LogLine, style_line};
 use crate::state::StreamId;
@@ -44,7 +45,7 @@ async fn follow_until_done<D: DockerApi>(docker: &D, job: LogJob, tx: mpsc::Send
             return true;
         }
         let lines = std::mem::take(pending);
-        tx.send(Msg::LogLines { stream, lines }).await.is_ok()
+        tx.send(Msg::Stream(Streamed::LogLines { stream, lines })).await.is_ok()
     };
     loop {
         let deadline = flush_at;
@@ -71,14 +72,14 @@ async fn follow_until_done<D: DockerApi>(docker: &D, job: LogJob, tx: mpsc::Send
                 }
                 Some(Err(error)) => {
                     let _ = flush(&mut pending).await;
-                    let _ = tx.send(Msg::LogEnded { stream, error: Some(error) }).await;
+                    let _ = tx.send(Msg::Stream(Streamed::LogEnded { stream, error: Some(error) })).await;
                     return;
                 }
                 None => {
                     decoder.finish(&mut raw);
                     pending.extend(raw.drain(..).map(|r| style_line(r, source, timestamps)));
                     let _ = flush(&mut pending).await;
-                    let _ = tx.send(Msg::LogEnded { stream, error: None }).await;
+                    let _ = tx.send(Msg::Stream(Streamed::LogEnded { stream, error: None })).await;
                     return;
                 }
             },

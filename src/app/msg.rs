@@ -34,82 +34,13 @@ pub enum Msg {
     },
     /// The answer to an `Effect::Read`.
     Answer(Answer),
+    /// How an `Effect::Change` went.
+    Done(Done),
+    /// What a long-lived stream (logs, consoles, stats) brought.
+    Stream(Streamed),
     DaemonEvent(DaemonEvent),
-    /// Progress of the pull behind a launch or an explicit pull.
-    PullProgress {
-        request: RequestId,
-        progress: PullProgress,
-    },
-    /// A launch ended: the new container's id, or why not.
-    LaunchFinished {
-        request: RequestId,
-        result: Result<String, DaemonError>,
-    },
-    PullFinished {
-        request: RequestId,
-        reference: String,
-        result: Result<(), DaemonError>,
-    },
-    ActionFinished {
-        id: String,
-        name: String,
-        action: ContainerAction,
-        result: Result<(), DaemonError>,
-    },
-    ImageRemoved {
-        id: String,
-        name: String,
-        result: Result<(), DaemonError>,
-    },
-    /// A batch of lines from a log stream.
-    LogLines {
-        stream: StreamId,
-        lines: Vec<LogLine>,
-    },
-    /// A log stream ended: the container stopped (`None`) or the logs cannot be read.
-    LogEnded {
-        stream: StreamId,
-        error: Option<DaemonError>,
-    },
-    /// Logs were saved to this file, or why not.
-    Saved {
-        result: Result<String, String>,
-    },
-    /// The console's command runs (`label`: which shell, or `attach`).
-    ConsoleStarted {
-        session: SessionId,
-        label: String,
-    },
-    ConsoleOutput {
-        session: SessionId,
-        bytes: Vec<u8>,
-    },
-    /// The session ended: the process's exit code when known, or why it could not run.
-    ConsoleEnded {
-        session: SessionId,
-        exit_code: Option<i64>,
-        error: Option<DaemonError>,
-    },
-    /// A stats reading of a container (from its stream or a sampling round).
-    Stats {
-        id: String,
-        sample: crate::model::StatsSample,
-    },
-    /// A sampling round is over (all its readings were sent).
-    StatsRoundDone,
     /// Time for the list that settles the last container events (see `Local::Settle`).
     Settle,
-    /// A volume, network or swarm change ended: `done` says what it did when it
-    /// worked, `failed` what could not be done when it did not.
-    ObjectChanged {
-        done: String,
-        failed: String,
-        result: Result<(), DaemonError>,
-    },
-    Pruned {
-        kind: crate::model::PruneKind,
-        result: Result<crate::model::PruneReport, DaemonError>,
-    },
     /// The daemons the endpoint picker offers.
     EndpointsListed(Vec<crate::model::EndpointChoice>),
     /// News from the watcher of one of the config's hosts (the hosts overview).
@@ -169,4 +100,88 @@ pub enum Answer {
         image: String,
         ports: Result<Vec<(u16, crate::model::Protocol)>, DaemonError>,
     },
+}
+
+/// How a change (`Effect::Change`) went: every change ends in one of these, and
+/// `Change::refused` gives the one that says it was not made.
+#[derive(Debug, Clone)]
+pub enum Done {
+    /// Progress of the pull behind a launch or an explicit pull.
+    PullProgress {
+        request: RequestId,
+        progress: PullProgress,
+    },
+    /// A launch ended: the new container's id, or why not.
+    Launch {
+        request: RequestId,
+        result: Result<String, DaemonError>,
+    },
+    Pull {
+        request: RequestId,
+        reference: String,
+        result: Result<(), DaemonError>,
+    },
+    Action {
+        id: String,
+        name: String,
+        action: ContainerAction,
+        result: Result<(), DaemonError>,
+    },
+    ImageRemoved {
+        id: String,
+        name: String,
+        result: Result<(), DaemonError>,
+    },
+    /// A volume, network or swarm change ended: `done` says what it did when it
+    /// worked, `failed` what could not be done when it did not.
+    Object {
+        done: String,
+        failed: String,
+        result: Result<(), DaemonError>,
+    },
+    Prune {
+        kind: crate::model::PruneKind,
+        result: Result<crate::model::PruneReport, DaemonError>,
+    },
+}
+
+/// What a stream brought: log lines, console output, stats, and their ends.
+#[derive(Debug, Clone)]
+pub enum Streamed {
+    /// A batch of lines from a log stream.
+    LogLines {
+        stream: StreamId,
+        lines: Vec<LogLine>,
+    },
+    /// A log stream ended: the container stopped (`None`) or the logs cannot be read.
+    LogEnded {
+        stream: StreamId,
+        error: Option<DaemonError>,
+    },
+    /// Logs were saved to this file, or why not.
+    Saved {
+        result: Result<String, String>,
+    },
+    /// The console's command runs (`label`: which shell, or `attach`).
+    ConsoleStarted {
+        session: SessionId,
+        label: String,
+    },
+    ConsoleOutput {
+        session: SessionId,
+        bytes: Vec<u8>,
+    },
+    /// The session ended: the process's exit code when known, or why it could not run.
+    ConsoleEnded {
+        session: SessionId,
+        exit_code: Option<i64>,
+        error: Option<DaemonError>,
+    },
+    /// A stats reading of a container (from its stream or a sampling round).
+    Stats {
+        id: String,
+        sample: crate::model::StatsSample,
+    },
+    /// A sampling round is over (all its readings were sent).
+    StatsRoundDone,
 }

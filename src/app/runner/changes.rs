@@ -11,6 +11,7 @@ use crate::app::console_task::{self, ConsoleHandle, ConsoleJob};
 use crate::app::effect::{Change, ObjectChange};
 use crate::app::launcher;
 use crate::app::msg::Msg;
+use crate::app::msg::{Done, Streamed};
 use crate::docker::DockerApi;
 use crate::model::ContainerAction;
 
@@ -31,11 +32,11 @@ impl<D: DockerApi> EffectRunner<D> {
                     _ => timeout,
                 };
                 let result = ask(client, timeout, async |d| d.container_action(&id, action).await).await;
-                Msg::ActionFinished { id, name, action, result }
+                Msg::Done(Done::Action { id, name, action, result })
             }),
             Change::RemoveImage { id, name } => self.spawn(async move {
                 let result = ask(client, timeout, async |d| d.remove_image(&id).await).await;
-                Msg::ImageRemoved { id, name, result }
+                Msg::Done(Done::ImageRemoved { id, name, result })
             }),
             // Launches and pulls have no overall timeout (a pull takes as long as it
             // takes, and the user can cancel it); each request inside is still bounded
@@ -48,13 +49,13 @@ impl<D: DockerApi> EffectRunner<D> {
                         None => Err(not_connected()),
                         Some(d) => {
                             let on_progress = |progress| {
-                                let _ = tx.try_send(Msg::PullProgress { request, progress });
+                                let _ = tx.try_send(Msg::Done(Done::PullProgress { request, progress }));
                             };
                             launcher::launch(d.as_ref(), &spec, &cancel, on_progress).await
                         }
                     };
                     cancel.cancel();
-                    Msg::LaunchFinished { request, result }
+                    Msg::Done(Done::Launch { request, result })
                 })
             }
             Change::Pull { request, reference } => {
@@ -65,13 +66,13 @@ impl<D: DockerApi> EffectRunner<D> {
                         None => Err(not_connected()),
                         Some(d) => {
                             let mut on_progress = |progress| {
-                                let _ = tx.try_send(Msg::PullProgress { request, progress });
+                                let _ = tx.try_send(Msg::Done(Done::PullProgress { request, progress }));
                             };
                             launcher::pull(d.as_ref(), &reference, &cancel, &mut on_progress).await
                         }
                     };
                     cancel.cancel();
-                    Msg::PullFinished { request, reference, result }
+                    Msg::Done(Done::Pull { request, reference, result })
                 })
             }
             Change::Object { change, done, failed } => self.spawn(async move {
@@ -85,15 +86,15 @@ impl<D: DockerApi> EffectRunner<D> {
                     }
                 })
                 .await;
-                Msg::ObjectChanged { done, failed, result }
+                Msg::Done(Done::Object { done, failed, result })
             }),
             Change::Swarm { change, done, failed } => self.spawn(async move {
                 let result = ask(client, timeout, async |d| d.swarm_change(&change).await).await;
-                Msg::ObjectChanged { done, failed, result }
+                Msg::Done(Done::Object { done, failed, result })
             }),
             Change::Prune { kind } => self.spawn(async move {
                 let result = ask(client, timeout * PRUNE_PATIENCE, async |d| d.prune(kind, None).await).await;
-                Msg::Pruned { kind, result }
+                Msg::Done(Done::Prune { kind, result })
             }),
             Change::OpenConsole { session, container_id, target, cols, rows } => {
                 let (input_tx, input_rx) = mpsc::channel(256);
@@ -107,7 +108,11 @@ impl<D: DockerApi> EffectRunner<D> {
                         Some(d) => console_task::run(d, job, input_rx, resize_rx, tx, task_cancel).await,
                         None => {
                             let _ = tx
-                                .send(Msg::ConsoleEnded { session, exit_code: None, error: Some(not_connected()) })
+                                .send(Msg::Stream(Streamed::ConsoleEnded {
+                                    session,
+                                    exit_code: None,
+                                    error: Some(not_connected()),
+                                }))
                                 .await;
                         }
                     }

@@ -21,6 +21,7 @@ use super::console_task::ConsoleHandle;
 use super::effect::{Effect, Local};
 use super::log_task;
 use super::msg::Msg;
+use crate::app::msg::Streamed;
 use crate::docker::DockerApi;
 use crate::model::{DaemonError, DaemonErrorKind};
 use crate::state::{RequestId, SessionId, StreamId};
@@ -127,7 +128,7 @@ impl<D: DockerApi> EffectRunner<D> {
                 let result = tokio::task::spawn_blocking(move || log_task::save_lines(&name, &lines))
                     .await
                     .unwrap_or_else(|e| Err(e.to_string()));
-                Msg::Saved { result }
+                Msg::Stream(Streamed::Saved { result })
             }),
         }
     }

@@ -8,6 +8,7 @@ use super::{EffectRunner, not_connected};
 use crate::app::effect::Stream;
 use crate::app::log_task::{self, LogJob};
 use crate::app::msg::Msg;
+use crate::app::msg::Streamed;
 use crate::docker::{DockerApi, LogRequest};
 
 /// Stats readings of one sampling round in flight at once.
@@ -28,7 +29,8 @@ impl<D: DockerApi> EffectRunner<D> {
                     match client {
                         Some(d) => log_task::follow(d.as_ref(), job, tx, cancel).await,
                         None => {
-                            let _ = tx.send(Msg::LogEnded { stream, error: Some(not_connected()) }).await;
+                            let _ =
+                                tx.send(Msg::Stream(Streamed::LogEnded { stream, error: Some(not_connected()) })).await;
                         }
                     }
                 });
@@ -43,7 +45,7 @@ impl<D: DockerApi> EffectRunner<D> {
                     Some(d) => log_task::save_full(d.as_ref(), &container_id, &name, tty).await,
                     None => Err(not_connected().message),
                 };
-                Msg::Saved { result }
+                Msg::Stream(Streamed::Saved { result })
             }),
             Stream::ConsoleInput { session, bytes } => {
                 if let Some(handle) = self.consoles.get(&session) {
@@ -77,7 +79,7 @@ impl<D: DockerApi> EffectRunner<D> {
                             _ = cancel.cancelled() => return,
                             item = stream.next() => match item {
                                 Some(Ok(sample)) => {
-                                    if tx.send(Msg::Stats { id: id.clone(), sample }).await.is_err() {
+                                    if tx.send(Msg::Stream(Streamed::Stats { id: id.clone(), sample })).await.is_err() {
                                         return;
                                     }
                                 }
@@ -105,11 +107,11 @@ impl<D: DockerApi> EffectRunner<D> {
                         let mut readings = futures::stream::iter(readings).buffer_unordered(STATS_AT_ONCE);
                         while let Some((reading, id)) = readings.next().await {
                             if let Ok(Ok(sample)) = reading {
-                                let _ = tx.send(Msg::Stats { id, sample }).await;
+                                let _ = tx.send(Msg::Stream(Streamed::Stats { id, sample })).await;
                             }
                         }
                     }
-                    let _ = tx.send(Msg::StatsRoundDone).await;
+                    let _ = tx.send(Msg::Stream(Streamed::StatsRoundDone)).await;
                 });
             }
             Stream::Cancel { request } => {

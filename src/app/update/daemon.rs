@@ -6,6 +6,7 @@ use crate::app::effect::Effect;
 use crate::app::effect::{Local, Read};
 use crate::app::msg::Answer;
 use crate::app::msg::Msg;
+use crate::app::msg::{Done, Streamed};
 use crate::model::{
     ContainerDetails, ContainerRow, DaemonError, DaemonErrorKind, EventKind, ImageRow, count_image_users,
 };
@@ -18,31 +19,45 @@ pub fn on_daemon_msg(state: &mut AppState, msg: Msg, effects: &mut Vec<Effect>) 
         Msg::Connected(info) => on_connected(state, info, effects),
         Msg::ConnectionDown { error, retry_in } => on_connection_down(state, error, retry_in),
         Msg::Answer(answer) => on_answer(state, answer, effects),
+        Msg::Done(done) => on_done(state, done, effects),
+        Msg::Stream(streamed) => on_streamed(state, streamed),
         Msg::DaemonEvent(event) => on_event(state, event, effects),
         Msg::Settle => on_settle(state, effects),
-        Msg::PullProgress { request, progress } => launch::on_pull_progress(state, request, progress),
-        Msg::LaunchFinished { request, result } => launch::on_launch_finished(state, request, result),
-        Msg::PullFinished { request, reference, result } => launch::on_pull_finished(state, request, reference, result),
-        Msg::ActionFinished { id, name, action, result } => {
-            actions::on_action_finished(state, &id, &name, action, result, effects)
-        }
-        Msg::ImageRemoved { id: _, name, result } => actions::on_image_removed(state, &name, result),
-        Msg::ConsoleStarted { session, label } => console::on_started(state, session, label),
-        Msg::ConsoleOutput { session, bytes } => console::on_output(state, session, &bytes),
-        Msg::ConsoleEnded { session, exit_code, error } => console::on_ended(state, session, exit_code, error),
-        Msg::Stats { id, sample } => stats::on_stats(state, &id, sample),
-        Msg::StatsRoundDone => stats::on_round_done(state),
-        Msg::LogLines { stream, lines } => logs::on_lines(state, stream, lines),
-        Msg::LogEnded { stream, error } => logs::on_ended(state, stream, error),
-        Msg::Saved { result } => match result {
-            Ok(path) => super::flash(state, format!("saved to {path}"), false),
-            Err(e) => super::flash(state, format!("cannot save: {e}"), true),
-        },
-        Msg::ObjectChanged { done, failed, result } => super::objects::on_changed(state, done, failed, result, effects),
-        Msg::Pruned { kind, result } => super::objects::on_pruned(state, kind, result, effects),
         Msg::EndpointsListed(choices) => super::hosts::on_listed(state, choices),
         Msg::Fleet { host, report } => super::hosts::on_fleet(state, host, report),
         Msg::Key(_) | Msg::Mouse(_) | Msg::Paste(_) | Msg::Resize { .. } | Msg::Tick { .. } => {}
+    }
+}
+
+/// How a change went, to the part that asked for it.
+fn on_done(state: &mut AppState, done: Done, effects: &mut Vec<Effect>) {
+    match done {
+        Done::PullProgress { request, progress } => launch::on_pull_progress(state, request, progress),
+        Done::Launch { request, result } => launch::on_launch_finished(state, request, result),
+        Done::Pull { request, reference, result } => launch::on_pull_finished(state, request, reference, result),
+        Done::Action { id, name, action, result } => {
+            actions::on_action_finished(state, &id, &name, action, result, effects)
+        }
+        Done::ImageRemoved { id: _, name, result } => actions::on_image_removed(state, &name, result),
+        Done::Object { done, failed, result } => super::objects::on_changed(state, done, failed, result, effects),
+        Done::Prune { kind, result } => super::objects::on_pruned(state, kind, result, effects),
+    }
+}
+
+/// What a stream brought, to the pane it feeds.
+fn on_streamed(state: &mut AppState, streamed: Streamed) {
+    match streamed {
+        Streamed::ConsoleStarted { session, label } => console::on_started(state, session, label),
+        Streamed::ConsoleOutput { session, bytes } => console::on_output(state, session, &bytes),
+        Streamed::ConsoleEnded { session, exit_code, error } => console::on_ended(state, session, exit_code, error),
+        Streamed::Stats { id, sample } => stats::on_stats(state, &id, sample),
+        Streamed::StatsRoundDone => stats::on_round_done(state),
+        Streamed::LogLines { stream, lines } => logs::on_lines(state, stream, lines),
+        Streamed::LogEnded { stream, error } => logs::on_ended(state, stream, error),
+        Streamed::Saved { result } => match result {
+            Ok(path) => super::flash(state, format!("saved to {path}"), false),
+            Err(e) => super::flash(state, format!("cannot save: {e}"), true),
+        },
     }
 }
 
