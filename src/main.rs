@@ -256,6 +256,14 @@ fn doctor(endpoint: &wharf::config::endpoint::Endpoint, config: Option<&std::pat
             println!("daemon:    answers: {} {}, API {} (negotiated)", info.engine, info.version, info.api_version);
             ExitCode::SUCCESS
         }
+        // It answers, but not in any API version wharf speaks: nothing would work.
+        Err(error) if error.kind == wharf::model::DaemonErrorKind::Incompatible => {
+            println!("daemon:    incompatible: {}", error.message);
+            if let Some(hint) = error.hint {
+                println!("hint:      {hint}");
+            }
+            ExitCode::FAILURE
+        }
         Err(error) => {
             println!("daemon:    does not answer: {}", error.message);
             if let Some(hint) = error.hint {

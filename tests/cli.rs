@@ -152,3 +152,73 @@ fn no_log_level_lets_the_libraries_log_what_requests_carry() {
     assert!(logged_at("trace").contains("visible debug"));
     assert!(!logged_at("info").contains("visible debug"));
 }
+
+/// A daemon on a unix socket that answers `/version` (not versioned, as dockerd does)
+/// with `version_json`, and every versioned request as a daemon whose API range leaves
+/// out the client's answers it. Serves until the test ends.
+fn daemon_refusing_versions(dir: &std::path::Path, version_json: &'static str, refusal: &'static str) -> String {
+    use std::io::{Read, Write};
+    let path = dir.join("daemon.sock");
+    let listener = std::os::unix::net::UnixListener::bind(&path).unwrap();
+    std::thread::spawn(move || {
+        for mut stream in listener.incoming().flatten() {
+            let mut request = vec![0u8; 8192];
+            let n = stream.read(&mut request).unwrap_or(0);
+            let head = String::from_utf8_lossy(&request[..n]);
+            let path = head.split_whitespace().nth(1).unwrap_or("/").to_string();
+            let (status, body) = if path.starts_with("/v1.") {
+                ("400 Bad Request", format!("{{\"message\":\"{refusal}\"}}"))
+            } else if path.starts_with("/version") {
+                ("200 OK", version_json.to_string())
+            } else {
+                ("404 Not Found", "{\"message\":\"page not found\"}".to_string())
+            };
+            let answer = format!(
+                "HTTP/1.1 {status}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            );
+            let _ = stream.write_all(answer.as_bytes());
+        }
+    });
+    format!("unix://{}", path.display())
+}
+
+/// A daemon newer than wharf: its oldest API is newer than wharf's newest. `/version`
+/// answers, everything else is refused; `doctor` must not say it answers.
+#[test]
+fn doctor_fails_naming_both_versions_when_the_daemons_api_range_excludes_wharfs() {
+    let dir = tempfile::tempdir().unwrap();
+    let host = daemon_refusing_versions(
+        dir.path(),
+        r#"{"Version":"99.0.0","ApiVersion":"1.99","MinAPIVersion":"1.90","Os":"linux"}"#,
+        "client version 1.53 is too old. Minimum supported API version is 1.90, please upgrade your client to a newer version",
+    );
+    let out = wharf(&["--host", &host, "doctor"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(!text.contains("negotiated"), "{text}");
+    let daemon_line = text.lines().find(|l| l.starts_with("daemon:")).unwrap_or_default();
+    assert!(daemon_line.contains("incompatible"), "{text}");
+    assert!(daemon_line.contains("1.90") && daemon_line.contains("1.53"), "both versions: {text}");
+}
+
+/// A daemon that says nothing of its oldest API in `/version` and refuses wharf's
+/// versioned requests: the refusal (which names both versions) is what `doctor` says.
+#[test]
+fn doctor_fails_when_the_daemon_refuses_the_negotiated_version() {
+    let dir = tempfile::tempdir().unwrap();
+    let host = daemon_refusing_versions(
+        dir.path(),
+        r#"{"Version":"20.10.0","ApiVersion":"1.41","Os":"linux"}"#,
+        "client version 1.41 is too old. Minimum supported API version is 1.44, please upgrade your client to a newer version",
+    );
+    let out = wharf(&["--host", &host, "doctor"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    let daemon_line = text.lines().find(|l| l.starts_with("daemon:")).unwrap_or_default();
+    assert!(
+        daemon_line.contains("incompatible") && daemon_line.contains("1.41") && daemon_line.contains("1.44"),
+        "{text}"
+    );
+    assert!(text.contains("upgrade wharf or the daemon"), "{text}");
+}

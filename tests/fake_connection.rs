@@ -144,6 +144,40 @@ async fn a_lost_daemon_is_reconnected_with_the_backoff_reset() {
     assert_eq!(fake.calls_to::<api::Events>().len(), 2, "each connection follows the events");
 }
 
+/// A daemon that refuses wharf's API version: each refusal says so (not "unreachable")
+/// and the retries back off to a minute instead of coming every second.
+#[tokio::test(start_paused = true)]
+async fn an_incompatible_daemon_is_retried_slowly_not_every_second() {
+    let (tx, mut rx) = mpsc::channel(64);
+    let slot: Arc<Slot> = Arc::new(watch::channel(None).0);
+    let attempts = Arc::new(Mutex::new(Vec::new()));
+    let connect = {
+        let attempts = attempts.clone();
+        move || {
+            attempts.lock().unwrap().push(Instant::now());
+            async {
+                Err::<FakeDocker, _>(error(
+                    DaemonErrorKind::Incompatible,
+                    "client version 1.41 is too old. Minimum supported API version is 1.44",
+                ))
+            }
+        }
+    };
+    let _task = tokio::spawn(supervise(connect, slot, tx, CancellationToken::new()));
+    let mut waits = Vec::new();
+    for _ in 0..5 {
+        match next_msg(&mut rx, PATIENCE).await {
+            Msg::ConnectionDown { error, retry_in } => {
+                assert_eq!(error.kind, DaemonErrorKind::Incompatible);
+                waits.push(retry_in.as_secs());
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+    assert_eq!(waits, vec![10, 30, 60, 60, 60]);
+    assert_eq!(gaps(&attempts), vec![10.0, 30.0, 60.0, 60.0]);
+}
+
 /// Quitting while waiting to retry stops the supervisor at once: no more attempts.
 #[tokio::test(start_paused = true)]
 async fn cancelling_stops_the_retries() {

@@ -262,10 +262,12 @@ async fn a_slow_daemon_is_slow_but_everything_works() {
     assert!(app.state.refresh.list_error.is_none(), "{:?}", app.state.refresh.list_error);
 }
 
-/// A daemon that refuses wharf's API version: a sentence that says so and what to do.
+/// A daemon that refuses wharf's API version (it answers `/version`, and refuses every
+/// versioned request): a sentence that says so and what to do, said as incompatible
+/// (not unreachable), and the next attempt comes after seconds, not one.
 #[tokio::test]
 #[ignore = "needs a Docker daemon"]
-async fn an_api_version_refusal_is_said_in_words() {
+async fn an_api_version_refusal_is_said_in_words_and_backed_off() {
     let _alone = ONE_AT_A_TIME.lock().await;
     use std::sync::atomic::Ordering;
     let dir = tempfile::tempdir().unwrap();
@@ -276,7 +278,10 @@ async fn an_api_version_refusal_is_said_in_words() {
     app.run_until(Duration::from_secs(10), |s| matches!(s.connection, Connection::Down { .. }))
         .await
         .expect("the refusal is reported");
-    let Connection::Down { error, .. } = &app.state.connection else { unreachable!() };
+    let Connection::Down { error, retry_at, .. } = &app.state.connection else { unreachable!() };
     assert_eq!(error.message, live::API_REFUSAL);
+    assert_eq!(error.kind, wharf::model::DaemonErrorKind::Incompatible, "{error:?}");
     assert!(error.hint.as_deref().unwrap_or_default().contains("upgrade wharf or the daemon"), "{error:?}");
+    assert!(retry_at - app.state.screen.now >= 5, "retried in {}s", retry_at - app.state.screen.now);
+    assert!(!app.seen.iter().any(|m| m.starts_with("Connected")), "it never passed for connected: {:?}", app.seen);
 }

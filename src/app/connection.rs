@@ -19,10 +19,19 @@ use crate::model::{DaemonAddress, DaemonError, DaemonErrorKind, EndpointChoice};
 /// no more than 10 s apart.
 const BACKOFF_SECS: [u64; 6] = [1, 1, 2, 4, 8, 10];
 
+/// Waits after a daemon refused wharf's API version. It will not accept it until it is
+/// upgraded (or wharf is), which takes minutes, not seconds: asking every second would
+/// only fill the log.
+const INCOMPATIBLE_SECS: [u64; 3] = [10, 30, 60];
+
 /// The wait before the next attempt to reach a daemon, growing with each failure.
 #[derive(Debug, Default)]
 pub(crate) struct Backoff {
     failures: usize,
+    /// Refusals of wharf's API version in a row; a connection that works for a while
+    /// does not reset this one (one that is refused right after connecting would
+    /// otherwise be retried every second).
+    refusals: usize,
 }
 
 impl Backoff {
@@ -33,6 +42,17 @@ impl Backoff {
     pub fn next_wait(&mut self) -> Duration {
         let wait = Duration::from_secs(BACKOFF_SECS[self.failures.min(BACKOFF_SECS.len() - 1)]);
         self.failures += 1;
+        wait
+    }
+
+    /// The wait after `error`: long ones when the daemon refused wharf's API version.
+    pub fn next_wait_after(&mut self, error: &DaemonError) -> Duration {
+        if error.kind != DaemonErrorKind::Incompatible {
+            self.refusals = 0;
+            return self.next_wait();
+        }
+        let wait = Duration::from_secs(INCOMPATIBLE_SECS[self.refusals.min(INCOMPATIBLE_SECS.len() - 1)]);
+        self.refusals += 1;
         wait
     }
 }
@@ -200,7 +220,7 @@ pub async fn supervise<D, C, Fut>(
                 error
             }
         };
-        let wait = backoff.next_wait();
+        let wait = backoff.next_wait_after(&error);
         if cancel.is_cancelled() || tx.send(Msg::ConnectionDown { error, retry_in: wait }).await.is_err() {
             return;
         }

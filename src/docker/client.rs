@@ -56,11 +56,13 @@ impl BollardDocker {
 
     /// Reads `/info` once connected: the swarm role and the daemon's clock. A daemon
     /// without them (Podman has no swarm) is a standalone engine streaming events from now.
-    pub(super) async fn read_info(&mut self) {
-        if let Ok(info) = self.get_json("/info").await {
-            self.info.swarm = convert::swarm_role(&info);
-            self.connected_at = convert::daemon_clock(&info);
-        }
+    /// It is also the first request in the negotiated API version: its error says
+    /// whether the daemon accepts that version.
+    pub(super) async fn read_info(&mut self) -> Result<(), DaemonError> {
+        let info = self.get_json("/info").await?;
+        self.info.swarm = convert::swarm_role(&info);
+        self.connected_at = convert::daemon_clock(&info);
+        Ok(())
     }
 
     fn err(&self, e: bollard::errors::Error) -> DaemonError {

@@ -36,6 +36,7 @@ pub async fn connect(address: &DaemonAddress, timeout: Duration) -> Result<Bolla
         Err(_) => return Err(describe(&bollard::errors::Error::RequestTimeoutError, host)),
     };
     let server = version.api_version.as_deref().and_then(parse_api_version);
+    let oldest = version.min_api_version.as_deref().and_then(parse_api_version);
     let api = match server {
         Some(server) if server < (API_DEFAULT_VERSION.major_version, API_DEFAULT_VERSION.minor_version) => {
             ClientVersion { major_version: server.0, minor_version: server.1 }
@@ -45,14 +46,48 @@ pub async fn connect(address: &DaemonAddress, timeout: Duration) -> Result<Bolla
             minor_version: API_DEFAULT_VERSION.minor_version,
         },
     };
+    // A daemon whose oldest API is newer than wharf's newest answers `/version` (it is
+    // not versioned) and refuses everything else: say so now, naming both.
+    if let Some(oldest) = oldest
+        && (api.major_version, api.minor_version) < oldest
+    {
+        return Err(incompatible(host, (api.major_version, api.minor_version), oldest, server));
+    }
     let client = http.bollard(&api)?;
     let info = convert::daemon_info(host, &version, format!("{}.{}", api.major_version, api.minor_version));
     let mut docker = BollardDocker::new(client, http, info);
     // Whether it manages a swarm decides which panes are offered; its clock is where
     // the events stream starts. An answer that does not come leaves a standalone
     // engine whose events start when the stream does.
-    let _ = tokio::time::timeout(timeout, docker.read_info()).await;
-    Ok(docker)
+    // It is also the first request in the negotiated version: a daemon that refuses
+    // it fails here, as incompatible, and not as a lost connection a moment later.
+    match tokio::time::timeout(timeout, docker.read_info()).await {
+        Ok(Err(error)) if error.kind == DaemonErrorKind::Incompatible => Err(error),
+        _ => Ok(docker),
+    }
+}
+
+/// The daemon at `host` accepts API `oldest` and newer (up to `newest`), wharf spoke `api`.
+fn incompatible(
+    host: &str,
+    api: (usize, usize),
+    oldest: (usize, usize),
+    newest: Option<(usize, usize)>,
+) -> DaemonError {
+    let range = match newest {
+        Some(newest) => format!("{}.{} to {}.{}", oldest.0, oldest.1, newest.0, newest.1),
+        None => format!("{}.{} or newer", oldest.0, oldest.1),
+    };
+    DaemonError::new(
+        DaemonErrorKind::Incompatible,
+        format!(
+            "the daemon at {} speaks API {range}; wharf speaks API {}.{} at most",
+            crate::text::sanitize(host),
+            api.0,
+            api.1
+        ),
+    )
+    .with_hint("upgrade wharf, or use a daemon that still accepts its API version")
 }
 
 /// `1.41` -> (1, 41).

@@ -32,9 +32,11 @@ pub fn describe(err: &BollardError, host: &str) -> DaemonError {
                 sanitize(message.trim())
             };
             let error = DaemonError::new(kind, message);
-            // The daemon and wharf share no API version: say what to do about it.
+            // The daemon and wharf share no API version: say what to do about it. Its
+            // message names both versions ("client version 1.41 is too old. Minimum
+            // supported API version is 1.44").
             if status_code == &400 && error.message.contains("client version") {
-                return error.with_hint(format!(
+                return DaemonError { kind: DaemonErrorKind::Incompatible, ..error }.with_hint(format!(
                     "this daemon does not speak the API versions wharf does (up to {}.{}): \
                      upgrade wharf or the daemon",
                     bollard::API_DEFAULT_VERSION.major_version,
@@ -160,6 +162,18 @@ mod tests {
         let described = describe(&err, "unix:///var/run/docker.sock");
         assert_eq!(described.kind, DaemonErrorKind::Conflict);
         assert_eq!(described.message, "Conflict. The container name \"/redis\" is already in use");
+    }
+
+    #[test]
+    fn an_api_version_refusal_is_incompatible_not_unreachable() {
+        let err = BollardError::DockerResponseServerError {
+            status_code: 400,
+            message: "client version 1.41 is too old. Minimum supported API version is 1.44".into(),
+        };
+        let described = describe(&err, "unix:///var/run/docker.sock");
+        assert_eq!(described.kind, DaemonErrorKind::Incompatible);
+        assert!(described.message.contains("1.41") && described.message.contains("1.44"), "{described}");
+        assert!(described.hint.unwrap().contains("upgrade wharf or the daemon"));
     }
 
     #[test]

@@ -119,6 +119,9 @@ pub enum DaemonErrorKind {
     Unreachable,
     /// The daemon did not answer within the time wharf allows.
     Timeout,
+    /// The daemon answers but accepts no API version wharf speaks ("client version …
+    /// is too old/new"): retrying soon will not help, upgrading wharf or the daemon will.
+    Incompatible,
     /// 404: the object is gone (removed by another client, or never existed).
     NotFound,
     /// 409: the request conflicts with the object's state or name.

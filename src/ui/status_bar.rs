@@ -54,13 +54,13 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, keymap: &Keymap, th
         Connection::Connecting { host } => {
             vec![(9, vec![Span::styled("○ ", theme.warn)]), (8, vec![Span::raw(format!("connecting to {host}"))])]
         }
-        Connection::Down { host, retry_at, .. } => vec![
+        Connection::Down { host, retry_at, error } => vec![
             (9, vec![Span::styled("✗ ", theme.error)]),
             (6, vec![Span::raw(host.clone())]),
             (
                 8,
                 vec![Span::styled(
-                    format!("unreachable, retry in {}s", (retry_at - state.screen.now).max(0)),
+                    format!("{}, retry in {}s", down_word(error.kind), (retry_at - state.screen.now).max(0)),
                     theme.error,
                 )],
             ),
@@ -101,4 +101,15 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, keymap: &Keymap, th
         Layout::horizontal([Constraint::Min(0), Constraint::Length(right as u16)]).areas(area);
     frame.render_widget(Paragraph::new(Line::from(messages)), left_area);
     frame.render_widget(Paragraph::new(Line::from(daemon)).right_aligned(), right_area);
+}
+
+/// Why the daemon is down, in a word or two: a daemon that answers "not my API
+/// version", or that accepted the request and went quiet, is not "unreachable".
+fn down_word(kind: crate::model::DaemonErrorKind) -> &'static str {
+    use crate::model::DaemonErrorKind;
+    match kind {
+        DaemonErrorKind::Incompatible => "incompatible API",
+        DaemonErrorKind::Timeout => "not answering",
+        _ => "unreachable",
+    }
 }

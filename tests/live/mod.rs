@@ -213,8 +213,10 @@ pub struct Forwarder {
     pub held: std::sync::Arc<std::sync::atomic::AtomicUsize>,
     /// Milliseconds each request waits before it reaches the daemon: a slow daemon.
     pub delay_ms: std::sync::Arc<std::sync::atomic::AtomicU64>,
-    /// While set, every request is answered as a daemon that does not speak the
-    /// client's API version answers (400, and its message).
+    /// While set, every versioned request (`/v1.41/...`) is answered as a daemon that
+    /// does not speak the client's API version answers (400, and its message); the
+    /// unversioned ones (`/version`, `/_ping`) pass, as dockerd answers them whatever
+    /// the client speaks.
     pub refuse_api: std::sync::Arc<std::sync::atomic::AtomicBool>,
     /// Requests that reached the daemon (chunks sent towards it).
     pub requests: std::sync::Arc<std::sync::atomic::AtomicUsize>,
@@ -254,9 +256,18 @@ impl Forwarder {
                     continue;
                 }
                 if refuse_task.load(Ordering::SeqCst) {
+                    let target = target.clone();
                     connections.spawn(async move {
                         let mut request = [0u8; 4096];
-                        let _ = inbound.read(&mut request).await;
+                        let n = inbound.read(&mut request).await.unwrap_or(0);
+                        let path = request[..n].split(|&b| b == b' ').nth(1).unwrap_or_default();
+                        if !path.starts_with(b"/v") {
+                            let Ok(mut outbound) = tokio::net::UnixStream::connect(&target).await else { return };
+                            if outbound.write_all(&request[..n]).await.is_ok() {
+                                let _ = tokio::io::copy_bidirectional(&mut inbound, &mut outbound).await;
+                            }
+                            return;
+                        }
                         let body = format!("{{\"message\":\"{API_REFUSAL}\"}}");
                         let answer = format!(
                             "HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\
