@@ -12,6 +12,7 @@ use std::time::Duration;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use fake::{FakeDocker, api, container, error, next_msg};
+use futures::StreamExt;
 use tokio::sync::{mpsc, watch};
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
@@ -176,6 +177,54 @@ async fn an_incompatible_daemon_is_retried_slowly_not_every_second() {
     }
     assert_eq!(waits, vec![10, 30, 60, 60, 60]);
     assert_eq!(gaps(&attempts), vec![10.0, 30.0, 60.0, 60.0]);
+}
+
+/// A daemon that hangs keeps its event stream open: only the heartbeat notices. Within
+/// a few seconds the app hears that it stopped answering (not that it is unreachable),
+/// requests no longer go to it, and once it answers again wharf is connected again by
+/// itself and stays so.
+#[tokio::test(start_paused = true)]
+async fn a_hung_daemon_is_noticed_within_seconds_and_recovered_from() {
+    use fake::Reply;
+    let fake = FakeDocker::new("unix:///fake.sock");
+    fake.always_stream::<api::Events>(|| futures::stream::pending().boxed());
+    let Supervised { mut rx, slot, .. } = supervise_flaky(&fake, 0);
+    assert!(matches!(next_msg(&mut rx, PATIENCE).await, Msg::Connected(_)));
+    // Answered pings keep it connected.
+    tokio::time::timeout(PATIENCE, fake.wait_for::<api::Ping>(3)).await.expect("never pinged");
+    assert!(slot.borrow().is_some());
+
+    fake.always::<api::Ping>(|| Reply::Never);
+    let hung_at = Instant::now();
+    match next_msg(&mut rx, PATIENCE).await {
+        Msg::ConnectionDown { error, .. } => {
+            assert_eq!(error.kind, DaemonErrorKind::Timeout, "{error}");
+            assert!(error.message.contains("stopped answering"), "{error}");
+        }
+        other => panic!("unexpected {other:?}"),
+    }
+    let noticed = Instant::now() - hung_at;
+    assert!(noticed <= Duration::from_secs(6), "noticed after {noticed:?}");
+    assert!(slot.borrow().is_none(), "requests must not go to a daemon that does not answer");
+
+    // It answers again: connected by itself, and it stays connected.
+    fake.always::<api::Ping>(|| Reply::ok(()));
+    assert!(matches!(next_msg(&mut rx, PATIENCE).await, Msg::Connected(_)));
+    let calm = tokio::time::timeout(Duration::from_secs(30), rx.recv()).await;
+    assert!(calm.is_err(), "something happened to a daemon that answers: {calm:?}");
+    assert!(slot.borrow().is_some());
+}
+
+/// The heartbeat runs only while connected: a daemon that cannot be reached is not
+/// pinged (connecting is how it is tried).
+#[tokio::test(start_paused = true)]
+async fn a_daemon_that_is_down_is_not_pinged() {
+    let fake = FakeDocker::new("unix:///fake.sock");
+    let Supervised { mut rx, .. } = supervise_flaky(&fake, usize::MAX);
+    for _ in 0..6 {
+        assert!(matches!(next_msg(&mut rx, PATIENCE).await, Msg::ConnectionDown { .. }));
+    }
+    assert!(fake.calls_to::<api::Ping>().is_empty());
 }
 
 /// Quitting while waiting to retry stops the supervisor at once: no more attempts.

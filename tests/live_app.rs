@@ -215,12 +215,54 @@ async fn a_daemon_that_stops_answering_gets_no_pile_of_requests_and_a_clear_mess
         crossterm::event::KeyModifiers::NONE,
     )));
     assert_eq!(app.state.screen.focus, wharf::state::Pane::Images);
-    // The one request of each kind in flight times out (5 s in this app) and says so.
-    app.run_until(Duration::from_secs(12), |s| s.refresh.list_error.is_some()).await.expect("a timeout, not a hang");
-    let error = app.state.refresh.list_error.clone().unwrap();
-    assert!(error.message.contains("did not answer within"), "{error}");
+    // The one request of each kind in flight times out (5 s in this app) and says so,
+    // or the heartbeat (4 s) notices first that the daemon stopped answering.
+    let down = |s: &wharf::state::AppState| matches!(s.connection, Connection::Down { .. });
+    app.run_until(Duration::from_secs(12), |s| s.refresh.list_error.is_some() || down(s))
+        .await
+        .expect("a timeout, not a hang");
+    let error = match &app.state.connection {
+        Connection::Down { error, .. } => error.clone(),
+        _ => app.state.refresh.list_error.clone().unwrap(),
+    };
+    assert!(error.message.contains("did not answer within") || error.message.contains("stopped answering"), "{error}");
+    // The one of each kind, a heartbeat, maybe an attempt to reconnect: not twenty.
     let held = forwarder.held.load(Ordering::SeqCst);
-    assert!(held <= 4, "20 refreshes became {held} requests to the hung daemon");
+    assert!(held <= 6, "20 refreshes became {held} requests to the hung daemon");
+}
+
+/// A daemon that hangs (accepts connections, answers nothing) while nobody touches a
+/// key: within a few seconds the dashboard says it stopped answering, and once it
+/// answers again the dashboard is connected and live again by itself.
+#[tokio::test]
+#[ignore = "needs a Docker daemon"]
+async fn a_hung_daemon_is_noticed_without_a_key_and_recovered_from_by_itself() {
+    let _alone = ONE_AT_A_TIME.lock().await;
+    use std::sync::atomic::Ordering;
+    let t = Labelled::new("hung");
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("hung.sock");
+    let forwarder = Forwarder::start(&path, &daemon_socket());
+    let mut app = App::start(&format!("unix://{}", path.display()));
+    app.run_until(Duration::from_secs(10), |s| s.refresh.loaded).await.expect("the first lists arrive");
+
+    forwarder.frozen.store(true, Ordering::SeqCst);
+    let took = app
+        .run_until(Duration::from_secs(10), |s| matches!(s.connection, Connection::Down { .. }))
+        .await
+        .expect("a hung daemon passed for connected");
+    assert!(took <= Duration::from_secs(8), "noticed after {took:?}");
+    let Connection::Down { error, .. } = &app.state.connection else { unreachable!() };
+    assert_eq!(error.kind, wharf::model::DaemonErrorKind::Timeout, "{error:?}");
+    assert!(error.message.contains("stopped answering"), "{error}");
+
+    forwarder.frozen.store(false, Ordering::SeqCst);
+    app.run_until(Duration::from_secs(30), |s| s.is_connected()).await.expect("not connected again by itself");
+    // Live again: a container started now shows up.
+    let id = live::sleeper(&t, "after");
+    app.run_until(Duration::from_secs(10), |s| s.containers.list.items().iter().any(|c| c.id == id))
+        .await
+        .expect("the dashboard is live again");
 }
 
 /// A daemon that takes 2 s for every request: the lists arrive, keys answer at once,

@@ -1,7 +1,8 @@
 //! The connection supervisor: one task that reaches the daemon, keeps the current client
 //! in a watch slot for the effect runner, follows the event stream, and when the daemon
-//! goes away (the stream ends) says so and reconnects with backoff, building the client
-//! again each time (the client library fails at construction when the socket is missing).
+//! goes away (the stream ends) or stops answering (a heartbeat gets no answer) says so
+//! and reconnects with backoff, building the client again each time (the client library
+//! fails at construction when the socket is missing).
 
 use std::future::Future;
 use std::sync::Arc;
@@ -54,6 +55,35 @@ impl Backoff {
         let wait = Duration::from_secs(INCOMPATIBLE_SECS[self.refusals.min(INCOMPATIBLE_SECS.len() - 1)]);
         self.refusals += 1;
         wait
+    }
+}
+
+/// How often a connected daemon is asked whether it still answers. A hung daemon keeps
+/// its connections open (the event stream does not end), so only asking notices it.
+pub const HEARTBEAT_EVERY: Duration = Duration::from_secs(2);
+/// How long it has to answer the heartbeat: a slow daemon (a second or two for each
+/// request) still does; one that takes longer is as good as hung to a user.
+pub const HEARTBEAT_TIMEOUT: Duration = Duration::from_secs(4);
+
+/// What a daemon that stopped answering the heartbeat is said to be.
+pub(crate) fn stopped_answering(host: &str) -> DaemonError {
+    DaemonError::new(
+        DaemonErrorKind::Timeout,
+        format!("the daemon at {host} stopped answering (no answer within {}s)", HEARTBEAT_TIMEOUT.as_secs()),
+    )
+    .with_hint("it may be hung or overloaded; wharf reconnects by itself when it answers again")
+}
+
+/// Pings `client` every `HEARTBEAT_EVERY` for as long as it answers in time; the error
+/// once it does not.
+async fn heartbeat<D: DockerApi>(client: &D) -> DaemonError {
+    loop {
+        tokio::time::sleep(HEARTBEAT_EVERY).await;
+        match tokio::time::timeout(HEARTBEAT_TIMEOUT, client.ping()).await {
+            Ok(Ok(())) => {}
+            Ok(Err(error)) => return error,
+            Err(_) => return stopped_answering(&client.info().host),
+        }
     }
 }
 
@@ -194,12 +224,16 @@ pub async fn supervise<D, C, Fut>(
                 if tx.send(Msg::Connected(client.info())).await.is_err() {
                     return;
                 }
+                // Only while connected: a daemon that is down is tried by connecting.
+                let beating = heartbeat(client.as_ref());
+                tokio::pin!(beating);
                 let lost = loop {
                     tokio::select! {
                         _ = cancel.cancelled() => {
                             clear_if_ours(&slot, &client);
                             return;
                         }
+                        error = &mut beating => break error,
                         item = events.next() => match item {
                             Some(Ok(event)) => {
                                 if tx.send(Msg::DaemonEvent(event)).await.is_err() {

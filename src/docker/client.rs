@@ -75,6 +75,10 @@ impl DockerApi for BollardDocker {
         self.info.clone()
     }
 
+    async fn ping(&self) -> Result<(), DaemonError> {
+        self.get_bytes("/_ping").await.map(drop)
+    }
+
     async fn list_containers(&self) -> Result<Vec<ContainerRow>, DaemonError> {
         // Read raw and convert row by row: one odd container must not empty the list.
         let body = self.get_bytes("/containers/json?all=1").await?;

@@ -35,6 +35,8 @@ pub use logs::LogRequest;
 /// What wharf asks of a daemon. Futures are `Send` so the runner can spawn them.
 pub trait DockerApi: Send + Sync + 'static {
     fn info(&self) -> DaemonInfo;
+    /// Whether the daemon answers at all (`/_ping`): the cheapest request there is.
+    fn ping(&self) -> impl Future<Output = Result<(), DaemonError>> + Send;
     /// Every container, running or not.
     fn list_containers(&self) -> impl Future<Output = Result<Vec<ContainerRow>, DaemonError>> + Send;
     fn list_images(&self) -> impl Future<Output = Result<Vec<ImageRow>, DaemonError>> + Send;

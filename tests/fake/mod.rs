@@ -138,6 +138,7 @@ pub mod api {
     }
 
     requests! {
+        Ping "ping" -> ();
         ListContainers "list_containers" -> Vec<ContainerRow>;
         ListImages "list_images" -> Vec<ImageRow>;
         InspectContainer "inspect_container" -> ContainerDetails;
@@ -432,6 +433,10 @@ fn debug(value: impl std::fmt::Debug) -> String {
 impl DockerApi for FakeDocker {
     fn info(&self) -> DaemonInfo {
         self.shared.info.clone()
+    }
+
+    fn ping(&self) -> impl Future<Output = Result<(), DaemonError>> + Send {
+        self.answer::<api::Ping>(vec![])
     }
 
     fn list_containers(&self) -> impl Future<Output = Result<Vec<ContainerRow>, DaemonError>> + Send {
