@@ -27,6 +27,11 @@ pub enum SourceStatus {
     Ended {
         at: i64,
     },
+    /// The daemon went away or stopped answering at `at` while the stream ran: the
+    /// container may well still run. Resumed (after the last line seen) on reconnecting.
+    Interrupted {
+        at: i64,
+    },
     /// The stream broke (daemon error, timeout) at `at`; tried again at `retry_at`.
     Retrying {
         at: i64,
@@ -177,6 +182,24 @@ fn time_key(stamp: &str) -> Option<(&str, u32)> {
     Some((whole, nanos * 10u32.pow(9 - digits.len() as u32)))
 }
 
+/// A daemon timestamp (`2024-05-01T10:00:00.123Z`, UTC) in whole Unix seconds.
+fn stamp_seconds(stamp: &str) -> Option<i64> {
+    let (whole, _) = time_key(stamp)?;
+    let (date, time) = whole.split_once('T')?;
+    let mut date = date.splitn(3, '-').map(str::parse::<i64>);
+    let (year, month, day) = (date.next()?.ok()?, date.next()?.ok()?, date.next()?.ok()?);
+    let mut time = time.splitn(3, ':').map(str::parse::<i64>);
+    let (hour, minute, second) = (time.next()?.ok()?, time.next()?.ok()?, time.next()?.ok()?);
+    // Days from 1970-01-01 to the date (Howard Hinnant's days_from_civil).
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let doy = (153 * (month + if month > 2 { -3 } else { 9 }) + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    Some(days * 86_400 + hour * 3600 + minute * 60 + second)
+}
+
 /// How far back a stream starts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Since {
@@ -283,6 +306,10 @@ pub struct LogView {
     /// Lines that arrived while the view was paused on a full buffer: not kept, so what
     /// the user is reading does not scroll away under a flood. Counted and shown.
     pub skipped_while_paused: u64,
+    /// The timestamp of the newest line taken from each source (by container or
+    /// service id): a stream resumed after an interruption starts at that second, and
+    /// what it sends up to and including that line is dropped as already shown.
+    pub last_seen: std::collections::HashMap<String, Box<str>>,
 }
 
 impl LogView {
@@ -303,7 +330,31 @@ impl LogView {
             zoomed: false,
             pinned: false,
             skipped_while_paused: 0,
+            last_seen: std::collections::HashMap::new(),
         }
+    }
+
+    /// Forgets every line, and where each source's stream had got to.
+    pub fn clear_lines(&mut self) {
+        self.buffer.clear();
+        self.last_seen.clear();
+    }
+
+    /// Drops from a batch of `id`'s stream the lines already shown (at or before the
+    /// last one seen: a resumed stream starts at that whole second), and remembers the
+    /// newest line's time. Lines without a timestamp are kept.
+    pub fn drop_seen(&mut self, id: &str, lines: &mut Vec<LogLine>) {
+        if let Some(last) = self.last_seen.get(id).and_then(|l| time_key(l)) {
+            lines.retain(|line| line.timestamp.as_deref().and_then(time_key).is_none_or(|key| key > last));
+        }
+        if let Some(newest) = lines.iter().rev().find_map(|l| l.timestamp.clone().filter(|t| time_key(t).is_some())) {
+            self.last_seen.insert(id.to_string(), newest);
+        }
+    }
+
+    /// The whole second (Unix) of the last line seen from `id`, where its stream resumes.
+    pub fn resume_second(&self, id: &str) -> Option<i64> {
+        self.last_seen.get(id).and_then(|stamp| stamp_seconds(stamp))
     }
 
     pub fn passes_filter(&self, line: &LogLine) -> bool {
@@ -526,6 +577,36 @@ mod tests {
 
     fn texts(buffer: &LogBuffer) -> Vec<&str> {
         buffer.iter().map(|(_, l)| l.text.as_str()).collect()
+    }
+
+    #[test]
+    fn stamps_read_as_unix_seconds() {
+        assert_eq!(stamp_seconds("1970-01-01T00:00:00Z"), Some(0));
+        assert_eq!(stamp_seconds("2024-05-01T10:00:00.999999999Z"), Some(1_714_557_600));
+        assert_eq!(stamp_seconds("2000-02-29T23:59:59Z"), Some(951_868_799));
+        assert_eq!(stamp_seconds("yesterday"), None);
+    }
+
+    #[test]
+    fn lines_up_to_the_last_seen_are_dropped_and_later_ones_kept() {
+        let mut view = LogView::new(100, 10);
+        let mut first = vec![stamped(0, "2026-11-28T10:00:01.100Z", "a"), stamped(0, "2026-11-28T10:00:01.2Z", "b")];
+        view.drop_seen("c1", &mut first);
+        assert_eq!(first.len(), 2);
+        assert_eq!(view.resume_second("c1"), Some(1_795_860_001));
+        // Resumed from the whole second: "a" and "b" again, then what is new.
+        let mut resumed = vec![
+            stamped(0, "2026-11-28T10:00:01.100Z", "a"),
+            stamped(0, "2026-11-28T10:00:01.2Z", "b"),
+            stamped(0, "2026-11-28T10:00:01.25Z", "c"),
+            stamped(0, "2026-11-28T10:00:02Z", "d"),
+        ];
+        view.drop_seen("c1", &mut resumed);
+        assert_eq!(resumed.iter().map(|l| l.text.as_str()).collect::<Vec<_>>(), vec!["c", "d"]);
+        // Another source has its own place.
+        let mut other = vec![stamped(1, "2026-11-28T10:00:01Z", "x")];
+        view.drop_seen("c2", &mut other);
+        assert_eq!(other.len(), 1);
     }
 
     #[test]

@@ -33,6 +33,10 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
             SourceStatus::Ended { .. } => {
                 Line::styled("Not running: its output appears here when it starts.", theme.dim)
             }
+            SourceStatus::Interrupted { .. } => Line::styled(
+                "The log stream is interrupted: the daemon is not answering. It resumes when the daemon is back.",
+                theme.warn,
+            ),
             SourceStatus::Retrying { reason, .. } => Line::styled(format!("{reason}; trying again…"), theme.warn),
             SourceStatus::Failed(why) => Line::styled(why.clone(), theme.error),
         };
@@ -64,6 +68,8 @@ fn title<'a>(view: &LogView, theme: &Theme) -> Vec<Span<'a>> {
     let status = view.sources.first().map(|s| &s.status);
     let (text, style) = match status {
         Some(SourceStatus::Ended { .. }) => ("■ stopped ", theme.warn),
+        // The daemon is away, not the container: nothing is known about it now.
+        Some(SourceStatus::Interrupted { .. }) => ("⋯ interrupted (daemon away) ", theme.warn),
         Some(SourceStatus::Retrying { .. }) => ("↻ reconnecting ", theme.warn),
         Some(SourceStatus::Failed(_)) => ("✗ unreadable ", theme.error),
         _ if !view.follow => ("⏸ paused (G follows) ", theme.warn),

@@ -148,6 +148,7 @@ fn on_connection_down(state: &mut AppState, error: crate::model::DaemonError, re
     state.refresh.requests.containers.reset();
     state.refresh.requests.images.reset();
     state.refresh.requests.inspect.reset();
+    logs::on_connection_down(state);
 }
 
 /// The container list: the rows, and everything that hangs on them.

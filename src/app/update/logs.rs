@@ -39,13 +39,13 @@ pub fn sync_logs(state: &mut AppState, effects: &mut Vec<Effect>) {
             if current.is_some() {
                 stop_all(state, effects);
                 state.logs.sources.clear();
-                state.logs.buffer.clear();
+                state.logs.clear_lines();
             }
         }
         Some((id, name)) => {
             if current.as_deref() != Some(id.as_str()) || state.logs.sources.len() != 1 {
                 stop_all(state, effects);
-                state.logs.buffer.clear();
+                state.logs.clear_lines();
                 state.logs.follow_again();
                 state.logs.current_match = None;
                 state.logs.sources = vec![LogSource {
@@ -70,7 +70,7 @@ pub fn toggle_merge(state: &mut AppState, effects: &mut Vec<Effect>) {
     if state.logs.sources.len() > 1 {
         stop_all(state, effects);
         state.logs.sources.clear();
-        state.logs.buffer.clear();
+        state.logs.clear_lines();
         sync_logs(state, effects);
         flash(state, "logs of the selected container", false);
         return;
@@ -89,7 +89,7 @@ pub fn toggle_merge(state: &mut AppState, effects: &mut Vec<Effect>) {
         return;
     }
     stop_all(state, effects);
-    state.logs.buffer.clear();
+    state.logs.clear_lines();
     state.logs.follow_again();
     state.logs.current_match = None;
     state.logs.sources = targets
@@ -117,7 +117,7 @@ pub fn toggle_merge(state: &mut AppState, effects: &mut Vec<Effect>) {
 /// container) and starts them.
 pub fn follow_sources(state: &mut AppState, sources: Vec<LogSource>, effects: &mut Vec<Effect>) {
     stop_all(state, effects);
-    state.logs.buffer.clear();
+    state.logs.clear_lines();
     state.logs.follow_again();
     state.logs.current_match = None;
     state.logs.sources = sources;
@@ -158,6 +158,9 @@ fn start(state: &mut AppState, index: usize, resume_at: Option<i64>, effects: &m
     let stream = state.ids.next_stream();
     let view = &state.logs;
     let capacity = u32::try_from(view.buffer.capacity()).unwrap_or(u32::MAX);
+    // Resuming: from the second of the last line seen (what comes again up to it is
+    // dropped in `on_lines`), else from when the stream ended.
+    let resume_at = resume_at.map(|at| view.resume_second(&source.container_id).unwrap_or(at));
     let (tail, since) = match (resume_at, view.since.seconds()) {
         (Some(at), _) => (capacity, Some(at)),
         (None, Some(seconds)) => (capacity, Some(state.screen.now - seconds)),
@@ -171,8 +174,9 @@ fn start(state: &mut AppState, index: usize, resume_at: Option<i64>, effects: &m
         tty,
         tail,
         since,
-        // Merged streams carry timestamps (shown or not) to be put in time order.
-        timestamps: view.timestamps || view.sources.len() > 1,
+        // Every stream carries timestamps, shown or not: merged streams are put in
+        // time order by them, and a resumed stream knows by them what was seen.
+        timestamps: true,
         service: source.service.is_some(),
     }));
     let source = &mut state.logs.sources[index];
@@ -183,7 +187,7 @@ fn start(state: &mut AppState, index: usize, resume_at: Option<i64>, effects: &m
 /// Starts every stream again from scratch (after a change of what to ask for).
 fn restart_all(state: &mut AppState, effects: &mut Vec<Effect>) {
     stop_all(state, effects);
-    state.logs.buffer.clear();
+    state.logs.clear_lines();
     state.logs.current_match = None;
     for i in 0..state.logs.sources.len() {
         if !matches!(state.logs.sources[i].status, SourceStatus::Failed(_)) {
@@ -193,16 +197,19 @@ fn restart_all(state: &mut AppState, effects: &mut Vec<Effect>) {
     }
 }
 
-pub fn on_lines(state: &mut AppState, stream: StreamId, lines: Vec<LogLine>) {
+pub fn on_lines(state: &mut AppState, stream: StreamId, mut lines: Vec<LogLine>) {
     // Lines of a stream that was replaced meanwhile are dropped.
-    if !state.logs.sources.iter().any(|s| s.stream == Some(stream)) {
+    let Some(id) = state.logs.sources.iter().find(|s| s.stream == Some(stream)).map(|s| s.container_id.clone()) else {
         return;
-    }
+    };
+    // A resumed stream repeats the second it resumes from: no line twice.
+    state.logs.drop_seen(&id, &mut lines);
     state.logs.take_lines(lines);
 }
 
 pub fn on_ended(state: &mut AppState, stream: StreamId, error: Option<DaemonError>) {
     let now = state.screen.now;
+    let connected = state.is_connected();
     let Some(source) = state.logs.sources.iter_mut().find(|s| s.stream == Some(stream)) else { return };
     source.stream = None;
     source.status = match error {
@@ -210,8 +217,10 @@ pub fn on_ended(state: &mut AppState, stream: StreamId, error: Option<DaemonErro
             SourceStatus::Failed("this container's logging driver cannot be read (nor can `docker logs`)".into())
         }
         Some(e) if e.kind == DaemonErrorKind::NotFound => SourceStatus::Failed("the container is gone".into()),
-        // The daemon went away: `on_connected` resumes it.
-        Some(e) if e.kind == DaemonErrorKind::Unreachable => SourceStatus::Ended { at: now },
+        // The daemon went away: the container may run on; `on_connected` resumes it.
+        Some(e) if e.kind == DaemonErrorKind::Unreachable => SourceStatus::Interrupted { at: now },
+        // The stream ended with the connection: the daemon, not the container, went.
+        None if !connected => SourceStatus::Interrupted { at: now },
         // Anything else broke the stream: say so and try again shortly.
         Some(e) => SourceStatus::Retrying { at: now, retry_at: now + RETRY_SECS, reason: e.message },
         // A clean end: the container stopped (resumes on its start event, or on the
@@ -237,6 +246,7 @@ pub fn on_tick(state: &mut AppState, effects: &mut Vec<Effect>) {
         .enumerate()
         .filter_map(|(i, s)| match &s.status {
             SourceStatus::Retrying { at, retry_at, .. } if *retry_at <= now => Some((i, *at)),
+            SourceStatus::Interrupted { at } => Some((i, *at)),
             SourceStatus::Ended { at }
                 if state.containers.list.items().iter().any(|c| c.id == s.container_id && c.state.is_running()) =>
             {
@@ -276,13 +286,34 @@ pub fn on_connected(state: &mut AppState, effects: &mut Vec<Effect>) {
             effects.push(Effect::Stream(Stream::StopLogs { stream }));
         }
         match state.logs.sources[i].status.clone() {
-            SourceStatus::Ended { at } | SourceStatus::Retrying { at, .. } => start(state, i, Some(at), effects),
+            SourceStatus::Ended { at } | SourceStatus::Retrying { at, .. } | SourceStatus::Interrupted { at } => {
+                start(state, i, Some(at), effects)
+            }
             SourceStatus::Streaming | SourceStatus::Waiting => {
                 state.logs.sources[i].stream = None;
                 state.logs.sources[i].status = SourceStatus::Waiting;
                 start(state, i, None, effects);
             }
             SourceStatus::Failed(_) => {}
+        }
+    }
+}
+
+/// The daemon went away or stopped answering: streams that ran (or ended just as it
+/// went, their container still listed as running) are interrupted, not stopped.
+pub fn on_connection_down(state: &mut AppState) {
+    let now = state.screen.now;
+    let running =
+        |id: &str, state: &AppState| state.containers.list.items().iter().any(|c| c.id == id && c.state.is_running());
+    for i in 0..state.logs.sources.len() {
+        let source = &state.logs.sources[i];
+        let interrupted = match source.status {
+            SourceStatus::Streaming => Some(now),
+            SourceStatus::Ended { at } if source.service.is_none() && running(&source.container_id, state) => Some(at),
+            _ => None,
+        };
+        if let Some(at) = interrupted {
+            state.logs.sources[i].status = SourceStatus::Interrupted { at };
         }
     }
 }
@@ -360,8 +391,8 @@ pub fn on_action(state: &mut AppState, action: Action, effects: &mut Vec<Effect>
                 .buffer
                 .iter()
                 .map(|(_, l)| match view.merged_source(l) {
-                    Some(source) => format!("{source} {}", plain(l)),
-                    None => plain(l),
+                    Some(source) => format!("{source} {}", plain(view, l)),
+                    None => plain(view, l),
                 })
                 .collect();
             flash(state, format!("saving {} lines…", lines.len()), false);
@@ -387,10 +418,12 @@ pub fn on_action(state: &mut AppState, action: Action, effects: &mut Vec<Effect>
     true
 }
 
-fn plain(line: &LogLine) -> String {
+/// A line as text: with its timestamp when they are shown, and in merged logs (which
+/// read as one timeline). Every stream carries them; a single one shows them on request.
+fn plain(view: &crate::state::LogView, line: &LogLine) -> String {
     match &line.timestamp {
-        Some(ts) => format!("{ts} {}", line.text),
-        None => line.text.clone(),
+        Some(ts) if view.timestamps || view.sources.len() > 1 => format!("{ts} {}", line.text),
+        _ => line.text.clone(),
     }
 }
 
@@ -400,7 +433,7 @@ fn copy_line(state: &mut AppState, effects: &mut Vec<Effect>) {
     let seq = state.logs.current_match.or_else(|| state.logs.visible(width, height).last().copied());
     match seq.and_then(|s| state.logs.buffer.get(s)) {
         Some(line) => {
-            effects.push(Effect::Local(Local::CopyToClipboard { text: plain(line) }));
+            effects.push(Effect::Local(Local::CopyToClipboard { text: plain(&state.logs, line) }));
             flash(state, "copied the line to the clipboard (terminals that allow OSC 52)", false);
         }
         None => flash(state, "no line to copy", true),
