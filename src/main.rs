@@ -90,7 +90,7 @@ fn main() -> ExitCode {
         }
     }
     if let Some(Command::Doctor) = cli.command {
-        return doctor(&endpoint, cli.config.as_deref());
+        return doctor(&endpoint, cli.config.as_deref(), &hosts);
     }
     let _log_guard = logging::init(&cli.log_level);
     tracing::info!(host = %endpoint.host(), source = %endpoint.source, "starting");
@@ -230,8 +230,14 @@ fn console_config(settings: &wharf::config::ConsoleSettings) -> wharf::state::Co
 }
 
 /// `wharf doctor`: the endpoint and why, whether it answers and what it runs, where the
-/// config and the logs are. Exit code 0 when the daemon answers, 1 when it does not.
-fn doctor(endpoint: &wharf::config::endpoint::Endpoint, config: Option<&std::path::Path>) -> ExitCode {
+/// config and the logs are, then each of the config's `[[hosts]]` and whether it
+/// answers. Exit code 0 when the daemon in use answers, 1 when it does not (the hosts
+/// overview is a side show: a host that is down is reported, and does not fail it).
+fn doctor(
+    endpoint: &wharf::config::endpoint::Endpoint,
+    config: Option<&std::path::Path>,
+    hosts: &[(String, DaemonAddress)],
+) -> ExitCode {
     let config_path = config.map(std::path::Path::to_path_buf).or_else(wharf::paths::default_config_path);
     println!("endpoint:  {} (from {})", endpoint.host(), endpoint.source);
     if let Some(tls) = &endpoint.address.tls {
@@ -249,7 +255,43 @@ fn doctor(endpoint: &wharf::config::endpoint::Endpoint, config: Option<&std::pat
             return ExitCode::FAILURE;
         }
     };
-    match runtime.block_on(connect(&endpoint.address, Duration::from_secs(5))) {
+    // The hosts are asked at the same time as the daemon in use: one slow host costs
+    // its own timeout, not the sum of them all.
+    let (main, others) = runtime.block_on(futures::future::join(
+        connect(&endpoint.address, Duration::from_secs(5)),
+        futures::future::join_all(hosts.iter().map(|(_, address)| connect(address, Duration::from_secs(5)))),
+    ));
+    let code = doctor_report(main);
+    for ((name, address), outcome) in hosts.iter().zip(others) {
+        let name = wharf::text::sanitize(name);
+        let host = wharf::text::sanitize(&address.host);
+        match outcome {
+            Ok(client) => {
+                use wharf::docker::DockerApi;
+                let info = client.info();
+                println!(
+                    "host:      {name} ({host}) answers: {} {}, API {}",
+                    info.engine, info.version, info.api_version
+                );
+            }
+            Err(error) => {
+                let how = match error.kind {
+                    wharf::model::DaemonErrorKind::Incompatible => "is incompatible",
+                    _ => "does not answer",
+                };
+                println!("host:      {name} ({host}) {how}: {}", error.message);
+                if let Some(hint) = error.hint {
+                    println!("hint:      {hint}");
+                }
+            }
+        }
+    }
+    code
+}
+
+/// What `doctor` says of the daemon in use; the exit code.
+fn doctor_report(outcome: Result<BollardDocker, wharf::model::DaemonError>) -> ExitCode {
+    match outcome {
         Ok(client) => {
             use wharf::docker::DockerApi;
             let info = client.info();

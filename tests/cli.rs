@@ -153,12 +153,13 @@ fn no_log_level_lets_the_libraries_log_what_requests_carry() {
     assert!(!logged_at("info").contains("visible debug"));
 }
 
-/// A daemon on a unix socket that answers `/version` (not versioned, as dockerd does)
-/// with `version_json`, and every versioned request as a daemon whose API range leaves
-/// out the client's answers it. Serves until the test ends.
-fn daemon_refusing_versions(dir: &std::path::Path, version_json: &'static str, refusal: &'static str) -> String {
+/// A daemon on a unix socket (`name` in `dir`) that answers `/version` (not versioned,
+/// as dockerd does) with `version_json`, and every versioned request with `{}`, or, given
+/// a `refusal`, as a daemon whose API range leaves out the client's answers it. Serves
+/// until the test ends.
+fn fake_daemon(dir: &std::path::Path, name: &str, version_json: &'static str, refusal: Option<&'static str>) -> String {
     use std::io::{Read, Write};
-    let path = dir.join("daemon.sock");
+    let path = dir.join(name);
     let listener = std::os::unix::net::UnixListener::bind(&path).unwrap();
     std::thread::spawn(move || {
         for mut stream in listener.incoming().flatten() {
@@ -166,12 +167,13 @@ fn daemon_refusing_versions(dir: &std::path::Path, version_json: &'static str, r
             let n = stream.read(&mut request).unwrap_or(0);
             let head = String::from_utf8_lossy(&request[..n]);
             let path = head.split_whitespace().nth(1).unwrap_or("/").to_string();
-            let (status, body) = if path.starts_with("/v1.") {
-                ("400 Bad Request", format!("{{\"message\":\"{refusal}\"}}"))
-            } else if path.starts_with("/version") {
-                ("200 OK", version_json.to_string())
-            } else {
-                ("404 Not Found", "{\"message\":\"page not found\"}".to_string())
+            let (status, body) = match refusal {
+                Some(refusal) if path.starts_with("/v1.") => {
+                    ("400 Bad Request", format!("{{\"message\":\"{refusal}\"}}"))
+                }
+                None if path.starts_with("/v1.") => ("200 OK", "{}".to_string()),
+                _ if path.starts_with("/version") => ("200 OK", version_json.to_string()),
+                _ => ("404 Not Found", "{\"message\":\"page not found\"}".to_string()),
             };
             let answer = format!(
                 "HTTP/1.1 {status}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
@@ -181,6 +183,10 @@ fn daemon_refusing_versions(dir: &std::path::Path, version_json: &'static str, r
         }
     });
     format!("unix://{}", path.display())
+}
+
+fn daemon_refusing_versions(dir: &std::path::Path, version_json: &'static str, refusal: &'static str) -> String {
+    fake_daemon(dir, "daemon.sock", version_json, Some(refusal))
 }
 
 /// A daemon newer than wharf: its oldest API is newer than wharf's newest. `/version`
@@ -221,4 +227,77 @@ fn doctor_fails_when_the_daemon_refuses_the_negotiated_version() {
         "{text}"
     );
     assert!(text.contains("upgrade wharf or the daemon"), "{text}");
+}
+
+/// A port that speaks TLS the way dockerd's does (Go's TLS server): plain HTTP gets
+/// "Client sent an HTTP request to an HTTPS server" and the connection closed with the
+/// request unread (so it is often reset before the answer is read); a ClientHello
+/// gets an alert. Serves until the test ends; its `tcp://` address.
+fn tls_only_port() -> String {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for mut stream in listener.incoming().flatten() {
+            let mut header = [0u8; 5];
+            if stream.read_exact(&mut header).is_err() {
+                continue;
+            }
+            if header[0] == 0x16 {
+                // handshake_failure
+                let _ = stream.write_all(&[0x15, 0x03, 0x03, 0x00, 0x02, 0x02, 0x28]);
+            } else {
+                let _ = stream
+                    .write_all(b"HTTP/1.0 400 Bad Request\r\n\r\nClient sent an HTTP request to an HTTPS server.\n");
+            }
+        }
+    });
+    format!("tcp://127.0.0.1:{port}")
+}
+
+/// Without a TLS environment (the test's own may have one).
+fn wharf_without_tls(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_wharf"))
+        .args(args)
+        .env_remove("DOCKER_TLS_VERIFY")
+        .env_remove("DOCKER_TLS")
+        .env_remove("DOCKER_CERT_PATH")
+        .env_remove("DOCKER_HOST")
+        .env_remove("DOCKER_CONTEXT")
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn doctor_says_a_tls_port_needs_certificates_not_that_the_daemon_may_be_restarting() {
+    let host = tls_only_port();
+    for _ in 0..3 {
+        let out = wharf_without_tls(&["--host", &host, "doctor"]);
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(out.status.code(), Some(1), "{text}");
+        assert!(text.contains(&format!("{host} speaks TLS")), "{text}");
+        assert!(text.contains("DOCKER_CERT_PATH") && text.contains("cert.pem") && text.contains("key.pem"), "{text}");
+        assert!(!text.contains("restarting"), "{text}");
+    }
+}
+
+/// `doctor` checks the config's `[[hosts]]` too, and says which answers.
+#[test]
+fn doctor_checks_each_configured_host_and_says_which_answers() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = fake_daemon(dir.path(), "good.sock", r#"{"Version":"20.10.24","ApiVersion":"1.41","Os":"linux"}"#, None);
+    let config = dir.path().join("config.toml");
+    std::fs::write(
+        &config,
+        format!("[[hosts]]\nname = \"good\"\nhost = \"{good}\"\n\n[[hosts]]\nname = \"gone\"\nhost = \"unix:///nonexistent/gone.sock\"\n"),
+    )
+    .unwrap();
+    let out = wharf_without_tls(&["--config", config.to_str().unwrap(), "--host", &good, "doctor"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "the daemon in use answers: {text}");
+    assert!(text.contains(&format!("host:      good ({good}) answers: Docker Engine 20.10.24, API 1.41")), "{text}");
+    assert!(
+        text.contains("host:      gone (unix:///nonexistent/gone.sock) does not answer: cannot reach Docker"),
+        "{text}"
+    );
 }

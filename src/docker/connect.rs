@@ -32,7 +32,8 @@ pub async fn connect(address: &DaemonAddress, timeout: Duration) -> Result<Bolla
     // a second request). Bounded as a whole: a daemon that accepts and never answers
     // must not hold the attempt for longer than one request would.
     let version = match tokio::time::timeout(timeout, probe.version()).await {
-        Ok(result) => result.map_err(|e| describe(&e, host))?,
+        Ok(Ok(version)) => version,
+        Ok(Err(e)) => return Err(plain_http_to_tls(address, describe(&e, host), timeout).await),
         Err(_) => return Err(describe(&bollard::errors::Error::RequestTimeoutError, host)),
     };
     let server = version.api_version.as_deref().and_then(parse_api_version);
@@ -89,6 +90,59 @@ fn incompatible(
     )
     .with_hint("upgrade wharf, or use a daemon that still accepts its API version")
 }
+
+/// Plain HTTP sent to a daemon that wants TLS is answered "Client sent an HTTP request
+/// to an HTTPS server" and the connection closed, which often resets it before the
+/// answer is read ("the connection was closed", "the daemon may be restarting").
+/// Whatever the words, on a `tcp://` address
+/// without TLS files: ask the port whether it speaks TLS, and if so say which files
+/// wharf needs instead of "the daemon may be restarting".
+async fn plain_http_to_tls(address: &DaemonAddress, error: DaemonError, timeout: Duration) -> DaemonError {
+    let host = address.host.as_str();
+    let Some(authority) = host.strip_prefix("tcp://").map(|a| a.trim_end_matches('/')) else { return error };
+    // (Other TLS servers just close the connection: "connection closed before message
+    // completed".) Asking costs one connection, and only after a failure.
+    let suspicious = error.message.contains("HTTP request to an HTTPS server")
+        || matches!(error.kind, DaemonErrorKind::Unreachable | DaemonErrorKind::Other);
+    if address.tls.is_some() || !suspicious || !speaks_tls(authority, timeout).await {
+        return error;
+    }
+    DaemonError::new(
+        DaemonErrorKind::Unreachable,
+        format!("{} speaks TLS, and wharf has no certificates for it", crate::text::sanitize(host)),
+    )
+    .with_hint(
+        "set DOCKER_TLS_VERIFY=1 and DOCKER_CERT_PATH to a directory with ca.pem, cert.pem and key.pem \
+         (tls_cert_path for a [[hosts]] entry), or use a docker context that has them",
+    )
+}
+
+/// Whether the server at `authority` answers a TLS ClientHello as a TLS server does: with
+/// a handshake record (0x16) or an alert (0x15). An HTTP server answers text, or nothing.
+async fn speaks_tls(authority: &str, timeout: Duration) -> bool {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let ask = async {
+        let mut stream = tokio::net::TcpStream::connect(authority).await.ok()?;
+        stream.write_all(&CLIENT_HELLO).await.ok()?;
+        let mut first = [0u8; 1];
+        stream.read_exact(&mut first).await.ok()?;
+        Some(matches!(first[0], 0x15 | 0x16))
+    };
+    matches!(tokio::time::timeout(timeout, ask).await, Ok(Some(true)))
+}
+
+/// A minimal TLS 1.2 ClientHello (one cipher suite, no extensions): enough for any TLS
+/// server to answer with a ServerHello or an alert, which is all `speaks_tls` reads.
+const CLIENT_HELLO: [u8; 50] = [
+    0x16, 0x03, 0x01, 0x00, 0x2d, // record: handshake, TLS 1.0 framing, 45 bytes
+    0x01, 0x00, 0x00, 0x29, // ClientHello, 41 bytes
+    0x03, 0x03, // TLS 1.2
+    0x00, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08, 0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x0e, 0x0f, 0x10, 0x11, 0x12,
+    0x13, 0x14, 0x15, 0x16, 0x17, 0x18, 0x19, 0x1a, 0x1b, 0x1c, 0x1d, 0x1e, 0x1f, // random
+    0x00, // no session id
+    0x00, 0x02, 0xc0, 0x2f, // one suite: ECDHE-RSA-AES128-GCM-SHA256
+    0x01, 0x00, // null compression
+];
 
 /// `1.41` -> (1, 41).
 fn parse_api_version(text: &str) -> Option<(usize, usize)> {
