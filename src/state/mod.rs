@@ -670,3 +670,67 @@ pub struct Sort {
     pub key: SortKey,
     pub reverse: bool,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(id: &str) -> ContainerRow {
+        ContainerRow {
+            id: id.into(),
+            name: format!("c-{id}"),
+            image: "busybox".into(),
+            image_id: String::new(),
+            state: crate::model::ContainerState::Running,
+            status: "Up 1 second".into(),
+            status_age: None,
+            created: 0,
+            ports: Vec::new(),
+            project: None,
+            service: None,
+            volumes: Vec::new(),
+            networks: Vec::new(),
+            health: None,
+        }
+    }
+
+    #[test]
+    fn a_daemon_switch_forgets_what_the_daemon_said_and_keeps_what_the_user_set() {
+        let mut state = AppState::new("unix:///old.sock", Startup::default(), 100);
+        // What the user set.
+        state.containers.list.set_filter("web");
+        state.containers.sort = Sort { key: SortKey::Name, reverse: true };
+        state.containers.group_projects = true;
+        state.containers.collapsed.insert("shop".into());
+        state.screen.focus = Pane::Console;
+        // What the old daemon said, and what wharf was doing with it.
+        state.containers.list.set_items(vec![row("a"), row("b")]);
+        state.containers.marked.insert("a".into());
+        state.containers.removing.insert("b".into());
+        state.containers.details.stale.insert("a".into());
+        state.containers.details.error = Some("gone".into());
+        state.containers.action_results.push((true, "failed".into()));
+        state.containers.select_when_listed = Some("a".into());
+        state.refresh.loaded = true;
+        state.refresh.settle_pending = true;
+        let old = state.refresh.requests.containers.want(&mut state.ids).expect("free");
+
+        state.forget_daemon("unix:///new.sock");
+
+        assert_eq!(state.connection, Connection::Connecting { host: "unix:///new.sock".into() });
+        let c = &state.containers;
+        assert!(c.list.items().is_empty() && c.marked.is_empty() && c.removing.is_empty());
+        assert!(c.details.stale.is_empty() && c.details.error.is_none() && c.action_results.is_empty());
+        assert!(c.select_when_listed.is_none());
+        assert!(!state.refresh.loaded && !state.refresh.settle_pending);
+        assert_eq!(state.screen.focus, Pane::Containers, "the console was the old daemon's");
+        // The user's settings stay.
+        assert_eq!(c.list.filter(), "web");
+        assert_eq!(c.sort, Sort { key: SortKey::Name, reverse: true });
+        assert!(c.group_projects && c.collapsed.contains("shop"));
+        // A late answer to the old daemon's request cannot pass for the new one's.
+        assert!(!state.refresh.requests.containers.in_flight());
+        let new = state.refresh.requests.containers.want(&mut state.ids).expect("free");
+        assert!(new > old, "ids keep counting across a switch");
+    }
+}
