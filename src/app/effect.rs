@@ -23,7 +23,8 @@ pub enum Effect {
 }
 
 /// One question to the daemon, bounded by the runner's timeout; the answer comes back
-/// as `Msg::Answer` with the same name.
+/// as `Msg::Answer`, under the same name (the three views of an object's text, its
+/// processes, JSON and image details, all come back as `Answer::Inspected`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Read {
     Containers {

@@ -380,7 +380,8 @@ pub struct Screen {
     pub now: i64,
     pub flash: Option<Flash>,
     pub reveal_secrets: bool,
-    /// `--read-only`: shown in the status bar (the runner enforces it).
+    /// `--read-only`: shown in the status bar; keys that would change the daemon are
+    /// refused (and the runner refuses every change again where it would be sent).
     pub read_only: bool,
     pub quit: bool,
 }

@@ -197,8 +197,5 @@ fn copy_to_clipboard(text: &str) {
 
 /// Why a change was not made in read-only mode.
 fn read_only_error() -> DaemonError {
-    DaemonError::new(
-        DaemonErrorKind::Unsupported,
-        "wharf runs read-only (--read-only): it changes nothing on the daemon",
-    )
+    DaemonError::new(DaemonErrorKind::Unsupported, super::effect::Change::READ_ONLY)
 }
