@@ -140,6 +140,37 @@ fn invalid_input_is_shown_next_to_its_field_and_nothing_typed_is_lost() {
 }
 
 #[test]
+fn a_lone_slash_name_and_a_plus_port_are_named_next_to_their_fields() {
+    let mut h = connected();
+    h.char('n');
+    h.type_text("wharf-test/redis");
+    h.key(KeyCode::Tab);
+    h.type_text("/");
+    h.key(KeyCode::Tab);
+    h.type_text("+80");
+    let effects = h.ctrl('s');
+    assert!(effects.is_empty(), "nothing goes to the daemon: {effects:?}");
+    let f = form(&h);
+    let name = f.error_for(Field::Name).expect("the name is refused, not left to the daemon");
+    assert!(name.message.contains("leave the field empty to let the daemon pick one"), "{}", name.message);
+    let ports = f.error_for(Field::Ports).expect("+80 is refused, not read as 80");
+    assert!(ports.message.contains("\"+80\" is not a number"), "{}", ports.message);
+    assert_eq!(f.focus, Field::Name, "the cursor goes to the first mistake");
+    let screen = h.render();
+    assert!(screen.contains("✗ \"/\" is not a name"), "{screen}");
+    assert!(screen.contains("✗ line 1: container port \"+80\" is not a number"), "{screen}");
+    // A leading / on a real name is dropped, as docker does.
+    h.key(KeyCode::End);
+    h.type_text("cache");
+    h.key(KeyCode::Tab);
+    h.key(KeyCode::Home);
+    h.key(KeyCode::Delete);
+    let (_, spec) = launch_of(&h.ctrl('s'));
+    assert_eq!(spec.name.as_deref(), Some("cache"));
+    assert_eq!(spec.ports[0].container_port, 80);
+}
+
+#[test]
 fn a_bare_env_key_takes_wharfs_own_value_or_says_it_has_none() {
     let mut h = connected();
     h.state.launch.host_env.insert("API_URL".into(), "http://localhost:8080".into());
