@@ -176,7 +176,7 @@ mod tests {
             ("[::1:1234:6379", "missing ]"),
             ("[zz]:1:2", "not an IPv6"),
             ("0-3:5-8", "cannot start at 0"),
-            ("abc:99999", "host port \"abc\" is not a number; container port 99999 is out of range"),
+            ("abc:99999", "host port \"abc\" is not a number: use digits only; container port 99999 is out of range"),
         ];
         for (spec, needle) in cases {
             let err = parse_port_spec(spec, "").expect_err(spec);
