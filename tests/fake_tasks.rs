@@ -387,8 +387,7 @@ async fn a_failed_start_removes_the_created_container() {
     let error = launcher::launch(&fake, &spec(), &CancellationToken::new(), |_| {}).await.unwrap_err();
 
     assert_eq!(
-        error.message,
-        "host port 0.0.0.0:6379 is already in use, so the container could not start; wharf removed it",
+        error.message, "host port 0.0.0.0:6379 is already in use, so the container could not start; wharf removed it",
         "what happened, not \"created but could not start\" about a container that is gone"
     );
     assert_eq!(error.hint.as_deref(), Some("choose another host port, or stop what holds this one"));

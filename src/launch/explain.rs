@@ -155,7 +155,10 @@ mod tests {
                 "Ports are not available: exposing port TCP 127.0.0.1:80 -> 0.0.0.0:0: listen tcp 127.0.0.1:80: bind: address already in use",
                 address("127.0.0.1", 80),
             ),
-            ("host port 127.0.0.1:1234 is already in use, so the container could not start", address("127.0.0.1", 1234)),
+            (
+                "host port 127.0.0.1:1234 is already in use, so the container could not start",
+                address("127.0.0.1", 1234),
+            ),
             ("OCI runtime create failed: exec: \"nope\": executable file not found", None),
             ("Bind for 127.0.0.1:1234 failed: something else", None),
         ];
@@ -174,7 +177,12 @@ mod tests {
             status: "Up 2 minutes".into(),
             status_age: None,
             created: 0,
-            ports: vec![PortMapping { container_port: 80, protocol: Protocol::Tcp, host_ip: ip.into(), host_port: Some(port) }],
+            ports: vec![PortMapping {
+                container_port: 80,
+                protocol: Protocol::Tcp,
+                host_ip: ip.into(),
+                host_port: Some(port),
+            }],
             project: None,
             service: None,
             volumes: Vec::new(),
@@ -185,7 +193,8 @@ mod tests {
 
     #[test]
     fn the_container_that_publishes_a_port_is_found_by_address() {
-        let list = [container("web", "127.0.0.1", 8080), container("api", "0.0.0.0", 9000), container("db", "10.0.0.2", 8080)];
+        let list =
+            [container("web", "127.0.0.1", 8080), container("api", "0.0.0.0", 9000), container("db", "10.0.0.2", 8080)];
         let at = |ip: &str, port| HostAddress { ip: ip.into(), port };
         assert_eq!(port_holders(&at("127.0.0.1", 8080), &list), vec!["web"]);
         assert_eq!(port_holders(&at("127.0.0.1", 9000), &list), vec!["api"], "every interface covers loopback");

@@ -201,7 +201,11 @@ mod tests {
         assert_eq!(parse_container_name(""), Ok(None));
         assert_eq!(parse_container_name("redis"), Ok(Some("redis".into())));
         assert_eq!(parse_container_name("my_app.v2-test"), Ok(Some("my_app.v2-test".into())));
-        assert_eq!(parse_container_name("/slash"), Ok(Some("slash".into())), "one leading / is dropped, as docker does");
+        assert_eq!(
+            parse_container_name("/slash"),
+            Ok(Some("slash".into())),
+            "one leading / is dropped, as docker does"
+        );
         for bad in ["a", "-lead", "_lead", ".lead", "has space", "semi;colon", "ünï", "a/b", "//two", "/a"] {
             assert!(parse_container_name(bad).is_err(), "{bad}");
         }

@@ -69,12 +69,9 @@ pub fn draw_pull(frame: &mut Frame, area: Rect, prompt: &PullPrompt, theme: &The
     frame.render_widget(Clear, popup);
     let inner = block.inner(popup);
     frame.render_widget(block, popup);
-    let [input, message, progress] = Layout::vertical([
-        Constraint::Length(1),
-        Constraint::Length(message_rows),
-        Constraint::Length(progress_rows),
-    ])
-    .areas(inner);
+    let [input, message, progress] =
+        Layout::vertical([Constraint::Length(1), Constraint::Length(message_rows), Constraint::Length(progress_rows)])
+            .areas(inner);
     frame.render_widget(
         Paragraph::new(Line::from(vec![
             Span::styled("Image: ", theme.title),
