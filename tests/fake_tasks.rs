@@ -387,10 +387,10 @@ async fn a_failed_start_removes_the_created_container() {
     let error = launcher::launch(&fake, &spec(), &CancellationToken::new(), |_| {}).await.unwrap_err();
 
     assert_eq!(
-        error.message,
-        "the container was created but could not start: Bind for 0.0.0.0:6379 failed: port is already allocated"
+        error.message, "host port 0.0.0.0:6379 is already in use, so the container could not start; wharf removed it",
+        "what happened, not \"created but could not start\" about a container that is gone"
     );
-    assert_eq!(error.hint.as_deref(), Some("wharf removed the container it had created"));
+    assert_eq!(error.hint.as_deref(), Some("choose another host port, or stop what holds this one"));
     assert_eq!(error.kind, DaemonErrorKind::Api);
     assert_eq!(
         fake.calls_to::<api::ContainerAction>(),
@@ -414,8 +414,52 @@ async fn a_failed_clean_up_says_what_is_left() {
 
     let error = launcher::launch(&fake, &spec(), &CancellationToken::new(), |_| {}).await.unwrap_err();
 
-    assert_eq!(error.hint.as_deref(), Some("the container it created is left in state Created"));
+    assert_eq!(
+        error.message,
+        "host port 0.0.0.0:6379 is already in use, so the container could not start; \
+         wharf could not remove it: it is left in state Created"
+    );
     assert_eq!(fake.calls_to::<api::ContainerAction>().len(), 2);
+}
+
+/// A start that fails for another reason says so with the daemon's words, and that
+/// the container is gone.
+#[tokio::test(start_paused = true)]
+async fn a_start_failing_for_another_reason_says_the_container_is_gone() {
+    let fake = FakeDocker::new("unix:///fake.sock");
+    fake.ok::<api::ImageExists>(true);
+    fake.ok::<api::CreateContainer>("c-new".into());
+    fake.err::<api::ContainerAction>(error(DaemonErrorKind::Api, "exec: \"nope\": executable file not found"));
+    fake.ok::<api::ContainerAction>(());
+
+    let error = launcher::launch(&fake, &spec(), &CancellationToken::new(), |_| {}).await.unwrap_err();
+
+    assert_eq!(
+        error.message,
+        "the container could not start (wharf removed it): exec: \"nope\": executable file not found"
+    );
+}
+
+/// An offline daemon: the pull fails to reach any registry, and the error says so
+/// instead of only repeating the daemon's dial error (which goes to the hint).
+#[tokio::test(start_paused = true)]
+async fn a_pull_with_no_registry_reachable_says_so() {
+    let fake = FakeDocker::new("unix:///fake.sock");
+    fake.ok::<api::ImageExists>(false);
+    let pull = fake.feed::<api::PullImage>();
+    let offline = "Get \"https://registry-1.docker.io/v2/\": dial tcp: lookup registry-1.docker.io: no such host";
+    pull.fail(error(DaemonErrorKind::Api, offline));
+    drop(pull);
+
+    let error = launcher::launch(&fake, &spec(), &CancellationToken::new(), |_| {}).await.unwrap_err();
+
+    assert_eq!(
+        error.message,
+        "cannot pull redis:7: no registry is reachable (registry-1.docker.io); \
+         the daemon is offline or cannot resolve or connect to it"
+    );
+    assert_eq!(error.hint, Some(format!("the daemon said: {offline}")));
+    assert!(fake.calls_to::<api::CreateContainer>().is_empty());
 }
 
 /// Through the runner: a missing image is pulled (progress reported), created, the
@@ -443,8 +487,8 @@ async fn a_launch_through_the_runner_pulls_then_cleans_up() {
 
     match next_msg(&mut rx, PATIENCE).await {
         Msg::Done(Done::Launch { request: RequestId(4), result: Err(e) }) => {
-            assert!(e.message.contains("port is already allocated"), "{e:?}");
-            assert_eq!(e.hint.as_deref(), Some("wharf removed the container it had created"));
+            assert!(e.message.starts_with("host port 0.0.0.0:6379 is already in use"), "{e:?}");
+            assert!(e.message.ends_with("wharf removed it"), "{e:?}");
         }
         other => panic!("unexpected {other:?}"),
     }

@@ -183,6 +183,47 @@ fn a_service_is_created_from_the_launch_form() {
 }
 
 #[test]
+fn the_service_form_shows_only_what_a_service_takes() {
+    let mut h = Harness::new(120, 40);
+    manager(&mut h);
+    let effects = h.char('9');
+    answer_swarm(&mut h, effects);
+    h.char('n');
+    let screen = h.render();
+    for container_only in ["--rm", "-it", "Restart", "Volumes", "All interfaces", "Space toggle"] {
+        assert!(!screen.contains(container_only), "{container_only} is not a service's: {screen}");
+    }
+    for field in ["Image", "Name", "Ports", "Env", "Command"] {
+        assert!(screen.contains(field), "{field}: {screen}");
+    }
+    insta::assert_snapshot!("service_form", screen);
+    // Tab goes round the five fields only.
+    for _ in 0..5 {
+        h.key(KeyCode::Tab);
+    }
+    let Some(Modal::Launch(form)) = &h.state.screen.modal else { panic!("the launch form") };
+    assert_eq!(form.focus, wharf::launch::Field::Image);
+    // A host address does not apply to a service: said on its line, not dropped.
+    h.type_text("wharf-test/busybox:latest");
+    h.key(KeyCode::Tab);
+    h.key(KeyCode::Tab);
+    h.type_text("127.0.0.1:8080:80");
+    h.ctrl('s');
+    let Some(Modal::Launch(form)) = &h.state.screen.modal else { panic!("the form stays") };
+    let error = form.error_for(wharf::launch::Field::Ports).expect("the address is refused");
+    assert!(error.message.contains("published on every node"), "{}", error.message);
+    // Enter on the last field (Command) goes on to the replicas.
+    h.key(KeyCode::Home);
+    for _ in 0.."127.0.0.1:".len() {
+        h.key(KeyCode::Delete);
+    }
+    h.key(KeyCode::Tab);
+    h.key(KeyCode::Tab);
+    h.key(KeyCode::Enter);
+    assert!(matches!(h.state.screen.modal, Some(Modal::Replicas { .. })), "{:?}", h.state.screen.modal);
+}
+
+#[test]
 fn inspect_reaches_services_tasks_and_nodes() {
     let mut h = Harness::new(120, 30);
     manager(&mut h);

@@ -13,6 +13,7 @@ mod launch_form;
 mod logs;
 mod objects;
 mod ports;
+mod pull_progress;
 mod stats;
 mod status_bar;
 mod swarm;

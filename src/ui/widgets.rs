@@ -192,6 +192,28 @@ pub fn content_width<S: AsRef<str>>(header: &str, values: impl Iterator<Item = S
 }
 
 /// A rectangle of at most `width` x `height`, centred in `area` (smaller when `area` is).
+/// The rows `text` takes when wrapped at word boundaries to `width` columns, as a
+/// wrapping paragraph lays it out (a word longer than the width is split).
+pub fn wrapped_rows(text: &str, width: u16) -> u16 {
+    let width = usize::from(width.max(1));
+    let mut rows = 1usize;
+    let mut used = 0usize;
+    for word in text.split(' ') {
+        let w = unicode_width::UnicodeWidthStr::width(word);
+        let needed = if used == 0 { w } else { used + 1 + w };
+        if needed <= width {
+            used = needed;
+        } else if used == 0 {
+            rows += (w - 1) / width;
+            used = (w - 1) % width + 1;
+        } else {
+            rows += 1 + w.saturating_sub(1) / width;
+            used = if w == 0 { 0 } else { (w - 1) % width + 1 };
+        }
+    }
+    u16::try_from(rows).unwrap_or(u16::MAX)
+}
+
 pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
     let width = width.min(area.width);
     let height = height.min(area.height);

@@ -406,8 +406,7 @@ pub fn on_confirmed(state: &mut AppState, changes: Vec<(SwarmChange, String, Str
 
 /// `n` on the services pane: the launch form, for a service.
 pub fn new_service(state: &mut AppState) {
-    let mut form = LaunchForm::new("New service", &crate::launch::LaunchDraft::default());
-    form.service = true;
+    let form = LaunchForm::for_service("New service", &crate::launch::LaunchDraft::default());
     state.screen.modal = Some(Modal::Launch(Box::new(form)));
 }
 
