@@ -296,7 +296,7 @@ fn on_event(state: &mut AppState, event: crate::model::DaemonEvent, effects: &mu
             }
         }
         EventKind::Image => want_images(state, effects),
-        EventKind::Service | EventKind::Node => super::swarm::on_event(state, effects),
+        EventKind::Service | EventKind::Node => super::swarm::on_swarm_event(state, effects),
         EventKind::Volume | EventKind::Network | EventKind::Other => {}
     }
 }
