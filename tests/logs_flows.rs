@@ -291,3 +291,47 @@ fn a_broken_stream_says_so_and_is_tried_again() {
     let effects = h.send(Msg::Tick { now: later });
     assert!(effects.iter().any(|e| matches!(e, Effect::Stream(Stream::FollowLogs { .. }))), "{effects:?}");
 }
+
+/// Item 22: `W` saves with the configured limit, shows how far it got on the status
+/// line, and `W` again or Esc stops it; the end of a stopped save says nothing.
+#[test]
+fn a_whole_log_save_shows_progress_and_w_or_esc_cancels_it() {
+    let (mut h, _stream) = on_redis(120, 30);
+    h.state.logs.save_limit = 7 * 1024 * 1024;
+    h.char('5');
+    let effects = h.char('W');
+    let save = match &effects[..] {
+        [Effect::Stream(Stream::SaveFullLog { save, name, tty: false, limit, .. })] => {
+            assert_eq!((name.as_str(), *limit), ("redis", 7 * 1024 * 1024));
+            *save
+        }
+        other => panic!("expected one save: {other:?}"),
+    };
+    h.send(Msg::Stream(Streamed::SaveProgress { save, bytes: 3 * 1024 * 1024 }));
+    assert!(h.render().contains("saving the log of redis: 3.0 MiB"), "{}", h.render());
+    // Past the flash's life the progress stays on the status line.
+    h.send(Msg::Tick { now: h.state.screen.now + 60 });
+    assert!(h.render().contains("saving the log of redis: 3.0 MiB"), "{}", h.render());
+    assert_eq!(h.char('W'), vec![Effect::Stream(Stream::CancelSave { save })], "W again stops it");
+    assert!(h.state.logs.saving.is_none());
+    let screen = h.render();
+    assert!(!screen.contains("saving the log of redis:") && screen.contains("stopped saving"), "{screen}");
+    h.send(Msg::Stream(Streamed::FullLogSaved { save, result: Err("cancelled".into()) }));
+    assert!(!h.render().contains("cannot save"), "{}", h.render());
+
+    // Esc stops one too, from any pane.
+    let effects = h.char('W');
+    let [Effect::Stream(Stream::SaveFullLog { save, .. })] = &effects[..] else { panic!("{effects:?}") };
+    let save = *save;
+    h.char('1');
+    assert_eq!(h.key(KeyCode::Esc), vec![Effect::Stream(Stream::CancelSave { save })]);
+
+    // One that ends says where it went, and whether the limit cut it.
+    h.char('5');
+    let effects = h.char('W');
+    let [Effect::Stream(Stream::SaveFullLog { save, .. })] = &effects[..] else { panic!("{effects:?}") };
+    let saved = wharf::app::msg::SavedLog { path: "/tmp/redis-2026-12-02T09-41-07.log".into(), bytes: 7, cut: true };
+    h.send(Msg::Stream(Streamed::FullLogSaved { save: *save, result: Ok(saved) }));
+    let screen = h.render();
+    assert!(screen.contains("saved the first 7.0 MiB"), "{screen}");
+}

@@ -54,6 +54,8 @@ fn on_streamed(state: &mut AppState, streamed: Streamed) {
         Streamed::StatsRoundDone => stats::on_round_done(state),
         Streamed::LogLines { stream, lines } => logs::on_lines(state, stream, lines),
         Streamed::LogEnded { stream, error } => logs::on_ended(state, stream, error),
+        Streamed::SaveProgress { save, bytes } => super::log_save::on_progress(state, save, bytes),
+        Streamed::FullLogSaved { save, result } => super::log_save::on_saved(state, save, result),
         Streamed::Saved { result } => match result {
             Ok(path) => super::flash(state, format!("saved to {path}"), false),
             Err(e) => super::flash(state, format!("cannot save: {e}"), true),

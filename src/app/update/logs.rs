@@ -367,21 +367,7 @@ pub fn on_action(state: &mut AppState, action: Action, effects: &mut Vec<Effect>
             flash(state, format!("saving {} lines…", lines.len()), false);
             effects.push(Effect::Local(Local::SaveLogs { name, lines }));
         }
-        Action::SaveFullLog => {
-            let source = state.logs.sources.first().cloned();
-            let tty = source.as_ref().and_then(|s| state.containers.details.by_id.get(&s.container_id)).map(|d| d.tty);
-            match (source, tty) {
-                (Some(source), Some(tty)) => {
-                    flash(state, format!("saving the whole log of {}…", source.name), false);
-                    effects.push(Effect::Stream(Stream::SaveFullLog {
-                        container_id: source.container_id,
-                        name: source.name,
-                        tty,
-                    }));
-                }
-                _ => flash(state, "no container's log to save", true),
-            }
-        }
+        Action::SaveFullLog => super::log_save::toggle(state, effects),
         _ => return false,
     }
     true
