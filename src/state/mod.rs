@@ -407,6 +407,10 @@ pub struct DetailsCache {
     pub stale: BTreeSet<String>,
     /// Why the selected container's details could not be read, if they could not.
     pub error: Option<String>,
+    /// Containers whose last inspect failed, and why (in words): their logs are read
+    /// with the TTY setting guessed (see `LogDecoder`) rather than waited for for ever.
+    /// Forgotten once an inspect of them works.
+    pub unreadable: HashMap<String, String>,
 }
 
 /// The containers list and how it behaves: marks, folds, sort, what is being removed,

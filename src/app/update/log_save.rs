@@ -13,7 +13,8 @@ pub fn toggle(state: &mut AppState, effects: &mut Vec<Effect>) {
         return;
     }
     let source = state.logs.sources.first().cloned();
-    let tty = source.as_ref().and_then(|s| state.containers.details.by_id.get(&s.container_id)).map(|d| d.tty);
+    // A swarm service's source has no container to save.
+    let tty = source.as_ref().filter(|s| s.service.is_none()).and_then(|s| super::logs::tty_of(state, &s.container_id));
     let (Some(source), Some(tty)) = (source, tty) else {
         flash(state, "no container's log to save", true);
         return;
