@@ -167,11 +167,14 @@ async fn run(
     };
     app.state.fleet = wharf::state::FleetState::new(hosts);
     app.state.screen.read_only = read_only;
+    // Read here, once: `update` and the UI read no files.
+    app.state.screen.zone = wharf::local_time::Zone::system();
 
     let mut tui = terminal::init()?;
     let size = tui.size().unwrap_or_default();
     app.state.launch.presets.extend(config.presets.iter().cloned());
     app.state.logs = wharf::state::LogView::new(config.logs.buffer_lines, config.logs.tail_lines);
+    app.state.logs.save_limit = config.logs.save_limit_bytes();
     app.state.console.config = console_config(&config.console);
     app.state.stats = wharf::state::StatsState::new(config.stats.interval_secs);
     app.state.containers.sort = wharf::config::load_sort();

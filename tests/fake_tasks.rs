@@ -125,6 +125,79 @@ async fn a_trickle_is_sent_within_fifty_milliseconds_of_its_first_line() {
     assert_at(started.elapsed(), ms(220 + 50));
 }
 
+// ---------------------------------------------------------------- whole-log save
+
+fn save_job(dir: &std::path::Path, limit: u64) -> log_task::SaveJob {
+    log_task::SaveJob {
+        save: StreamId(5),
+        container_id: "c1".into(),
+        name: "redis".into(),
+        tty: true,
+        limit,
+        dir: dir.to_path_buf(),
+        stamp: "2026-12-02T09-41-07".into(),
+    }
+}
+
+/// Item 22: a whole-log save of a log larger than the limit stops there (the daemon's
+/// stream still open), says so in the file's last line, and tells how far it got on
+/// the way.
+#[tokio::test(start_paused = true)]
+async fn a_whole_log_save_stops_at_its_size_limit_and_tells_its_progress() {
+    let fake = FakeDocker::new("unix:///fake.sock");
+    // 1,000 lines of 10 bytes, 100 at a time every 300 ms, and then more never ending.
+    let chunks: Vec<(Duration, Result<bytes::Bytes, _>)> = (0..10)
+        .map(|c| {
+            let text: String = (0..100).map(|i| format!("line {:04}\n", c * 100 + i)).collect();
+            (Duration::from_millis(300), Ok(bytes::Bytes::from(text)))
+        })
+        .collect();
+    fake.items::<api::Logs>(chunks, false);
+    let dir = tempfile::tempdir().unwrap();
+    let (tx, mut rx) = mpsc::channel(64);
+    let cancel = CancellationToken::new();
+    let save = log_task::save_full(&fake, save_job(dir.path(), 5_000), &tx, &cancel);
+    let saved = tokio::time::timeout(PATIENCE, save).await.expect("ends at the limit").expect("saved");
+    assert!(saved.cut, "stopped at the limit: {saved:?}");
+    assert_eq!(saved.bytes, 5_000, "500 whole lines of 10 bytes");
+    assert!(saved.path.ends_with("redis-2026-12-02T09-41-07.log"), "{}", saved.path);
+    let text = std::fs::read_to_string(&saved.path).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 501, "the lines within the limit and one that says where it stopped");
+    assert_eq!(lines[499], "line 0499");
+    assert!(lines[500].contains("save_limit_mib"), "{}", lines[500]);
+    let mut progress = Vec::new();
+    while let Ok(msg) = rx.try_recv() {
+        match msg {
+            Msg::Stream(Streamed::SaveProgress { save: StreamId(5), bytes }) => progress.push(bytes),
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+    assert!(!progress.is_empty(), "progress on the way");
+    assert!(progress.windows(2).all(|w| w[0] < w[1]) && progress.iter().all(|b| *b <= 5_000), "{progress:?}");
+}
+
+/// Item 22: a cancelled save ends at once and leaves no partial file behind.
+#[tokio::test(start_paused = true)]
+async fn a_cancelled_whole_log_save_ends_and_removes_its_file() {
+    let fake = FakeDocker::new("unix:///fake.sock");
+    let feed = fake.feed::<api::Logs>();
+    feed.send(bytes::Bytes::from("first\n"));
+    let dir = tempfile::tempdir().unwrap();
+    let (tx, _rx) = mpsc::channel(64);
+    let cancel = CancellationToken::new();
+    let task = {
+        let (fake, dir, cancel) = (fake.clone(), dir.path().to_path_buf(), cancel.clone());
+        tokio::spawn(async move { log_task::save_full(&fake, save_job(&dir, 1 << 20), &tx, &cancel).await })
+    };
+    fake.wait_for::<api::Logs>(1).await;
+    cancel.cancel();
+    let result = tokio::time::timeout(PATIENCE, task).await.expect("ends when cancelled").unwrap();
+    assert!(result.is_err(), "{result:?}");
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0, "no partial file left");
+    drop(feed);
+}
+
 /// Multiplexed frames (no TTY): a line split across frames comes out whole, stdout and
 /// stderr lines cut by each other's frames stay apart, chunks cut inside a frame header
 /// do no harm, and the unterminated last line comes out when the stream ends, then the end.

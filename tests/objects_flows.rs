@@ -344,3 +344,26 @@ fn secrets_in_the_inspect_view_are_masked_as_in_the_env_pane() {
     assert!(h.render().contains("DB_PASSWORD=hunter2"));
     assert!(matches!(h.state.screen.modal, Some(Modal::Inspect(_))), "v keeps the view open");
 }
+
+/// Item 21: the events timeline shows local time, as `docker events` does, in the
+/// zone the runner's side read at start (here two hours east of UTC).
+#[test]
+fn the_events_timeline_shows_local_time() {
+    let mut h = Harness::new(110, 30);
+    connected(&mut h);
+    h.state.screen.zone = wharf::local_time::Zone::fixed(2 * 3600);
+    // 2024-05-01T10:00:07Z
+    let event = DaemonEvent {
+        kind: EventKind::Volume,
+        action: "create".into(),
+        id: "app-vol2".into(),
+        name: "app-vol2".into(),
+        time: 1_714_557_607,
+        ..Default::default()
+    };
+    h.send(Msg::DaemonEvent(event));
+    h.char('8');
+    let screen = h.render();
+    assert!(screen.contains("12:00:07"), "local time: {screen}");
+    assert!(!screen.contains("10:00:07"), "not UTC: {screen}");
+}

@@ -311,3 +311,64 @@ fn a_services_logs_stay_until_the_user_picks_a_container() {
     h.answer(effects);
     assert_eq!(h.state.logs.sources[0].service, None, "the selected container's logs again");
 }
+
+/// Item 19: a service removed while its tasks were asked for is no error.
+#[test]
+fn a_removed_service_does_not_say_cannot_list_tasks() {
+    let mut h = Harness::new(120, 30);
+    manager(&mut h);
+    let effects = h.char('9');
+    answer_swarm(&mut h, effects);
+    let service = h.state.swarm.services.selected_item().unwrap().id.clone();
+    assert!(!h.state.swarm.tasks.is_empty());
+    h.state.screen.flash = None;
+    // Its removal's event asks for the services and their tasks again; the daemon no
+    // longer knows the service.
+    let gone = wharf::model::DaemonError::new(wharf::model::DaemonErrorKind::NotFound, "service wh-svc not found");
+    let effects = h.send(Msg::DaemonEvent(wharf::model::DaemonEvent {
+        kind: wharf::model::EventKind::Service,
+        action: "remove".into(),
+        id: service.clone(),
+        ..Default::default()
+    }));
+    let request = effects
+        .iter()
+        .find_map(|e| match e {
+            Effect::Read(Read::Tasks { request, .. }) => Some(*request),
+            _ => None,
+        })
+        .expect("the tasks are asked for again");
+    h.send(Msg::Answer(Answer::Tasks { request, service, result: Err(gone) }));
+    let flash = h.state.screen.flash.as_ref().map(|f| f.text.clone()).unwrap_or_default();
+    assert!(!flash.contains("cannot list tasks"), "{flash}");
+    assert!(h.state.swarm.tasks.is_empty(), "the removed service's tasks are gone with it");
+}
+
+/// Item 19: `docker swarm init` while wharf runs, then `9`: the services, and no
+/// "not part of a swarm" left on the status line.
+#[test]
+fn nine_after_swarm_init_shows_services_not_the_old_sentence() {
+    let mut h = Harness::new(120, 30);
+    h.connect_with_fixtures();
+    assert_eq!(h.char('9'), vec![Effect::Read(Read::SwarmRole)]);
+    let effects = h.send(Msg::Answer(Answer::SwarmRole(SwarmRole::Manager)));
+    assert!(effects.iter().any(|e| matches!(e, Effect::Read(Read::Services { .. }))), "{effects:?}");
+    answer_swarm(&mut h, effects);
+    let screen = h.render();
+    assert!(!screen.contains("not part of a swarm"), "{screen}");
+    assert!(screen.contains("wh-svc"), "{screen}");
+}
+
+/// Item 19: a node event on a daemon taken for standalone reads the role again.
+#[test]
+fn a_node_event_on_a_standalone_daemon_reads_the_role_again() {
+    let mut h = Harness::new(120, 30);
+    h.connect_with_fixtures();
+    let effects = h.send(Msg::DaemonEvent(wharf::model::DaemonEvent {
+        kind: wharf::model::EventKind::Node,
+        action: "create".into(),
+        id: "n1".into(),
+        ..Default::default()
+    }));
+    assert!(effects.contains(&Effect::Read(Read::SwarmRole)), "{effects:?}");
+}

@@ -208,11 +208,18 @@ pub enum Stream {
         stream: StreamId,
     },
     /// Write a container's whole log (not only what the pane holds) to a new file
-    /// readable by the user only.
+    /// readable by the user only, `limit` bytes at most; `save` names it for its
+    /// progress and its cancel.
     SaveFullLog {
+        save: StreamId,
         container_id: String,
         name: String,
         tty: bool,
+        limit: u64,
+    },
+    /// Stop that save (its partial file is removed).
+    CancelSave {
+        save: StreamId,
     },
     /// Bytes typed into the console.
     ConsoleInput {

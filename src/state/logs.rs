@@ -283,6 +283,34 @@ pub struct LogView {
     /// Lines that arrived while the view was paused on a full buffer: not kept, so what
     /// the user is reading does not scroll away under a flood. Counted and shown.
     pub skipped_while_paused: u64,
+    /// A whole-log save (`W`) under way: one at a time.
+    pub saving: Option<FullSave>,
+    /// Bytes a whole-log save writes at most (`logs.save_limit_mib`).
+    pub save_limit: u64,
+}
+
+/// Default of `save_limit`: 100 MiB.
+pub const DEFAULT_SAVE_LIMIT: u64 = 100 * 1024 * 1024;
+
+/// A whole-log save under way, as far as it got.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FullSave {
+    pub save: StreamId,
+    pub name: String,
+    pub bytes: u64,
+}
+
+impl FullSave {
+    /// What the status line says while it runs.
+    pub fn progress(&self) -> String {
+        format!("saving the log of {}: {} (W or Esc stops)", self.name, mib(self.bytes))
+    }
+}
+
+/// Bytes in MiB, as the save limit is given: `0.4 MiB`, `37 MiB`.
+pub fn mib(bytes: u64) -> String {
+    let mib = bytes as f64 / (1024.0 * 1024.0);
+    if mib >= 10.0 { format!("{mib:.0} MiB") } else { format!("{mib:.1} MiB") }
 }
 
 impl LogView {
@@ -303,6 +331,8 @@ impl LogView {
             zoomed: false,
             pinned: false,
             skipped_while_paused: 0,
+            saving: None,
+            save_limit: DEFAULT_SAVE_LIMIT,
         }
     }
 

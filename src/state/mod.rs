@@ -22,8 +22,8 @@ pub use inspect::{InspectView, PROCESSES_EVERY_SECS, ShownRow, masked_env_entry}
 pub use launch_form::{LaunchForm, Submitting};
 pub use list::{ListRow, SelectableList};
 pub use logs::{
-    LineFilter, LogBuffer, LogSource, LogView, Since, SourceStatus, StreamId, WRAP_INDENT, contains_ignore_case,
-    cut_note,
+    DEFAULT_SAVE_LIMIT, FullSave, LineFilter, LogBuffer, LogSource, LogView, Since, SourceStatus, StreamId,
+    WRAP_INDENT, contains_ignore_case, cut_note, mib,
 };
 pub use objects::{ObjectsState, TIMELINE_CAPACITY, TimelineRow};
 pub use pull::PullStatus;
@@ -378,6 +378,8 @@ pub struct Screen {
     pub height: u16,
     /// Wall-clock time (Unix seconds) of the last tick, for ages and timeouts.
     pub now: i64,
+    /// The user's time zone, for times shown (given at start; UTC until then).
+    pub zone: crate::local_time::Zone,
     pub flash: Option<Flash>,
     pub reveal_secrets: bool,
     /// `--read-only`: shown in the status bar; keys that would change the daemon are
@@ -406,6 +408,10 @@ pub struct DetailsCache {
     pub stale: BTreeSet<String>,
     /// Why the selected container's details could not be read, if they could not.
     pub error: Option<String>,
+    /// Containers whose last inspect failed, and why (in words): their logs are read
+    /// with the TTY setting guessed (see `LogDecoder`) rather than waited for for ever.
+    /// Forgotten once an inspect of them works.
+    pub unreadable: HashMap<String, String>,
 }
 
 /// The containers list and how it behaves: marks, folds, sort, what is being removed,
@@ -557,7 +563,9 @@ impl AppState {
         self.containers.forget_daemon();
         self.images = std::mem::take(&mut self.images).without_rows();
         self.refresh.forget_daemon();
+        let save_limit = self.logs.save_limit;
         self.logs = LogView::new(self.logs.buffer.capacity(), self.logs.tail);
+        self.logs.save_limit = save_limit;
         self.console = ConsoleState { config: self.console.config.clone(), ..Default::default() };
         self.stats = StatsState::new(self.stats.interval_secs);
         self.objects = ObjectsState::default();
@@ -573,6 +581,7 @@ impl AppState {
                 width: 80,
                 height: 24,
                 now,
+                zone: crate::local_time::Zone::default(),
                 flash: None,
                 reveal_secrets: !startup.mask_secrets,
                 read_only: false,

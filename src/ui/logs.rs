@@ -19,8 +19,17 @@ const SOURCE_COLORS: [Color; 6] = [Color::Cyan, Color::Magenta, Color::Green, Co
 
 pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     let view = &state.logs;
-    let block = pane_block(state, theme, Pane::Logs, Line::from(title(view, theme)), "")
-        .title_bottom(bottom_line(state, theme));
+    let mut spans = title(view, theme);
+    // Its details could not be read: the output is read with its TTY setting guessed.
+    let guessed = view
+        .sources
+        .first()
+        .filter(|s| s.service.is_none())
+        .and_then(|s| state.containers.details.unreadable.get(&s.container_id));
+    if let Some(why) = guessed {
+        spans.push(Span::styled(format!("TTY guessed: {why} "), theme.warn));
+    }
+    let block = pane_block(state, theme, Pane::Logs, Line::from(spans), "").title_bottom(bottom_line(state, theme));
     let inner = block.inner(area);
     let Some(source) = view.sources.first() else {
         frame.render_widget(message(vec![Line::styled("No container selected.", theme.dim)], block), area);
@@ -36,7 +45,14 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
             SourceStatus::Retrying { reason, .. } => Line::styled(format!("{reason}; trying again…"), theme.warn),
             SourceStatus::Failed(why) => Line::styled(why.clone(), theme.error),
         };
-        frame.render_widget(message(vec![text], block), area);
+        let mut lines = vec![text];
+        if let Some(why) = guessed {
+            lines.push(Line::styled(
+                format!("Its details could not be read ({why}): the output is read as if it had no TTY."),
+                theme.warn,
+            ));
+        }
+        frame.render_widget(message(lines, block), area);
         return;
     }
     frame.render_widget(block, area);

@@ -168,7 +168,8 @@ pub fn draw_events(frame: &mut Frame, area: Rect, state: &AppState, theme: &Them
                 name = format!("{name} ↔ {container}");
             }
             Row::new(vec![
-                Cell::from(clock(e.time)),
+                // Local time, as `docker events` prints it.
+                Cell::from(state.screen.zone.clock(e.time)),
                 Cell::from(Span::styled(e.kind.clone(), theme.dim)),
                 Cell::from(Span::styled(action, style)),
                 Cell::from(name),
@@ -183,12 +184,6 @@ pub fn draw_events(frame: &mut Frame, area: Rect, state: &AppState, theme: &Them
         theme,
         state.screen.focus == Pane::Events,
     );
-}
-
-/// `HH:MM:SS` of a Unix time, UTC (what `docker events` prints without a zone).
-fn clock(unix: i64) -> String {
-    let s = unix.rem_euclid(86_400);
-    format!("{:02}:{:02}:{:02}", s / 3600, s % 3600 / 60, s % 60)
 }
 
 /// The inspect view: nearly the whole screen, JSON coloured, the search highlighted.

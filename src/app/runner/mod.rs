@@ -125,9 +125,11 @@ impl<D: DockerApi> EffectRunner<D> {
             }
             Local::CopyToClipboard { text } => copy_to_clipboard(&text),
             Local::SaveLogs { name, lines } => self.spawn(async move {
-                let result = tokio::task::spawn_blocking(move || log_task::save_lines(&name, &lines))
-                    .await
-                    .unwrap_or_else(|e| Err(e.to_string()));
+                let save = move || {
+                    let dir = crate::paths::saved_logs_dir()?;
+                    log_task::save_lines(&dir, &crate::paths::stamp_now(), &name, &lines)
+                };
+                let result = tokio::task::spawn_blocking(save).await.unwrap_or_else(|e| Err(e.to_string()));
                 Msg::Stream(Streamed::Saved { result })
             }),
         }

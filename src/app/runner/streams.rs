@@ -6,7 +6,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::{EffectRunner, not_connected};
 use crate::app::effect::Stream;
-use crate::app::log_task::{self, LogJob};
+use crate::app::log_task::{self, LogJob, SaveJob};
 use crate::app::msg::Msg;
 use crate::app::msg::Streamed;
 use crate::docker::{DockerApi, LogRequest};
@@ -40,13 +40,30 @@ impl<D: DockerApi> EffectRunner<D> {
                     token.cancel();
                 }
             }
-            Stream::SaveFullLog { container_id, name, tty } => self.spawn(async move {
-                let result = match client {
-                    Some(d) => log_task::save_full(d.as_ref(), &container_id, &name, tty).await,
-                    None => Err(not_connected().message),
-                };
-                Msg::Stream(Streamed::Saved { result })
-            }),
+            Stream::SaveFullLog { save, container_id, name, tty, limit } => {
+                // Kept with the log streams: a daemon switch ends it too.
+                let cancel = CancellationToken::new();
+                self.streams.insert(save, cancel.clone());
+                let tx = self.tx.clone();
+                tokio::spawn(async move {
+                    let result = match (client, crate::paths::saved_logs_dir()) {
+                        (Some(d), Ok(dir)) => {
+                            let stamp = crate::paths::stamp_now();
+                            let job = SaveJob { save, container_id, name, tty, limit, dir, stamp };
+                            log_task::save_full(d.as_ref(), job, &tx, &cancel).await
+                        }
+                        (None, _) => Err(not_connected().message),
+                        (_, Err(e)) => Err(e),
+                    };
+                    cancel.cancel();
+                    let _ = tx.send(Msg::Stream(Streamed::FullLogSaved { save, result })).await;
+                });
+            }
+            Stream::CancelSave { save } => {
+                if let Some(token) = self.streams.remove(&save) {
+                    token.cancel();
+                }
+            }
             Stream::ConsoleInput { session, bytes } => {
                 if let Some(handle) = self.consoles.get(&session) {
                     // Typing faster than the container reads is dropped, not queued forever.

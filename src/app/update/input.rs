@@ -71,7 +71,11 @@ pub fn on_key(state: &mut AppState, keymap: &Keymap, key: KeyEvent, effects: &mu
             if let Some(action) = keymap.action_for(state.screen.focus, &key) {
                 on_action(state, action, effects);
             } else if key.code == KeyCode::Esc {
-                clear_filter(state, effects);
+                // A whole-log save under way is what Esc stops first (the status line
+                // says so while it runs); then the filter.
+                if !super::log_save::cancel(state, effects) {
+                    clear_filter(state, effects);
+                }
             }
         }
     }

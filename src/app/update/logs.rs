@@ -142,6 +142,29 @@ fn stop_all(state: &mut AppState, effects: &mut Vec<Effect>) {
     }
 }
 
+/// A container's TTY setting as far as it is known: from its details; guessed "no TTY"
+/// when they could not be read (the decoder reads raw output that does not start with
+/// a frame header as raw, so a wrong guess still shows the output); `None` while its
+/// details are still to come.
+pub fn tty_of(state: &AppState, container_id: &str) -> Option<bool> {
+    let details = &state.containers.details;
+    match details.by_id.get(container_id) {
+        Some(d) => Some(d.tty),
+        None if details.unreadable.contains_key(container_id) => Some(false),
+        None => None,
+    }
+}
+
+/// The container a source waits for is gone (its inspect found nothing): say so rather
+/// than wait.
+pub fn on_container_gone(state: &mut AppState, id: &str) {
+    for source in &mut state.logs.sources {
+        if source.service.is_none() && source.container_id == id && source.status == SourceStatus::Waiting {
+            source.status = SourceStatus::Failed("the container is gone".into());
+        }
+    }
+}
+
 /// Starts the stream of source `index`, from `resume_at` (Unix seconds) when resuming
 /// after the container restarted, else as the since preset says. Needs the container's
 /// details (its TTY setting); without them it waits.
@@ -152,7 +175,7 @@ fn start(state: &mut AppState, index: usize, resume_at: Option<i64>, effects: &m
     let Some(source) = state.logs.sources.get(index) else { return };
     let tty = match source.service {
         Some(tty) => Some(tty),
-        None => state.containers.details.by_id.get(&source.container_id).map(|d| d.tty),
+        None => tty_of(state, &source.container_id),
     };
     let Some(tty) = tty else { return };
     let stream = state.ids.next_stream();
@@ -367,21 +390,7 @@ pub fn on_action(state: &mut AppState, action: Action, effects: &mut Vec<Effect>
             flash(state, format!("saving {} lines…", lines.len()), false);
             effects.push(Effect::Local(Local::SaveLogs { name, lines }));
         }
-        Action::SaveFullLog => {
-            let source = state.logs.sources.first().cloned();
-            let tty = source.as_ref().and_then(|s| state.containers.details.by_id.get(&s.container_id)).map(|d| d.tty);
-            match (source, tty) {
-                (Some(source), Some(tty)) => {
-                    flash(state, format!("saving the whole log of {}…", source.name), false);
-                    effects.push(Effect::Stream(Stream::SaveFullLog {
-                        container_id: source.container_id,
-                        name: source.name,
-                        tty,
-                    }));
-                }
-                _ => flash(state, "no container's log to save", true),
-            }
-        }
+        Action::SaveFullLog => super::log_save::toggle(state, effects),
         _ => return false,
     }
     true

@@ -39,6 +39,9 @@ fn fill_details(state: &mut AppState, effects: &mut Vec<Effect>) {
             let ports = row.ports.clone();
             state.containers.ports.set_items(ports);
             state.containers.env.set_items(Vec::new());
+            // Another container's failure is not this one's; a failure of its own
+            // is said again if asking again fails too.
+            state.containers.details.error = state.containers.details.unreadable.get(&id).cloned();
             request_inspect(state, id, effects);
         }
     }
