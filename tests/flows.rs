@@ -435,7 +435,8 @@ fn help_at_80x24_shows_every_key_whole_and_the_consoles_own() {
         let top = lines.iter().position(|l| l.iter().collect::<String>().contains("╭ Keys")).unwrap();
         let left = lines[top].iter().position(|c| *c == '╭').unwrap();
         let right = lines[top].iter().position(|c| *c == '╮').unwrap();
-        let inside: Vec<&[char]> = lines[top + 1..].iter().take_while(|l| l.get(left) == Some(&'│')).map(|l| &l[left + 1..right]).collect();
+        let inside: Vec<&[char]> =
+            lines[top + 1..].iter().take_while(|l| l.get(left) == Some(&'│')).map(|l| &l[left + 1..right]).collect();
         // Each column (39 wide) read down, then the next: a wrapped description reads
         // as one; no column is empty.
         for start in (0..right - left - 1).step_by(39) {

@@ -13,7 +13,7 @@ use crate::state::AppState;
 
 pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     let popup = centered(area, 48, 11);
-    let block = modal_block("Disk usage", theme).title_bottom(key_hints(&[("any key", "close")], theme));
+    let block = modal_block("Disk usage", theme).title_bottom(key_hints(&[("any key", "closes")], theme));
     let inner = block.inner(popup);
     frame.render_widget(Clear, popup);
     frame.render_widget(block, popup);

@@ -85,8 +85,7 @@ pub fn draw(
     let inner = block.inner(popup);
     frame.render_widget(Clear, popup);
     frame.render_widget(block, popup);
-    let constraints: Vec<Constraint> =
-        columns.iter().map(|_| Constraint::Length(column_width as u16 + 1)).collect();
+    let constraints: Vec<Constraint> = columns.iter().map(|_| Constraint::Length(column_width as u16 + 1)).collect();
     let areas = Layout::horizontal(constraints).split(inner);
     for (lines, area) in columns.into_iter().zip(areas.iter()) {
         let lines: Vec<Line> = lines.into_iter().map(|l| l.into_line(theme)).collect();
@@ -108,10 +107,9 @@ impl HelpLine {
     fn into_line(self, theme: &Theme) -> Line<'static> {
         match self {
             HelpLine::Title(text) => Line::styled(format!(" {text}"), theme.header),
-            HelpLine::Key(keys, width, text) => Line::from(vec![
-                Span::styled(format!(" {keys:<width$}  "), theme.key),
-                Span::raw(text),
-            ]),
+            HelpLine::Key(keys, width, text) => {
+                Line::from(vec![Span::styled(format!(" {keys:<width$}  "), theme.key), Span::raw(text)])
+            }
             HelpLine::More(indent, text) => Line::raw(format!("{:indent$}{text}", "")),
             HelpLine::Blank => Line::raw(""),
         }
@@ -227,12 +225,10 @@ mod tests {
 
     #[test]
     fn descriptions_wrap_between_words_and_are_never_cut() {
-        assert_eq!(wrap_words("save the container's whole log to a file", 16), vec![
-            "save the",
-            "container's",
-            "whole log to a",
-            "file"
-        ]);
+        assert_eq!(
+            wrap_words("save the container's whole log to a file", 16),
+            vec!["save the", "container's", "whole log to a", "file"]
+        );
         assert_eq!(wrap_words("short", 16), vec!["short"]);
         assert_eq!(wrap_words("abcdefgh", 3), vec!["abc", "def", "gh"]);
     }

@@ -58,7 +58,8 @@ pub fn draw_header(frame: &mut Frame, area: Rect, state: &AppState, keymap: &Key
         (None, None) => {}
     }
     let width = |parts: &[(u8, Vec<Span>)]| -> usize {
-        " wharf".width() + parts.iter().map(|(_, spans)| 3 + spans.iter().map(|s| s.width()).sum::<usize>()).sum::<usize>()
+        " wharf".width()
+            + parts.iter().map(|(_, spans)| 3 + spans.iter().map(|s| s.width()).sum::<usize>()).sum::<usize>()
     };
     while width(&parts) > usize::from(area.width) {
         let Some(least) = parts.iter().enumerate().max_by_key(|(_, (need, _))| *need).map(|(i, _)| i) else { break };
