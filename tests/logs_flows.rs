@@ -409,3 +409,21 @@ fn a_container_gone_before_its_inspect_is_not_loading_for_ever() {
     let screen = h.render();
     assert!(screen.contains("the container is gone"), "{screen}");
 }
+
+/// Following, a line taller than the pane (a 1 MiB line, kept as its first 64 KiB)
+/// with a short line after it: the pane shows the long line's last rows above the
+/// short one, not an empty space until the user scrolls.
+#[test]
+fn following_a_line_taller_than_the_pane_draws_its_end() {
+    let (mut h, stream) = on_redis(80, 24);
+    let mut bytes = vec![b'x'; 1 << 20];
+    bytes.extend_from_slice(b"\nafter the long line\n");
+    h.send(Msg::Stream(Streamed::LogLines { stream, lines: lines(&bytes) }));
+    assert!(h.state.logs.follow);
+    let screen = h.render();
+    let log_rows: Vec<&str> = screen.lines().filter(|l| l.contains("xxxxxxxxxxxxxxxx")).collect();
+    assert!(log_rows.len() >= 3, "the long line's end is not drawn:\n{screen}");
+    assert!(screen.contains("bytes cut]"), "its end says it was cut:\n{screen}");
+    assert!(screen.contains("after the long line"), "{screen}");
+    insta::assert_snapshot!("logs_following_a_line_taller_than_the_pane", screen);
+}

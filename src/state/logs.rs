@@ -386,12 +386,14 @@ impl LogView {
                 if !self.passes_filter(line) {
                     continue;
                 }
-                let rows = self.rows_of(line, width);
-                if used + rows > height && !out.is_empty() {
+                // The line that reaches the top is taken even when only its end fits
+                // (the pane cuts it from the top): a line taller than what is left,
+                // a 1 MiB one, shows its last rows instead of an empty space.
+                used += self.rows_of(line, width);
+                out.push(seq);
+                if used >= height {
                     break;
                 }
-                used += rows;
-                out.push(seq);
             }
             out.reverse();
         } else {
@@ -418,7 +420,11 @@ impl LogView {
             if delta >= 0 {
                 return;
             }
-            self.top = self.visible(width, height).first().copied().unwrap_or(self.buffer.first_seq());
+            // From the first line shown whole: the top one may show only its end.
+            let shown = self.visible(width, height);
+            let rows: usize = shown.iter().filter_map(|s| self.buffer.get(*s)).map(|l| self.rows_of(l, width)).sum();
+            let whole = if rows > height && shown.len() > 1 { shown.get(1) } else { shown.first() };
+            self.top = whole.copied().unwrap_or(self.buffer.first_seq());
             self.follow = false;
         }
         let mut top = self.top.max(self.buffer.first_seq());
@@ -657,7 +663,10 @@ mod tests {
         // 2 prefix columns + 30 = 32 columns: 10 on the first row, 8 on each next one.
         assert_eq!(v.rows_of(v.buffer.get(0).unwrap(), 10), 4);
         assert_eq!(v.rows_of(v.buffer.get(0).unwrap(), 12), 3);
-        assert_eq!(v.visible(10, 4), vec![1], "the long line does not fit with the short one");
+        assert_eq!(v.visible(10, 4), vec![0, 1], "the long line shows its end above the short one");
+        v.scroll(-1, 10, 4);
+        assert_eq!(v.top, 0, "one line up from the first line shown whole");
+        v.follow = true;
         assert_eq!(v.visible(10, 5), vec![0, 1]);
         v.wrap = false;
         assert_eq!(v.rows_of(v.buffer.get(0).unwrap(), 10), 1);

@@ -204,6 +204,9 @@ pub enum Modal {
     PruneMenu {
         selected: usize,
     },
+    /// Disk usage (`D`, what `docker system df` says), read again each time it opens;
+    /// any key closes it. A place of its own: the figures fit at 80x24.
+    DiskUsage,
     /// Pick another daemon; `choices` is `None` until they are found.
     Endpoints {
         choices: Option<Vec<crate::model::EndpointChoice>>,

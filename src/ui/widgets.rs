@@ -184,6 +184,26 @@ pub fn ellipsize_middle(text: &str, width: usize) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(head)
 }
 
+/// `text` cut at the end with a visible `…` when it does not fit `width` columns.
+pub fn ellipsize_end(text: &str, width: usize) -> String {
+    use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+    if text.width() <= width {
+        return text.to_string();
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in text.chars() {
+        let w = c.width().unwrap_or(0);
+        if used + w + 1 > width {
+            break;
+        }
+        out.push(c);
+        used += w;
+    }
+    out.push('…');
+    out
+}
+
 /// The display width of the widest of `values`, at least `header`'s, at most `cap`.
 pub fn content_width<S: AsRef<str>>(header: &str, values: impl Iterator<Item = S>, cap: u16) -> u16 {
     use unicode_width::UnicodeWidthStr;

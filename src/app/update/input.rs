@@ -61,6 +61,8 @@ pub fn on_key(state: &mut AppState, keymap: &Keymap, key: KeyEvent, effects: &mu
             super::swarm::on_replicas_key(state, form, spec, input, key, effects)
         }
         Some(Modal::PruneMenu { selected }) => super::objects::on_prune_menu_key(state, selected, key, effects),
+        // Any key closes the disk usage and does nothing else.
+        Some(Modal::DiskUsage) => {}
         Some(Modal::Endpoints { choices, selected }) => {
             super::hosts::on_picker_key(state, choices, selected, key, effects)
         }
@@ -184,7 +186,10 @@ fn on_action(state: &mut AppState, action: Action, effects: &mut Vec<Effect>) {
         Action::SortNext => stats::cycle_sort(state, false, effects),
         Action::SortReverse => stats::cycle_sort(state, true, effects),
         Action::StatsInterval => stats::cycle_interval(state, effects),
-        Action::DiskUsage => stats::request_disk_usage(state, effects),
+        Action::DiskUsage => {
+            state.screen.modal = Some(Modal::DiskUsage);
+            stats::request_disk_usage(state, effects);
+        }
         Action::PickEndpoint => super::hosts::open_picker(state, effects),
         Action::GroupProjects => super::projects::toggle(state),
         Action::FocusServices => super::swarm::show(state, Pane::Services, effects),
