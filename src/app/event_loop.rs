@@ -69,7 +69,7 @@ where
     let mut last_draw: Option<Instant> = None;
 
     let App { state, keymap, theme, runner } = app;
-    let mut handle = |state: &mut AppState, msg: Msg| {
+    let handle = |state: &mut AppState, runner: &mut EffectRunner<D>, msg: Msg| {
         for effect in update(state, keymap, msg) {
             runner.run(effect);
         }
@@ -85,8 +85,12 @@ where
             last_draw = Some(Instant::now());
             dirty = false;
         }
+        // Console input the container has not taken yet is sent as it makes room; while
+        // too much waits, the terminal is not read (its keys wait in the terminal), but
+        // the screen, the daemon's news and signals still are.
+        let (input_waiting, input_full) = (runner.input_waiting(), runner.input_full());
         tokio::select! {
-            event = terminal_events.next() => match event {
+            event = terminal_events.next(), if !input_full => match event {
                 Some(Ok(event)) => {
                     // A terminal that started without a size has a fixed, empty
                     // viewport: give it the size the terminal now reports.
@@ -96,7 +100,7 @@ where
                         terminal.resize(ratatui::layout::Rect::new(0, 0, width, height)).map_err(Into::into)?;
                     }
                     if let Some(msg) = terminal_msg(event) {
-                        handle(state, msg);
+                        handle(state, runner, msg);
                         dirty = true;
                     }
                 }
@@ -105,7 +109,7 @@ where
             },
             msg = rx.recv() => {
                 let Some(msg) = msg else { return Ok(ExitReason::Quit) };
-                handle(state, msg);
+                handle(state, runner, msg);
                 // Drain what else is queued before drawing once.
                 let started = Instant::now();
                 for _ in 0..MAX_BATCH {
@@ -113,16 +117,17 @@ where
                         break;
                     }
                     match rx.try_recv() {
-                        Ok(msg) => handle(state, msg),
+                        Ok(msg) => handle(state, runner, msg),
                         Err(_) => break,
                     }
                 }
                 dirty = true;
             }
             _ = tick.tick() => {
-                handle(state, Msg::Tick { now: unix_now() });
+                handle(state, runner, Msg::Tick { now: unix_now() });
                 dirty = true;
             }
+            () = runner.send_waiting_input(), if input_waiting => {}
             Some(signal) = signals.next() => return Ok(ExitReason::Signal(signal)),
             _ = tokio::time::sleep_until(frame_due.into()), if dirty => {}
         }
