@@ -35,6 +35,27 @@ pub enum ExitReason {
     Signal(i32),
     /// The terminal's input closed.
     InputClosed,
+    /// The terminal went away (its window was closed): reading or drawing failed the
+    /// way a hung-up terminal fails.
+    TerminalGone,
+}
+
+/// Whether an error from the terminal means it is gone: a hung-up tty answers EIO (or
+/// ENXIO), a closed one EBADF, a pipe EPIPE. Such an error ends wharf as a hang-up does.
+fn terminal_gone(error: &io::Error) -> bool {
+    const EIO: i32 = 5;
+    const ENXIO: i32 = 6;
+    const EBADF: i32 = 9;
+    matches!(error.raw_os_error(), Some(EIO | ENXIO | EBADF)) || error.kind() == io::ErrorKind::BrokenPipe
+}
+
+/// The loop's result for a terminal error: the end of the terminal is a clean end.
+fn on_terminal_error(error: io::Error) -> io::Result<ExitReason> {
+    if terminal_gone(&error) {
+        tracing::info!(%error, "the terminal is gone");
+        return Ok(ExitReason::TerminalGone);
+    }
+    Err(error)
 }
 
 pub fn unix_now() -> i64 {
@@ -81,7 +102,9 @@ where
         }
         let frame_due = last_draw.map_or(Instant::now(), |t| t + FRAME);
         if dirty && Instant::now() >= frame_due {
-            terminal.draw(|frame| ui::draw(frame, state, keymap, theme)).map_err(Into::into)?;
+            if let Err(e) = terminal.draw(|frame| ui::draw(frame, state, keymap, theme)) {
+                return on_terminal_error(e.into());
+            }
             last_draw = Some(Instant::now());
             dirty = false;
         }
@@ -97,14 +120,16 @@ where
                     if let Event::Resize(width, height) = event
                         && terminal.get_frame().area().area() == 0
                     {
-                        terminal.resize(ratatui::layout::Rect::new(0, 0, width, height)).map_err(Into::into)?;
+                        if let Err(e) = terminal.resize(ratatui::layout::Rect::new(0, 0, width, height)) {
+                            return on_terminal_error(e.into());
+                        }
                     }
                     if let Some(msg) = terminal_msg(event) {
                         handle(state, runner, msg);
                         dirty = true;
                     }
                 }
-                Some(Err(e)) => return Err(e),
+                Some(Err(e)) => return on_terminal_error(e),
                 None => return Ok(ExitReason::InputClosed),
             },
             msg = rx.recv() => {
