@@ -187,6 +187,11 @@ async fn run(
         outcome = wharf::app::run(&mut tui, &mut app, rx, crossterm::event::EventStream::new(), signals) => outcome,
         never = debug_panic_trigger() => match never {},
     };
+    // The terminal is given back before anything else: ratatui's own clean-up, when
+    // `tui` drops, then writes nothing (it reports a failure with `eprintln!`, which
+    // panics once the terminal is gone).
+    terminal::restore();
+    drop(tui);
     // Open consoles hang up before the connection goes (no shell left behind).
     app.runner.close_consoles(wharf::app::HANG_UP_WITHIN + Duration::from_millis(500)).await;
     cancel.cancel();

@@ -99,12 +99,15 @@ pub fn init() -> io::Result<Tui> {
 }
 
 /// Puts the terminal back as it was, after any frame being written, and stops all
-/// drawing for good. Safe to call more than once and from a panic hook; errors are
-/// ignored because there is nothing better to do with them at that point (the
-/// terminal may be gone).
+/// drawing for good. Safe to call more than once (only the first call writes) and from
+/// a panic hook; errors are ignored because there is nothing better to do with them at
+/// that point (the terminal may be gone).
 pub fn restore() {
     let mut ours = lock_terminal();
     if let Some(ours) = ours.as_mut() {
+        if !**ours {
+            return;
+        }
         **ours = false;
     }
     let _ = disable_raw_mode();
