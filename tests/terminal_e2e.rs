@@ -6,11 +6,13 @@
 // Tests may panic on a failed setup: that is a test failure.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod pty;
 mod tmux;
 
 use std::process::Command;
 use std::time::Duration;
 
+use pty::ClosablePty;
 use tmux::Tmux;
 
 fn running(t: &Tmux) -> bool {
@@ -103,50 +105,6 @@ fn a_pty_without_a_size_starts_and_quits() {
     let out = Command::new("python3").args([script, env!("CARGO_BIN_EXE_wharf")]).output().unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert_eq!(stdout.trim(), "exit status 0", "{stdout}{}", String::from_utf8_lossy(&out.stderr));
-}
-
-/// wharf on a pty that `tests/scripts/close_the_terminal.py` closes when told: the
-/// test's directory, and how to wait for what wharf drew.
-pub struct ClosablePty {
-    pub dir: tempfile::TempDir,
-    child: std::process::Child,
-}
-
-impl ClosablePty {
-    pub fn start(args: &[&str]) -> Self {
-        let dir = tempfile::tempdir().unwrap();
-        let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/scripts/close_the_terminal.py");
-        let d = dir.path();
-        let child = Command::new("python3")
-            .arg(script)
-            .arg(d)
-            .arg(env!("CARGO_BIN_EXE_wharf"))
-            .args(args)
-            .env("XDG_CONFIG_HOME", d.join("config"))
-            .env("XDG_STATE_HOME", d.join("state"))
-            .env("XDG_DATA_HOME", d.join("data"))
-            .env("TERM", "xterm-256color")
-            .stdout(std::process::Stdio::piped())
-            .spawn()
-            .expect("python3 is installed (scripts/test.sh installs it)");
-        Self { dir, child }
-    }
-
-    pub fn wait_for_drawn(&self, text: &str) {
-        let deadline = std::time::Instant::now() + Duration::from_secs(20);
-        let path = self.dir.path().join("screen");
-        while !std::fs::read(&path).is_ok_and(|b| String::from_utf8_lossy(&b).contains(text)) {
-            assert!(std::time::Instant::now() < deadline, "{text:?} never drawn");
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-
-    /// Closes the terminal; how wharf ended, as the script saw it.
-    pub fn close(self) -> String {
-        std::fs::write(self.dir.path().join("close"), b"").unwrap();
-        let out = self.child.wait_with_output().unwrap();
-        String::from_utf8_lossy(&out.stdout).trim().to_string()
-    }
 }
 
 /// The window is closed under a running wharf: it ends by itself as a hang-up does
