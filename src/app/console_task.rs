@@ -87,10 +87,9 @@ impl ConsoleHandle {
     pub fn type_in(&mut self, bytes: Vec<u8>) {
         if self.waiting.is_empty() {
             match self.input.try_send(bytes) {
-                Ok(()) => return,
                 Err(mpsc::error::TrySendError::Full(bytes)) => self.waiting.push(bytes),
-                // The session ended: there is no one to type to.
-                Err(mpsc::error::TrySendError::Closed(_)) => {}
+                // Sent; or the session ended and there is no one to type to.
+                Ok(()) | Err(mpsc::error::TrySendError::Closed(_)) => {}
             }
         } else {
             self.waiting.push(bytes);

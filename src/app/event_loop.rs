@@ -119,10 +119,9 @@ where
                     // viewport: give it the size the terminal now reports.
                     if let Event::Resize(width, height) = event
                         && terminal.get_frame().area().area() == 0
+                        && let Err(e) = terminal.resize(ratatui::layout::Rect::new(0, 0, width, height))
                     {
-                        if let Err(e) = terminal.resize(ratatui::layout::Rect::new(0, 0, width, height)) {
-                            return on_terminal_error(e.into());
-                        }
+                        return on_terminal_error(e.into());
                     }
                     if let Some(msg) = terminal_msg(event) {
                         handle(state, runner, msg);
