@@ -1,6 +1,7 @@
 //! The real event loop (`wharf::app::run`) on a `TestBackend`, with the scripted daemon
 //! behind its runner: a burst of messages is drawn once (or a few times), not once per
-//! message; a steady flood is drawn at most once per frame; a key quits it.
+//! message; a steady flood is drawn at most once per frame; a key quits it; keys that
+//! come faster than a console's shell reads them all reach it, in order.
 
 // Tests may panic on a failed setup: that is a test failure.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
