@@ -187,14 +187,11 @@ fn not_connected() -> DaemonError {
 
 /// Writes OSC 52 to the terminal: the one escape sequence wharf itself sends on
 /// purpose. It runs on the UI task between two frames, so it never interleaves with
-/// drawing.
+/// drawing, and not at all once the terminal is given back.
 fn copy_to_clipboard(text: &str) {
     use base64::Engine;
-    use std::io::Write;
     let encoded = base64::engine::general_purpose::STANDARD.encode(text.as_bytes());
-    let mut stdout = std::io::stdout();
-    let _ = write!(stdout, "\x1b]52;c;{encoded}\x07");
-    let _ = stdout.flush();
+    let _ = crate::terminal::write_if_ours(format!("\x1b]52;c;{encoded}\x07").as_bytes());
 }
 
 /// Why a change was not made in read-only mode.

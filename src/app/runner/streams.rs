@@ -65,9 +65,10 @@ impl<D: DockerApi> EffectRunner<D> {
                 }
             }
             Stream::ConsoleInput { session, bytes } => {
-                if let Some(handle) = self.consoles.get(&session) {
-                    // Typing faster than the container reads is dropped, not queued forever.
-                    let _ = handle.input.try_send(bytes);
+                // Typing faster than the container reads waits (see `send_waiting_input`);
+                // nothing typed is dropped.
+                if let Some(handle) = self.consoles.get_mut(&session) {
+                    handle.type_in(bytes);
                 }
             }
             Stream::ConsoleResize { session, cols, rows } => {
@@ -136,6 +137,38 @@ impl<D: DockerApi> EffectRunner<D> {
                     token.cancel();
                 }
             }
+        }
+    }
+
+    /// Some console input waits for room: `send_waiting_input` has work.
+    pub fn input_waiting(&self) -> bool {
+        self.consoles.values().any(|h| !h.waiting.is_empty())
+    }
+
+    /// So much console input waits that the terminal should not be read until a
+    /// container takes some: the reader slows down instead of anything being dropped.
+    pub fn input_full(&self) -> bool {
+        self.consoles.values().any(|h| h.waiting.is_full())
+    }
+
+    /// Waits until a console with waiting input has room, then moves what fits. Never
+    /// ready when no input waits. Cancel-safe: a room reserved and not used is given back.
+    pub async fn send_waiting_input(&mut self) {
+        let rooms: Vec<_> = self
+            .consoles
+            .iter()
+            .filter(|(_, h)| !h.waiting.is_empty())
+            .map(|(session, h)| {
+                let (session, input) = (*session, h.input.clone());
+                Box::pin(async move { (session, input.reserve_owned().await.ok()) })
+            })
+            .collect();
+        if rooms.is_empty() {
+            return futures::future::pending().await;
+        }
+        let ((session, permit), _, _) = futures::future::select_all(rooms).await;
+        if let Some(handle) = self.consoles.get_mut(&session) {
+            handle.send_waiting(permit);
         }
     }
 
