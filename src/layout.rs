@@ -16,7 +16,7 @@ pub struct ScreenLayout {
     pub ports: Rect,
     pub env: Rect,
     pub logs: Rect,
-    /// Stats and charts of the selected container (wide windows only; else empty).
+    /// Stats and charts of the selected container (from 80 columns; else empty).
     pub stats: Rect,
     /// The one-line summary at the top (windows of 16 rows or more; else empty).
     pub header: Rect,
@@ -57,11 +57,24 @@ impl ScreenLayout {
             let [p, e] = Layout::vertical([Constraint::Percentage(40), Constraint::Percentage(60)]).areas(details);
             (main, ports, env, logs) = (top, p, e, right);
         } else {
-            // Narrow: containers, then ports beside env, then the logs.
+            // Narrow: containers, then ports, env and stats side by side, then the logs.
+            // The stats box keeps a place from 80 columns on (its 3 rows need the
+            // middle row 5 high): CPU and memory over time are what a user watches.
             let [top, middle, bottom] =
                 Layout::vertical([Constraint::Percentage(40), Constraint::Percentage(25), Constraint::Percentage(35)])
                     .areas(body);
-            let [p, e] = Layout::horizontal([Constraint::Percentage(40), Constraint::Percentage(60)]).areas(middle);
+            let (p, e);
+            if width >= 80 && middle.height >= 5 {
+                let [pp, ee, s] = Layout::horizontal([
+                    Constraint::Percentage(28),
+                    Constraint::Percentage(36),
+                    Constraint::Percentage(36),
+                ])
+                .areas(middle);
+                (p, e, stats) = (pp, ee, s);
+            } else {
+                [p, e] = Layout::horizontal([Constraint::Percentage(40), Constraint::Percentage(60)]).areas(middle);
+            }
             (main, ports, env, logs) = (top, p, e, bottom);
         }
         Some(Self { main, ports, env, logs, stats, header, status })
@@ -90,6 +103,11 @@ impl ScreenLayout {
             .find(|(rect, _)| rect.contains(p))
             .map(|(_, pane)| pane)
     }
+}
+
+/// The swarm place: services on top, the selected service's tasks below.
+pub fn services_split(main: Rect) -> [Rect; 2] {
+    Layout::vertical([Constraint::Percentage(60), Constraint::Percentage(40)]).areas(main)
 }
 
 /// Data rows a bordered table with a header row shows in `rect`.

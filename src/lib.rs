@@ -9,6 +9,7 @@ pub mod console;
 pub mod docker;
 pub mod launch;
 pub mod layout;
+pub mod local_time;
 pub mod logging;
 pub mod logs;
 pub mod model;

@@ -67,7 +67,7 @@ fn main() -> ExitCode {
     let config = match Config::load(cli.config.as_deref()) {
         Ok(config) => config,
         Err(e) => {
-            eprintln!("wharf: {e}");
+            terminal::report(format!("wharf: {e}"));
             return ExitCode::from(2);
         }
     };
@@ -75,7 +75,7 @@ fn main() -> ExitCode {
     let endpoint = match resolve(&inputs) {
         Ok(endpoint) => endpoint,
         Err(e) => {
-            eprintln!("wharf: {e}");
+            terminal::report(format!("wharf: {e}"));
             return ExitCode::from(2);
         }
     };
@@ -84,7 +84,7 @@ fn main() -> ExitCode {
         match host_address(&inputs, host) {
             Ok(address) => hosts.push((host.name.clone(), address)),
             Err(e) => {
-                eprintln!("wharf: config file, host {:?}: {e}", host.name);
+                terminal::report(format!("wharf: config file, host {:?}: {e}", host.name));
                 return ExitCode::from(2);
             }
         }
@@ -99,7 +99,7 @@ fn main() -> ExitCode {
     let runtime = match tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {
-            eprintln!("wharf: cannot start the async runtime: {e}");
+            terminal::report(format!("wharf: cannot start the async runtime: {e}"));
             return ExitCode::FAILURE;
         }
     };
@@ -108,9 +108,11 @@ fn main() -> ExitCode {
     terminal::restore();
     match outcome {
         Ok(ExitReason::Signal(signo)) => ExitCode::from(128u8.saturating_add(signo as u8)),
+        // The window was closed: as if by its hang-up signal, which usually comes too.
+        Ok(ExitReason::TerminalGone) => ExitCode::from(129),
         Ok(_) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("wharf: {e}");
+            terminal::report(format!("wharf: {e}"));
             ExitCode::FAILURE
         }
     }
@@ -167,11 +169,14 @@ async fn run(
     };
     app.state.fleet = wharf::state::FleetState::new(hosts);
     app.state.screen.read_only = read_only;
+    // Read here, once: `update` and the UI read no files.
+    app.state.screen.zone = wharf::local_time::Zone::system();
 
     let mut tui = terminal::init()?;
     let size = tui.size().unwrap_or_default();
     app.state.launch.presets.extend(config.presets.iter().cloned());
     app.state.logs = wharf::state::LogView::new(config.logs.buffer_lines, config.logs.tail_lines);
+    app.state.logs.save.limit = config.logs.save_limit_bytes();
     app.state.console.config = console_config(&config.console);
     app.state.stats = wharf::state::StatsState::new(config.stats.interval_secs);
     app.state.containers.sort = wharf::config::load_sort();
@@ -181,24 +186,39 @@ async fn run(
     app.state.screen.width = size.width;
     app.state.screen.height = size.height;
     let signals = signal_stream()?;
-    debug_panic_trigger();
-    let outcome = wharf::app::run(&mut tui, &mut app, rx, crossterm::event::EventStream::new(), signals).await;
+    let outcome = tokio::select! {
+        outcome = wharf::app::run(&mut tui, &mut app, rx, crossterm::event::EventStream::new(), signals) => outcome,
+        never = debug_panic_trigger() => match never {},
+    };
+    // The terminal is given back before anything else: ratatui's own clean-up, when
+    // `tui` drops, then writes nothing (it reports a failure with `eprintln!`, which
+    // panics once the terminal is gone).
+    terminal::restore();
+    drop(tui);
     // Open consoles hang up before the connection goes (no shell left behind).
     app.runner.close_consoles(wharf::app::HANG_UP_WITHIN + Duration::from_millis(500)).await;
     cancel.cancel();
     outcome
 }
 
-/// Debug builds only: `WHARF_DEBUG_PANIC_MS=N` panics in a background task after N ms,
-/// so the end-to-end tests can check that a panic anywhere gives the terminal back.
-fn debug_panic_trigger() {
+/// Debug builds only: `WHARF_DEBUG_PANIC_MS=N` panics after N ms in a background task,
+/// or, with `WHARF_DEBUG_PANIC_ON=main`, on the main thread (the one that draws), so the
+/// end-to-end tests can check that a panic anywhere gives the terminal back. Never
+/// ends otherwise; runs beside the event loop.
+async fn debug_panic_trigger() -> std::convert::Infallible {
     #[cfg(debug_assertions)]
     if let Some(ms) = std::env::var("WHARF_DEBUG_PANIC_MS").ok().and_then(|v| v.parse::<u64>().ok()) {
+        let delay = Duration::from_millis(ms);
+        if std::env::var("WHARF_DEBUG_PANIC_ON").is_ok_and(|on| on == "main") {
+            tokio::time::sleep(delay).await;
+            panic!("WHARF_DEBUG_PANIC_MS: forced panic on the main thread");
+        }
         tokio::spawn(async move {
-            tokio::time::sleep(Duration::from_millis(ms)).await;
+            tokio::time::sleep(delay).await;
             panic!("WHARF_DEBUG_PANIC_MS: forced panic in a background task");
         });
     }
+    futures::future::pending().await
 }
 
 /// SIGTERM, SIGHUP and SIGINT as one stream of signal numbers.

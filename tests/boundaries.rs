@@ -81,20 +81,37 @@ fn only_the_effect_runner_and_its_tasks_use_the_docker_layer() {
     }
 }
 
-/// The top-level modules (`src/X.rs` or `src/X/`) each file of `module` names with
-/// `crate::X`, comments left out.
+/// The top-level modules (`src/X.rs` or `src/X/`) each file of `module` names: by
+/// `crate::X`, by `crate::{X, Y}`, or by enough `super::` to climb out of it.
 fn modules_named_by(module: &str) -> std::collections::BTreeSet<String> {
     let dir = src().join(module);
     let files = if dir.is_dir() { rust_files(&dir) } else { vec![src().join(format!("{module}.rs"))] };
     let mut named = std::collections::BTreeSet::new();
     for path in files {
+        // How many `super::` lead from this file to the crate root.
+        let relative = path.strip_prefix(src()).unwrap().with_extension("");
+        let mut depth = relative.components().count();
+        if relative.file_name().is_some_and(|n| n == "mod") {
+            depth -= 1;
+        }
         for line in std::fs::read_to_string(&path).unwrap().lines() {
             let code = line.split("//").next().unwrap_or("");
-            for (i, _) in code.match_indices("crate::") {
-                let rest = &code[i + "crate::".len()..];
-                let name: String = rest.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
-                if !name.is_empty() && name != module {
-                    named.insert(name);
+            let mut heads: Vec<&str> =
+                code.match_indices("crate::").map(|(i, _)| &code[i + "crate::".len()..]).collect();
+            let climb = "super::".repeat(depth);
+            heads.extend(code.match_indices(climb.as_str()).map(|(i, _)| &code[i + climb.len()..]));
+            for rest in heads {
+                let rest = rest.trim_start_matches("super::");
+                let names: Vec<&str> = match rest.strip_prefix('{') {
+                    // `crate::{app, state::AppState}`: the first name of each item.
+                    Some(group) => group.split(',').map(str::trim).collect(),
+                    None => vec![rest],
+                };
+                for item in names {
+                    let name: String = item.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
+                    if !name.is_empty() && name != module {
+                        named.insert(name);
+                    }
                 }
             }
         }
@@ -121,7 +138,7 @@ fn top_level_modules() -> Vec<String> {
 #[test]
 fn lower_layers_never_name_the_app() {
     // The app drives everything; nothing it drives may reach back into it.
-    for module in ["state", "ui", "config", "model", "layout", "paths"] {
+    for module in ["state", "ui", "config", "model", "layout", "paths", "docker", "logs", "text", "console", "launch"] {
         let named = modules_named_by(module);
         assert!(!named.contains("app"), "src/{module} names crate::app");
     }

@@ -7,11 +7,13 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod live;
+mod pty;
 mod tmux;
 
 use std::time::Duration;
 
 use live::{BUSYBOX, Labelled, docker};
+use pty::ClosablePty;
 use tmux::Tmux;
 
 /// Selects the container named `name` with the list filter (its first match).
@@ -242,6 +244,83 @@ fn changes_by_another_client_show_within_seconds() {
     let started = std::time::Instant::now();
     t.wait_for("the kill", |t| row_says(t, " exited "));
     assert!(started.elapsed() < Duration::from_secs(3), "kill shown after {:?}", started.elapsed());
+    t.tmux(&["send-keys", "q"]);
+    let (exit, stderr) = t.assert_restored();
+    assert_eq!(exit, "0", "{stderr}");
+}
+
+/// The shells running in `name` as the daemon lists its processes (`docker top`).
+fn shells_in(name: &str) -> usize {
+    docker(&["top", name]).lines().filter(|l| l.split_whitespace().last() == Some("sh")).count()
+}
+
+/// The window is closed while a console runs (detached: the dashboard is on screen,
+/// its cursor hidden): wharf ends as a hang-up does (exit status 129, not SIGABRT after
+/// "failed printing to stderr"), and the console's shell in the container is hung up
+/// rather than left running.
+#[test]
+#[ignore = "needs python3, a pty and a Docker daemon: run scripts/test.sh"]
+fn closing_the_terminal_hangs_up_the_console_and_ends_cleanly() {
+    let t_label = Labelled::new("e2e-close");
+    let name = t_label.name("shell");
+    docker(&["run", "-d", "--network", "none", "--label", &t_label.label, "--name", &name, BUSYBOX, "sleep", "3600"]);
+    let pty = ClosablePty::start(&[]);
+    pty.wait_for_drawn(&name);
+    pty.type_keys(&format!("/{name}\r"));
+    pty.type_keys("e");
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    while shells_in(&name) == 0 {
+        assert!(std::time::Instant::now() < deadline, "no console shell started in {name}");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    // Detach (Ctrl-] d): the session keeps running, the logs pane comes back.
+    let before = pty.drawn();
+    pty.type_keys("\x1dd");
+    pty.wait_for_drawn_after(before, "Logs");
+    assert_eq!(pty.close(), "exit status 129");
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while shells_in(&name) > 0 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the console's shell outlived the terminal:\n{}",
+            docker(&["top", &name])
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+/// 600 characters sent to the terminal at once as keys (as a paste arrives when the
+/// terminal does not bracket it), into `cat` in a console: every one reaches the shell,
+/// in order.
+#[test]
+#[ignore = "needs tmux and a Docker daemon: run scripts/test.sh"]
+fn a_paste_that_arrives_as_keys_reaches_the_console_whole() {
+    let t_label = Labelled::new("e2e-paste");
+    let name = t_label.name("paste");
+    docker(&["run", "-d", "--network", "none", "--label", &t_label.label, "--name", &name, BUSYBOX, "sleep", "3600"]);
+    let t = Tmux::start_with("paste", 140, 40, &[], None);
+    t.wait_for("the dashboard", |t| t.screen().contains("[1] Containers"));
+    select(&t, &name);
+    clear_filter(&t);
+    t.tmux(&["send-keys", "e"]);
+    t.wait_for("the console", |t| t.screen().contains("Console"));
+    t.tmux(&["send-keys", "-l", "cat > /tmp/pasted; echo pasted-$((6*7))"]);
+    t.tmux(&["send-keys", "Enter"]);
+    // cat reads the terminal once the shell has started it.
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    while !docker(&["top", &name]).lines().any(|l| l.split_whitespace().last() == Some("cat")) {
+        assert!(std::time::Instant::now() < deadline, "cat never started");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let pasted: String = (0..600).map(|i| char::from(b'a' + (i % 26) as u8)).collect();
+    t.tmux(&["send-keys", "-l", &pasted]);
+    t.tmux(&["send-keys", "Enter", "C-d"]);
+    t.wait_for("cat to end", |t| t.screen().contains("pasted-42"));
+    let got = docker(&["exec", &name, "cat", "/tmp/pasted"]);
+    assert_eq!(got.trim_end().len(), pasted.len(), "{got}");
+    assert_eq!(got.trim_end(), pasted);
+    t.tmux(&["send-keys", "C-]", "x"]);
+    t.wait_for("the console closed", |t| !t.screen().contains("Console"));
     t.tmux(&["send-keys", "q"]);
     let (exit, stderr) = t.assert_restored();
     assert_eq!(exit, "0", "{stderr}");

@@ -1,6 +1,7 @@
 //! The real event loop (`wharf::app::run`) on a `TestBackend`, with the scripted daemon
 //! behind its runner: a burst of messages is drawn once (or a few times), not once per
-//! message; a steady flood is drawn at most once per frame; a key quits it.
+//! message; a steady flood is drawn at most once per frame; a key quits it; keys that
+//! come faster than a console's shell reads them all reach it, in order.
 
 // Tests may panic on a failed setup: that is a test failure.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -254,4 +255,48 @@ async fn a_signal_or_the_end_of_input_ends_the_loop() {
     let Screen { mut terminal, .. } = screen();
     let exit = wharf::app::run(&mut terminal, &mut app, rx, futures::stream::empty(), futures::stream::pending()).await;
     assert_eq!(exit.unwrap(), ExitReason::InputClosed);
+}
+
+/// 600 keys arrive at once (a paste that comes as keys, not as a bracketed paste) into
+/// a console whose shell reads slowly: every one reaches the exec, in order, and the
+/// detach chord typed after them is read while they still wait for the shell.
+#[tokio::test]
+async fn many_keys_at_once_all_reach_the_console_in_order() {
+    use tokio::io::AsyncReadExt;
+    const KEYS: usize = 600;
+    let Setup { mut app, rx, _fake: fake, .. } = setup().await;
+    fake.ok::<api::CreateExec>("exec-1".into());
+    // A shell that takes almost nothing until it reads: its end of the stream has
+    // room for 16 bytes.
+    let (ours, mut shell) = tokio::io::duplex(16);
+    let (read, write) = tokio::io::split(ours);
+    fake.ok::<api::StartExec>((Box::pin(read), Box::pin(write)));
+    let Screen { mut terminal, mut screen, .. } = screen();
+    let (keys, key_stream) = unbounded();
+    let typed: String = (0..KEYS).map(|i| char::from(b'a' + (i % 26) as u8)).collect();
+
+    let drive = async {
+        keys.unbounded_send(key('e')).unwrap();
+        // The exec runs once its TTY gets the pane's size.
+        fake.wait_for::<api::Resize>(1).await;
+        let shown = tokio::time::timeout(PATIENCE, screen.wait_for(|s| s.contains("Console "))).await.is_ok();
+        assert!(shown, "the console never showed; last frame:\n{}", screen.borrow().clone());
+        for c in typed.chars() {
+            keys.unbounded_send(key(c)).unwrap();
+        }
+        // Detach while the shell has not read a thing: the dashboard comes back.
+        keys.unbounded_send(Ok(Event::Key(KeyEvent::new(KeyCode::Char(']'), KeyModifiers::CONTROL)))).unwrap();
+        keys.unbounded_send(key('d')).unwrap();
+        let detached = tokio::time::timeout(PATIENCE, screen.wait_for(|s| !s.contains("Console "))).await.is_ok();
+        assert!(detached, "the detach chord was not read; last frame:\n{}", screen.borrow().clone());
+        let mut got = vec![0u8; KEYS];
+        let read = tokio::time::timeout(PATIENCE, shell.read_exact(&mut got)).await;
+        let got = String::from_utf8_lossy(&got).trim_end_matches('\0').to_string();
+        assert!(read.is_ok(), "only {} of {KEYS} keys reached the shell", got.len());
+        assert_eq!(got, typed);
+        keys.unbounded_send(key('q')).unwrap();
+    };
+    let (exit, ()) =
+        tokio::join!(wharf::app::run(&mut terminal, &mut app, rx, key_stream, futures::stream::pending()), drive);
+    assert_eq!(exit.unwrap(), ExitReason::Quit);
 }

@@ -125,6 +125,79 @@ async fn a_trickle_is_sent_within_fifty_milliseconds_of_its_first_line() {
     assert_at(started.elapsed(), ms(220 + 50));
 }
 
+// ---------------------------------------------------------------- whole-log save
+
+fn save_job(dir: &std::path::Path, limit: u64) -> log_task::SaveJob {
+    log_task::SaveJob {
+        save: StreamId(5),
+        container_id: "c1".into(),
+        name: "redis".into(),
+        tty: true,
+        limit,
+        dir: dir.to_path_buf(),
+        stamp: "2026-12-02T09-41-07".into(),
+    }
+}
+
+/// Item 22: a whole-log save of a log larger than the limit stops there (the daemon's
+/// stream still open), says so in the file's last line, and tells how far it got on
+/// the way.
+#[tokio::test(start_paused = true)]
+async fn a_whole_log_save_stops_at_its_size_limit_and_tells_its_progress() {
+    let fake = FakeDocker::new("unix:///fake.sock");
+    // 1,000 lines of 10 bytes, 100 at a time every 300 ms, and then more never ending.
+    let chunks: Vec<(Duration, Result<bytes::Bytes, _>)> = (0..10)
+        .map(|c| {
+            let text: String = (0..100).map(|i| format!("line {:04}\n", c * 100 + i)).collect();
+            (Duration::from_millis(300), Ok(bytes::Bytes::from(text)))
+        })
+        .collect();
+    fake.items::<api::Logs>(chunks, false);
+    let dir = tempfile::tempdir().unwrap();
+    let (tx, mut rx) = mpsc::channel(64);
+    let cancel = CancellationToken::new();
+    let save = log_task::save_full(&fake, save_job(dir.path(), 5_000), &tx, &cancel);
+    let saved = tokio::time::timeout(PATIENCE, save).await.expect("ends at the limit").expect("saved");
+    assert!(saved.cut, "stopped at the limit: {saved:?}");
+    assert_eq!(saved.bytes, 5_000, "500 whole lines of 10 bytes");
+    assert!(saved.path.ends_with("redis-2026-12-02T09-41-07.log"), "{}", saved.path);
+    let text = std::fs::read_to_string(&saved.path).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 501, "the lines within the limit and one that says where it stopped");
+    assert_eq!(lines[499], "line 0499");
+    assert!(lines[500].contains("save_limit_mib"), "{}", lines[500]);
+    let mut progress = Vec::new();
+    while let Ok(msg) = rx.try_recv() {
+        match msg {
+            Msg::Stream(Streamed::SaveProgress { save: StreamId(5), bytes }) => progress.push(bytes),
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+    assert!(!progress.is_empty(), "progress on the way");
+    assert!(progress.windows(2).all(|w| w[0] < w[1]) && progress.iter().all(|b| *b <= 5_000), "{progress:?}");
+}
+
+/// Item 22: a cancelled save ends at once and leaves no partial file behind.
+#[tokio::test(start_paused = true)]
+async fn a_cancelled_whole_log_save_ends_and_removes_its_file() {
+    let fake = FakeDocker::new("unix:///fake.sock");
+    let feed = fake.feed::<api::Logs>();
+    feed.send(bytes::Bytes::from("first\n"));
+    let dir = tempfile::tempdir().unwrap();
+    let (tx, _rx) = mpsc::channel(64);
+    let cancel = CancellationToken::new();
+    let task = {
+        let (fake, dir, cancel) = (fake.clone(), dir.path().to_path_buf(), cancel.clone());
+        tokio::spawn(async move { log_task::save_full(&fake, save_job(&dir, 1 << 20), &tx, &cancel).await })
+    };
+    fake.wait_for::<api::Logs>(1).await;
+    cancel.cancel();
+    let result = tokio::time::timeout(PATIENCE, task).await.expect("ends when cancelled").unwrap();
+    assert!(result.is_err(), "{result:?}");
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0, "no partial file left");
+    drop(feed);
+}
+
 /// Multiplexed frames (no TTY): a line split across frames comes out whole, stdout and
 /// stderr lines cut by each other's frames stay apart, chunks cut inside a frame header
 /// do no harm, and the unterminated last line comes out when the stream ends, then the end.
@@ -387,10 +460,10 @@ async fn a_failed_start_removes_the_created_container() {
     let error = launcher::launch(&fake, &spec(), &CancellationToken::new(), |_| {}).await.unwrap_err();
 
     assert_eq!(
-        error.message,
-        "the container was created but could not start: Bind for 0.0.0.0:6379 failed: port is already allocated"
+        error.message, "host port 0.0.0.0:6379 is already in use, so the container could not start; wharf removed it",
+        "what happened, not \"created but could not start\" about a container that is gone"
     );
-    assert_eq!(error.hint.as_deref(), Some("wharf removed the container it had created"));
+    assert_eq!(error.hint.as_deref(), Some("choose another host port, or stop what holds this one"));
     assert_eq!(error.kind, DaemonErrorKind::Api);
     assert_eq!(
         fake.calls_to::<api::ContainerAction>(),
@@ -414,8 +487,52 @@ async fn a_failed_clean_up_says_what_is_left() {
 
     let error = launcher::launch(&fake, &spec(), &CancellationToken::new(), |_| {}).await.unwrap_err();
 
-    assert_eq!(error.hint.as_deref(), Some("the container it created is left in state Created"));
+    assert_eq!(
+        error.message,
+        "host port 0.0.0.0:6379 is already in use, so the container could not start; \
+         wharf could not remove it: it is left in state Created"
+    );
     assert_eq!(fake.calls_to::<api::ContainerAction>().len(), 2);
+}
+
+/// A start that fails for another reason says so with the daemon's words, and that
+/// the container is gone.
+#[tokio::test(start_paused = true)]
+async fn a_start_failing_for_another_reason_says_the_container_is_gone() {
+    let fake = FakeDocker::new("unix:///fake.sock");
+    fake.ok::<api::ImageExists>(true);
+    fake.ok::<api::CreateContainer>("c-new".into());
+    fake.err::<api::ContainerAction>(error(DaemonErrorKind::Api, "exec: \"nope\": executable file not found"));
+    fake.ok::<api::ContainerAction>(());
+
+    let error = launcher::launch(&fake, &spec(), &CancellationToken::new(), |_| {}).await.unwrap_err();
+
+    assert_eq!(
+        error.message,
+        "the container could not start (wharf removed it): exec: \"nope\": executable file not found"
+    );
+}
+
+/// An offline daemon: the pull fails to reach any registry, and the error says so
+/// instead of only repeating the daemon's dial error (which goes to the hint).
+#[tokio::test(start_paused = true)]
+async fn a_pull_with_no_registry_reachable_says_so() {
+    let fake = FakeDocker::new("unix:///fake.sock");
+    fake.ok::<api::ImageExists>(false);
+    let pull = fake.feed::<api::PullImage>();
+    let offline = "Get \"https://registry-1.docker.io/v2/\": dial tcp: lookup registry-1.docker.io: no such host";
+    pull.fail(error(DaemonErrorKind::Api, offline));
+    drop(pull);
+
+    let error = launcher::launch(&fake, &spec(), &CancellationToken::new(), |_| {}).await.unwrap_err();
+
+    assert_eq!(
+        error.message,
+        "cannot pull redis:7: no registry is reachable (registry-1.docker.io); \
+         the daemon is offline or cannot resolve or connect to it"
+    );
+    assert_eq!(error.hint, Some(format!("the daemon said: {offline}")));
+    assert!(fake.calls_to::<api::CreateContainer>().is_empty());
 }
 
 /// Through the runner: a missing image is pulled (progress reported), created, the
@@ -443,8 +560,8 @@ async fn a_launch_through_the_runner_pulls_then_cleans_up() {
 
     match next_msg(&mut rx, PATIENCE).await {
         Msg::Done(Done::Launch { request: RequestId(4), result: Err(e) }) => {
-            assert!(e.message.contains("port is already allocated"), "{e:?}");
-            assert_eq!(e.hint.as_deref(), Some("wharf removed the container it had created"));
+            assert!(e.message.starts_with("host port 0.0.0.0:6379 is already in use"), "{e:?}");
+            assert!(e.message.ends_with("wharf removed it"), "{e:?}");
         }
         other => panic!("unexpected {other:?}"),
     }

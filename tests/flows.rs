@@ -409,3 +409,55 @@ fn read_only_refuses_a_change_at_its_key_before_any_dialog_opens() {
     h.char('I');
     assert!(h.state.screen.modal.is_some(), "inspect opens in read-only mode");
 }
+
+/// Help at 80x24: every description whole (wrapped under itself, never cut), pages
+/// with no empty column, and the console's own keys (the detach chord and what follows
+/// it, the scrollback) among them.
+#[test]
+fn help_at_80x24_shows_every_key_whole_and_the_consoles_own() {
+    let mut h = Harness::new(80, 24);
+    h.connect_with_fixtures();
+    h.char('?');
+    let first = h.render();
+    insta::assert_snapshot!("help_80x24", first);
+    let pages = first
+        .split("Page 1/")
+        .nth(1)
+        .and_then(|rest| rest.split(' ').next())
+        .and_then(|n| n.parse::<usize>().ok())
+        .unwrap_or(1);
+    assert!(pages <= 4, "{pages} pages:\n{first}");
+    let mut text = String::new();
+    for page in 0..pages {
+        let screen = h.render();
+        let lines: Vec<Vec<char>> = screen.lines().map(|l| l.chars().collect()).collect();
+        // The box: from its top left corner to its right border.
+        let top = lines.iter().position(|l| l.iter().collect::<String>().contains("╭ Keys")).unwrap();
+        let left = lines[top].iter().position(|c| *c == '╭').unwrap();
+        let right = lines[top].iter().position(|c| *c == '╮').unwrap();
+        let inside: Vec<&[char]> =
+            lines[top + 1..].iter().take_while(|l| l.get(left) == Some(&'│')).map(|l| &l[left + 1..right]).collect();
+        // Each column (39 wide) read down, then the next: a wrapped description reads
+        // as one; no column is empty.
+        for start in (0..right - left - 1).step_by(39) {
+            let mut column = String::new();
+            for line in &inside {
+                column.push(' ');
+                column.extend(line.iter().skip(start).take(39));
+            }
+            assert!(column.split_whitespace().count() > 0, "an empty column on page {}:\n{screen}", page + 1);
+            text.push(' ');
+            text.push_str(&column);
+        }
+        h.key(KeyCode::Right);
+    }
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    for (_, rows) in h.keymap.help_rows() {
+        for (keys, what) in rows {
+            assert!(text.contains(what), "{keys}: {what:?} is cut or missing");
+        }
+    }
+    for console in ["Ctrl-] d back to the dashboard", "Ctrl-] x close the console", "Ctrl-] z", "Shift-PgUp"] {
+        assert!(text.contains(console), "{console:?} is not in help");
+    }
+}

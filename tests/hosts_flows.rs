@@ -171,3 +171,44 @@ fn hints_follow_the_users_keys_and_colours_the_config() {
     let cell = buffer.content.iter().find(|c| c.symbol() == "┏").unwrap();
     assert_eq!(cell.fg, ratatui::style::Color::Magenta, "the focused containers pane's border");
 }
+
+/// More rows than the pane holds at 80x24: the selection stays on screen as it moves
+/// (Enter acts on a row the user sees), and a down host's reason runs across the row.
+#[test]
+fn the_hosts_overview_scrolls_and_a_down_hosts_reason_is_not_cut() {
+    let mut h = Harness::new(80, 24);
+    h.connect_with_fixtures();
+    h.state.fleet = FleetState::new(vec![
+        ("laptop".into(), DaemonAddress::plain("unix:///var/run/docker.sock")),
+        ("build-box".into(), DaemonAddress::plain("ssh://me@build-box")),
+        ("ci".into(), DaemonAddress::plain("ssh://me@ci")),
+        ("lab".into(), DaemonAddress::plain("tcp://127.0.0.1:2375")),
+    ]);
+    h.char('H');
+    let all = containers();
+    for host in 0..3 {
+        h.send(Msg::Fleet { host, report: FleetReport::Up { info: daemon_info(), containers: all.clone() } });
+    }
+    let error = DaemonError::new(
+        DaemonErrorKind::Unreachable,
+        "cannot reach Docker at tcp://127.0.0.1:2375: connection refused",
+    );
+    h.send(Msg::Fleet { host: 3, report: FleetReport::Down { error } });
+    assert_eq!(h.state.fleet.rows.len(), 19);
+    // The selected row of the hosts pane (the focused one, drawn with thick borders).
+    let selected_row = |screen: &str| screen.lines().find(|l| l.starts_with("┃▶")).map(str::to_string);
+    // Down the list a row at a time: the selected row is always drawn.
+    for step in 1..19 {
+        h.char('j');
+        let screen = h.render();
+        assert!(selected_row(&screen).is_some(), "the selection left the screen after {step} moves:\n{screen}");
+    }
+    let screen = h.render();
+    let selected = selected_row(&screen).unwrap();
+    assert!(selected.contains("cannot reach Docker at tcp://127.0.0.1:2375: connection refused"), "{screen}");
+    insta::assert_snapshot!("hosts_scrolled_to_a_down_host_80x24", screen);
+    // Back to the top: the first row is drawn again.
+    h.char('g');
+    let screen = h.render();
+    assert!(selected_row(&screen).unwrap().contains("laptop"), "{screen}");
+}

@@ -140,6 +140,37 @@ fn invalid_input_is_shown_next_to_its_field_and_nothing_typed_is_lost() {
 }
 
 #[test]
+fn a_lone_slash_name_and_a_plus_port_are_named_next_to_their_fields() {
+    let mut h = connected();
+    h.char('n');
+    h.type_text("wharf-test/redis");
+    h.key(KeyCode::Tab);
+    h.type_text("/");
+    h.key(KeyCode::Tab);
+    h.type_text("+80");
+    let effects = h.ctrl('s');
+    assert!(effects.is_empty(), "nothing goes to the daemon: {effects:?}");
+    let f = form(&h);
+    let name = f.error_for(Field::Name).expect("the name is refused, not left to the daemon");
+    assert!(name.message.contains("leave the field empty to let the daemon pick one"), "{}", name.message);
+    let ports = f.error_for(Field::Ports).expect("+80 is refused, not read as 80");
+    assert!(ports.message.contains("\"+80\" is not a number"), "{}", ports.message);
+    assert_eq!(f.focus, Field::Name, "the cursor goes to the first mistake");
+    let screen = h.render();
+    assert!(screen.contains("✗ \"/\" is not a name"), "{screen}");
+    assert!(screen.contains("✗ line 1: container port \"+80\" is not a number"), "{screen}");
+    // A leading / on a real name is dropped, as docker does.
+    h.key(KeyCode::End);
+    h.type_text("cache");
+    h.key(KeyCode::Tab);
+    h.key(KeyCode::Home);
+    h.key(KeyCode::Delete);
+    let (_, spec) = launch_of(&h.ctrl('s'));
+    assert_eq!(spec.name.as_deref(), Some("cache"));
+    assert_eq!(spec.ports[0].container_port, 80);
+}
+
+#[test]
 fn a_bare_env_key_takes_wharfs_own_value_or_says_it_has_none() {
     let mut h = connected();
     h.state.launch.host_env.insert("API_URL".into(), "http://localhost:8080".into());
@@ -173,11 +204,12 @@ fn daemon_errors_keep_the_form_and_everything_typed() {
     h.key(KeyCode::Tab);
     h.type_text("6390:6379");
     let (request, _) = launch_of(&h.ctrl('s'));
+    // As the launcher words it (tests/fake_tasks.rs checks that).
     let error = DaemonError::new(
         DaemonErrorKind::Api,
-        "the container was created but could not start: driver failed programming external connectivity: Bind for 127.0.0.1:6390 failed: port is already allocated",
+        "host port 127.0.0.1:6390 is already in use, so the container could not start; wharf removed it",
     )
-    .with_hint("wharf removed the container it had created");
+    .with_hint("choose another host port, or stop what holds this one");
     h.send(Msg::Done(Done::Launch { request, result: Err(error) }));
     let f = form(&h);
     assert!(f.submitting.is_none());
@@ -193,6 +225,82 @@ fn daemon_errors_keep_the_form_and_everything_typed() {
     );
     h.send(Msg::Done(Done::Launch { request, result: Err(taken) }));
     assert_eq!(form(&h).focus, Field::Name);
+}
+
+#[test]
+fn a_port_in_use_names_the_container_that_publishes_it() {
+    let mut h = connected();
+    h.char('n');
+    h.type_text("wharf-test/mysql:5.7");
+    h.key(KeyCode::Tab);
+    h.key(KeyCode::Tab);
+    h.type_text("3306:3306");
+    let (request, _) = launch_of(&h.ctrl('s'));
+    let error = DaemonError::new(
+        DaemonErrorKind::Api,
+        "host port 127.0.0.1:3306 is already in use, so the container could not start; wharf removed it",
+    )
+    .with_hint("choose another host port, or stop what holds this one");
+    h.send(Msg::Done(Done::Launch { request, result: Err(error) }));
+    let f = form(&h);
+    let shown = f.daemon_error.as_ref().unwrap();
+    assert_eq!(
+        shown.hint.as_deref(),
+        Some("container mysql publishes 127.0.0.1:3306: stop it, or choose another host port"),
+        "the fixture's mysql publishes 127.0.0.1:3306"
+    );
+    assert_eq!(f.focus, Field::Ports);
+    let screen = h.render();
+    assert!(screen.contains("container mysql publishes 127.0.0.1:3306"), "{screen}");
+}
+
+/// Offline: the redis preset's pull reaches no registry. The form says so, offers the
+/// local image with a similar name, and closes on Esc at once (nothing was typed).
+#[test]
+fn an_offline_preset_says_no_registry_is_reachable_and_closes_without_asking() {
+    let mut h = connected();
+    h.char('p');
+    let (request, _) = launch_of(&h.char('1'));
+    // As the launcher words it (tests/fake_tasks.rs checks that).
+    let offline = DaemonError::new(
+        DaemonErrorKind::Api,
+        "cannot pull redis: no registry is reachable (registry-1.docker.io); the daemon is offline or cannot \
+         resolve or connect to it",
+    )
+    .with_hint("the daemon said: Get \"https://registry-1.docker.io/v2/\": dial tcp: lookup registry-1.docker.io: no such host");
+    h.send(Msg::Done(Done::Launch { request, result: Err(offline) }));
+    let f = form(&h);
+    let hint = f.daemon_error.as_ref().unwrap().hint.clone().unwrap();
+    assert!(hint.starts_with("here already, with a similar name: wharf-test/redis:latest"), "{hint}");
+    assert!(hint.contains("the daemon said: "), "the daemon's own words stay: {hint}");
+    assert_eq!(f.focus, Field::Image, "the cursor goes where the fix is");
+    insta::assert_snapshot!("form_offline_preset", h.render());
+    // Nothing was typed: Esc closes at once, and the next key is the dashboard's.
+    h.key(KeyCode::Esc);
+    assert!(h.state.screen.modal.is_none(), "nothing typed, nothing to throw away");
+    h.char('p');
+    assert!(matches!(h.state.screen.modal, Some(Modal::Presets { .. })), "the next key is not swallowed");
+}
+
+#[test]
+fn a_key_after_the_discard_question_is_typed_not_swallowed() {
+    let mut h = connected();
+    h.char('p');
+    h.char('e');
+    h.key(KeyCode::End);
+    h.type_text(":7");
+    h.key(KeyCode::Esc);
+    assert!(form(&h).confirm_discard, "a changed preset asks first");
+    h.char('x');
+    let f = form(&h);
+    assert!(!f.confirm_discard);
+    assert_eq!(f.draft().image, "redis:7x", "the key after the question is typed");
+    // Undo the change: the form is as it opened, Esc closes it at once.
+    h.key(KeyCode::Backspace);
+    h.key(KeyCode::Backspace);
+    h.key(KeyCode::Backspace);
+    h.key(KeyCode::Esc);
+    assert!(h.state.screen.modal.is_none(), "{:?}", h.state.screen.modal);
 }
 
 #[test]
@@ -312,10 +420,13 @@ fn images_can_be_pulled_by_name_and_removed_after_asking() {
     let effects = h.key(KeyCode::Enter);
     let [Effect::Change(Change::Pull { request, reference })] = effects.as_slice() else { panic!("{effects:?}") };
     assert_eq!(reference, "example.com/nothing:1");
+    // As the launcher words it (tests/fake_tasks.rs checks that).
     let error = DaemonError::new(
         DaemonErrorKind::Api,
-        "cannot pull example.com/nothing:1: Get \"https://example.com/v2/\": dial tcp: lookup example.com: no such host",
-    );
+        "cannot pull example.com/nothing:1: no registry is reachable (example.com); the daemon is offline or cannot \
+         resolve or connect to it",
+    )
+    .with_hint("the daemon said: Get \"https://example.com/v2/\": dial tcp: lookup example.com: no such host");
     h.send(Msg::Done(Done::Pull { request: *request, reference: reference.clone(), result: Err(error) }));
     insta::assert_snapshot!("pull_failed", h.render());
     h.key(KeyCode::Esc);
@@ -408,6 +519,36 @@ fn a_pull_shows_the_total_and_each_layer_in_the_form() {
     h.send(p("99aa88bb77cc", "Pull complete", 0, 0));
     let screen = h.render();
     assert!(screen.contains("pulling: 1/3 layers, 4.0MB of 12.0MB"), "{screen}");
-    assert!(screen.contains("a1b2c3d4e5f6 Downloading 3.0MB / 10.0MB"), "{screen}");
+    assert!(screen.contains("a1b2c3d4e5f6  Downloading         3.0MB / 10.0MB"), "{screen}");
+    assert!(screen.contains("0f0e0d0c0b0a  Downloading         1.0MB / 2.0MB"), "{screen}");
+    assert!(screen.contains("99aa88bb77cc  Pull complete"), "a done layer keeps its row: {screen}");
     insta::assert_snapshot!("form_pulling", screen);
+}
+
+#[test]
+fn the_images_pane_pull_shows_each_layer_with_its_state_and_bytes() {
+    let mut h = connected();
+    h.char('2');
+    h.char('p');
+    let Some(Modal::Pull(_)) = &h.state.screen.modal else { panic!("the pull prompt") };
+    h.type_text("redis:7");
+    let effects = h.key(KeyCode::Enter);
+    let [Effect::Change(Change::Pull { request, .. })] = effects.as_slice() else { panic!("{effects:?}") };
+    let request = *request;
+    let p = |layer: &str, status: &str, current, total| {
+        Msg::Done(Done::PullProgress {
+            request,
+            progress: PullProgress { layer: layer.into(), status: status.into(), current, total },
+        })
+    };
+    h.send(p("7", "Pulling from library/redis", 0, 0));
+    h.send(p("11aa22bb33cc", "Already exists", 0, 0));
+    h.send(p("a1b2c3d4e5f6", "Downloading", 3_000_000, 10_000_000));
+    h.send(p("0f0e0d0c0b0a", "Waiting", 0, 0));
+    let screen = h.render();
+    assert!(screen.contains("pulling: 1/3 layers"), "{screen}");
+    assert!(screen.contains("a1b2c3d4e5f6  Downloading         3.0MB / 10.0MB"), "{screen}");
+    assert!(screen.contains("0f0e0d0c0b0a  Waiting"), "{screen}");
+    assert!(screen.contains("11aa22bb33cc  Already exists"), "{screen}");
+    insta::assert_snapshot!("pull_prompt_layers", screen);
 }

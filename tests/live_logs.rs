@@ -111,7 +111,20 @@ async fn the_whole_log_is_saved_sanitised_and_private() {
     let id = docker(&["run", "-d", "--label", &t.label, BUSYBOX, "sh", "-c", script]);
     let api = connect(&address(), TIMEOUT).await.unwrap();
     live::wait_until_logged(&id, "secret-ish line");
-    let path = wharf::app::log_task::save_full(&api, &id, &t.name("save"), false).await.expect("saved");
+    let dir = tempfile::tempdir().unwrap();
+    let job = wharf::app::log_task::SaveJob {
+        save: wharf::state::StreamId(1),
+        container_id: id.clone(),
+        name: t.name("save"),
+        tty: false,
+        limit: wharf::state::DEFAULT_SAVE_LIMIT,
+        dir: dir.path().to_path_buf(),
+        stamp: "2026-12-02T09-41-07".into(),
+    };
+    let (tx, _rx) = tokio::sync::mpsc::channel(16);
+    let cancel = tokio_util::sync::CancellationToken::new();
+    let saved = wharf::app::log_task::save_full(&api, job, &tx, &cancel).await.expect("saved");
+    let path = saved.path;
     let text = std::fs::read_to_string(&path).unwrap();
     let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
     std::fs::remove_file(&path).unwrap();

@@ -108,10 +108,10 @@ fn scrolling_pauses_search_highlights_and_g_follows_again() {
     h.char('/');
     h.type_text("error");
     h.key(KeyCode::Enter);
-    let matched = h.state.logs.current_match.unwrap();
+    let matched = h.state.logs.search.current.unwrap();
     assert!(h.state.logs.buffer.get(matched).unwrap().text.contains("ERROR"));
     h.char('n');
-    assert_ne!(h.state.logs.current_match, Some(matched));
+    assert_ne!(h.state.logs.search.current, Some(matched));
     insta::assert_snapshot!("logs_search_paused", h.render());
     h.char('G');
     assert!(h.state.logs.follow);
@@ -290,4 +290,140 @@ fn a_broken_stream_says_so_and_is_tried_again() {
     let later = h.state.screen.now + 2;
     let effects = h.send(Msg::Tick { now: later });
     assert!(effects.iter().any(|e| matches!(e, Effect::Stream(Stream::FollowLogs { .. }))), "{effects:?}");
+}
+
+/// Item 22: `W` saves with the configured limit, shows how far it got on the status
+/// line, and `W` again or Esc stops it; the end of a stopped save says nothing.
+#[test]
+fn a_whole_log_save_shows_progress_and_w_or_esc_cancels_it() {
+    let (mut h, _stream) = on_redis(120, 30);
+    h.state.logs.save.limit = 7 * 1024 * 1024;
+    h.char('5');
+    let effects = h.char('W');
+    let save = match &effects[..] {
+        [Effect::Stream(Stream::SaveFullLog { save, name, tty: false, limit, .. })] => {
+            assert_eq!((name.as_str(), *limit), ("redis", 7 * 1024 * 1024));
+            *save
+        }
+        other => panic!("expected one save: {other:?}"),
+    };
+    h.send(Msg::Stream(Streamed::SaveProgress { save, bytes: 3 * 1024 * 1024 }));
+    assert!(h.render().contains("saving the log of redis: 3.0 MiB"), "{}", h.render());
+    // Past the flash's life the progress stays on the status line.
+    h.send(Msg::Tick { now: h.state.screen.now + 60 });
+    assert!(h.render().contains("saving the log of redis: 3.0 MiB"), "{}", h.render());
+    assert_eq!(h.char('W'), vec![Effect::Stream(Stream::CancelSave { save })], "W again stops it");
+    assert!(h.state.logs.save.running.is_none());
+    let screen = h.render();
+    assert!(!screen.contains("saving the log of redis:") && screen.contains("stopped saving"), "{screen}");
+    h.send(Msg::Stream(Streamed::FullLogSaved { save, result: Err("cancelled".into()) }));
+    assert!(!h.render().contains("cannot save"), "{}", h.render());
+
+    // Esc stops one too, from any pane.
+    let effects = h.char('W');
+    let [Effect::Stream(Stream::SaveFullLog { save, .. })] = &effects[..] else { panic!("{effects:?}") };
+    let save = *save;
+    h.char('1');
+    assert_eq!(h.key(KeyCode::Esc), vec![Effect::Stream(Stream::CancelSave { save })]);
+
+    // One that ends says where it went, and whether the limit cut it.
+    h.char('5');
+    let effects = h.char('W');
+    let [Effect::Stream(Stream::SaveFullLog { save, .. })] = &effects[..] else { panic!("{effects:?}") };
+    let saved = wharf::app::msg::SavedLog { path: "/tmp/redis-2026-12-02T09-41-07.log".into(), bytes: 7, cut: true };
+    h.send(Msg::Stream(Streamed::FullLogSaved { save: *save, result: Ok(saved) }));
+    let screen = h.render();
+    assert!(screen.contains("saved the first 7.0 MiB"), "{screen}");
+}
+
+/// Connects; every container inspect fails with `error`; the rest from the fixtures.
+/// Returns the log effects seen.
+fn connect_with_failing_inspects(h: &mut Harness, error: DaemonError) -> Vec<Effect> {
+    use wharf::app::effect::Read;
+    use wharf::app::msg::Answer;
+    let mut logs = Vec::new();
+    let mut queue = h.send(Msg::Connected(common::daemon_info()));
+    while let Some(effect) = queue.pop() {
+        let msg = match effect {
+            Effect::Read(Read::Containers { request }) => {
+                Msg::Answer(Answer::Containers { request, result: Ok(common::containers()) })
+            }
+            Effect::Read(Read::Images { request }) => {
+                Msg::Answer(Answer::Images { request, result: Ok(common::images()) })
+            }
+            Effect::Read(Read::Container { request, id }) => {
+                Msg::Answer(Answer::Container { request, id, result: Err(error.clone()) })
+            }
+            other => {
+                logs.push(other);
+                continue;
+            }
+        };
+        queue.extend(h.send(msg));
+    }
+    logs
+}
+
+/// Item 4: a container whose inspect fails (an unreadable answer, a daemon error): the
+/// log pane does not wait on "Loading…" for ever but follows the logs with the TTY
+/// setting guessed and says why; the env pane says why in words.
+#[test]
+fn a_failed_inspect_still_follows_the_logs_and_says_why() {
+    let mut h = Harness::new(120, 30);
+    let unreadable =
+        DaemonError::new(DaemonErrorKind::Other, "the daemon's container inspect could not be read: it is not JSON");
+    let effects = connect_with_failing_inspects(&mut h, unreadable);
+    let selected = h.state.selected_container().unwrap().id.clone();
+    let follow = effects.iter().find_map(|e| match e {
+        Effect::Stream(Stream::FollowLogs { stream, container_id, tty, .. }) if *container_id == selected => {
+            Some((*stream, *tty))
+        }
+        _ => None,
+    });
+    let Some((stream, false)) = follow else { panic!("the logs are followed, guessed without a TTY: {effects:?}") };
+    let screen = h.render();
+    assert!(screen.contains("No output yet."), "{screen}");
+    assert!(screen.contains("Its details could not be read (the daemon"), "{screen}");
+    h.send(Msg::Stream(Streamed::LogLines { stream, lines: lines(b"ready to accept connections\n") }));
+    let screen = h.render();
+    assert!(!screen.contains("Loading…"), "{screen}");
+    assert!(screen.contains("ready to accept connections"), "{screen}");
+    assert!(screen.contains("TTY guessed: the daemon's"), "{screen}");
+    assert!(screen.contains("Cannot read env: the daemon's container"), "{screen}");
+    assert!(!screen.contains("deserialize"), "{screen}");
+
+    // A daemon that does not answer in time: the same, in its words.
+    let mut h = Harness::new(120, 30);
+    let effects = connect_with_failing_inspects(&mut h, DaemonError::new(DaemonErrorKind::Timeout, "timed out"));
+    assert!(effects.iter().any(|e| matches!(e, Effect::Stream(Stream::FollowLogs { tty: false, .. }))), "{effects:?}");
+    let screen = h.render();
+    assert!(screen.contains("Cannot read env: the daemon did not"), "{screen}");
+    assert!(!screen.contains("Loading…"), "{screen}");
+}
+
+/// Item 4: the container's inspect says it is gone: the log pane says so, not "Loading…".
+#[test]
+fn a_container_gone_before_its_inspect_is_not_loading_for_ever() {
+    let mut h = Harness::new(120, 30);
+    connect_with_failing_inspects(&mut h, DaemonError::new(DaemonErrorKind::NotFound, "No such container"));
+    let screen = h.render();
+    assert!(screen.contains("the container is gone"), "{screen}");
+}
+
+/// Following, a line taller than the pane (a 1 MiB line, kept as its first 64 KiB)
+/// with a short line after it: the pane shows the long line's last rows above the
+/// short one, not an empty space until the user scrolls.
+#[test]
+fn following_a_line_taller_than_the_pane_draws_its_end() {
+    let (mut h, stream) = on_redis(80, 24);
+    let mut bytes = vec![b'x'; 1 << 20];
+    bytes.extend_from_slice(b"\nafter the long line\n");
+    h.send(Msg::Stream(Streamed::LogLines { stream, lines: lines(&bytes) }));
+    assert!(h.state.logs.follow);
+    let screen = h.render();
+    let log_rows: Vec<&str> = screen.lines().filter(|l| l.contains("xxxxxxxxxxxxxxxx")).collect();
+    assert!(log_rows.len() >= 3, "the long line's end is not drawn:\n{screen}");
+    assert!(screen.contains("bytes cut]"), "its end says it was cut:\n{screen}");
+    assert!(screen.contains("after the long line"), "{screen}");
+    insta::assert_snapshot!("logs_following_a_line_taller_than_the_pane", screen);
 }

@@ -344,3 +344,99 @@ fn secrets_in_the_inspect_view_are_masked_as_in_the_env_pane() {
     assert!(h.render().contains("DB_PASSWORD=hunter2"));
     assert!(matches!(h.state.screen.modal, Some(Modal::Inspect(_))), "v keeps the view open");
 }
+
+/// Item 21: the events timeline shows local time, as `docker events` does, in the
+/// zone the runner's side read at start (here two hours east of UTC).
+#[test]
+fn the_events_timeline_shows_local_time() {
+    let mut h = Harness::new(110, 30);
+    connected(&mut h);
+    h.state.screen.zone = wharf::local_time::Zone::fixed(2 * 3600);
+    // 2024-05-01T10:00:07Z
+    let event = DaemonEvent {
+        kind: EventKind::Volume,
+        action: "create".into(),
+        id: "app-vol2".into(),
+        name: "app-vol2".into(),
+        time: 1_714_557_607,
+        ..Default::default()
+    };
+    h.send(Msg::DaemonEvent(event));
+    h.char('8');
+    let screen = h.render();
+    assert!(screen.contains("12:00:07"), "local time: {screen}");
+    assert!(!screen.contains("10:00:07"), "not UTC: {screen}");
+}
+
+/// A volume's event names it by its ID (its name): shown whole, never cut into the
+/// name of another volume (`app-vol2` as `app-vol`); a name too long for the column is
+/// cut with a visible `…`.
+#[test]
+fn the_events_timeline_never_cuts_a_name_into_another_name() {
+    let mut h = Harness::new(80, 24);
+    connected(&mut h);
+    let now = common::fixture_now();
+    let long = "wharf-app-volume-with-a-rather-long-name-that-goes-on-2";
+    for (i, id) in ["wharf-app-vol", "wharf-app-vol2", long].into_iter().enumerate() {
+        let event = DaemonEvent {
+            kind: EventKind::Volume,
+            action: "create".into(),
+            id: id.into(),
+            time: now + i as i64,
+            ..Default::default()
+        };
+        h.send(Msg::DaemonEvent(event));
+    }
+    h.char('8');
+    let screen = h.render();
+    let rows: Vec<&str> = screen.lines().filter(|l| l.contains("volume ")).collect();
+    assert_eq!(rows.len(), 3, "{screen}");
+    assert!(rows[1].contains("wharf-app-vol2 "), "{screen}");
+    assert!(rows[2].contains("wharf-app-vol "), "{screen}");
+    assert!(rows[0].contains('…') && !rows[0].contains(long), "cut visibly:\n{screen}");
+    insta::assert_snapshot!("events_volume_names_80x24", screen);
+}
+
+/// Compose projects keep their names at 120 columns (they were cut to 3 characters
+/// among long names, images and ports), and a failing healthcheck's output is read
+/// whole in the ports pane, not cut at the border's 40 columns.
+#[test]
+fn project_names_and_health_output_are_not_cut_at_120_columns() {
+    let mut h = Harness::new(120, 40);
+    h.connect_with_fixtures();
+    let mut rows = rich_containers();
+    for c in &mut rows {
+        if c.project.is_some() {
+            c.project = Some("storefront".into());
+        }
+        c.name = format!("{}-with-a-long-generated-name-{}", c.name, "x".repeat(10));
+        c.image = format!("registry.example.com/team/{}:2024-01-01", c.image);
+    }
+    h.state.containers.list.set_items(rows);
+    h.char('c');
+    let screen = h.render();
+    assert!(screen.contains("▾ storefront"), "{screen}");
+
+    let mysql = h.state.containers.list.items().iter().find(|c| c.name.starts_with("mysql")).unwrap().id.clone();
+    let mut details = common::inspect("redis");
+    let output = "mysqladmin: connect to server at 'localhost' failed: Access denied for user 'root'@'localhost' (using password: YES)";
+    details.health = Some(wharf::model::HealthCheck {
+        status: "unhealthy".into(),
+        failing_streak: 4,
+        last_exit_code: Some(1),
+        last_output: output.into(),
+    });
+    h.state.containers.details.by_id.insert(mysql.clone(), details);
+    let position = h.state.containers.list.visible().position(|c| c.id == mysql).unwrap();
+    h.char('g');
+    for _ in 0..position {
+        h.char('j');
+    }
+    let screen = h.render();
+    // The ports pane holds 4 rows here: the output's end (where a check says why it
+    // failed) is read in rows of its own, wrapped, not cut at the border's width.
+    let joined: String = screen.lines().map(|l| l.split('│').nth(1).unwrap_or_default()).collect();
+    assert!(joined.contains("user 'root'@'localhost' (using password: YES)"), "the output is cut:\n{screen}");
+    assert!(screen.contains("health: unhealthy (4 failing)"), "{screen}");
+    insta::assert_snapshot!("project_and_health_120x40", screen);
+}

@@ -141,12 +141,17 @@ fn figures_show_and_the_list_sorts_by_them() {
     insta::assert_snapshot!("stats_sorted_by_cpu", h.render());
 }
 
+/// `D` reads disk usage into a dialog of its own that fits 80x24 (the header held it
+/// only at about 190 columns); the header then says the total.
 #[test]
-fn disk_usage_is_asked_for_on_a_key_and_shown_in_the_header() {
-    let mut h = Harness::new(200, 40);
+fn disk_usage_has_a_place_of_its_own_that_fits_80x24() {
+    let mut h = Harness::new(80, 24);
     h.connect_with_fixtures();
     assert_eq!(h.char('D'), vec![Effect::Read(Read::DiskUsage)]);
-    assert!(h.char('D').is_empty(), "one at a time");
+    assert!(h.render().contains("Reading disk usage"), "{}", h.render());
+    h.key(crossterm::event::KeyCode::Esc);
+    assert!(h.state.screen.modal.is_none());
+    assert!(h.char('D').is_empty(), "one reading at a time");
     let usage = DiskUsage {
         images: 2_000_000_000,
         images_reclaimable: 500_000_000,
@@ -156,11 +161,36 @@ fn disk_usage_is_asked_for_on_a_key_and_shown_in_the_header() {
         volume_sizes: Vec::new(),
     };
     h.send(Msg::Answer(Answer::DiskUsage(Ok(usage))));
-    assert!(
-        h.render().contains("disk: images 2.0GB (500.0MB unused), containers 1.0kB, volumes 30.0MB"),
-        "{}",
-        h.render()
-    );
+    let screen = h.render();
+    for figures in [["Images", "2.0GB", "500.0MB"], ["Containers", "1.0kB", "-"], ["Volumes", "30.0MB", "-"]] {
+        let row = screen.lines().find(|l| l.contains(figures[0]) && l.contains(figures[1])).unwrap_or_default();
+        assert!(figures.iter().all(|f| row.contains(f)), "{figures:?} not in {row:?}:\n{screen}");
+    }
+    assert!(screen.contains("Total") && screen.contains("2.0GB"), "{screen}");
+    insta::assert_snapshot!("disk_usage_80x24", screen);
+    h.char('q');
+    assert!(h.state.screen.modal.is_none(), "any key closes it");
+    assert!(!h.state.screen.quit, "and does nothing else");
+    // The header says the total where it fits.
+    let mut wide = Harness::new(120, 40);
+    wide.connect_with_fixtures();
+    wide.state.stats.disk = h.state.stats.disk.clone();
+    let header = wide.render().lines().next().unwrap_or_default().to_string();
+    assert!(header.trim_end().ends_with("disk 2.0GB (D)"), "{header}");
+}
+
+/// Each part of the header is shown whole or not at all: at 120 columns it never ends
+/// in `disk usage:` without the key (the sort is kept before that hint), at 80 never in
+/// `stats ever`.
+#[test]
+fn the_header_never_ends_in_a_part_cut_in_two() {
+    for (width, last) in [(120, "sort age ↓ (o)"), (80, "images 3")] {
+        let mut h = Harness::new(width, 24);
+        h.connect_with_fixtures();
+        let screen = h.render();
+        let header = screen.lines().next().unwrap_or_default();
+        assert!(header.trim_end().ends_with(last), "at {width} columns: {header:?}");
+    }
 }
 
 #[test]
@@ -177,4 +207,23 @@ fn a_long_memory_figure_is_never_cut_by_its_chart() {
     let screen = h.render();
     let line = screen.lines().find(|l| l.contains("MEM 6")).unwrap_or_else(|| panic!("{screen}"));
     assert!(line.contains("/ 25.3GB (0.0%) "), "{line}");
+}
+
+/// At 80x24 the selected container's stats keep a box of their own (it disappeared),
+/// and IMAGE is readable: the PORTS column gives way to the ports pane below it.
+#[test]
+fn at_80x24_the_stats_box_stays_and_the_image_is_readable() {
+    let mut h = Harness::new(80, 24);
+    h.connect_with_fixtures();
+    h.select_container("redis");
+    feed(&mut h, "redis", 25, 300_000_000);
+    feed(&mut h, "redis", 40, 310_000_000);
+    let screen = h.render();
+    assert!(screen.contains("Stats redis"), "no stats box:\n{screen}");
+    assert!(screen.contains("CPU 40.0%"), "{screen}");
+    assert!(screen.contains("MEM 310.0MB 29%"), "{screen}");
+    let redis = screen.lines().find(|l| l.contains("▶redis")).unwrap_or_default();
+    // 15 of 16 characters with CPU and MEM figures on screen (it was 3 or 4).
+    assert!(redis.contains("wharf-test/redi"), "IMAGE cut: {redis:?}\n{screen}");
+    insta::assert_snapshot!("stats_box_80x24", screen);
 }

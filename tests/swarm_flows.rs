@@ -183,6 +183,47 @@ fn a_service_is_created_from_the_launch_form() {
 }
 
 #[test]
+fn the_service_form_shows_only_what_a_service_takes() {
+    let mut h = Harness::new(120, 40);
+    manager(&mut h);
+    let effects = h.char('9');
+    answer_swarm(&mut h, effects);
+    h.char('n');
+    let screen = h.render();
+    for container_only in ["--rm", "-it", "Restart", "Volumes", "All interfaces", "Space toggle"] {
+        assert!(!screen.contains(container_only), "{container_only} is not a service's: {screen}");
+    }
+    for field in ["Image", "Name", "Ports", "Env", "Command"] {
+        assert!(screen.contains(field), "{field}: {screen}");
+    }
+    insta::assert_snapshot!("service_form", screen);
+    // Tab goes round the five fields only.
+    for _ in 0..5 {
+        h.key(KeyCode::Tab);
+    }
+    let Some(Modal::Launch(form)) = &h.state.screen.modal else { panic!("the launch form") };
+    assert_eq!(form.focus, wharf::launch::Field::Image);
+    // A host address does not apply to a service: said on its line, not dropped.
+    h.type_text("wharf-test/busybox:latest");
+    h.key(KeyCode::Tab);
+    h.key(KeyCode::Tab);
+    h.type_text("127.0.0.1:8080:80");
+    h.ctrl('s');
+    let Some(Modal::Launch(form)) = &h.state.screen.modal else { panic!("the form stays") };
+    let error = form.error_for(wharf::launch::Field::Ports).expect("the address is refused");
+    assert!(error.message.contains("published on every node"), "{}", error.message);
+    // Enter on the last field (Command) goes on to the replicas.
+    h.key(KeyCode::Home);
+    for _ in 0.."127.0.0.1:".len() {
+        h.key(KeyCode::Delete);
+    }
+    h.key(KeyCode::Tab);
+    h.key(KeyCode::Tab);
+    h.key(KeyCode::Enter);
+    assert!(matches!(h.state.screen.modal, Some(Modal::Replicas { .. })), "{:?}", h.state.screen.modal);
+}
+
+#[test]
 fn inspect_reaches_services_tasks_and_nodes() {
     let mut h = Harness::new(120, 30);
     manager(&mut h);
@@ -269,4 +310,65 @@ fn a_services_logs_stay_until_the_user_picks_a_container() {
     let effects = h.char('j');
     h.answer(effects);
     assert_eq!(h.state.logs.sources[0].service, None, "the selected container's logs again");
+}
+
+/// Item 19: a service removed while its tasks were asked for is no error.
+#[test]
+fn a_removed_service_does_not_say_cannot_list_tasks() {
+    let mut h = Harness::new(120, 30);
+    manager(&mut h);
+    let effects = h.char('9');
+    answer_swarm(&mut h, effects);
+    let service = h.state.swarm.services.selected_item().unwrap().id.clone();
+    assert!(!h.state.swarm.tasks.is_empty());
+    h.state.screen.flash = None;
+    // Its removal's event asks for the services and their tasks again; the daemon no
+    // longer knows the service.
+    let gone = wharf::model::DaemonError::new(wharf::model::DaemonErrorKind::NotFound, "service wh-svc not found");
+    let effects = h.send(Msg::DaemonEvent(wharf::model::DaemonEvent {
+        kind: wharf::model::EventKind::Service,
+        action: "remove".into(),
+        id: service.clone(),
+        ..Default::default()
+    }));
+    let request = effects
+        .iter()
+        .find_map(|e| match e {
+            Effect::Read(Read::Tasks { request, .. }) => Some(*request),
+            _ => None,
+        })
+        .expect("the tasks are asked for again");
+    h.send(Msg::Answer(Answer::Tasks { request, service, result: Err(gone) }));
+    let flash = h.state.screen.flash.as_ref().map(|f| f.text.clone()).unwrap_or_default();
+    assert!(!flash.contains("cannot list tasks"), "{flash}");
+    assert!(h.state.swarm.tasks.is_empty(), "the removed service's tasks are gone with it");
+}
+
+/// Item 19: `docker swarm init` while wharf runs, then `9`: the services, and no
+/// "not part of a swarm" left on the status line.
+#[test]
+fn nine_after_swarm_init_shows_services_not_the_old_sentence() {
+    let mut h = Harness::new(120, 30);
+    h.connect_with_fixtures();
+    assert_eq!(h.char('9'), vec![Effect::Read(Read::SwarmRole)]);
+    let effects = h.send(Msg::Answer(Answer::SwarmRole(SwarmRole::Manager)));
+    assert!(effects.iter().any(|e| matches!(e, Effect::Read(Read::Services { .. }))), "{effects:?}");
+    answer_swarm(&mut h, effects);
+    let screen = h.render();
+    assert!(!screen.contains("not part of a swarm"), "{screen}");
+    assert!(screen.contains("wh-svc"), "{screen}");
+}
+
+/// Item 19: a node event on a daemon taken for standalone reads the role again.
+#[test]
+fn a_node_event_on_a_standalone_daemon_reads_the_role_again() {
+    let mut h = Harness::new(120, 30);
+    h.connect_with_fixtures();
+    let effects = h.send(Msg::DaemonEvent(wharf::model::DaemonEvent {
+        kind: wharf::model::EventKind::Node,
+        action: "create".into(),
+        id: "n1".into(),
+        ..Default::default()
+    }));
+    assert!(effects.contains(&Effect::Read(Read::SwarmRole)), "{effects:?}");
 }

@@ -19,6 +19,16 @@ use crate::state::{ConsoleTarget, SessionId};
 /// is shown (the error arrives in the output stream, with exit code 126 or 127).
 const PROBE: Duration = Duration::from_millis(400);
 
+/// Chunks of input in flight to a session's writer (the channel between the runner and
+/// the session's task).
+pub const INPUT_CHUNKS: usize = 256;
+/// Bytes typed that wait beyond the channel, at most, before wharf stops reading the
+/// terminal until the container takes some: far more than anyone types or a
+/// non-bracketed paste brings, so the detach chord after them is still read at once.
+pub const INPUT_WAITING_MAX: usize = 256 * 1024;
+/// Keys that wait are joined into chunks of up to this many bytes.
+const WAITING_CHUNK: usize = 4096;
+
 /// What the runner keeps of a running session.
 pub struct ConsoleHandle {
     pub input: mpsc::Sender<Vec<u8>>,
@@ -26,6 +36,84 @@ pub struct ConsoleHandle {
     pub cancel: CancellationToken,
     /// The session's task: on quit, wharf waits (briefly) for it to hang up.
     pub task: tokio::task::JoinHandle<()>,
+    /// Input the channel had no room for, oldest first: nothing typed is dropped.
+    pub waiting: InputQueue,
+}
+
+/// Input that waits for room in a session's channel, in the order it was typed.
+#[derive(Debug, Default)]
+pub struct InputQueue {
+    chunks: std::collections::VecDeque<Vec<u8>>,
+    bytes: usize,
+}
+
+impl InputQueue {
+    pub fn is_empty(&self) -> bool {
+        self.chunks.is_empty()
+    }
+
+    /// Over the bound: the terminal is not read until the container takes some.
+    pub fn is_full(&self) -> bool {
+        self.bytes >= INPUT_WAITING_MAX
+    }
+
+    fn push(&mut self, bytes: Vec<u8>) {
+        self.bytes += bytes.len();
+        match self.chunks.back_mut() {
+            Some(last) if last.len() + bytes.len() <= WAITING_CHUNK => last.extend_from_slice(&bytes),
+            _ => self.chunks.push_back(bytes),
+        }
+    }
+
+    fn pop(&mut self) -> Option<Vec<u8>> {
+        let chunk = self.chunks.pop_front()?;
+        self.bytes -= chunk.len();
+        Some(chunk)
+    }
+
+    fn unpop(&mut self, chunk: Vec<u8>) {
+        self.bytes += chunk.len();
+        self.chunks.push_front(chunk);
+    }
+
+    fn clear(&mut self) {
+        self.chunks.clear();
+        self.bytes = 0;
+    }
+}
+
+impl ConsoleHandle {
+    /// Sends input to the session, or queues it behind what already waits.
+    pub fn type_in(&mut self, bytes: Vec<u8>) {
+        if self.waiting.is_empty() {
+            match self.input.try_send(bytes) {
+                Err(mpsc::error::TrySendError::Full(bytes)) => self.waiting.push(bytes),
+                // Sent; or the session ended and there is no one to type to.
+                Ok(()) | Err(mpsc::error::TrySendError::Closed(_)) => {}
+            }
+        } else {
+            self.waiting.push(bytes);
+        }
+    }
+
+    /// Moves waiting input into the channel while it has room; the permit is room
+    /// already reserved for the first chunk.
+    pub fn send_waiting(&mut self, permit: Option<mpsc::OwnedPermit<Vec<u8>>>) {
+        let Some(permit) = permit else {
+            // The session ended.
+            self.waiting.clear();
+            return;
+        };
+        let Some(first) = self.waiting.pop() else { return };
+        permit.send(first);
+        while let Some(chunk) = self.waiting.pop() {
+            match self.input.try_send(chunk) {
+                Ok(()) => {}
+                Err(mpsc::error::TrySendError::Full(chunk)) => return self.waiting.unpop(chunk),
+                Err(mpsc::error::TrySendError::Closed(_)) => return self.waiting.clear(),
+            }
+        }
+    }
 }
 
 pub struct ConsoleJob {

@@ -23,7 +23,8 @@ pub enum Effect {
 }
 
 /// One question to the daemon, bounded by the runner's timeout; the answer comes back
-/// as `Msg::Answer` with the same name.
+/// as `Msg::Answer`, under the same name (the three views of an object's text, its
+/// processes, JSON and image details, all come back as `Answer::Inspected`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Read {
     Containers {
@@ -207,11 +208,18 @@ pub enum Stream {
         stream: StreamId,
     },
     /// Write a container's whole log (not only what the pane holds) to a new file
-    /// readable by the user only.
+    /// readable by the user only, `limit` bytes at most; `save` names it for its
+    /// progress and its cancel.
     SaveFullLog {
+        save: StreamId,
         container_id: String,
         name: String,
         tty: bool,
+        limit: u64,
+    },
+    /// Stop that save (its partial file is removed).
+    CancelSave {
+        save: StreamId,
     },
     /// Bytes typed into the console.
     ConsoleInput {

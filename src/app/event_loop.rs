@@ -35,6 +35,27 @@ pub enum ExitReason {
     Signal(i32),
     /// The terminal's input closed.
     InputClosed,
+    /// The terminal went away (its window was closed): reading or drawing failed the
+    /// way a hung-up terminal fails.
+    TerminalGone,
+}
+
+/// Whether an error from the terminal means it is gone: a hung-up tty answers EIO (or
+/// ENXIO), a closed one EBADF, a pipe EPIPE. Such an error ends wharf as a hang-up does.
+fn terminal_gone(error: &io::Error) -> bool {
+    const EIO: i32 = 5;
+    const ENXIO: i32 = 6;
+    const EBADF: i32 = 9;
+    matches!(error.raw_os_error(), Some(EIO | ENXIO | EBADF)) || error.kind() == io::ErrorKind::BrokenPipe
+}
+
+/// The loop's result for a terminal error: the end of the terminal is a clean end.
+fn on_terminal_error(error: io::Error) -> io::Result<ExitReason> {
+    if terminal_gone(&error) {
+        tracing::info!(%error, "the terminal is gone");
+        return Ok(ExitReason::TerminalGone);
+    }
+    Err(error)
 }
 
 pub fn unix_now() -> i64 {
@@ -69,7 +90,7 @@ where
     let mut last_draw: Option<Instant> = None;
 
     let App { state, keymap, theme, runner } = app;
-    let mut handle = |state: &mut AppState, msg: Msg| {
+    let handle = |state: &mut AppState, runner: &mut EffectRunner<D>, msg: Msg| {
         for effect in update(state, keymap, msg) {
             runner.run(effect);
         }
@@ -81,31 +102,38 @@ where
         }
         let frame_due = last_draw.map_or(Instant::now(), |t| t + FRAME);
         if dirty && Instant::now() >= frame_due {
-            terminal.draw(|frame| ui::draw(frame, state, keymap, theme)).map_err(Into::into)?;
+            if let Err(e) = terminal.draw(|frame| ui::draw(frame, state, keymap, theme)) {
+                return on_terminal_error(e.into());
+            }
             last_draw = Some(Instant::now());
             dirty = false;
         }
+        // Console input the container has not taken yet is sent as it makes room; while
+        // too much waits, the terminal is not read (its keys wait in the terminal), but
+        // the screen, the daemon's news and signals still are.
+        let (input_waiting, input_full) = (runner.input_waiting(), runner.input_full());
         tokio::select! {
-            event = terminal_events.next() => match event {
+            event = terminal_events.next(), if !input_full => match event {
                 Some(Ok(event)) => {
                     // A terminal that started without a size has a fixed, empty
                     // viewport: give it the size the terminal now reports.
                     if let Event::Resize(width, height) = event
                         && terminal.get_frame().area().area() == 0
+                        && let Err(e) = terminal.resize(ratatui::layout::Rect::new(0, 0, width, height))
                     {
-                        terminal.resize(ratatui::layout::Rect::new(0, 0, width, height)).map_err(Into::into)?;
+                        return on_terminal_error(e.into());
                     }
                     if let Some(msg) = terminal_msg(event) {
-                        handle(state, msg);
+                        handle(state, runner, msg);
                         dirty = true;
                     }
                 }
-                Some(Err(e)) => return Err(e),
+                Some(Err(e)) => return on_terminal_error(e),
                 None => return Ok(ExitReason::InputClosed),
             },
             msg = rx.recv() => {
                 let Some(msg) = msg else { return Ok(ExitReason::Quit) };
-                handle(state, msg);
+                handle(state, runner, msg);
                 // Drain what else is queued before drawing once.
                 let started = Instant::now();
                 for _ in 0..MAX_BATCH {
@@ -113,16 +141,17 @@ where
                         break;
                     }
                     match rx.try_recv() {
-                        Ok(msg) => handle(state, msg),
+                        Ok(msg) => handle(state, runner, msg),
                         Err(_) => break,
                     }
                 }
                 dirty = true;
             }
             _ = tick.tick() => {
-                handle(state, Msg::Tick { now: unix_now() });
+                handle(state, runner, Msg::Tick { now: unix_now() });
                 dirty = true;
             }
+            () = runner.send_waiting_input(), if input_waiting => {}
             Some(signal) = signals.next() => return Ok(ExitReason::Signal(signal)),
             _ = tokio::time::sleep_until(frame_due.into()), if dirty => {}
         }

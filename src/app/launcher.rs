@@ -1,7 +1,7 @@
 //! Launching a container: pull the image if it is missing (reporting progress, and
 //! cancellable), create, start. When the start fails the daemon leaves the container in
 //! `Created` (e.g. "port is already allocated"): remove it, so a failed launch leaves
-//! nothing behind and the user can simply try again.
+//! nothing behind and the user can simply try again; the error says which happened.
 //!
 //! Progress goes to a plain callback: progress is a report, not data; when the UI is
 //! busy a message may be dropped, and the next one says the same thing more recently.
@@ -10,6 +10,7 @@ use futures::StreamExt;
 use tokio_util::sync::CancellationToken;
 
 use crate::docker::DockerApi;
+use crate::launch::explain;
 use crate::model::{ContainerAction, DaemonError, DaemonErrorKind, LaunchSpec, PullProgress};
 
 pub async fn launch<D: DockerApi>(
@@ -24,15 +25,7 @@ pub async fn launch<D: DockerApi>(
     let id = docker.create_container(spec).await.map_err(|e| explain_create(e, spec))?;
     if let Err(start_error) = docker.container_action(&id, ContainerAction::Start).await {
         let cleanup = docker.container_action(&id, ContainerAction::Remove { force: true, volumes: true }).await;
-        let what = match cleanup {
-            Ok(()) => "wharf removed the container it had created",
-            Err(_) => "the container it created is left in state Created",
-        };
-        return Err(DaemonError {
-            message: format!("the container was created but could not start: {}", start_error.message),
-            hint: Some(what.to_string()),
-            ..start_error
-        });
+        return Err(explain_start(start_error, cleanup.is_ok()));
     }
     Ok(id)
 }
@@ -55,9 +48,7 @@ pub async fn pull<D: DockerApi>(
         };
         match item {
             Some(Ok(progress)) => on_progress(progress),
-            Some(Err(e)) => {
-                return Err(DaemonError { message: format!("cannot pull {reference}: {}", e.message), ..e });
-            }
+            Some(Err(e)) => return Err(explain_pull(reference, e)),
             None => break,
         }
     }
@@ -66,6 +57,38 @@ pub async fn pull<D: DockerApi>(
         Ok(())
     } else {
         Err(DaemonError::new(DaemonErrorKind::Api, format!("the pull of {reference} ended without the image")))
+    }
+}
+
+/// What happened when a created container would not start: that it did not start, and
+/// whether wharf removed it (so the user knows whether anything is left to clean up).
+/// A host port in use is said as such, naming the address; which container holds it is
+/// for the caller to add, from the list it has.
+fn explain_start(error: DaemonError, removed: bool) -> DaemonError {
+    let left = if removed { "wharf removed it" } else { "wharf could not remove it: it is left in state Created" };
+    match explain::port_in_use(&error.message) {
+        Some(address) => DaemonError {
+            message: format!("host port {address} is already in use, so the container could not start; {left}"),
+            hint: Some("choose another host port, or stop what holds this one".into()),
+            ..error
+        },
+        None => DaemonError { message: format!("the container could not start ({left}): {}", error.message), ..error },
+    }
+}
+
+/// A pull that reached no registry says so (the daemon's own words, about dial and
+/// lookup failures, go to the hint); a registry's refusal is said in its own words.
+fn explain_pull(reference: &str, error: DaemonError) -> DaemonError {
+    if !explain::registry_unreachable(&error.message) {
+        return DaemonError { message: format!("cannot pull {reference}: {}", error.message), ..error };
+    }
+    let registry = explain::registry_host(&error.message).map(|h| format!(" ({h})")).unwrap_or_default();
+    DaemonError {
+        message: format!(
+            "cannot pull {reference}: no registry is reachable{registry}; the daemon is offline or cannot resolve or connect to it"
+        ),
+        hint: Some(format!("the daemon said: {}", error.message)),
+        ..error
     }
 }
 

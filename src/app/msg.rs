@@ -162,6 +162,16 @@ pub enum Streamed {
     Saved {
         result: Result<String, String>,
     },
+    /// A whole-log save (`Stream::SaveFullLog`) has written this many bytes so far.
+    SaveProgress {
+        save: StreamId,
+        bytes: u64,
+    },
+    /// A whole-log save ended: the file, or why there is none.
+    FullLogSaved {
+        save: StreamId,
+        result: Result<SavedLog, String>,
+    },
     /// The console's command runs (`label`: which shell, or `attach`).
     ConsoleStarted {
         session: SessionId,
@@ -184,4 +194,13 @@ pub enum Streamed {
     },
     /// A sampling round is over (all its readings were sent).
     StatsRoundDone,
+}
+
+/// A whole log saved to a file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SavedLog {
+    pub path: String,
+    pub bytes: u64,
+    /// Stopped at the size limit: the log goes on past what the file holds.
+    pub cut: bool,
 }

@@ -170,6 +170,15 @@ pub struct LogSettings {
     pub tail_lines: u32,
     /// Lines the log pane keeps; older ones are dropped (and counted).
     pub buffer_lines: usize,
+    /// MiB a whole-log save (`W`) writes at most; the file says where it stopped.
+    pub save_limit_mib: u64,
+}
+
+impl LogSettings {
+    /// `save_limit_mib` in bytes.
+    pub fn save_limit_bytes(&self) -> u64 {
+        self.save_limit_mib.saturating_mul(1024 * 1024)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -233,7 +242,7 @@ impl ConsoleSettings {
 
 impl Default for LogSettings {
     fn default() -> Self {
-        Self { tail_lines: 1000, buffer_lines: 10_000 }
+        Self { tail_lines: 1000, buffer_lines: 10_000, save_limit_mib: 100 }
     }
 }
 

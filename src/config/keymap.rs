@@ -289,6 +289,21 @@ impl Action {
     }
 }
 
+/// The console's own keys, which the keymap does not bind (everything else typed in a
+/// console goes to the container): the detach chord `prefix` (`Ctrl-]` unless the
+/// config names another) and what may follow it, and the scrollback keys.
+pub fn console_help_rows(prefix: &str) -> Vec<(String, String)> {
+    vec![
+        (format!("{prefix} d"), "back to the dashboard (the shell keeps running)".to_string()),
+        (format!("{prefix} Esc"), "back to the dashboard, as d".to_string()),
+        (format!("{prefix} z"), "console full-screen / back".to_string()),
+        (format!("{prefix} x"), "close the console (ends its shell)".to_string()),
+        (format!("{prefix} {prefix}"), format!("send {prefix} itself to the container")),
+        ("Shift-PgUp".to_string(), "scroll back through the output".to_string()),
+        ("Shift-PgDn".to_string(), "scroll forward again".to_string()),
+    ]
+}
+
 /// A key with its modifiers, as the user writes it: `q`, `ctrl-c`, `shift-tab`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct KeyBinding {

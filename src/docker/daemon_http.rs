@@ -58,7 +58,11 @@ impl DaemonHttp {
         // As bollard's own transports did: sockets and TCP dial afresh for each
         // request (a daemon that restarts leaves no stale connection in a pool); an
         // ssh connection is a process and a login, so those are kept for reuse.
-        if !address.host.starts_with("ssh://") {
+        if address.host.starts_with("ssh://") {
+            // Without a timer the pool never drops an idle connection, and each one is
+            // an ssh process on both machines.
+            builder.pool_timer(hyper_util::rt::TokioTimer::new()).pool_idle_timeout(Duration::from_secs(60));
+        } else {
             builder.pool_max_idle_per_host(0);
         }
         let client = builder.build(Connector(dialer.clone()));

@@ -1,16 +1,9 @@
-//! Raw answers from the daemon, for the two places where bollard's typed API gets in
-//! the way:
-//!
-//! - Logs: bollard's own `logs()` decodes the stream itself and guesses whether it is
-//!   multiplexed from the first byte; on a TTY container whose line starts with
-//!   0x00-0x02 that guess reads a bogus frame header and waits forever (HOSTILE.md).
-//!   wharf decodes the bytes itself (`crate::logs::decode`), told by `Config.Tty`.
-//! - The container list: bollard's model has a closed enum for `State`, so one
-//!   container in a state Docker does not know (Podman's `stopped`) fails the whole
-//!   list. wharf reads the JSON and converts each row on its own.
-//!
-//! Both are plain GETs of wharf's HTTP client (`daemon_http.rs`), the one bollard's
-//! requests go through too. The live tests exercise both uses.
+//! A container's (or a service's) log output, undecoded. bollard's own `logs()` decodes
+//! the stream itself and guesses whether it is multiplexed from the first byte; on a
+//! TTY container whose line starts with 0x00-0x02 that guess reads a bogus frame header
+//! and waits forever (HOSTILE.md). wharf asks with a plain GET of its own HTTP client
+//! (`daemon_http.rs`, the one bollard's requests go through too) and decodes the bytes
+//! itself (`crate::logs::decode`), told by `Config.Tty`.
 
 use futures::stream::BoxStream;
 

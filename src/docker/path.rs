@@ -1,7 +1,9 @@
 //! Paths wharf writes by hand (raw GETs, logs, exec and attach upgrades). An id or a
-//! name put into a path is percent-encoded, so it stays one segment whatever it holds;
-//! and a path whose segments the daemon would fold (`.`, `..`, empty) is refused
-//! before it is sent, since the daemon's router cleans such a path into another one.
+//! name put into a path is percent-encoded, and a path whose segments the daemon would
+//! fold (`.`, `..`, empty) is refused before it is sent. The daemon's router decodes a
+//! path before it cleans it, so an encoded `..` can still make it answer with a
+//! redirect to another path: wharf never follows one (any answer but 2xx is an error),
+//! so a hostile id fails its request and never gets another endpoint's answer.
 
 use crate::model::{DaemonError, DaemonErrorKind};
 use crate::text::sanitize;

@@ -84,6 +84,7 @@ pub fn dial_stdio(target: &str) -> io::Result<SshStream> {
         target: target.to_string(),
         received: false,
         outcome,
+        stderr: None,
         _hang_up: hang_up,
     })
 }
@@ -110,6 +111,9 @@ pub struct SshStream {
     received: bool,
     /// ssh's stderr, once it has exited.
     outcome: oneshot::Receiver<String>,
+    /// That stderr once received: a receiver must not be polled again after it
+    /// answered, and both halves of a split stream may fail.
+    stderr: Option<String>,
     /// Dropped with the stream, which ends the watcher and so kills ssh.
     _hang_up: oneshot::Sender<()>,
 }
@@ -118,8 +122,12 @@ impl SshStream {
     /// ssh ended before the daemon answered: wait for its stderr, then fail with the
     /// reason in words.
     fn failed(&mut self, cx: &mut Context<'_>) -> Poll<io::Error> {
-        let stderr = ready!(Pin::new(&mut self.outcome).poll(cx)).unwrap_or_default();
-        Poll::Ready(super::transport::wharf_error(ssh_failure(&self.target, &stderr)))
+        if self.stderr.is_none() {
+            let stderr = ready!(Pin::new(&mut self.outcome).poll(cx)).unwrap_or_default();
+            self.stderr = Some(stderr);
+        }
+        let stderr = self.stderr.as_deref().unwrap_or_default();
+        Poll::Ready(super::transport::wharf_error(ssh_failure(&self.target, stderr)))
     }
 }
 
@@ -216,6 +224,24 @@ mod tests {
         );
         assert_eq!(ssh_args("alias"), ["-o", "BatchMode=yes", "--", "alias", "docker", "system", "dial-stdio"]);
         assert_eq!(ssh_args("-oProxyCommand=x")[2..4], ["--", "-oProxyCommand=x"]);
+    }
+
+    #[tokio::test]
+    async fn an_ssh_that_fails_fails_every_read_and_write_in_words() {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        // Nothing listens on port 1: ssh gives up before the daemon says anything.
+        let mut stream = dial_stdio("127.0.0.1:1").unwrap();
+        let mut buf = [0u8; 16];
+        let first = stream.read(&mut buf).await.unwrap_err();
+        // Again, and a write: the reason is kept, not asked of ssh a second time
+        // (asking again panicked).
+        let second = stream.read(&mut buf).await.unwrap_err();
+        let write = stream.write_all(b"GET / HTTP/1.1\r\n\r\n").await;
+        assert_eq!(first.to_string(), second.to_string());
+        assert!(first.to_string().contains("127.0.0.1"), "{first}");
+        if let Err(e) = write {
+            assert!(!e.to_string().is_empty());
+        }
     }
 
     #[test]

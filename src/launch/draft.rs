@@ -34,6 +34,10 @@ impl Field {
         Field::AllInterfaces,
     ];
 
+    /// What a swarm service takes (`docker service create`): no `--rm`, `-it`, restart
+    /// policy, binds or host address; those belong to a container on this host.
+    pub const SERVICE: [Field; 5] = [Field::Image, Field::Name, Field::Ports, Field::Env, Field::Command];
+
     pub fn label(self) -> &'static str {
         match self {
             Field::Image => "Image",
@@ -112,11 +116,6 @@ impl LaunchDraft {
         }
     }
 
-    /// Whether the user typed anything (Esc asks before throwing it away).
-    pub fn is_blank(&self) -> bool {
-        Field::ALL.iter().filter_map(|f| self.text(*f)).all(|t| t.trim().is_empty())
-    }
-
     /// Publishes an unauthenticated-by-default service to every interface: the form
     /// says so (published ports bypass host firewalls).
     pub fn publishes_everywhere(&self) -> bool {
@@ -186,6 +185,45 @@ impl LaunchDraft {
     }
 }
 
+impl LaunchDraft {
+    /// Checks the fields a service takes (`Field::SERVICE`); the others are ignored
+    /// whatever they hold. Ports are published on every node through the routing mesh,
+    /// so a host address is a mistake named on its line, not silently dropped.
+    pub fn validate_service(&self, lookup: impl Fn(&str) -> Option<String>) -> Result<LaunchSpec, Vec<FieldError>> {
+        let service = LaunchDraft {
+            image: self.image.clone(),
+            name: self.name.clone(),
+            ports: self.ports.clone(),
+            env: self.env.clone(),
+            command: self.command.clone(),
+            all_interfaces: true,
+            ..Default::default()
+        };
+        let address_error = non_blank_lines(&self.ports).find_map(|(i, line)| {
+            let bindings = parse_port_spec(line, "").ok()?;
+            let ip = bindings.iter().find(|b| !b.host_ip.is_empty())?.host_ip.clone();
+            Some(FieldError {
+                field: Field::Ports,
+                line: Some(i),
+                message: format!(
+                    "a service is published on every node (routing mesh): drop the address {ip}, write published:target"
+                ),
+            })
+        });
+        match (service.validate(lookup), address_error) {
+            (result, None) => result,
+            (Ok(_), Some(error)) => Err(vec![error]),
+            (Err(mut errors), Some(error)) => {
+                if !errors.iter().any(|e| e.field == Field::Ports) {
+                    errors.push(error);
+                    errors.sort_by_key(|e| Field::ALL.iter().position(|f| *f == e.field));
+                }
+                Err(errors)
+            }
+        }
+    }
+}
+
 fn non_blank_lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
     text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty())
 }
@@ -246,6 +284,27 @@ mod tests {
                 (Field::Restart, None),
             ]
         );
+    }
+
+    #[test]
+    fn a_service_checks_only_what_a_service_takes() {
+        let draft = LaunchDraft {
+            image: "nginx".into(),
+            ports: "8080:80".into(),
+            // Container-only settings that conflict: not a service's business.
+            volumes: "relative:path".into(),
+            restart: RestartPolicy::Always,
+            auto_remove: true,
+            ..Default::default()
+        };
+        let spec = draft.validate_service(no_env).unwrap();
+        assert_eq!(spec.ports[0].describe(), "8080->80/tcp");
+        assert!(spec.volumes.is_empty() && !spec.auto_remove && spec.restart == RestartPolicy::No);
+        let addressed = LaunchDraft { image: "Nginx".into(), ports: "80:80\n127.0.0.1:8080:80".into(), ..draft };
+        let errors = addressed.validate_service(no_env).unwrap_err();
+        let fields: Vec<(Field, Option<usize>)> = errors.iter().map(|e| (e.field, e.line)).collect();
+        assert_eq!(fields, vec![(Field::Image, None), (Field::Ports, Some(1))]);
+        assert!(errors[1].message.contains("drop the address 127.0.0.1"), "{}", errors[1].message);
     }
 
     #[test]

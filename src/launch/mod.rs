@@ -1,9 +1,10 @@
 //! Everything between what a user types (or a preset holds) and a `LaunchSpec`: the
 //! parsers for ports, env, names, images, volumes and restart policies, the form's draft
-//! and its validation, and the presets. Pure code: no I/O.
+//! and its validation, the presets, and what a failed launch means. Pure code: no I/O.
 
 mod draft;
 mod env;
+pub mod explain;
 mod names;
 mod ports;
 pub mod presets;

@@ -4,10 +4,22 @@ use crate::model::{RestartPolicy, VolumeMount};
 
 /// `[a-zA-Z0-9][a-zA-Z0-9_.-]+`, as the daemon requires; empty means "let the daemon
 /// choose". Returns the name to use.
+///
+/// One leading `/` is accepted and dropped, as the daemon does (`docker run --name /web`
+/// names the container `web`; the API lists names as `/web`, so a user may copy one from
+/// there). What is left must still be a name: `/` alone is a mistake, not a request for
+/// a name the daemon picks (that is the empty field).
 pub fn parse_container_name(text: &str) -> Result<Option<String>, String> {
-    let name = text.trim().trim_start_matches('/');
-    if name.is_empty() {
+    let typed = text.trim();
+    if typed.is_empty() {
         return Ok(None);
+    }
+    let name = typed.strip_prefix('/').unwrap_or(typed);
+    if name.is_empty() {
+        return Err(format!(
+            "{typed:?} is not a name: a leading / is dropped (docker lists names as /name), leaving nothing; \
+             leave the field empty to let the daemon pick one"
+        ));
     }
     let mut chars = name.chars();
     let first_ok = chars.next().is_some_and(|c| c.is_ascii_alphanumeric());
@@ -189,9 +201,21 @@ mod tests {
         assert_eq!(parse_container_name(""), Ok(None));
         assert_eq!(parse_container_name("redis"), Ok(Some("redis".into())));
         assert_eq!(parse_container_name("my_app.v2-test"), Ok(Some("my_app.v2-test".into())));
-        assert_eq!(parse_container_name("/slash"), Ok(Some("slash".into())));
-        for bad in ["a", "-lead", "_lead", ".lead", "has space", "semi;colon", "ünï", "a/b"] {
+        assert_eq!(
+            parse_container_name("/slash"),
+            Ok(Some("slash".into())),
+            "one leading / is dropped, as docker does"
+        );
+        for bad in ["a", "-lead", "_lead", ".lead", "has space", "semi;colon", "ünï", "a/b", "//two", "/a"] {
             assert!(parse_container_name(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_lone_slash_is_a_mistake_not_a_name_the_daemon_picks() {
+        for lone in ["/", " / "] {
+            let err = parse_container_name(lone).expect_err(lone);
+            assert!(err.contains("leading / is dropped") && err.contains("leave the field empty"), "{err}");
         }
     }
 

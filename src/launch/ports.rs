@@ -89,7 +89,12 @@ fn check_ipv4(ip: &str) -> Result<String, String> {
 
 fn parse_range(text: &str, what: &str) -> Result<(u16, u16), String> {
     let port = |p: &str| -> Result<u16, String> {
-        let n: u32 = p.parse().map_err(|_| format!("{what} port {p:?} is not a number"))?;
+        // Digits only: Rust's parse takes a leading `+`, which would read `+80` as 80
+        // when the user most likely typed something else by mistake.
+        if p.is_empty() || !p.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(format!("{what} port {p:?} is not a number: use digits only"));
+        }
+        let n: u32 = p.parse().map_err(|_| format!("{what} port {p:?} is out of range: use 1-65535"))?;
         u16::try_from(n).map_err(|_| format!("{what} port {n} is out of range: use 1-65535"))
     };
     match text.split_once('-') {
@@ -154,6 +159,11 @@ mod tests {
             ("70000", "out of range"),
             ("1234:70000", "out of range"),
             ("abc", "not a number"),
+            ("+80", "container port \"+80\" is not a number: use digits only"),
+            ("+8080:80", "host port \"+8080\" is not a number"),
+            ("8080:+80", "container port \"+80\" is not a number"),
+            ("80-+81", "not a number"),
+            ("1234: 80", "not a number"),
             ("1234:", "no container port"),
             ("a:b:c:d", "too many parts"),
             ("1:2:3:4", "too many parts"),
@@ -166,7 +176,7 @@ mod tests {
             ("[::1:1234:6379", "missing ]"),
             ("[zz]:1:2", "not an IPv6"),
             ("0-3:5-8", "cannot start at 0"),
-            ("abc:99999", "host port \"abc\" is not a number; container port 99999 is out of range"),
+            ("abc:99999", "host port \"abc\" is not a number: use digits only; container port 99999 is out of range"),
         ];
         for (spec, needle) in cases {
             let err = parse_port_spec(spec, "").expect_err(spec);

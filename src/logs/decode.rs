@@ -2,8 +2,12 @@
 //!
 //! Whether the stream is multiplexed (8-byte frame headers: stream type, 3 zero bytes,
 //! big-endian length) or raw (a TTY container) is decided by the caller from the
-//! container's `Config.Tty`, never guessed from the bytes: a guess stalls on a TTY line
-//! that starts with 0x00-0x02 (see HOSTILE.md). Lines are split on `\n`, `\r\n` and a lone
+//! container's `Config.Tty`, never guessed from the bytes alone: a guess stalls on a TTY
+//! line that starts with 0x00-0x02 (see HOSTILE.md). One safety net only: a stream read
+//! as multiplexed whose first 8 bytes are no frame header is raw after all. A known
+//! non-TTY stream always starts with a header, so this changes nothing for it; it lets
+//! a caller that could not learn the setting (the container's inspect failed) read as
+//! multiplexed and still show a TTY container's output. Lines are split on `\n`, `\r\n` and a lone
 //! `\r`, joined across frames and chunks, decoded as UTF-8 only once complete (so a
 //! character split across frames survives; invalid bytes become U+FFFD), and capped.
 
@@ -38,6 +42,8 @@ pub struct LogDecoder {
     /// The last byte ended a line with `\r`: a following `\n` belongs to it.
     after_cr: [bool; 2],
     max_line: usize,
+    /// The first frame header was checked (see the module's note).
+    first_header_checked: bool,
 }
 
 impl LogDecoder {
@@ -54,6 +60,7 @@ impl LogDecoder {
             partial: [(Vec::new(), 0), (Vec::new(), 0)],
             after_cr: [false, false],
             max_line: max_line.max(1),
+            first_header_checked: false,
         }
     }
 
@@ -72,6 +79,17 @@ impl LogDecoder {
                 if self.header.len() < 8 {
                     return;
                 }
+                if !self.first_header_checked {
+                    self.first_header_checked = true;
+                    if !is_frame_header(&self.header) {
+                        // Raw output after all: these bytes are its first.
+                        self.tty = true;
+                        let head = std::mem::take(&mut self.header);
+                        self.push_bytes(StreamKind::Stdout, &head, out);
+                        self.push_bytes(StreamKind::Stdout, chunk, out);
+                        return;
+                    }
+                }
                 self.current_stream = if self.header[0] == 2 { StreamKind::Stderr } else { StreamKind::Stdout };
                 let length = u32::from_be_bytes([self.header[4], self.header[5], self.header[6], self.header[7]]);
                 self.payload_left = length as usize;
@@ -88,6 +106,14 @@ impl LogDecoder {
 
     /// The stream ended: whatever is left unterminated becomes a last line.
     pub fn finish(&mut self, out: &mut Vec<RawLine>) {
+        // A stream shorter than a frame header was raw output.
+        if !self.first_header_checked && !self.header.is_empty() {
+            self.first_header_checked = true;
+            let head = std::mem::take(&mut self.header);
+            if !is_frame_header(&head) {
+                self.push_bytes(StreamKind::Stdout, &head, out);
+            }
+        }
         for stream in [StreamKind::Stdout, StreamKind::Stderr] {
             let (bytes, cut) = &self.partial[index(stream)];
             if !bytes.is_empty() || *cut > 0 {
@@ -151,6 +177,11 @@ fn index(stream: StreamKind) -> usize {
     }
 }
 
+/// Stream type 0, 1 or 2, then three zero bytes.
+fn is_frame_header(header: &[u8]) -> bool {
+    header.len() >= 4 && header[0] <= 2 && header[1..4] == [0, 0, 0]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -184,6 +215,19 @@ mod tests {
             lines,
             vec![(Stdout, "out one".into(), 0), (Stderr, "err one".into(), 0), (Stdout, "out two".into(), 0)]
         );
+    }
+
+    #[test]
+    fn raw_output_read_as_multiplexed_is_read_raw_under_any_split() {
+        // A TTY container's output, read by a caller that could not learn its setting.
+        let bytes = b"hello world\nsecond line\nshort";
+        let want =
+            vec![(Stdout, "hello world".into(), 0), (Stdout, "second line".into(), 0), (Stdout, "short".into(), 0)];
+        for split in 0..bytes.len() {
+            let (a, b) = bytes.split_at(split);
+            assert_eq!(decode(false, &[a, b]), want, "split at {split}");
+        }
+        assert_eq!(decode(false, &[b"hi\n"]), vec![(Stdout, "hi".into(), 0)], "shorter than a header");
     }
 
     #[test]

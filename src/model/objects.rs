@@ -139,9 +139,7 @@ impl PruneKind {
         PruneKind::Volumes,
         PruneKind::Networks,
     ];
-}
 
-impl PruneKind {
     pub fn what(self) -> &'static str {
         match self {
             PruneKind::Containers => "stopped containers",

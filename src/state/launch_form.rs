@@ -30,6 +30,9 @@ pub struct LaunchForm {
     pub daemon_error: Option<DaemonError>,
     /// Esc was pressed with something typed: waiting for a yes to throw it away.
     pub confirm_discard: bool,
+    /// What the form opened with (empty, or a preset): Esc asks before closing only
+    /// when the user changed it, since closing otherwise loses nothing.
+    opened_with: LaunchDraft,
     /// The launch in flight, if submitted.
     pub submitting: Option<Submitting>,
 }
@@ -41,8 +44,10 @@ pub struct Submitting {
 }
 
 /// What an empty field shows: an example of what it takes.
-fn placeholder(field: Field) -> &'static str {
+fn placeholder(field: Field, service: bool) -> &'static str {
     match field {
+        Field::Ports if service => "8080:80 (one per line; published:target[/udp], on every node)",
+        Field::Command if service => "empty: the image's own command (given as its arguments)",
         Field::Image => "redis, mysql:5.7, ghcr.io/owner/app:tag",
         Field::Name => "empty: the daemon picks one",
         Field::Ports => "1234:6379 (one per line; [ip:]host:container[/udp])",
@@ -55,6 +60,15 @@ fn placeholder(field: Field) -> &'static str {
 
 impl LaunchForm {
     pub fn new(title: impl Into<String>, draft: &LaunchDraft) -> Self {
+        Self::build(title.into(), draft, false)
+    }
+
+    /// The form for a swarm service: only the fields a service takes.
+    pub fn for_service(title: impl Into<String>, draft: &LaunchDraft) -> Self {
+        Self::build(title.into(), draft, true)
+    }
+
+    fn build(title: String, draft: &LaunchDraft, service: bool) -> Self {
         let areas = TEXT_FIELDS
             .iter()
             .map(|f| {
@@ -63,13 +77,13 @@ impl LaunchForm {
                 area.move_cursor(CursorMove::Bottom);
                 area.move_cursor(CursorMove::End);
                 area.set_cursor_line_style(ratatui::style::Style::default());
-                area.set_placeholder_text(placeholder(*f));
+                area.set_placeholder_text(placeholder(*f, service));
                 area
             })
             .collect();
         Self {
-            service: false,
-            title: title.into(),
+            service,
+            title,
             areas,
             restart: draft.restart,
             auto_remove: draft.auto_remove,
@@ -80,7 +94,25 @@ impl LaunchForm {
             daemon_error: None,
             confirm_discard: false,
             submitting: None,
+            opened_with: draft.clone(),
         }
+    }
+
+    /// Whether the user changed anything since the form opened (closing would lose it).
+    pub fn is_edited(&self) -> bool {
+        // Compared as the form holds it: text areas keep lines, not a trailing newline.
+        let opened = LaunchForm::new_areas_only(&self.opened_with);
+        self.draft() != opened
+    }
+
+    /// `draft` as the form would hold it once opened.
+    fn new_areas_only(draft: &LaunchDraft) -> LaunchDraft {
+        let mut held = draft.clone();
+        for field in TEXT_FIELDS {
+            let text = draft.text(field).unwrap_or_default().lines().collect::<Vec<_>>().join("\n");
+            held.set_text(field, text);
+        }
+        held
     }
 
     fn index(field: Field) -> Option<usize> {
@@ -126,9 +158,23 @@ impl LaunchForm {
         }
     }
 
+    /// The fields this form shows, in Tab order.
+    pub fn fields(&self) -> &'static [Field] {
+        if self.service { &Field::SERVICE } else { &Field::ALL }
+    }
+
+    /// Checks the form as what it creates: a container, or a service.
+    pub fn validate(
+        &self,
+        lookup: impl Fn(&str) -> Option<String>,
+    ) -> Result<crate::model::LaunchSpec, Vec<FieldError>> {
+        if self.service { self.draft().validate_service(lookup) } else { self.draft().validate(lookup) }
+    }
+
     pub fn move_focus(&mut self, delta: isize) {
-        let i = Field::ALL.iter().position(|f| *f == self.focus).unwrap_or(0) as isize;
-        let n = Field::ALL.len() as isize;
-        self.focus = Field::ALL[(i + delta).rem_euclid(n) as usize];
+        let fields = self.fields();
+        let i = fields.iter().position(|f| *f == self.focus).unwrap_or(0) as isize;
+        let n = fields.len() as isize;
+        self.focus = fields[(i + delta).rem_euclid(n) as usize];
     }
 }

@@ -295,9 +295,7 @@ pub struct LogView {
     pub since: Since,
     /// Lines asked for when a stream starts.
     pub tail: u32,
-    pub search: String,
-    /// The line of the current search match.
-    pub current_match: Option<u64>,
+    pub search: LogSearch,
     pub filter: LineFilter,
     pub zoomed: bool,
     /// The sources were chosen on purpose (a swarm service, a task's container): they
@@ -310,6 +308,49 @@ pub struct LogView {
     /// service id): a stream resumed after an interruption starts at that second, and
     /// what it sends up to and including that line is dropped as already shown.
     pub last_seen: std::collections::HashMap<String, Box<str>>,
+    /// Saving the container's whole log (`W`).
+    pub save: WholeLogSave,
+}
+
+/// What the log pane's search (`/`) looks for, and where it stands.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LogSearch {
+    pub text: String,
+    /// The line of the current match.
+    pub current: Option<u64>,
+}
+
+/// Saving a container's whole log to a file: one at a time, and at most so much.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WholeLogSave {
+    /// The save under way, if one is.
+    pub running: Option<FullSave>,
+    /// Bytes a save writes at most (`logs.save_limit_mib`).
+    pub limit: u64,
+}
+
+/// Default of `save_limit`: 100 MiB.
+pub const DEFAULT_SAVE_LIMIT: u64 = 100 * 1024 * 1024;
+
+/// A whole-log save under way, as far as it got.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FullSave {
+    pub save: StreamId,
+    pub name: String,
+    pub bytes: u64,
+}
+
+impl FullSave {
+    /// What the status line says while it runs.
+    pub fn progress(&self) -> String {
+        format!("saving the log of {}: {} (W or Esc stops)", self.name, mib(self.bytes))
+    }
+}
+
+/// Bytes in MiB, as the save limit is given: `0.4 MiB`, `37 MiB`.
+pub fn mib(bytes: u64) -> String {
+    let mib = bytes as f64 / (1024.0 * 1024.0);
+    if mib >= 10.0 { format!("{mib:.0} MiB") } else { format!("{mib:.1} MiB") }
 }
 
 impl LogView {
@@ -324,14 +365,22 @@ impl LogView {
             timestamps: false,
             since: Since::Tail,
             tail,
-            search: String::new(),
-            current_match: None,
+            search: LogSearch::default(),
             filter: LineFilter::default(),
             zoomed: false,
             pinned: false,
             skipped_while_paused: 0,
             last_seen: std::collections::HashMap::new(),
+            save: WholeLogSave { running: None, limit: DEFAULT_SAVE_LIMIT },
         }
+    }
+
+    /// Starts over for another daemon: its lines, sources and streams were the old
+    /// one's; the buffer's size, the tail asked for and the save limit are the user's.
+    pub fn forget_daemon(&mut self) {
+        let limit = self.save.limit;
+        *self = Self::new(self.buffer.capacity(), self.tail);
+        self.save.limit = limit;
     }
 
     /// Forgets every line, and where each source's stream had got to.
@@ -407,12 +456,14 @@ impl LogView {
                 if !self.passes_filter(line) {
                     continue;
                 }
-                let rows = self.rows_of(line, width);
-                if used + rows > height && !out.is_empty() {
+                // The line that reaches the top is taken even when only its end fits
+                // (the pane cuts it from the top): a line taller than what is left,
+                // a 1 MiB one, shows its last rows instead of an empty space.
+                used += self.rows_of(line, width);
+                out.push(seq);
+                if used >= height {
                     break;
                 }
-                used += rows;
-                out.push(seq);
             }
             out.reverse();
         } else {
@@ -439,7 +490,11 @@ impl LogView {
             if delta >= 0 {
                 return;
             }
-            self.top = self.visible(width, height).first().copied().unwrap_or(self.buffer.first_seq());
+            // From the first line shown whole: the top one may show only its end.
+            let shown = self.visible(width, height);
+            let rows: usize = shown.iter().filter_map(|s| self.buffer.get(*s)).map(|l| self.rows_of(l, width)).sum();
+            let whole = if rows > height && shown.len() > 1 { shown.get(1) } else { shown.first() };
+            self.top = whole.copied().unwrap_or(self.buffer.first_seq());
             self.follow = false;
         }
         let mut top = self.top.max(self.buffer.first_seq());
@@ -509,7 +564,7 @@ impl LogView {
     /// Moves to the next (or previous) line matching the search, wrapping around.
     /// Returns whether there is one.
     pub fn find(&mut self, forward: bool) -> bool {
-        if self.search.is_empty() {
+        if self.search.text.is_empty() {
             return false;
         }
         let first = self.buffer.first_seq();
@@ -517,9 +572,11 @@ impl LogView {
         if end == first {
             return false;
         }
-        let from = self.current_match.unwrap_or(if forward { self.top.max(first).saturating_sub(1) } else { end });
+        let from = self.search.current.unwrap_or(if forward { self.top.max(first).saturating_sub(1) } else { end });
         let matches = |s: &u64| {
-            self.buffer.get(*s).is_some_and(|l| self.passes_filter(l) && contains_ignore_case(&l.text, &self.search))
+            self.buffer
+                .get(*s)
+                .is_some_and(|l| self.passes_filter(l) && contains_ignore_case(&l.text, &self.search.text))
         };
         let found = if forward {
             (from.saturating_add(1)..end).find(matches).or_else(|| (first..end).find(matches))
@@ -528,7 +585,7 @@ impl LogView {
         };
         match found {
             Some(seq) => {
-                self.current_match = Some(seq);
+                self.search.current = Some(seq);
                 self.follow = false;
                 // Show the match with two lines of context above it.
                 let mut top = seq;
@@ -542,7 +599,7 @@ impl LogView {
                 true
             }
             None => {
-                self.current_match = None;
+                self.search.current = None;
                 false
             }
         }
@@ -708,7 +765,10 @@ mod tests {
         // 2 prefix columns + 30 = 32 columns: 10 on the first row, 8 on each next one.
         assert_eq!(v.rows_of(v.buffer.get(0).unwrap(), 10), 4);
         assert_eq!(v.rows_of(v.buffer.get(0).unwrap(), 12), 3);
-        assert_eq!(v.visible(10, 4), vec![1], "the long line does not fit with the short one");
+        assert_eq!(v.visible(10, 4), vec![0, 1], "the long line shows its end above the short one");
+        v.scroll(-1, 10, 4);
+        assert_eq!(v.top, 0, "one line up from the first line shown whole");
+        v.follow = true;
         assert_eq!(v.visible(10, 5), vec![0, 1]);
         v.wrap = false;
         assert_eq!(v.rows_of(v.buffer.get(0).unwrap(), 10), 1);
@@ -720,15 +780,15 @@ mod tests {
         v.set_filter("LINE 4", false);
         assert_eq!(v.visible(80, 20), vec![4, 40, 41, 42, 43, 44, 45, 46, 47, 48, 49]);
         v.set_filter("", false);
-        v.search = "line 1".into();
+        v.search.text = "line 1".into();
         assert!(v.find(true));
-        let first = v.current_match.unwrap();
+        let first = v.search.current.unwrap();
         assert!(v.buffer.get(first).unwrap().text.starts_with("line 1"));
         assert!(v.find(true));
-        assert!(v.current_match.unwrap() > first);
+        assert!(v.search.current.unwrap() > first);
         assert!(v.find(false));
-        assert_eq!(v.current_match, Some(first));
-        v.search = "nothing like this".into();
+        assert_eq!(v.search.current, Some(first));
+        v.search.text = "nothing like this".into();
         assert!(!v.find(true));
     }
 

@@ -22,8 +22,8 @@ pub use inspect::{InspectView, PROCESSES_EVERY_SECS, ShownRow, masked_env_entry}
 pub use launch_form::{LaunchForm, Submitting};
 pub use list::{ListRow, SelectableList};
 pub use logs::{
-    LineFilter, LogBuffer, LogSource, LogView, Since, SourceStatus, StreamId, WRAP_INDENT, contains_ignore_case,
-    cut_note,
+    DEFAULT_SAVE_LIMIT, FullSave, LineFilter, LogBuffer, LogSource, LogView, Since, SourceStatus, StreamId,
+    WRAP_INDENT, WholeLogSave, contains_ignore_case, cut_note, mib,
 };
 pub use objects::{ObjectsState, TIMELINE_CAPACITY, TimelineRow};
 pub use pull::PullStatus;
@@ -204,6 +204,9 @@ pub enum Modal {
     PruneMenu {
         selected: usize,
     },
+    /// Disk usage (`D`, what `docker system df` says), read again each time it opens;
+    /// any key closes it. A place of its own: the figures fit at 80x24.
+    DiskUsage,
     /// Pick another daemon; `choices` is `None` until they are found.
     Endpoints {
         choices: Option<Vec<crate::model::EndpointChoice>>,
@@ -378,9 +381,12 @@ pub struct Screen {
     pub height: u16,
     /// Wall-clock time (Unix seconds) of the last tick, for ages and timeouts.
     pub now: i64,
+    /// The user's time zone, for times shown (given at start; UTC until then).
+    pub zone: crate::local_time::Zone,
     pub flash: Option<Flash>,
     pub reveal_secrets: bool,
-    /// `--read-only`: shown in the status bar (the runner enforces it).
+    /// `--read-only`: shown in the status bar; keys that would change the daemon are
+    /// refused (and the runner refuses every change again where it would be sent).
     pub read_only: bool,
     pub quit: bool,
 }
@@ -405,6 +411,10 @@ pub struct DetailsCache {
     pub stale: BTreeSet<String>,
     /// Why the selected container's details could not be read, if they could not.
     pub error: Option<String>,
+    /// Containers whose last inspect failed, and why (in words): their logs are read
+    /// with the TTY setting guessed (see `LogDecoder`) rather than waited for for ever.
+    /// Forgotten once an inspect of them works.
+    pub unreadable: HashMap<String, String>,
 }
 
 /// The containers list and how it behaves: marks, folds, sort, what is being removed,
@@ -556,7 +566,7 @@ impl AppState {
         self.containers.forget_daemon();
         self.images = std::mem::take(&mut self.images).without_rows();
         self.refresh.forget_daemon();
-        self.logs = LogView::new(self.logs.buffer.capacity(), self.logs.tail);
+        self.logs.forget_daemon();
         self.console = ConsoleState { config: self.console.config.clone(), ..Default::default() };
         self.stats = StatsState::new(self.stats.interval_secs);
         self.objects = ObjectsState::default();
@@ -572,6 +582,7 @@ impl AppState {
                 width: 80,
                 height: 24,
                 now,
+                zone: crate::local_time::Zone::default(),
                 flash: None,
                 reveal_secrets: !startup.mask_secrets,
                 read_only: false,
@@ -669,4 +680,68 @@ impl SortKey {
 pub struct Sort {
     pub key: SortKey,
     pub reverse: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(id: &str) -> ContainerRow {
+        ContainerRow {
+            id: id.into(),
+            name: format!("c-{id}"),
+            image: "busybox".into(),
+            image_id: String::new(),
+            state: crate::model::ContainerState::Running,
+            status: "Up 1 second".into(),
+            status_age: None,
+            created: 0,
+            ports: Vec::new(),
+            project: None,
+            service: None,
+            volumes: Vec::new(),
+            networks: Vec::new(),
+            health: None,
+        }
+    }
+
+    #[test]
+    fn a_daemon_switch_forgets_what_the_daemon_said_and_keeps_what_the_user_set() {
+        let mut state = AppState::new("unix:///old.sock", Startup::default(), 100);
+        // What the user set.
+        state.containers.list.set_filter("web");
+        state.containers.sort = Sort { key: SortKey::Name, reverse: true };
+        state.containers.group_projects = true;
+        state.containers.collapsed.insert("shop".into());
+        state.screen.focus = Pane::Console;
+        // What the old daemon said, and what wharf was doing with it.
+        state.containers.list.set_items(vec![row("a"), row("b")]);
+        state.containers.marked.insert("a".into());
+        state.containers.removing.insert("b".into());
+        state.containers.details.stale.insert("a".into());
+        state.containers.details.error = Some("gone".into());
+        state.containers.action_results.push((true, "failed".into()));
+        state.containers.select_when_listed = Some("a".into());
+        state.refresh.loaded = true;
+        state.refresh.settle_pending = true;
+        let old = state.refresh.requests.containers.want(&mut state.ids).expect("free");
+
+        state.forget_daemon("unix:///new.sock");
+
+        assert_eq!(state.connection, Connection::Connecting { host: "unix:///new.sock".into() });
+        let c = &state.containers;
+        assert!(c.list.items().is_empty() && c.marked.is_empty() && c.removing.is_empty());
+        assert!(c.details.stale.is_empty() && c.details.error.is_none() && c.action_results.is_empty());
+        assert!(c.select_when_listed.is_none());
+        assert!(!state.refresh.loaded && !state.refresh.settle_pending);
+        assert_eq!(state.screen.focus, Pane::Containers, "the console was the old daemon's");
+        // The user's settings stay.
+        assert_eq!(c.list.filter(), "web");
+        assert_eq!(c.sort, Sort { key: SortKey::Name, reverse: true });
+        assert!(c.group_projects && c.collapsed.contains("shop"));
+        // A late answer to the old daemon's request cannot pass for the new one's.
+        assert!(!state.refresh.requests.containers.in_flight());
+        let new = state.refresh.requests.containers.want(&mut state.ids).expect("free");
+        assert!(new > old, "ids keep counting across a switch");
+    }
 }

@@ -1,13 +1,12 @@
-//! What an image pull has done so far, per layer, for a progress bar.
-
-use std::collections::BTreeMap;
+//! What an image pull has done so far, per layer: a total for a progress bar and a row
+//! per layer (id, state, bytes), in the order the daemon announced them.
 
 use crate::model::PullProgress;
 
-/// Layers of an image are few (tens at most), so this stays small.
+/// Layers of an image are few (tens at most), so a list searched by id stays cheap.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct PullStatus {
-    layers: BTreeMap<String, PullProgress>,
+    layers: Vec<(String, PullProgress)>,
     /// The latest message about the pull as a whole (`Pulling from library/redis`).
     pub last_status: String,
 }
@@ -25,7 +24,14 @@ impl PullStatus {
             self.last_status = progress.status;
             return;
         }
-        let entry = self.layers.entry(progress.layer.clone()).or_default();
+        let index = match self.layers.iter().position(|(id, _)| *id == progress.layer) {
+            Some(index) => index,
+            None => {
+                self.layers.push((progress.layer.clone(), PullProgress::default()));
+                self.layers.len() - 1
+            }
+        };
+        let Some((_, entry)) = self.layers.get_mut(index) else { return };
         match progress.status.as_str() {
             // Byte counts of the download are the progress; extraction counts the same
             // bytes again and would send the bar backwards.
@@ -42,25 +48,27 @@ impl PullStatus {
         self.last_status = format!("{} {}", entry.status, progress.layer);
     }
 
-    /// Each layer with its latest progress, by id.
+    /// Each layer with its latest progress, in the order the daemon announced them.
     pub fn layers(&self) -> impl Iterator<Item = (&str, &PullProgress)> + '_ {
         self.layers.iter().map(|(id, p)| (id.as_str(), p))
     }
 
+    /// Whether a layer needs nothing more from the registry.
+    pub fn is_done(layer: &PullProgress) -> bool {
+        matches!(layer.status.as_str(), "Pull complete" | "Already exists" | "Download complete")
+    }
+
     /// (layers done, layers known).
     pub fn layers_done(&self) -> (usize, usize) {
-        let done = self
-            .layers
-            .values()
-            .filter(|l| matches!(l.status.as_str(), "Pull complete" | "Already exists" | "Download complete"))
-            .count();
+        let done = self.layers.iter().filter(|(_, l)| Self::is_done(l)).count();
         (done, self.layers.len())
     }
 
     /// (bytes downloaded, bytes to download) over the layers that reported sizes.
     pub fn bytes(&self) -> (u64, u64) {
         self.layers
-            .values()
+            .iter()
+            .map(|(_, l)| l)
             .fold((0u64, 0u64), |(c, t), l| (c.saturating_add(l.current.min(l.total)), t.saturating_add(l.total)))
     }
 
@@ -97,5 +105,7 @@ mod tests {
         assert_eq!(s.layers_done(), (1, 2), "the tag is not a layer");
         assert_eq!(s.bytes(), (100, 400));
         assert!((s.ratio() - 0.25).abs() < 1e-9);
+        let order: Vec<&str> = s.layers().map(|(id, _)| id).collect();
+        assert_eq!(order, ["a", "b"], "layers keep the order the daemon announced them in");
     }
 }

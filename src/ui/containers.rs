@@ -46,7 +46,9 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, keymap: &Keymap, th
     let mut wants = Vec::new();
     let mut header = Vec::new();
     if state.containers.group_projects {
-        wants.push(ColumnWant::Content(content_width("PROJECT", groups.iter().map(|(t, _)| t.as_str()), 28)));
+        // The project is what the rows are grouped by: it keeps its width (up to a
+        // cap) rather than shrinking with the content columns to `▾ s`.
+        wants.push(ColumnWant::Fixed(content_width("PROJECT", groups.iter().map(|(t, _)| t.as_str()), 24)));
         header.push("PROJECT");
     }
     wants.extend([
@@ -71,12 +73,18 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, keymap: &Keymap, th
         wants.extend([ColumnWant::Fixed(cpu), ColumnWant::Fixed(mem)]);
         header.extend(["CPU", "MEM"]);
     }
-    wants.extend([
-        ColumnWant::Content(content_width("STATUS", list.visible().map(|c| c.status_at(state.screen.now)), 36)),
-        ColumnWant::Content(content_width("PORTS", ports.iter().map(String::as_str), 48)),
-        ColumnWant::Fixed(3),
-    ]);
-    header.extend(["STATUS", "PORTS", "AGE"]);
+    // Under 100 columns the ports pane sits right below the list and says the selected
+    // container's ports in full: the column gives its room to IMAGE and STATUS, which
+    // would otherwise shrink to a few useless characters.
+    let ports_column = area.width >= 100;
+    wants.push(ColumnWant::Content(content_width("STATUS", list.visible().map(|c| c.status_at(state.screen.now)), 36)));
+    header.push("STATUS");
+    if ports_column {
+        wants.push(ColumnWant::Content(content_width("PORTS", ports.iter().map(String::as_str), 48)));
+        header.push("PORTS");
+    }
+    wants.push(ColumnWant::Fixed(3));
+    header.push("AGE");
     let widths = fit_columns(area.width.saturating_sub(2), &wants);
     // A name longer than its column loses its middle, not its end: two long names
     // that differ at the end stay apart.
@@ -113,11 +121,11 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, keymap: &Keymap, th
                 cells.push(Cell::from(cpu));
                 cells.push(Cell::from(mem));
             }
-            cells.extend([
-                Cell::from(c.status_at(state.screen.now)),
-                Cell::from(ports.as_str()),
-                Cell::from(age(c.created, state.screen.now)),
-            ]);
+            cells.push(Cell::from(c.status_at(state.screen.now)));
+            if ports_column {
+                cells.push(Cell::from(ports.as_str()));
+            }
+            cells.push(Cell::from(age(c.created, state.screen.now)));
             Row::new(cells)
         })
         .collect();

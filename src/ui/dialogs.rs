@@ -5,9 +5,9 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph, Wrap};
 
-use super::launch_form::draw_progress;
+use super::pull_progress;
 use super::theme::Theme;
-use super::widgets::{centered, key_hints, modal_block};
+use super::widgets::{centered, key_hints, modal_block, wrapped_rows};
 use crate::launch::presets::Preset;
 use crate::state::{Confirm, PullPrompt};
 
@@ -54,15 +54,24 @@ pub fn draw_confirm(frame: &mut Frame, area: Rect, confirm: &Confirm, theme: &Th
     );
 }
 
+/// The images pane's pull: the reference, what went wrong (all of it), and while it
+/// runs the total and a row per layer, as the launch form shows them.
 pub fn draw_pull(frame: &mut Frame, area: Rect, prompt: &PullPrompt, theme: &Theme) {
-    let popup = centered(area, 70, 7);
+    const WIDTH: u16 = 70;
+    const LAYER_ROWS: usize = 8;
+    let inner_width = WIDTH.min(area.width).saturating_sub(2).max(1);
+    let error = prompt.error.as_ref().map(|e| format!("✗ {e}"));
+    let message_rows = error.as_ref().map_or(1, |e| wrapped_rows(e, inner_width).min(6));
+    let progress_rows = prompt.running.as_ref().map_or(1, |(_, s)| pull_progress::wanted_height(s, LAYER_ROWS));
+    let popup = centered(area, WIDTH, 1 + message_rows + progress_rows + 2);
     let esc = if prompt.running.is_some() { "cancel" } else { "close" };
     let block = modal_block("Pull an image", theme).title_bottom(key_hints(&[("Enter", "pull"), ("Esc", esc)], theme));
     frame.render_widget(Clear, popup);
     let inner = block.inner(popup);
     frame.render_widget(block, popup);
     let [input, message, progress] =
-        Layout::vertical([Constraint::Length(1), Constraint::Length(2), Constraint::Length(1)]).areas(inner);
+        Layout::vertical([Constraint::Length(1), Constraint::Length(message_rows), Constraint::Length(progress_rows)])
+            .areas(inner);
     frame.render_widget(
         Paragraph::new(Line::from(vec![
             Span::styled("Image: ", theme.title),
@@ -71,14 +80,11 @@ pub fn draw_pull(frame: &mut Frame, area: Rect, prompt: &PullPrompt, theme: &The
         ])),
         input,
     );
-    if let Some(error) = &prompt.error {
-        frame.render_widget(
-            Paragraph::new(Line::styled(format!("✗ {error}"), theme.error)).wrap(Wrap { trim: true }),
-            message,
-        );
+    if let Some(error) = error {
+        frame.render_widget(Paragraph::new(Line::styled(error, theme.error)).wrap(Wrap { trim: true }), message);
     }
     if let Some((_, status)) = &prompt.running {
-        draw_progress(frame, progress, status, theme);
+        pull_progress::draw(frame, progress, status, theme);
     }
 }
 

@@ -2,13 +2,13 @@
 //! with a host column; a host that is down or empty gets a line of its own.
 
 use ratatui::Frame;
-use ratatui::layout::Rect;
+use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell, Row};
+use ratatui::widgets::{Cell, Paragraph, Row};
 
 use super::format::age;
 use super::theme::Theme;
-use super::widgets::{ColumnWant, ListTable, content_width, fit_columns, message, pane_block};
+use super::widgets::{ColumnWant, ListTable, content_width, ellipsize_end, fit_columns, message, pane_block};
 use crate::state::{AppState, FleetRow, Pane};
 
 pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
@@ -20,7 +20,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
         Span::styled("│ Enter opens on its daemon ", theme.dim),
     ]);
     let mut block = pane_block(state, theme, Pane::Hosts, title, list.filter());
-    // A host's note is cut to the column: the selected one is said in full below.
+    // The selected host's note in full, with its hint, at the bottom.
     if let Some(FleetRow::Host { host_name, note, down, .. }) = list.selected_item() {
         let style = if *down { theme.error } else { theme.dim };
         block = block.title_bottom(Line::from(Span::styled(format!(" {host_name}: {note} "), style)));
@@ -51,18 +51,14 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
                     Cell::from(c.status_at(state.screen.now)),
                     Cell::from(age(c.created, state.screen.now)),
                 ]),
-                FleetRow::Host { note, down, .. } => Row::new(vec![
-                    host_cell,
-                    Cell::from(Span::styled(note.as_str(), if *down { theme.error } else { theme.dim })),
-                ]),
+                // The note is drawn across the row below.
+                FleetRow::Host { .. } => Row::new(vec![host_cell]),
             }
         })
         .collect();
-    // A host's note sits in the NAME column (cut there; the selected one is said in
-    // full at the bottom).
-    let names = list.visible().map(|r| match r {
-        FleetRow::Container { row, .. } => row.name.as_str(),
-        FleetRow::Host { note, .. } => note.as_str(),
+    let names = list.visible().filter_map(|r| match r {
+        FleetRow::Container { row, .. } => Some(row.name.as_str()),
+        FleetRow::Host { .. } => None,
     });
     let hosts = fleet.hosts.iter().map(|h| h.name.as_str());
     let images = list.visible().filter_map(|r| match r {
@@ -79,6 +75,30 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
         ColumnWant::Fixed(3),
     ];
     let widths = fit_columns(area.width.saturating_sub(2), &wants);
+    let host_width = match widths.first() {
+        Some(Constraint::Length(n)) => *n,
+        _ => 0,
+    };
+    let focused = state.screen.focus == Pane::Hosts;
     ListTable { header: vec!["HOST", "NAME", "IMAGE", "STATE", "STATUS", "AGE"], widths, rows, selected, offset: 0 }
-        .render(frame, area, block, theme, state.screen.focus == Pane::Hosts);
+        .render(frame, area, block, theme, focused);
+    // A host's note is not a container's name: it runs across the columns after HOST
+    // (a table cell cannot span), so a down host's reason is read, not cut at NAME.
+    let left = area.x + 1 + 1 + host_width + 1; // border, selection marker, HOST, gap
+    let right = area.right().saturating_sub(1);
+    let notes = list.visible().skip(start).take(count).enumerate();
+    for (i, row) in notes {
+        let FleetRow::Host { note, down, .. } = row else { continue };
+        let y = area.y + 2 + i as u16;
+        if left >= right || y >= area.bottom().saturating_sub(1) {
+            break;
+        }
+        let mut style = if *down { theme.error } else { theme.dim };
+        if selected == Some(i) {
+            style = (if focused { theme.selected } else { theme.selected_unfocused }).patch(style);
+        }
+        let rect = Rect::new(left, y, right - left, 1);
+        let text = ellipsize_end(note, usize::from(rect.width));
+        frame.render_widget(Paragraph::new(Line::styled(text, style)).style(style), rect);
+    }
 }

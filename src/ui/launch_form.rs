@@ -3,14 +3,14 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Borders, Clear, Gauge, Paragraph, Wrap};
+use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph, Wrap};
 
-use super::format::size;
+use super::pull_progress;
 use super::theme::Theme;
-use super::widgets::{centered, key_hints};
+use super::widgets::{centered, key_hints, wrapped_rows};
 use crate::launch::Field;
 use crate::model::RestartPolicy;
-use crate::state::{LaunchForm, PullStatus};
+use crate::state::LaunchForm;
 
 const LABEL_WIDTH: u16 = 18;
 
@@ -18,8 +18,9 @@ pub fn draw(frame: &mut Frame, area: Rect, form: &LaunchForm, theme: &Theme) {
     // Three rows per list field when the window has room for them, else two.
     let multiline_rows = if area.height >= 36 { 3 } else { 2 };
     // The text column: the popup (96 wide at most) less its borders and the labels.
-    let text_width = area.width.min(96).saturating_sub(2 + LABEL_WIDTH).max(1);
-    let rows = rows(form, multiline_rows, text_width);
+    let inner_width = area.width.min(96).saturating_sub(2).max(1);
+    let text_width = inner_width.saturating_sub(LABEL_WIDTH).max(1);
+    let rows = rows(form, multiline_rows, text_width, inner_width);
     let wanted: u16 = rows.iter().map(|(h, _)| *h).sum::<u16>() + 2;
     let popup = centered(area, 96, wanted);
     let block = Block::default()
@@ -27,15 +28,7 @@ pub fn draw(frame: &mut Frame, area: Rect, form: &LaunchForm, theme: &Theme) {
         .border_type(BorderType::Rounded)
         .border_style(theme.border_focused)
         .title(Span::styled(format!(" {} ", form.title), theme.title))
-        .title_bottom(key_hints(
-            &[
-                ("Ctrl-s", "launch"),
-                ("Tab", "next field"),
-                ("Space", "toggle"),
-                ("Esc", if form.submitting.is_some() { "cancel the pull" } else { "close" }),
-            ],
-            theme,
-        ));
+        .title_bottom(key_hints(&hints(form), theme));
     frame.render_widget(Clear, popup);
     let inner = block.inner(popup);
     frame.render_widget(block, popup);
@@ -65,27 +58,40 @@ pub fn draw(frame: &mut Frame, area: Rect, form: &LaunchForm, theme: &Theme) {
                 let Some(error) = &form.daemon_error else { continue };
                 let mut lines = vec![Line::styled(format!("✗ {}", error.message), theme.error)];
                 if let Some(hint) = &error.hint {
-                    lines.push(Line::styled(format!("  {hint}"), theme.dim));
+                    lines.push(Line::styled(hint.clone(), theme.dim));
                 }
                 frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), *rect);
             }
             Row::Progress => {
                 if let Some(submitting) = &form.submitting {
-                    draw_progress(frame, *rect, &submitting.pull, theme);
+                    pull_progress::draw(frame, *rect, &submitting.pull, theme);
                 }
             }
             Row::ConfirmDiscard => {
-                let line = Line::styled("Throw away what you typed? y: yes, any other key: keep editing", theme.warn);
+                let line = Line::styled("Throw away what you typed? y: yes, n/Esc: keep editing", theme.warn);
                 frame.render_widget(Paragraph::new(line), *rect);
             }
         }
     }
 }
 
+/// The keys the form takes; a service's form has nothing to toggle.
+fn hints(form: &LaunchForm) -> Vec<(&'static str, &'static str)> {
+    let mut hints = vec![("Ctrl-s", if form.service { "next: replicas" } else { "launch" }), ("Tab", "next field")];
+    if !form.service {
+        hints.push(("Space", "toggle"));
+    }
+    hints.push(("Esc", if form.submitting.is_some() { "cancel the pull" } else { "close" }));
+    hints
+}
+
+/// Layer rows a pull may take in the form (the rest are counted on one row).
+const PULL_LAYER_ROWS: usize = 6;
+
 /// The form's rows and their heights, top to bottom.
-fn rows(form: &LaunchForm, multiline_rows: u16, text_width: u16) -> Vec<(u16, Row)> {
+fn rows(form: &LaunchForm, multiline_rows: u16, text_width: u16, inner_width: u16) -> Vec<(u16, Row)> {
     let mut rows = Vec::new();
-    for field in Field::ALL {
+    for &field in form.fields() {
         rows.push((if field.is_multiline() { multiline_rows } else { 1 }, Row::Field(field)));
         if let Some(error) = form.error_for(field) {
             // As many lines as the message needs, about, up to three (a longer one is cut).
@@ -96,16 +102,18 @@ fn rows(form: &LaunchForm, multiline_rows: u16, text_width: u16) -> Vec<(u16, Ro
             rows.push((1, Row::PortsPreview));
         }
     }
-    if form.draft().publishes_everywhere() {
+    if !form.service && form.draft().publishes_everywhere() {
         rows.push((2, Row::Warning));
     }
-    if form.daemon_error.is_some() {
-        rows.push((4, Row::DaemonError));
+    if let Some(error) = &form.daemon_error {
+        // All of what the daemon said and what wharf adds, up to a limit.
+        let message = wrapped_rows(&format!("✗ {}", error.message), inner_width);
+        let hint = error.hint.as_ref().map_or(0, |h| wrapped_rows(h, inner_width));
+        rows.push(((message + hint).clamp(1, 8), Row::DaemonError));
     }
     if let Some(submitting) = &form.submitting {
-        // The total, then the layers still moving (a few; the total says the rest).
-        let moving = submitting.pull.layers().filter(|(_, p)| p.status != "Pull complete").count().min(4);
-        rows.push((1 + moving as u16, Row::Progress));
+        // The total, then a row per layer: moving ones first, done ones as room allows.
+        rows.push((pull_progress::wanted_height(&submitting.pull, PULL_LAYER_ROWS), Row::Progress));
     }
     if form.confirm_discard {
         rows.push((1, Row::ConfirmDiscard));
@@ -117,12 +125,13 @@ fn rows(form: &LaunchForm, multiline_rows: u16, text_width: u16) -> Vec<(u16, Ro
 /// daemon picks), when every line is valid.
 fn ports_preview(form: &LaunchForm) -> Option<String> {
     let draft = form.draft();
-    let default_ip = if draft.all_interfaces { "" } else { "127.0.0.1" };
+    let default_ip = if draft.all_interfaces || form.service { "" } else { "127.0.0.1" };
     let mut shown = Vec::new();
     for line in draft.ports.lines().filter(|l| !l.trim().is_empty()) {
         shown.extend(crate::launch::parse_port_spec(line, default_ip).ok()?.iter().map(|b| b.describe()));
     }
-    (!shown.is_empty()).then(|| format!("→ {}", shown.join(", ")))
+    let nodes = if form.service { " on every node (routing mesh)" } else { "" };
+    (!shown.is_empty()).then(|| format!("→ {}{nodes}", shown.join(", ")))
 }
 
 enum Row {
@@ -196,38 +205,4 @@ fn toggle(frame: &mut Frame, rect: Rect, on: bool, what: &str, theme: &Theme) {
         Span::styled(what.to_string(), theme.dim),
     ]);
     frame.render_widget(Paragraph::new(line), rect);
-}
-
-/// A progress bar for a pull: bytes when the registry reports them, else layers; below
-/// it, as the rectangle allows, the layers still in progress.
-pub fn draw_progress(frame: &mut Frame, rect: Rect, pull: &PullStatus, theme: &Theme) {
-    let moving: Vec<Line> = pull
-        .layers()
-        .filter(|(_, p)| p.status != "Pull complete")
-        .take(usize::from(rect.height.saturating_sub(1)))
-        .map(|(id, p)| {
-            let bytes = if p.total > 0 {
-                format!(" {} / {}", size(p.current as i64), size(p.total as i64))
-            } else {
-                String::new()
-            };
-            let short: String = id.chars().take(12).collect();
-            Line::styled(format!("  {short} {}{bytes}", p.status), theme.dim)
-        })
-        .collect();
-    if !moving.is_empty() {
-        let below = Rect { y: rect.y + 1, height: rect.height - 1, ..rect };
-        frame.render_widget(Paragraph::new(moving), below);
-    }
-    let (done, known) = pull.layers_done();
-    let (current, total) = pull.bytes();
-    let label = if known == 0 {
-        format!("checking the image… {}", pull.last_status)
-    } else if total > 0 {
-        format!("pulling: {done}/{known} layers, {} of {}", size(current as i64), size(total as i64))
-    } else {
-        format!("pulling: {done}/{known} layers")
-    };
-    let gauge = Gauge::default().gauge_style(theme.ok).ratio(pull.ratio().clamp(0.0, 1.0)).label(label);
-    frame.render_widget(gauge, Rect { height: rect.height.min(1), ..rect });
 }

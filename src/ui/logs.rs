@@ -19,8 +19,17 @@ const SOURCE_COLORS: [Color; 6] = [Color::Cyan, Color::Magenta, Color::Green, Co
 
 pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     let view = &state.logs;
-    let block = pane_block(state, theme, Pane::Logs, Line::from(title(view, theme)), "")
-        .title_bottom(bottom_line(state, theme));
+    let mut spans = title(view, theme);
+    // Its details could not be read: the output is read with its TTY setting guessed.
+    let guessed = view
+        .sources
+        .first()
+        .filter(|s| s.service.is_none())
+        .and_then(|s| state.containers.details.unreadable.get(&s.container_id));
+    if let Some(why) = guessed {
+        spans.push(Span::styled(format!("TTY guessed: {why} "), theme.warn));
+    }
+    let block = pane_block(state, theme, Pane::Logs, Line::from(spans), "").title_bottom(bottom_line(state, theme));
     let inner = block.inner(area);
     let Some(source) = view.sources.first() else {
         frame.render_widget(message(vec![Line::styled("No container selected.", theme.dim)], block), area);
@@ -40,7 +49,14 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
             SourceStatus::Retrying { reason, .. } => Line::styled(format!("{reason}; trying again…"), theme.warn),
             SourceStatus::Failed(why) => Line::styled(why.clone(), theme.error),
         };
-        frame.render_widget(message(vec![text], block), area);
+        let mut lines = vec![text];
+        if let Some(why) = guessed {
+            lines.push(Line::styled(
+                format!("Its details could not be read ({why}): the output is read as if it had no TTY."),
+                theme.warn,
+            ));
+        }
+        frame.render_widget(message(lines, block), area);
         return;
     }
     frame.render_widget(block, area);
@@ -49,7 +65,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     let mut rows: Vec<Line> = Vec::with_capacity(height + 4);
     for seq in view.visible(width, height) {
         let Some(line) = view.buffer.get(seq) else { continue };
-        rows.extend(line_rows(view, line, view.current_match == Some(seq), width, theme));
+        rows.extend(line_rows(view, line, view.search.current == Some(seq), width, theme));
     }
     // Following: the newest line sits on the last row, so cut from the top.
     if view.follow && rows.len() > height {
@@ -117,9 +133,9 @@ fn bottom_line<'a>(state: &AppState, theme: &Theme) -> Line<'a> {
     if let Some(error) = &view.filter.error {
         spans.push(Span::styled(format!(" ✗ {error} "), theme.error));
     }
-    if !view.search.is_empty() {
+    if !view.search.text.is_empty() {
         spans.push(Span::styled(" search: ", theme.dim));
-        spans.push(Span::raw(view.search.clone()));
+        spans.push(Span::raw(view.search.text.clone()));
         spans.push(Span::styled(" (n/N) ", theme.dim));
     }
     if !view.wrap {
@@ -152,7 +168,7 @@ fn line_rows<'a>(view: &LogView, line: &LogLine, is_match: bool, width: usize, t
         cells.push((' ', Style::new()));
     }
     let prefix_len = cells.len();
-    let highlights = if view.search.is_empty() { Vec::new() } else { find_all(&line.text, &view.search) };
+    let highlights = if view.search.text.is_empty() { Vec::new() } else { find_all(&line.text, &view.search.text) };
     let highlight = if is_match {
         Style::new().bg(Color::Yellow).fg(Color::Black).add_modifier(Modifier::BOLD)
     } else {

@@ -4,6 +4,7 @@
 pub mod console;
 mod containers;
 mod dialogs;
+mod disk;
 mod env;
 pub mod format;
 mod help;
@@ -13,6 +14,7 @@ mod launch_form;
 mod logs;
 mod objects;
 mod ports;
+mod pull_progress;
 mod stats;
 mod status_bar;
 mod swarm;
@@ -66,7 +68,10 @@ pub fn draw(frame: &mut Frame, state: &AppState, keymap: &Keymap, theme: &Theme)
     }
     status_bar::draw(frame, layout.status, state, keymap, theme);
     match &state.screen.modal {
-        Some(Modal::Help { first, page }) => help::draw(frame, area, keymap, *first, *page, theme),
+        Some(Modal::Help { first, page }) => {
+            let prefix = state.console.config.prefix_label();
+            help::draw(frame, area, keymap, &prefix, *first, *page, theme)
+        }
         Some(Modal::Presets { selected }) => {
             dialogs::draw_presets(frame, area, &state.launch.presets, *selected, theme)
         }
@@ -88,6 +93,7 @@ pub fn draw(frame: &mut Frame, state: &AppState, keymap: &Keymap, theme: &Theme)
             swarm::draw_number_prompt(frame, area, &format!("New service {name}"), input, error.as_deref(), theme)
         }
         Some(Modal::PruneMenu { selected }) => dialogs::draw_prune_menu(frame, area, *selected, theme),
+        Some(Modal::DiskUsage) => disk::draw(frame, area, state, theme),
         Some(Modal::Endpoints { choices, selected }) => {
             dialogs::draw_endpoints(frame, area, choices.as_deref(), *selected, state.connection.host(), theme)
         }

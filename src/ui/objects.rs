@@ -8,7 +8,9 @@ use ratatui::widgets::{Block, BorderType, Borders, Cell, Clear, Paragraph, Row};
 
 use super::format::{age, size};
 use super::theme::Theme;
-use super::widgets::{ColumnWant, ListTable, content_width, fit_columns, message, pane_block, pane_title, window};
+use super::widgets::{
+    ColumnWant, ListTable, content_width, ellipsize_middle, fit_columns, message, pane_block, pane_title, window,
+};
 use crate::state::{AppState, InspectView, Pane};
 
 pub fn draw_volumes(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
@@ -144,6 +146,10 @@ pub fn draw_events(frame: &mut Frame, area: Rect, state: &AppState, theme: &Them
         return;
     }
     let (start, count, selected) = window(list.len(), list.offset(), list.selected_index(), area);
+    let widths = [8, 9, 28];
+    // Inner width less the marker, the fixed columns and the gaps between the four.
+    let fixed: u16 = widths.iter().sum::<u16>() + 1 + 3;
+    let object_width = usize::from(area.width.saturating_sub(2).saturating_sub(fixed));
     let rows = list
         .visible()
         .skip(start)
@@ -163,19 +169,24 @@ pub fn draw_events(frame: &mut Frame, area: Rect, state: &AppState, theme: &Them
                 Some(code) => format!("{} (exit {code})", e.action),
                 None => e.action.clone(),
             };
-            let mut name = if e.name.is_empty() { e.id.get(..12).unwrap_or(&e.id).to_string() } else { e.name.clone() };
+            // A volume's event names it by its ID alone: shown whole, as are names.
+            let mut name = if e.name.is_empty() { short_id(&e.id).to_string() } else { e.name.clone() };
             if let Some(container) = &e.container {
-                name = format!("{name} ↔ {container}");
+                name = format!("{name} ↔ {}", short_id(container));
             }
+            // Cut visibly: `app-vol2` must never show as `app-vol`, another volume.
+            let name = ellipsize_middle(&name, object_width).into_owned();
             Row::new(vec![
-                Cell::from(clock(e.time)),
+                // Local time, as `docker events` prints it.
+                Cell::from(state.screen.zone.clock(e.time)),
                 Cell::from(Span::styled(e.kind.clone(), theme.dim)),
                 Cell::from(Span::styled(action, style)),
                 Cell::from(name),
             ])
         })
         .collect();
-    let widths = vec![Constraint::Length(8), Constraint::Length(9), Constraint::Length(28), Constraint::Fill(1)];
+    let mut widths: Vec<Constraint> = widths.into_iter().map(Constraint::Length).collect();
+    widths.push(Constraint::Fill(1));
     ListTable { header: vec!["TIME", "TYPE", "ACTION", "OBJECT"], widths, rows, selected, offset: 0 }.render(
         frame,
         area,
@@ -185,10 +196,11 @@ pub fn draw_events(frame: &mut Frame, area: Rect, state: &AppState, theme: &Them
     );
 }
 
-/// `HH:MM:SS` of a Unix time, UTC (what `docker events` prints without a zone).
-fn clock(unix: i64) -> String {
-    let s = unix.rem_euclid(86_400);
-    format!("{:02}:{:02}:{:02}", s / 3600, s % 3600 / 60, s % 60)
+/// A container's or an image's hex ID shortened as docker shortens it (12 digits);
+/// any other ID (a volume's is its name) whole.
+fn short_id(id: &str) -> &str {
+    let hex = id.strip_prefix("sha256:").unwrap_or(id);
+    if hex.len() > 12 && hex.bytes().all(|b| b.is_ascii_hexdigit()) { &hex[..12] } else { id }
 }
 
 /// The inspect view: nearly the whole screen, JSON coloured, the search highlighted.

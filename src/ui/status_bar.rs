@@ -28,6 +28,9 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, keymap: &Keymap, th
         let what = if known > 0 { format!("launching: pulling {done}/{known} layers") } else { "launching…".into() };
         push(Span::styled(what, theme.warn));
     }
+    if let Some(saving) = &state.logs.save.running {
+        push(Span::styled(saving.progress(), theme.warn));
+    }
     if let Some(error) = &state.refresh.list_error
         && state.is_connected()
     {

@@ -1,7 +1,7 @@
 //! The swarm panes: services with the selected one's tasks below, and nodes.
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Clear, Paragraph, Row, Wrap};
 
@@ -15,7 +15,7 @@ use crate::state::not_a_manager;
 use crate::state::{AppState, Pane};
 
 pub fn draw_services(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
-    let [top, bottom] = Layout::vertical([Constraint::Percentage(60), Constraint::Percentage(40)]).areas(area);
+    let [top, bottom] = crate::layout::services_split(area);
     let list = &state.swarm.services;
     let title = Line::from(pane_title(theme, Pane::Services, Some(list.len())));
     let block = pane_block(state, theme, Pane::Services, title, list.filter());

@@ -184,6 +184,26 @@ pub fn ellipsize_middle(text: &str, width: usize) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(head)
 }
 
+/// `text` cut at the end with a visible `…` when it does not fit `width` columns.
+pub fn ellipsize_end(text: &str, width: usize) -> String {
+    use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+    if text.width() <= width {
+        return text.to_string();
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in text.chars() {
+        let w = c.width().unwrap_or(0);
+        if used + w + 1 > width {
+            break;
+        }
+        out.push(c);
+        used += w;
+    }
+    out.push('…');
+    out
+}
+
 /// The display width of the widest of `values`, at least `header`'s, at most `cap`.
 pub fn content_width<S: AsRef<str>>(header: &str, values: impl Iterator<Item = S>, cap: u16) -> u16 {
     use unicode_width::UnicodeWidthStr;
@@ -192,6 +212,28 @@ pub fn content_width<S: AsRef<str>>(header: &str, values: impl Iterator<Item = S
 }
 
 /// A rectangle of at most `width` x `height`, centred in `area` (smaller when `area` is).
+/// The rows `text` takes when wrapped at word boundaries to `width` columns, as a
+/// wrapping paragraph lays it out (a word longer than the width is split).
+pub fn wrapped_rows(text: &str, width: u16) -> u16 {
+    let width = usize::from(width.max(1));
+    let mut rows = 1usize;
+    let mut used = 0usize;
+    for word in text.split(' ') {
+        let w = unicode_width::UnicodeWidthStr::width(word);
+        let needed = if used == 0 { w } else { used + 1 + w };
+        if needed <= width {
+            used = needed;
+        } else if used == 0 {
+            rows += (w - 1) / width;
+            used = (w - 1) % width + 1;
+        } else {
+            rows += 1 + w.saturating_sub(1) / width;
+            used = if w == 0 { 0 } else { (w - 1) % width + 1 };
+        }
+    }
+    u16::try_from(rows).unwrap_or(u16::MAX)
+}
+
 pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
     let width = width.min(area.width);
     let height = height.min(area.height);

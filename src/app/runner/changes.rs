@@ -97,7 +97,7 @@ impl<D: DockerApi> EffectRunner<D> {
                 Msg::Done(Done::Prune { kind, result })
             }),
             Change::OpenConsole { session, container_id, target, cols, rows } => {
-                let (input_tx, input_rx) = mpsc::channel(256);
+                let (input_tx, input_rx) = mpsc::channel(console_task::INPUT_CHUNKS);
                 let (resize_tx, resize_rx) = watch::channel((cols, rows));
                 let cancel = CancellationToken::new();
                 let tx = self.tx.clone();
@@ -118,7 +118,10 @@ impl<D: DockerApi> EffectRunner<D> {
                     }
                 });
                 self.consoles.retain(|_, h| !h.cancel.is_cancelled() && !h.input.is_closed());
-                self.consoles.insert(session, ConsoleHandle { input: input_tx, resize: resize_tx, cancel, task });
+                self.consoles.insert(
+                    session,
+                    ConsoleHandle { input: input_tx, resize: resize_tx, cancel, task, waiting: Default::default() },
+                );
             }
         }
     }

@@ -125,9 +125,11 @@ impl<D: DockerApi> EffectRunner<D> {
             }
             Local::CopyToClipboard { text } => copy_to_clipboard(&text),
             Local::SaveLogs { name, lines } => self.spawn(async move {
-                let result = tokio::task::spawn_blocking(move || log_task::save_lines(&name, &lines))
-                    .await
-                    .unwrap_or_else(|e| Err(e.to_string()));
+                let save = move || {
+                    let dir = crate::paths::saved_logs_dir()?;
+                    log_task::save_lines(&dir, &crate::paths::stamp_now(), &name, &lines)
+                };
+                let result = tokio::task::spawn_blocking(save).await.unwrap_or_else(|e| Err(e.to_string()));
                 Msg::Stream(Streamed::Saved { result })
             }),
         }
@@ -185,20 +187,14 @@ fn not_connected() -> DaemonError {
 
 /// Writes OSC 52 to the terminal: the one escape sequence wharf itself sends on
 /// purpose. It runs on the UI task between two frames, so it never interleaves with
-/// drawing.
+/// drawing, and not at all once the terminal is given back.
 fn copy_to_clipboard(text: &str) {
     use base64::Engine;
-    use std::io::Write;
     let encoded = base64::engine::general_purpose::STANDARD.encode(text.as_bytes());
-    let mut stdout = std::io::stdout();
-    let _ = write!(stdout, "\x1b]52;c;{encoded}\x07");
-    let _ = stdout.flush();
+    let _ = crate::terminal::write_if_ours(format!("\x1b]52;c;{encoded}\x07").as_bytes());
 }
 
 /// Why a change was not made in read-only mode.
 fn read_only_error() -> DaemonError {
-    DaemonError::new(
-        DaemonErrorKind::Unsupported,
-        "wharf runs read-only (--read-only): it changes nothing on the daemon",
-    )
+    DaemonError::new(DaemonErrorKind::Unsupported, super::effect::Change::READ_ONLY)
 }

@@ -6,7 +6,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::{EffectRunner, not_connected};
 use crate::app::effect::Stream;
-use crate::app::log_task::{self, LogJob};
+use crate::app::log_task::{self, LogJob, SaveJob};
 use crate::app::msg::Msg;
 use crate::app::msg::Streamed;
 use crate::docker::{DockerApi, LogRequest};
@@ -40,17 +40,35 @@ impl<D: DockerApi> EffectRunner<D> {
                     token.cancel();
                 }
             }
-            Stream::SaveFullLog { container_id, name, tty } => self.spawn(async move {
-                let result = match client {
-                    Some(d) => log_task::save_full(d.as_ref(), &container_id, &name, tty).await,
-                    None => Err(not_connected().message),
-                };
-                Msg::Stream(Streamed::Saved { result })
-            }),
+            Stream::SaveFullLog { save, container_id, name, tty, limit } => {
+                // Kept with the log streams: a daemon switch ends it too.
+                let cancel = CancellationToken::new();
+                self.streams.insert(save, cancel.clone());
+                let tx = self.tx.clone();
+                tokio::spawn(async move {
+                    let result = match (client, crate::paths::saved_logs_dir()) {
+                        (Some(d), Ok(dir)) => {
+                            let stamp = crate::paths::stamp_now();
+                            let job = SaveJob { save, container_id, name, tty, limit, dir, stamp };
+                            log_task::save_full(d.as_ref(), job, &tx, &cancel).await
+                        }
+                        (None, _) => Err(not_connected().message),
+                        (_, Err(e)) => Err(e),
+                    };
+                    cancel.cancel();
+                    let _ = tx.send(Msg::Stream(Streamed::FullLogSaved { save, result })).await;
+                });
+            }
+            Stream::CancelSave { save } => {
+                if let Some(token) = self.streams.remove(&save) {
+                    token.cancel();
+                }
+            }
             Stream::ConsoleInput { session, bytes } => {
-                if let Some(handle) = self.consoles.get(&session) {
-                    // Typing faster than the container reads is dropped, not queued forever.
-                    let _ = handle.input.try_send(bytes);
+                // Typing faster than the container reads waits (see `send_waiting_input`);
+                // nothing typed is dropped.
+                if let Some(handle) = self.consoles.get_mut(&session) {
+                    handle.type_in(bytes);
                 }
             }
             Stream::ConsoleResize { session, cols, rows } => {
@@ -119,6 +137,38 @@ impl<D: DockerApi> EffectRunner<D> {
                     token.cancel();
                 }
             }
+        }
+    }
+
+    /// Some console input waits for room: `send_waiting_input` has work.
+    pub fn input_waiting(&self) -> bool {
+        self.consoles.values().any(|h| !h.waiting.is_empty())
+    }
+
+    /// So much console input waits that the terminal should not be read until a
+    /// container takes some: the reader slows down instead of anything being dropped.
+    pub fn input_full(&self) -> bool {
+        self.consoles.values().any(|h| h.waiting.is_full())
+    }
+
+    /// Waits until a console with waiting input has room, then moves what fits. Never
+    /// ready when no input waits. Cancel-safe: a room reserved and not used is given back.
+    pub async fn send_waiting_input(&mut self) {
+        let rooms: Vec<_> = self
+            .consoles
+            .iter()
+            .filter(|(_, h)| !h.waiting.is_empty())
+            .map(|(session, h)| {
+                let (session, input) = (*session, h.input.clone());
+                Box::pin(async move { (session, input.reserve_owned().await.ok()) })
+            })
+            .collect();
+        if rooms.is_empty() {
+            return futures::future::pending().await;
+        }
+        let ((session, permit), _, _) = futures::future::select_all(rooms).await;
+        if let Some(handle) = self.consoles.get_mut(&session) {
+            handle.send_waiting(permit);
         }
     }
 

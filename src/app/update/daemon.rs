@@ -54,6 +54,8 @@ fn on_streamed(state: &mut AppState, streamed: Streamed) {
         Streamed::StatsRoundDone => stats::on_round_done(state),
         Streamed::LogLines { stream, lines } => logs::on_lines(state, stream, lines),
         Streamed::LogEnded { stream, error } => logs::on_ended(state, stream, error),
+        Streamed::SaveProgress { save, bytes } => super::log_save::on_progress(state, save, bytes),
+        Streamed::FullLogSaved { save, result } => super::log_save::on_saved(state, save, result),
         Streamed::Saved { result } => match result {
             Ok(path) => super::flash(state, format!("saved to {path}"), false),
             Err(e) => super::flash(state, format!("cannot save: {e}"), true),
@@ -165,6 +167,7 @@ fn on_containers(
             state.refresh.loaded = true;
             // Forget details of containers that are gone: the cache stays bounded.
             state.containers.details.by_id.retain(|id, _| rows.iter().any(|r| &r.id == id));
+            state.containers.details.unreadable.retain(|id, _| rows.iter().any(|r| &r.id == id));
             let mut images = state.images.items().to_vec();
             count_image_users(&mut images, &rows);
             state.images.set_items(images);
@@ -226,6 +229,7 @@ fn on_container_details(
     state.refresh.requests.inspect_in_flight_for = None;
     match result {
         Ok(details) => {
+            state.containers.details.unreadable.remove(&id);
             state.containers.details.by_id.insert(id.clone(), details);
             // An event about it came while this ran: the answer may predate it.
             if outdated {
@@ -238,12 +242,16 @@ fn on_container_details(
             }
         }
         // Gone meanwhile: the container list refresh that follows its destroy
-        // event moves the selection; nothing to say here.
-        Err(error) if error.kind == DaemonErrorKind::NotFound => {}
+        // event moves the selection; a log pane waiting for it says so.
+        Err(error) if error.kind == DaemonErrorKind::NotFound => logs::on_container_gone(state, &id),
         Err(error) => {
+            let reason = details_error_words(&error);
             if state.selected_container().is_some_and(|c| c.id == id) {
-                state.containers.details.error = Some(error.to_string());
+                state.containers.details.error = Some(reason.clone());
             }
+            // The logs need only the TTY setting: rather than wait for ever, they are
+            // read with it guessed (`start_waiting` below), and the pane says why.
+            state.containers.details.unreadable.insert(id.clone(), reason);
         }
     }
     // The selection moved (or an event came) while this inspect ran: fetch the
@@ -257,6 +265,15 @@ fn on_container_details(
     }
     next_queued_inspect(state, effects);
     logs::start_waiting(state, effects);
+}
+
+/// Why a container's details could not be read, for the env and log panes.
+fn details_error_words(error: &DaemonError) -> String {
+    match error.kind {
+        DaemonErrorKind::Timeout => "the daemon did not answer in time".to_string(),
+        DaemonErrorKind::Unreachable => "the daemon cannot be reached".to_string(),
+        _ => error.to_string(),
+    }
 }
 
 fn on_event(state: &mut AppState, event: crate::model::DaemonEvent, effects: &mut Vec<Effect>) {
@@ -273,6 +290,7 @@ fn on_event(state: &mut AppState, event: crate::model::DaemonEvent, effects: &mu
             }
             if event.action == "destroy" {
                 state.containers.details.by_id.remove(&event.id);
+                state.containers.details.unreadable.remove(&event.id);
                 state.containers.details.stale.remove(&event.id);
             } else if state.containers.details.by_id.contains_key(&event.id) {
                 state.containers.details.stale.insert(event.id.clone());
@@ -297,7 +315,7 @@ fn on_event(state: &mut AppState, event: crate::model::DaemonEvent, effects: &mu
             }
         }
         EventKind::Image => want_images(state, effects),
-        EventKind::Service | EventKind::Node => super::swarm::on_event(state, effects),
+        EventKind::Service | EventKind::Node => super::swarm::on_swarm_event(state, effects),
         EventKind::Volume | EventKind::Network | EventKind::Other => {}
     }
 }

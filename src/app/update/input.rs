@@ -61,6 +61,8 @@ pub fn on_key(state: &mut AppState, keymap: &Keymap, key: KeyEvent, effects: &mu
             super::swarm::on_replicas_key(state, form, spec, input, key, effects)
         }
         Some(Modal::PruneMenu { selected }) => super::objects::on_prune_menu_key(state, selected, key, effects),
+        // Any key closes the disk usage and does nothing else.
+        Some(Modal::DiskUsage) => {}
         Some(Modal::Endpoints { choices, selected }) => {
             super::hosts::on_picker_key(state, choices, selected, key, effects)
         }
@@ -71,7 +73,11 @@ pub fn on_key(state: &mut AppState, keymap: &Keymap, key: KeyEvent, effects: &mu
             if let Some(action) = keymap.action_for(state.screen.focus, &key) {
                 on_action(state, action, effects);
             } else if key.code == KeyCode::Esc {
-                clear_filter(state, effects);
+                // A whole-log save under way is what Esc stops first (the status line
+                // says so while it runs); then the filter.
+                if !super::log_save::cancel(state, effects) {
+                    clear_filter(state, effects);
+                }
             }
         }
     }
@@ -180,7 +186,10 @@ fn on_action(state: &mut AppState, action: Action, effects: &mut Vec<Effect>) {
         Action::SortNext => stats::cycle_sort(state, false, effects),
         Action::SortReverse => stats::cycle_sort(state, true, effects),
         Action::StatsInterval => stats::cycle_interval(state, effects),
-        Action::DiskUsage => stats::request_disk_usage(state, effects),
+        Action::DiskUsage => {
+            state.screen.modal = Some(Modal::DiskUsage);
+            stats::request_disk_usage(state, effects);
+        }
         Action::PickEndpoint => super::hosts::open_picker(state, effects),
         Action::GroupProjects => super::projects::toggle(state),
         Action::FocusServices => super::swarm::show(state, Pane::Services, effects),
@@ -319,8 +328,8 @@ fn set_filter(state: &mut AppState, pane: Pane, text: &str, effects: &mut Vec<Ef
         Pane::Env => state.containers.env.set_filter(text),
         Pane::Logs => {
             state.logs.set_filter(text, false);
-            state.logs.search.clear();
-            state.logs.current_match = None;
+            state.logs.search.text.clear();
+            state.logs.search.current = None;
         }
         Pane::Console => {}
     }
@@ -328,7 +337,7 @@ fn set_filter(state: &mut AppState, pane: Pane, text: &str, effects: &mut Vec<Ef
 }
 
 fn clear_filter(state: &mut AppState, effects: &mut Vec<Effect>) {
-    let logs_search = state.screen.focus == Pane::Logs && !state.logs.search.is_empty();
+    let logs_search = state.screen.focus == Pane::Logs && !state.logs.search.text.is_empty();
     if !filter_of(state, state.screen.focus).is_empty() || logs_search {
         set_filter(state, state.screen.focus, "", effects);
     }
@@ -440,7 +449,7 @@ pub fn on_paste(state: &mut AppState, text: &str, effects: &mut Vec<Effect>) {
         Some(Modal::LogInput { kind, mut input, before }) => {
             input.push_str(&one_line);
             match kind {
-                LogInputKind::Search => state.logs.search = input.clone(),
+                LogInputKind::Search => state.logs.search.text = input.clone(),
                 LogInputKind::Filter => state.logs.set_filter(&input, false),
                 LogInputKind::RegexFilter => state.logs.set_filter(&input, true),
             }

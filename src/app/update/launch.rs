@@ -5,7 +5,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use super::flash;
 use crate::app::effect::Effect;
 use crate::app::effect::{Change, Stream};
-use crate::launch::{Field, LaunchDraft, parse_image_ref};
+use crate::launch::{Field, LaunchDraft, explain, parse_image_ref};
 use crate::model::{DaemonError, RestartPolicy};
 use crate::state::{AppState, LaunchForm, Modal, PullPrompt, PullStatus, Submitting};
 
@@ -63,7 +63,7 @@ fn launch_preset(state: &mut AppState, index: usize, effects: &mut Vec<Effect>) 
 fn submit_service(state: &mut AppState, mut form: Box<LaunchForm>) {
     form.daemon_error = None;
     let env = &state.launch.host_env;
-    match form.draft().validate(|key| env.get(key).cloned()) {
+    match form.validate(|key| env.get(key).cloned()) {
         Err(errors) => {
             form.errors = errors;
             form.focus_first_error();
@@ -116,15 +116,20 @@ pub fn on_form_key(state: &mut AppState, mut form: Box<LaunchForm>, key: KeyEven
     }
     if form.confirm_discard {
         form.confirm_discard = false;
-        if matches!(key.code, KeyCode::Char('y') | KeyCode::Char('Y')) {
-            return;
+        match key.code {
+            KeyCode::Char('y') | KeyCode::Char('Y') => return,
+            // The answer "no": back to editing.
+            KeyCode::Char('n') | KeyCode::Char('N') | KeyCode::Esc => {
+                state.screen.modal = Some(Modal::Launch(form));
+                return;
+            }
+            // Any other key is the user editing again: it is not swallowed.
+            _ => {}
         }
-        state.screen.modal = Some(Modal::Launch(form));
-        return;
     }
     match key.code {
         KeyCode::Esc => {
-            if form.draft().is_blank() {
+            if !form.is_edited() {
                 return;
             }
             form.confirm_discard = true;
@@ -136,7 +141,7 @@ pub fn on_form_key(state: &mut AppState, mut form: Box<LaunchForm>, key: KeyEven
             submit(state, &mut form, effects);
         }
         KeyCode::Enter if form.focus == Field::AllInterfaces || !form.focus.is_multiline() => {
-            if form.focus == *Field::ALL.last().unwrap_or(&Field::AllInterfaces) {
+            if Some(&form.focus) == form.fields().last() {
                 if form.service {
                     return submit_service(state, form);
                 }
@@ -202,6 +207,7 @@ pub fn on_launch_finished(state: &mut AppState, request: crate::state::RequestId
             state.containers.select_when_listed = Some(id);
         }
         Err(error) => {
+            let error = with_what_wharf_knows(state, &form.draft().image, error);
             // Everything typed stays; the daemon's words go next to it. A preset launched
             // in the background never covers another dialog the user has open: then the
             // status line says what failed, and the preset is one key away again.
@@ -220,14 +226,48 @@ pub fn on_launch_finished(state: &mut AppState, request: crate::state::RequestId
     }
 }
 
+/// Adds what wharf's own lists tell about a failure: which container holds a host port
+/// that is in use (the engine does not say), and, when no registry was reachable, the
+/// local images with a similar name (offline, `wharf-test/redis` is likely what was meant).
+fn with_what_wharf_knows(state: &AppState, image: &str, mut error: DaemonError) -> DaemonError {
+    let said = format!("{} {}", error.message, error.hint.as_deref().unwrap_or_default());
+    if let Some(address) = explain::port_in_use(&said) {
+        let holders = explain::port_holders(&address, state.containers.list.items());
+        error.hint = Some(if holders.is_empty() {
+            format!(
+                "no container in wharf's list publishes {address}, so another program on this host likely \
+                 holds it; choose another host port"
+            )
+        } else {
+            let noun = if holders.len() == 1 { "container" } else { "containers" };
+            format!("{noun} {} publishes {address}: stop it, or choose another host port", holders.join(", "))
+        });
+    } else if explain::registry_unreachable(&said) {
+        let similar = explain::similar_images(image.trim(), state.images.items());
+        let local = if similar.is_empty() {
+            "no local image has a similar name".to_string()
+        } else {
+            format!("here already, with a similar name: {} (put it in Image to use it)", similar.join(", "))
+        };
+        error.hint = Some(match error.hint.take() {
+            Some(hint) => format!("{local}; {hint}"),
+            None => local,
+        });
+    }
+    error
+}
+
 /// The field a daemon's refusal of a launch is about, when its words say so.
 fn field_to_fix(message: &str) -> Option<crate::launch::Field> {
     use crate::launch::Field;
     if message.contains("container name") && message.contains("already in use") {
         Some(Field::Name)
-    } else if message.contains("port is already allocated") || message.contains("address already in use") {
+    } else if explain::port_in_use(message).is_some() {
         Some(Field::Ports)
-    } else if message.contains("No such image") || message.contains("pull access denied") {
+    } else if message.contains("No such image")
+        || message.contains("pull access denied")
+        || message.contains("no registry is reachable")
+    {
         Some(Field::Image)
     } else {
         None
@@ -298,6 +338,11 @@ pub fn on_pull_finished(
             state.screen.modal = None;
             flash(state, format!("pulled {reference}"), false);
         }
-        Err(error) => prompt.error = Some(error.to_string()),
+        Err(error) => {
+            let error = with_what_wharf_knows(state, &reference, error);
+            if let Some(Modal::Pull(prompt)) = &mut state.screen.modal {
+                prompt.error = Some(error.to_string());
+            }
+        }
     }
 }

@@ -47,7 +47,7 @@ pub fn sync_logs(state: &mut AppState, effects: &mut Vec<Effect>) {
                 stop_all(state, effects);
                 state.logs.clear_lines();
                 state.logs.follow_again();
-                state.logs.current_match = None;
+                state.logs.search.current = None;
                 state.logs.sources = vec![LogSource {
                     container_id: id,
                     service: None,
@@ -91,7 +91,7 @@ pub fn toggle_merge(state: &mut AppState, effects: &mut Vec<Effect>) {
     stop_all(state, effects);
     state.logs.clear_lines();
     state.logs.follow_again();
-    state.logs.current_match = None;
+    state.logs.search.current = None;
     state.logs.sources = targets
         .iter()
         .map(|(id, name)| LogSource {
@@ -119,7 +119,7 @@ pub fn follow_sources(state: &mut AppState, sources: Vec<LogSource>, effects: &m
     stop_all(state, effects);
     state.logs.clear_lines();
     state.logs.follow_again();
-    state.logs.current_match = None;
+    state.logs.search.current = None;
     state.logs.sources = sources;
     state.logs.pinned = true;
     start_waiting(state, effects);
@@ -142,6 +142,29 @@ fn stop_all(state: &mut AppState, effects: &mut Vec<Effect>) {
     }
 }
 
+/// A container's TTY setting as far as it is known: from its details; guessed "no TTY"
+/// when they could not be read (the decoder reads raw output that does not start with
+/// a frame header as raw, so a wrong guess still shows the output); `None` while its
+/// details are still to come.
+pub fn tty_of(state: &AppState, container_id: &str) -> Option<bool> {
+    let details = &state.containers.details;
+    match details.by_id.get(container_id) {
+        Some(d) => Some(d.tty),
+        None if details.unreadable.contains_key(container_id) => Some(false),
+        None => None,
+    }
+}
+
+/// The container a source waits for is gone (its inspect found nothing): say so rather
+/// than wait.
+pub fn on_container_gone(state: &mut AppState, id: &str) {
+    for source in &mut state.logs.sources {
+        if source.service.is_none() && source.container_id == id && source.status == SourceStatus::Waiting {
+            source.status = SourceStatus::Failed("the container is gone".into());
+        }
+    }
+}
+
 /// Starts the stream of source `index`, from `resume_at` (Unix seconds) when resuming
 /// after the container restarted, else as the since preset says. Needs the container's
 /// details (its TTY setting); without them it waits.
@@ -152,7 +175,7 @@ fn start(state: &mut AppState, index: usize, resume_at: Option<i64>, effects: &m
     let Some(source) = state.logs.sources.get(index) else { return };
     let tty = match source.service {
         Some(tty) => Some(tty),
-        None => state.containers.details.by_id.get(&source.container_id).map(|d| d.tty),
+        None => tty_of(state, &source.container_id),
     };
     let Some(tty) = tty else { return };
     let stream = state.ids.next_stream();
@@ -188,7 +211,7 @@ fn start(state: &mut AppState, index: usize, resume_at: Option<i64>, effects: &m
 fn restart_all(state: &mut AppState, effects: &mut Vec<Effect>) {
     stop_all(state, effects);
     state.logs.clear_lines();
-    state.logs.current_match = None;
+    state.logs.search.current = None;
     for i in 0..state.logs.sources.len() {
         if !matches!(state.logs.sources[i].status, SourceStatus::Failed(_)) {
             state.logs.sources[i].status = SourceStatus::Waiting;
@@ -341,10 +364,10 @@ pub fn on_action(state: &mut AppState, action: Action, effects: &mut Vec<Effect>
         Action::LogFilter => open_input(state, LogInputKind::Filter),
         Action::LogRegexFilter => open_input(state, LogInputKind::RegexFilter),
         Action::NextMatch | Action::PrevMatch => {
-            if state.logs.search.is_empty() {
+            if state.logs.search.text.is_empty() {
                 flash(state, "no search yet: search the logs first", true);
             } else if !state.logs.find(action == Action::NextMatch) {
-                let text = format!("no line matches {:?}", state.logs.search);
+                let text = format!("no line matches {:?}", state.logs.search.text);
                 flash(state, text, true);
             }
         }
@@ -398,21 +421,7 @@ pub fn on_action(state: &mut AppState, action: Action, effects: &mut Vec<Effect>
             flash(state, format!("saving {} lines…", lines.len()), false);
             effects.push(Effect::Local(Local::SaveLogs { name, lines }));
         }
-        Action::SaveFullLog => {
-            let source = state.logs.sources.first().cloned();
-            let tty = source.as_ref().and_then(|s| state.containers.details.by_id.get(&s.container_id)).map(|d| d.tty);
-            match (source, tty) {
-                (Some(source), Some(tty)) => {
-                    flash(state, format!("saving the whole log of {}…", source.name), false);
-                    effects.push(Effect::Stream(Stream::SaveFullLog {
-                        container_id: source.container_id,
-                        name: source.name,
-                        tty,
-                    }));
-                }
-                _ => flash(state, "no container's log to save", true),
-            }
-        }
+        Action::SaveFullLog => super::log_save::toggle(state, effects),
         _ => return false,
     }
     true
@@ -430,7 +439,7 @@ fn plain(view: &crate::state::LogView, line: &LogLine) -> String {
 /// Copies the current search match, or else the newest line shown.
 fn copy_line(state: &mut AppState, effects: &mut Vec<Effect>) {
     let (width, height) = pane_size(state);
-    let seq = state.logs.current_match.or_else(|| state.logs.visible(width, height).last().copied());
+    let seq = state.logs.search.current.or_else(|| state.logs.visible(width, height).last().copied());
     match seq.and_then(|s| state.logs.buffer.get(s)) {
         Some(line) => {
             effects.push(Effect::Local(Local::CopyToClipboard { text: plain(&state.logs, line) }));
@@ -442,7 +451,7 @@ fn copy_line(state: &mut AppState, effects: &mut Vec<Effect>) {
 
 pub fn open_input(state: &mut AppState, kind: LogInputKind) {
     let before = match kind {
-        LogInputKind::Search => state.logs.search.clone(),
+        LogInputKind::Search => state.logs.search.text.clone(),
         LogInputKind::Filter | LogInputKind::RegexFilter => state.logs.filter.text.clone(),
     };
     state.screen.modal = Some(Modal::LogInput { kind, input: before.clone(), before });
@@ -453,8 +462,8 @@ pub fn open_input(state: &mut AppState, kind: LogInputKind) {
 pub fn on_input_key(state: &mut AppState, kind: LogInputKind, mut input: String, before: String, key: KeyEvent) {
     let apply = |state: &mut AppState, text: &str| match kind {
         LogInputKind::Search => {
-            state.logs.search = text.to_string();
-            state.logs.current_match = None;
+            state.logs.search.text = text.to_string();
+            state.logs.search.current = None;
         }
         LogInputKind::Filter => state.logs.set_filter(text, false),
         LogInputKind::RegexFilter => state.logs.set_filter(text, true),

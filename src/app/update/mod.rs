@@ -9,6 +9,7 @@ mod hosts;
 mod input;
 mod launch;
 mod line_input;
+mod log_save;
 mod logs;
 mod objects;
 mod projects;

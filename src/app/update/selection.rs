@@ -39,6 +39,9 @@ fn fill_details(state: &mut AppState, effects: &mut Vec<Effect>) {
             let ports = row.ports.clone();
             state.containers.ports.set_items(ports);
             state.containers.env.set_items(Vec::new());
+            // Another container's failure is not this one's; a failure of its own
+            // is said again if asking again fails too.
+            state.containers.details.error = state.containers.details.unreadable.get(&id).cloned();
             request_inspect(state, id, effects);
         }
     }
@@ -87,4 +90,16 @@ pub fn scroll_all_into_view(state: &mut AppState) {
     state.images.scroll_into_view(table_rows(layout.rect_of(Pane::Images)));
     state.containers.ports.scroll_into_view(table_rows(layout.rect_of(Pane::Ports)));
     state.containers.env.scroll_into_view(table_rows(layout.rect_of(Pane::Env)));
+    // The other lists of the main place share its rectangle; each keeps its selection
+    // in view even while another one is shown, so switching back never shows a
+    // selection off screen (and Enter never acts on a row the user cannot see).
+    let main = table_rows(layout.rect_of(Pane::Hosts));
+    state.fleet.rows.scroll_into_view(main);
+    state.objects.volumes.scroll_into_view(main);
+    state.objects.networks.scroll_into_view(main);
+    state.objects.timeline.scroll_into_view(main);
+    let [services, tasks] = crate::layout::services_split(layout.rect_of(Pane::Services));
+    state.swarm.services.scroll_into_view(table_rows(services));
+    state.swarm.tasks.scroll_into_view(table_rows(tasks));
+    state.swarm.nodes.scroll_into_view(main);
 }

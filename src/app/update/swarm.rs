@@ -8,7 +8,7 @@ use crossterm::event::{KeyCode, KeyEvent};
 use super::flash;
 use crate::app::effect::Effect;
 use crate::app::effect::{Change, Read};
-use crate::model::{DaemonError, LaunchSpec, ServiceLaunch, SwarmChange, SwarmRole};
+use crate::model::{DaemonError, DaemonErrorKind, LaunchSpec, ServiceLaunch, SwarmChange, SwarmRole};
 use crate::state::{
     AppState, Confirm, LaunchForm, LogSource, Modal, Pane, Pending, RequestId, SourceStatus, Verdict, not_a_manager,
 };
@@ -21,10 +21,14 @@ pub fn show(state: &mut AppState, pane: Pane, effects: &mut Vec<Effect>) {
     state.screen.main_pane = pane.main_place_owner();
     state.screen.focus = pane;
     if let Some(why) = not_a_manager(state) {
-        flash(state, why, false);
-        // It may have joined a swarm since wharf connected: ask again.
+        // It may have joined a swarm since wharf connected (`docker swarm init`): ask
+        // again, and say what the role is once the answer is in (`on_role`), not the
+        // old role now, which would stay on the status line after the panes filled in.
         if state.is_connected() {
+            flash(state, "checking whether this daemon is in a swarm now…", false);
             effects.push(Effect::Read(Read::SwarmRole));
+        } else {
+            flash(state, why, false);
         }
         return;
     }
@@ -68,13 +72,21 @@ fn swarm_shown(state: &AppState) -> bool {
 /// screen fills in.
 pub fn on_role(state: &mut AppState, role: SwarmRole, effects: &mut Vec<Effect>) {
     let crate::state::Connection::Connected(info) = &mut state.connection else { return };
-    if info.swarm == role {
-        return;
-    }
+    let changed = info.swarm != role;
     info.swarm = role;
-    if matches!(state.screen.main_pane, Pane::Services | Pane::Nodes) && role == SwarmRole::Manager {
-        let pane = state.screen.focus;
-        show(state, pane, effects);
+    let on_screen = matches!(state.screen.main_pane, Pane::Services | Pane::Nodes);
+    match not_a_manager(state) {
+        None if changed => {
+            flash(state, "this daemon is a swarm manager now", false);
+            if on_screen {
+                let pane = state.screen.focus;
+                show(state, pane, effects);
+            }
+        }
+        None => {}
+        // Asked for by `9`/`0` (the only asker): the answer, in a sentence.
+        Some(why) if on_screen => flash(state, why, false),
+        Some(_) => {}
     }
 }
 
@@ -95,6 +107,15 @@ pub fn on_event(state: &mut AppState, effects: &mut Vec<Effect>) {
     if state.swarm.nodes_loaded || swarm_shown(state) {
         want_nodes(state, effects);
     }
+}
+
+/// A `service` or `node` event from the daemon: as `on_event`, and on a daemon wharf
+/// took for no manager the role is read again (`docker swarm init` sends node events).
+pub fn on_swarm_event(state: &mut AppState, effects: &mut Vec<Effect>) {
+    if not_a_manager(state).is_some() && state.is_connected() {
+        effects.push(Effect::Read(Read::SwarmRole));
+    }
+    on_event(state, effects);
 }
 
 /// Every tick: while the services view is shown, its tasks (and the running counts)
@@ -174,6 +195,15 @@ pub fn on_tasks(
             state.swarm.tasks_of = Some(service.clone());
         }
         Ok(_) => {}
+        // The service was removed (by wharf or another client) while its tasks were
+        // asked for: nothing is wrong, the services list that follows its event drops
+        // it. Its tasks are gone with it.
+        Err(e) if e.kind == DaemonErrorKind::NotFound => {
+            if state.swarm.tasks_of.as_deref() == Some(service.as_str()) {
+                state.swarm.tasks.set_items(Vec::new());
+                state.swarm.tasks_of = None;
+            }
+        }
         Err(e) => flash(state, format!("cannot list tasks: {e}"), true),
     }
     // Asked again meanwhile (or another service selected): one more.
@@ -406,8 +436,7 @@ pub fn on_confirmed(state: &mut AppState, changes: Vec<(SwarmChange, String, Str
 
 /// `n` on the services pane: the launch form, for a service.
 pub fn new_service(state: &mut AppState) {
-    let mut form = LaunchForm::new("New service", &crate::launch::LaunchDraft::default());
-    form.service = true;
+    let form = LaunchForm::for_service("New service", &crate::launch::LaunchDraft::default());
     state.screen.modal = Some(Modal::Launch(Box::new(form)));
 }
 
