@@ -7,6 +7,7 @@
 //! (a panic in a task gives the terminal back while the main thread is still drawing).
 
 use std::io::{self, Write};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
@@ -22,6 +23,11 @@ pub type Tui = Terminal<CrosstermBackend<Screen>>;
 
 /// Whose the terminal is: `true` while wharf draws on it, `false` once given back.
 static OURS: Mutex<bool> = Mutex::new(false);
+
+/// Set first thing when the terminal is given back, without waiting for the lock: a
+/// frame stuck in a write (a terminal that stopped reading) may hold the lock past
+/// `LOCK_PATIENCE`, and nothing may be drawn after the restore all the same.
+static GIVEN_BACK: AtomicBool = AtomicBool::new(false);
 
 /// How long giving the terminal back waits for a frame being written to end. Longer
 /// only if the thread that holds the lock panicked while holding it (then it is
@@ -70,7 +76,7 @@ pub fn write_if_ours(bytes: &[u8]) -> io::Result<()> {
         Ok(guard) => guard,
         Err(poisoned) => poisoned.into_inner(),
     };
-    if !*guard || bytes.is_empty() {
+    if !*guard || GIVEN_BACK.load(Ordering::SeqCst) || bytes.is_empty() {
         return Ok(());
     }
     let mut stdout = io::stdout().lock();
@@ -83,6 +89,7 @@ pub fn init() -> io::Result<Tui> {
     {
         let mut ours = lock_terminal().ok_or_else(|| io::Error::other("the terminal is busy"))?;
         *ours = true;
+        GIVEN_BACK.store(false, Ordering::SeqCst);
         let mut stdout = io::stdout();
         execute!(stdout, EnterAlternateScreen, EnableMouseCapture, EnableBracketedPaste, cursor::Hide)?;
     }
@@ -103,12 +110,15 @@ pub fn init() -> io::Result<Tui> {
 /// a panic hook; errors are ignored because there is nothing better to do with them at
 /// that point (the terminal may be gone).
 pub fn restore() {
+    let first = !GIVEN_BACK.swap(true, Ordering::SeqCst);
     let mut ours = lock_terminal();
-    if let Some(ours) = ours.as_mut() {
-        if !**ours {
-            return;
-        }
-        **ours = false;
+    match ours.as_mut() {
+        Some(ours) if !**ours => return,
+        Some(ours) => **ours = false,
+        // The lock is held by a frame stuck in its write: the flag above already
+        // stops drawing; restore once.
+        None if !first => return,
+        None => {}
     }
     let _ = disable_raw_mode();
     let mut stdout = io::stdout();

@@ -22,7 +22,7 @@ use wharf::app::msg::Msg;
 use wharf::app::runner::EffectRunner;
 use wharf::app::update::update;
 use wharf::config::keymap::Keymap;
-use wharf::model::{DaemonAddress, DaemonErrorKind, DaemonEvent, EndpointChoice, EventKind};
+use wharf::model::{DaemonAddress, DaemonError, DaemonErrorKind, DaemonEvent, EndpointChoice, EventKind};
 use wharf::state::{AppState, Connection};
 
 const PATIENCE: Duration = Duration::from_secs(600);
@@ -212,6 +212,22 @@ async fn a_hung_daemon_is_noticed_within_seconds_and_recovered_from() {
     assert!(matches!(next_msg(&mut rx, PATIENCE).await, Msg::Connected(_)));
     let calm = tokio::time::timeout(Duration::from_secs(30), rx.recv()).await;
     assert!(calm.is_err(), "something happened to a daemon that answers: {calm:?}");
+    assert!(slot.borrow().is_some());
+}
+
+/// A ping answered with a refusal (a socket proxy that does not allow `/_ping`) is
+/// an answer: the daemon is there, and wharf stays connected.
+#[tokio::test(start_paused = true)]
+async fn a_ping_answered_with_a_refusal_keeps_the_connection() {
+    use fake::Reply;
+    let fake = FakeDocker::new("unix:///fake.sock");
+    fake.always_stream::<api::Events>(|| futures::stream::pending().boxed());
+    fake.always::<api::Ping>(|| Reply::err(DaemonError::new(DaemonErrorKind::Other, "403 Forbidden")));
+    let Supervised { mut rx, slot, .. } = supervise_flaky(&fake, 0);
+    assert!(matches!(next_msg(&mut rx, PATIENCE).await, Msg::Connected(_)));
+    tokio::time::timeout(PATIENCE, fake.wait_for::<api::Ping>(5)).await.expect("never pinged");
+    let calm = tokio::time::timeout(Duration::from_secs(30), rx.recv()).await;
+    assert!(calm.is_err(), "a daemon that answers was left: {calm:?}");
     assert!(slot.borrow().is_some());
 }
 

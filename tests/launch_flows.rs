@@ -291,6 +291,11 @@ fn a_key_after_the_discard_question_is_typed_not_swallowed() {
     h.type_text(":7");
     h.key(KeyCode::Esc);
     assert!(form(&h).confirm_discard, "a changed preset asks first");
+    // Enter and Ctrl-s are no answer to "throw it away?": nothing is launched.
+    for effects in [h.key(KeyCode::Enter), h.ctrl('s')] {
+        assert!(!effects.iter().any(|e| matches!(e, Effect::Change(_))), "{effects:?}");
+        assert!(form(&h).confirm_discard, "the question stays");
+    }
     h.char('x');
     let f = form(&h);
     assert!(!f.confirm_discard);

@@ -81,7 +81,13 @@ async fn heartbeat<D: DockerApi>(client: &D) -> DaemonError {
         tokio::time::sleep(HEARTBEAT_EVERY).await;
         match tokio::time::timeout(HEARTBEAT_TIMEOUT, client.ping()).await {
             Ok(Ok(())) => {}
-            Ok(Err(error)) => return error,
+            // The connection itself failed: the daemon is gone.
+            Ok(Err(error)) if matches!(error.kind, DaemonErrorKind::Unreachable | DaemonErrorKind::Timeout) => {
+                return error;
+            }
+            // Any other answer (a proxy that refuses `/_ping`, say) is an answer: the
+            // daemon is there.
+            Ok(Err(_)) => {}
             Err(_) => return stopped_answering(&client.info().host),
         }
     }

@@ -361,6 +361,12 @@ impl Config {
             ColorSettings::parse_color(value)
                 .map_err(|e| at(locate(text, "ui.colors", Some(name)), format!("ui.colors.{name}: {e}")))?;
         }
+        if config.logs.save_limit_mib == 0 {
+            return Err(at(
+                locate(text, "logs", Some("save_limit_mib")),
+                "logs.save_limit_mib: at least 1 (MiB); a save of nothing would only make an empty file".into(),
+            ));
+        }
         if config.console.shells.is_empty() {
             return Err(at(locate(text, "console", Some("shells")), "console.shells: name at least one shell".into()));
         }
@@ -510,5 +516,12 @@ mod tests {
     fn wrong_types_are_errors() {
         let err = Config::parse("[docker]\nrequest_timeout_secs = \"ten\"\n", Path::new("c.toml")).unwrap_err();
         assert!(err.to_string().contains("line 2"), "{err}");
+    }
+
+    #[test]
+    fn a_save_limit_of_nothing_is_refused_with_its_line() {
+        let text = "[logs]\nsave_limit_mib = 0\n";
+        let err = Config::parse(text, Path::new("c.toml")).unwrap_err().to_string();
+        assert!(err.contains("save_limit_mib") && err.contains("line 2"), "{err}");
     }
 }

@@ -102,8 +102,11 @@ async fn plain_http_to_tls(address: &DaemonAddress, error: DaemonError, timeout:
     let Some(authority) = host.strip_prefix("tcp://").map(|a| a.trim_end_matches('/')) else { return error };
     // (Other TLS servers just close the connection: "connection closed before message
     // completed".) Asking costs one connection, and only after a failure.
+    // A refused connection means nothing listens there: no need to ask (the
+    // supervisor retries a refused daemon often).
     let suspicious = error.message.contains("HTTP request to an HTTPS server")
-        || matches!(error.kind, DaemonErrorKind::Unreachable | DaemonErrorKind::Other);
+        || (matches!(error.kind, DaemonErrorKind::Unreachable | DaemonErrorKind::Other)
+            && !error.message.contains("connection refused"));
     if address.tls.is_some() || !suspicious || !speaks_tls(authority, timeout).await {
         return error;
     }

@@ -92,6 +92,14 @@ pub struct DiskUsage {
     pub volume_sizes: Vec<(String, i64)>,
 }
 
+impl DiskUsage {
+    /// Everything on disk. Saturating: the figures are the daemon's, and a hostile or
+    /// broken one may send any number.
+    pub fn total(&self) -> i64 {
+        self.images.saturating_add(self.containers).saturating_add(self.volumes).saturating_add(self.build_cache)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

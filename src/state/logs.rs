@@ -190,6 +190,14 @@ fn stamp_seconds(stamp: &str) -> Option<i64> {
     let (year, month, day) = (date.next()?.ok()?, date.next()?.ok()?, date.next()?.ok()?);
     let mut time = time.splitn(3, ':').map(str::parse::<i64>);
     let (hour, minute, second) = (time.next()?.ok()?, time.next()?.ok()?, time.next()?.ok()?);
+    // A daemon's line can say anything: only a real date counts (and no arithmetic
+    // below can overflow).
+    if !(1..=9999).contains(&year) || !(1..=12).contains(&month) || !(1..=31).contains(&day) {
+        return None;
+    }
+    if !(0..=23).contains(&hour) || !(0..=59).contains(&minute) || !(0..=60).contains(&second) {
+        return None;
+    }
     // Days from 1970-01-01 to the date (Howard Hinnant's days_from_civil).
     let y = if month <= 2 { year - 1 } else { year };
     let era = y.div_euclid(400);
@@ -375,12 +383,19 @@ impl LogView {
         }
     }
 
-    /// Starts over for another daemon: its lines, sources and streams were the old
-    /// one's; the buffer's size, the tail asked for and the save limit are the user's.
+    /// Starts over for another daemon: its lines, sources, streams, search matches
+    /// and saves were the old one's. What the user set stays: the buffer's size, the
+    /// tail asked for, the save limit, wrapping, timestamps, where streams start, the
+    /// filter and the zoom.
     pub fn forget_daemon(&mut self) {
-        let limit = self.save.limit;
-        *self = Self::new(self.buffer.capacity(), self.tail);
-        self.save.limit = limit;
+        let fresh = Self::new(self.buffer.capacity(), self.tail);
+        let old = std::mem::replace(self, fresh);
+        self.save.limit = old.save.limit;
+        self.wrap = old.wrap;
+        self.timestamps = old.timestamps;
+        self.since = old.since;
+        self.filter = old.filter;
+        self.zoomed = old.zoomed;
     }
 
     /// Forgets every line, and where each source's stream had got to.

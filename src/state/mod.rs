@@ -724,6 +724,9 @@ mod tests {
         state.containers.select_when_listed = Some("a".into());
         state.refresh.loaded = true;
         state.refresh.settle_pending = true;
+        state.logs.set_filter("error", false);
+        state.logs.wrap = false;
+        state.logs.save.limit = 7;
         let old = state.refresh.requests.containers.want(&mut state.ids).expect("free");
 
         state.forget_daemon("unix:///new.sock");
@@ -739,6 +742,9 @@ mod tests {
         assert_eq!(c.list.filter(), "web");
         assert_eq!(c.sort, Sort { key: SortKey::Name, reverse: true });
         assert!(c.group_projects && c.collapsed.contains("shop"));
+        assert_eq!(state.logs.filter.text, "error");
+        assert!(!state.logs.wrap);
+        assert_eq!(state.logs.save.limit, 7);
         // A late answer to the old daemon's request cannot pass for the new one's.
         assert!(!state.refresh.requests.containers.in_flight());
         let new = state.refresh.requests.containers.want(&mut state.ids).expect("free");

@@ -21,12 +21,12 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
         let text = if state.stats.disk_in_flight {
             Line::styled("Reading disk usage (docker system df)…", theme.dim)
         } else {
-            Line::styled("No reading: the status bar says why.", theme.error)
+            Line::styled("Nothing read: not connected, or the daemon did not answer. D asks again.", theme.error)
         };
         frame.render_widget(Paragraph::new(text), inner);
         return;
     };
-    let total = d.images + d.containers + d.volumes + d.build_cache;
+    let total = d.total();
     let row = |what: &'static str, bytes: i64, unused: Option<i64>| {
         Row::new(vec![
             Cell::from(what),

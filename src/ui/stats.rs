@@ -50,7 +50,7 @@ pub fn draw_header(frame: &mut Frame, area: Rect, state: &AppState, keymap: &Key
     // The total on disk; the whole reading is in its own dialog (the key opens it).
     match (&state.stats.disk, keymap.label_of(Action::DiskUsage)) {
         (Some(d), key) => {
-            let total = d.images + d.containers + d.volumes + d.build_cache;
+            let total = d.total();
             let key = key.map(|k| format!(" ({k})")).unwrap_or_default();
             parts.push((1, vec![Span::raw(format!("disk {}{key}", size(total)))]));
         }

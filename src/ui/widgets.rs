@@ -211,7 +211,6 @@ pub fn content_width<S: AsRef<str>>(header: &str, values: impl Iterator<Item = S
     widest.min(usize::from(cap)) as u16
 }
 
-/// A rectangle of at most `width` x `height`, centred in `area` (smaller when `area` is).
 /// The rows `text` takes when wrapped at word boundaries to `width` columns, as a
 /// wrapping paragraph lays it out (a word longer than the width is split).
 pub fn wrapped_rows(text: &str, width: u16) -> u16 {
@@ -234,6 +233,7 @@ pub fn wrapped_rows(text: &str, width: u16) -> u16 {
     u16::try_from(rows).unwrap_or(u16::MAX)
 }
 
+/// A rectangle of at most `width` x `height`, centred in `area` (smaller when `area` is).
 pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
     let width = width.min(area.width);
     let height = height.min(area.height);

@@ -123,6 +123,18 @@ pub fn on_form_key(state: &mut AppState, mut form: Box<LaunchForm>, key: KeyEven
                 state.screen.modal = Some(Modal::Launch(form));
                 return;
             }
+            // Enter or Ctrl-s would launch what the user was asked about throwing
+            // away: not an answer, so the question stays.
+            KeyCode::Enter => {
+                form.confirm_discard = true;
+                state.screen.modal = Some(Modal::Launch(form));
+                return;
+            }
+            KeyCode::Char('s') if ctrl => {
+                form.confirm_discard = true;
+                state.screen.modal = Some(Modal::Launch(form));
+                return;
+            }
             // Any other key is the user editing again: it is not swallowed.
             _ => {}
         }
@@ -242,7 +254,9 @@ fn with_what_wharf_knows(state: &AppState, image: &str, mut error: DaemonError) 
             let noun = if holders.len() == 1 { "container" } else { "containers" };
             format!("{noun} {} publishes {address}: stop it, or choose another host port", holders.join(", "))
         });
-    } else if explain::registry_unreachable(&said) {
+    } else if error.message.starts_with("cannot pull") && explain::registry_unreachable(&said) {
+        // Only a failed pull: a start can fail on "connection refused" too (a volume
+        // or network plugin), and local images are no answer to that.
         let similar = explain::similar_images(image.trim(), state.images.items());
         let local = if similar.is_empty() {
             "no local image has a similar name".to_string()

@@ -84,7 +84,8 @@ pub fn on_role(state: &mut AppState, role: SwarmRole, effects: &mut Vec<Effect>)
             }
         }
         None => {}
-        // Asked for by `9`/`0` (the only asker): the answer, in a sentence.
+        // Asked for by `9`/`0`, or by a swarm event while a swarm pane is shown: the
+        // answer, in a sentence.
         Some(why) if on_screen => flash(state, why, false),
         Some(_) => {}
     }
