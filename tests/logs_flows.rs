@@ -292,6 +292,23 @@ fn a_broken_stream_says_so_and_is_tried_again() {
     assert!(effects.iter().any(|e| matches!(e, Effect::Stream(Stream::FollowLogs { .. }))), "{effects:?}");
 }
 
+/// A stream whose own connection broke while the daemon still answers (an ssh
+/// channel, a proxy): tried again after a pause like any broken stream, not on every
+/// tick, and not called an interruption of the daemon.
+#[test]
+fn a_stream_cut_while_the_daemon_answers_is_retried_after_a_pause() {
+    let (mut h, stream) = on_redis(100, 30);
+    let cut = DaemonError::new(DaemonErrorKind::Unreachable, "cannot reach Docker: broken pipe");
+    h.send(Msg::Stream(Streamed::LogEnded { stream, error: Some(cut) }));
+    let screen = h.render();
+    assert!(screen.contains("↻ reconnecting") && !screen.contains("interrupted"), "{screen}");
+    let soon = h.state.screen.now + 1;
+    assert!(!h.send(Msg::Tick { now: soon }).iter().any(|e| matches!(e, Effect::Stream(Stream::FollowLogs { .. }))));
+    let later = h.state.screen.now + 2;
+    let effects = h.send(Msg::Tick { now: later });
+    assert!(effects.iter().any(|e| matches!(e, Effect::Stream(Stream::FollowLogs { .. }))), "{effects:?}");
+}
+
 /// Item 22: `W` saves with the configured limit, shows how far it got on the status
 /// line, and `W` again or Esc stops it; the end of a stopped save says nothing.
 #[test]

@@ -241,7 +241,9 @@ pub fn on_ended(state: &mut AppState, stream: StreamId, error: Option<DaemonErro
         }
         Some(e) if e.kind == DaemonErrorKind::NotFound => SourceStatus::Failed("the container is gone".into()),
         // The daemon went away: the container may run on; `on_connected` resumes it.
-        Some(e) if e.kind == DaemonErrorKind::Unreachable => SourceStatus::Interrupted { at: now },
+        // (While wharf still counts it connected, only this stream's connection broke:
+        // retried below, with a pause, like any other break.)
+        Some(e) if e.kind == DaemonErrorKind::Unreachable && !connected => SourceStatus::Interrupted { at: now },
         // The stream ended with the connection: the daemon, not the container, went.
         None if !connected => SourceStatus::Interrupted { at: now },
         // Anything else broke the stream: say so and try again shortly.
@@ -332,6 +334,8 @@ pub fn on_connection_down(state: &mut AppState) {
         let source = &state.logs.sources[i];
         let interrupted = match source.status {
             SourceStatus::Streaming => Some(now),
+            // It broke just before the daemon was found gone: the daemon's doing.
+            SourceStatus::Retrying { at, .. } => Some(at),
             SourceStatus::Ended { at } if source.service.is_none() && running(&source.container_id, state) => Some(at),
             _ => None,
         };
