@@ -11,6 +11,7 @@ mod objects;
 mod stats;
 mod status_age;
 mod swarm;
+mod time;
 
 pub use action::{ContainerAction, PullProgress};
 pub use container::{
@@ -26,3 +27,4 @@ pub use objects::{NetworkRow, ObjectKind, ProcessTable, PruneKind, PruneReport, 
 pub use stats::{DiskUsage, StatsFigures, StatsSample, figures};
 pub use status_age::{StatusAge, human_duration};
 pub use swarm::{NodeRow, ServiceLaunch, ServiceRow, SwarmChange, SwarmRole, TaskRow};
+pub use time::parse_rfc3339;

@@ -184,28 +184,8 @@ fn time_key(stamp: &str) -> Option<(&str, u32)> {
 
 /// A daemon timestamp (`2024-05-01T10:00:00.123Z`, UTC) in whole Unix seconds.
 fn stamp_seconds(stamp: &str) -> Option<i64> {
-    let (whole, _) = time_key(stamp)?;
-    let (date, time) = whole.split_once('T')?;
-    let mut date = date.splitn(3, '-').map(str::parse::<i64>);
-    let (year, month, day) = (date.next()?.ok()?, date.next()?.ok()?, date.next()?.ok()?);
-    let mut time = time.splitn(3, ':').map(str::parse::<i64>);
-    let (hour, minute, second) = (time.next()?.ok()?, time.next()?.ok()?, time.next()?.ok()?);
-    // A daemon's line can say anything: only a real date counts (and no arithmetic
-    // below can overflow).
-    if !(1..=9999).contains(&year) || !(1..=12).contains(&month) || !(1..=31).contains(&day) {
-        return None;
-    }
-    if !(0..=23).contains(&hour) || !(0..=59).contains(&minute) || !(0..=60).contains(&second) {
-        return None;
-    }
-    // Days from 1970-01-01 to the date (Howard Hinnant's days_from_civil).
-    let y = if month <= 2 { year - 1 } else { year };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let doy = (153 * (month + if month > 2 { -3 } else { 9 }) + 2) / 5 + day - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    let days = era * 146_097 + doe - 719_468;
-    Some(days * 86_400 + hour * 3600 + minute * 60 + second)
+    time_key(stamp)?;
+    crate::model::parse_rfc3339(stamp)
 }
 
 /// How far back a stream starts.

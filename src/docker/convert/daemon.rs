@@ -4,7 +4,7 @@ use bollard::models::SystemVersion;
 use serde::Deserialize;
 
 use super::lenient;
-use super::time::parse_rfc3339;
+use crate::model::parse_rfc3339;
 use crate::model::{DaemonInfo, SwarmRole};
 use crate::text::sanitize;
 

@@ -22,7 +22,6 @@ pub mod pretty;
 pub mod processes;
 pub mod stats;
 pub mod swarm;
-mod time;
 pub mod volumes;
 
 pub use containers::{container_row, container_rows};

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 
 use super::lenient;
-use super::time::parse_rfc3339;
+use crate::model::parse_rfc3339;
 use crate::model::{NodeRow, ServiceRow, SwarmRole, TaskRow};
 use crate::text::sanitize;
 

@@ -4,8 +4,8 @@
 use serde::Deserialize;
 
 use super::lenient;
-use super::time::parse_rfc3339;
 use crate::model::VolumeRow;
+use crate::model::parse_rfc3339;
 use crate::text::sanitize;
 
 /// One volume, as wharf reads it.

@@ -1,4 +1,5 @@
-//! The daemon's timestamps (RFC 3339 text) as Unix seconds.
+//! The daemon's timestamps (RFC 3339 text) as Unix seconds: read by the docker layer's
+//! conversions and by the log view (where a resumed stream starts), so it lives here.
 
 /// `2024-05-01T10:00:00Z` (or with an offset) -> Unix seconds.
 pub fn parse_rfc3339(text: &str) -> Option<i64> {
