@@ -125,10 +125,7 @@ fn port_mapping(port: &PortSummary) -> Option<PortMapping> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn fixture(name: &str) -> Vec<u8> {
-        std::fs::read(format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"))).unwrap()
-    }
+    use crate::docker::convert::test_fixtures::fixture_bytes as fixture;
 
     #[test]
     fn an_unknown_state_does_not_empty_the_list() {

@@ -91,10 +91,7 @@ pub fn history(json: &[u8]) -> Result<Vec<(String, i64)>, serde_json::Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn fixture(name: &str) -> Vec<u8> {
-        std::fs::read(format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"))).unwrap()
-    }
+    use crate::docker::convert::test_fixtures::fixture_bytes as fixture;
 
     #[test]
     fn captured_lists_convert_from_docker_and_podman() {

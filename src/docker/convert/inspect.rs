@@ -167,10 +167,7 @@ pub fn parse_port_key(spec: &str) -> Option<(u16, Protocol)> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn fixture(name: &str) -> Vec<u8> {
-        std::fs::read(format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"))).unwrap()
-    }
+    use crate::docker::convert::test_fixtures::fixture_bytes as fixture;
 
     #[test]
     fn inspect_gives_bound_and_exposed_ports_and_env() {

@@ -37,3 +37,19 @@ pub use processes::process_table;
 pub use stats::stats_sample;
 pub use swarm::{node_rows, service_rows, swarm_role, task_rows};
 pub use volumes::volume_rows;
+
+/// Captured daemon answers in `tests/fixtures/`, for the tests of each kind.
+#[cfg(test)]
+mod test_fixtures {
+    fn path(name: &str) -> String {
+        format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"))
+    }
+
+    pub fn fixture_bytes(name: &str) -> Vec<u8> {
+        std::fs::read(path(name)).unwrap()
+    }
+
+    pub fn fixture_json(name: &str) -> serde_json::Value {
+        serde_json::from_slice(&fixture_bytes(name)).unwrap()
+    }
+}

@@ -328,11 +328,7 @@ fn task_row(task: &Task) -> Option<TaskRow> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn fixture(name: &str) -> serde_json::Value {
-        let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
-        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
-    }
+    use crate::docker::convert::test_fixtures::fixture_json as fixture;
 
     #[test]
     fn roles_from_info() {
