@@ -58,6 +58,12 @@ banner "remote endpoints"
 # endpoint tests reach each of them (addresses in /tmp/wharf-endpoints/env).
 run scripts/remote-endpoints.sh
 
+banner "test registries"
+# Two Distribution registries on loopback, one open, one behind htpasswd
+# basic auth, for the build/tag/push/login tests (addresses in
+# /tmp/wharf-registries/env).
+run scripts/registries.sh
+
 banner "cargo fmt --all --check"
 run cargo fmt --all --check
 
