@@ -3,6 +3,7 @@
 //! and every string in these types has already been sanitised (see `crate::text`).
 
 mod action;
+mod build;
 mod container;
 mod daemon;
 mod image;
@@ -14,6 +15,7 @@ mod swarm;
 mod time;
 
 pub use action::{ContainerAction, PullProgress};
+pub use build::{BuildEvent, BuildSpec, step_of};
 pub use container::{
     ContainerDetails, ContainerRow, ContainerState, EnvVar, Health, HealthCheck, PortMapping, Protocol,
 };
