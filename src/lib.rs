@@ -7,6 +7,7 @@ pub mod app;
 pub mod build;
 pub mod config;
 pub mod console;
+pub mod credentials;
 pub mod docker;
 pub mod launch;
 pub mod layout;

@@ -44,6 +44,10 @@ struct Cli {
     /// consoles. Enforced where requests are sent, not only by hiding keys.
     #[arg(long)]
     read_only: bool,
+    /// Open the build form for this context directory (a Dockerfile in it is used
+    /// unless the form names another).
+    #[arg(long, value_name = "DIR")]
+    build: Option<PathBuf>,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -104,7 +108,7 @@ fn main() -> ExitCode {
         }
     };
     // The address is shown on screen: it comes from the environment or a context file.
-    let outcome = runtime.block_on(run(config, endpoint.address, inputs, hosts, cli.read_only));
+    let outcome = runtime.block_on(run(config, endpoint.address, inputs, hosts, cli.read_only, cli.build));
     terminal::restore();
     match outcome {
         Ok(ExitReason::Signal(signo)) => ExitCode::from(128u8.saturating_add(signo as u8)),
@@ -124,6 +128,7 @@ async fn run(
     inputs: EndpointInputs,
     hosts: Vec<(String, DaemonAddress)>,
     read_only: bool,
+    build: Option<PathBuf>,
 ) -> std::io::Result<ExitReason> {
     let (tx, rx) = mpsc::channel(1024);
     let (slot_tx, slot_rx) = watch::channel::<Option<Arc<BollardDocker>>>(None);
@@ -165,8 +170,14 @@ async fn run(
         // NO_COLOR (https://no-color.org): set and not empty means no colours.
         theme: Theme::pick(config.ui.theme, std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()))
             .with_colors(&config.ui.colors),
-        runner: EffectRunner::new(tx, slot_rx, timeout).read_only(read_only).endpoints(Arc::new(connections)),
+        runner: EffectRunner::new(tx, slot_rx, timeout)
+            .read_only(read_only)
+            .endpoints(Arc::new(connections))
+            .docker_config(wharf::credentials::DockerConfig::from_environment()),
     };
+    if let Some(dir) = build {
+        wharf::app::update::open_build(&mut app.state, Some(dir.display().to_string()));
+    }
     app.state.fleet = wharf::state::FleetState::new(hosts);
     app.state.screen.read_only = read_only;
     // Read here, once: `update` and the UI read no files.

@@ -457,7 +457,7 @@ async fn a_failed_start_removes_the_created_container() {
     fake.err::<api::ContainerAction>(port_taken());
     fake.ok::<api::ContainerAction>(());
 
-    let error = launcher::launch(&fake, &spec(), &CancellationToken::new(), |_| {}).await.unwrap_err();
+    let error = launcher::launch(&fake, &spec(), None, &CancellationToken::new(), |_| {}).await.unwrap_err();
 
     assert_eq!(
         error.message, "host port 0.0.0.0:6379 is already in use, so the container could not start; wharf removed it",
@@ -485,7 +485,7 @@ async fn a_failed_clean_up_says_what_is_left() {
     fake.err::<api::ContainerAction>(port_taken());
     fake.err::<api::ContainerAction>(error(DaemonErrorKind::Conflict, "removal already in progress"));
 
-    let error = launcher::launch(&fake, &spec(), &CancellationToken::new(), |_| {}).await.unwrap_err();
+    let error = launcher::launch(&fake, &spec(), None, &CancellationToken::new(), |_| {}).await.unwrap_err();
 
     assert_eq!(
         error.message,
@@ -505,7 +505,7 @@ async fn a_start_failing_for_another_reason_says_the_container_is_gone() {
     fake.err::<api::ContainerAction>(error(DaemonErrorKind::Api, "exec: \"nope\": executable file not found"));
     fake.ok::<api::ContainerAction>(());
 
-    let error = launcher::launch(&fake, &spec(), &CancellationToken::new(), |_| {}).await.unwrap_err();
+    let error = launcher::launch(&fake, &spec(), None, &CancellationToken::new(), |_| {}).await.unwrap_err();
 
     assert_eq!(
         error.message,
@@ -524,7 +524,7 @@ async fn a_pull_with_no_registry_reachable_says_so() {
     pull.fail(error(DaemonErrorKind::Api, offline));
     drop(pull);
 
-    let error = launcher::launch(&fake, &spec(), &CancellationToken::new(), |_| {}).await.unwrap_err();
+    let error = launcher::launch(&fake, &spec(), None, &CancellationToken::new(), |_| {}).await.unwrap_err();
 
     assert_eq!(
         error.message,
@@ -567,7 +567,7 @@ async fn a_launch_through_the_runner_pulls_then_cleans_up() {
     }
     let actions: Vec<String> = fake.calls_to::<api::ContainerAction>().into_iter().map(|a| a.join(" ")).collect();
     assert_eq!(actions, vec!["c-new Start", "c-new Remove { force: true, volumes: true }"]);
-    assert_eq!(fake.calls_to::<api::PullImage>(), vec![vec!["redis:7".to_string()]]);
+    assert_eq!(fake.calls_to::<api::PullImage>(), vec![vec!["redis:7".to_string(), String::new()]], "no credentials");
 }
 
 /// A start that works (slowly): the launch answers the new id and removes nothing.
@@ -578,7 +578,7 @@ async fn a_start_that_works_leaves_the_container() {
     fake.ok::<api::CreateContainer>("c-new".into());
     fake.reply::<api::ContainerAction>(Reply::After(Duration::from_secs(1), Ok(())));
 
-    let id = launcher::launch(&fake, &spec(), &CancellationToken::new(), |_| {}).await.unwrap();
+    let id = launcher::launch(&fake, &spec(), None, &CancellationToken::new(), |_| {}).await.unwrap();
 
     assert_eq!(id, "c-new");
     assert_eq!(fake.calls_to::<api::ContainerAction>(), vec![vec!["c-new".to_string(), "Start".to_string()]]);

@@ -34,7 +34,7 @@ fn spec(draft: &LaunchDraft, t: &Labelled) -> LaunchSpec {
 }
 
 async fn launch(api: &BollardDocker, spec: &LaunchSpec) -> Result<String, wharf::model::DaemonError> {
-    launcher::launch(api, spec, &CancellationToken::new(), |_| {}).await
+    launcher::launch(api, spec, None, &CancellationToken::new(), |_| {}).await
 }
 
 async fn row(api: &BollardDocker, id: &str) -> Option<ContainerRow> {

@@ -8,7 +8,9 @@
 //! - a `Local` effect works on wharf's own side (files, clipboard, timers, the choice
 //!   of daemon).
 
-use crate::model::{ContainerAction, DaemonError, LaunchSpec, ObjectKind, PruneKind, SwarmChange};
+use crate::model::{
+    BuildSpec, ContainerAction, DaemonError, LaunchSpec, ObjectKind, PruneKind, RegistryAuth, SwarmChange,
+};
 use crate::state::{ConsoleTarget, RequestId, SessionId, StreamId};
 
 use super::msg::Msg;
@@ -153,6 +155,29 @@ pub enum Change {
         done: String,
         failed: String,
     },
+    /// Build an image; output comes as `Done::BuildOutput`, the end as `Done::Built`.
+    Build {
+        request: RequestId,
+        spec: Box<BuildSpec>,
+    },
+    /// Push `repo[:tag]` with the credentials wharf finds for its registry; progress
+    /// as `Done::PullProgress`, the end as `Done::Push`.
+    Push {
+        request: RequestId,
+        reference: String,
+    },
+    /// Give an image another name; the result comes back as `Done::Object`.
+    Tag {
+        source: String,
+        target: String,
+    },
+    /// Log in to a registry through the daemon; kept as `docker login` keeps it
+    /// (`keep`) or for this session only. The end as `Done::Login`.
+    Login {
+        request: RequestId,
+        auth: RegistryAuth,
+        keep: bool,
+    },
     /// Open a console session (exec or attach) with a TTY of this size: an exec runs a
     /// process in the container, and attaching lets keys reach its own.
     OpenConsole {
@@ -181,6 +206,16 @@ impl Change {
                 Msg::Done(Done::Object { done, failed, result: Err(error) })
             }
             Change::Prune { kind } => Msg::Done(Done::Prune { kind, result: Err(error) }),
+            Change::Build { request, .. } => Msg::Done(Done::Built { request, result: Err(error) }),
+            Change::Push { request, reference } => Msg::Done(Done::Push { request, reference, result: Err(error) }),
+            Change::Tag { source, target } => Msg::Done(Done::Object {
+                done: format!("tagged {target}"),
+                failed: format!("cannot tag {source} as {target}"),
+                result: Err(error),
+            }),
+            Change::Login { request, auth, .. } => {
+                Msg::Done(Done::Login { request, server: auth.server, result: Err(error) })
+            }
             Change::OpenConsole { session, .. } => {
                 Msg::Stream(Streamed::ConsoleEnded { session, exit_code: None, error: Some(error) })
             }

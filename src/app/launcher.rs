@@ -11,16 +11,17 @@ use tokio_util::sync::CancellationToken;
 
 use crate::docker::DockerApi;
 use crate::launch::explain;
-use crate::model::{ContainerAction, DaemonError, DaemonErrorKind, LaunchSpec, PullProgress};
+use crate::model::{ContainerAction, DaemonError, DaemonErrorKind, LaunchSpec, PullProgress, RegistryAuth};
 
 pub async fn launch<D: DockerApi>(
     docker: &D,
     spec: &LaunchSpec,
+    auth: Option<&RegistryAuth>,
     cancel: &CancellationToken,
     mut on_progress: impl FnMut(PullProgress) + Send,
 ) -> Result<String, DaemonError> {
     if !docker.image_exists(&spec.image).await? {
-        pull(docker, &spec.image, cancel, &mut on_progress).await?;
+        pull(docker, &spec.image, auth, cancel, &mut on_progress).await?;
     }
     let id = docker.create_container(spec).await.map_err(|e| explain_create(e, spec))?;
     if let Err(start_error) = docker.container_action(&id, ContainerAction::Start).await {
@@ -30,15 +31,43 @@ pub async fn launch<D: DockerApi>(
     Ok(id)
 }
 
+/// Pushes `reference`, reporting each layer's progress; the registry's refusal is an
+/// error in its words.
+pub async fn push<D: DockerApi>(
+    docker: &D,
+    reference: &str,
+    auth: Option<&RegistryAuth>,
+    cancel: &CancellationToken,
+    on_progress: &mut (impl FnMut(PullProgress) + Send),
+) -> Result<(), DaemonError> {
+    let mut stream = docker.push_image(reference, auth);
+    loop {
+        let item = tokio::select! {
+            _ = cancel.cancelled() => {
+                return Err(DaemonError::new(DaemonErrorKind::Other, format!("the push of {reference} was cancelled")));
+            }
+            item = stream.next() => item,
+        };
+        match item {
+            Some(Ok(progress)) => on_progress(progress),
+            Some(Err(e)) => {
+                return Err(DaemonError { message: format!("cannot push {reference}: {}", e.message), ..e });
+            }
+            None => return Ok(()),
+        }
+    }
+}
+
 /// Pulls `reference`, reporting each progress message; the registry's own errors can
 /// arrive inside a successful (200) stream and count as failures.
 pub async fn pull<D: DockerApi>(
     docker: &D,
     reference: &str,
+    auth: Option<&RegistryAuth>,
     cancel: &CancellationToken,
     on_progress: &mut (impl FnMut(PullProgress) + Send),
 ) -> Result<(), DaemonError> {
-    let mut stream = docker.pull_image(reference);
+    let mut stream = docker.pull_image(reference, auth);
     loop {
         let item = tokio::select! {
             _ = cancel.cancelled() => {

@@ -143,6 +143,27 @@ pub enum Done {
         kind: crate::model::PruneKind,
         result: Result<crate::model::PruneReport, DaemonError>,
     },
+    /// Something the build under `request` said.
+    BuildOutput {
+        request: RequestId,
+        event: crate::model::BuildEvent,
+    },
+    /// A build ended: what it made, or why not (the daemon's words).
+    Built {
+        request: RequestId,
+        result: Result<crate::model::BuildSummary, DaemonError>,
+    },
+    Push {
+        request: RequestId,
+        reference: String,
+        result: Result<(), DaemonError>,
+    },
+    /// A login ended: where it was kept (`session` for this session only), or why not.
+    Login {
+        request: RequestId,
+        server: String,
+        result: Result<String, DaemonError>,
+    },
 }
 
 /// What a stream brought: log lines, console output, stats, and their ends.

@@ -93,6 +93,9 @@ pub enum Action {
     ActivateNode,
     FoldStack,
     UnfoldStack,
+    BuildImage,
+    TagImage,
+    PushImage,
 }
 
 impl Action {
@@ -129,7 +132,10 @@ impl Action {
             | Action::RemoveService
             | Action::CreateService
             | Action::DrainNode
-            | Action::ActivateNode => true,
+            | Action::ActivateNode
+            | Action::BuildImage
+            | Action::TagImage
+            | Action::PushImage => true,
             Action::Quit
             | Action::NextPane
             | Action::PrevPane
@@ -285,6 +291,9 @@ impl Action {
             Action::ActivateNode => "make the node active (asks first)",
             Action::FoldStack => "fold the stack (acts on all of it)",
             Action::UnfoldStack => "unfold the stack",
+            Action::BuildImage => "build an image from a Dockerfile",
+            Action::TagImage => "tag the image (another name)",
+            Action::PushImage => "push the image to its registry",
         }
     }
 }
@@ -556,6 +565,9 @@ impl Default for Keymap {
             (c('d'), Action::RemoveImage),
             (c('n'), Action::RunImage),
             (p(Enter), Action::ImageDetails),
+            (c('b'), Action::BuildImage),
+            (c('t'), Action::TagImage),
+            (c('P'), Action::PushImage),
         ];
         let volumes = vec![(c('n'), Action::CreateVolume), (c('d'), Action::RemoveVolume)];
         let networks = vec![

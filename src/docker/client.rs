@@ -6,7 +6,7 @@ use bollard::Docker;
 use bollard::query_parameters::{
     CreateContainerOptionsBuilder, CreateImageOptionsBuilder, EventsOptionsBuilder, KillContainerOptionsBuilder,
     RemoveContainerOptionsBuilder, RemoveImageOptionsBuilder, RestartContainerOptions, StartContainerOptions,
-    StopContainerOptions,
+    StopContainerOptions, TagImageOptionsBuilder,
 };
 use futures::StreamExt;
 use futures::stream::BoxStream;
@@ -16,8 +16,9 @@ use super::convert;
 use super::error::describe;
 use super::path::segment;
 use crate::model::{
-    ContainerAction, ContainerDetails, ContainerRow, DaemonError, DaemonErrorKind, DaemonEvent, DaemonInfo, ImageRow,
-    LaunchSpec, NetworkRow, ObjectKind, PruneKind, PruneReport, PullProgress, VolumeRow,
+    BuildEvent, BuildSpec, ContainerAction, ContainerDetails, ContainerRow, DaemonError, DaemonErrorKind, DaemonEvent,
+    DaemonInfo, ImageRow, LaunchSpec, NetworkRow, ObjectKind, PruneKind, PruneReport, PullProgress, RegistryAuth,
+    VolumeRow,
 };
 
 #[derive(Clone)]
@@ -130,17 +131,49 @@ impl DockerApi for BollardDocker {
         }
     }
 
-    fn pull_image(&self, reference: &str) -> BoxStream<'static, Result<PullProgress, DaemonError>> {
+    fn pull_image(
+        &self,
+        reference: &str,
+        auth: Option<&RegistryAuth>,
+    ) -> BoxStream<'static, Result<PullProgress, DaemonError>> {
         let (repo, tag) = convert::pull_parts(reference);
         let options = CreateImageOptionsBuilder::new().from_image(&repo).tag(&tag).build();
         let host = self.info.host.clone();
         self.client
-            .create_image(Some(options), None, None)
+            .create_image(Some(options), None, auth.map(super::images::bollard_credentials))
             .map(move |item| match item {
                 Ok(info) => convert::pull_progress(&info).map_err(|m| DaemonError::new(DaemonErrorKind::Api, m)),
                 Err(e) => Err(describe(&e, &host)),
             })
             .boxed()
+    }
+
+    fn push_image(
+        &self,
+        reference: &str,
+        auth: Option<&RegistryAuth>,
+    ) -> BoxStream<'static, Result<PullProgress, DaemonError>> {
+        super::images::push(&self.http, &self.info.api_version, reference, auth)
+    }
+
+    async fn tag_image(&self, source: &str, target: &str) -> Result<(), DaemonError> {
+        let (repo, tag) = convert::pull_parts(target);
+        let options = TagImageOptionsBuilder::new().repo(&repo).tag(&tag).build();
+        self.client.tag_image(source, Some(options)).await.map_err(|e| self.err(e))
+    }
+
+    fn build_image(
+        &self,
+        spec: &BuildSpec,
+        dockerfile: &str,
+        auths: &[RegistryAuth],
+        context: BoxStream<'static, std::io::Result<bytes::Bytes>>,
+    ) -> BoxStream<'static, Result<BuildEvent, DaemonError>> {
+        super::images::build(&self.http, &self.info.api_version, spec, dockerfile, auths, context)
+    }
+
+    async fn login(&self, auth: &RegistryAuth) -> Result<(), DaemonError> {
+        super::images::login(&self.http, &self.info.api_version, auth).await
     }
 
     async fn create_container(&self, spec: &LaunchSpec) -> Result<String, DaemonError> {

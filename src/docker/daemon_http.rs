@@ -28,13 +28,13 @@ use super::transport::{Dialer, Io};
 use crate::model::{DaemonAddress, DaemonError, DaemonErrorKind};
 
 /// The body type of bollard's requests, named through its request type.
-trait BodyOf {
+pub(super) trait BodyOf {
     type Body;
 }
 impl<B> BodyOf for http::Request<B> {
     type Body = B;
 }
-type BollardBody = <BollardRequest as BodyOf>::Body;
+pub(super) type BollardBody = <BollardRequest as BodyOf>::Body;
 
 /// Longest error answer read for its message.
 const MAX_ERROR_BODY: usize = 64 * 1024;
@@ -110,16 +110,60 @@ impl DaemonHttp {
         Ok(body)
     }
 
+    /// POSTs `body` to `/v{api_version}{path_and_query}` with `headers` and streams the
+    /// answer's body as it comes. The answer may start only once the daemon has read
+    /// the whole body (a build reads its context first), so no timeout bounds it: the
+    /// caller can cancel by dropping the stream.
+    pub(super) fn post_stream(
+        &self,
+        api_version: &str,
+        path_and_query: &str,
+        headers: Vec<(&'static str, String)>,
+        body: BollardBody,
+    ) -> BoxStream<'static, Result<Bytes, DaemonError>> {
+        let this = self.clone();
+        let target = super::path::checked(path_and_query).map(|p| format!("{}/v{api_version}{p}", self.base));
+        futures::stream::once(async move {
+            let host = this.dialer.host().to_string();
+            let mut request = http::Request::post(target?);
+            for (name, value) in headers {
+                request = request.header(name, value);
+            }
+            let request = request
+                .body(body)
+                .map_err(|e| DaemonError::new(DaemonErrorKind::Other, format!("wharf built a bad request: {e}")))?;
+            let response = this.send(request, None).await?;
+            Ok(BodyDataStream::new(response.into_body())
+                .map_err(move |e| describe(&BollardError::HyperResponseError { err: e }, &host)))
+        })
+        .try_flatten()
+        .boxed()
+    }
+
     /// Sends a GET of `uri`; its answer once it is a success.
     async fn answer(&self, uri: String) -> Result<http::Response<hyper::body::Incoming>, DaemonError> {
-        let host = self.dialer.host();
         let request = http::Request::get(uri)
             .body(Either::Left(Full::new(Bytes::new())))
             .map_err(|e| DaemonError::new(DaemonErrorKind::Other, format!("wharf built a bad request: {e}")))?;
-        let response = tokio::time::timeout(self.timeout, self.client.request(request))
-            .await
-            .map_err(|_| describe(&BollardError::RequestTimeoutError, host))?
-            .map_err(|e| describe(&BollardError::from(e), host))?;
+        self.send(request, Some(self.timeout)).await
+    }
+
+    /// Sends `request`, waiting for its answer at most `timeout`; the answer once it
+    /// is a success, else the daemon's message as an error.
+    async fn send(
+        &self,
+        request: http::Request<BollardBody>,
+        timeout: Option<Duration>,
+    ) -> Result<http::Response<hyper::body::Incoming>, DaemonError> {
+        let host = self.dialer.host();
+        let answer = self.client.request(request);
+        let response = match timeout {
+            Some(limit) => tokio::time::timeout(limit, answer)
+                .await
+                .map_err(|_| describe(&BollardError::RequestTimeoutError, host))?,
+            None => answer.await,
+        }
+        .map_err(|e| describe(&BollardError::from(e), host))?;
         let status = response.status();
         if status.is_success() {
             return Ok(response);

@@ -11,6 +11,7 @@ pub mod convert;
 mod daemon_http;
 mod error;
 mod exec;
+mod images;
 mod logs;
 mod path;
 mod ssh;
@@ -22,8 +23,8 @@ use std::future::Future;
 use futures::stream::BoxStream;
 
 use crate::model::{
-    ContainerAction, ContainerDetails, ContainerRow, DaemonError, DaemonEvent, DaemonInfo, ImageRow, LaunchSpec,
-    NetworkRow, ObjectKind, PruneKind, PruneReport, PullProgress, VolumeRow,
+    BuildEvent, BuildSpec, ContainerAction, ContainerDetails, ContainerRow, DaemonError, DaemonEvent, DaemonInfo,
+    ImageRow, LaunchSpec, NetworkRow, ObjectKind, PruneKind, PruneReport, PullProgress, RegistryAuth, VolumeRow,
 };
 
 pub use client::BollardDocker;
@@ -47,7 +48,33 @@ pub trait DockerApi: Send + Sync + 'static {
     fn image_exists(&self, reference: &str) -> impl Future<Output = Result<bool, DaemonError>> + Send;
     /// Pulls an image; errors the registry reports inside the progress stream come out
     /// as errors too.
-    fn pull_image(&self, reference: &str) -> BoxStream<'static, Result<PullProgress, DaemonError>>;
+    fn pull_image(
+        &self,
+        reference: &str,
+        auth: Option<&RegistryAuth>,
+    ) -> BoxStream<'static, Result<PullProgress, DaemonError>>;
+    /// Pushes `repo[:tag]` to its registry, layer by layer; the registry's refusals come
+    /// out as errors in its words.
+    fn push_image(
+        &self,
+        reference: &str,
+        auth: Option<&RegistryAuth>,
+    ) -> BoxStream<'static, Result<PullProgress, DaemonError>>;
+    /// Gives image `source` (an id or a reference) the name `target` (`repo[:tag]`).
+    fn tag_image(&self, source: &str, target: &str) -> impl Future<Output = Result<(), DaemonError>> + Send;
+    /// Builds with the classic builder: `context` is the tar, streamed as the daemon
+    /// reads it, with the Dockerfile at `dockerfile` inside; `auths` are passed on for
+    /// private base images. Output comes as it is made; the build's own failure last.
+    fn build_image(
+        &self,
+        spec: &BuildSpec,
+        dockerfile: &str,
+        auths: &[RegistryAuth],
+        context: BoxStream<'static, std::io::Result<bytes::Bytes>>,
+    ) -> BoxStream<'static, Result<BuildEvent, DaemonError>>;
+    /// Has the daemon log in to a registry (`docker login`'s check): a refusal is an
+    /// error in the registry's words.
+    fn login(&self, auth: &RegistryAuth) -> impl Future<Output = Result<(), DaemonError>> + Send;
     /// Creates a container; returns its id.
     fn create_container(&self, spec: &LaunchSpec) -> impl Future<Output = Result<String, DaemonError>> + Send;
     fn container_action(

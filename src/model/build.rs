@@ -31,6 +31,16 @@ pub enum BuildEvent {
     Built(String),
 }
 
+/// What a finished build made and what it sent.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct BuildSummary {
+    /// The new image's id (`sha256:...`).
+    pub image_id: String,
+    /// Files and bytes of the context as sent (the tar stream).
+    pub context_files: u64,
+    pub context_bytes: u64,
+}
+
 /// The step a line announces: `Step 2/5 : RUN make` gives (2, 5).
 pub fn step_of(line: &str) -> Option<(u32, u32)> {
     let rest = line.strip_prefix("Step ")?;

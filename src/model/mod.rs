@@ -5,6 +5,7 @@
 mod action;
 mod build;
 mod container;
+mod credentials;
 mod daemon;
 mod image;
 mod launch;
@@ -15,10 +16,11 @@ mod swarm;
 mod time;
 
 pub use action::{ContainerAction, PullProgress};
-pub use build::{BuildEvent, BuildSpec, step_of};
+pub use build::{BuildEvent, BuildSpec, BuildSummary, step_of};
 pub use container::{
     ContainerDetails, ContainerRow, ContainerState, EnvVar, Health, HealthCheck, PortMapping, Protocol,
 };
+pub use credentials::{DOCKER_HUB_SERVER, RegistryAuth, Secret, is_auth_refusal, registry_host, registry_of};
 pub use daemon::{
     DaemonAddress, DaemonError, DaemonErrorKind, DaemonEvent, DaemonInfo, EndpointChoice, EventKind, FleetReport,
     TlsFiles,

@@ -158,6 +158,17 @@ impl<T: ListRow> SelectableList<T> {
         self.selected = self.selected.saturating_add_signed(delta).min(last);
     }
 
+    /// Selects the visible row with this key; false when no visible row has it.
+    pub fn select_key(&mut self, key: &str) -> bool {
+        match self.visible.iter().position(|&i| self.items[i].key() == key) {
+            Some(position) => {
+                self.selected = position;
+                true
+            }
+            None => false,
+        }
+    }
+
     pub fn select_first(&mut self) {
         self.selected = 0;
     }

@@ -1,5 +1,6 @@
 //! All of wharf's state, owned by the main task and changed only by `app::update`.
 
+mod build;
 mod console;
 mod fleet;
 mod inflight;
@@ -9,12 +10,14 @@ mod list;
 mod logs;
 mod objects;
 mod pull;
+mod registry;
 mod stats;
 mod swarm;
 
 use std::borrow::Cow;
 use std::collections::{BTreeSet, HashMap};
 
+pub use build::{BuildDraft, BuildField, BuildPhase, BuildView, MAX_BUILD_LINES};
 pub use console::{Console, ConsoleConfig, ConsoleState, ConsoleStatus, ConsoleTarget, SCROLLBACK_ROWS, SessionId};
 pub use fleet::{FleetHost, FleetRow, FleetState, FleetStatus};
 pub use inflight::{Inflight, RequestId, Verdict};
@@ -27,6 +30,7 @@ pub use logs::{
 };
 pub use objects::{ObjectsState, TIMELINE_CAPACITY, TimelineRow};
 pub use pull::PullStatus;
+pub use registry::{LoginField, LoginPrompt, PushView, Retry, TagPrompt};
 pub use stats::{ContainerStats, HISTORY, INTERVALS, StatsState};
 pub use swarm::{SwarmState, not_a_manager};
 
@@ -167,6 +171,14 @@ pub enum Modal {
     Confirm(Confirm),
     /// Pull an image by name (from the images pane).
     Pull(PullPrompt),
+    /// Build an image: the form, then the build's output.
+    Build(Box<BuildView>),
+    /// Tag an image.
+    Tag(TagPrompt),
+    /// Push an image, with its progress.
+    Push(Box<PushView>),
+    /// A registry asked for credentials.
+    Login(Box<LoginPrompt>),
     /// Typing a search (`/`) or a filter (`f`) in the log pane; applied as typed.
     LogInput {
         kind: LogInputKind,
@@ -541,6 +553,8 @@ pub struct AppState {
     pub connection: Connection,
     pub containers: Containers,
     pub images: SelectableList<ImageRow>,
+    /// An image to select once the list holds it (the one a build just made).
+    pub select_image: Option<String>,
     pub refresh: Refresh,
     pub ids: Ids,
     pub launch: LaunchDefaults,
@@ -565,6 +579,7 @@ impl AppState {
         self.screen.forget_daemon();
         self.containers.forget_daemon();
         self.images = std::mem::take(&mut self.images).without_rows();
+        self.select_image = None;
         self.refresh.forget_daemon();
         self.logs.forget_daemon();
         self.console = ConsoleState { config: self.console.config.clone(), ..Default::default() };
@@ -591,6 +606,7 @@ impl AppState {
             connection: Connection::Connecting { host: host.to_string() },
             containers: Containers::new(startup.show_all),
             images: SelectableList::default(),
+            select_image: None,
             refresh: Refresh {
                 last: now,
                 poll_interval_secs: i64::try_from(startup.poll_interval_secs.max(1)).unwrap_or(i64::MAX),

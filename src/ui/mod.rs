@@ -9,6 +9,7 @@ mod env;
 pub mod format;
 mod help;
 mod hosts;
+mod image_work;
 mod images;
 mod launch_form;
 mod logs;
@@ -78,6 +79,10 @@ pub fn draw(frame: &mut Frame, state: &AppState, keymap: &Keymap, theme: &Theme)
         Some(Modal::Launch(form)) => launch_form::draw(frame, area, form, theme),
         Some(Modal::Confirm(confirm)) => dialogs::draw_confirm(frame, area, confirm, theme),
         Some(Modal::Pull(prompt)) => dialogs::draw_pull(frame, area, prompt, theme),
+        Some(Modal::Build(view)) => image_work::draw_build(frame, area, view, theme),
+        Some(Modal::Tag(prompt)) => image_work::draw_tag(frame, area, prompt, theme),
+        Some(Modal::Push(view)) => image_work::draw_push(frame, area, view, theme),
+        Some(Modal::Login(prompt)) => image_work::draw_login(frame, area, prompt, theme),
         Some(Modal::ConsoleCommand { input, error }) => {
             dialogs::draw_command(frame, area, input, error.as_deref(), theme)
         }

@@ -169,11 +169,15 @@ pub mod api {
         RemoveNetwork "remove_network" -> ();
         NetworkMembership "network_membership" -> ();
         Prune "prune" -> PruneReport;
+        TagImage "tag_image" -> ();
+        Login "login" -> ();
     }
 
     streams! {
         Events "events" -> DaemonEvent;
         PullImage "pull_image" -> PullProgress;
+        PushImage "push_image" -> PullProgress;
+        BuildImage "build_image" -> wharf::model::BuildEvent;
         StatsStream "stats_stream" -> StatsSample;
         Logs "logs" -> bytes::Bytes;
     }
@@ -459,8 +463,41 @@ impl DockerApi for FakeDocker {
         self.answer::<api::ImageExists>(vec![reference.into()])
     }
 
-    fn pull_image(&self, reference: &str) -> BoxStream<'static, Result<PullProgress, DaemonError>> {
-        self.answer_stream::<api::PullImage>(vec![reference.into()])
+    fn pull_image(
+        &self,
+        reference: &str,
+        auth: Option<&wharf::model::RegistryAuth>,
+    ) -> BoxStream<'static, Result<PullProgress, DaemonError>> {
+        // Only who: the secret stays out of the fake's call log.
+        let who = auth.map(|a| a.username.clone()).unwrap_or_default();
+        self.answer_stream::<api::PullImage>(vec![reference.into(), who])
+    }
+
+    fn push_image(
+        &self,
+        reference: &str,
+        auth: Option<&wharf::model::RegistryAuth>,
+    ) -> BoxStream<'static, Result<PullProgress, DaemonError>> {
+        let who = auth.map(|a| a.username.clone()).unwrap_or_default();
+        self.answer_stream::<api::PushImage>(vec![reference.into(), who])
+    }
+
+    fn tag_image(&self, source: &str, target: &str) -> impl Future<Output = Result<(), DaemonError>> + Send {
+        self.answer::<api::TagImage>(vec![source.into(), target.into()])
+    }
+
+    fn build_image(
+        &self,
+        spec: &wharf::model::BuildSpec,
+        dockerfile: &str,
+        _auths: &[wharf::model::RegistryAuth],
+        _context: BoxStream<'static, std::io::Result<bytes::Bytes>>,
+    ) -> BoxStream<'static, Result<wharf::model::BuildEvent, DaemonError>> {
+        self.answer_stream::<api::BuildImage>(vec![spec.context.display().to_string(), dockerfile.into()])
+    }
+
+    fn login(&self, auth: &wharf::model::RegistryAuth) -> impl Future<Output = Result<(), DaemonError>> + Send {
+        self.answer::<api::Login>(vec![auth.server.clone(), auth.username.clone()])
     }
 
     fn create_container(&self, spec: &LaunchSpec) -> impl Future<Output = Result<String, DaemonError>> + Send {

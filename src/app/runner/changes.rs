@@ -44,6 +44,7 @@ impl<D: DockerApi> EffectRunner<D> {
             Change::Launch { request, spec } => {
                 let cancel = self.track(request);
                 let tx = self.tx.clone();
+                let credentials = self.credentials.clone();
                 self.spawn(async move {
                     let result = match client {
                         None => Err(not_connected()),
@@ -51,7 +52,8 @@ impl<D: DockerApi> EffectRunner<D> {
                             let on_progress = |progress| {
                                 let _ = tx.try_send(Msg::Done(Done::PullProgress { request, progress }));
                             };
-                            launcher::launch(d.as_ref(), &spec, &cancel, on_progress).await
+                            let auth = credentials.for_reference(&spec.image).await;
+                            launcher::launch(d.as_ref(), &spec, auth.as_ref(), &cancel, on_progress).await
                         }
                     };
                     cancel.cancel();
@@ -61,6 +63,7 @@ impl<D: DockerApi> EffectRunner<D> {
             Change::Pull { request, reference } => {
                 let cancel = self.track(request);
                 let tx = self.tx.clone();
+                let credentials = self.credentials.clone();
                 self.spawn(async move {
                     let result = match client {
                         None => Err(not_connected()),
@@ -68,11 +71,67 @@ impl<D: DockerApi> EffectRunner<D> {
                             let mut on_progress = |progress| {
                                 let _ = tx.try_send(Msg::Done(Done::PullProgress { request, progress }));
                             };
-                            launcher::pull(d.as_ref(), &reference, &cancel, &mut on_progress).await
+                            let auth = credentials.for_reference(&reference).await;
+                            launcher::pull(d.as_ref(), &reference, auth.as_ref(), &cancel, &mut on_progress).await
                         }
                     };
                     cancel.cancel();
                     Msg::Done(Done::Pull { request, reference, result })
+                })
+            }
+            Change::Push { request, reference } => {
+                let cancel = self.track(request);
+                let tx = self.tx.clone();
+                let credentials = self.credentials.clone();
+                self.spawn(async move {
+                    let result = match client {
+                        None => Err(not_connected()),
+                        Some(d) => {
+                            let mut on_progress = |progress| {
+                                let _ = tx.try_send(Msg::Done(Done::PullProgress { request, progress }));
+                            };
+                            let auth = credentials.for_reference(&reference).await;
+                            launcher::push(d.as_ref(), &reference, auth.as_ref(), &cancel, &mut on_progress).await
+                        }
+                    };
+                    cancel.cancel();
+                    Msg::Done(Done::Push { request, reference, result })
+                })
+            }
+            Change::Build { request, spec } => {
+                let cancel = self.track(request);
+                let tx = self.tx.clone();
+                let credentials = self.credentials.clone();
+                self.spawn(async move {
+                    let result = match client {
+                        None => Err(not_connected()),
+                        Some(d) => super::build::run(d, *spec, credentials, request, tx, cancel.clone()).await,
+                    };
+                    cancel.cancel();
+                    Msg::Done(Done::Built { request, result })
+                })
+            }
+            Change::Tag { source, target } => self.spawn(async move {
+                let result = ask(client, timeout, async |d| d.tag_image(&source, &target).await).await;
+                Msg::Done(Done::Object {
+                    done: format!("tagged {target}"),
+                    failed: format!("cannot tag {source} as {target}"),
+                    result,
+                })
+            }),
+            Change::Login { request, auth, keep } => {
+                let credentials = self.credentials.clone();
+                self.spawn(async move {
+                    let server = auth.server.clone();
+                    let checked = ask(client, timeout * 3, async |d| d.login(&auth).await).await;
+                    let result = match checked {
+                        Ok(()) => credentials
+                            .keep(auth, keep)
+                            .await
+                            .map_err(|m| crate::model::DaemonError::new(crate::model::DaemonErrorKind::Other, m)),
+                        Err(e) => Err(e),
+                    };
+                    Msg::Done(Done::Login { request, server, result })
                 })
             }
             Change::Object { change, done, failed } => self.spawn(async move {

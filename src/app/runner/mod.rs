@@ -12,7 +12,9 @@ use std::time::Duration;
 use tokio::sync::{mpsc, watch};
 use tokio_util::sync::CancellationToken;
 
+mod build;
 mod changes;
+mod credentials;
 mod reads;
 mod streams;
 
@@ -47,6 +49,8 @@ pub struct EffectRunner<D: DockerApi> {
     stats_stream: Option<CancellationToken>,
     /// Who can switch the daemon in use (absent in tests that drive one daemon).
     endpoints: Option<Arc<dyn EndpointControl>>,
+    /// Registry credentials for pulls, pushes and builds.
+    credentials: credentials::Credentials,
 }
 
 impl<D: DockerApi> EffectRunner<D> {
@@ -62,7 +66,19 @@ impl<D: DockerApi> EffectRunner<D> {
             read_only: false,
             stats_stream: None,
             endpoints: None,
+            credentials: credentials::Credentials::default(),
         }
+    }
+
+    /// Where registry credentials are found and kept (the docker CLI's config).
+    pub fn docker_config(mut self, config: Option<crate::credentials::DockerConfig>) -> Self {
+        self.set_docker_config(config);
+        self
+    }
+
+    /// The same, in place (forgets the logins kept for this session).
+    pub fn set_docker_config(&mut self, config: Option<crate::credentials::DockerConfig>) {
+        self.credentials = credentials::Credentials::new(config);
     }
 
     pub fn endpoints(mut self, control: Arc<dyn EndpointControl>) -> Self {

@@ -32,7 +32,11 @@ pub fn on_daemon_msg(state: &mut AppState, msg: Msg, effects: &mut Vec<Effect>) 
 /// How a change went, to the part that asked for it.
 fn on_done(state: &mut AppState, done: Done, effects: &mut Vec<Effect>) {
     match done {
-        Done::PullProgress { request, progress } => launch::on_pull_progress(state, request, progress),
+        Done::PullProgress { request, progress } => {
+            if !super::images::on_push_progress(state, request, progress.clone()) {
+                launch::on_pull_progress(state, request, progress)
+            }
+        }
         Done::Launch { request, result } => launch::on_launch_finished(state, request, result),
         Done::Pull { request, reference, result } => launch::on_pull_finished(state, request, reference, result),
         Done::Action { id, name, action, result } => {
@@ -41,6 +45,12 @@ fn on_done(state: &mut AppState, done: Done, effects: &mut Vec<Effect>) {
         Done::ImageRemoved { id: _, name, result } => actions::on_image_removed(state, &name, result),
         Done::Object { done, failed, result } => super::objects::on_changed(state, done, failed, result, effects),
         Done::Prune { kind, result } => super::objects::on_pruned(state, kind, result, effects),
+        Done::BuildOutput { request, event } => super::images::on_build_output(state, request, event),
+        Done::Built { request, result } => super::images::on_built(state, request, result, effects),
+        Done::Push { request, reference, result } => super::images::on_pushed(state, request, reference, result),
+        Done::Login { request, server, result } => {
+            super::images::on_login_done(state, request, server, result, effects)
+        }
     }
 }
 
@@ -207,6 +217,7 @@ fn on_images(
         Ok(mut rows) => {
             count_image_users(&mut rows, state.containers.list.items());
             state.images.set_items(rows);
+            super::images::select_pending_image(state);
             super::selection::scroll_all_into_view(state);
         }
         Err(error) => state.refresh.list_error = Some(error),

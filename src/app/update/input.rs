@@ -50,6 +50,10 @@ pub fn on_key(state: &mut AppState, keymap: &Keymap, key: KeyEvent, effects: &mu
         Some(Modal::Launch(form)) => launch::on_form_key(state, form, key, effects),
         Some(Modal::Confirm(confirm)) => actions::on_confirm_key(state, confirm, key, effects),
         Some(Modal::Pull(prompt)) => launch::on_pull_key(state, prompt, key, effects),
+        Some(Modal::Build(view)) => super::images::on_build_key(state, view, key, effects),
+        Some(Modal::Tag(prompt)) => super::images::on_tag_key(state, prompt, key, effects),
+        Some(Modal::Push(view)) => super::images::on_push_key(state, view, key, effects),
+        Some(Modal::Login(prompt)) => super::images::on_login_key(state, prompt, key, effects),
         Some(Modal::LogInput { kind, input, before }) => logs::on_input_key(state, kind, input, before, key),
         Some(Modal::ConsoleCommand { input, error }) => on_command_key(state, input, error, key, effects),
         Some(Modal::Inspect(view)) => super::objects::on_inspect_key(state, view, key),
@@ -222,6 +226,9 @@ fn on_action(state: &mut AppState, action: Action, effects: &mut Vec<Effect>) {
         Action::DisconnectNetwork => super::objects::membership(state, false, effects),
         Action::Hosts => super::hosts::toggle_overview(state),
         Action::RemoveImage => actions::remove_image(state),
+        Action::BuildImage => super::images::open_build(state, None),
+        Action::TagImage => super::images::open_tag(state),
+        Action::PushImage => super::images::open_push(state, effects),
         Action::RunImage => {
             // The form opens once the image's exposed ports are read, filled in.
             if let Some(image) = state.images.selected_item().filter(|i| !i.tags.is_empty()) {

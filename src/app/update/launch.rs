@@ -352,6 +352,7 @@ pub fn on_pull_finished(
             state.screen.modal = None;
             flash(state, format!("pulled {reference}"), false);
         }
+        Err(error) if super::images::pull_refused(state, &reference, &error) => {}
         Err(error) => {
             let error = with_what_wharf_knows(state, &reference, error);
             if let Some(Modal::Pull(prompt)) = &mut state.screen.modal {

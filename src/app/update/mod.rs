@@ -6,6 +6,7 @@ mod actions;
 mod console;
 mod daemon;
 mod hosts;
+mod images;
 mod input;
 mod launch;
 mod line_input;
@@ -22,6 +23,7 @@ use super::msg::Msg;
 use crate::config::keymap::Keymap;
 use crate::state::{AppState, Flash};
 
+pub use images::{build_spec, open_build};
 pub use objects::changes_nothing;
 pub use selection::sync_selection;
 

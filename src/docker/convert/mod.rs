@@ -20,6 +20,7 @@ pub mod lenient;
 pub mod networks;
 pub mod pretty;
 pub mod processes;
+pub mod progress;
 pub mod stats;
 pub mod swarm;
 pub mod volumes;
