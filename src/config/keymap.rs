@@ -96,6 +96,9 @@ pub enum Action {
     BuildImage,
     TagImage,
     PushImage,
+    ImageFilter,
+    SortImages,
+    SortImagesReverse,
 }
 
 impl Action {
@@ -172,6 +175,9 @@ impl Action {
             | Action::SaveFullLog
             | Action::SortNext
             | Action::SortReverse
+            | Action::ImageFilter
+            | Action::SortImages
+            | Action::SortImagesReverse
             | Action::StatsInterval
             | Action::DiskUsage
             | Action::PickEndpoint
@@ -294,6 +300,9 @@ impl Action {
             Action::BuildImage => "build an image from a Dockerfile",
             Action::TagImage => "tag the image (another name)",
             Action::PushImage => "push the image to its registry",
+            Action::ImageFilter => "show all / dangling / unused images",
+            Action::SortImages => "sort by age / name / size",
+            Action::SortImagesReverse => "reverse the sort",
         }
     }
 }
@@ -568,6 +577,9 @@ impl Default for Keymap {
             (c('b'), Action::BuildImage),
             (c('t'), Action::TagImage),
             (c('P'), Action::PushImage),
+            (c('o'), Action::SortImages),
+            (c('O'), Action::SortImagesReverse),
+            (c('f'), Action::ImageFilter),
         ];
         let volumes = vec![(c('n'), Action::CreateVolume), (c('d'), Action::RemoveVolume)];
         let networks = vec![

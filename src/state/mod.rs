@@ -3,6 +3,7 @@
 mod build;
 mod console;
 mod fleet;
+mod images_view;
 mod inflight;
 mod inspect;
 mod launch_form;
@@ -20,6 +21,7 @@ use std::collections::{BTreeSet, HashMap};
 pub use build::{BuildDraft, BuildField, BuildPhase, BuildView, MAX_BUILD_LINES};
 pub use console::{Console, ConsoleConfig, ConsoleState, ConsoleStatus, ConsoleTarget, SCROLLBACK_ROWS, SessionId};
 pub use fleet::{FleetHost, FleetRow, FleetState, FleetStatus};
+pub use images_view::{ImageShow, ImageSort, ImagesView};
 pub use inflight::{Inflight, RequestId, Verdict};
 pub use inspect::{InspectView, PROCESSES_EVERY_SECS, ShownRow, masked_env_entry};
 pub use launch_form::{LaunchForm, Submitting};
@@ -553,8 +555,8 @@ pub struct AppState {
     pub connection: Connection,
     pub containers: Containers,
     pub images: SelectableList<ImageRow>,
-    /// An image to select once the list holds it (the one a build just made).
-    pub select_image: Option<String>,
+    /// The images pane's sort, filter and pending selection.
+    pub images_view: ImagesView,
     pub refresh: Refresh,
     pub ids: Ids,
     pub launch: LaunchDefaults,
@@ -579,7 +581,7 @@ impl AppState {
         self.screen.forget_daemon();
         self.containers.forget_daemon();
         self.images = std::mem::take(&mut self.images).without_rows();
-        self.select_image = None;
+        self.images_view.select = None;
         self.refresh.forget_daemon();
         self.logs.forget_daemon();
         self.console = ConsoleState { config: self.console.config.clone(), ..Default::default() };
@@ -606,7 +608,7 @@ impl AppState {
             connection: Connection::Connecting { host: host.to_string() },
             containers: Containers::new(startup.show_all),
             images: SelectableList::default(),
-            select_image: None,
+            images_view: ImagesView::default(),
             refresh: Refresh {
                 last: now,
                 poll_interval_secs: i64::try_from(startup.poll_interval_secs.max(1)).unwrap_or(i64::MAX),

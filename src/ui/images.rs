@@ -15,13 +15,25 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     let list = &state.images;
     let mut title = vec![Span::styled(" [1] Containers │", theme.dim)];
     title.extend(pane_title(theme, Pane::Images, Some(list.len())));
+    let view = &state.images_view;
+    let arrow = if view.reverse { "↑" } else { "↓" };
+    let mut shown = format!("by {} {arrow} ", view.sort.label());
+    if view.show != crate::state::ImageShow::All {
+        shown = format!("{} only · {shown}", view.show.label());
+    }
+    title.push(Span::styled(shown, theme.dim));
     let block = pane_block(state, theme, Pane::Images, Line::from(title), list.filter());
     if !state.refresh.loaded {
         frame.render_widget(message(connection_lines(state, theme), block), area);
         return;
     }
     if list.is_empty() {
-        let text = if list.filter().is_empty() { "No images." } else { "No image matches the filter." };
+        let text = match (list.filter().is_empty(), state.images_view.show) {
+            (true, crate::state::ImageShow::All) => "No images.",
+            (true, crate::state::ImageShow::Dangling) => "No dangling images (f shows the others).",
+            (true, crate::state::ImageShow::Unused) => "No unused images (f shows the others).",
+            (false, _) => "No image matches the filter.",
+        };
         frame.render_widget(message(vec![Line::styled(text, theme.dim)], block), area);
         return;
     }

@@ -216,6 +216,7 @@ fn on_images(
     match result {
         Ok(mut rows) => {
             count_image_users(&mut rows, state.containers.list.items());
+            state.images_view.sort_rows(&mut rows);
             state.images.set_items(rows);
             super::images::select_pending_image(state);
             super::selection::scroll_all_into_view(state);

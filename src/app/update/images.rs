@@ -162,7 +162,7 @@ pub fn on_built(
     }
     match result {
         Ok(summary) => {
-            state.select_image = Some(summary.image_id.clone());
+            state.images_view.select = Some(summary.image_id.clone());
             view.phase = BuildPhase::Succeeded(summary);
             super::daemon::refresh_lists(state, effects);
         }
@@ -175,12 +175,42 @@ pub fn on_built(
 
 /// Selects the image a build made once the list holds it.
 pub fn select_pending_image(state: &mut AppState) {
-    if let Some(id) = state.select_image.clone()
+    if let Some(id) = state.images_view.select.clone()
         && state.images.select_key(&id)
     {
-        state.select_image = None;
+        state.images_view.select = None;
         state.screen.focus = crate::state::Pane::Images;
     }
+}
+
+// ---- sort and filter -------------------------------------------------------------
+
+/// `o` / `O` on the images pane: the next sort (age, name, size) / reversed.
+pub fn cycle_sort(state: &mut AppState, reverse: bool) {
+    let view = &mut state.images_view;
+    if reverse {
+        view.reverse = !view.reverse;
+    } else {
+        view.sort = view.sort.next();
+        view.reverse = false;
+    }
+    apply_sort(state);
+    let arrow = if state.images_view.reverse { "↑" } else { "↓" };
+    flash(state, format!("images sorted by {} {arrow}", state.images_view.sort.label()), false);
+}
+
+/// Sorts the list as chosen; the selection stays on its image.
+pub fn apply_sort(state: &mut AppState) {
+    let mut rows = state.images.items().to_vec();
+    state.images_view.sort_rows(&mut rows);
+    state.images.set_items(rows);
+}
+
+/// `f` on the images pane: all, dangling, unused.
+pub fn cycle_show(state: &mut AppState) {
+    state.images_view.show = state.images_view.show.next();
+    state.images.set_retain(state.images_view.show.retain());
+    flash(state, format!("showing {} images", state.images_view.show.label()), false);
 }
 
 // ---- tag -----------------------------------------------------------------------

@@ -189,6 +189,9 @@ fn on_action(state: &mut AppState, action: Action, effects: &mut Vec<Effect>) {
         Action::Attach => console::open(state, ConsoleTarget::Attach, effects),
         Action::SortNext => stats::cycle_sort(state, false, effects),
         Action::SortReverse => stats::cycle_sort(state, true, effects),
+        Action::ImageFilter => super::images::cycle_show(state),
+        Action::SortImages => super::images::cycle_sort(state, false),
+        Action::SortImagesReverse => super::images::cycle_sort(state, true),
         Action::StatsInterval => stats::cycle_interval(state, effects),
         Action::DiskUsage => {
             state.screen.modal = Some(Modal::DiskUsage);
