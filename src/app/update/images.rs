@@ -250,9 +250,10 @@ pub fn open_push(state: &mut AppState, effects: &mut Vec<Effect>) {
         flash(state, "select an image to push", true);
         return;
     };
-    // Docker Hub's official images cannot be pushed by anyone: a name with a
-    // registry or a user in it is what a push wants.
-    let Some(reference) = image.tags.iter().find(|t| t.contains('/')).or(image.tags.first()).cloned() else {
+    // A name on a registry of its own (`host:port/app:1`) is what a push usually
+    // wants: the one `t` just added, not the name the image was pulled by.
+    let private = image.tags.iter().find(|t| registry_of(t) != crate::model::DOCKER_HUB_SERVER);
+    let Some(reference) = private.or(image.tags.first()).cloned() else {
         flash(state, "tag the image first (t): a push needs a name with its registry", true);
         return;
     };
