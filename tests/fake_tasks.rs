@@ -535,6 +535,29 @@ async fn a_pull_with_no_registry_reachable_says_so() {
     assert!(fake.calls_to::<api::CreateContainer>().is_empty());
 }
 
+/// A private image the registry will not give without credentials: the registry's
+/// words, and where to log in (the launch form has no login prompt of its own).
+#[tokio::test(start_paused = true)]
+async fn a_pull_refused_for_credentials_says_how_to_log_in() {
+    let fake = FakeDocker::new("unix:///fake.sock");
+    fake.ok::<api::ImageExists>(false);
+    let pull = fake.feed::<api::PullImage>();
+    pull.fail(error(
+        DaemonErrorKind::Api,
+        "Head \"http://127.0.0.1:25001/v2/app/manifests/1\": no basic auth credentials",
+    ));
+    drop(pull);
+    let mut spec = spec();
+    spec.image = "127.0.0.1:25001/app:1".into();
+
+    let error = launcher::launch(&fake, &spec, None, &CancellationToken::new(), |_| {}).await.unwrap_err();
+
+    assert!(error.message.starts_with("cannot pull 127.0.0.1:25001/app:1: Head"), "{}", error.message);
+    assert!(error.message.ends_with("no basic auth credentials"), "{}", error.message);
+    let hint = error.hint.unwrap_or_default();
+    assert!(hint.starts_with("127.0.0.1:25001 wants credentials: pull it with p on the images pane"), "{hint}");
+}
+
 /// Through the runner: a missing image is pulled (progress reported), created, the
 /// start fails, the container is removed, and the launch's answer says so.
 #[tokio::test(start_paused = true)]

@@ -108,6 +108,16 @@ fn explain_start(error: DaemonError, removed: bool) -> DaemonError {
 /// A pull that reached no registry says so (the daemon's own words, about dial and
 /// lookup failures, go to the hint); a registry's refusal is said in its own words.
 fn explain_pull(reference: &str, error: DaemonError) -> DaemonError {
+    if crate::model::is_auth_refusal(&error.message) {
+        let registry = crate::model::registry_of(reference);
+        return DaemonError {
+            message: format!("cannot pull {reference}: {}", error.message),
+            hint: Some(format!(
+                "{registry} wants credentials: pull it with p on the images pane, which asks for them, or docker login"
+            )),
+            ..error
+        };
+    }
     if !explain::registry_unreachable(&error.message) {
         return DaemonError { message: format!("cannot pull {reference}: {}", error.message), ..error };
     }

@@ -214,6 +214,41 @@ mod tests {
         assert_eq!(mode & 0o777, 0o600);
     }
 
+    /// A credential store of a shell script: `store` keeps the JSON it is given in a
+    /// file, `get` answers it for that server.
+    #[tokio::test]
+    async fn a_login_goes_to_the_credential_store_and_comes_back_from_it() {
+        use std::os::unix::fs::PermissionsExt;
+        let (dir, mut config) = config_with(r#"{"credsStore":"wharfunit"}"#);
+        let bin = dir.path().join("bin");
+        std::fs::create_dir_all(&bin).unwrap();
+        let kept = dir.path().join("kept.json");
+        let script = format!(
+            "#!/bin/sh\ncase \"$1\" in\n store) cat > {kept} ;;\n get) read s; [ -f {kept} ] && grep -q \"$s\" {kept} && cat {kept} || {{ echo 'credentials not found in native keychain'; exit 1; }} ;;\n *) exit 1 ;;\nesac\n",
+            kept = kept.display()
+        );
+        let helper = bin.join("docker-credential-wharfunit");
+        std::fs::write(&helper, script).unwrap();
+        std::fs::set_permissions(&helper, std::fs::Permissions::from_mode(0o755)).unwrap();
+        config.helper_path = Some(format!("{}:/usr/bin:/bin", bin.display()).into());
+
+        assert_eq!(config.lookup("127.0.0.1:25001").await.unwrap(), None, "nothing kept yet");
+        let auth = RegistryAuth {
+            server: "127.0.0.1:25001".into(),
+            username: "me".into(),
+            secret: Secret::new("pw"),
+            token: false,
+        };
+        assert_eq!(config.store(&auth).await.unwrap(), Kept::Helper("wharfunit".into()));
+        assert_eq!(config.lookup("127.0.0.1:25001").await.unwrap(), Some(auth));
+        let file: Value = serde_json::from_str(&std::fs::read_to_string(config.file()).unwrap()).unwrap();
+        assert!(file.get("auths").is_none(), "nothing in config.json: {file}");
+
+        config.helper_path = Some(dir.path().join("empty").into_os_string());
+        let missing = config.lookup("127.0.0.1:25001").await.unwrap_err();
+        assert!(missing.contains("docker-credential-wharfunit is not on PATH"), "{missing}");
+    }
+
     #[test]
     fn helpers_are_chosen_per_registry_then_for_all() {
         let config: Value =
