@@ -46,6 +46,19 @@ async fn read_only_refuses_every_change_where_it_would_be_sent() {
             done: "removed service s".into(),
             failed: "cannot remove service s".into(),
         }),
+        Effect::Change(Change::Build { request: RequestId(3), spec: Default::default() }),
+        Effect::Change(Change::Push { request: RequestId(4), reference: "r.io/app:1".into() }),
+        Effect::Change(Change::Tag { source: "i".into(), target: "r.io/app:1".into() }),
+        Effect::Change(Change::Login {
+            request: RequestId(5),
+            auth: wharf::model::RegistryAuth {
+                server: "r.io".into(),
+                username: "u".into(),
+                secret: wharf::model::Secret::new("p"),
+                token: false,
+            },
+            keep: true,
+        }),
     ];
     let count = changes.len();
     for effect in changes {
@@ -61,6 +74,9 @@ async fn read_only_refuses_every_change_where_it_would_be_sent() {
             Msg::Stream(Streamed::ConsoleEnded { error, .. }) => error.unwrap(),
             Msg::Done(Done::Object { result, .. }) => result.unwrap_err(),
             Msg::Done(Done::Prune { result, .. }) => result.unwrap_err(),
+            Msg::Done(Done::Built { result, .. }) => result.unwrap_err(),
+            Msg::Done(Done::Push { result, .. }) => result.unwrap_err(),
+            Msg::Done(Done::Login { result, .. }) => result.unwrap_err(),
             other => panic!("unexpected {other:?}"),
         };
         assert!(error.message.contains("read-only"), "{error}");
