@@ -92,7 +92,7 @@ fn main() -> ExitCode {
     if let Some(Command::Doctor) = cli.command {
         return doctor(&endpoint, cli.config.as_deref(), &hosts);
     }
-    let _log_guard = logging::init(&cli.log_level);
+    logging::init(&cli.log_level);
     tracing::info!(host = %endpoint.host(), source = %endpoint.source, "starting");
     terminal::install_panic_hook();
 
