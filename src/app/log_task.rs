@@ -10,6 +10,7 @@
 //! counts them as dropped. Every line the pane keeps is styled in full, so search,
 //! filter and save see each one. (Measured in BENCHMARKS.md: a flood of 660,000 lines
 //! a second is mostly lines the buffer would have dropped within the same frame.)
+//! A flood is read at `FLOOD_LINES_PER_SECOND` at most (see `flood_pause`).
 
 use std::collections::VecDeque;
 use std::time::Duration;
@@ -146,10 +147,8 @@ async fn follow_until_done<D: DockerApi>(docker: &D, job: LogJob, tx: mpsc::Send
                 } else {
                     flush_at = Some(due);
                 }
-                // A flood: let the next lines gather in the socket for a moment, so
-                // that they are read in a few large reads rather than one wake-up
-                // per line. Nobody reads lines that come this fast one by one.
-                if decoded >= FLOOD_LINES && !pause_unless_cancelled(cancel).await {
+                // A flood: read it at a bounded rate, in a few large reads.
+                if decoded >= FLOOD_LINES && !pause_unless_cancelled(flood_pause(decoded), cancel).await {
                     return;
                 }
             }
@@ -157,18 +156,31 @@ async fn follow_until_done<D: DockerApi>(docker: &D, job: LogJob, tx: mpsc::Send
     }
 }
 
-/// Lines decoded in one wake-up that make it a flood (see `FLOOD_PAUSE`).
+/// Lines decoded in one wake-up that make it a flood (see `flood_pause`).
 const FLOOD_LINES: usize = 256;
-/// How long a flooded log task waits before reading again.
-const FLOOD_PAUSE: Duration = Duration::from_millis(10);
+/// Lines a second a flood is read at, at most. The daemon writes each line on its own,
+/// and most of what a line costs wharf is receiving that write (the kernel's work, then
+/// the HTTP chunk around it): measured in BENCHMARKS.md, about 3 µs a line, so this
+/// keeps a followed flood under a tenth of a core. The daemon keeps the rest of the
+/// log, and nobody reads 20,000 lines a second on screen.
+const FLOOD_LINES_PER_SECOND: u64 = 20_000;
 /// Chunks taken in one wake-up, at most.
 const CHUNKS_AT_ONCE: usize = 4096;
 
-/// Waits `FLOOD_PAUSE`; `false` when the stream was cancelled meanwhile.
-async fn pause_unless_cancelled(cancel: &CancellationToken) -> bool {
+/// How long a flooded log task waits before reading again, after `decoded` lines in
+/// one wake-up: as long as those lines take at `FLOOD_LINES_PER_SECOND`, at least 10
+/// ms (meanwhile the next lines gather in the socket, to be read in a few large reads
+/// rather than one wake-up per line), at most half a second.
+pub fn flood_pause(decoded: usize) -> Duration {
+    let at_rate = Duration::from_micros((decoded as u64).saturating_mul(1_000_000) / FLOOD_LINES_PER_SECOND);
+    at_rate.clamp(Duration::from_millis(10), Duration::from_millis(500))
+}
+
+/// Waits `pause`; `false` when the stream was cancelled meanwhile.
+async fn pause_unless_cancelled(pause: Duration, cancel: &CancellationToken) -> bool {
     tokio::select! {
         _ = cancel.cancelled() => false,
-        _ = tokio::time::sleep(FLOOD_PAUSE) => true,
+        _ = tokio::time::sleep(pause) => true,
     }
 }
 
