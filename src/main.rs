@@ -96,7 +96,15 @@ fn main() -> ExitCode {
     tracing::info!(host = %endpoint.host(), source = %endpoint.source, "starting");
     terminal::install_panic_hook();
 
-    let runtime = match tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build() {
+    // One worker, and two threads for blocking work (cgroup reads for stats, files):
+    // tokio's default of up to 512 let each stats round start a thread per container
+    // read, each with its own stack and malloc arena (see BENCHMARKS.md).
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .max_blocking_threads(2)
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => {
             terminal::report(format!("wharf: cannot start the async runtime: {e}"));
