@@ -9,6 +9,7 @@
 # Needs a Docker engine and the test images (scripts/docker-engine.sh, scripts/test-images.sh).
 #
 #   scripts/bench-idle.sh [idle seconds] [N ...]      (default: 30 s; 0 50 200)
+#   WHARF_BIN=path/to/wharf scripts/bench-idle.sh ...  (default: the release build)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 idle=${1:-30}
@@ -27,7 +28,11 @@ cleanup() {
     rm -rf "$work"
 }
 trap cleanup EXIT
-cargo build --release --quiet
+if [[ -z ${WHARF_BIN:-} ]]; then
+    cargo build --release --quiet
+    WHARF_BIN=${CARGO_TARGET_DIR:-target}/release/wharf
+fi
+bin=$(realpath "$WHARF_BIN")
 
 ticks() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
 daemon_ticks() {
@@ -62,12 +67,13 @@ for n in "${counts[@]}"; do
         'http://localhost/containers/json?all=1' | awk '{printf "%d", $1 * 1000}')
     start=$(date +%s%N)
     tmux -L "$sock" -f /dev/null new-session -d -x 200 -y 50 \
-        "XDG_STATE_HOME=$work/state DOCKER_HOST=unix://$work/proxy.sock ./target/release/wharf"
+        "XDG_STATE_HOME=$work/state DOCKER_HOST=unix://$work/proxy.sock $bin"
     # First screen with names (or with the empty list when there are none).
-    want=$([[ $n -gt 0 ]] && echo "wharf-bench-" || echo "No containers")
+    # (Other containers on the daemon may be listed: at N=0, wait for the list itself.)
+    want=$([[ $n -gt 0 ]] && echo "wharf-bench-" || echo "Containers ([0-9]")
     until tmux -L "$sock" capture-pane -p | grep -q "$want"; do sleep 0.005; done
     first_ms=$((($(date +%s%N) - start) / 1000000))
-    pid=$(pgrep -n -f "^./target/release/wharf")
+    pid=$(pgrep -n -f "^$bin")
     sleep 3 # let the first stats rounds settle
     t0=$(ticks "$pid"); d0=$(daemon_ticks); r0=$(cat "$work/count")
     sleep "$idle"

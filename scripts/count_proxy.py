@@ -3,7 +3,7 @@
 
 Used by scripts/bench-idle.sh to see how many API requests wharf makes while idle.
 Every request line (client to daemon) is counted; the count is written to a file
-once a second.
+once a second (and the container list requests alone to COUNT_FILE.lists).
 
     count_proxy.py LISTEN_SOCKET DAEMON_SOCKET COUNT_FILE
 """
@@ -14,11 +14,13 @@ import sys
 
 LISTEN, DAEMON, COUNT_FILE = sys.argv[1], sys.argv[2], sys.argv[3]
 REQUEST = re.compile(rb"(GET|POST|PUT|DELETE|HEAD) /[^ ]* HTTP/1\.[01]\r\n")
+LIST = re.compile(rb"GET /(v[0-9.]+/)?containers/json[? ]")
 count = 0
+lists = 0
 
 
 async def pipe(reader, writer, counting):
-    global count
+    global count, lists
     try:
         while True:
             data = await reader.read(65536)
@@ -26,6 +28,7 @@ async def pipe(reader, writer, counting):
                 break
             if counting:
                 count += len(REQUEST.findall(data))
+                lists += len(LIST.findall(data))
             writer.write(data)
             await writer.drain()
     except (ConnectionError, asyncio.CancelledError):
@@ -46,6 +49,9 @@ async def report():
     while True:
         with open(COUNT_FILE, "w") as f:
             f.write(str(count))
+        # Container list requests alone, beside it (scripts/bench-churn.sh).
+        with open(COUNT_FILE + ".lists", "w") as f:
+            f.write(str(lists))
         await asyncio.sleep(1)
 
 

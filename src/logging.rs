@@ -3,8 +3,12 @@
 
 mod daily_file;
 
-use tracing_appender::non_blocking::WorkerGuard;
-use tracing_subscriber::EnvFilter;
+use std::sync::Mutex;
+
+use tracing::level_filters::LevelFilter;
+use tracing_subscriber::filter::Targets;
+use tracing_subscriber::layer::SubscriberExt;
+use tracing_subscriber::util::SubscriberInitExt;
 
 /// The levels `--log-level` accepts, quietest first.
 pub const LEVELS: [&str; 5] = ["error", "warn", "info", "debug", "trace"];
@@ -13,16 +17,27 @@ pub const LEVELS: [&str; 5] = ["error", "warn", "info", "debug", "trace"];
 const KEEP_DAYS: usize = 7;
 
 /// Starts logging to a daily file (a week kept; the directory 0700, the files 0600).
-/// Returns the guard that flushes the file on drop, or `None` when no log directory
-/// can be made (wharf then runs without a log rather than not at all).
-pub fn init(level: &str) -> Option<WorkerGuard> {
-    let file = daily_file::DailyFile::new(&crate::paths::state_dir()?, KEEP_DAYS).ok()?;
-    // A small queue: the default (128,000 lines) is allocated up front and would be
-    // most of wharf's memory; wharf logs little, and a full queue drops lines, never waits.
-    let (writer, guard) =
-        tracing_appender::non_blocking::NonBlockingBuilder::default().buffered_lines_limit(1024).finish(file);
-    tracing_subscriber::fmt().with_writer(writer).with_ansi(false).with_env_filter(filter(level)).try_init().ok()?;
-    Some(guard)
+/// Returns whether it could: when no log directory can be made, wharf runs without a
+/// log rather than not at all.
+///
+/// Each event is written to the file as it happens, by the thread that logs it (one
+/// `write` of one formatted line, to the page cache). wharf logs a few lines an hour:
+/// a writer thread of its own (tracing-appender's `non_blocking`) cost a thread stack,
+/// a malloc arena and a queue allocated up front, for nothing (see BENCHMARKS.md).
+/// The event loop and `update` log nothing on the way to a frame.
+pub fn init(level: &str) -> bool {
+    let Some(dir) = crate::paths::state_dir() else { return false };
+    let Ok(file) = daily_file::DailyFile::new(&dir, KEEP_DAYS) else { return false };
+    subscriber(Mutex::new(file), level).try_init().is_ok()
+}
+
+/// What wharf logs with: plain lines (no colour codes) to `writer`, through `filter`.
+pub fn subscriber<W>(writer: W, level: &str) -> impl tracing::Subscriber + Send + Sync
+where
+    W: for<'w> tracing_subscriber::fmt::MakeWriter<'w> + Send + Sync + 'static,
+{
+    let layer = tracing_subscriber::fmt::layer().with_writer(writer).with_ansi(false);
+    tracing_subscriber::registry().with(layer).with(filter(level))
 }
 
 /// wharf's own events at `level`; every other crate's at `warn`, whatever `level` is.
@@ -34,7 +49,16 @@ pub fn init(level: &str) -> Option<WorkerGuard> {
 /// log targets); hyper's and rustls' details say nothing a user needs. None of them logs at warn or
 /// above what a request or answer carried. wharf's own events name hosts, ids and
 /// error texts, never env values, registry credentials or bodies.
-pub fn filter(level: &str) -> EnvFilter {
-    let level = if LEVELS.contains(&level) { level } else { "info" };
-    EnvFilter::try_new(format!("warn,wharf={level}")).unwrap_or_else(|_| EnvFilter::new("warn"))
+///
+/// A `Targets` filter, not an `EnvFilter`: the latter parses its directives with a
+/// regular expression compiled at start-up (memory and time for a fixed string).
+pub fn filter(level: &str) -> Targets {
+    let level = match level {
+        "error" => LevelFilter::ERROR,
+        "warn" => LevelFilter::WARN,
+        "debug" => LevelFilter::DEBUG,
+        "trace" => LevelFilter::TRACE,
+        _ => LevelFilter::INFO,
+    };
+    Targets::new().with_default(LevelFilter::WARN).with_target("wharf", level)
 }

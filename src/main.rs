@@ -96,11 +96,19 @@ fn main() -> ExitCode {
     if let Some(Command::Doctor) = cli.command {
         return doctor(&endpoint, cli.config.as_deref(), &hosts);
     }
-    let _log_guard = logging::init(&cli.log_level);
+    logging::init(&cli.log_level);
     tracing::info!(host = %endpoint.host(), source = %endpoint.source, "starting");
     terminal::install_panic_hook();
 
-    let runtime = match tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build() {
+    // One worker, and two threads for blocking work (cgroup reads for stats, files):
+    // tokio's default of up to 512 let each stats round start a thread per container
+    // read, each with its own stack and malloc arena (see BENCHMARKS.md).
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .max_blocking_threads(2)
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => {
             terminal::report(format!("wharf: cannot start the async runtime: {e}"));

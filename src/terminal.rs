@@ -136,13 +136,19 @@ pub fn report(text: impl std::fmt::Display) {
 
 /// Restores the terminal before any panic report is printed, then ends the process: a
 /// panic in a background task must not leave the UI drawing over the user's shell.
+/// The report is std's own words (where, and the message), with a backtrace when
+/// `RUST_BACKTRACE` asks for one: a crate for pretty reports cost more resident code
+/// than the rest of the panic machinery (see BENCHMARKS.md).
 pub fn install_panic_hook() {
-    let (panic_hook, eyre_hook) = color_eyre::config::HookBuilder::default().into_hooks();
-    let _ = eyre_hook.install();
     std::panic::set_hook(Box::new(move |info| {
         restore();
         tracing::error!("panic: {info}");
-        report(panic_hook.panic_report(info));
+        let backtrace = std::backtrace::Backtrace::capture();
+        let backtrace = match backtrace.status() {
+            std::backtrace::BacktraceStatus::Captured => format!("\n{backtrace}"),
+            _ => "\nRun with RUST_BACKTRACE=1 for a backtrace.".to_string(),
+        };
+        report(format_args!("The application panicked (crashed).\n{info}{backtrace}"));
         debug_linger();
         std::process::exit(101);
     }));

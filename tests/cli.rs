@@ -145,11 +145,7 @@ fn no_log_level_lets_the_libraries_log_what_requests_carry() {
     let logged_at = |level: &str| {
         let captured = Captured::default();
         let writer = captured.clone();
-        let subscriber = tracing_subscriber::fmt()
-            .with_writer(move || writer.clone())
-            .with_ansi(false)
-            .with_env_filter(wharf::logging::filter(level))
-            .finish();
+        let subscriber = wharf::logging::subscriber(move || writer.clone(), level);
         tracing::subscriber::with_default(subscriber, || {
             tracing::debug!(target: "bollard::docker", "Decoded into string: {{\"Env\":[\"TOKEN=s3cret\"]}}");
             tracing::trace!(target: "bollard::uri", "pairs: {{\"X-Registry-Auth\":\"s3cret\"}}");

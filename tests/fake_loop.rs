@@ -242,6 +242,35 @@ async fn a_steady_flood_is_drawn_at_most_once_per_frame() {
     assert!(frames <= elapsed_frames + 2, "{frames} frames in {elapsed_frames} frame times for {MESSAGES} messages");
 }
 
+/// Log lines that keep coming for half a second (a followed flood): the pane is drawn
+/// about ten times a second, not at the full frame rate: nobody reads lines at that
+/// speed, and each frame rewrites the whole pane.
+#[tokio::test]
+async fn a_flood_of_log_lines_alone_is_drawn_about_ten_times_a_second() {
+    let Setup { mut app, tx, rx, stream, _fake } = setup().await;
+    let Screen { mut terminal, frames, mut screen } = screen();
+    let (keys, key_stream) = unbounded();
+    let started = std::time::Instant::now();
+
+    let feed = async {
+        let mut i = 0;
+        while started.elapsed() < Duration::from_millis(500) {
+            tx.send(Msg::Stream(Streamed::LogLines { stream, lines: vec![log_line(i)] })).await.unwrap();
+            tokio::time::sleep(Duration::from_millis(2)).await;
+            i += 1;
+        }
+        quit_once_shown(&mut screen, &format!("burst line {:04}", i - 1), &keys).await;
+    };
+    let (exit, ()) =
+        tokio::join!(wharf::app::run(&mut terminal, &mut app, rx, key_stream, futures::stream::pending()), feed);
+
+    assert_eq!(exit.unwrap(), ExitReason::Quit);
+    let frames = frames.load(Ordering::SeqCst);
+    // One per 100 ms, plus the first, the last line's and the clock's ticks.
+    let bound = started.elapsed().as_millis() as usize / 100 + 4;
+    assert!(frames <= bound, "{frames} frames for lines alone in {:?} (bound {bound})", started.elapsed());
+}
+
 /// A signal ends the loop with its number; the input closing ends it too.
 #[tokio::test]
 async fn a_signal_or_the_end_of_input_ends_the_loop() {

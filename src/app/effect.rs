@@ -238,6 +238,9 @@ pub enum Stream {
         timestamps: bool,
         /// `container_id` is a swarm service's id: read the service's logs.
         service: bool,
+        /// Lines the pane keeps (its buffer's capacity): the log task passes over
+        /// older ones of a batch instead of styling lines that would be dropped.
+        keep: usize,
     },
     StopLogs {
         stream: StreamId,

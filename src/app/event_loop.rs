@@ -11,7 +11,7 @@ use ratatui::Terminal;
 use ratatui::backend::Backend;
 use tokio::sync::mpsc;
 
-use super::msg::Msg;
+use super::msg::{Msg, Streamed};
 use super::runner::EffectRunner;
 use super::update::update;
 use crate::config::keymap::Keymap;
@@ -22,6 +22,10 @@ use crate::ui::{self, theme::Theme};
 /// Shortest time between two frames (~60 fps): a flood of messages costs one render per
 /// frame, not one per message.
 const FRAME: Duration = Duration::from_millis(16);
+/// Shortest time between two frames drawn only because log lines came (~10 fps): a
+/// followed flood scrolls faster than anyone reads, and each frame of it rewrites the
+/// whole pane. Anything else (a key, a list, a tick) is drawn at the full rate.
+const LINES_FRAME: Duration = Duration::from_millis(100);
 /// Messages handled before drawing, at most, and for how long: keeps keys and frames
 /// coming under a flood (console output is parsed on this task).
 const MAX_BATCH: usize = 4096;
@@ -87,6 +91,8 @@ where
     let mut tick = tokio::time::interval(Duration::from_secs(1));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     let mut dirty = true;
+    // What waits to be drawn came from log lines only (drawn at `LINES_FRAME`).
+    let mut lines_only = false;
     let mut last_draw: Option<Instant> = None;
 
     let App { state, keymap, theme, runner } = app;
@@ -100,13 +106,15 @@ where
         if state.screen.quit {
             return Ok(ExitReason::Quit);
         }
-        let frame_due = last_draw.map_or(Instant::now(), |t| t + FRAME);
+        let gap = if lines_only { LINES_FRAME } else { FRAME };
+        let frame_due = last_draw.map_or(Instant::now(), |t| t + gap);
         if dirty && Instant::now() >= frame_due {
             if let Err(e) = terminal.draw(|frame| ui::draw(frame, state, keymap, theme)) {
                 return on_terminal_error(e.into());
             }
             last_draw = Some(Instant::now());
             dirty = false;
+            lines_only = false;
         }
         // Console input the container has not taken yet is sent as it makes room; while
         // too much waits, the terminal is not read (its keys wait in the terminal), but
@@ -126,6 +134,7 @@ where
                     if let Some(msg) = terminal_msg(event) {
                         handle(state, runner, msg);
                         dirty = true;
+                        lines_only = false;
                     }
                 }
                 Some(Err(e)) => return on_terminal_error(e),
@@ -133,6 +142,7 @@ where
             },
             msg = rx.recv() => {
                 let Some(msg) = msg else { return Ok(ExitReason::Quit) };
+                let mut only_lines = is_log_lines(&msg);
                 handle(state, runner, msg);
                 // Drain what else is queued before drawing once.
                 let started = Instant::now();
@@ -141,21 +151,31 @@ where
                         break;
                     }
                     match rx.try_recv() {
-                        Ok(msg) => handle(state, runner, msg),
+                        Ok(msg) => {
+                            only_lines &= is_log_lines(&msg);
+                            handle(state, runner, msg);
+                        }
                         Err(_) => break,
                     }
                 }
+                lines_only = only_lines && (lines_only || !dirty);
                 dirty = true;
             }
             _ = tick.tick() => {
                 handle(state, runner, Msg::Tick { now: unix_now() });
                 dirty = true;
+                lines_only = false;
             }
             () = runner.send_waiting_input(), if input_waiting => {}
             Some(signal) = signals.next() => return Ok(ExitReason::Signal(signal)),
             _ = tokio::time::sleep_until(frame_due.into()), if dirty => {}
         }
     }
+}
+
+/// Whether a message only brings log lines (see `LINES_FRAME`).
+fn is_log_lines(msg: &Msg) -> bool {
+    matches!(msg, Msg::Stream(Streamed::LogLines { .. } | Streamed::LogPassedOver { .. }))
 }
 
 fn terminal_msg(event: Event) -> Option<Msg> {

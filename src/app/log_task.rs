@@ -1,18 +1,29 @@
 //! One task per followed log stream: read the daemon's bytes, decode and style them off
-//! the UI task, and send lines in batches (at most 256 lines, or what arrived within
-//! 50 ms), so a flooding container costs one message per batch, not one per line.
+//! the UI task, and send lines in batches, so a flooding container costs one message
+//! per batch, not one per line. A batch goes when 256 lines are waiting, or 50 ms after
+//! the first of them came; while the lines flood in, at most one batch per 50 ms.
 //! Sending waits when the UI is behind: the daemon keeps the log, nothing piles up here.
+//!
+//! Lines that could never be seen are not worked on: the pane keeps the newest `keep`
+//! lines (its ring buffer's capacity), so of a batch longer than that only its last
+//! `keep` lines are styled and sent; the UI is told how many were passed over, and
+//! counts them as dropped. Every line the pane keeps is styled in full, so search,
+//! filter and save see each one. (Measured in BENCHMARKS.md: a flood of 660,000 lines
+//! a second is mostly lines the buffer would have dropped within the same frame.)
+//! A flood is read at `FLOOD_LINES_PER_SECOND` at most (see `flood_pause`).
 
+use std::collections::VecDeque;
 use std::time::Duration;
 
 use futures::StreamExt;
 use tokio::sync::mpsc;
+use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 
 use super::msg::Msg;
 use crate::app::msg::{SavedLog, Streamed};
 use crate::docker::{DockerApi, LogRequest};
-use crate::logs::{LogDecoder, LogLine, style_line};
+use crate::logs::{LogDecoder, LogLine, RawLine, style_line};
 use crate::state::StreamId;
 
 const BATCH_LINES: usize = 256;
@@ -24,6 +35,9 @@ pub struct LogJob {
     pub source: u8,
     pub tty: bool,
     pub request: LogRequest,
+    /// Lines the pane keeps (its buffer's capacity): older lines of a batch are passed
+    /// over unstyled.
+    pub keep: usize,
 }
 
 pub async fn follow<D: DockerApi>(docker: &D, job: LogJob, tx: mpsc::Sender<Msg>, cancel: CancellationToken) {
@@ -32,19 +46,53 @@ pub async fn follow<D: DockerApi>(docker: &D, job: LogJob, tx: mpsc::Sender<Msg>
     cancel.cancel();
 }
 
+/// The lines decoded and not yet sent: the newest `keep` of them, and how many older
+/// ones were passed over.
+struct Pending {
+    lines: VecDeque<RawLine>,
+    keep: usize,
+    passed_over: u64,
+}
+
+impl Pending {
+    /// Lines that came since the last batch, passed over or not.
+    fn arrived(&self) -> usize {
+        self.lines.len().saturating_add(usize::try_from(self.passed_over).unwrap_or(usize::MAX))
+    }
+
+    fn take(&mut self, raw: &mut Vec<RawLine>) {
+        self.lines.extend(raw.drain(..));
+        let excess = self.lines.len().saturating_sub(self.keep);
+        if excess > 0 {
+            self.lines.drain(..excess);
+            self.passed_over += excess as u64;
+        }
+    }
+}
+
 async fn follow_until_done<D: DockerApi>(docker: &D, job: LogJob, tx: mpsc::Sender<Msg>, cancel: &CancellationToken) {
-    let LogJob { stream, container_id, source, tty, request } = job;
+    let LogJob { stream, container_id, source, tty, request, keep } = job;
     let timestamps = request.timestamps;
-    let mut bytes = docker.logs(&container_id, &request);
+    let mut bytes = docker.logs(&container_id, &request).ready_chunks(CHUNKS_AT_ONCE);
     let mut decoder = LogDecoder::new(tty);
     let mut raw = Vec::new();
-    let mut pending: Vec<LogLine> = Vec::new();
-    let mut flush_at: Option<tokio::time::Instant> = None;
-    let flush = async |pending: &mut Vec<LogLine>| {
-        if pending.is_empty() {
+    let mut pending = Pending { lines: VecDeque::new(), keep: keep.max(1), passed_over: 0 };
+    // When the waiting lines go at the latest, and when the last batch went.
+    let mut flush_at: Option<Instant> = None;
+    let mut last_flush: Option<Instant> = None;
+    let flush = async |pending: &mut Pending, last_flush: &mut Option<Instant>| {
+        *last_flush = Some(Instant::now());
+        if pending.passed_over > 0 {
+            let count = std::mem::take(&mut pending.passed_over);
+            if tx.send(Msg::Stream(Streamed::LogPassedOver { stream, count })).await.is_err() {
+                return false;
+            }
+        }
+        if pending.lines.is_empty() {
             return true;
         }
-        let lines = std::mem::take(pending);
+        // Styled here, only the lines that will be kept.
+        let lines: Vec<LogLine> = pending.lines.drain(..).map(|r| style_line(r, source, timestamps)).collect();
         tx.send(Msg::Stream(Streamed::LogLines { stream, lines })).await.is_ok()
     };
     loop {
@@ -53,37 +101,86 @@ async fn follow_until_done<D: DockerApi>(docker: &D, job: LogJob, tx: mpsc::Send
             _ = cancel.cancelled() => return,
             _ = async { if let Some(d) = deadline { tokio::time::sleep_until(d).await } }, if deadline.is_some() => {
                 flush_at = None;
-                if !flush(&mut pending).await {
+                if !flush(&mut pending, &mut last_flush).await {
                     return;
                 }
             }
-            chunk = bytes.next() => match chunk {
-                Some(Ok(chunk)) => {
-                    decoder.feed(&chunk, &mut raw);
-                    pending.extend(raw.drain(..).map(|r| style_line(r, source, timestamps)));
-                    if pending.len() >= BATCH_LINES {
-                        flush_at = None;
-                        if !flush(&mut pending).await {
-                            return;
-                        }
-                    } else if flush_at.is_none() && !pending.is_empty() {
-                        flush_at = Some(tokio::time::Instant::now() + BATCH_WAIT);
-                    }
-                }
-                Some(Err(error)) => {
-                    let _ = flush(&mut pending).await;
-                    let _ = tx.send(Msg::Stream(Streamed::LogEnded { stream, error: Some(error) })).await;
-                    return;
-                }
-                None => {
+            // Every chunk that is there already, in one go: the daemon sends each line
+            // as a chunk of its own.
+            chunks = bytes.next() => {
+                let Some(chunks) = chunks else {
                     decoder.finish(&mut raw);
-                    pending.extend(raw.drain(..).map(|r| style_line(r, source, timestamps)));
-                    let _ = flush(&mut pending).await;
+                    pending.take(&mut raw);
+                    let _ = flush(&mut pending, &mut last_flush).await;
                     let _ = tx.send(Msg::Stream(Streamed::LogEnded { stream, error: None })).await;
                     return;
+                };
+                let mut decoded = 0;
+                for chunk in chunks {
+                    match chunk {
+                        Ok(chunk) => decoder.feed(&chunk, &mut raw),
+                        Err(error) => {
+                            pending.take(&mut raw);
+                            let _ = flush(&mut pending, &mut last_flush).await;
+                            let _ = tx.send(Msg::Stream(Streamed::LogEnded { stream, error: Some(error) })).await;
+                            return;
+                        }
+                    }
+                    decoded += raw.len();
+                    pending.take(&mut raw);
                 }
-            },
+                if pending.lines.is_empty() && pending.passed_over == 0 {
+                    continue;
+                }
+                let now = Instant::now();
+                // The first waiting line waits at most the window; a full batch goes
+                // at once unless one went within the window (a flood).
+                let mut due = flush_at.unwrap_or(now + BATCH_WAIT);
+                if pending.arrived() >= BATCH_LINES {
+                    due = due.min(last_flush.map_or(now, |at| at + BATCH_WAIT));
+                }
+                if due <= now {
+                    flush_at = None;
+                    if !flush(&mut pending, &mut last_flush).await {
+                        return;
+                    }
+                } else {
+                    flush_at = Some(due);
+                }
+                // A flood: read it at a bounded rate, in a few large reads.
+                if decoded >= FLOOD_LINES && !pause_unless_cancelled(flood_pause(decoded), cancel).await {
+                    return;
+                }
+            }
         }
+    }
+}
+
+/// Lines decoded in one wake-up that make it a flood (see `flood_pause`).
+const FLOOD_LINES: usize = 256;
+/// Lines a second a flood is read at, at most. The daemon writes each line on its own,
+/// and most of what a line costs wharf is receiving that write (the kernel's work, then
+/// the HTTP chunk around it): measured in BENCHMARKS.md, about 3 µs a line, so this
+/// keeps a followed flood under a tenth of a core. The daemon keeps the rest of the
+/// log, and nobody reads 20,000 lines a second on screen.
+const FLOOD_LINES_PER_SECOND: u64 = 20_000;
+/// Chunks taken in one wake-up, at most.
+const CHUNKS_AT_ONCE: usize = 4096;
+
+/// How long a flooded log task waits before reading again, after `decoded` lines in
+/// one wake-up: as long as those lines take at `FLOOD_LINES_PER_SECOND`, at least 10
+/// ms (meanwhile the next lines gather in the socket, to be read in a few large reads
+/// rather than one wake-up per line), at most half a second.
+pub fn flood_pause(decoded: usize) -> Duration {
+    let at_rate = Duration::from_micros((decoded as u64).saturating_mul(1_000_000) / FLOOD_LINES_PER_SECOND);
+    at_rate.clamp(Duration::from_millis(10), Duration::from_millis(500))
+}
+
+/// Waits `pause`; `false` when the stream was cancelled meanwhile.
+async fn pause_unless_cancelled(pause: Duration, cancel: &CancellationToken) -> bool {
+    tokio::select! {
+        _ = cancel.cancelled() => false,
+        _ = tokio::time::sleep(pause) => true,
     }
 }
 

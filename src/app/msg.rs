@@ -174,6 +174,12 @@ pub enum Streamed {
         stream: StreamId,
         lines: Vec<LogLine>,
     },
+    /// Lines of a log stream passed over unread: more came at once than the pane
+    /// keeps, and these older ones would have been dropped on arrival.
+    LogPassedOver {
+        stream: StreamId,
+        count: u64,
+    },
     /// A log stream ended: the container stopped (`None`) or the logs cannot be read.
     LogEnded {
         stream: StreamId,

@@ -2,7 +2,7 @@
 //! directory is made 0700 and each file 0600, also when an older wharf left them open
 //! to others: a log may name hosts, containers and daemon errors, which are nobody
 //! else's business. (tracing-appender's rolling files take the umask's mode, hence
-//! this small writer of wharf's own; `non_blocking` still runs it off the UI thread.)
+//! this small writer of wharf's own.)
 
 use std::fs::{File, OpenOptions, Permissions};
 use std::io::{self, Write};

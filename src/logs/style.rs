@@ -33,6 +33,28 @@ pub struct LogLine {
 /// timestamp and a space in front of it: split that off.
 pub fn style_line(raw: RawLine, source: u8, timestamps: bool) -> LogLine {
     let (timestamp, body) = if timestamps { split_timestamp(&raw.text) } else { (None, raw.text.as_str()) };
+    // Most lines are printable ASCII: nothing to remove, no colour, no tab. They are
+    // kept as they are, without walking them a character at a time (`walked` would
+    // hand back the same text; a test checks it).
+    let (text, runs) = if is_plain(body) {
+        let text = match timestamp {
+            Some(_) => body.to_string(),
+            None => raw.text,
+        };
+        (text, Vec::new())
+    } else {
+        walked(body)
+    };
+    LogLine { stream: raw.stream, source, timestamp: timestamp.map(Into::into), text, runs, cut: raw.cut }
+}
+
+/// Printable ASCII only (no control character, no escape, no tab, nothing wide).
+fn is_plain(text: &str) -> bool {
+    text.bytes().all(|b| (b' '..=b'~').contains(&b))
+}
+
+/// The sanitised text of a line and its colours as style runs over it.
+fn walked(body: &str) -> (String, Vec<StyleRun>) {
     let mut text = String::with_capacity(body.len());
     let mut runs: Vec<StyleRun> = Vec::new();
     let mut style = Style::default();
@@ -52,7 +74,7 @@ pub fn style_line(raw: RawLine, source: u8, timestamps: bool) -> LogLine {
         }
     });
     push_run(&mut runs, run_start, text.len(), style);
-    LogLine { stream: raw.stream, source, timestamp: timestamp.map(Into::into), text, runs, cut: raw.cut }
+    (text, runs)
 }
 
 fn push_run(runs: &mut Vec<StyleRun>, start: usize, end: usize, style: Style) {
@@ -129,6 +151,29 @@ mod tests {
 
     fn line(text: &str) -> LogLine {
         style_line(RawLine { stream: StreamKind::Stdout, text: text.into(), cut: 0 }, 0, false)
+    }
+
+    /// The shortcut for plain lines gives what walking them gives, with and without a
+    /// timestamp; anything else (a tab, an escape, a control, non-ASCII) is walked.
+    #[test]
+    fn plain_lines_take_the_shortcut_and_come_out_the_same() {
+        let plain = ["", "x", "plain text 123 ~!@#$%^&*()_+{}|:<>?", " leading and trailing "];
+        for text in plain {
+            assert!(is_plain(text), "{text:?}");
+            let walked_text = walked(text);
+            assert_eq!(line(text).text, walked_text.0);
+            assert!(walked_text.1.is_empty());
+            let stamped = format!("2024-05-01T10:00:00.123456789Z {text}");
+            let l = style_line(RawLine { stream: StreamKind::Stderr, text: stamped, cut: 3 }, 2, true);
+            assert_eq!((l.text.as_str(), l.timestamp.as_deref()), (text, Some("2024-05-01T10:00:00.123456789Z")));
+            assert_eq!((l.stream, l.source, l.cut, l.runs.len()), (StreamKind::Stderr, 2, 3, 0));
+        }
+        for text in ["a\tb", "a\x1b[31mb", "a\x7fb", "a\u{85}b", "é", "a\x07b", "\u{202e}x"] {
+            assert!(!is_plain(text), "{text:?}");
+            assert_eq!(line(text).text, walked(text).0);
+        }
+        assert_eq!(line("a\tb").text, "a    b");
+        assert_eq!(line("a\x7fb").text, "ab");
     }
 
     #[test]

@@ -4,9 +4,6 @@
 //! second" for hours). The duration is read once, and the clock on screen advances it.
 
 use std::borrow::Cow;
-use std::sync::OnceLock;
-
-use regex::Regex;
 
 /// Where the duration sits in a status text and what it was when listed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -26,38 +23,16 @@ impl StatusAge {
     /// Finds the duration in a status text; `None` when it has none ("Created") or
     /// words wharf does not know (another engine's).
     pub fn parse(status: &str) -> Option<Self> {
-        // A constant pattern: `None` cannot happen, and would only mean no ageing.
-        static PHRASE: OnceLock<Option<Regex>> = OnceLock::new();
-        let phrase = PHRASE.get_or_init(|| {
-            Regex::new(
-                r"\b(?:Less than a second|About a minute|About an hour|(\d{1,9}) (second|minute|hour|day|week|month|year)s?)\b",
-            )
-            .ok()
-        });
-        let found = phrase.as_ref()?.captures(status)?;
-        let whole = found.get(0)?;
-        let (seconds, span) = match (found.get(1), found.get(2)) {
-            (Some(n), Some(unit)) => {
-                let n: i64 = n.as_str().parse().ok()?;
-                let unit = match unit.as_str() {
-                    "second" => 1,
-                    "minute" => 60,
-                    "hour" => 3600,
-                    "day" => 86_400,
-                    "week" => 7 * 86_400,
-                    "month" => 30 * 86_400,
-                    _ => 365 * 86_400,
-                };
-                // Hours are rounded to the nearest; every other unit is cut down.
-                if unit == 3600 { (n * unit - 1800, unit) } else { (n * unit, unit) }
-            }
-            _ => match whole.as_str() {
-                "About a minute" => (60, 60),
-                "About an hour" => (3600, 1800),
-                _ => (0, 1),
-            },
+        let (start, end, phrase) = find_phrase(status)?;
+        let (seconds, span) = match phrase {
+            Phrase::LessThanASecond => (0, 1),
+            Phrase::AboutAMinute => (60, 60),
+            Phrase::AboutAnHour => (3600, 1800),
+            // Hours are rounded to the nearest; every other unit is cut down.
+            Phrase::Count(n, 3600) => (n * 3600 - 1800, 3600),
+            Phrase::Count(n, unit) => (n * unit, unit),
         };
-        Some(Self { start: whole.start(), end: whole.end(), seconds, span, listed_at: 0 })
+        Some(Self { start, end, seconds, span, listed_at: 0 })
     }
 
     /// Stamps the time the daemon said it (`now`). An "Up …" text is then narrowed with
@@ -87,6 +62,79 @@ impl StatusAge {
         };
         Cow::Owned(format!("{before}{}{after}", human_duration(self.seconds + elapsed)))
     }
+}
+
+/// A duration phrase of the daemon's (go-units' `HumanDuration`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Phrase {
+    LessThanASecond,
+    AboutAMinute,
+    AboutAnHour,
+    /// A count and its unit in seconds.
+    Count(i64, i64),
+}
+
+/// The units of a counted duration, with their length in seconds.
+const UNITS: [(&str, i64); 7] = [
+    ("second", 1),
+    ("minute", 60),
+    ("hour", 3600),
+    ("day", 86_400),
+    ("week", 7 * 86_400),
+    ("month", 30 * 86_400),
+    ("year", 365 * 86_400),
+];
+
+/// The first duration phrase that stands as whole words in `status`: its byte range
+/// and what it says. Written out by hand rather than as a regular expression: it is
+/// read for every listed container, and compiling an expression at the first list
+/// cost memory and start-up time for one fixed pattern (see BENCHMARKS.md).
+fn find_phrase(status: &str) -> Option<(usize, usize, Phrase)> {
+    let fixed = [
+        ("Less than a second", Phrase::LessThanASecond),
+        ("About a minute", Phrase::AboutAMinute),
+        ("About an hour", Phrase::AboutAnHour),
+    ];
+    for (start, _) in status.char_indices() {
+        if !word_boundary(status, start) {
+            continue;
+        }
+        let rest = &status[start..];
+        for (text, phrase) in fixed {
+            if rest.starts_with(text) && word_boundary(status, start + text.len()) {
+                return Some((start, start + text.len(), phrase));
+            }
+        }
+        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+        if !(1..=9).contains(&digits) {
+            continue;
+        }
+        let Some(after) = rest[digits..].strip_prefix(' ') else { continue };
+        for (unit, seconds) in UNITS {
+            let Some(tail) = after.strip_prefix(unit) else { continue };
+            let unit_end = start + digits + 1 + unit.len();
+            // The plural first, as the daemon writes it; then the singular.
+            let end = if tail.starts_with('s') && word_boundary(status, unit_end + 1) {
+                unit_end + 1
+            } else if word_boundary(status, unit_end) {
+                unit_end
+            } else {
+                continue;
+            };
+            let n: i64 = rest[..digits].parse().ok()?;
+            return Some((start, end, Phrase::Count(n, seconds)));
+        }
+    }
+    None
+}
+
+/// Whether a word starts or ends at byte `at` of `text` (a word character on exactly
+/// one side, as a regular expression's `\b`).
+fn word_boundary(text: &str, at: usize) -> bool {
+    let is_word = |c: char| c.is_alphanumeric() || c == '_';
+    let before = text[..at].chars().next_back().is_some_and(is_word);
+    let after = text[at..].chars().next().is_some_and(is_word);
+    before != after
 }
 
 /// A duration in the daemon's own words (go-units' `HumanDuration`), so that aged
@@ -169,6 +217,26 @@ mod tests {
         let mut age = StatusAge::parse(status).unwrap();
         age.stamp(status, 1_000_000 - 86_400, 1_000_000);
         assert_eq!(age.text(status, 1_000_001), "Exited (0) 5 minutes ago");
+    }
+
+    #[test]
+    fn phrases_count_only_as_whole_words() {
+        let found = |status: &str| StatusAge::parse(status).map(|a| (a.start, a.end, a.seconds));
+        assert_eq!(found("Up 5 seconds"), Some((3, 12, 5)));
+        assert_eq!(found("Up 1 second"), Some((3, 11, 1)));
+        assert_eq!(found("Up 3 days (healthy)"), Some((3, 9, 3 * 86_400)));
+        assert_eq!(found("Exited (0) About an hour ago"), Some((11, 24, 3600)));
+        assert_eq!(found("Up 12345 years"), Some((3, 14, 12_345 * 365 * 86_400)));
+        // Inside another word, too many digits, or a unit that goes on: not a duration.
+        assert_eq!(found("Up x5 seconds"), None);
+        assert_eq!(found("Up 1234567890 seconds"), None);
+        assert_eq!(found("Up 5 secondsx"), None);
+        assert_eq!(found("Up 5 minutely"), None);
+        assert_eq!(found("NotAbout a minute"), None);
+        // The first whole phrase wins, wherever it is.
+        assert_eq!(found("Up 5x 7 hours"), Some((6, 13, 7 * 3600 - 1800)));
+        assert_eq!(found("Up é5 seconds"), None);
+        assert_eq!(found("Up _5 seconds"), None);
     }
 
     #[test]

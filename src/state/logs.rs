@@ -545,6 +545,16 @@ impl LogView {
         }
     }
 
+    /// Lines a stream passed over unstyled because more came at once than the buffer
+    /// keeps: as if they had been taken and pushed out again.
+    pub fn count_passed_over(&mut self, count: u64) {
+        if !self.follow && self.buffer.is_full() {
+            self.skipped_while_paused += count;
+        } else {
+            self.buffer.dropped += count;
+        }
+    }
+
     /// A batch of lines from one stream. Several containers merged and following: placed
     /// in time order among the others' (their streams carry timestamps for this); while
     /// paused, appended, so that the lines being read do not move.
@@ -740,6 +750,18 @@ mod tests {
         v.follow_again();
         v.take_line(line("new"));
         assert_eq!(v.buffer.dropped, 1);
+    }
+
+    /// Lines the log task passed over count as if they had come and been pushed out:
+    /// dropped while following, not kept while paused on a full buffer.
+    #[test]
+    fn lines_passed_over_count_as_dropped_or_not_kept() {
+        let mut v = view_with(10, 10);
+        v.count_passed_over(500);
+        assert_eq!((v.buffer.dropped, v.skipped_while_paused, v.buffer.len()), (500, 0, 10));
+        v.scroll(-3, 80, 5);
+        v.count_passed_over(7);
+        assert_eq!((v.buffer.dropped, v.skipped_while_paused), (500, 7));
     }
 
     #[test]

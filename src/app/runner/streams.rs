@@ -19,12 +19,12 @@ impl<D: DockerApi> EffectRunner<D> {
         let client = self.client.borrow().clone();
         let timeout = self.request_timeout;
         match op {
-            Stream::FollowLogs { stream, container_id, source, tty, tail, since, timestamps, service } => {
+            Stream::FollowLogs { stream, container_id, source, tty, tail, since, timestamps, service, keep } => {
                 let cancel = CancellationToken::new();
                 self.streams.insert(stream, cancel.clone());
                 let tx = self.tx.clone();
                 let request = LogRequest { tail: Some(tail), since, timestamps, follow: true, service };
-                let job = LogJob { stream, container_id, source, tty, request };
+                let job = LogJob { stream, container_id, source, tty, request, keep };
                 tokio::spawn(async move {
                     match client {
                         Some(d) => log_task::follow(d.as_ref(), job, tx, cancel).await,

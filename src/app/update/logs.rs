@@ -201,6 +201,7 @@ fn start(state: &mut AppState, index: usize, resume_at: Option<i64>, effects: &m
         // time order by them, and a resumed stream knows by them what was seen.
         timestamps: true,
         service: source.service.is_some(),
+        keep: view.buffer.capacity(),
     }));
     let source = &mut state.logs.sources[index];
     source.stream = Some(stream);
@@ -228,6 +229,14 @@ pub fn on_lines(state: &mut AppState, stream: StreamId, mut lines: Vec<LogLine>)
     // A resumed stream repeats the second it resumes from: no line twice.
     state.logs.drop_seen(&id, &mut lines);
     state.logs.take_lines(lines);
+}
+
+/// Lines a stream passed over (more came at once than the pane keeps): counted as
+/// dropped, or, while the view is paused on a full buffer, as not kept.
+pub fn on_passed_over(state: &mut AppState, stream: StreamId, count: u64) {
+    if state.logs.sources.iter().any(|s| s.stream == Some(stream)) {
+        state.logs.count_passed_over(count);
+    }
 }
 
 pub fn on_ended(state: &mut AppState, stream: StreamId, error: Option<DaemonError>) {
