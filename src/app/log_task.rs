@@ -10,7 +10,8 @@
 //! counts them as dropped. Every line the pane keeps is styled in full, so search,
 //! filter and save see each one. (Measured in BENCHMARKS.md: a flood of 660,000 lines
 //! a second is mostly lines the buffer would have dropped within the same frame.)
-//! A flood is read at `FLOOD_LINES_PER_SECOND` at most (see `flood_pause`).
+//! A flood is read in a few large reads rather than one wake-up per line (see
+//! `flood_pause`), never slower than the daemon sends it: a followed log stays live.
 
 use std::collections::VecDeque;
 use std::time::Duration;
@@ -158,22 +159,22 @@ async fn follow_until_done<D: DockerApi>(docker: &D, job: LogJob, tx: mpsc::Send
 
 /// Lines decoded in one wake-up that make it a flood (see `flood_pause`).
 const FLOOD_LINES: usize = 256;
-/// Lines a second a flood is read at, at most. The daemon writes each line on its own,
-/// and most of what a line costs wharf is receiving that write (the kernel's work, then
-/// the HTTP chunk around it): measured in BENCHMARKS.md, about 3 µs a line, so this
-/// keeps a followed flood under a tenth of a core. The daemon keeps the rest of the
-/// log, and nobody reads 20,000 lines a second on screen.
-const FLOOD_LINES_PER_SECOND: u64 = 20_000;
+/// Lines a second a flood is read at, at most: far above what a daemon sends (about
+/// 45,000-60,000 a second measured here, BENCHMARKS.md), so the pause only gathers the
+/// next lines into one large read and never makes a followed log fall behind. (A cap
+/// at 20,000 a second was tried: cheaper, but the pane then showed minutes-old lines
+/// of a flood as if they were live.)
+const FLOOD_LINES_PER_SECOND: u64 = 1_000_000;
 /// Chunks taken in one wake-up, at most.
 const CHUNKS_AT_ONCE: usize = 4096;
 
 /// How long a flooded log task waits before reading again, after `decoded` lines in
 /// one wake-up: as long as those lines take at `FLOOD_LINES_PER_SECOND`, at least 10
 /// ms (meanwhile the next lines gather in the socket, to be read in a few large reads
-/// rather than one wake-up per line), at most half a second.
+/// rather than one wake-up per line), at most 100 ms.
 pub fn flood_pause(decoded: usize) -> Duration {
     let at_rate = Duration::from_micros((decoded as u64).saturating_mul(1_000_000) / FLOOD_LINES_PER_SECOND);
-    at_rate.clamp(Duration::from_millis(10), Duration::from_millis(500))
+    at_rate.clamp(Duration::from_millis(10), Duration::from_millis(100))
 }
 
 /// Waits `pause`; `false` when the stream was cancelled meanwhile.
