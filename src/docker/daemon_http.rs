@@ -110,11 +110,46 @@ impl DaemonHttp {
         Ok(body)
     }
 
+    /// Sends `body` as JSON (`POST`) to `/v{api_version}{path_and_query}`; the whole
+    /// answer. For the requests whose body wharf builds itself as JSON (a create
+    /// request carried over from an inspect, which bollard's typed models would trim).
+    pub async fn post_json(
+        &self,
+        api_version: &str,
+        path_and_query: &str,
+        body: &serde_json::Value,
+    ) -> Result<Vec<u8>, DaemonError> {
+        let target = super::path::checked(path_and_query).map(|p| format!("{}/v{api_version}{p}", self.base))?;
+        let bytes = serde_json::to_vec(body)
+            .map_err(|e| DaemonError::new(DaemonErrorKind::Other, format!("wharf built a bad request: {e}")))?;
+        let response = self.send(http::Method::POST, target, Bytes::from(bytes)).await?;
+        let host = self.dialer.host().to_string();
+        let collected = tokio::time::timeout(self.timeout, response.into_body().collect())
+            .await
+            .map_err(|_| describe(&BollardError::RequestTimeoutError, &host))?
+            .map_err(|e| describe(&BollardError::HyperResponseError { err: e }, &host))?;
+        Ok(collected.to_bytes().to_vec())
+    }
+
     /// Sends a GET of `uri`; its answer once it is a success.
     async fn answer(&self, uri: String) -> Result<http::Response<hyper::body::Incoming>, DaemonError> {
+        self.send(http::Method::GET, uri, Bytes::new()).await
+    }
+
+    /// Sends a request; its answer once it is a success, else the daemon's message.
+    async fn send(
+        &self,
+        method: http::Method,
+        uri: String,
+        body: Bytes,
+    ) -> Result<http::Response<hyper::body::Incoming>, DaemonError> {
         let host = self.dialer.host();
-        let request = http::Request::get(uri)
-            .body(Either::Left(Full::new(Bytes::new())))
+        let mut request = http::Request::builder().method(method).uri(uri);
+        if !body.is_empty() {
+            request = request.header(http::header::CONTENT_TYPE, "application/json");
+        }
+        let request = request
+            .body(Either::Left(Full::new(body)))
             .map_err(|e| DaemonError::new(DaemonErrorKind::Other, format!("wharf built a bad request: {e}")))?;
         let response = tokio::time::timeout(self.timeout, self.client.request(request))
             .await

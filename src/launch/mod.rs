@@ -5,11 +5,14 @@
 mod draft;
 mod env;
 pub mod explain;
+pub mod from_inspect;
 mod names;
 mod ports;
 pub mod presets;
+mod request;
 
 pub use draft::{Field, FieldError, LaunchDraft};
 pub use env::{parse_env_line, parse_env_lines};
 pub use names::{parse_container_name, parse_image_ref, parse_restart_policy, parse_volume_spec};
 pub use ports::parse_port_spec;
+pub use request::{create_request, split_networks};
