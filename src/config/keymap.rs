@@ -93,6 +93,9 @@ pub enum Action {
     ActivateNode,
     FoldStack,
     UnfoldStack,
+    EditContainer,
+    DuplicateContainer,
+    RunCommand,
 }
 
 impl Action {
@@ -129,7 +132,9 @@ impl Action {
             | Action::RemoveService
             | Action::CreateService
             | Action::DrainNode
-            | Action::ActivateNode => true,
+            | Action::ActivateNode
+            | Action::EditContainer
+            | Action::DuplicateContainer => true,
             Action::Quit
             | Action::NextPane
             | Action::PrevPane
@@ -184,7 +189,8 @@ impl Action {
             | Action::FocusNodes
             | Action::ServiceLogs
             | Action::FoldStack
-            | Action::UnfoldStack => false,
+            | Action::UnfoldStack
+            | Action::RunCommand => false,
         }
     }
 
@@ -285,6 +291,9 @@ impl Action {
             Action::ActivateNode => "make the node active (asks first)",
             Action::FoldStack => "fold the stack (acts on all of it)",
             Action::UnfoldStack => "unfold the stack",
+            Action::EditContainer => "edit and recreate (the form, filled in)",
+            Action::DuplicateContainer => "duplicate (the form, a new name)",
+            Action::RunCommand => "the equivalent docker run command",
         }
     }
 }
@@ -550,6 +559,9 @@ impl Default for Keymap {
             (p(Right), Action::UnfoldProject),
             (c('='), Action::MarkProject),
             (c('t'), Action::Processes),
+            (c('R'), Action::EditContainer),
+            (c('Y'), Action::DuplicateContainer),
+            (c('w'), Action::RunCommand),
         ];
         let images = vec![
             (c('p'), Action::PullImage),

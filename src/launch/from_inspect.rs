@@ -24,6 +24,9 @@ pub enum Purpose {
     /// Another container like it: anonymous volumes are new ones, static addresses
     /// are left to the daemon (two containers cannot hold one).
     Duplicate,
+    /// The `docker run` command that makes it: anonymous volumes are new ones (the
+    /// command may run anywhere), addresses are kept.
+    Describe,
 }
 
 /// A container, split into what the form shows and what it carries.
@@ -208,7 +211,7 @@ pub fn from_inspect(container: &Value, image: Option<&Value>, purpose: Purpose) 
                     let mode = if mount.get("RW") == Some(&Value::Bool(false)) { ":ro" } else { "" };
                     binds_carried.push(json!(format!("{name}:{target}{mode}")));
                 }
-                Purpose::Duplicate => {
+                Purpose::Duplicate | Purpose::Describe => {
                     if image_volumes.and_then(|v| v.get(&target)).is_none() {
                         volume_lines.push(target);
                     }
@@ -276,6 +279,76 @@ pub fn from_inspect(container: &Value, image: Option<&Value>, purpose: Purpose) 
     }
 }
 
+/// What a carried part holds, in a few short phrases (sanitised), for the form to
+/// say what it keeps without showing: "entrypoint /init", "3 labels", "network shop
+/// (aliases web)", "cap-add NET_ADMIN", "anonymous volume at /data".
+pub fn describe_carried(carried: &Value) -> Vec<String> {
+    let mut out = Vec::new();
+    let words = |v: Option<&Value>| strings(v).join(" ");
+    for (key, what) in
+        [("Entrypoint", "entrypoint"), ("User", "user"), ("WorkingDir", "workdir"), ("Hostname", "hostname")]
+    {
+        match carried.get(key) {
+            Some(Value::String(s)) if !s.is_empty() => out.push(format!("{what} {s}")),
+            Some(v @ Value::Array(_)) => out.push(format!("{what} {}", words(Some(v)))),
+            _ => {}
+        }
+    }
+    if let Some(Value::Object(labels)) = carried.get("Labels") {
+        let project = labels.get("com.docker.compose.project").and_then(Value::as_str);
+        let of = project.map(|p| format!(" (compose project {p})")).unwrap_or_default();
+        out.push(format!("{} label{}{of}", labels.len(), if labels.len() == 1 { "" } else { "s" }));
+    }
+    if carried.get("Healthcheck").is_some() {
+        out.push("healthcheck".into());
+    }
+    if let Some(Value::Object(endpoints)) = carried.pointer("/NetworkingConfig/EndpointsConfig") {
+        for (name, endpoint) in endpoints {
+            let aliases = words(endpoint.get("Aliases"));
+            if name == "bridge" && aliases.is_empty() {
+                continue;
+            }
+            let aliases = if aliases.is_empty() { String::new() } else { format!(" (aliases {aliases})") };
+            out.push(format!("network {name}{aliases}"));
+        }
+    }
+    let host = carried.get("HostConfig").unwrap_or(&Value::Null);
+    for bind in strings(host.get("Binds")) {
+        out.push(format!("volume {bind}"));
+    }
+    let mut others = Vec::new();
+    if let Value::Object(host) = host {
+        for (key, value) in host {
+            if is_zero(value)
+                || matches!(
+                    key.as_str(),
+                    "Binds"
+                        | "LogConfig"
+                        | "NetworkMode"
+                        | "MaskedPaths"
+                        | "ReadonlyPaths"
+                        | "CgroupnsMode"
+                        | "Isolation"
+                        | "ShmSize"
+                        | "IpcMode"
+                )
+            {
+                continue;
+            }
+            match key.as_str() {
+                "CapAdd" => out.push(format!("cap-add {}", words(Some(value)))),
+                "CapDrop" => out.push(format!("cap-drop {}", words(Some(value)))),
+                "ExtraHosts" => out.push(format!("extra hosts {}", words(Some(value)))),
+                other => others.push(other.to_string()),
+            }
+        }
+    }
+    if !others.is_empty() {
+        out.push(format!("also {}", others.join(", ")));
+    }
+    out.into_iter().map(|s| sanitize(&s)).collect()
+}
+
 /// The networks a container is on, as a create's `EndpointsConfig`: aliases (less
 /// the one the daemon makes of the old container's id), links, addresses asked for.
 fn endpoints(container: &Value, id: &str, purpose: Purpose) -> Map<String, Value> {
@@ -296,7 +369,7 @@ fn endpoints(container: &Value, id: &str, purpose: Purpose) -> Map<String, Value
                 endpoint.insert(key.into(), value.clone());
             }
         }
-        if purpose == Purpose::Recreate
+        if purpose != Purpose::Duplicate
             && let Some(ipam) = network.get("IPAMConfig").filter(|v| !is_zero(v))
         {
             endpoint.insert("IPAMConfig".into(), ipam.clone());
@@ -485,6 +558,13 @@ mod tests {
         assert_eq!(endpoints["shop_default"]["Aliases"], json!(["cache"]), "the old id's alias goes");
         assert_eq!(endpoints["shop_default"]["IPAMConfig"]["IPv4Address"], "172.30.0.9");
         assert_eq!(endpoints["bridge"], json!({}));
+        let kept = describe_carried(c);
+        assert!(kept.contains(&"user redis".to_string()), "{kept:?}");
+        assert!(kept.contains(&"1 label (compose project shop)".to_string()), "{kept:?}");
+        assert!(kept.contains(&"network shop_default (aliases cache)".to_string()), "{kept:?}");
+        assert!(kept.contains(&"volume anon123:/var/lib/anon".to_string()), "{kept:?}");
+        assert!(kept.contains(&"cap-add NET_ADMIN".to_string()), "{kept:?}");
+        assert!(kept.iter().all(|k| !k.contains('\u{1b}')), "{kept:?}");
     }
 
     #[test]

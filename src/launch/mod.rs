@@ -2,6 +2,7 @@
 //! parsers for ports, env, names, images, volumes and restart policies, the form's draft
 //! and its validation, the presets, and what a failed launch means. Pure code: no I/O.
 
+pub mod command;
 mod draft;
 mod env;
 pub mod explain;
@@ -9,6 +10,7 @@ pub mod from_inspect;
 mod names;
 mod ports;
 pub mod presets;
+pub mod recreate;
 mod request;
 
 pub use draft::{Field, FieldError, LaunchDraft};

@@ -9,9 +9,9 @@ use tokio_util::sync::CancellationToken;
 use super::{EffectRunner, ask, not_connected};
 use crate::app::console_task::{self, ConsoleHandle, ConsoleJob};
 use crate::app::effect::{Change, ObjectChange};
-use crate::app::launcher;
 use crate::app::msg::Msg;
 use crate::app::msg::{Done, Streamed};
+use crate::app::{launcher, recreate};
 use crate::docker::DockerApi;
 use crate::model::ContainerAction;
 
@@ -56,6 +56,26 @@ impl<D: DockerApi> EffectRunner<D> {
                     };
                     cancel.cancel();
                     Msg::Done(Done::Launch { request, result })
+                })
+            }
+            Change::Recreate { request, plan } => {
+                let cancel = self.track(request);
+                let tx = self.tx.clone();
+                self.spawn(async move {
+                    let result = match client {
+                        None => Err(not_connected()),
+                        Some(d) => {
+                            let on_step = |step| {
+                                let _ = tx.try_send(Msg::Done(Done::RecreateStep { request, step }));
+                            };
+                            let on_progress = |progress| {
+                                let _ = tx.try_send(Msg::Done(Done::PullProgress { request, progress }));
+                            };
+                            recreate::recreate(d.as_ref(), &plan, &cancel, on_step, on_progress).await
+                        }
+                    };
+                    cancel.cancel();
+                    Msg::Done(Done::Recreate { request, result })
                 })
             }
             Change::Pull { request, reference } => {
