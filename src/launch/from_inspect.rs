@@ -171,6 +171,16 @@ pub fn from_inspect(container: &Value, image: Option<&Value>, purpose: Purpose) 
     let mut binds_carried = Vec::new();
     let mut targets = Vec::new();
     for bind in strings(host.get("Binds")) {
+        // An anonymous volume a recreate mounted by its name: a duplicate gets its own.
+        if purpose != Purpose::Recreate
+            && let Some((source, rest)) = bind.split_once(':')
+            && is_anonymous_name(source)
+        {
+            let target = rest.split(':').next().unwrap_or(rest).to_string();
+            targets.push(target.clone());
+            volume_lines.push(target);
+            continue;
+        }
         match parse_volume_spec(&bind) {
             Ok(v) if v.bind_string().as_deref() == Some(bind.as_str()) && shown_as_is(&bind) => {
                 targets.push(v.target);
@@ -258,7 +268,7 @@ pub fn from_inspect(container: &Value, image: Option<&Value>, purpose: Purpose) 
     }
     carried.insert("HostConfig".into(), Value::Object(host_carried));
 
-    let endpoints = endpoints(container, &id, purpose);
+    let endpoints = endpoints(container, &id, &hostname, purpose);
     if !endpoints.is_empty() {
         carried.insert("NetworkingConfig".into(), json!({ "EndpointsConfig": endpoints }));
     }
@@ -351,14 +361,15 @@ pub fn describe_carried(carried: &Value) -> Vec<String> {
 
 /// The networks a container is on, as a create's `EndpointsConfig`: aliases (less
 /// the one the daemon makes of the old container's id), links, addresses asked for.
-fn endpoints(container: &Value, id: &str, purpose: Purpose) -> Map<String, Value> {
+fn endpoints(container: &Value, id: &str, hostname: &str, purpose: Purpose) -> Map<String, Value> {
     let mut out = Map::new();
     let Some(Value::Object(networks)) = container.pointer("/NetworkSettings/Networks") else { return out };
     for (name, network) in networks {
         let mut endpoint = Map::new();
         let aliases: Vec<Value> = strings(network.get("Aliases"))
             .into_iter()
-            .filter(|a| !(a.len() >= 12 && id.starts_with(a.as_str())))
+            // The daemon adds the container's host name (its short id unless set).
+            .filter(|a| !(a.len() >= 12 && id.starts_with(a.as_str())) && *a != hostname)
             .map(Value::String)
             .collect();
         if !aliases.is_empty() {
@@ -448,6 +459,11 @@ pub fn is_zero(value: &Value) -> bool {
         Value::Array(a) => a.is_empty(),
         Value::Object(o) => o.is_empty(),
     }
+}
+
+/// The daemon names an anonymous volume with 64 hex digits.
+fn is_anonymous_name(name: &str) -> bool {
+    name.len() == 64 && name.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
 /// Text the form can show and edit as it is (no control characters to hide).
