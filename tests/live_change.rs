@@ -158,7 +158,7 @@ async fn an_edited_redis_keeps_its_data_its_name_and_all_the_form_does_not_show(
     assert!(mounts.iter().any(|m| m["Name"] == json!(vol) && m["Destination"] == "/data"), "{mounts:?}");
     assert_eq!(redis(p2, "GET kept\r\n"), "$15\r\nbefore-the-edit\r\n", "the data is still there");
     let left: Vec<String> = names_with(&name);
-    assert_eq!(left, [name.clone()], "no temporary or retired container is left");
+    assert_eq!(left, vec![name.clone()], "no temporary or retired container is left");
 }
 
 #[tokio::test]
@@ -189,7 +189,7 @@ async fn a_recreate_that_cannot_start_puts_the_old_container_back() {
     assert_eq!(after["Id"], id, "the old container, under its own name");
     assert_eq!(after["State"]["Status"], "running");
     assert_eq!(redis(p1, "PING\r\n"), "+PONG\r\n", "it took its port back");
-    assert_eq!(names_with(&name), [name.clone()], "nothing else is left behind");
+    assert_eq!(names_with(&name), vec![name.clone()], "nothing else is left behind");
 }
 
 #[tokio::test]
