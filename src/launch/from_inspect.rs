@@ -329,7 +329,9 @@ pub fn describe_carried(carried: &Value) -> Vec<String> {
     let mut others = Vec::new();
     if let Value::Object(host) = host {
         for (key, value) in host {
+            // What the daemon fills in by itself is not worth a word.
             if is_zero(value)
+                || (key == "Runtime" && value == "runc")
                 || matches!(
                     key.as_str(),
                     "Binds"

@@ -132,7 +132,14 @@ fn hints(form: &LaunchForm) -> Vec<(&'static str, &'static str)> {
         hints.push(("Space", "toggle"));
         hints.push(("Ctrl-g", "docker run"));
     }
-    hints.push(("Esc", if form.submitting.is_some() { "cancel the pull" } else { "close" }));
+    hints.push((
+        "Esc",
+        match (&form.submitting, recreate) {
+            (Some(_), true) => "cancel",
+            (Some(_), false) => "cancel the pull",
+            (None, _) => "close",
+        },
+    ));
     hints
 }
 
@@ -175,7 +182,9 @@ fn rows(form: &LaunchForm, multiline_rows: u16, text_width: u16, inner_width: u1
         let hint = error.hint.as_ref().map_or(0, |h| wrapped_rows(h, inner_width));
         rows.push(((message + hint).clamp(1, 8), Row::DaemonError));
     }
-    if let Some(submitting) = &form.submitting {
+    // A recreate says its steps; its pull (when a new tag is asked for) shows here too.
+    let pulling = form.submitting.as_ref().filter(|s| form.steps.is_empty() || s.pull.layers().next().is_some());
+    if let Some(submitting) = pulling {
         // The total, then a row per layer: moving ones first, done ones as room allows.
         rows.push((pull_progress::wanted_height(&submitting.pull, PULL_LAYER_ROWS), Row::Progress));
     }

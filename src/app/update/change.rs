@@ -66,6 +66,11 @@ pub fn on_config(
             let edit = purpose == ConfigUse::Edit;
             let purpose = if edit { Purpose::Recreate } else { Purpose::Duplicate };
             let filled = from_inspect(&container, image.as_ref(), purpose);
+            if edit && filled.draft.auto_remove {
+                // Stopping it would remove it: there would be nothing to fall back on.
+                let why = "it runs with --rm, so stopping it removes it and a failed recreate could not bring it                            back; duplicate it (Y) instead";
+                return flash(state, format!("cannot recreate {}: {why}", filled.name), true);
+            }
             let mut draft = filled.draft.clone();
             if !edit {
                 draft.name = free_name(state, &filled.name);
