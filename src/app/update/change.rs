@@ -163,6 +163,10 @@ pub fn on_recreate_finished(state: &mut AppState, request: RequestId, result: Re
     form.submitting = None;
     match result {
         Ok(id) => {
+            // The old container went by wharf's hand: its leaving the list is no news.
+            if let Some(origin) = &form.origin {
+                state.containers.removing.insert(origin.id.clone());
+            }
             let name = form.draft().name;
             let short: String = id.chars().take(12).collect();
             state.screen.modal = None;
