@@ -64,6 +64,7 @@ fn only_the_effect_runner_and_its_tasks_use_the_docker_layer() {
         "docker",
         "app/runner",
         "app/launcher.rs",
+        "app/recreate.rs",
         "app/log_task.rs",
         "app/console_task.rs",
         "app/connection.rs",

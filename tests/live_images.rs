@@ -338,11 +338,7 @@ fn init_trace_log() {
     LOG.get_or_init(|| {
         let path = std::env::temp_dir().join(format!("wharf-live-images-{}.log", std::process::id()));
         let file = std::fs::File::create(&path).unwrap();
-        tracing_subscriber::fmt()
-            .with_writer(std::sync::Mutex::new(file))
-            .with_ansi(false)
-            .with_env_filter(wharf::logging::filter("trace"))
-            .try_init()
+        tracing::subscriber::set_global_default(wharf::logging::subscriber(std::sync::Mutex::new(file), "trace"))
             .unwrap();
         path
     });

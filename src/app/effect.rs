@@ -81,6 +81,24 @@ pub enum Read {
         id: String,
         image: String,
     },
+    /// A container's inspect and its image's, raw: to fill the launch form from it
+    /// (edit, duplicate) or to write the `docker run` command that makes it.
+    ContainerConfig {
+        id: String,
+        name: String,
+        purpose: ConfigUse,
+    },
+}
+
+/// What a container's settings are read for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConfigUse {
+    /// The form, to recreate it changed (`R`).
+    Edit,
+    /// The form, to make another like it (`Y`).
+    Duplicate,
+    /// The equivalent `docker run` command (`w`).
+    Command,
 }
 
 impl Read {
@@ -178,6 +196,12 @@ pub enum Change {
         auth: RegistryAuth,
         keep: bool,
     },
+    /// Recreate a container from the edit form: see `app::recreate`. Steps are told
+    /// as `Done::RecreateStep`, the end as `Done::Recreate`.
+    Recreate {
+        request: RequestId,
+        plan: Box<crate::launch::recreate::RecreatePlan>,
+    },
     /// Open a console session (exec or attach) with a TTY of this size: an exec runs a
     /// process in the container, and attaching lets keys reach its own.
     OpenConsole {
@@ -199,6 +223,7 @@ impl Change {
     pub fn refused(self, error: DaemonError) -> Msg {
         match self {
             Change::Launch { request, .. } => Msg::Done(Done::Launch { request, result: Err(error) }),
+            Change::Recreate { request, .. } => Msg::Done(Done::Recreate { request, result: Err(error) }),
             Change::Pull { request, reference } => Msg::Done(Done::Pull { request, reference, result: Err(error) }),
             Change::Container { id, name, action } => Msg::Done(Done::Action { id, name, action, result: Err(error) }),
             Change::RemoveImage { id, name } => Msg::Done(Done::ImageRemoved { id, name, result: Err(error) }),

@@ -10,6 +10,7 @@ pub mod fleet;
 pub mod launcher;
 pub mod log_task;
 pub mod msg;
+pub mod recreate;
 pub mod runner;
 pub mod update;
 

@@ -100,6 +100,13 @@ pub enum Answer {
         image: String,
         ports: Result<Vec<(u16, crate::model::Protocol)>, DaemonError>,
     },
+    /// A container's inspect and its image's (`None` when the image is gone), raw.
+    ContainerConfig {
+        id: String,
+        name: String,
+        purpose: crate::app::effect::ConfigUse,
+        result: Result<Box<(serde_json::Value, Option<serde_json::Value>)>, DaemonError>,
+    },
 }
 
 /// How a change (`Effect::Change`) went: every change ends in one of these, and
@@ -120,6 +127,17 @@ pub enum Done {
         request: RequestId,
         reference: String,
         result: Result<(), DaemonError>,
+    },
+    /// A recreate began a step (said in words).
+    RecreateStep {
+        request: RequestId,
+        step: String,
+    },
+    /// A recreate ended: the new container's id, or which step failed and what was
+    /// put back.
+    Recreate {
+        request: RequestId,
+        result: Result<String, DaemonError>,
     },
     Action {
         id: String,

@@ -99,6 +99,9 @@ pub enum Action {
     ImageFilter,
     SortImages,
     SortImagesReverse,
+    EditContainer,
+    DuplicateContainer,
+    RunCommand,
 }
 
 impl Action {
@@ -138,7 +141,9 @@ impl Action {
             | Action::ActivateNode
             | Action::BuildImage
             | Action::TagImage
-            | Action::PushImage => true,
+            | Action::PushImage
+            | Action::EditContainer
+            | Action::DuplicateContainer => true,
             Action::Quit
             | Action::NextPane
             | Action::PrevPane
@@ -196,7 +201,8 @@ impl Action {
             | Action::FocusNodes
             | Action::ServiceLogs
             | Action::FoldStack
-            | Action::UnfoldStack => false,
+            | Action::UnfoldStack
+            | Action::RunCommand => false,
         }
     }
 
@@ -303,6 +309,9 @@ impl Action {
             Action::ImageFilter => "show all / dangling / unused images",
             Action::SortImages => "sort by age / name / size",
             Action::SortImagesReverse => "reverse the sort",
+            Action::EditContainer => "edit and recreate (the form, filled in)",
+            Action::DuplicateContainer => "duplicate (the form, a new name)",
+            Action::RunCommand => "the equivalent docker run command",
         }
     }
 }
@@ -568,6 +577,9 @@ impl Default for Keymap {
             (p(Right), Action::UnfoldProject),
             (c('='), Action::MarkProject),
             (c('t'), Action::Processes),
+            (c('R'), Action::EditContainer),
+            (c('Y'), Action::DuplicateContainer),
+            (c('w'), Action::RunCommand),
         ];
         let images = vec![
             (c('p'), Action::PullImage),

@@ -4,9 +4,9 @@ use std::collections::HashMap;
 
 use bollard::Docker;
 use bollard::query_parameters::{
-    CreateContainerOptionsBuilder, CreateImageOptionsBuilder, EventsOptionsBuilder, KillContainerOptionsBuilder,
-    RemoveContainerOptionsBuilder, RemoveImageOptionsBuilder, RestartContainerOptions, StartContainerOptions,
-    StopContainerOptions, TagImageOptionsBuilder,
+    CreateImageOptionsBuilder, EventsOptionsBuilder, KillContainerOptionsBuilder, RemoveContainerOptionsBuilder,
+    RemoveImageOptionsBuilder, RestartContainerOptions, StartContainerOptions, StopContainerOptions,
+    TagImageOptionsBuilder,
 };
 use futures::StreamExt;
 use futures::stream::BoxStream;
@@ -177,16 +177,51 @@ impl DockerApi for BollardDocker {
     }
 
     async fn create_container(&self, spec: &LaunchSpec) -> Result<String, DaemonError> {
-        let mut options = CreateContainerOptionsBuilder::new();
-        if let Some(name) = &spec.name {
-            options = options.name(name);
+        // The request is wharf's own JSON (`launch::create_request`): what a container
+        // carried over is sent as the daemon gave it, not trimmed to bollard's models.
+        let mut body = crate::launch::create_request(spec);
+        let later = crate::launch::split_networks(&mut body);
+        let path = match &spec.name {
+            Some(name) => format!("/containers/create?name={}", segment(name)),
+            None => "/containers/create".to_string(),
+        };
+        let answer = self.http.post_json(&self.info.api_version, &path, &body).await?;
+        let id = serde_json::from_slice::<serde_json::Value>(&answer)
+            .ok()
+            .and_then(|v| v.get("Id").and_then(|id| id.as_str()).map(str::to_string))
+            .ok_or_else(|| {
+                DaemonError::new(DaemonErrorKind::Other, "the daemon's answer to a create names no container")
+            })?;
+        for (network, endpoint) in later {
+            let request = serde_json::json!({ "Container": id, "EndpointConfig": endpoint });
+            let joined = self
+                .http
+                .post_json(&self.info.api_version, &format!("/networks/{}/connect", segment(&network)), &request)
+                .await;
+            if let Err(e) = joined {
+                // Half a container is not what was asked for: take it away again.
+                let _ = self.container_action(&id, ContainerAction::Remove { force: true, volumes: false }).await;
+                return Err(DaemonError { message: format!("cannot join network {network}: {}", e.message), ..e });
+            }
         }
-        let created = self
-            .client
-            .create_container(Some(options.build()), convert::create_body(spec))
-            .await
-            .map_err(|e| self.err(e))?;
-        Ok(created.id)
+        Ok(id)
+    }
+
+    async fn container_json(&self, id: &str) -> Result<serde_json::Value, DaemonError> {
+        self.get_json(&format!("/containers/{}/json", segment(id))).await
+    }
+
+    async fn image_json(&self, reference: &str) -> Result<Option<serde_json::Value>, DaemonError> {
+        match self.get_json(&format!("/images/{}/json", segment(reference))).await {
+            Ok(json) => Ok(Some(json)),
+            Err(e) if e.kind == DaemonErrorKind::NotFound => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    async fn rename_container(&self, id: &str, name: &str) -> Result<(), DaemonError> {
+        let options = bollard::query_parameters::RenameContainerOptionsBuilder::new().name(name).build();
+        self.client.rename_container(id, options).await.map_err(|e| self.err(e))
     }
 
     async fn container_action(&self, id: &str, action: ContainerAction) -> Result<(), DaemonError> {

@@ -140,6 +140,31 @@ impl DaemonHttp {
         .boxed()
     }
 
+    /// Sends `body` as JSON (`POST`) to `/v{api_version}{path_and_query}`; the whole
+    /// answer. For the requests whose body wharf builds itself as JSON (a create
+    /// request carried over from an inspect, which bollard's typed models would trim).
+    pub async fn post_json(
+        &self,
+        api_version: &str,
+        path_and_query: &str,
+        body: &serde_json::Value,
+    ) -> Result<Vec<u8>, DaemonError> {
+        let target = super::path::checked(path_and_query).map(|p| format!("{}/v{api_version}{p}", self.base))?;
+        let bytes = serde_json::to_vec(body)
+            .map_err(|e| DaemonError::new(DaemonErrorKind::Other, format!("wharf built a bad request: {e}")))?;
+        let request = http::Request::post(target)
+            .header(http::header::CONTENT_TYPE, "application/json")
+            .body(Either::Left(Full::new(Bytes::from(bytes))))
+            .map_err(|e| DaemonError::new(DaemonErrorKind::Other, format!("wharf built a bad request: {e}")))?;
+        let response = self.send(request, Some(self.timeout)).await?;
+        let host = self.dialer.host().to_string();
+        let collected = tokio::time::timeout(self.timeout, response.into_body().collect())
+            .await
+            .map_err(|_| describe(&BollardError::RequestTimeoutError, &host))?
+            .map_err(|e| describe(&BollardError::HyperResponseError { err: e }, &host))?;
+        Ok(collected.to_bytes().to_vec())
+    }
+
     /// Sends a GET of `uri`; its answer once it is a success.
     async fn answer(&self, uri: String) -> Result<http::Response<hyper::body::Incoming>, DaemonError> {
         let request = http::Request::get(uri)

@@ -77,6 +77,16 @@ pub trait DockerApi: Send + Sync + 'static {
     fn login(&self, auth: &RegistryAuth) -> impl Future<Output = Result<(), DaemonError>> + Send;
     /// Creates a container; returns its id.
     fn create_container(&self, spec: &LaunchSpec) -> impl Future<Output = Result<String, DaemonError>> + Send;
+    /// A container's inspect as the daemon gave it: raw and unsanitised, for carrying
+    /// its settings over to a new container (edit, duplicate, the equivalent command).
+    /// Whatever of it is drawn must pass the sanitiser first.
+    fn container_json(&self, id: &str) -> impl Future<Output = Result<serde_json::Value, DaemonError>> + Send;
+    /// An image's inspect, raw (see `container_json`); `None` when it is not here.
+    fn image_json(
+        &self,
+        reference: &str,
+    ) -> impl Future<Output = Result<Option<serde_json::Value>, DaemonError>> + Send;
+    fn rename_container(&self, id: &str, name: &str) -> impl Future<Output = Result<(), DaemonError>> + Send;
     fn container_action(
         &self,
         id: &str,

@@ -181,6 +181,7 @@ impl LaunchDraft {
             auto_remove: self.auto_remove,
             interactive_tty: self.interactive_tty,
             labels: Default::default(),
+            carried: None,
         })
     }
 }

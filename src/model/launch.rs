@@ -25,6 +25,12 @@ pub struct LaunchSpec {
     /// `-it`: keep stdin open and allocate a TTY.
     pub interactive_tty: bool,
     pub labels: BTreeMap<String, String>,
+    /// Everything the launch form does not show, carried over unchanged from the
+    /// container a form was filled from (edit, duplicate): the create request's JSON
+    /// as the daemon takes it (`Config` keys at the top, `HostConfig`,
+    /// `NetworkingConfig`), without the keys the form owns. Raw, unsanitised daemon
+    /// text: it goes back to the daemon as it came, and is never drawn as it is.
+    pub carried: Option<serde_json::Value>,
 }
 
 /// Which host port a container port is published on.

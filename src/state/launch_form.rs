@@ -6,6 +6,7 @@ use ratatui_textarea::{CursorMove, TextArea};
 
 use super::RequestId;
 use super::pull::PullStatus;
+use crate::launch::from_inspect::Purpose;
 use crate::launch::{Field, FieldError, LaunchDraft};
 use crate::model::{DaemonError, RestartPolicy};
 
@@ -35,6 +36,26 @@ pub struct LaunchForm {
     opened_with: LaunchDraft,
     /// The launch in flight, if submitted.
     pub submitting: Option<Submitting>,
+    /// The container the form was filled from (edit, duplicate), and what it carries.
+    pub origin: Option<Box<FormOrigin>>,
+    /// The steps of a recreate in flight, as they began.
+    pub steps: Vec<String>,
+}
+
+/// A form filled from a container (`R` edit and recreate, `Y` duplicate).
+#[derive(Debug, Clone, PartialEq)]
+pub struct FormOrigin {
+    pub purpose: Purpose,
+    pub id: String,
+    pub name: String,
+    /// Everything the form does not show, sent with it unchanged.
+    pub carried: serde_json::Value,
+    /// What the form showed when it opened: the container as it is.
+    pub original: LaunchDraft,
+    pub running: bool,
+    pub has_healthcheck: bool,
+    /// What is carried, said in a few words (sanitised) for the form to show.
+    pub kept: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -95,7 +116,57 @@ impl LaunchForm {
             confirm_discard: false,
             submitting: None,
             opened_with: draft.clone(),
+            origin: None,
+            steps: Vec::new(),
         }
+    }
+
+    /// The form filled from a container: its fields as the container has them.
+    pub fn from_container(title: impl Into<String>, draft: &LaunchDraft, origin: FormOrigin) -> Self {
+        let mut form = Self::build(title.into(), draft, false);
+        form.origin = Some(Box::new(origin));
+        form
+    }
+
+    /// Whether `field` differs from the container the form was filled from (an edit
+    /// shows these highlighted: they are what the recreate changes).
+    pub fn changed(&self, field: Field) -> bool {
+        let Some(origin) = self.origin.as_ref().filter(|o| o.purpose == Purpose::Recreate) else { return false };
+        let (now, then) = (self.draft(), LaunchForm::new_areas_only(&origin.original));
+        match field {
+            Field::Restart => now.restart != then.restart,
+            Field::AutoRemove => now.auto_remove != then.auto_remove,
+            Field::InteractiveTty => now.interactive_tty != then.interactive_tty,
+            Field::AllInterfaces => now.all_interfaces != then.all_interfaces,
+            text => now.text(text).map(lines_of) != then.text(text).map(lines_of),
+        }
+    }
+
+    /// The fields an edit changes, in form order.
+    pub fn changes(&self) -> Vec<Field> {
+        self.fields().iter().copied().filter(|f| self.changed(*f)).collect()
+    }
+
+    /// Lines of a multi-line field the container did not have (shown marked).
+    pub fn added_lines(&self, field: Field) -> Vec<usize> {
+        let Some(origin) = self.origin.as_ref().filter(|o| o.purpose == Purpose::Recreate) else { return Vec::new() };
+        let before = lines_of(origin.original.text(field).unwrap_or_default());
+        let now = self.draft();
+        // Indexes of the lines as the text area holds them (blank ones included).
+        now.text(field)
+            .unwrap_or_default()
+            .lines()
+            .enumerate()
+            .filter(|(_, l)| !l.trim().is_empty() && !before.iter().any(|b| b == l.trim()))
+            .map(|(i, _)| i)
+            .collect()
+    }
+
+    /// Lines the container had that the form no longer holds.
+    pub fn removed_lines(&self, field: Field) -> Vec<String> {
+        let Some(origin) = self.origin.as_ref().filter(|o| o.purpose == Purpose::Recreate) else { return Vec::new() };
+        let now = lines_of(self.draft().text(field).unwrap_or_default());
+        lines_of(origin.original.text(field).unwrap_or_default()).into_iter().filter(|l| !now.contains(l)).collect()
     }
 
     /// Whether the user changed anything since the form opened (closing would lose it).
@@ -113,6 +184,13 @@ impl LaunchForm {
             held.set_text(field, text);
         }
         held
+    }
+
+    /// Validates the form and adds what it carries from its container.
+    pub fn spec(&self, lookup: impl Fn(&str) -> Option<String>) -> Result<crate::model::LaunchSpec, Vec<FieldError>> {
+        let mut spec = self.validate(lookup)?;
+        spec.carried = self.origin.as_ref().map(|o| o.carried.clone());
+        Ok(spec)
     }
 
     fn index(field: Field) -> Option<usize> {
@@ -177,4 +255,9 @@ impl LaunchForm {
         let n = fields.len() as isize;
         self.focus = fields[(i + delta).rem_euclid(n) as usize];
     }
+}
+
+/// A field's non-blank lines, trimmed: what a difference is about.
+fn lines_of(text: &str) -> Vec<String> {
+    text.lines().map(str::trim).filter(|l| !l.is_empty()).map(str::to_string).collect()
 }

@@ -24,7 +24,7 @@ pub use fleet::{FleetHost, FleetRow, FleetState, FleetStatus};
 pub use images_view::{ImageShow, ImageSort, ImagesView};
 pub use inflight::{Inflight, RequestId, Verdict};
 pub use inspect::{InspectView, PROCESSES_EVERY_SECS, ShownRow, masked_env_entry};
-pub use launch_form::{LaunchForm, Submitting};
+pub use launch_form::{FormOrigin, LaunchForm, Submitting};
 pub use list::{ListRow, SelectableList};
 pub use logs::{
     DEFAULT_SAVE_LIMIT, FullSave, LineFilter, LogBuffer, LogSource, LogView, Since, SourceStatus, StreamId,
@@ -226,6 +226,19 @@ pub enum Modal {
         choices: Option<Vec<crate::model::EndpointChoice>>,
         selected: usize,
     },
+    /// The `docker run` command that makes a container or what the launch form holds
+    /// (`w`, Ctrl-g in the form); `y` copies it.
+    RunCommand(Box<RunCommandView>),
+}
+
+/// The equivalent command, and the form to go back to when it was opened from one.
+#[derive(Debug, Clone)]
+pub struct RunCommandView {
+    pub title: String,
+    pub command: crate::launch::command::RunCommand,
+    /// Lines scrolled off the top.
+    pub scroll: u16,
+    pub back: Option<Box<LaunchForm>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -9,6 +9,7 @@ use super::pull_progress;
 use super::theme::Theme;
 use super::widgets::{centered, key_hints, wrapped_rows};
 use crate::launch::Field;
+use crate::launch::from_inspect::Purpose;
 use crate::model::RestartPolicy;
 use crate::state::LaunchForm;
 
@@ -67,6 +68,47 @@ pub fn draw(frame: &mut Frame, area: Rect, form: &LaunchForm, theme: &Theme) {
                     pull_progress::draw(frame, *rect, &submitting.pull, theme);
                 }
             }
+            Row::Kept => {
+                let Some(origin) = &form.origin else { continue };
+                let line = Line::from(vec![
+                    Span::styled("Kept as is: ", theme.title),
+                    Span::styled(origin.kept.join(" · "), theme.dim),
+                ]);
+                frame.render_widget(Paragraph::new(line).wrap(Wrap { trim: true }), *rect);
+            }
+            Row::Changes => {
+                let changed: Vec<&str> = form.changes().iter().map(|f| f.label()).collect();
+                let mut spans = vec![Span::styled("Changes: ", theme.title)];
+                if changed.is_empty() {
+                    spans.push(Span::styled("none yet (recreating gives the same container again)", theme.dim));
+                } else {
+                    spans.push(Span::styled(changed.join(", "), theme.warn));
+                }
+                let mut lines = vec![Line::from(spans)];
+                let removed: Vec<String> = form
+                    .fields()
+                    .iter()
+                    .filter(|f| f.is_multiline())
+                    .flat_map(|f| form.removed_lines(*f).into_iter().map(move |l| format!("{}: {l}", f.label())))
+                    .collect();
+                if !removed.is_empty() {
+                    lines.push(Line::styled(format!("removed: {}", removed.join(" · ")), theme.warn));
+                }
+                frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), *rect);
+            }
+            Row::Steps => {
+                let last = form.steps.len().saturating_sub(1);
+                let lines: Vec<Line> = form
+                    .steps
+                    .iter()
+                    .enumerate()
+                    .map(|(i, step)| {
+                        let (mark, style) = if i == last { ("… ", theme.key) } else { ("✓ ", theme.dim) };
+                        Line::styled(format!("{mark}{step}"), style)
+                    })
+                    .collect();
+                frame.render_widget(Paragraph::new(lines), *rect);
+            }
             Row::ConfirmDiscard => {
                 let line = Line::styled("Throw away what you typed? y: yes, n/Esc: keep editing", theme.warn);
                 frame.render_widget(Paragraph::new(line), *rect);
@@ -77,11 +119,27 @@ pub fn draw(frame: &mut Frame, area: Rect, form: &LaunchForm, theme: &Theme) {
 
 /// The keys the form takes; a service's form has nothing to toggle.
 fn hints(form: &LaunchForm) -> Vec<(&'static str, &'static str)> {
-    let mut hints = vec![("Ctrl-s", if form.service { "next: replicas" } else { "launch" }), ("Tab", "next field")];
+    let recreate = form.origin.as_ref().is_some_and(|o| o.purpose == Purpose::Recreate);
+    let submit = if form.service {
+        "next: replicas"
+    } else if recreate {
+        "recreate"
+    } else {
+        "launch"
+    };
+    let mut hints = vec![("Ctrl-s", submit), ("Tab", "next field")];
     if !form.service {
         hints.push(("Space", "toggle"));
+        hints.push(("Ctrl-g", "docker run"));
     }
-    hints.push(("Esc", if form.submitting.is_some() { "cancel the pull" } else { "close" }));
+    hints.push((
+        "Esc",
+        match (&form.submitting, recreate) {
+            (Some(_), true) => "cancel",
+            (Some(_), false) => "cancel the pull",
+            (None, _) => "close",
+        },
+    ));
     hints
 }
 
@@ -105,13 +163,28 @@ fn rows(form: &LaunchForm, multiline_rows: u16, text_width: u16, inner_width: u1
     if !form.service && form.draft().publishes_everywhere() {
         rows.push((2, Row::Warning));
     }
+    if let Some(origin) = &form.origin {
+        let kept = format!("Kept as is: {}", origin.kept.join(" · "));
+        if !origin.kept.is_empty() {
+            rows.push((wrapped_rows(&kept, inner_width).clamp(1, 4), Row::Kept));
+        }
+        if origin.purpose == Purpose::Recreate {
+            let removed = form.fields().iter().any(|f| !form.removed_lines(*f).is_empty());
+            rows.push((if removed { 2 } else { 1 }, Row::Changes));
+        }
+    }
+    if !form.steps.is_empty() {
+        rows.push((form.steps.len().min(8) as u16, Row::Steps));
+    }
     if let Some(error) = &form.daemon_error {
         // All of what the daemon said and what wharf adds, up to a limit.
         let message = wrapped_rows(&format!("✗ {}", error.message), inner_width);
         let hint = error.hint.as_ref().map_or(0, |h| wrapped_rows(h, inner_width));
         rows.push(((message + hint).clamp(1, 8), Row::DaemonError));
     }
-    if let Some(submitting) = &form.submitting {
+    // A recreate says its steps; its pull (when a new tag is asked for) shows here too.
+    let pulling = form.submitting.as_ref().filter(|s| form.steps.is_empty() || s.pull.layers().next().is_some());
+    if let Some(submitting) = pulling {
         // The total, then a row per layer: moving ones first, done ones as room allows.
         rows.push((pull_progress::wanted_height(&submitting.pull, PULL_LAYER_ROWS), Row::Progress));
     }
@@ -136,6 +209,12 @@ fn ports_preview(form: &LaunchForm) -> Option<String> {
 
 enum Row {
     PortsPreview,
+    /// What a form filled from a container carries without showing.
+    Kept,
+    /// What an edit changes.
+    Changes,
+    /// A recreate's steps so far.
+    Steps,
     Field(Field),
     Error(Field),
     Warning,
@@ -151,11 +230,19 @@ fn label_split(rect: Rect) -> [Rect; 2] {
 fn draw_field(frame: &mut Frame, rect: Rect, form: &LaunchForm, field: Field, theme: &Theme) {
     let focused = form.focus == field;
     let [label, value] = label_split(rect);
-    let marker = if focused { "▶ " } else { "  " };
+    // An edit marks what differs from the container as it is.
+    let changed = form.changed(field);
+    let marker = match (focused, changed) {
+        (true, _) => "▶ ",
+        (false, true) => "● ",
+        (false, false) => "  ",
+    };
     let label_style = if form.error_for(field).is_some() {
         theme.error
     } else if focused {
         theme.key
+    } else if changed {
+        theme.warn
     } else {
         theme.title
     };
@@ -192,7 +279,19 @@ fn draw_field(frame: &mut Frame, rect: Rect, form: &LaunchForm, field: Field, th
                     value,
                 );
             } else {
-                let lines: Vec<Line> = area.lines().iter().map(|l| Line::raw(l.clone())).collect();
+                let added = if changed { form.added_lines(text_field) } else { Vec::new() };
+                let lines: Vec<Line> = area
+                    .lines()
+                    .iter()
+                    .enumerate()
+                    .map(|(i, l)| {
+                        if added.contains(&i) || (changed && !text_field.is_multiline()) {
+                            Line::styled(l.clone(), theme.warn)
+                        } else {
+                            Line::raw(l.clone())
+                        }
+                    })
+                    .collect();
                 frame.render_widget(Paragraph::new(lines).style(style), value);
             }
         }

@@ -16,6 +16,7 @@ mod logs;
 mod objects;
 mod ports;
 mod pull_progress;
+mod run_command;
 mod stats;
 mod status_bar;
 mod swarm;
@@ -87,6 +88,7 @@ pub fn draw(frame: &mut Frame, state: &AppState, keymap: &Keymap, theme: &Theme)
             dialogs::draw_command(frame, area, input, error.as_deref(), theme)
         }
         Some(Modal::Inspect(view)) => objects::draw_inspect(frame, area, view, !state.screen.reveal_secrets, theme),
+        Some(Modal::RunCommand(view)) => run_command::draw(frame, area, view, state.screen.reveal_secrets, theme),
         Some(Modal::NamePrompt { what, input, error }) => {
             dialogs::draw_name_prompt(frame, area, *what, input, error.as_deref(), theme)
         }

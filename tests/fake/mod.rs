@@ -171,6 +171,9 @@ pub mod api {
         Prune "prune" -> PruneReport;
         TagImage "tag_image" -> ();
         Login "login" -> ();
+        ContainerJson "container_json" -> serde_json::Value;
+        ImageJson "image_json" -> Option<serde_json::Value>;
+        RenameContainer "rename_container" -> ();
     }
 
     streams! {
@@ -502,6 +505,21 @@ impl DockerApi for FakeDocker {
 
     fn create_container(&self, spec: &LaunchSpec) -> impl Future<Output = Result<String, DaemonError>> + Send {
         self.answer::<api::CreateContainer>(vec![spec.image.clone(), debug(spec)])
+    }
+
+    fn container_json(&self, id: &str) -> impl Future<Output = Result<serde_json::Value, DaemonError>> + Send {
+        self.answer::<api::ContainerJson>(vec![id.into()])
+    }
+
+    fn image_json(
+        &self,
+        reference: &str,
+    ) -> impl Future<Output = Result<Option<serde_json::Value>, DaemonError>> + Send {
+        self.answer::<api::ImageJson>(vec![reference.into()])
+    }
+
+    fn rename_container(&self, id: &str, name: &str) -> impl Future<Output = Result<(), DaemonError>> + Send {
+        self.answer::<api::RenameContainer>(vec![id.into(), name.into()])
     }
 
     fn container_action(

@@ -9,9 +9,9 @@ use tokio_util::sync::CancellationToken;
 use super::{EffectRunner, ask, not_connected};
 use crate::app::console_task::{self, ConsoleHandle, ConsoleJob};
 use crate::app::effect::{Change, ObjectChange};
-use crate::app::launcher;
 use crate::app::msg::Msg;
 use crate::app::msg::{Done, Streamed};
+use crate::app::{launcher, recreate};
 use crate::docker::DockerApi;
 use crate::model::ContainerAction;
 
@@ -58,6 +58,32 @@ impl<D: DockerApi> EffectRunner<D> {
                     };
                     cancel.cancel();
                     Msg::Done(Done::Launch { request, result })
+                })
+            }
+            Change::Recreate { request, plan } => {
+                let cancel = self.track(request);
+                let tx = self.tx.clone();
+                let credentials = self.credentials.clone();
+                self.spawn(async move {
+                    let result = match client {
+                        None => Err(not_connected()),
+                        Some(d) => {
+                            let on_step = |step| {
+                                let _ = tx.try_send(Msg::Done(Done::RecreateStep { request, step }));
+                            };
+                            let on_progress = |progress| {
+                                let _ = tx.try_send(Msg::Done(Done::PullProgress { request, progress }));
+                            };
+                            // Only a pull needs them (a credential helper may be slow).
+                            let auth = match plan.pull {
+                                true => credentials.for_reference(&plan.spec.image).await,
+                                false => None,
+                            };
+                            recreate::recreate(d.as_ref(), &plan, auth.as_ref(), &cancel, on_step, on_progress).await
+                        }
+                    };
+                    cancel.cancel();
+                    Msg::Done(Done::Recreate { request, result })
                 })
             }
             Change::Pull { request, reference } => {

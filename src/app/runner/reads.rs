@@ -62,6 +62,17 @@ pub async fn answer<D: DockerApi>(client: Option<Arc<D>>, timeout: Duration, rea
             .await;
             Answer::Inspected { title, result }
         }
+        Read::ContainerConfig { id, name, purpose } => {
+            let result = ask(client, timeout * 2, async |d| {
+                let container = d.container_json(&id).await?;
+                // The image it was made from (by id: its tag may have moved since).
+                let image_id = container.get("Image").and_then(|i| i.as_str()).unwrap_or_default().to_string();
+                let image = if image_id.is_empty() { None } else { d.image_json(&image_id).await? };
+                Ok(Box::new((container, image)))
+            })
+            .await;
+            Answer::ContainerConfig { id, name, purpose, result }
+        }
         Read::ExposedPorts { id, image } => Answer::ExposedPorts {
             image,
             ports: ask(client, timeout, async |d| d.image_exposed_ports(&id).await).await,

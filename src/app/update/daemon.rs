@@ -38,6 +38,8 @@ fn on_done(state: &mut AppState, done: Done, effects: &mut Vec<Effect>) {
             }
         }
         Done::Launch { request, result } => launch::on_launch_finished(state, request, result),
+        Done::RecreateStep { request, step } => super::change::on_recreate_step(state, request, step),
+        Done::Recreate { request, result } => super::change::on_recreate_finished(state, request, result),
         Done::Pull { request, reference, result } => launch::on_pull_finished(state, request, reference, result),
         Done::Action { id, name, action, result } => {
             actions::on_action_finished(state, &id, &name, action, result, effects)
@@ -84,6 +86,7 @@ fn on_answer(state: &mut AppState, answer: Answer, effects: &mut Vec<Effect>) {
         Answer::Volumes { request, result } => super::objects::on_volumes(state, request, result, effects),
         Answer::Networks { request, result } => super::objects::on_networks(state, request, result, effects),
         Answer::ExposedPorts { image, ports } => on_exposed_ports(state, image, ports),
+        Answer::ContainerConfig { name, purpose, result, .. } => super::change::on_config(state, name, purpose, result),
         Answer::Inspected { title, result } => super::objects::on_inspected(state, title, result),
         Answer::SwarmRole(role) => super::swarm::on_role(state, role, effects),
         Answer::Services { request, result } => super::swarm::on_services(state, request, result, effects),

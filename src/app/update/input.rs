@@ -7,7 +7,7 @@ use super::flash;
 use super::selection::{scroll_all_into_view, sync_selection};
 use super::{actions, console, launch, logs, stats};
 use crate::app::effect::Effect;
-use crate::app::effect::{Change, Read};
+use crate::app::effect::{Change, ConfigUse, Read};
 use crate::config::keymap::{Action, Keymap};
 use crate::launch::LaunchDraft;
 use crate::layout::{ScreenLayout, table_row_at, table_rows};
@@ -57,6 +57,7 @@ pub fn on_key(state: &mut AppState, keymap: &Keymap, key: KeyEvent, effects: &mu
         Some(Modal::LogInput { kind, input, before }) => logs::on_input_key(state, kind, input, before, key),
         Some(Modal::ConsoleCommand { input, error }) => on_command_key(state, input, error, key, effects),
         Some(Modal::Inspect(view)) => super::objects::on_inspect_key(state, view, key),
+        Some(Modal::RunCommand(view)) => super::change::on_command_key(state, view, key, effects),
         Some(Modal::NamePrompt { what, input, .. }) => super::objects::on_name_key(state, what, input, key, effects),
         Some(Modal::Scale { service, name, input, .. }) => {
             super::swarm::on_scale_key(state, service, name, input, key, effects)
@@ -232,6 +233,9 @@ fn on_action(state: &mut AppState, action: Action, effects: &mut Vec<Effect>) {
         Action::BuildImage => super::images::open_build(state, None),
         Action::TagImage => super::images::open_tag(state),
         Action::PushImage => super::images::open_push(state, effects),
+        Action::EditContainer => super::change::ask(state, ConfigUse::Edit, effects),
+        Action::DuplicateContainer => super::change::ask(state, ConfigUse::Duplicate, effects),
+        Action::RunCommand => super::change::ask(state, ConfigUse::Command, effects),
         Action::RunImage => {
             // The form opens once the image's exposed ports are read, filled in.
             if let Some(image) = state.images.selected_item().filter(|i| !i.tags.is_empty()) {

@@ -81,7 +81,7 @@ fn submit_service(state: &mut AppState, mut form: Box<LaunchForm>) {
 fn submit(state: &mut AppState, form: &mut LaunchForm, effects: &mut Vec<Effect>) -> bool {
     form.daemon_error = None;
     let env = &state.launch.host_env;
-    match form.draft().validate(|key| env.get(key).cloned()) {
+    match form.spec(|key| env.get(key).cloned()) {
         Err(errors) => {
             form.errors = errors;
             form.focus_first_error();
@@ -98,7 +98,12 @@ fn submit(state: &mut AppState, form: &mut LaunchForm, effects: &mut Vec<Effect>
             }
             let request = state.ids.next_request();
             form.submitting = Some(Submitting { request, pull: PullStatus::default() });
-            effects.push(Effect::Change(Change::Launch { request, spec }));
+            form.steps.clear();
+            // A form filled to edit a container recreates it; any other launches.
+            match super::change::recreate_plan(form, spec.clone()) {
+                Some(plan) => effects.push(Effect::Change(Change::Recreate { request, plan: Box::new(plan) })),
+                None => effects.push(Effect::Change(Change::Launch { request, spec })),
+            }
             true
         }
     }
@@ -149,6 +154,7 @@ pub fn on_form_key(state: &mut AppState, mut form: Box<LaunchForm>, key: KeyEven
         KeyCode::Tab => form.move_focus(1),
         KeyCode::BackTab => form.move_focus(-1),
         KeyCode::Char('s') if ctrl && form.service => return submit_service(state, form),
+        KeyCode::Char('g') if ctrl && !form.service => return super::change::form_command(state, form),
         KeyCode::Char('s') if ctrl => {
             submit(state, &mut form, effects);
         }

@@ -3,6 +3,7 @@
 //! and the effects.
 
 mod actions;
+mod change;
 mod console;
 mod daemon;
 mod hosts;

@@ -1,61 +1,9 @@
-//! Launching: the create request for a container, and pulling its image.
+//! Launching: pulling an image (the create request is `crate::launch::create_request`).
 
-use std::collections::HashMap;
+use bollard::models::CreateImageInfo;
 
-use bollard::models::{
-    ContainerCreateBody, CreateImageInfo, HostConfig, PortBinding as ApiPortBinding, RestartPolicy as ApiRestartPolicy,
-    RestartPolicyNameEnum,
-};
-
-use crate::model::{HostPort, LaunchSpec, PullProgress, RestartPolicy};
+use crate::model::PullProgress;
 use crate::text::sanitize;
-
-/// The create request for a launch. Ports are exposed and bound; volumes with a source
-/// are binds, those without are anonymous volumes.
-pub fn create_body(spec: &LaunchSpec) -> ContainerCreateBody {
-    let mut port_bindings: HashMap<String, Option<Vec<ApiPortBinding>>> = HashMap::new();
-    for p in &spec.ports {
-        let host_port = match p.host_port {
-            HostPort::Random => String::new(),
-            HostPort::Port(n) => n.to_string(),
-            HostPort::Range(a, b) => format!("{a}-{b}"),
-        };
-        port_bindings
-            .entry(format!("{}/{}", p.container_port, p.protocol))
-            .or_insert_with(|| Some(Vec::new()))
-            .get_or_insert_with(Vec::new)
-            .push(ApiPortBinding { host_ip: Some(p.host_ip.clone()), host_port: Some(host_port) });
-    }
-    let mut exposed: Vec<String> = port_bindings.keys().cloned().collect();
-    exposed.sort();
-    let binds: Vec<String> = spec.volumes.iter().filter_map(|v| v.bind_string()).collect();
-    let anonymous: Vec<String> = spec.volumes.iter().filter(|v| v.source.is_none()).map(|v| v.target.clone()).collect();
-    let restart = match spec.restart {
-        RestartPolicy::No => None,
-        RestartPolicy::Always => Some((RestartPolicyNameEnum::ALWAYS, None)),
-        RestartPolicy::UnlessStopped => Some((RestartPolicyNameEnum::UNLESS_STOPPED, None)),
-        RestartPolicy::OnFailure(n) => Some((RestartPolicyNameEnum::ON_FAILURE, n.map(i64::from))),
-    };
-    ContainerCreateBody {
-        image: Some(spec.image.clone()),
-        env: (!spec.env.is_empty()).then(|| spec.env.clone()),
-        cmd: spec.command.clone(),
-        exposed_ports: (!exposed.is_empty()).then_some(exposed),
-        volumes: (!anonymous.is_empty()).then_some(anonymous),
-        tty: Some(spec.interactive_tty),
-        open_stdin: Some(spec.interactive_tty),
-        attach_stdin: Some(false),
-        labels: (!spec.labels.is_empty()).then(|| spec.labels.clone().into_iter().collect()),
-        host_config: Some(HostConfig {
-            port_bindings: (!port_bindings.is_empty()).then_some(port_bindings),
-            binds: (!binds.is_empty()).then_some(binds),
-            restart_policy: restart.map(|(name, max)| ApiRestartPolicy { name: Some(name), maximum_retry_count: max }),
-            auto_remove: Some(spec.auto_remove),
-            ..Default::default()
-        }),
-        ..Default::default()
-    }
-}
 
 /// Splits an image reference into what `/images/create` wants: the repository and a
 /// tag or digest. Without one the daemon would pull every tag, so `latest` is implied.
@@ -95,32 +43,6 @@ mod tests {
         assert_eq!(pull_parts("localhost:5000/app"), ("localhost:5000/app".into(), "latest".into()));
         assert_eq!(pull_parts("localhost:5000/app:v2"), ("localhost:5000/app".into(), "v2".into()));
         assert_eq!(pull_parts("a/b@sha256:00"), ("a/b".into(), "sha256:00".into()));
-    }
-
-    #[test]
-    fn a_launch_spec_becomes_a_create_body() {
-        let draft = crate::launch::LaunchDraft {
-            image: "redis".into(),
-            ports: "1234:6379\n5353:53/udp\n7000-7001:8000".into(),
-            env: "A=1".into(),
-            volumes: "/srv:/data:ro\n/cache".into(),
-            restart: RestartPolicy::OnFailure(Some(3)),
-            ..Default::default()
-        };
-        let body = create_body(&draft.validate(|_| None).unwrap());
-        let json = serde_json::to_value(&body).unwrap();
-        assert_eq!(json["Image"], "redis");
-        assert_eq!(json["Env"][0], "A=1");
-        let host = &json["HostConfig"];
-        assert_eq!(host["PortBindings"]["6379/tcp"][0]["HostIp"], "127.0.0.1");
-        assert_eq!(host["PortBindings"]["6379/tcp"][0]["HostPort"], "1234");
-        assert_eq!(host["PortBindings"]["53/udp"][0]["HostPort"], "5353");
-        assert_eq!(host["PortBindings"]["8000/tcp"][0]["HostPort"], "7000-7001");
-        assert_eq!(host["Binds"][0], "/srv:/data:ro");
-        assert_eq!(host["RestartPolicy"]["Name"], "on-failure");
-        assert_eq!(host["RestartPolicy"]["MaximumRetryCount"], 3);
-        assert!(json["Volumes"].to_string().contains("/cache"), "{json}");
-        assert!(json["ExposedPorts"].to_string().contains("6379/tcp"), "{json}");
     }
 
     #[test]

@@ -31,7 +31,7 @@ pub use disk::{disk_usage, prune_report};
 pub use events::daemon_event;
 pub use images::{exposed_ports, history as image_history, image_row, image_rows};
 pub use inspect::{container_details, parse_port_key};
-pub use launch::{create_body, pull_parts, pull_progress};
+pub use launch::{pull_parts, pull_progress};
 pub use networks::network_rows;
 pub use pretty::pretty_json;
 pub use processes::process_table;
