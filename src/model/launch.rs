@@ -25,6 +25,12 @@ pub struct LaunchSpec {
     /// `-it`: keep stdin open and allocate a TTY.
     pub interactive_tty: bool,
     pub labels: BTreeMap<String, String>,
+    /// `--add-host`: `NAME:ADDRESS` entries for the container's `/etc/hosts`
+    /// (`host-gateway` is the host).
+    pub extra_hosts: Vec<String>,
+    /// `--network`: the daemon's network mode (`bridge`, `host`, `none`, a user
+    /// network's name, `container:NAME`); `None` is the daemon's default.
+    pub network: Option<String>,
 }
 
 /// Which host port a container port is published on.

@@ -10,7 +10,16 @@ use crate::launch::{Field, FieldError, LaunchDraft};
 use crate::model::{DaemonError, RestartPolicy};
 
 /// The text fields, in the order of `LaunchForm::areas`.
-const TEXT_FIELDS: [Field; 6] = [Field::Image, Field::Name, Field::Ports, Field::Env, Field::Command, Field::Volumes];
+const TEXT_FIELDS: [Field; 8] = [
+    Field::Image,
+    Field::Name,
+    Field::Ports,
+    Field::Env,
+    Field::Command,
+    Field::Volumes,
+    Field::Network,
+    Field::ExtraHosts,
+];
 
 #[derive(Debug, Clone)]
 pub struct LaunchForm {
@@ -22,6 +31,8 @@ pub struct LaunchForm {
     pub restart: RestartPolicy,
     pub auto_remove: bool,
     pub interactive_tty: bool,
+    /// With `-it`: start in the background instead of attaching at once.
+    pub detach: bool,
     pub all_interfaces: bool,
     pub focus: Field,
     /// Validation errors of the last submit, one per field at most.
@@ -54,6 +65,8 @@ fn placeholder(field: Field, service: bool) -> &'static str {
         Field::Env => "KEY=VALUE (one per line)",
         Field::Command => "empty: the image's own command",
         Field::Volumes => "/host/path:/in/container[:ro] or volume:/path",
+        Field::Network => "empty: the default bridge; a network, or container:NAME to share one",
+        Field::ExtraHosts => "NAME:ADDRESS per line; host.docker.internal:host-gateway = the host",
         _ => "",
     }
 }
@@ -88,6 +101,7 @@ impl LaunchForm {
             restart: draft.restart,
             auto_remove: draft.auto_remove,
             interactive_tty: draft.interactive_tty,
+            detach: draft.detach,
             all_interfaces: draft.all_interfaces,
             focus: Field::Image,
             errors: Vec::new(),
@@ -133,6 +147,7 @@ impl LaunchForm {
             restart: self.restart,
             auto_remove: self.auto_remove,
             interactive_tty: self.interactive_tty,
+            detach: self.detach,
             all_interfaces: self.all_interfaces,
             ..Default::default()
         };

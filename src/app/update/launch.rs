@@ -177,7 +177,14 @@ fn edit_field(form: &mut LaunchForm, key: KeyEvent) {
             form.restart = choices[next % choices.len()];
         }
         Field::AutoRemove if toggle => form.auto_remove = !form.auto_remove,
-        Field::InteractiveTty if toggle => form.interactive_tty = !form.interactive_tty,
+        // Three states, in order: off, -it (attached at once, as `docker run -it`),
+        // -it in the background (`docker run -itd`).
+        Field::InteractiveTty if toggle => {
+            let states = [(false, false), (true, false), (true, true)];
+            let i = states.iter().position(|s| *s == (form.interactive_tty, form.detach)).unwrap_or(0);
+            let next = if key.code == KeyCode::Left { i + states.len() - 1 } else { i + 1 };
+            (form.interactive_tty, form.detach) = states[next % states.len()];
+        }
         Field::AllInterfaces if toggle => form.all_interfaces = !form.all_interfaces,
         field if field.is_text() => {
             if let Some(area) = form.area_mut(field) {
@@ -278,6 +285,9 @@ fn field_to_fix(message: &str) -> Option<crate::launch::Field> {
         Some(Field::Name)
     } else if explain::port_in_use(message).is_some() {
         Some(Field::Ports)
+    } else if message.contains("network") && (message.contains("not found") || message.contains("non running")) {
+        // `network mynet not found`, `cannot join network of a non running container`.
+        Some(Field::Network)
     } else if message.contains("No such image")
         || message.contains("pull access denied")
         || message.contains("no registry is reachable")

@@ -3,8 +3,8 @@
 use std::collections::HashMap;
 
 use bollard::models::{
-    ContainerCreateBody, CreateImageInfo, HostConfig, PortBinding as ApiPortBinding, RestartPolicy as ApiRestartPolicy,
-    RestartPolicyNameEnum,
+    ContainerCreateBody, CreateImageInfo, EndpointSettings, HostConfig, NetworkingConfig,
+    PortBinding as ApiPortBinding, RestartPolicy as ApiRestartPolicy, RestartPolicyNameEnum,
 };
 
 use crate::model::{HostPort, LaunchSpec, PullProgress, RestartPolicy};
@@ -36,8 +36,18 @@ pub fn create_body(spec: &LaunchSpec) -> ContainerCreateBody {
         RestartPolicy::UnlessStopped => Some((RestartPolicyNameEnum::UNLESS_STOPPED, None)),
         RestartPolicy::OnFailure(n) => Some((RestartPolicyNameEnum::ON_FAILURE, n.map(i64::from))),
     };
+    // A user network is joined as the docker CLI joins it: by mode and as an endpoint
+    // (the daemon's own modes, and another container's namespace, have no endpoint).
+    let endpoint = spec
+        .network
+        .as_ref()
+        .filter(|n| !matches!(n.as_str(), "bridge" | "host" | "none" | "default") && !n.starts_with("container:"));
+    let networking_config = endpoint.map(|name| NetworkingConfig {
+        endpoints_config: Some(HashMap::from([(name.clone(), EndpointSettings::default())])),
+    });
     ContainerCreateBody {
         image: Some(spec.image.clone()),
+        networking_config,
         env: (!spec.env.is_empty()).then(|| spec.env.clone()),
         cmd: spec.command.clone(),
         exposed_ports: (!exposed.is_empty()).then_some(exposed),
@@ -51,6 +61,8 @@ pub fn create_body(spec: &LaunchSpec) -> ContainerCreateBody {
             binds: (!binds.is_empty()).then_some(binds),
             restart_policy: restart.map(|(name, max)| ApiRestartPolicy { name: Some(name), maximum_retry_count: max }),
             auto_remove: Some(spec.auto_remove),
+            extra_hosts: (!spec.extra_hosts.is_empty()).then(|| spec.extra_hosts.clone()),
+            network_mode: spec.network.clone(),
             ..Default::default()
         }),
         ..Default::default()
@@ -121,6 +133,32 @@ mod tests {
         assert_eq!(host["RestartPolicy"]["MaximumRetryCount"], 3);
         assert!(json["Volumes"].to_string().contains("/cache"), "{json}");
         assert!(json["ExposedPorts"].to_string().contains("6379/tcp"), "{json}");
+    }
+
+    #[test]
+    fn extra_hosts_and_the_network_go_where_the_daemon_reads_them() {
+        let draft = crate::launch::LaunchDraft {
+            image: "busybox".into(),
+            network: "mynet".into(),
+            extra_hosts: "host.docker.internal:host-gateway\ndb:10.0.0.5".into(),
+            ..Default::default()
+        };
+        let json = serde_json::to_value(create_body(&draft.validate(|_| None).unwrap())).unwrap();
+        assert_eq!(
+            json["HostConfig"]["ExtraHosts"],
+            serde_json::json!(["host.docker.internal:host-gateway", "db:10.0.0.5"])
+        );
+        assert_eq!(json["HostConfig"]["NetworkMode"], "mynet");
+        assert!(json["NetworkingConfig"]["EndpointsConfig"]["mynet"].is_object(), "{json}");
+        let shared =
+            crate::launch::LaunchDraft { network: "container:redis".into(), extra_hosts: String::new(), ..draft };
+        let json = serde_json::to_value(create_body(&shared.validate(|_| None).unwrap())).unwrap();
+        assert_eq!(json["HostConfig"]["NetworkMode"], "container:redis");
+        assert!(json["NetworkingConfig"].is_null(), "{json}");
+        assert!(json["HostConfig"]["ExtraHosts"].is_null(), "{json}");
+        let plain = crate::launch::LaunchDraft { image: "busybox".into(), ..Default::default() };
+        let json = serde_json::to_value(create_body(&plain.validate(|_| None).unwrap())).unwrap();
+        assert!(json["HostConfig"]["NetworkMode"].is_null(), "the daemon's default: {json}");
     }
 
     #[test]
