@@ -549,7 +549,7 @@ async fn a_launch_through_the_runner_pulls_then_cleans_up() {
     let (_slot, slot_rx) = watch::channel(Some(Arc::new(fake.clone())));
     let mut runner = EffectRunner::new(tx, slot_rx, Duration::from_secs(5));
 
-    runner.run(Effect::Change(Change::Launch { request: RequestId(4), spec: spec() }));
+    runner.run(Effect::Change(Change::Launch { request: RequestId(4), spec: spec(), attach: None }));
     let progress = PullProgress { layer: "a1".into(), status: "Downloading".into(), current: 5, total: 10 };
     pull.send(progress.clone());
     match next_msg(&mut rx, PATIENCE).await {

@@ -24,7 +24,7 @@ fn connected() -> Harness {
 
 fn launch_of(effects: &[Effect]) -> (RequestId, LaunchSpec) {
     match effects {
-        [Effect::Change(Change::Launch { request, spec })] => (*request, spec.clone()),
+        [Effect::Change(Change::Launch { request, spec, attach: None })] => (*request, spec.clone()),
         other => panic!("expected one launch, got {other:?}"),
     }
 }

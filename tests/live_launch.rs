@@ -273,3 +273,48 @@ async fn extra_hosts_and_a_network_reach_the_daemon_as_typed() {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }
+
+/// `docker run --rm -it` of a command that exits at once: attached before it started,
+/// every byte it printed arrives, its exit code comes after `--rm` removed it, and
+/// nothing is left behind.
+#[tokio::test]
+#[ignore = "needs a Docker daemon: run scripts/test.sh"]
+async fn an_it_launch_that_exits_at_once_loses_no_output_and_reports_its_code() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let t = Labelled::new("it-fast");
+    let api = api().await;
+    let draft = LaunchDraft {
+        image: BUSYBOX.into(),
+        name: t.name("fast"),
+        command: "sh -c 'echo first-line; echo fast-exit-marker; exit 3'".into(),
+        auto_remove: true,
+        interactive_tty: true,
+        network: "none".into(),
+        ..Default::default()
+    };
+    for round in 0..3 {
+        let attached = launcher::launch_attached(&api, &spec(&draft, &t), &CancellationToken::new(), |_| {})
+            .await
+            .expect("the launch");
+        let mut read = attached.read;
+        let mut output = Vec::new();
+        tokio::time::timeout(TIMEOUT, read.read_to_end(&mut output)).await.expect("the stream ends").unwrap();
+        let output = String::from_utf8_lossy(&output);
+        assert!(output.contains("first-line") && output.contains("fast-exit-marker"), "round {round}: {output:?}");
+        let code = tokio::time::timeout(TIMEOUT, attached.exit.expect("a wait").exit_code()).await.unwrap();
+        assert_eq!(code.unwrap(), 3, "round {round}");
+        assert_eq!(labelled(&api, &t).await, 0, "round {round}: --rm removed it before the code came");
+    }
+    // An interactive one: keys typed reach its shell, `exit 0` ends it.
+    let shell = LaunchDraft { command: "sh".into(), name: t.name("shell"), ..draft };
+    let attached = launcher::launch_attached(&api, &spec(&shell, &t), &CancellationToken::new(), |_| {})
+        .await
+        .expect("the launch");
+    let (mut read, mut write) = (attached.read, attached.write);
+    write.write_all(b"echo typed-$((6*7)); exit 0\r").await.unwrap();
+    let mut output = Vec::new();
+    tokio::time::timeout(TIMEOUT, read.read_to_end(&mut output)).await.expect("the shell ends").unwrap();
+    assert!(String::from_utf8_lossy(&output).contains("typed-42"), "{}", String::from_utf8_lossy(&output));
+    assert_eq!(attached.exit.unwrap().exit_code().await.unwrap(), 0);
+    assert_eq!(labelled(&api, &t).await, 0);
+}

@@ -51,6 +51,9 @@ pub struct Console {
     pub size: (u16, u16),
     /// Rows scrolled back into the scrollback (0 = live).
     pub scrollback: usize,
+    /// The container goes when it exits (`--rm`): its end is said on the status line
+    /// and the pane closes, as the container is no more.
+    pub auto_remove: bool,
 }
 
 impl fmt::Debug for Console {
@@ -77,6 +80,7 @@ impl Console {
             status: ConsoleStatus::Starting,
             size: (cols.get(), rows.get()),
             scrollback: 0,
+            auto_remove: false,
         }
     }
 

@@ -52,6 +52,9 @@ pub struct LaunchForm {
 pub struct Submitting {
     pub request: RequestId,
     pub pull: PullStatus,
+    /// A `-it` launch: the console session opened on the container as soon as it
+    /// starts, and its size (cols, rows).
+    pub attach: Option<(super::SessionId, (u16, u16))>,
 }
 
 /// What an empty field shows: an example of what it takes.

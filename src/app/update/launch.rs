@@ -4,7 +4,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::flash;
 use crate::app::effect::Effect;
-use crate::app::effect::{Change, Stream};
+use crate::app::effect::{AttachAtOnce, Change, Stream};
 use crate::launch::{Field, LaunchDraft, explain, parse_image_ref};
 use crate::model::{DaemonError, RestartPolicy};
 use crate::state::{AppState, LaunchForm, Modal, PullPrompt, PullStatus, Submitting};
@@ -97,8 +97,19 @@ fn submit(state: &mut AppState, form: &mut LaunchForm, effects: &mut Vec<Effect>
                 return false;
             }
             let request = state.ids.next_request();
-            form.submitting = Some(Submitting { request, pull: PullStatus::default() });
-            effects.push(Effect::Change(Change::Launch { request, spec }));
+            // `-it` opens the console attached to the container as soon as it starts,
+            // as `docker run -it` does; `-itd` (or a preset's `detach`) does not.
+            let attach = (spec.interactive_tty && !form.detach).then(|| {
+                let session = state.ids.next_session();
+                let (cols, rows) = super::console::pane_size_shown(state).unwrap_or((80, 24));
+                AttachAtOnce { session, cols: cols.max(1), rows: rows.max(1) }
+            });
+            form.submitting = Some(Submitting {
+                request,
+                pull: PullStatus::default(),
+                attach: attach.map(|a| (a.session, (a.cols, a.rows))),
+            });
+            effects.push(Effect::Change(Change::Launch { request, spec, attach }));
             true
         }
     }
@@ -197,7 +208,12 @@ fn edit_field(form: &mut LaunchForm, key: KeyEvent) {
     }
 }
 
-pub fn on_launch_finished(state: &mut AppState, request: crate::state::RequestId, result: Result<String, DaemonError>) {
+pub fn on_launch_finished(
+    state: &mut AppState,
+    request: crate::state::RequestId,
+    result: Result<String, DaemonError>,
+    effects: &mut Vec<Effect>,
+) {
     // The form this answers: the one on screen, or the preset launching in the background.
     let on_screen = matches!(&state.screen.modal, Some(Modal::Launch(f)) if f.submitting.as_ref().is_some_and(|s| s.request == request));
     let form = if on_screen {
@@ -216,14 +232,27 @@ pub fn on_launch_finished(state: &mut AppState, request: crate::state::RequestId
         None
     };
     let Some(mut form) = form else { return };
-    form.submitting = None;
+    let attach = form.submitting.take().and_then(|s| s.attach);
     match result {
         Ok(id) => {
             let short: String = id.chars().take(12).collect();
-            let name = form.draft().name;
-            let what = if name.is_empty() { short } else { format!("{name} ({short})") };
+            let draft = form.draft();
+            let name = draft.name.trim().trim_start_matches('/').to_string();
+            let what = if name.is_empty() { short.clone() } else { format!("{name} ({short})") };
             flash(state, format!("started {what}"), false);
-            state.containers.select_when_listed = Some(id);
+            state.containers.select_when_listed = Some(id.clone());
+            if draft.auto_remove {
+                let removing = &mut state.containers.auto_removing;
+                removing.push_back((id.clone(), false));
+                while removing.len() > crate::state::AUTO_REMOVING_MAX {
+                    removing.pop_front();
+                }
+            }
+            if let Some((session, size)) = attach {
+                let name = if name.is_empty() { short } else { name };
+                let launched = super::console::Launched { session, id, name, size, auto_remove: draft.auto_remove };
+                super::console::open_launched(state, launched, effects);
+            }
         }
         Err(error) => {
             let error = with_what_wharf_knows(state, &form.draft().image, error);
