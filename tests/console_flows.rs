@@ -360,3 +360,40 @@ fn an_itd_launch_does_not_attach() {
     });
     assert_eq!(attach, Some((true, None)), "{effects:?}");
 }
+
+/// `T` on redis (published on 127.0.0.1 only): a `--rm -it` client sharing redis's
+/// network opens attached at once, and says where redis is.
+#[test]
+fn t_opens_a_throw_away_client_beside_the_service_that_says_how_to_reach_it() {
+    let mut h = Harness::new(120, 36);
+    h.connect_with_fixtures();
+    h.select_container("finished");
+    h.char('T');
+    assert!(h.render().contains("finished is not running"), "{}", h.render());
+    h.select_container("redis");
+    let effects = h.char('T');
+    let (request, spec, attach) = effects
+        .iter()
+        .find_map(|e| match e {
+            Effect::Change(Change::Launch { request, spec, attach }) => Some((*request, spec.clone(), *attach)),
+            _ => None,
+        })
+        .expect("a launch");
+    assert_eq!(spec.image, "busybox:latest", "the default client image (console.client_image)");
+    assert_eq!(spec.network.as_deref(), Some("container:redis"));
+    assert!(spec.ports.is_empty() && spec.auto_remove && spec.interactive_tty);
+    assert_eq!(spec.name.as_deref(), Some("redis-client"));
+    let session = attach.expect("attached at once").session;
+    assert!(h.render().contains("opening a client beside redis…"));
+    h.send(Msg::Done(wharf::app::msg::Done::Launch { request, result: Ok("c11e47c11e47c11e47".into()) }));
+    h.send(Msg::Stream(Streamed::ConsoleStarted { session, label: "attach".into() }));
+    h.send(Msg::Stream(Streamed::ConsoleOutput {
+        session,
+        bytes: b"reach redis at 127.0.0.1:6379 (e.g. nc 127.0.0.1 6379)\r\n/ # ".to_vec(),
+    }));
+    assert_eq!(h.state.screen.focus, Pane::Console);
+    insta::assert_snapshot!("throw_away_client", h.render());
+    assert!(h.render().contains("Console redis-client (attach) · reach redis at 127.0.0.1:6379"), "{}", h.render());
+    h.send(Msg::Stream(Streamed::ConsoleEnded { session, exit_code: Some(130), error: None }));
+    assert!(h.render().contains("redis-client exited 130 and was removed (--rm)"), "{}", h.render());
+}

@@ -93,6 +93,7 @@ pub enum Action {
     ActivateNode,
     FoldStack,
     UnfoldStack,
+    ThrowAwayClient,
 }
 
 impl Action {
@@ -129,7 +130,8 @@ impl Action {
             | Action::RemoveService
             | Action::CreateService
             | Action::DrainNode
-            | Action::ActivateNode => true,
+            | Action::ActivateNode
+            | Action::ThrowAwayClient => true,
             Action::Quit
             | Action::NextPane
             | Action::PrevPane
@@ -285,6 +287,7 @@ impl Action {
             Action::ActivateNode => "make the node active (asks first)",
             Action::FoldStack => "fold the stack (acts on all of it)",
             Action::UnfoldStack => "unfold the stack",
+            Action::ThrowAwayClient => "throw-away --rm -it client beside it",
         }
     }
 }
@@ -550,6 +553,7 @@ impl Default for Keymap {
             (p(Right), Action::UnfoldProject),
             (c('='), Action::MarkProject),
             (c('t'), Action::Processes),
+            (c('T'), Action::ThrowAwayClient),
         ];
         let images = vec![
             (c('p'), Action::PullImage),

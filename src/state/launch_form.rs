@@ -46,6 +46,9 @@ pub struct LaunchForm {
     opened_with: LaunchDraft,
     /// The launch in flight, if submitted.
     pub submitting: Option<Submitting>,
+    /// What the console of this `-it` launch is for, shown in its border (`T`'s client:
+    /// where its service is).
+    pub console_hint: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -111,6 +114,7 @@ impl LaunchForm {
             daemon_error: None,
             confirm_discard: false,
             submitting: None,
+            console_hint: None,
             opened_with: draft.clone(),
         }
     }

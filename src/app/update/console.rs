@@ -86,6 +86,8 @@ pub struct Launched {
     pub name: String,
     pub size: (u16, u16),
     pub auto_remove: bool,
+    /// What the session is for (a client: where its service is).
+    pub hint: Option<String>,
 }
 
 /// Shows the console of a container just launched with `-it` (its session already
@@ -98,6 +100,7 @@ pub fn open_launched(state: &mut AppState, launched: Launched, effects: &mut Vec
     }
     let mut console = Console::new(launched.session, launched.id, launched.name, "attach".into(), launched.size);
     console.auto_remove = launched.auto_remove;
+    console.hint = launched.hint;
     state.console.session = Some(console);
     show(state);
 }

@@ -78,7 +78,7 @@ fn submit_service(state: &mut AppState, mut form: Box<LaunchForm>) {
 
 /// Validates the form and sends the launch. Returns whether it was sent; otherwise the
 /// errors are in the form, with the focus on the first one.
-fn submit(state: &mut AppState, form: &mut LaunchForm, effects: &mut Vec<Effect>) -> bool {
+pub(super) fn submit(state: &mut AppState, form: &mut LaunchForm, effects: &mut Vec<Effect>) -> bool {
     form.daemon_error = None;
     let env = &state.launch.host_env;
     match form.draft().validate(|key| env.get(key).cloned()) {
@@ -250,7 +250,9 @@ pub fn on_launch_finished(
             }
             if let Some((session, size)) = attach {
                 let name = if name.is_empty() { short } else { name };
-                let launched = super::console::Launched { session, id, name, size, auto_remove: draft.auto_remove };
+                let hint = form.console_hint.clone();
+                let launched =
+                    super::console::Launched { session, id, name, size, auto_remove: draft.auto_remove, hint };
                 super::console::open_launched(state, launched, effects);
             }
         }

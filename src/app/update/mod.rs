@@ -3,6 +3,7 @@
 //! and the effects.
 
 mod actions;
+mod client;
 mod console;
 mod daemon;
 mod hosts;
