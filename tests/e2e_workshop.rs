@@ -57,7 +57,7 @@ fn type_line(t: &Tmux, line: &str) {
 /// Launches preset number `digit` (its container `name`), then `T` beside it: the
 /// client's console opens attached, says where redis is (`address`), talks RESP to it
 /// with busybox's nc, and `exit`s; the client is then gone and the status line says so.
-fn preset_then_client(t: &Tmux, digit: &str, name: &str, address: (&str, u16)) {
+fn preset_then_client(t: &Tmux, digit: &str, name: &str, address: (&str, u16), interactive: bool) {
     t.tmux(&["send-keys", "p"]);
     t.wait_for("the presets", |t| t.screen().contains(name));
     t.tmux(&["send-keys", digit]);
@@ -76,14 +76,29 @@ fn preset_then_client(t: &Tmux, digit: &str, name: &str, address: (&str, u16)) {
     // redis answers only once it listens; the first SET is retried until it does.
     let set = format!("until printf 'SET hello world\\r\\n' | nc -w 1 {host} {port} | grep -q OK; do sleep 0.2; done");
     type_line(t, &set);
-    type_line(t, &format!("printf 'SET hello world\\r\\n' | nc -w 1 {host} {port}"));
-    t.wait_for("+OK", |t| t.screen().contains("+OK"));
-    type_line(t, &format!("printf 'GET hello\\r\\n' | nc -w 1 {host} {port}"));
-    // A console row that is `world` alone (the pane's borders aside).
-    let answered = |t: &Tmux| t.screen().lines().any(|l| l.split(['┃', '│']).any(|cell| cell.trim() == "world"));
-    t.wait_for("world", answered);
+    // A console row that is `text` alone (the pane's borders aside).
+    let row = |t: &Tmux, text: &str| t.screen().lines().any(|l| l.split(['┃', '│']).any(|cell| cell.trim() == text));
+    let code = if interactive {
+        // As the workshop types into telnet: nc, then the commands, then Ctrl-C.
+        type_line(t, &format!("nc {host} {port}"));
+        t.wait_for("nc connected", |t| t.screen().contains(&format!("/ # nc {host} {port}")));
+        type_line(t, "SET hello world");
+        t.wait_for("+OK", |t| row(t, "+OK"));
+        type_line(t, "GET hello");
+        t.wait_for("world", |t| row(t, "world"));
+        t.tmux(&["send-keys", "C-c"]);
+        t.wait_for("nc ended", |t| t.screen().lines().filter(|l| l.contains("/ #")).count() >= 3);
+        // The shell's `exit` passes on the status of the nc that Ctrl-C ended.
+        130
+    } else {
+        type_line(t, &format!("printf 'SET hello world\\r\\n' | nc -w 1 {host} {port}"));
+        t.wait_for("+OK", |t| row(t, "+OK"));
+        type_line(t, &format!("printf 'GET hello\\r\\n' | nc -w 1 {host} {port}"));
+        t.wait_for("world", |t| row(t, "world"));
+        0
+    };
     type_line(t, "exit");
-    let said = format!("{client} exited 0 and was removed (--rm)");
+    let said = format!("{client} exited {code} and was removed (--rm)");
     t.wait_for("the status line saying why the client is gone", |t| t.screen().contains(&said));
     let screen = t.screen();
     assert!(!screen.contains("Console "), "the pane returned to the list:\n{screen}");
@@ -102,8 +117,11 @@ fn the_workshops_redis_and_throw_away_client_run_as_written() {
     let (local, open) = (format!("redis-{pid}"), format!("ropen-{pid}"));
     let _cleanup = RemoveByName(vec![local.clone(), open.clone(), format!("{local}-client"), format!("{open}-client")]);
     let (local_port, open_port) = (live::free_port(), live::free_port());
+    let shell = format!("shell-{pid}");
     let config = format!(
         "[console]\nclient_image = \"{BUSYBOX}\"\n\n\
+         [[presets]]\nname = \"{shell}\"\nimage = \"{BUSYBOX}\"\ncontainer_name = \"{shell}\"\n\
+         command = \"sh\"\nrm = true\ninteractive = true\n\n\
          [[presets]]\nname = \"{local}\"\nimage = \"{REDIS}\"\ncontainer_name = \"{local}\"\n\
          ports = [\"{local_port}:6379\"]\n\n\
          [[presets]]\nname = \"{open}\"\nimage = \"{REDIS}\"\ncontainer_name = \"{open}\"\n\
@@ -112,12 +130,26 @@ fn the_workshops_redis_and_throw_away_client_run_as_written() {
     let t = Tmux::start_configured("it21-workshop", 150, 45, &[], None, Some(&config));
     t.wait_for("the dashboard", |t| t.screen().contains("[1] Containers"));
 
+    // `docker run --rm -it ... sh`: the preset lands in the shell at once, `ls`, `exit`,
+    // and the container is gone, said in those words.
+    t.tmux(&["send-keys", "p"]);
+    t.wait_for("the presets", |t| t.screen().contains(&shell));
+    t.tmux(&["send-keys", "5"]);
+    t.wait_for("its shell, attached at once", |t| t.screen().contains(&format!("Console {shell} (attach)")));
+    t.wait_for("the prompt", |t| t.screen().contains("/ #"));
+    type_line(&t, "ls /");
+    t.wait_for("ls's output", |t| t.screen().contains("bin") && t.screen().contains("proc"));
+    type_line(&t, "exit");
+    t.wait_for("the end, said", |t| t.screen().contains(&format!("{shell} exited 0 and was removed (--rm)")));
+    assert!(!t.screen().contains("Console "), "{}", t.screen());
+    assert!(!exists(&shell));
+
     // redis on 127.0.0.1 only: the client shares its network and finds it at 127.0.0.1.
-    preset_then_client(&t, "5", &local, ("127.0.0.1", 6379));
+    preset_then_client(&t, "6", &local, ("127.0.0.1", 6379), true);
     let bound = docker(&["port", &local, "6379/tcp"]);
     assert_eq!(bound.trim(), format!("127.0.0.1:{local_port}"), "still published on loopback only");
     // redis on every interface: the client reaches it the workshop's way, via the host.
-    preset_then_client(&t, "6", &open, ("host.docker.internal", open_port));
+    preset_then_client(&t, "7", &open, ("host.docker.internal", open_port), false);
 
     t.tmux(&["send-keys", "q"]);
     let (exit, stderr) = t.assert_restored();
