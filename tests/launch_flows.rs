@@ -629,3 +629,36 @@ fn sharing_a_containers_network_refuses_ports_of_its_own_and_says_what_it_gives(
     assert!(error.message.contains("publishes none of its own"), "{}", error.message);
     assert_eq!(form(&h).draft().ports, "8080:80");
 }
+
+/// The daemon refuses `container:NAME` only when the container starts: the form comes
+/// back with the cursor on the network and says what it needs.
+#[test]
+fn a_network_of_a_container_that_is_not_there_puts_the_cursor_on_the_network() {
+    let mut h = connected();
+    h.char('n');
+    h.type_text("wharf-test/busybox");
+    tab_to(&mut h, Field::Network);
+    h.type_text("container:nope");
+    h.key(KeyCode::BackTab);
+    let (request, spec) = launch_of(&h.ctrl('s'));
+    assert_eq!(spec.network.as_deref(), Some("container:nope"));
+    let said = "the container could not start (wharf removed it): No such container: nope";
+    h.send(Msg::Done(Done::Launch { request, result: Err(DaemonError::new(DaemonErrorKind::NotFound, said)) }));
+    let f = form(&h);
+    assert_eq!(f.focus, Field::Network);
+    assert_eq!(f.draft().network, "container:nope", "what was typed stays");
+    let hint = f.daemon_error.as_ref().and_then(|e| e.hint.clone()).unwrap_or_default();
+    assert!(hint.contains("shares the network of a running container"), "{hint}");
+    for (said, field) in [
+        (
+            "the container could not start (wharf removed it): cannot join network of a non running container: 0f",
+            Field::Network,
+        ),
+        ("network workshop not found", Field::Network),
+    ] {
+        h.key(KeyCode::Tab);
+        let (request, _) = launch_of(&h.ctrl('s'));
+        h.send(Msg::Done(Done::Launch { request, result: Err(DaemonError::new(DaemonErrorKind::Api, said)) }));
+        assert_eq!(form(&h).focus, field, "{said}");
+    }
+}

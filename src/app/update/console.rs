@@ -73,7 +73,11 @@ pub fn open(state: &mut AppState, target: ConsoleTarget, effects: &mut Vec<Effec
     // The emulator and the TTY start at the pane's size (the console takes the log
     // pane's place, which is the same place whether it is shown yet or not).
     let size = pane_size_shown(state).unwrap_or((80, 24));
-    state.console.session = Some(Console::new(id, container.id.clone(), container.name.clone(), label, size));
+    let mut console = Console::new(id, container.id.clone(), container.name.clone(), label, size);
+    // Attached to a container wharf launched with `--rm` (`-itd`): its end removes it.
+    console.auto_remove = matches!(target, ConsoleTarget::Attach)
+        && state.containers.auto_removing.iter().any(|(i, _)| *i == container.id);
+    state.console.session = Some(console);
     show(state);
     let (cols, rows) = state.console.session.as_ref().map(|s| s.size).unwrap_or((80, 24));
     effects.push(Effect::Change(Change::OpenConsole { session: id, container_id: container.id, target, cols, rows }));

@@ -257,7 +257,7 @@ pub fn on_launch_finished(
             }
         }
         Err(error) => {
-            let error = with_what_wharf_knows(state, &form.draft().image, error);
+            let mut error = with_what_wharf_knows(state, &form.draft().image, error);
             // Everything typed stays; the daemon's words go next to it. A preset launched
             // in the background never covers another dialog the user has open: then the
             // status line says what failed, and the preset is one key away again.
@@ -266,6 +266,14 @@ pub fn on_launch_finished(
                 // The cursor goes where the fix is: the name, the ports.
                 if let Some(field) = field_to_fix(&error.message) {
                     form.focus = field;
+                }
+                // `container:NAME` names no container the daemon knows.
+                if error.message.contains("No such container") && form.draft().network.trim().starts_with("container:")
+                {
+                    form.focus = Field::Network;
+                    error.hint.get_or_insert_with(|| {
+                        "container:NAME shares the network of a running container: check its name in the list".into()
+                    });
                 }
                 form.daemon_error = Some(error);
                 state.screen.modal = Some(Modal::Launch(form));
