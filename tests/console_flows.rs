@@ -397,3 +397,41 @@ fn t_opens_a_throw_away_client_beside_the_service_that_says_how_to_reach_it() {
     h.send(Msg::Stream(Streamed::ConsoleEnded { session, exit_code: Some(130), error: None }));
     assert!(h.render().contains("redis-client exited 130 and was removed (--rm)"), "{}", h.render());
 }
+
+/// From the form: `-it` chosen, the form closes on the launch's answer and its console
+/// has the keys; a launch that fails leaves no console behind and keeps the form.
+#[test]
+fn an_it_launch_from_the_form_opens_its_console_or_keeps_the_form() {
+    let mut h = Harness::new(120, 36);
+    h.connect_with_fixtures();
+    h.char('n');
+    for c in "wharf-test/busybox".chars() {
+        h.char(c);
+    }
+    while h.state.screen.modal.as_ref().is_some_and(|m| match m {
+        wharf::state::Modal::Launch(f) => f.focus != wharf::launch::Field::InteractiveTty,
+        _ => false,
+    }) {
+        h.key(KeyCode::Tab);
+    }
+    h.char(' ');
+    let launch = |effects: Vec<Effect>| {
+        effects
+            .iter()
+            .find_map(|e| match e {
+                Effect::Change(Change::Launch { request, attach: Some(attach), .. }) => Some((*request, *attach)),
+                _ => None,
+            })
+            .expect("an attached launch")
+    };
+    let (request, _) = launch(h.ctrl('s'));
+    let refused = wharf::model::DaemonError::new(wharf::model::DaemonErrorKind::Api, "no such image");
+    h.send(Msg::Done(wharf::app::msg::Done::Launch { request, result: Err(refused) }));
+    assert!(h.state.console.session.is_none(), "no console for a container that is not there");
+    assert!(matches!(h.state.screen.modal, Some(wharf::state::Modal::Launch(_))), "the form stays");
+    let (request, attach) = launch(h.ctrl('s'));
+    h.send(Msg::Done(wharf::app::msg::Done::Launch { request, result: Ok("feedfeedfeedfeed".into()) }));
+    assert!(h.state.screen.modal.is_none(), "the form closed");
+    assert_eq!(h.state.console.session.as_ref().map(|s| s.id), Some(attach.session));
+    assert_eq!(h.state.screen.focus, Pane::Console);
+}
