@@ -43,9 +43,19 @@ fn select(t: &Tmux, name: &str) {
     t.tmux(&["send-keys", "/"]);
     t.tmux(&["send-keys", "-l", name]);
     t.tmux(&["send-keys", "Enter"]);
-    t.wait_for("the filter applied", |t| t.screen().contains(" filter: "));
+    wait(t, "the filter applied", |t| t.screen().contains(" filter: "));
     t.tmux(&["send-keys", "Escape"]);
-    t.wait_for("the filter cleared", |t| !t.screen().contains(" filter: "));
+    wait(t, "the filter cleared", |t| !t.screen().contains(" filter: "));
+}
+
+/// `Tmux::wait_for` with room for a loaded machine (other suites share the daemon and
+/// the two cores): each step here waits on the daemon, which can take a while.
+fn wait(t: &Tmux, what: &str, check: impl Fn(&Tmux) -> bool) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while !check(t) {
+        assert!(std::time::Instant::now() < deadline, "timed out waiting for {what}; screen:\n{}", t.screen());
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
 }
 
 /// Types a line into the console and presses Enter.
@@ -59,19 +69,19 @@ fn type_line(t: &Tmux, line: &str) {
 /// with busybox's nc, and `exit`s; the client is then gone and the status line says so.
 fn preset_then_client(t: &Tmux, digit: &str, name: &str, address: (&str, u16), interactive: bool) {
     t.tmux(&["send-keys", "p"]);
-    t.wait_for("the presets", |t| t.screen().contains(name));
+    wait(t, "the presets", |t| t.screen().contains(name));
     t.tmux(&["send-keys", digit]);
-    t.wait_for("redis running", |t| t.screen().lines().any(|l| l.contains(name) && l.contains("running")));
+    wait(t, "redis running", |t| t.screen().lines().any(|l| l.contains(name) && l.contains("running")));
     select(t, name);
 
     let client = format!("{name}-client");
     t.tmux(&["send-keys", "T"]);
     let (host, port) = address;
     let title = format!("Console {client} (attach) · reach {name} at {host}:{port}");
-    t.wait_for("the client's console, attached at once", |t| t.screen().contains(&title));
+    wait(t, "the client's console, attached at once", |t| t.screen().contains(&title));
     // No extra key: the client's own shell has the keys (its banner, then a prompt).
-    t.wait_for("the client's prompt", |t| t.screen().contains(&format!("(e.g. nc {host} {port})")));
-    t.wait_for("the prompt", |t| t.screen().contains("/ #"));
+    wait(t, "the client's prompt", |t| t.screen().contains(&format!("(e.g. nc {host} {port})")));
+    wait(t, "the prompt", |t| t.screen().contains("/ #"));
     assert!(exists(&client), "the client runs as {client}");
     // redis answers only once it listens; the first SET is retried until it does.
     let set = format!("until printf 'SET hello world\\r\\n' | nc -w 1 {host} {port} | grep -q OK; do sleep 0.2; done");
@@ -81,31 +91,31 @@ fn preset_then_client(t: &Tmux, digit: &str, name: &str, address: (&str, u16), i
     let code = if interactive {
         // As the workshop types into telnet: nc, then the commands, then Ctrl-C.
         type_line(t, &format!("nc {host} {port}"));
-        t.wait_for("nc connected", |t| t.screen().contains(&format!("/ # nc {host} {port}")));
+        wait(t, "nc connected", |t| t.screen().contains(&format!("/ # nc {host} {port}")));
         type_line(t, "SET hello world");
-        t.wait_for("+OK", |t| row(t, "+OK"));
+        wait(t, "+OK", |t| row(t, "+OK"));
         type_line(t, "GET hello");
-        t.wait_for("world", |t| row(t, "world"));
+        wait(t, "world", |t| row(t, "world"));
         t.tmux(&["send-keys", "C-c"]);
-        t.wait_for("nc ended", |t| t.screen().lines().filter(|l| l.contains("/ #")).count() >= 3);
+        wait(t, "nc ended", |t| t.screen().lines().filter(|l| l.contains("/ #")).count() >= 3);
         // The shell's `exit` passes on the status of the nc that Ctrl-C ended.
         130
     } else {
         type_line(t, &format!("printf 'SET hello world\\r\\n' | nc -w 1 {host} {port}"));
-        t.wait_for("+OK", |t| row(t, "+OK"));
+        wait(t, "+OK", |t| row(t, "+OK"));
         type_line(t, &format!("printf 'GET hello\\r\\n' | nc -w 1 {host} {port}"));
-        t.wait_for("world", |t| row(t, "world"));
+        wait(t, "world", |t| row(t, "world"));
         0
     };
     type_line(t, "exit");
     let said = format!("{client} exited {code} and was removed (--rm)");
-    t.wait_for("the status line saying why the client is gone", |t| t.screen().contains(&said));
+    wait(t, "the status line saying why the client is gone", |t| t.screen().contains(&said));
     let screen = t.screen();
     assert!(!screen.contains("Console "), "the pane returned to the list:\n{screen}");
     assert!(!screen.contains("another client"), "{screen}");
     assert!(!exists(&client), "--rm removed the client");
     // The list catches up with the removal: that is no news from "another client".
-    t.wait_for("the client gone from the list", |t| !t.screen().lines().any(|l| l.contains(&client)));
+    wait(t, "the client gone from the list", |t| !t.screen().lines().any(|l| l.contains(&client)));
     let screen = t.screen();
     assert!(!screen.contains("another client"), "{screen}");
 }
@@ -128,19 +138,19 @@ fn the_workshops_redis_and_throw_away_client_run_as_written() {
          ports = [\"{open_port}:6379\"]\nall_interfaces = true\n"
     );
     let t = Tmux::start_configured("it21-workshop", 150, 45, &[], None, Some(&config));
-    t.wait_for("the dashboard", |t| t.screen().contains("[1] Containers"));
+    wait(&t, "the dashboard", |t| t.screen().contains("[1] Containers"));
 
     // `docker run --rm -it ... sh`: the preset lands in the shell at once, `ls`, `exit`,
     // and the container is gone, said in those words.
     t.tmux(&["send-keys", "p"]);
-    t.wait_for("the presets", |t| t.screen().contains(&shell));
+    wait(&t, "the presets", |t| t.screen().contains(&shell));
     t.tmux(&["send-keys", "5"]);
-    t.wait_for("its shell, attached at once", |t| t.screen().contains(&format!("Console {shell} (attach)")));
-    t.wait_for("the prompt", |t| t.screen().contains("/ #"));
+    wait(&t, "its shell, attached at once", |t| t.screen().contains(&format!("Console {shell} (attach)")));
+    wait(&t, "the prompt", |t| t.screen().contains("/ #"));
     type_line(&t, "ls /");
-    t.wait_for("ls's output", |t| t.screen().contains("bin") && t.screen().contains("proc"));
+    wait(&t, "ls's output", |t| t.screen().contains("bin") && t.screen().contains("proc"));
     type_line(&t, "exit");
-    t.wait_for("the end, said", |t| t.screen().contains(&format!("{shell} exited 0 and was removed (--rm)")));
+    wait(&t, "the end, said", |t| t.screen().contains(&format!("{shell} exited 0 and was removed (--rm)")));
     assert!(!t.screen().contains("Console "), "{}", t.screen());
     assert!(!exists(&shell));
 
