@@ -265,6 +265,11 @@ fn console_config(settings: &wharf::config::ConsoleSettings) -> wharf::state::Co
             .filter_map(|(name, list)| Some((name.clone(), ConsoleSettings::commands(list).ok()?)))
             .collect(),
         prefix: settings.prefix_char().unwrap_or(defaults.prefix),
+        client_image: settings.client_image.clone(),
+        client_command: ConsoleSettings::commands(std::slice::from_ref(&settings.client_command))
+            .ok()
+            .and_then(|mut c| c.pop())
+            .unwrap_or(defaults.client_command),
     }
 }
 

@@ -27,7 +27,7 @@ async fn read_only_refuses_every_change_where_it_would_be_sent() {
         Effect::Change(Change::Container { id: "c".into(), name: "web".into(), action: ContainerAction::Stop }),
         Effect::Change(Change::RemoveImage { id: "i".into(), name: "redis:latest".into() }),
         Effect::Change(Change::Pull { request: RequestId(1), reference: "redis".into() }),
-        Effect::Change(Change::Launch { request: RequestId(2), spec: Default::default() }),
+        Effect::Change(Change::Launch { request: RequestId(2), spec: Default::default(), attach: None }),
         Effect::Change(Change::OpenConsole {
             session: SessionId(1),
             container_id: "c".into(),

@@ -256,3 +256,182 @@ fn the_wheel_over_the_console_scrolls_its_scrollback() {
     assert!(h.state.console.session.as_ref().unwrap().scrollback > 0);
     assert!(h.state.logs.follow, "the hidden log pane is untouched");
 }
+
+/// Sends the answer to the containers read among `effects`, with `rows`.
+fn list_with(h: &mut Harness, effects: Vec<Effect>, rows: Vec<wharf::model::ContainerRow>) -> Vec<Effect> {
+    let request = effects
+        .iter()
+        .find_map(|e| match e {
+            Effect::Read(wharf::app::effect::Read::Containers { request }) => Some(*request),
+            _ => None,
+        })
+        .expect("a containers read");
+    h.send(Msg::Answer(wharf::app::msg::Answer::Containers { request, result: Ok(rows) }))
+}
+
+fn container_event(action: &str, id: &str) -> Msg {
+    Msg::DaemonEvent(wharf::model::DaemonEvent {
+        kind: wharf::model::EventKind::Container,
+        action: action.into(),
+        id: id.into(),
+        ..Default::default()
+    })
+}
+
+/// The ubuntu preset (`--rm -it`) as `docker run --rm -it` does it: the console opens
+/// attached to the new container as soon as it runs, keys go to it, and when its shell
+/// exits the status line says how, the pane returns to the list, and the container
+/// leaving the list is no news from "another client".
+#[test]
+fn an_rm_it_launch_lands_in_its_console_and_says_how_it_ended() {
+    let mut h = Harness::new(120, 36);
+    h.connect_with_fixtures();
+    h.char('p');
+    let effects = h.char('3');
+    let (request, attach) = effects
+        .iter()
+        .find_map(|e| match e {
+            Effect::Change(Change::Launch { request, spec, attach }) => {
+                assert!(spec.auto_remove && spec.interactive_tty, "{spec:?}");
+                Some((*request, attach.expect("-it attaches at once")))
+            }
+            _ => None,
+        })
+        .expect("a launch");
+    assert!(attach.cols > 10 && attach.rows > 5, "the TTY starts at the pane's size: {attach:?}");
+    assert!(h.state.console.session.is_none(), "no console before the container exists");
+    let id = "c0ffee00c0ffee00c0ffee00".to_string();
+    let effects = h.send(Msg::Done(wharf::app::msg::Done::Launch { request, result: Ok(id.clone()) }));
+    assert!(!effects.iter().any(|e| matches!(e, Effect::Change(Change::OpenConsole { .. }))), "already attached");
+    assert_eq!(h.state.screen.focus, Pane::Console, "keys go to the container at once");
+    let session = attach.session;
+    h.send(Msg::Stream(Streamed::ConsoleStarted { session, label: "attach".into() }));
+    h.send(Msg::Stream(Streamed::ConsoleOutput { session, bytes: b"root@c0ffee00c0ff:/# ".to_vec() }));
+    assert!(h.render().contains("Console c0ffee00c0ff (attach)"), "{}", h.render());
+    let typed = h.char('l');
+    assert_eq!(typed, vec![Effect::Stream(Stream::ConsoleInput { session, bytes: b"l".to_vec() })]);
+
+    // The container is listed (and selected, being the one launched).
+    let mut row = common::containers()[0].clone();
+    row.id = id.clone();
+    row.name = "c0ffee00c0ff-name".into();
+    let mut with_it = common::containers();
+    with_it.push(row);
+    let effects = h.send(container_event("start", &id));
+    let reads = list_with(&mut h, effects, with_it).into_iter().filter(|e| matches!(e, Effect::Read(_))).collect();
+    h.answer(reads);
+    assert_eq!(h.state.selected_container().map(|c| c.id.as_str()), Some(id.as_str()));
+    // `exit`: the shell ends, --rm removes the container, the daemon says so.
+    h.send(Msg::Stream(Streamed::ConsoleEnded { session, exit_code: Some(0), error: None }));
+    let screen = h.render();
+    assert!(screen.contains("c0ffee00c0ff exited 0 and was removed (--rm)"), "{screen}");
+    assert!(!screen.contains("Console "), "no pane for a container that is no more:\n{screen}");
+    assert!(h.state.console.session.is_none());
+    assert_eq!(h.state.screen.focus, Pane::Containers);
+    let effects = h.send(container_event("destroy", &id));
+    list_with(&mut h, effects, common::containers());
+    assert_ne!(h.state.selected_container().map(|c| c.id.as_str()), Some(id.as_str()), "it left the list");
+    let screen = h.render();
+    assert!(!screen.contains("another client"), "{screen}");
+    assert!(screen.contains("exited 0 and was removed (--rm)"), "{screen}");
+}
+
+/// `-itd` (the form's third choice, or a preset's `detach`) runs in the background.
+#[test]
+fn an_itd_launch_does_not_attach() {
+    let mut h = Harness::new(120, 36);
+    h.connect_with_fixtures();
+    h.char('p');
+    h.char('j');
+    h.char('j');
+    h.char('e');
+    // The -it choice: off -> -it -> -itd.
+    while h.state.screen.modal.as_ref().is_some_and(|m| match m {
+        wharf::state::Modal::Launch(f) => f.focus != wharf::launch::Field::InteractiveTty,
+        _ => false,
+    }) {
+        h.key(KeyCode::Tab);
+    }
+    h.char(' ');
+    let effects = h.ctrl('s');
+    let attach = effects.iter().find_map(|e| match e {
+        Effect::Change(Change::Launch { spec, attach, .. }) => Some((spec.interactive_tty, *attach)),
+        _ => None,
+    });
+    assert_eq!(attach, Some((true, None)), "{effects:?}");
+}
+
+/// `T` on redis (published on 127.0.0.1 only): a `--rm -it` client sharing redis's
+/// network opens attached at once, and says where redis is.
+#[test]
+fn t_opens_a_throw_away_client_beside_the_service_that_says_how_to_reach_it() {
+    let mut h = Harness::new(120, 36);
+    h.connect_with_fixtures();
+    h.select_container("finished");
+    h.char('T');
+    assert!(h.render().contains("finished is not running"), "{}", h.render());
+    h.select_container("redis");
+    let effects = h.char('T');
+    let (request, spec, attach) = effects
+        .iter()
+        .find_map(|e| match e {
+            Effect::Change(Change::Launch { request, spec, attach }) => Some((*request, spec.clone(), *attach)),
+            _ => None,
+        })
+        .expect("a launch");
+    assert_eq!(spec.image, "busybox:latest", "the default client image (console.client_image)");
+    assert_eq!(spec.network.as_deref(), Some("container:redis"));
+    assert!(spec.ports.is_empty() && spec.auto_remove && spec.interactive_tty);
+    assert_eq!(spec.name.as_deref(), Some("redis-client"));
+    let session = attach.expect("attached at once").session;
+    assert!(h.render().contains("opening a client beside redis…"));
+    h.send(Msg::Done(wharf::app::msg::Done::Launch { request, result: Ok("c11e47c11e47c11e47".into()) }));
+    h.send(Msg::Stream(Streamed::ConsoleStarted { session, label: "attach".into() }));
+    h.send(Msg::Stream(Streamed::ConsoleOutput {
+        session,
+        bytes: b"reach redis at 127.0.0.1:6379 (e.g. nc 127.0.0.1 6379)\r\n/ # ".to_vec(),
+    }));
+    assert_eq!(h.state.screen.focus, Pane::Console);
+    insta::assert_snapshot!("throw_away_client", h.render());
+    assert!(h.render().contains("Console redis-client (attach) · reach redis at 127.0.0.1:6379"), "{}", h.render());
+    h.send(Msg::Stream(Streamed::ConsoleEnded { session, exit_code: Some(130), error: None }));
+    assert!(h.render().contains("redis-client exited 130 and was removed (--rm)"), "{}", h.render());
+}
+
+/// From the form: `-it` chosen, the form closes on the launch's answer and its console
+/// has the keys; a launch that fails leaves no console behind and keeps the form.
+#[test]
+fn an_it_launch_from_the_form_opens_its_console_or_keeps_the_form() {
+    let mut h = Harness::new(120, 36);
+    h.connect_with_fixtures();
+    h.char('n');
+    for c in "wharf-test/busybox".chars() {
+        h.char(c);
+    }
+    while h.state.screen.modal.as_ref().is_some_and(|m| match m {
+        wharf::state::Modal::Launch(f) => f.focus != wharf::launch::Field::InteractiveTty,
+        _ => false,
+    }) {
+        h.key(KeyCode::Tab);
+    }
+    h.char(' ');
+    let launch = |effects: Vec<Effect>| {
+        effects
+            .iter()
+            .find_map(|e| match e {
+                Effect::Change(Change::Launch { request, attach: Some(attach), .. }) => Some((*request, *attach)),
+                _ => None,
+            })
+            .expect("an attached launch")
+    };
+    let (request, _) = launch(h.ctrl('s'));
+    let refused = wharf::model::DaemonError::new(wharf::model::DaemonErrorKind::Api, "no such image");
+    h.send(Msg::Done(wharf::app::msg::Done::Launch { request, result: Err(refused) }));
+    assert!(h.state.console.session.is_none(), "no console for a container that is not there");
+    assert!(matches!(h.state.screen.modal, Some(wharf::state::Modal::Launch(_))), "the form stays");
+    let (request, attach) = launch(h.ctrl('s'));
+    h.send(Msg::Done(wharf::app::msg::Done::Launch { request, result: Ok("feedfeedfeedfeed".into()) }));
+    assert!(h.state.screen.modal.is_none(), "the form closed");
+    assert_eq!(h.state.console.session.as_ref().map(|s| s.id), Some(attach.session));
+    assert_eq!(h.state.screen.focus, Pane::Console);
+}

@@ -613,7 +613,7 @@ async fn a_launch_through_the_runner_pulls_then_cleans_up() {
     let (_slot, slot_rx) = watch::channel(Some(Arc::new(fake.clone())));
     let mut runner = EffectRunner::new(tx, slot_rx, Duration::from_secs(5));
 
-    runner.run(Effect::Change(Change::Launch { request: RequestId(4), spec: spec() }));
+    runner.run(Effect::Change(Change::Launch { request: RequestId(4), spec: spec(), attach: None }));
     let progress = PullProgress { layer: "a1".into(), status: "Downloading".into(), current: 5, total: 10 };
     pull.send(progress.clone());
     match next_msg(&mut rx, PATIENCE).await {
@@ -659,4 +659,60 @@ fn a_flood_is_read_in_large_reads_without_falling_behind() {
     assert_eq!(log_task::flood_pause(20_000), ms(20));
     assert_eq!(log_task::flood_pause(100), ms(10));
     assert_eq!(log_task::flood_pause(1_000_000), ms(100));
+}
+
+/// `docker run --rm -it` through the runner: the wait and the attach come before the
+/// start (so a container that exits at once loses nothing), keys typed before the
+/// container exists reach it, the launch's answer comes before the console's first
+/// message, and the exit code the wait gives ends the session.
+#[tokio::test(start_paused = true)]
+async fn an_it_launch_attaches_before_the_start_and_ends_with_the_waits_code() {
+    let fake = FakeDocker::new("unix:///fake.sock");
+    fake.ok::<api::ImageExists>(true);
+    fake.ok::<api::CreateContainer>("c-it".into());
+    let (code_tx, code_rx) = tokio::sync::oneshot::channel::<i64>();
+    fake.ok::<api::WaitExit>(wharf::docker::ExitWait(Box::pin(async move { Ok(code_rx.await.unwrap_or(-1)) })));
+    let mut container = fake.raw::<api::Attach>();
+    // The start waits a moment: typing meanwhile must not be lost.
+    fake.reply::<api::ContainerAction>(Reply::After(Duration::from_secs(1), Ok(())));
+    let (tx, mut rx) = mpsc::channel(64);
+    let (_slot, slot_rx) = watch::channel(Some(Arc::new(fake.clone())));
+    let mut runner = EffectRunner::new(tx, slot_rx, Duration::from_secs(5));
+    let session = SessionId(7);
+    let spec = LaunchSpec { auto_remove: true, interactive_tty: true, ..spec() };
+    let attach = wharf::app::effect::AttachAtOnce { session, cols: 100, rows: 30 };
+    runner.run(Effect::Change(Change::Launch { request: RequestId(5), spec, attach: Some(attach) }));
+    runner.run(Effect::Stream(wharf::app::effect::Stream::ConsoleInput { session, bytes: b"ls\r".to_vec() }));
+
+    match next_msg(&mut rx, PATIENCE).await {
+        Msg::Done(Done::Launch { request: RequestId(5), result: Ok(id) }) => assert_eq!(id, "c-it"),
+        other => panic!("unexpected {other:?}"),
+    }
+    let order: Vec<&str> = fake.calls().iter().map(|c| c.method).filter(|m| *m != "resize").collect();
+    assert_eq!(order, ["image_exists", "create_container", "wait_exit", "attach", "container_action"]);
+    assert_eq!(fake.calls_to::<api::WaitExit>(), vec![vec!["c-it".to_string(), "true".to_string()]], "--rm: removed");
+    assert!(matches!(
+        next_msg(&mut rx, PATIENCE).await,
+        Msg::Stream(Streamed::ConsoleStarted { session: SessionId(7), .. })
+    ));
+    let mut typed = [0u8; 3];
+    container.read_exact(&mut typed).await.unwrap();
+    assert_eq!(&typed, b"ls\r");
+    container.write_all(b"bin etc\r\n").await.unwrap();
+    match next_msg(&mut rx, PATIENCE).await {
+        Msg::Stream(Streamed::ConsoleOutput { session: SessionId(7), bytes }) => assert_eq!(bytes, b"bin etc\r\n"),
+        other => panic!("unexpected {other:?}"),
+    }
+    // The TTY takes the pane's size once the container runs.
+    let resize = fake.wait_for::<api::Resize>(1).await;
+    assert_eq!(resize[0], ["c-it", "false", "100", "30"]);
+    // `exit`: the stream ends, and the wait says how.
+    drop(container);
+    code_tx.send(0).unwrap();
+    match next_msg(&mut rx, PATIENCE).await {
+        Msg::Stream(Streamed::ConsoleEnded { session: SessionId(7), exit_code, error: None }) => {
+            assert_eq!(exit_code, Some(0))
+        }
+        other => panic!("unexpected {other:?}"),
+    }
 }

@@ -24,7 +24,7 @@ fn connected() -> Harness {
 
 fn launch_of(effects: &[Effect]) -> (RequestId, LaunchSpec) {
     match effects {
-        [Effect::Change(Change::Launch { request, spec })] => (*request, spec.clone()),
+        [Effect::Change(Change::Launch { request, spec, attach: None })] => (*request, spec.clone()),
         other => panic!("expected one launch, got {other:?}"),
     }
 }
@@ -556,4 +556,109 @@ fn the_images_pane_pull_shows_each_layer_with_its_state_and_bytes() {
     assert!(screen.contains("0f0e0d0c0b0a  Waiting"), "{screen}");
     assert!(screen.contains("11aa22bb33cc  Already exists"), "{screen}");
     insta::assert_snapshot!("pull_prompt_layers", screen);
+}
+
+/// Tabs from the image field to `field` in the container form.
+fn tab_to(h: &mut Harness, field: Field) {
+    for _ in 0..Field::ALL.iter().position(|f| *f == field).unwrap() {
+        h.key(KeyCode::Tab);
+    }
+}
+
+#[test]
+fn network_and_extra_hosts_are_checked_next_to_their_fields_and_sent() {
+    let mut h = connected();
+    h.char('n');
+    h.type_text("wharf-test/busybox");
+    tab_to(&mut h, Field::Network);
+    h.type_text("container:");
+    h.key(KeyCode::Tab);
+    h.type_text("host.docker.internal:host-gateway");
+    h.key(KeyCode::Enter);
+    h.type_text("db:nowhere");
+    let effects = h.ctrl('s');
+    assert!(effects.is_empty(), "nothing goes to the daemon: {effects:?}");
+    let f = form(&h);
+    let fields: Vec<(Field, Option<usize>)> = f.errors.iter().map(|e| (e.field, e.line)).collect();
+    assert_eq!(fields, vec![(Field::Network, None), (Field::ExtraHosts, Some(1))]);
+    assert_eq!(f.focus, Field::Network, "the cursor goes to the first mistake");
+    let draft = f.draft();
+    assert_eq!(draft.network, "container:", "what was typed stays");
+    assert_eq!(draft.extra_hosts, "host.docker.internal:host-gateway\ndb:nowhere");
+    let screen = h.render();
+    assert!(screen.contains("✗ container: needs the name"), "{screen}");
+    assert!(screen.contains("✗ line 2: \"nowhere\" is not an IP address"), "{screen}");
+    // A network of its own and the host as host.docker.internal: sent as typed.
+    for _ in 0.."container:".len() {
+        h.key(KeyCode::Backspace);
+    }
+    h.type_text("workshop");
+    h.key(KeyCode::Tab);
+    h.key(KeyCode::Backspace);
+    for _ in 0.."db:nowhere".len() {
+        h.key(KeyCode::Backspace);
+    }
+    assert!(h.render().contains("→ host-gateway is the host"), "{}", h.render());
+    insta::assert_snapshot!("form_network_and_hosts", h.render());
+    let (_, spec) = launch_of(&h.ctrl('s'));
+    assert_eq!(spec.network.as_deref(), Some("workshop"));
+    assert_eq!(spec.extra_hosts, ["host.docker.internal:host-gateway"]);
+}
+
+#[test]
+fn sharing_a_containers_network_refuses_ports_of_its_own_and_says_what_it_gives() {
+    let mut h = connected();
+    h.char('n');
+    h.type_text("wharf-test/busybox");
+    h.key(KeyCode::Tab);
+    h.key(KeyCode::Tab);
+    h.type_text("8080:80");
+    tab_to(&mut h, Field::Network);
+    // tab_to counts from the image field: from Ports that is two fields too far.
+    h.key(KeyCode::BackTab);
+    h.key(KeyCode::BackTab);
+    assert_eq!(form(&h).focus, Field::Network);
+    h.type_text("container:redis");
+    assert!(
+        h.render().contains("→ shares redis's network: reach its ports at 127.0.0.1:<container port>"),
+        "{}",
+        h.render()
+    );
+    assert!(h.ctrl('s').is_empty());
+    let error = form(&h).error_for(Field::Network).expect("refused before the daemon would");
+    assert!(error.message.contains("publishes none of its own"), "{}", error.message);
+    assert_eq!(form(&h).draft().ports, "8080:80");
+}
+
+/// The daemon refuses `container:NAME` only when the container starts: the form comes
+/// back with the cursor on the network and says what it needs.
+#[test]
+fn a_network_of_a_container_that_is_not_there_puts_the_cursor_on_the_network() {
+    let mut h = connected();
+    h.char('n');
+    h.type_text("wharf-test/busybox");
+    tab_to(&mut h, Field::Network);
+    h.type_text("container:nope");
+    h.key(KeyCode::BackTab);
+    let (request, spec) = launch_of(&h.ctrl('s'));
+    assert_eq!(spec.network.as_deref(), Some("container:nope"));
+    let said = "the container could not start (wharf removed it): No such container: nope";
+    h.send(Msg::Done(Done::Launch { request, result: Err(DaemonError::new(DaemonErrorKind::NotFound, said)) }));
+    let f = form(&h);
+    assert_eq!(f.focus, Field::Network);
+    assert_eq!(f.draft().network, "container:nope", "what was typed stays");
+    let hint = f.daemon_error.as_ref().and_then(|e| e.hint.clone()).unwrap_or_default();
+    assert!(hint.contains("shares the network of a running container"), "{hint}");
+    for (said, field) in [
+        (
+            "the container could not start (wharf removed it): cannot join network of a non running container: 0f",
+            Field::Network,
+        ),
+        ("network workshop not found", Field::Network),
+    ] {
+        h.key(KeyCode::Tab);
+        let (request, _) = launch_of(&h.ctrl('s'));
+        h.send(Msg::Done(Done::Launch { request, result: Err(DaemonError::new(DaemonErrorKind::Api, said)) }));
+        assert_eq!(form(&h).focus, field, "{said}");
+    }
 }

@@ -196,3 +196,125 @@ async fn lifecycle_actions_change_the_state_the_daemon_reports() {
     let err = api.container_action(&id, ContainerAction::Start).await.unwrap_err();
     assert_eq!(err.kind, DaemonErrorKind::NotFound, "{err}");
 }
+
+/// Removes a network the test created, whatever happens, and so first the test's
+/// containers on it (the label's guard would remove them only after this).
+struct NetworkGuard(String);
+
+impl Drop for NetworkGuard {
+    fn drop(&mut self) {
+        let docker = |args: &[&str]| std::process::Command::new("docker").args(args).output();
+        let on_it = docker(&["ps", "-aq", "--filter", &format!("network={}", self.0)]);
+        let ids = on_it.map(|o| String::from_utf8_lossy(&o.stdout).to_string()).unwrap_or_default();
+        for id in ids.split_whitespace() {
+            let _ = docker(&["rm", "-f", id]);
+        }
+        let _ = docker(&["network", "rm", &self.0]);
+    }
+}
+
+#[tokio::test]
+#[ignore = "needs a Docker daemon: run scripts/test.sh"]
+async fn extra_hosts_and_a_network_reach_the_daemon_as_typed() {
+    let t = Labelled::new("net-hosts");
+    let api = api().await;
+    let network = t.name("net");
+    live::docker(&["network", "create", "--label", &t.label, &network]);
+    let _network = NetworkGuard(network.clone());
+    let draft = LaunchDraft {
+        image: BUSYBOX.into(),
+        name: t.name("hosts"),
+        command: "sleep 60".into(),
+        network: network.clone(),
+        extra_hosts: "host.docker.internal:host-gateway\ndb:10.1.2.3".into(),
+        ..Default::default()
+    };
+    let id = launch(&api, &spec(&draft, &t)).await.expect("the launch");
+    let inspect = live::docker(&[
+        "inspect",
+        "-f",
+        "{{.HostConfig.NetworkMode}}|{{json .HostConfig.ExtraHosts}}|{{range $k, $v := .NetworkSettings.Networks}}{{$k}} {{end}}",
+        &id,
+    ]);
+    assert_eq!(inspect, format!("{network}|[\"host.docker.internal:host-gateway\",\"db:10.1.2.3\"]|{network}"));
+    // The daemon put the host's gateway address in /etc/hosts.
+    let hosts = live::docker(&["exec", &id, "cat", "/etc/hosts"]);
+    let line = hosts.lines().find(|l| l.ends_with("host.docker.internal")).expect(&hosts);
+    assert!(line.split_whitespace().next().unwrap().parse::<std::net::IpAddr>().is_ok(), "{hosts}");
+
+    // Sharing a running container's network: the client sees the service's 127.0.0.1.
+    let service = LaunchDraft {
+        image: BUSYBOX.into(),
+        name: t.name("svc"),
+        command: "sh -c 'echo shared-loopback | nc -l -p 7070'".into(),
+        ..Default::default()
+    };
+    launch(&api, &spec(&service, &t)).await.expect("the service");
+    let client = LaunchDraft {
+        image: BUSYBOX.into(),
+        name: t.name("client"),
+        network: format!("container:{}", t.name("svc")),
+        command: "sleep 60".into(),
+        ..Default::default()
+    };
+    let client_id = launch(&api, &spec(&client, &t)).await.expect("the client");
+    let mode = live::docker(&["inspect", "-f", "{{.HostConfig.NetworkMode}}", &client_id]);
+    assert!(mode.starts_with("container:"), "{mode}");
+    let deadline = Instant::now() + TIMEOUT;
+    loop {
+        let out = std::process::Command::new("docker")
+            .args(["exec", &client_id, "nc", "127.0.0.1", "7070"])
+            .output()
+            .unwrap();
+        if String::from_utf8_lossy(&out.stdout).contains("shared-loopback") {
+            break;
+        }
+        assert!(Instant::now() < deadline, "the service's 127.0.0.1:7070 never answered the client: {out:?}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// `docker run --rm -it` of a command that exits at once: attached before it started,
+/// every byte it printed arrives, its exit code comes after `--rm` removed it, and
+/// nothing is left behind.
+#[tokio::test]
+#[ignore = "needs a Docker daemon: run scripts/test.sh"]
+async fn an_it_launch_that_exits_at_once_loses_no_output_and_reports_its_code() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let t = Labelled::new("it-fast");
+    let api = api().await;
+    let draft = LaunchDraft {
+        image: BUSYBOX.into(),
+        name: t.name("fast"),
+        command: "sh -c 'echo first-line; echo fast-exit-marker; exit 3'".into(),
+        auto_remove: true,
+        interactive_tty: true,
+        network: "none".into(),
+        ..Default::default()
+    };
+    for round in 0..3 {
+        let attached = launcher::launch_attached(&api, &spec(&draft, &t), None, &CancellationToken::new(), |_| {})
+            .await
+            .expect("the launch");
+        let mut read = attached.read;
+        let mut output = Vec::new();
+        tokio::time::timeout(TIMEOUT, read.read_to_end(&mut output)).await.expect("the stream ends").unwrap();
+        let output = String::from_utf8_lossy(&output);
+        assert!(output.contains("first-line") && output.contains("fast-exit-marker"), "round {round}: {output:?}");
+        let code = tokio::time::timeout(TIMEOUT, attached.exit.expect("a wait").exit_code()).await.unwrap();
+        assert_eq!(code.unwrap(), 3, "round {round}");
+        assert_eq!(labelled(&api, &t).await, 0, "round {round}: --rm removed it before the code came");
+    }
+    // An interactive one: keys typed reach its shell, `exit 0` ends it.
+    let shell = LaunchDraft { command: "sh".into(), name: t.name("shell"), ..draft };
+    let attached = launcher::launch_attached(&api, &spec(&shell, &t), None, &CancellationToken::new(), |_| {})
+        .await
+        .expect("the launch");
+    let (mut read, mut write) = (attached.read, attached.write);
+    write.write_all(b"echo typed-$((6*7)); exit 0\r").await.unwrap();
+    let mut output = Vec::new();
+    tokio::time::timeout(TIMEOUT, read.read_to_end(&mut output)).await.expect("the shell ends").unwrap();
+    assert!(String::from_utf8_lossy(&output).contains("typed-42"), "{}", String::from_utf8_lossy(&output));
+    assert_eq!(attached.exit.unwrap().exit_code().await.unwrap(), 0);
+    assert_eq!(labelled(&api, &t).await, 0);
+}

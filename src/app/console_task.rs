@@ -11,7 +11,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::msg::Msg;
 use crate::app::msg::Streamed;
-use crate::docker::{DockerApi, RawRead, RawWrite};
+use crate::docker::{DockerApi, ExitWait, RawRead, RawWrite};
 use crate::model::{DaemonError, DaemonErrorKind};
 use crate::state::{ConsoleTarget, SessionId};
 
@@ -141,8 +141,8 @@ pub const HANG_UP_WITHIN: Duration = Duration::from_secs(2);
 pub async fn run<D: DockerApi + 'static>(
     docker: std::sync::Arc<D>,
     job: ConsoleJob,
-    mut input: mpsc::Receiver<Vec<u8>>,
-    mut resize: watch::Receiver<(u16, u16)>,
+    input: mpsc::Receiver<Vec<u8>>,
+    resize: watch::Receiver<(u16, u16)>,
     tx: mpsc::Sender<Msg>,
     cancel: CancellationToken,
 ) {
@@ -159,8 +159,8 @@ pub async fn run<D: DockerApi + 'static>(
         }
         started = start(docker.as_ref(), &job, &tx) => started,
     };
-    let (mut read, mut write, exec_id, early) = match started {
-        Ok(Started::Live { read, write, exec_id, early }) => (read, write, exec_id, early),
+    let live = match started {
+        Ok(Started::Live(live)) => live,
         Ok(Started::Finished { exit_code }) => {
             let _ = tx.send(ended(exit_code, None)).await;
             return;
@@ -170,6 +170,45 @@ pub async fn run<D: DockerApi + 'static>(
             return;
         }
     };
+    pump(docker, &job, live, input, resize, tx, cancel).await;
+}
+
+/// A container launched with `-it`, attached to before it started (`launcher::
+/// launch_attached`): its session runs from here like any other.
+pub async fn run_attached<D: DockerApi + 'static>(
+    docker: std::sync::Arc<D>,
+    job: ConsoleJob,
+    attached: crate::app::launcher::Attached,
+    input: mpsc::Receiver<Vec<u8>>,
+    resize: watch::Receiver<(u16, u16)>,
+    tx: mpsc::Sender<Msg>,
+    cancel: CancellationToken,
+) {
+    let session = job.session;
+    let _ = tx.send(Msg::Stream(Streamed::ConsoleStarted { session, label: "attach".into() })).await;
+    let live =
+        Live { read: attached.read, write: attached.write, exec_id: None, early: Vec::new(), exit: attached.exit };
+    pump(docker, &job, live, input, resize, tx, cancel).await;
+}
+
+/// How long the exit code of an attached container is waited for once its stream
+/// ended (`--rm` reports it after the removal).
+const EXIT_CODE_WITHIN: Duration = Duration::from_secs(10);
+
+/// The running session: output to the UI, input and sizes to the container, until the
+/// stream ends or the session is closed.
+async fn pump<D: DockerApi + 'static>(
+    docker: std::sync::Arc<D>,
+    job: &ConsoleJob,
+    live: Live,
+    mut input: mpsc::Receiver<Vec<u8>>,
+    mut resize: watch::Receiver<(u16, u16)>,
+    tx: mpsc::Sender<Msg>,
+    cancel: CancellationToken,
+) {
+    let session = job.session;
+    let ended = |exit_code, error| Msg::Stream(Streamed::ConsoleEnded { session, exit_code, error });
+    let Live { mut read, mut write, exec_id, early, exit } = live;
     if !early.is_empty() {
         let _ = tx.send(Msg::Stream(Streamed::ConsoleOutput { session, bytes: early })).await;
     }
@@ -223,13 +262,14 @@ pub async fn run<D: DockerApi + 'static>(
     if cancelled {
         // Closed by the user (or wharf quits): the shell would outlive its stream.
         if exec_id.is_some() {
-            hang_up(docker.as_ref(), &job).await;
+            hang_up(docker.as_ref(), job).await;
         }
         return;
     }
-    let exit_code = match &exec_id {
-        Some(id) => exit_code_soon(docker.as_ref(), id).await,
-        None => None,
+    let exit_code = match (&exec_id, exit) {
+        (Some(id), _) => exit_code_soon(docker.as_ref(), id).await,
+        (None, Some(exit)) => tokio::time::timeout(EXIT_CODE_WITHIN, exit.exit_code()).await.ok().and_then(Result::ok),
+        (None, None) => None,
     };
     let _ = tx.send(ended(exit_code, None)).await;
 }
@@ -244,13 +284,19 @@ async fn hang_up<D: DockerApi>(docker: &D, job: &ConsoleJob) {
     }
 }
 
+/// A session whose stream is open.
+struct Live {
+    read: RawRead,
+    write: RawWrite,
+    exec_id: Option<String>,
+    /// Output read while watching the exec start.
+    early: Vec<u8>,
+    /// An attached container's exit code, to come.
+    exit: Option<ExitWait>,
+}
+
 enum Started {
-    Live {
-        read: RawRead,
-        write: RawWrite,
-        exec_id: Option<String>,
-        early: Vec<u8>,
-    },
+    Live(Live),
     /// The command ran and ended before it could be shown live (it printed nothing, or
     /// the output was already sent).
     Finished {
@@ -261,10 +307,14 @@ enum Started {
 async fn start<D: DockerApi>(docker: &D, job: &ConsoleJob, tx: &mpsc::Sender<Msg>) -> Result<Started, DaemonError> {
     let commands = match &job.target {
         ConsoleTarget::Attach => {
+            // Registered first: a container that exits as soon as it is attached to
+            // still tells its exit code (without it the console could only say the
+            // stream closed).
+            let exit = docker.wait_exit(&job.container_id, false).await.ok();
             let (read, write) = docker.attach(&job.container_id).await?;
             let _ =
                 tx.send(Msg::Stream(Streamed::ConsoleStarted { session: job.session, label: "attach".into() })).await;
-            return Ok(Started::Live { read, write, exec_id: None, early: Vec::new() });
+            return Ok(Started::Live(Live { read, write, exec_id: None, early: Vec::new(), exit }));
         }
         ConsoleTarget::Exec { commands } => commands,
     };
@@ -289,7 +339,7 @@ async fn start<D: DockerApi>(docker: &D, job: &ConsoleJob, tx: &mpsc::Sender<Msg
         }
         if !eof {
             let _ = tx.send(Msg::Stream(Streamed::ConsoleStarted { session: job.session, label })).await;
-            return Ok(Started::Live { read, write, exec_id: Some(exec_id), early });
+            return Ok(Started::Live(Live { read, write, exec_id: Some(exec_id), early, exit: None }));
         }
         let exit_code = exit_code_soon(docker, &exec_id).await;
         let missing = matches!(exit_code, Some(126) | Some(127));

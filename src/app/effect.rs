@@ -135,13 +135,23 @@ pub enum ObjectChange {
     },
 }
 
+/// The console a `-it` launch opens on its container: the session and its TTY size.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AttachAtOnce {
+    pub session: SessionId,
+    pub cols: u16,
+    pub rows: u16,
+}
+
 /// Everything that changes the daemon or runs something in a container.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Change {
-    /// Pull the image if missing, create, start.
+    /// Pull the image if missing, create, start; with `attach`, attach to it before
+    /// it starts and run its console (`docker run -it`).
     Launch {
         request: RequestId,
         spec: LaunchSpec,
+        attach: Option<AttachAtOnce>,
     },
     Pull {
         request: RequestId,

@@ -9,7 +9,7 @@
 use futures::StreamExt;
 use tokio_util::sync::CancellationToken;
 
-use crate::docker::DockerApi;
+use crate::docker::{DockerApi, ExitWait, RawRead, RawWrite};
 use crate::launch::explain;
 use crate::model::{ContainerAction, DaemonError, DaemonErrorKind, LaunchSpec, PullProgress, RegistryAuth};
 
@@ -24,10 +24,7 @@ pub async fn launch<D: DockerApi>(
         pull(docker, &spec.image, auth, cancel, &mut on_progress).await?;
     }
     let id = docker.create_container(spec).await.map_err(|e| explain_create(e, spec))?;
-    if let Err(start_error) = docker.container_action(&id, ContainerAction::Start).await {
-        let cleanup = docker.container_action(&id, ContainerAction::Remove { force: true, volumes: true }).await;
-        return Err(explain_start(start_error, cleanup.is_ok()));
-    }
+    start(docker, &id).await?;
     Ok(id)
 }
 
@@ -56,6 +53,70 @@ pub async fn push<D: DockerApi>(
             None => return Ok(()),
         }
     }
+}
+
+/// Starts a created container; when it will not start, removes it.
+async fn start<D: DockerApi>(docker: &D, id: &str) -> Result<(), DaemonError> {
+    if let Err(start_error) = docker.container_action(id, ContainerAction::Start).await {
+        return Err(explain_start(start_error, remove_created(docker, id).await));
+    }
+    Ok(())
+}
+
+/// Removes a container that never ran; whether it is gone (`--rm` may have removed it
+/// already).
+async fn remove_created<D: DockerApi>(docker: &D, id: &str) -> bool {
+    match docker.container_action(id, ContainerAction::Remove { force: true, volumes: true }).await {
+        Ok(()) => true,
+        Err(e) => e.kind == DaemonErrorKind::NotFound,
+    }
+}
+
+/// A container launched with `-it`, its TTY attached to before it started.
+pub struct Attached {
+    pub id: String,
+    pub read: RawRead,
+    pub write: RawWrite,
+    /// Its exit code, to come (after the removal, with `--rm`).
+    pub exit: Option<ExitWait>,
+}
+
+/// `docker run -it`: pull if missing, create, attach and register the wait for its
+/// exit, then start, so nothing it prints is lost and a container that exits (and is
+/// removed) at once still reports how it ended. A failure after the create removes
+/// the container, as `launch` does.
+pub async fn launch_attached<D: DockerApi>(
+    docker: &D,
+    spec: &LaunchSpec,
+    auth: Option<&RegistryAuth>,
+    cancel: &CancellationToken,
+    mut on_progress: impl FnMut(PullProgress) + Send,
+) -> Result<Attached, DaemonError> {
+    if !docker.image_exists(&spec.image).await? {
+        pull(docker, &spec.image, auth, cancel, &mut on_progress).await?;
+    }
+    let id = docker.create_container(spec).await.map_err(|e| explain_create(e, spec))?;
+    // Without the wait the session still works; it only cannot say the exit code.
+    let exit = match docker.wait_exit(&id, spec.auto_remove).await {
+        Ok(exit) => Some(exit),
+        Err(e) => {
+            tracing::debug!(error = %e, "cannot wait for the launched container");
+            None
+        }
+    };
+    let (read, write) = match docker.attach(&id).await {
+        Ok(stream) => stream,
+        Err(e) => {
+            let removed = remove_created(docker, &id).await;
+            let left = if removed { "wharf removed it" } else { "it is left in state Created" };
+            return Err(DaemonError {
+                message: format!("cannot attach to the new container ({left}): {}", e.message),
+                ..e
+            });
+        }
+    };
+    start(docker, &id).await?;
+    Ok(Attached { id, read, write, exit })
 }
 
 /// Pulls `reference`, reporting each progress message; the registry's own errors can

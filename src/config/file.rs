@@ -204,6 +204,11 @@ pub struct ConsoleSettings {
     pub shells_by_container: std::collections::BTreeMap<String, Vec<String>>,
     /// The detach prefix, `ctrl-` and one character.
     pub prefix: String,
+    /// The image of the throw-away client `T` opens beside a service: it needs `sh`
+    /// (and `nc` or `telnet` to talk to the service).
+    pub client_image: String,
+    /// What the client runs (split like a shell would).
+    pub client_command: String,
 }
 
 impl Default for ConsoleSettings {
@@ -212,6 +217,8 @@ impl Default for ConsoleSettings {
             shells: vec!["bash".into(), "sh".into()],
             shells_by_container: Default::default(),
             prefix: "ctrl-]".into(),
+            client_image: "busybox:latest".into(),
+            client_command: "sh".into(),
         }
     }
 }
@@ -372,6 +379,10 @@ impl Config {
         }
         ConsoleSettings::commands(&config.console.shells)
             .map_err(|e| at(locate(text, "console", Some("shells")), e))?;
+        crate::launch::parse_image_ref(&config.console.client_image)
+            .map_err(|e| at(locate(text, "console", Some("client_image")), format!("console.client_image: {e}")))?;
+        ConsoleSettings::commands(std::slice::from_ref(&config.console.client_command))
+            .map_err(|e| at(locate(text, "console", Some("client_command")), e))?;
         for (name, list) in &config.console.shells_by_container {
             ConsoleSettings::commands(list)
                 .map_err(|e| at(locate(text, "console.shells_by_container", Some(name)), e))?;

@@ -102,6 +102,7 @@ pub enum Action {
     EditContainer,
     DuplicateContainer,
     RunCommand,
+    ThrowAwayClient,
 }
 
 impl Action {
@@ -143,7 +144,8 @@ impl Action {
             | Action::TagImage
             | Action::PushImage
             | Action::EditContainer
-            | Action::DuplicateContainer => true,
+            | Action::DuplicateContainer
+            | Action::ThrowAwayClient => true,
             Action::Quit
             | Action::NextPane
             | Action::PrevPane
@@ -312,6 +314,7 @@ impl Action {
             Action::EditContainer => "edit and recreate (the form, filled in)",
             Action::DuplicateContainer => "duplicate (the form, a new name)",
             Action::RunCommand => "the equivalent docker run command",
+            Action::ThrowAwayClient => "throw-away --rm -it client beside it",
         }
     }
 }
@@ -580,6 +583,7 @@ impl Default for Keymap {
             (c('R'), Action::EditContainer),
             (c('Y'), Action::DuplicateContainer),
             (c('w'), Action::RunCommand),
+            (c('T'), Action::ThrowAwayClient),
         ];
         let images = vec![
             (c('p'), Action::PullImage),

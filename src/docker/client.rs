@@ -293,6 +293,11 @@ impl DockerApi for BollardDocker {
         super::exec::upgrade_within(self.http.dialer(), &path, "").await
     }
 
+    async fn wait_exit(&self, container_id: &str, removed: bool) -> Result<super::ExitWait, DaemonError> {
+        let path = super::wait::wait_path(&self.info.api_version, container_id, removed);
+        super::wait::register(self.http.dialer(), &path).await
+    }
+
     async fn resize(&self, id: &str, exec: bool, cols: u16, rows: u16) -> Result<(), DaemonError> {
         let (w, h) = (i32::from(cols.max(1)), i32::from(rows.max(1)));
         let result = if exec {

@@ -75,13 +75,24 @@ const MAX_HEAD: usize = 16 * 1024;
 /// POSTs `path` (with the API version prefix) to the daemon asking to upgrade the
 /// connection, and returns the two halves of the raw stream.
 pub async fn upgrade(dialer: &Dialer, path: &str, body: &str) -> Result<(RawRead, RawWrite), DaemonError> {
+    post_for_head(dialer, path, body, "Connection: Upgrade\r\nUpgrade: tcp\r\n").await
+}
+
+/// POSTs `path` and returns once the daemon's answer head says 101 or 200, with what
+/// follows the head unread: the raw stream of an upgrade, or a body still to come.
+pub async fn post_for_head(
+    dialer: &Dialer,
+    path: &str,
+    body: &str,
+    connection_headers: &str,
+) -> Result<(RawRead, RawWrite), DaemonError> {
     let host = dialer.host();
     let path = super::path::checked(path)?;
     let io = dialer.dial().await.map_err(|e| describe_dial(&e, host))?;
     let (read, mut write) = tokio::io::split(io);
     let request = format!(
         "POST {path} HTTP/1.1\r\nHost: docker\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\
-         Connection: Upgrade\r\nUpgrade: tcp\r\n\r\n{body}",
+         {connection_headers}\r\n{body}",
         body.len()
     );
     write.write_all(request.as_bytes()).await.map_err(|e| io_error(host, &e))?;

@@ -17,6 +17,7 @@ mod path;
 mod ssh;
 mod swarm;
 mod transport;
+mod wait;
 
 use std::future::Future;
 
@@ -32,6 +33,7 @@ pub use connect::{STOP_GRACE_SECS, connect};
 pub use error::describe;
 pub use exec::{RawRead, RawWrite};
 pub use logs::LogRequest;
+pub use wait::ExitWait;
 
 /// What wharf asks of a daemon. Futures are `Send` so the runner can spawn them.
 pub trait DockerApi: Send + Sync + 'static {
@@ -111,6 +113,14 @@ pub trait DockerApi: Send + Sync + 'static {
     fn start_exec(&self, exec_id: &str) -> impl Future<Output = Result<(RawRead, RawWrite), DaemonError>> + Send;
     /// Attaches to a container started with a TTY; its raw stream.
     fn attach(&self, container_id: &str) -> impl Future<Output = Result<(RawRead, RawWrite), DaemonError>> + Send;
+    /// Waits for a container to exit: returns once the daemon has registered the wait
+    /// (so call it before starting the container), with the exit code to come. With
+    /// `removed` the code comes once `--rm` has removed the container too.
+    fn wait_exit(
+        &self,
+        container_id: &str,
+        removed: bool,
+    ) -> impl Future<Output = Result<ExitWait, DaemonError>> + Send;
     /// Sets the TTY size of an exec (`exec: true`) or of a container.
     fn resize(
         &self,

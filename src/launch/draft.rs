@@ -2,7 +2,10 @@
 //! and its validation into a `LaunchSpec`. Validation happens before any API call; an
 //! error names its field (and line) so the form can show it there and put the cursor on it.
 
-use super::{parse_container_name, parse_env_lines, parse_image_ref, parse_port_spec, parse_volume_spec};
+use super::{
+    NetworkChoice, parse_container_name, parse_env_lines, parse_extra_host, parse_image_ref, parse_network,
+    parse_port_spec, parse_volume_spec,
+};
 use crate::model::{LaunchSpec, RestartPolicy};
 
 /// The fields of the launch form, in Tab order.
@@ -14,6 +17,8 @@ pub enum Field {
     Env,
     Command,
     Volumes,
+    Network,
+    ExtraHosts,
     Restart,
     AutoRemove,
     InteractiveTty,
@@ -21,13 +26,15 @@ pub enum Field {
 }
 
 impl Field {
-    pub const ALL: [Field; 10] = [
+    pub const ALL: [Field; 12] = [
         Field::Image,
         Field::Name,
         Field::Ports,
         Field::Env,
         Field::Command,
         Field::Volumes,
+        Field::Network,
+        Field::ExtraHosts,
         Field::Restart,
         Field::AutoRemove,
         Field::InteractiveTty,
@@ -46,6 +53,8 @@ impl Field {
             Field::Env => "Env",
             Field::Command => "Command",
             Field::Volumes => "Volumes",
+            Field::Network => "Network",
+            Field::ExtraHosts => "Extra hosts",
             Field::Restart => "Restart",
             Field::AutoRemove => "--rm",
             Field::InteractiveTty => "-it",
@@ -55,12 +64,22 @@ impl Field {
 
     /// Text fields take typing; the others are choices and toggles.
     pub fn is_text(self) -> bool {
-        matches!(self, Field::Image | Field::Name | Field::Ports | Field::Env | Field::Command | Field::Volumes)
+        matches!(
+            self,
+            Field::Image
+                | Field::Name
+                | Field::Ports
+                | Field::Env
+                | Field::Command
+                | Field::Volumes
+                | Field::Network
+                | Field::ExtraHosts
+        )
     }
 
     /// Fields that hold one entry per line.
     pub fn is_multiline(self) -> bool {
-        matches!(self, Field::Ports | Field::Env | Field::Volumes)
+        matches!(self, Field::Ports | Field::Env | Field::Volumes | Field::ExtraHosts)
     }
 }
 
@@ -79,8 +98,15 @@ pub struct LaunchDraft {
     pub restart: RestartPolicy,
     pub auto_remove: bool,
     pub interactive_tty: bool,
+    /// With `-it`: run in the background (`docker run -itd`) instead of opening the
+    /// console attached to it at once.
+    pub detach: bool,
     /// Publish on every interface instead of 127.0.0.1 (for specs without an address).
     pub all_interfaces: bool,
+    /// `--network`: empty (the default bridge), a network's name, or `container:NAME`.
+    pub network: String,
+    /// One `--add-host` `NAME:ADDRESS` per line (`host-gateway` is the host).
+    pub extra_hosts: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -100,6 +126,8 @@ impl LaunchDraft {
             Field::Env => &self.env,
             Field::Command => &self.command,
             Field::Volumes => &self.volumes,
+            Field::Network => &self.network,
+            Field::ExtraHosts => &self.extra_hosts,
             _ => return None,
         })
     }
@@ -112,6 +140,8 @@ impl LaunchDraft {
             Field::Env => self.env = text,
             Field::Command => self.command = text,
             Field::Volumes => self.volumes = text,
+            Field::Network => self.network = text,
+            Field::ExtraHosts => self.extra_hosts = text,
             _ => {}
         }
     }
@@ -164,10 +194,47 @@ impl LaunchDraft {
                 }
             }
         }
+        let network = parse_network(&self.network).map_err(|m| err(Field::Network, None, m)).unwrap_or_default();
+        let mut extra_hosts = Vec::new();
+        for (i, line) in non_blank_lines(&self.extra_hosts) {
+            match parse_extra_host(line) {
+                Ok(entry) => extra_hosts.push(entry),
+                Err(m) => {
+                    err(Field::ExtraHosts, Some(i), m);
+                    break;
+                }
+            }
+        }
+        // What the daemon would refuse (or silently drop) with this network, said here.
+        match &network {
+            Some(NetworkChoice::Container(other)) if !self.ports.trim().is_empty() => err(
+                Field::Network,
+                None,
+                format!(
+                    "a container on container:{other} shares {other}'s ports and publishes none of its own: \
+                     empty Ports, or publish them on {other}"
+                ),
+            ),
+            Some(NetworkChoice::Container(other)) if !extra_hosts.is_empty() => err(
+                Field::ExtraHosts,
+                None,
+                format!(
+                    "a container on container:{other} uses {other}'s /etc/hosts: empty this, or add them to {other}"
+                ),
+            ),
+            Some(NetworkChoice::Named(name)) if name == "host" && !self.ports.trim().is_empty() => err(
+                Field::Network,
+                None,
+                "on the host's network the container's ports are the host's already: empty Ports".into(),
+            ),
+            _ => {}
+        }
         if self.auto_remove && self.restart != RestartPolicy::No {
             err(Field::Restart, None, "--rm and a restart policy conflict: the daemon refuses both".into());
         }
         if !errors.is_empty() {
+            // In field order, as the form shows them (a conflict is found after both fields).
+            errors.sort_by_key(|e| Field::ALL.iter().position(|f| *f == e.field));
             return Err(errors);
         }
         Ok(LaunchSpec {
@@ -182,6 +249,8 @@ impl LaunchDraft {
             interactive_tty: self.interactive_tty,
             labels: Default::default(),
             carried: None,
+            extra_hosts,
+            network: network.map(|n| n.mode()),
         })
     }
 }
@@ -306,6 +375,44 @@ mod tests {
         let fields: Vec<(Field, Option<usize>)> = errors.iter().map(|e| (e.field, e.line)).collect();
         assert_eq!(fields, vec![(Field::Image, None), (Field::Ports, Some(1))]);
         assert!(errors[1].message.contains("drop the address 127.0.0.1"), "{}", errors[1].message);
+    }
+
+    #[test]
+    fn network_and_extra_hosts_are_checked_with_what_they_conflict_with() {
+        let draft = LaunchDraft {
+            image: "busybox".into(),
+            network: "container:redis".into(),
+            extra_hosts: "host.docker.internal:host-gateway".into(),
+            ..Default::default()
+        };
+        let errors = draft.validate(no_env).unwrap_err();
+        assert_eq!(errors.len(), 1);
+        assert_eq!(errors[0].field, Field::ExtraHosts);
+        assert!(errors[0].message.contains("uses redis's /etc/hosts"), "{}", errors[0].message);
+        let published = LaunchDraft { extra_hosts: String::new(), ports: "80:80".into(), ..draft.clone() };
+        let errors = published.validate(no_env).unwrap_err();
+        assert_eq!((errors[0].field, errors.len()), (Field::Network, 1));
+        assert!(errors[0].message.contains("publishes none of its own"), "{}", errors[0].message);
+        let host = LaunchDraft { network: "host".into(), ..published };
+        assert!(host.validate(no_env).unwrap_err()[0].message.contains("the host's already"));
+        // Wrong lines are named; the other fields' errors keep field order.
+        let wrong = LaunchDraft {
+            image: String::new(),
+            network: "my net".into(),
+            extra_hosts: "db:10.0.0.5\nweb:nowhere".into(),
+            ..Default::default()
+        };
+        let fields: Vec<_> = wrong.validate(no_env).unwrap_err().iter().map(|e| (e.field, e.line)).collect();
+        assert_eq!(fields, vec![(Field::Image, None), (Field::Network, None), (Field::ExtraHosts, Some(1))]);
+        let good = LaunchDraft { network: "container:redis".into(), ..draft };
+        let good = LaunchDraft { extra_hosts: String::new(), ..good }.validate(no_env).unwrap();
+        assert_eq!(good.network.as_deref(), Some("container:redis"));
+        let hosts = LaunchDraft {
+            image: "busybox".into(),
+            extra_hosts: "host.docker.internal:host-gateway\n\ndb=10.0.0.5".into(),
+            ..Default::default()
+        };
+        assert_eq!(hosts.validate(no_env).unwrap().extra_hosts, ["host.docker.internal:host-gateway", "db:10.0.0.5"]);
     }
 
     #[test]

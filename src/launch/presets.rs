@@ -38,6 +38,16 @@ pub struct Preset {
     /// Publish on every interface instead of 127.0.0.1.
     #[serde(default)]
     pub all_interfaces: bool,
+    /// With `interactive`: start in the background (`-itd`) instead of opening the
+    /// console attached to the container at once.
+    #[serde(default)]
+    pub detach: bool,
+    /// `--network`: a network's name, or `container:NAME`.
+    #[serde(default)]
+    pub network: String,
+    /// `--add-host` entries, `NAME:ADDRESS` (`host-gateway` is the host).
+    #[serde(default)]
+    pub extra_hosts: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -65,6 +75,9 @@ impl Preset {
             auto_remove: self.rm,
             interactive_tty: self.interactive,
             all_interfaces: self.all_interfaces,
+            detach: self.detach,
+            network: self.network.clone(),
+            extra_hosts: self.extra_hosts.join("\n"),
         }
     }
 }

@@ -108,6 +108,34 @@ pub fn create_request(spec: &LaunchSpec) -> Value {
             None => host.remove("RestartPolicy"),
         };
         host.insert("AutoRemove".into(), json!(spec.auto_remove));
+        // What the form says wins over what was carried (`--add-host`, `--network`).
+        if !spec.extra_hosts.is_empty() {
+            host.insert("ExtraHosts".into(), json!(spec.extra_hosts));
+        }
+        if let Some(mode) = &spec.network {
+            host.insert("NetworkMode".into(), json!(mode));
+        }
+    }
+    // A user network is joined as the docker CLI joins it: by mode and as an endpoint
+    // (the daemon's own modes, and another container's namespace, have no endpoint).
+    let user_network = spec
+        .network
+        .as_ref()
+        .filter(|n| !matches!(n.as_str(), "bridge" | "host" | "none" | "default") && !n.starts_with("container:"));
+    if let Some(name) = user_network {
+        let networking = body.entry("NetworkingConfig").or_insert_with(|| json!({}));
+        if !networking.is_object() {
+            *networking = json!({});
+        }
+        if let Value::Object(networking) = networking {
+            let endpoints = networking.entry("EndpointsConfig").or_insert_with(|| json!({}));
+            if !endpoints.is_object() {
+                *endpoints = json!({});
+            }
+            if let Value::Object(endpoints) = endpoints {
+                endpoints.entry(name.clone()).or_insert_with(|| json!({}));
+            }
+        }
     }
     Value::Object(body)
 }
@@ -183,6 +211,27 @@ mod tests {
         assert_eq!(json["Volumes"], json!({"/cache": {}}));
         assert_eq!(json["ExposedPorts"], json!({"6379/tcp": {}, "53/udp": {}, "8000/tcp": {}}));
         assert!(json.get("Cmd").is_none() && json.get("Labels").is_none(), "{json}");
+    }
+
+    #[test]
+    fn extra_hosts_and_the_network_go_where_the_daemon_reads_them() {
+        let draft = LaunchDraft {
+            image: "busybox".into(),
+            network: "mynet".into(),
+            extra_hosts: "host.docker.internal:host-gateway\ndb:10.0.0.5".into(),
+            ..Default::default()
+        };
+        let json = create_request(&spec(draft.clone()));
+        assert_eq!(json["HostConfig"]["ExtraHosts"], json!(["host.docker.internal:host-gateway", "db:10.0.0.5"]));
+        assert_eq!(json["HostConfig"]["NetworkMode"], "mynet");
+        assert!(json["NetworkingConfig"]["EndpointsConfig"]["mynet"].is_object(), "{json}");
+        let shared = LaunchDraft { network: "container:redis".into(), extra_hosts: String::new(), ..draft };
+        let json = create_request(&spec(shared));
+        assert_eq!(json["HostConfig"]["NetworkMode"], "container:redis");
+        assert!(json["NetworkingConfig"].is_null(), "{json}");
+        assert!(json["HostConfig"]["ExtraHosts"].is_null(), "{json}");
+        let plain = create_request(&spec(LaunchDraft { image: "busybox".into(), ..Default::default() }));
+        assert!(plain["HostConfig"]["NetworkMode"].is_null(), "the daemon's default: {plain}");
     }
 
     #[test]

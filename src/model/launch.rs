@@ -31,6 +31,12 @@ pub struct LaunchSpec {
     /// `NetworkingConfig`), without the keys the form owns. Raw, unsanitised daemon
     /// text: it goes back to the daemon as it came, and is never drawn as it is.
     pub carried: Option<serde_json::Value>,
+    /// `--add-host`: `NAME:ADDRESS` entries for the container's `/etc/hosts`
+    /// (`host-gateway` is the host).
+    pub extra_hosts: Vec<String>,
+    /// `--network`: the daemon's network mode (`bridge`, `host`, `none`, a user
+    /// network's name, `container:NAME`); `None` is the daemon's default.
+    pub network: Option<String>,
 }
 
 /// Which host port a container port is published on.

@@ -51,6 +51,11 @@ pub struct Console {
     pub size: (u16, u16),
     /// Rows scrolled back into the scrollback (0 = live).
     pub scrollback: usize,
+    /// The container goes when it exits (`--rm`): its end is said on the status line
+    /// and the pane closes, as the container is no more.
+    pub auto_remove: bool,
+    /// What the session is for, in its border (a throw-away client: where its service is).
+    pub hint: Option<String>,
 }
 
 impl fmt::Debug for Console {
@@ -77,6 +82,8 @@ impl Console {
             status: ConsoleStatus::Starting,
             size: (cols.get(), rows.get()),
             scrollback: 0,
+            auto_remove: false,
+            hint: None,
         }
     }
 
@@ -130,6 +137,9 @@ pub struct ConsoleConfig {
     pub shells_by_container: std::collections::HashMap<String, Vec<Vec<String>>>,
     /// The detach prefix is Ctrl and this character.
     pub prefix: char,
+    /// The throw-away client's image and command (`T`).
+    pub client_image: String,
+    pub client_command: Vec<String>,
 }
 
 impl Default for ConsoleConfig {
@@ -138,6 +148,8 @@ impl Default for ConsoleConfig {
             shells: vec![vec!["bash".into()], vec!["sh".into()]],
             shells_by_container: Default::default(),
             prefix: ']',
+            client_image: "busybox:latest".into(),
+            client_command: vec!["sh".into()],
         }
     }
 }

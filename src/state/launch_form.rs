@@ -11,7 +11,16 @@ use crate::launch::{Field, FieldError, LaunchDraft};
 use crate::model::{DaemonError, RestartPolicy};
 
 /// The text fields, in the order of `LaunchForm::areas`.
-const TEXT_FIELDS: [Field; 6] = [Field::Image, Field::Name, Field::Ports, Field::Env, Field::Command, Field::Volumes];
+const TEXT_FIELDS: [Field; 8] = [
+    Field::Image,
+    Field::Name,
+    Field::Ports,
+    Field::Env,
+    Field::Command,
+    Field::Volumes,
+    Field::Network,
+    Field::ExtraHosts,
+];
 
 #[derive(Debug, Clone)]
 pub struct LaunchForm {
@@ -23,6 +32,8 @@ pub struct LaunchForm {
     pub restart: RestartPolicy,
     pub auto_remove: bool,
     pub interactive_tty: bool,
+    /// With `-it`: start in the background instead of attaching at once.
+    pub detach: bool,
     pub all_interfaces: bool,
     pub focus: Field,
     /// Validation errors of the last submit, one per field at most.
@@ -40,6 +51,9 @@ pub struct LaunchForm {
     pub origin: Option<Box<FormOrigin>>,
     /// The steps of a recreate in flight, as they began.
     pub steps: Vec<String>,
+    /// What the console of this `-it` launch is for, shown in its border (`T`'s client:
+    /// where its service is).
+    pub console_hint: Option<String>,
 }
 
 /// A form filled from a container (`R` edit and recreate, `Y` duplicate).
@@ -62,6 +76,9 @@ pub struct FormOrigin {
 pub struct Submitting {
     pub request: RequestId,
     pub pull: PullStatus,
+    /// A `-it` launch: the console session opened on the container as soon as it
+    /// starts, and its size (cols, rows).
+    pub attach: Option<(super::SessionId, (u16, u16))>,
 }
 
 /// What an empty field shows: an example of what it takes.
@@ -75,6 +92,8 @@ fn placeholder(field: Field, service: bool) -> &'static str {
         Field::Env => "KEY=VALUE (one per line)",
         Field::Command => "empty: the image's own command",
         Field::Volumes => "/host/path:/in/container[:ro] or volume:/path",
+        Field::Network => "empty: the default bridge; a network, or container:NAME to share one",
+        Field::ExtraHosts => "NAME:ADDRESS per line; host.docker.internal:host-gateway = the host",
         _ => "",
     }
 }
@@ -109,12 +128,14 @@ impl LaunchForm {
             restart: draft.restart,
             auto_remove: draft.auto_remove,
             interactive_tty: draft.interactive_tty,
+            detach: draft.detach,
             all_interfaces: draft.all_interfaces,
             focus: Field::Image,
             errors: Vec::new(),
             daemon_error: None,
             confirm_discard: false,
             submitting: None,
+            console_hint: None,
             opened_with: draft.clone(),
             origin: None,
             steps: Vec::new(),
@@ -211,6 +232,7 @@ impl LaunchForm {
             restart: self.restart,
             auto_remove: self.auto_remove,
             interactive_tty: self.interactive_tty,
+            detach: self.detach,
             all_interfaces: self.all_interfaces,
             ..Default::default()
         };

@@ -469,7 +469,13 @@ pub struct Containers {
     /// A preset launched straight from the picker, running without its form on screen;
     /// if it fails, the form opens with the preset and the error, so nothing is lost.
     pub background_launch: Option<Box<LaunchForm>>,
+    /// Containers wharf launched with `--rm`, newest last (bounded): their leaving the
+    /// list is `--rm` at work, not another client; `true` once the status line said so.
+    pub auto_removing: std::collections::VecDeque<(String, bool)>,
 }
+
+/// Containers launched with `--rm` remembered at most (see `Containers::auto_removing`).
+pub const AUTO_REMOVING_MAX: usize = 64;
 
 impl Containers {
     fn new(show_all: bool) -> Self {
@@ -491,6 +497,7 @@ impl Containers {
             select_when_listed: None,
             action_results: Vec::new(),
             background_launch: None,
+            auto_removing: Default::default(),
         }
     }
 

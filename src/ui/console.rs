@@ -32,6 +32,9 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme, pref
     if !status_text.is_empty() && session.status.is_live() {
         title.push(Span::styled(format!("{status_text} "), status_style));
     }
+    if let Some(hint) = &session.hint {
+        title.push(Span::styled(format!("· {hint} "), theme.key));
+    }
     if session.scrollback > 0 {
         title.push(Span::styled(format!("scrolled back {} (Shift-PgDn) ", session.scrollback), theme.warn));
     }

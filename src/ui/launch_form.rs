@@ -45,9 +45,9 @@ pub fn draw(frame: &mut Frame, area: Rect, form: &LaunchForm, theme: &Theme) {
                 let line = Line::styled(format!("✗ {line_note}{}", error.message), theme.error);
                 frame.render_widget(Paragraph::new(line).wrap(Wrap { trim: true }), text);
             }
-            Row::PortsPreview => {
+            Row::Note(field) => {
                 let [_, text] = label_split(*rect);
-                let preview = ports_preview(form).unwrap_or_default();
+                let preview = field_note(form, *field).unwrap_or_default();
                 frame.render_widget(Paragraph::new(Line::styled(preview, theme.dim)), text);
             }
             Row::Warning => {
@@ -150,14 +150,23 @@ const PULL_LAYER_ROWS: usize = 6;
 fn rows(form: &LaunchForm, multiline_rows: u16, text_width: u16, inner_width: u16) -> Vec<(u16, Row)> {
     let mut rows = Vec::new();
     for &field in form.fields() {
-        rows.push((if field.is_multiline() { multiline_rows } else { 1 }, Row::Field(field)));
+        let height = match field {
+            // Rarely used: one row until it holds more lines (the form must fit 34 rows).
+            Field::ExtraHosts => {
+                let lines = form.area(field).map_or(1, |a| a.lines().len());
+                u16::try_from(lines).unwrap_or(u16::MAX).clamp(1, multiline_rows)
+            }
+            _ if field.is_multiline() => multiline_rows,
+            _ => 1,
+        };
+        rows.push((height, Row::Field(field)));
         if let Some(error) = form.error_for(field) {
             // As many lines as the message needs, about, up to three (a longer one is cut).
             let width = unicode_width::UnicodeWidthStr::width(error.message.as_str()) + 14;
             let lines = width.div_ceil(usize::from(text_width)).clamp(1, 3) as u16;
             rows.push((lines, Row::Error(field)));
-        } else if field == Field::Ports && ports_preview(form).is_some() {
-            rows.push((1, Row::PortsPreview));
+        } else if field_note(form, field).is_some() {
+            rows.push((1, Row::Note(field)));
         }
     }
     if !form.service && form.draft().publishes_everywhere() {
@@ -194,6 +203,31 @@ fn rows(form: &LaunchForm, multiline_rows: u16, text_width: u16, inner_width: u1
     rows
 }
 
+/// The line under a field that says what it means: where the ports are published,
+/// what sharing a container's network gives, what `host-gateway` is.
+fn field_note(form: &LaunchForm, field: Field) -> Option<String> {
+    match field {
+        Field::Ports => ports_preview(form),
+        Field::Network => {
+            let draft = form.draft();
+            match crate::launch::parse_network(&draft.network).ok()?? {
+                crate::launch::NetworkChoice::Container(other) => {
+                    Some(format!("→ shares {other}'s network: reach its ports at 127.0.0.1:<container port>"))
+                }
+                crate::launch::NetworkChoice::Named(_) => None,
+            }
+        }
+        Field::ExtraHosts => {
+            let draft = form.draft();
+            draft
+                .extra_hosts
+                .contains(crate::launch::HOST_GATEWAY)
+                .then(|| "→ host-gateway is the host: reaches its ports published on every interface".to_string())
+        }
+        _ => None,
+    }
+}
+
 /// What the ports field publishes, as the daemon will bind it (`random` for a port the
 /// daemon picks), when every line is valid.
 fn ports_preview(form: &LaunchForm) -> Option<String> {
@@ -208,13 +242,14 @@ fn ports_preview(form: &LaunchForm) -> Option<String> {
 }
 
 enum Row {
-    PortsPreview,
     /// What a form filled from a container carries without showing.
     Kept,
     /// What an edit changes.
     Changes,
     /// A recreate's steps so far.
     Steps,
+    /// What a valid field means, under it (see `field_note`).
+    Note(Field),
     Field(Field),
     Error(Field),
     Warning,
@@ -260,7 +295,22 @@ fn draw_field(frame: &mut Frame, rect: Rect, form: &LaunchForm, field: Field, th
             frame.render_widget(Paragraph::new(Line::from(spans)), value);
         }
         Field::AutoRemove => toggle(frame, value, form.auto_remove, "remove the container when it exits", theme),
-        Field::InteractiveTty => toggle(frame, value, form.interactive_tty, "keep stdin open with a TTY", theme),
+        Field::InteractiveTty => {
+            let choices = [
+                (false, false, "off"),
+                (true, false, "-it: TTY, console attached at once"),
+                (true, true, "-itd: TTY, in the background"),
+            ];
+            let spans: Vec<Span> = choices
+                .iter()
+                .flat_map(|(it, d, text)| {
+                    let chosen = form.interactive_tty == *it && (form.detach == *d || !*it);
+                    let text = if chosen { format!("‹{text}›") } else { format!(" {text} ") };
+                    [Span::styled(text, if chosen { theme.selected } else { theme.dim }), Span::raw(" ")]
+                })
+                .collect();
+            frame.render_widget(Paragraph::new(Line::from(spans)), value);
+        }
         Field::AllInterfaces => {
             toggle(frame, value, form.all_interfaces, "publish ports on every interface (off: 127.0.0.1 only)", theme)
         }

@@ -189,6 +189,18 @@ pub mod api {
         StartExec "start_exec";
         Attach "attach";
     }
+
+    /// `wait_exit`: unscripted, the daemon cannot wait (the session then has no exit code).
+    pub struct WaitExit;
+    impl Named for WaitExit {
+        const NAME: &'static str = "wait_exit";
+    }
+    impl Method for WaitExit {
+        type Output = wharf::docker::ExitWait;
+        fn default_reply() -> Reply<Self::Output> {
+            Reply::err(error(DaemonErrorKind::Other, "the fake has no wait scripted"))
+        }
+    }
 }
 
 /// One call the fake got.
@@ -553,6 +565,14 @@ impl DockerApi for FakeDocker {
 
     fn attach(&self, container_id: &str) -> impl Future<Output = Result<(RawRead, RawWrite), DaemonError>> + Send {
         self.answer::<api::Attach>(vec![container_id.into()])
+    }
+
+    fn wait_exit(
+        &self,
+        container_id: &str,
+        removed: bool,
+    ) -> impl Future<Output = Result<wharf::docker::ExitWait, DaemonError>> + Send {
+        self.answer::<api::WaitExit>(vec![container_id.into(), debug(removed)])
     }
 
     fn resize(

@@ -8,12 +8,13 @@ use tokio_util::sync::CancellationToken;
 
 use super::{EffectRunner, ask, not_connected};
 use crate::app::console_task::{self, ConsoleHandle, ConsoleJob};
-use crate::app::effect::{Change, ObjectChange};
+use crate::app::effect::{AttachAtOnce, Change, ObjectChange};
 use crate::app::msg::Msg;
 use crate::app::msg::{Done, Streamed};
 use crate::app::{launcher, recreate};
 use crate::docker::DockerApi;
-use crate::model::ContainerAction;
+use crate::model::{ContainerAction, LaunchSpec};
+use crate::state::{ConsoleTarget, RequestId};
 
 /// A prune walks every object of its kind: it gets this many request timeouts.
 const PRUNE_PATIENCE: u32 = 6;
@@ -41,7 +42,8 @@ impl<D: DockerApi> EffectRunner<D> {
             // Launches and pulls have no overall timeout (a pull takes as long as it
             // takes, and the user can cancel it); each request inside is still bounded
             // by the client's own timeout.
-            Change::Launch { request, spec } => {
+            Change::Launch { request, spec, attach: Some(attach) } => self.launch_attached(request, spec, attach),
+            Change::Launch { request, spec, attach: None } => {
                 let cancel = self.track(request);
                 let tx = self.tx.clone();
                 let credentials = self.credentials.clone();
@@ -209,5 +211,51 @@ impl<D: DockerApi> EffectRunner<D> {
                 );
             }
         }
+    }
+}
+
+impl<D: DockerApi> EffectRunner<D> {
+    /// `docker run -it`: the launch, then, on the same task, the console on the new
+    /// container (attached before it started). The session is known to the runner
+    /// from now on, so keys typed while the image pulls wait for it.
+    fn launch_attached(&mut self, request: RequestId, spec: LaunchSpec, attach: AttachAtOnce) {
+        let client = self.client.borrow().clone();
+        let launch_cancel = self.track(request);
+        let (input_tx, input_rx) = mpsc::channel(console_task::INPUT_CHUNKS);
+        let (resize_tx, resize_rx) = watch::channel((attach.cols, attach.rows));
+        let cancel = CancellationToken::new();
+        let tx = self.tx.clone();
+        let session = attach.session;
+        let task_cancel = cancel.clone();
+        let credentials = self.credentials.clone();
+        let task = tokio::spawn(async move {
+            let Some(d) = client else {
+                let _ = tx.send(Msg::Done(Done::Launch { request, result: Err(not_connected()) })).await;
+                return;
+            };
+            let progress_tx = tx.clone();
+            let on_progress = move |progress| {
+                let _ = progress_tx.try_send(Msg::Done(Done::PullProgress { request, progress }));
+            };
+            let auth = credentials.for_reference(&spec.image).await;
+            let launched = launcher::launch_attached(d.as_ref(), &spec, auth.as_ref(), &launch_cancel, on_progress).await;
+            launch_cancel.cancel();
+            match launched {
+                Err(error) => {
+                    let _ = tx.send(Msg::Done(Done::Launch { request, result: Err(error) })).await;
+                }
+                Ok(attached) => {
+                    let id = attached.id.clone();
+                    let _ = tx.send(Msg::Done(Done::Launch { request, result: Ok(id.clone()) })).await;
+                    let job = ConsoleJob { session, container_id: id, target: ConsoleTarget::Attach };
+                    console_task::run_attached(d, job, attached, input_rx, resize_rx, tx, task_cancel).await;
+                }
+            }
+        });
+        self.consoles.retain(|_, h| !h.cancel.is_cancelled() && !h.input.is_closed());
+        self.consoles.insert(
+            session,
+            ConsoleHandle { input: input_tx, resize: resize_tx, cancel, task, waiting: Default::default() },
+        );
     }
 }

@@ -73,10 +73,40 @@ pub fn open(state: &mut AppState, target: ConsoleTarget, effects: &mut Vec<Effec
     // The emulator and the TTY start at the pane's size (the console takes the log
     // pane's place, which is the same place whether it is shown yet or not).
     let size = pane_size_shown(state).unwrap_or((80, 24));
-    state.console.session = Some(Console::new(id, container.id.clone(), container.name.clone(), label, size));
+    let mut console = Console::new(id, container.id.clone(), container.name.clone(), label, size);
+    // Attached to a container wharf launched with `--rm` (`-itd`): its end removes it.
+    console.auto_remove = matches!(target, ConsoleTarget::Attach)
+        && state.containers.auto_removing.iter().any(|(i, _)| *i == container.id);
+    state.console.session = Some(console);
     show(state);
     let (cols, rows) = state.console.session.as_ref().map(|s| s.size).unwrap_or((80, 24));
     effects.push(Effect::Change(Change::OpenConsole { session: id, container_id: container.id, target, cols, rows }));
+}
+
+/// A container launched with `-it`, running, its console attached.
+pub struct Launched {
+    pub session: SessionId,
+    pub id: String,
+    pub name: String,
+    pub size: (u16, u16),
+    pub auto_remove: bool,
+    /// What the session is for (a client: where its service is).
+    pub hint: Option<String>,
+}
+
+/// Shows the console of a container just launched with `-it` (its session already
+/// runs in the runner, attached before the container started): keys go to it at once.
+pub fn open_launched(state: &mut AppState, launched: Launched, effects: &mut Vec<Effect>) {
+    if let Some(old) = &state.console.session
+        && old.status.is_live()
+    {
+        effects.push(Effect::Stream(Stream::CloseConsole { session: old.id }));
+    }
+    let mut console = Console::new(launched.session, launched.id, launched.name, "attach".into(), launched.size);
+    console.auto_remove = launched.auto_remove;
+    console.hint = launched.hint;
+    state.console.session = Some(console);
+    show(state);
 }
 
 fn show(state: &mut AppState) {
@@ -101,7 +131,7 @@ pub fn pane_size(state: &AppState) -> Option<(u16, u16)> {
 }
 
 /// The console pane's inner size once it is shown (with its own zoom setting).
-fn pane_size_shown(state: &AppState) -> Option<(u16, u16)> {
+pub(super) fn pane_size_shown(state: &AppState) -> Option<(u16, u16)> {
     let layout = ScreenLayout::compute(state.screen.width, state.screen.height, state.console.zoomed)?;
     Some((layout.logs.width.saturating_sub(2), layout.logs.height.saturating_sub(2)))
 }
@@ -206,6 +236,20 @@ pub fn on_output(state: &mut AppState, id: SessionId, bytes: &[u8]) {
 
 pub fn on_ended(state: &mut AppState, id: SessionId, exit_code: Option<i64>, error: Option<DaemonError>) {
     let Some(session) = session_mut(state, id) else { return };
+    // `--rm` removed the container as it exited: there is nothing left to show or to
+    // return to. Say how it ended, and give the pane back to the dashboard.
+    if let (true, Some(code), None) = (session.auto_remove, exit_code, &error) {
+        let (name, container) = (session.container_name.clone(), session.container_id.clone());
+        state.console.session = None;
+        if state.console.shown {
+            detach(state);
+        }
+        for entry in state.containers.auto_removing.iter_mut().filter(|(i, _)| *i == container) {
+            entry.1 = true;
+        }
+        flash(state, format!("{name} exited {code} and was removed (--rm)"), false);
+        return;
+    }
     session.status = match (exit_code, error) {
         (_, Some(error)) => ConsoleStatus::Failed(error.to_string()),
         (Some(code), None) => ConsoleStatus::Exited(code),

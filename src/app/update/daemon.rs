@@ -37,7 +37,7 @@ fn on_done(state: &mut AppState, done: Done, effects: &mut Vec<Effect>) {
                 launch::on_pull_progress(state, request, progress)
             }
         }
-        Done::Launch { request, result } => launch::on_launch_finished(state, request, result),
+        Done::Launch { request, result } => launch::on_launch_finished(state, request, result, effects),
         Done::RecreateStep { request, step } => super::change::on_recreate_step(state, request, step),
         Done::Recreate { request, result } => super::change::on_recreate_finished(state, request, result),
         Done::Pull { request, reference, result } => launch::on_pull_finished(state, request, reference, result),
@@ -167,6 +167,22 @@ fn on_connection_down(state: &mut AppState, error: crate::model::DaemonError, re
     logs::on_connection_down(state);
 }
 
+/// The selected container left the list, and wharf did not remove it: `--rm` did, for
+/// one wharf launched so (its console says how it exited, or the status line does
+/// here), or another client.
+fn gone_from_the_list(state: &mut AppState, id: &str, name: &str) {
+    let removing = &mut state.containers.auto_removing;
+    let Some(at) = removing.iter().position(|(i, _)| i == id) else {
+        super::flash(state, format!("{name} was removed by another client"), false);
+        return;
+    };
+    let said = removing.remove(at).is_some_and(|(_, said)| said);
+    let console_will_say = state.console.session.as_ref().is_some_and(|s| s.container_id == id && s.status.is_live());
+    if !said && !console_will_say {
+        super::flash(state, format!("{name} exited and was removed (--rm)"), false);
+    }
+}
+
 /// The container list: the rows, and everything that hangs on them.
 fn on_containers(
     state: &mut AppState,
@@ -193,7 +209,7 @@ fn on_containers(
             if let Some((id, name)) = gone
                 && !state.containers.removing.contains(&id)
             {
-                super::flash(state, format!("{name} was removed by another client"), false);
+                gone_from_the_list(state, &id, &name);
             }
             let listed = state.containers.list.items();
             state.containers.removing.retain(|id| listed.iter().any(|c| &c.id == id));

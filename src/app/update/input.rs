@@ -188,6 +188,7 @@ fn on_action(state: &mut AppState, action: Action, effects: &mut Vec<Effect>) {
         }
         Action::OpenCommand => state.screen.modal = Some(Modal::ConsoleCommand { input: String::new(), error: None }),
         Action::Attach => console::open(state, ConsoleTarget::Attach, effects),
+        Action::ThrowAwayClient => super::client::open(state, effects),
         Action::SortNext => stats::cycle_sort(state, false, effects),
         Action::SortReverse => stats::cycle_sort(state, true, effects),
         Action::ImageFilter => super::images::cycle_show(state),

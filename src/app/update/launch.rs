@@ -4,7 +4,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::flash;
 use crate::app::effect::Effect;
-use crate::app::effect::{Change, Stream};
+use crate::app::effect::{AttachAtOnce, Change, Stream};
 use crate::launch::{Field, LaunchDraft, explain, parse_image_ref};
 use crate::model::{DaemonError, RestartPolicy};
 use crate::state::{AppState, LaunchForm, Modal, PullPrompt, PullStatus, Submitting};
@@ -78,7 +78,7 @@ fn submit_service(state: &mut AppState, mut form: Box<LaunchForm>) {
 
 /// Validates the form and sends the launch. Returns whether it was sent; otherwise the
 /// errors are in the form, with the focus on the first one.
-fn submit(state: &mut AppState, form: &mut LaunchForm, effects: &mut Vec<Effect>) -> bool {
+pub(super) fn submit(state: &mut AppState, form: &mut LaunchForm, effects: &mut Vec<Effect>) -> bool {
     form.daemon_error = None;
     let env = &state.launch.host_env;
     match form.spec(|key| env.get(key).cloned()) {
@@ -97,13 +97,27 @@ fn submit(state: &mut AppState, form: &mut LaunchForm, effects: &mut Vec<Effect>
                 return false;
             }
             let request = state.ids.next_request();
-            form.submitting = Some(Submitting { request, pull: PullStatus::default() });
-            form.steps.clear();
             // A form filled to edit a container recreates it; any other launches.
-            match super::change::recreate_plan(form, spec.clone()) {
-                Some(plan) => effects.push(Effect::Change(Change::Recreate { request, plan: Box::new(plan) })),
-                None => effects.push(Effect::Change(Change::Launch { request, spec })),
+            if let Some(plan) = super::change::recreate_plan(form, spec.clone()) {
+                form.submitting = Some(Submitting { request, pull: PullStatus::default(), attach: None });
+                form.steps.clear();
+                effects.push(Effect::Change(Change::Recreate { request, plan: Box::new(plan) }));
+                return true;
             }
+            // `-it` opens the console attached to the container as soon as it starts,
+            // as `docker run -it` does; `-itd` (or a preset's `detach`) does not.
+            let attach = (spec.interactive_tty && !form.detach).then(|| {
+                let session = state.ids.next_session();
+                let (cols, rows) = super::console::pane_size_shown(state).unwrap_or((80, 24));
+                AttachAtOnce { session, cols: cols.max(1), rows: rows.max(1) }
+            });
+            form.submitting = Some(Submitting {
+                request,
+                pull: PullStatus::default(),
+                attach: attach.map(|a| (a.session, (a.cols, a.rows))),
+            });
+            form.steps.clear();
+            effects.push(Effect::Change(Change::Launch { request, spec, attach }));
             true
         }
     }
@@ -183,7 +197,14 @@ fn edit_field(form: &mut LaunchForm, key: KeyEvent) {
             form.restart = choices[next % choices.len()];
         }
         Field::AutoRemove if toggle => form.auto_remove = !form.auto_remove,
-        Field::InteractiveTty if toggle => form.interactive_tty = !form.interactive_tty,
+        // Three states, in order: off, -it (attached at once, as `docker run -it`),
+        // -it in the background (`docker run -itd`).
+        Field::InteractiveTty if toggle => {
+            let states = [(false, false), (true, false), (true, true)];
+            let i = states.iter().position(|s| *s == (form.interactive_tty, form.detach)).unwrap_or(0);
+            let next = if key.code == KeyCode::Left { i + states.len() - 1 } else { i + 1 };
+            (form.interactive_tty, form.detach) = states[next % states.len()];
+        }
         Field::AllInterfaces if toggle => form.all_interfaces = !form.all_interfaces,
         field if field.is_text() => {
             if let Some(area) = form.area_mut(field) {
@@ -196,7 +217,12 @@ fn edit_field(form: &mut LaunchForm, key: KeyEvent) {
     }
 }
 
-pub fn on_launch_finished(state: &mut AppState, request: crate::state::RequestId, result: Result<String, DaemonError>) {
+pub fn on_launch_finished(
+    state: &mut AppState,
+    request: crate::state::RequestId,
+    result: Result<String, DaemonError>,
+    effects: &mut Vec<Effect>,
+) {
     // The form this answers: the one on screen, or the preset launching in the background.
     let on_screen = matches!(&state.screen.modal, Some(Modal::Launch(f)) if f.submitting.as_ref().is_some_and(|s| s.request == request));
     let form = if on_screen {
@@ -215,17 +241,32 @@ pub fn on_launch_finished(state: &mut AppState, request: crate::state::RequestId
         None
     };
     let Some(mut form) = form else { return };
-    form.submitting = None;
+    let attach = form.submitting.take().and_then(|s| s.attach);
     match result {
         Ok(id) => {
             let short: String = id.chars().take(12).collect();
-            let name = form.draft().name;
-            let what = if name.is_empty() { short } else { format!("{name} ({short})") };
+            let draft = form.draft();
+            let name = draft.name.trim().trim_start_matches('/').to_string();
+            let what = if name.is_empty() { short.clone() } else { format!("{name} ({short})") };
             flash(state, format!("started {what}"), false);
-            state.containers.select_when_listed = Some(id);
+            state.containers.select_when_listed = Some(id.clone());
+            if draft.auto_remove {
+                let removing = &mut state.containers.auto_removing;
+                removing.push_back((id.clone(), false));
+                while removing.len() > crate::state::AUTO_REMOVING_MAX {
+                    removing.pop_front();
+                }
+            }
+            if let Some((session, size)) = attach {
+                let name = if name.is_empty() { short } else { name };
+                let hint = form.console_hint.clone();
+                let launched =
+                    super::console::Launched { session, id, name, size, auto_remove: draft.auto_remove, hint };
+                super::console::open_launched(state, launched, effects);
+            }
         }
         Err(error) => {
-            let error = with_what_wharf_knows(state, &form.draft().image, error);
+            let mut error = with_what_wharf_knows(state, &form.draft().image, error);
             // Everything typed stays; the daemon's words go next to it. A preset launched
             // in the background never covers another dialog the user has open: then the
             // status line says what failed, and the preset is one key away again.
@@ -234,6 +275,14 @@ pub fn on_launch_finished(state: &mut AppState, request: crate::state::RequestId
                 // The cursor goes where the fix is: the name, the ports.
                 if let Some(field) = field_to_fix(&error.message) {
                     form.focus = field;
+                }
+                // `container:NAME` names no container the daemon knows.
+                if error.message.contains("No such container") && form.draft().network.trim().starts_with("container:")
+                {
+                    form.focus = Field::Network;
+                    error.hint.get_or_insert_with(|| {
+                        "container:NAME shares the network of a running container: check its name in the list".into()
+                    });
                 }
                 form.daemon_error = Some(error);
                 state.screen.modal = Some(Modal::Launch(form));
@@ -284,6 +333,9 @@ fn field_to_fix(message: &str) -> Option<crate::launch::Field> {
         Some(Field::Name)
     } else if explain::port_in_use(message).is_some() {
         Some(Field::Ports)
+    } else if message.contains("network") && (message.contains("not found") || message.contains("non running")) {
+        // `network mynet not found`, `cannot join network of a non running container`.
+        Some(Field::Network)
     } else if message.contains("No such image")
         || message.contains("pull access denied")
         || message.contains("no registry is reachable")

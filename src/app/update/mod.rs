@@ -4,6 +4,7 @@
 
 mod actions;
 mod change;
+mod client;
 mod console;
 mod daemon;
 mod hosts;
