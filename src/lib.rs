@@ -4,6 +4,7 @@
 #![forbid(unsafe_code)]
 
 pub mod app;
+pub mod compose;
 pub mod config;
 pub mod console;
 pub mod docker;

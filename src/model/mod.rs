@@ -3,6 +3,7 @@
 //! and every string in these types has already been sanitised (see `crate::text`).
 
 mod action;
+mod compose;
 mod container;
 mod daemon;
 mod image;
@@ -14,6 +15,9 @@ mod swarm;
 mod time;
 
 pub use action::{ContainerAction, PullProgress};
+pub use compose::{
+    ComposeContainerSpec, ComposeNetworkSpec, ComposeVolumeSpec, ContainerStatus, HealthSpec, ProjectContainer,
+};
 pub use container::{
     ContainerDetails, ContainerRow, ContainerState, EnvVar, Health, HealthCheck, PortMapping, Protocol,
 };
