@@ -85,3 +85,11 @@ pub struct ContainerStatus {
     /// The last health check's output, to say why a container is unhealthy.
     pub health_output: String,
 }
+
+/// One step of a compose operation, for its per-service progress.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ComposeProgress {
+    /// The service it is about; empty for the project's networks and volumes.
+    pub service: String,
+    pub text: String,
+}

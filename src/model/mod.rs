@@ -16,7 +16,8 @@ mod time;
 
 pub use action::{ContainerAction, PullProgress};
 pub use compose::{
-    ComposeContainerSpec, ComposeNetworkSpec, ComposeVolumeSpec, ContainerStatus, HealthSpec, ProjectContainer,
+    ComposeContainerSpec, ComposeNetworkSpec, ComposeProgress, ComposeVolumeSpec, ContainerStatus, HealthSpec,
+    ProjectContainer,
 };
 pub use container::{
     ContainerDetails, ContainerRow, ContainerState, EnvVar, Health, HealthCheck, PortMapping, Protocol,
