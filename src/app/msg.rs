@@ -48,6 +48,8 @@ pub enum Msg {
         host: usize,
         report: crate::model::FleetReport,
     },
+    /// A compose project's files, read (`Local::ReadProject`), or what is wrong with them.
+    ProjectRead(Result<Box<crate::compose::Project>, String>),
 }
 
 /// What the daemon answered to a read (`Effect::Read`), under the read's name.
@@ -100,6 +102,10 @@ pub enum Answer {
         image: String,
         ports: Result<Vec<(u16, crate::model::Protocol)>, DaemonError>,
     },
+    ProjectContainers {
+        project: String,
+        result: Result<Vec<crate::model::ProjectContainer>, DaemonError>,
+    },
 }
 
 /// How a change (`Effect::Change`) went: every change ends in one of these, and
@@ -142,6 +148,17 @@ pub enum Done {
     Prune {
         kind: crate::model::PruneKind,
         result: Result<crate::model::PruneReport, DaemonError>,
+    },
+    /// A step of a compose operation.
+    ComposeProgress {
+        request: RequestId,
+        progress: crate::model::ComposeProgress,
+    },
+    /// A compose operation ended.
+    Compose {
+        request: RequestId,
+        verb: String,
+        result: Result<(), DaemonError>,
     },
 }
 

@@ -93,6 +93,20 @@ pub enum Action {
     ActivateNode,
     FoldStack,
     UnfoldStack,
+    FocusProject,
+    ComposeUp,
+    ComposeUpService,
+    ComposeDown,
+    ComposeDownVolumes,
+    ComposeStart,
+    ComposeStop,
+    ComposeRestart,
+    ComposeRecreate,
+    ComposePull,
+    ComposeScaleUp,
+    ComposeScaleDown,
+    OpenComposeFile,
+    ProjectLogs,
 }
 
 impl Action {
@@ -129,7 +143,18 @@ impl Action {
             | Action::RemoveService
             | Action::CreateService
             | Action::DrainNode
-            | Action::ActivateNode => true,
+            | Action::ActivateNode
+            | Action::ComposeUp
+            | Action::ComposeUpService
+            | Action::ComposeDown
+            | Action::ComposeDownVolumes
+            | Action::ComposeStart
+            | Action::ComposeStop
+            | Action::ComposeRestart
+            | Action::ComposeRecreate
+            | Action::ComposePull
+            | Action::ComposeScaleUp
+            | Action::ComposeScaleDown => true,
             Action::Quit
             | Action::NextPane
             | Action::PrevPane
@@ -184,7 +209,10 @@ impl Action {
             | Action::FocusNodes
             | Action::ServiceLogs
             | Action::FoldStack
-            | Action::UnfoldStack => false,
+            | Action::UnfoldStack
+            | Action::FocusProject
+            | Action::OpenComposeFile
+            | Action::ProjectLogs => false,
         }
     }
 
@@ -285,6 +313,20 @@ impl Action {
             Action::ActivateNode => "make the node active (asks first)",
             Action::FoldStack => "fold the stack (acts on all of it)",
             Action::UnfoldStack => "unfold the stack",
+            Action::FocusProject => "the compose project (view)",
+            Action::ComposeUp => "up: all services",
+            Action::ComposeUpService => "up: this service (and deps)",
+            Action::ComposeDown => "down (asks first)",
+            Action::ComposeDownVolumes => "down with volumes (asks)",
+            Action::ComposeStart => "start the service",
+            Action::ComposeStop => "stop the service",
+            Action::ComposeRestart => "restart the service",
+            Action::ComposeRecreate => "recreate the service",
+            Action::ComposePull => "pull all images",
+            Action::ComposeScaleUp => "one more container",
+            Action::ComposeScaleDown => "one container fewer",
+            Action::OpenComposeFile => "open another compose file",
+            Action::ProjectLogs => "merged logs of the project",
         }
     }
 }
@@ -446,6 +488,7 @@ pub enum Scope {
     Services,
     Nodes,
     Logs,
+    Project,
 }
 
 impl Scope {
@@ -459,6 +502,7 @@ impl Scope {
             Pane::Services | Pane::Tasks => Scope::Services,
             Pane::Nodes => Scope::Nodes,
             Pane::Logs | Pane::Console => Scope::Logs,
+            Pane::Project => Scope::Project,
         }
     }
 
@@ -472,6 +516,7 @@ impl Scope {
             Scope::Services => "Services",
             Scope::Nodes => "Nodes",
             Scope::Logs => "Logs",
+            Scope::Project => "Project",
         }
     }
 }
@@ -527,6 +572,7 @@ impl Default for Keymap {
             (c('X'), Action::Prune),
             (c('9'), Action::FocusServices),
             (c('0'), Action::FocusNodes),
+            (c('y'), Action::FocusProject),
         ];
         let containers = vec![
             (c('u'), Action::Start),
@@ -593,6 +639,21 @@ impl Default for Keymap {
             (c('S'), Action::SaveLogs),
             (c('W'), Action::SaveFullLog),
         ];
+        let project = vec![
+            (c('u'), Action::ComposeUp),
+            (c('U'), Action::ComposeUpService),
+            (c('d'), Action::ComposeDown),
+            (c('V'), Action::ComposeDownVolumes),
+            (c('S'), Action::ComposeStart),
+            (c('s'), Action::ComposeStop),
+            (c('r'), Action::ComposeRestart),
+            (c('c'), Action::ComposeRecreate),
+            (c('p'), Action::ComposePull),
+            (c('+'), Action::ComposeScaleUp),
+            (c('-'), Action::ComposeScaleDown),
+            (c('o'), Action::OpenComposeFile),
+            (c('M'), Action::ProjectLogs),
+        ];
         let bindings = [
             (Scope::Global, global),
             (Scope::Containers, containers),
@@ -602,6 +663,7 @@ impl Default for Keymap {
             (Scope::Services, services),
             (Scope::Nodes, nodes),
             (Scope::Logs, logs),
+            (Scope::Project, project),
         ]
         .into_iter()
         .flat_map(|(scope, list)| list.into_iter().map(move |(k, a)| (scope, k, a)))
@@ -631,9 +693,10 @@ impl Keymap {
                 "services" => Scope::Services,
                 "nodes" => Scope::Nodes,
                 "logs" => Scope::Logs,
+                "project" => Scope::Project,
                 other => {
                     return Err(format!(
-                        "[keys.{other}]: no such place; use global, containers, images, volumes, networks, services, nodes or logs"
+                        "[keys.{other}]: no such place; use global, containers, images, volumes, networks, services, nodes, logs or project"
                     ));
                 }
             };

@@ -8,6 +8,7 @@ mod launch_form;
 mod list;
 mod logs;
 mod objects;
+mod project;
 mod pull;
 mod stats;
 mod swarm;
@@ -26,6 +27,7 @@ pub use logs::{
     WRAP_INDENT, WholeLogSave, contains_ignore_case, cut_note, mib,
 };
 pub use objects::{ObjectsState, TIMELINE_CAPACITY, TimelineRow};
+pub use project::{PROGRESS_LINES, ProjectState};
 pub use pull::PullStatus;
 pub use stats::{ContainerStats, HISTORY, INTERVALS, StatsState};
 pub use swarm::{SwarmState, not_a_manager};
@@ -56,6 +58,8 @@ pub enum Pane {
     Services,
     Tasks,
     Nodes,
+    /// The compose project of the directory (or of `-f`): its services from the file.
+    Project,
 }
 
 impl Pane {
@@ -76,6 +80,7 @@ impl Pane {
             Pane::Services => "Services",
             Pane::Tasks => "Tasks",
             Pane::Nodes => "Nodes",
+            Pane::Project => "Project",
         }
     }
 
@@ -93,6 +98,7 @@ impl Pane {
                 | Pane::Services
                 | Pane::Tasks
                 | Pane::Nodes
+                | Pane::Project
         )
     }
 
@@ -111,6 +117,7 @@ impl Pane {
             Pane::Events => 8,
             Pane::Services | Pane::Tasks => 9,
             Pane::Nodes => 0,
+            Pane::Project => 0,
             _ => Self::ALL.iter().position(|p| *p == self).unwrap_or(0) + 1,
         }
     }
@@ -212,6 +219,11 @@ pub enum Modal {
         choices: Option<Vec<crate::model::EndpointChoice>>,
         selected: usize,
     },
+    /// Typing the path of another compose file or project directory (`o` in the
+    /// project view).
+    ComposeFile {
+        input: String,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -260,6 +272,10 @@ pub enum Pending {
     Swarm {
         /// Each change, with what to say when it worked and when it did not.
         changes: Vec<(crate::model::SwarmChange, String, String)>,
+    },
+    /// Take the compose project down; its volumes too when `volumes`.
+    ComposeDown {
+        volumes: bool,
     },
 }
 
@@ -553,6 +569,8 @@ pub struct AppState {
     pub logs: LogView,
     pub console: ConsoleState,
     pub stats: StatsState,
+    /// The compose project view.
+    pub project: ProjectState,
 }
 
 impl AppState {
@@ -571,6 +589,7 @@ impl AppState {
         self.stats = StatsState::new(self.stats.interval_secs);
         self.objects = ObjectsState::default();
         self.swarm = SwarmState::default();
+        self.project.forget_daemon();
     }
 
     pub fn new(host: &str, startup: Startup, now: i64) -> Self {
@@ -604,6 +623,7 @@ impl AppState {
             logs: LogView::new(10_000, 1000),
             console: ConsoleState::default(),
             stats: StatsState::new(5),
+            project: ProjectState::default(),
         }
     }
 

@@ -25,6 +25,7 @@ pub fn on_daemon_msg(state: &mut AppState, msg: Msg, effects: &mut Vec<Effect>) 
         Msg::Settle => on_settle(state, effects),
         Msg::EndpointsListed(choices) => super::hosts::on_listed(state, choices),
         Msg::Fleet { host, report } => super::hosts::on_fleet(state, host, report),
+        Msg::ProjectRead(result) => super::project::on_read(state, result, effects),
         Msg::Key(_) | Msg::Mouse(_) | Msg::Paste(_) | Msg::Resize { .. } | Msg::Tick { .. } => {}
     }
 }
@@ -41,6 +42,8 @@ fn on_done(state: &mut AppState, done: Done, effects: &mut Vec<Effect>) {
         Done::ImageRemoved { id: _, name, result } => actions::on_image_removed(state, &name, result),
         Done::Object { done, failed, result } => super::objects::on_changed(state, done, failed, result, effects),
         Done::Prune { kind, result } => super::objects::on_pruned(state, kind, result, effects),
+        Done::ComposeProgress { request, progress } => super::project::on_progress(state, request, progress),
+        Done::Compose { request, verb, result } => super::project::on_finished(state, request, verb, result, effects),
     }
 }
 
@@ -73,6 +76,7 @@ fn on_answer(state: &mut AppState, answer: Answer, effects: &mut Vec<Effect>) {
         Answer::Volumes { request, result } => super::objects::on_volumes(state, request, result, effects),
         Answer::Networks { request, result } => super::objects::on_networks(state, request, result, effects),
         Answer::ExposedPorts { image, ports } => on_exposed_ports(state, image, ports),
+        Answer::ProjectContainers { project, result } => super::project::on_containers(state, project, result, effects),
         Answer::Inspected { title, result } => super::objects::on_inspected(state, title, result),
         Answer::SwarmRole(role) => super::swarm::on_role(state, role, effects),
         Answer::Services { request, result } => super::swarm::on_services(state, request, result, effects),
@@ -138,6 +142,7 @@ fn on_connected(state: &mut AppState, info: crate::model::DaemonInfo, effects: &
     super::objects::on_connected(state, effects);
     super::swarm::forget_requests(state);
     super::swarm::on_event(state, effects);
+    super::project::on_connected(state, effects);
 }
 
 /// The daemon went away; the supervisor retries by itself.
@@ -282,6 +287,7 @@ fn on_event(state: &mut AppState, event: crate::model::DaemonEvent, effects: &mu
         // An exec (a healthcheck runs one every few seconds) changes no list.
         EventKind::Container if super::objects::changes_nothing(&event) => {}
         EventKind::Container => {
+            super::project::on_container_event(state, effects);
             // Ports are bound on start and released on stop: cached details of this
             // container may be out of date now. (The log pane only needs the TTY
             // setting, which never changes, so it can resume at once.)

@@ -12,6 +12,7 @@ mod line_input;
 mod log_save;
 mod logs;
 mod objects;
+mod project;
 mod projects;
 mod selection;
 mod stats;
