@@ -37,7 +37,9 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
         frame.render_widget(message(lines, block), area);
         return;
     };
-    let progress_rows = if area.height >= 16 { 6 } else { 3 };
+    // The services first; what wharf did gets what is left (2 to 8 rows).
+    let table_rows = u16::try_from(project.services.len()).unwrap_or(u16::MAX).saturating_add(3);
+    let progress_rows = area.height.saturating_sub(table_rows).clamp(2, 8);
     let [top, bottom] = Layout::vertical([Constraint::Min(4), Constraint::Length(progress_rows)]).areas(area);
     let services = &project.services;
     let mut offset = p.offset.min(services.len());
