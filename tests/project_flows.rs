@@ -220,3 +220,21 @@ fn a_file_that_cannot_be_read_says_where_and_another_can_be_opened() {
     assert_eq!(options.files, vec![std::path::PathBuf::from("/srv/other/compose.yaml")]);
     assert_eq!(cwd, std::path::PathBuf::from("/srv/other"));
 }
+
+#[test]
+fn the_detail_panes_follow_the_selected_services_container() {
+    let (mut h, project) = opened(120, 30);
+    // The daemon's container list holds the project's containers too: make app's and
+    // migrate's containers two rows of the fixture list.
+    let rows: Vec<(String, String)> =
+        h.state.containers.list.items().iter().take(2).map(|c| (c.id.clone(), c.name.clone())).collect();
+    let mut app = container(&project, "app", ContainerState::Running, None, true);
+    app.id = rows[0].0.clone();
+    let mut migrate = container(&project, "migrate", ContainerState::Exited, None, true);
+    migrate.id = rows[1].0.clone();
+    h.send(Msg::Answer(Answer::ProjectContainers { project: "shop".into(), result: Ok(vec![app, migrate]) }));
+    assert_eq!(h.state.selected_container().map(|c| c.name.clone()), Some(rows[0].1.clone()));
+    let effects = h.char('j');
+    h.answer(effects);
+    assert_eq!(h.state.selected_container().map(|c| c.name.clone()), Some(rows[1].1.clone()));
+}

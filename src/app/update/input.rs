@@ -294,7 +294,7 @@ fn move_selection(state: &mut AppState, delta: isize, effects: &mut Vec<Effect>)
         }
         Pane::Tasks => state.swarm.tasks.move_by(delta),
         Pane::Nodes => state.swarm.nodes.move_by(delta),
-        Pane::Project => super::project::move_by(state, delta),
+        Pane::Project => super::project::move_by(state, delta, effects),
         Pane::Ports => state.containers.ports.move_by(delta),
         Pane::Env => state.containers.env.move_by(delta),
         Pane::Logs => logs::scroll(state, delta),
@@ -415,6 +415,7 @@ pub fn on_mouse(state: &mut AppState, mouse: MouseEvent, effects: &mut Vec<Effec
                         let count = state.project.project.as_ref().map_or(0, |p| p.services.len());
                         if index < count {
                             state.project.selected = index;
+                            super::project::show_selected_container(state, effects);
                         }
                         false
                     }

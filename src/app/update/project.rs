@@ -82,6 +82,9 @@ pub fn on_containers(
                 containers.sort_by(|a, b| (&a.service, a.number).cmp(&(&b.service, b.number)));
                 state.project.containers = containers;
                 state.project.containers_loaded = true;
+                if state.screen.main_pane == Pane::Project {
+                    show_selected_container(state, effects);
+                }
             }
             Err(e) => flash(state, format!("cannot list project {project}: {}", e.message), true),
         }
@@ -109,13 +112,33 @@ pub fn on_connected(state: &mut AppState, effects: &mut Vec<Effect>) {
     }
 }
 
-pub fn move_by(state: &mut AppState, delta: isize) {
+pub fn move_by(state: &mut AppState, delta: isize, effects: &mut Vec<Effect>) {
     let count = state.project.project.as_ref().map_or(0, |p| p.services.len());
     if count == 0 {
         return;
     }
     let next = state.project.selected.saturating_add_signed(delta).min(count - 1);
     state.project.selected = next;
+    show_selected_container(state, effects);
+}
+
+/// The ports, env, stats and log panes show the selected service's first container
+/// (unless the log pane follows several: merged logs stay).
+pub fn show_selected_container(state: &mut AppState, effects: &mut Vec<Effect>) {
+    if state.logs.sources.len() > 1 {
+        return;
+    }
+    let Some(service) = state.project.selected_service() else { return };
+    let Some(id) = state.project.containers_of(&service.name).next().map(|c| c.id.clone()) else { return };
+    if state.selected_container().is_some_and(|c| c.id == id) {
+        return;
+    }
+    let position = state.containers.list.visible().position(|c| c.id == id);
+    if let Some(position) = position
+        && state.containers.list.select_visible(position)
+    {
+        super::selection::sync_selection(state, effects);
+    }
 }
 
 /// The keys of the project view.
