@@ -47,6 +47,19 @@ for tool in tmux python3; do
     fi
 done
 
+banner "compose v1"
+# tests/live_compose.rs checks that Debian's docker-compose (Compose 1.29) lists and
+# removes a project wharf brought up, and the other way round.
+if ! command -v docker-compose >/dev/null 2>&1; then
+    if [[ $(id -u) == 0 && -f /etc/debian_version ]]; then
+        run env DEBIAN_FRONTEND=noninteractive apt-get update -q
+        run env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y -q docker-compose
+    else
+        echo "test.sh: docker-compose is missing; install it (tests/live_compose.rs needs it)" >&2
+        fail 1
+    fi
+fi
+
 banner "test images"
 run scripts/test-images.sh
 

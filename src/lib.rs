@@ -5,6 +5,7 @@
 
 pub mod app;
 pub mod build;
+pub mod compose;
 pub mod config;
 pub mod console;
 pub mod credentials;

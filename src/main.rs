@@ -48,6 +48,19 @@ struct Cli {
     /// unless the form names another).
     #[arg(long, value_name = "DIR")]
     build: Option<PathBuf>,
+    /// Compose file of the project view (`y`); repeat it to override one file with the
+    /// next. Default: COMPOSE_FILE, else compose.yaml, compose.yml, docker-compose.yaml
+    /// or docker-compose.yml in this directory or a parent. Opens the project view.
+    #[arg(short = 'f', long = "file", value_name = "FILE")]
+    file: Vec<PathBuf>,
+    /// Compose project name. Default: COMPOSE_PROJECT_NAME, the file's `name:`, else
+    /// the directory's name. Opens the project view.
+    #[arg(short = 'p', long = "project-name", value_name = "NAME")]
+    project_name: Option<String>,
+    /// Compose profile to enable (repeatable). Default: COMPOSE_PROFILES. Opens the
+    /// project view.
+    #[arg(long = "profile", value_name = "PROFILE")]
+    profile: Vec<String>,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -93,6 +106,17 @@ fn main() -> ExitCode {
             }
         }
     }
+    if let Some(name) = &cli.project_name
+        && let Err(e) = wharf::compose::find::check_project_name(name)
+    {
+        terminal::report(format!("wharf: -p: {e}"));
+        return ExitCode::from(2);
+    }
+    let compose = wharf::compose::ProjectOptions {
+        files: cli.file.clone(),
+        project_name: cli.project_name.clone(),
+        profiles: cli.profile.clone(),
+    };
     if let Some(Command::Doctor) = cli.command {
         return doctor(&endpoint, cli.config.as_deref(), &hosts);
     }
@@ -116,7 +140,7 @@ fn main() -> ExitCode {
         }
     };
     // The address is shown on screen: it comes from the environment or a context file.
-    let outcome = runtime.block_on(run(config, endpoint.address, inputs, hosts, cli.read_only, cli.build));
+    let outcome = runtime.block_on(run(config, endpoint.address, inputs, hosts, cli.read_only, cli.build, compose));
     terminal::restore();
     match outcome {
         Ok(ExitReason::Signal(signo)) => ExitCode::from(128u8.saturating_add(signo as u8)),
@@ -137,6 +161,7 @@ async fn run(
     hosts: Vec<(String, DaemonAddress)>,
     read_only: bool,
     build: Option<PathBuf>,
+    compose: wharf::compose::ProjectOptions,
 ) -> std::io::Result<ExitReason> {
     let (tx, rx) = mpsc::channel(1024);
     let (slot_tx, slot_rx) = watch::channel::<Option<Arc<BollardDocker>>>(None);
@@ -190,6 +215,15 @@ async fn run(
     app.state.screen.read_only = read_only;
     // Read here, once: `update` and the UI read no files.
     app.state.screen.zone = wharf::local_time::Zone::system();
+    // A compose flag opens the project view; its files are read once connected.
+    let compose_asked = compose != wharf::compose::ProjectOptions::default();
+    app.state.project.options = compose;
+    app.state.project.cwd = std::env::current_dir().unwrap_or_default();
+    if compose_asked {
+        app.state.project.wanted = true;
+        app.state.screen.main_pane = wharf::state::Pane::Project;
+        app.state.screen.focus = wharf::state::Pane::Project;
+    }
 
     let mut tui = terminal::init()?;
     let size = tui.size().unwrap_or_default();

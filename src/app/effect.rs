@@ -88,6 +88,10 @@ pub enum Read {
         name: String,
         purpose: ConfigUse,
     },
+    /// The containers of a compose project (by its label).
+    ProjectContainers {
+        project: String,
+    },
 }
 
 /// What a container's settings are read for.
@@ -221,6 +225,13 @@ pub enum Change {
         cols: u16,
         rows: u16,
     },
+    /// Carry out a compose operation on a project (see `app::compose_task`); progress
+    /// comes back as `Done::ComposeProgress`, the end as `Done::Compose`.
+    Compose {
+        request: RequestId,
+        project: Box<crate::compose::Project>,
+        op: crate::app::compose_task::ComposeOp,
+    },
 }
 
 impl Change {
@@ -250,6 +261,9 @@ impl Change {
             }),
             Change::Login { request, auth, .. } => {
                 Msg::Done(Done::Login { request, server: auth.server, result: Err(error) })
+            }
+            Change::Compose { request, op, .. } => {
+                Msg::Done(Done::Compose { request, verb: op.verb().to_string(), result: Err(error) })
             }
             Change::OpenConsole { session, .. } => {
                 Msg::Stream(Streamed::ConsoleEnded { session, exit_code: None, error: Some(error) })
@@ -338,6 +352,8 @@ pub enum Local {
     ListEndpoints,
     /// Leave the daemon in use for this one.
     SwitchEndpoint { address: crate::model::DaemonAddress },
+    /// Find and read a compose project's files (`Msg::ProjectRead`).
+    ReadProject { options: crate::compose::ProjectOptions, cwd: std::path::PathBuf },
 }
 
 impl From<Read> for Effect {

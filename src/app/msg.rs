@@ -48,6 +48,8 @@ pub enum Msg {
         host: usize,
         report: crate::model::FleetReport,
     },
+    /// A compose project's files, read (`Local::ReadProject`), or what is wrong with them.
+    ProjectRead(Result<Box<crate::compose::Project>, String>),
 }
 
 /// What the daemon answered to a read (`Effect::Read`), under the read's name.
@@ -106,6 +108,10 @@ pub enum Answer {
         name: String,
         purpose: crate::app::effect::ConfigUse,
         result: Result<Box<(serde_json::Value, Option<serde_json::Value>)>, DaemonError>,
+    },
+    ProjectContainers {
+        project: String,
+        result: Result<Vec<crate::model::ProjectContainer>, DaemonError>,
     },
 }
 
@@ -181,6 +187,17 @@ pub enum Done {
         request: RequestId,
         server: String,
         result: Result<String, DaemonError>,
+    },
+    /// A step of a compose operation.
+    ComposeProgress {
+        request: RequestId,
+        progress: crate::model::ComposeProgress,
+    },
+    /// A compose operation ended.
+    Compose {
+        request: RequestId,
+        verb: String,
+        result: Result<(), DaemonError>,
     },
 }
 

@@ -103,6 +103,20 @@ pub enum Action {
     DuplicateContainer,
     RunCommand,
     ThrowAwayClient,
+    FocusProject,
+    ComposeUp,
+    ComposeUpService,
+    ComposeDown,
+    ComposeDownVolumes,
+    ComposeStart,
+    ComposeStop,
+    ComposeRestart,
+    ComposeRecreate,
+    ComposePull,
+    ComposeScaleUp,
+    ComposeScaleDown,
+    OpenComposeFile,
+    ProjectLogs,
 }
 
 impl Action {
@@ -145,7 +159,18 @@ impl Action {
             | Action::PushImage
             | Action::EditContainer
             | Action::DuplicateContainer
-            | Action::ThrowAwayClient => true,
+            | Action::ThrowAwayClient
+            | Action::ComposeUp
+            | Action::ComposeUpService
+            | Action::ComposeDown
+            | Action::ComposeDownVolumes
+            | Action::ComposeStart
+            | Action::ComposeStop
+            | Action::ComposeRestart
+            | Action::ComposeRecreate
+            | Action::ComposePull
+            | Action::ComposeScaleUp
+            | Action::ComposeScaleDown => true,
             Action::Quit
             | Action::NextPane
             | Action::PrevPane
@@ -204,7 +229,10 @@ impl Action {
             | Action::ServiceLogs
             | Action::FoldStack
             | Action::UnfoldStack
-            | Action::RunCommand => false,
+            | Action::RunCommand
+            | Action::FocusProject
+            | Action::OpenComposeFile
+            | Action::ProjectLogs => false,
         }
     }
 
@@ -315,6 +343,20 @@ impl Action {
             Action::DuplicateContainer => "duplicate (the form, a new name)",
             Action::RunCommand => "the equivalent docker run command",
             Action::ThrowAwayClient => "throw-away --rm -it client beside it",
+            Action::FocusProject => "the compose project (view)",
+            Action::ComposeUp => "up: all services",
+            Action::ComposeUpService => "up: this service (and deps)",
+            Action::ComposeDown => "down (asks first)",
+            Action::ComposeDownVolumes => "down with volumes (asks)",
+            Action::ComposeStart => "start the service",
+            Action::ComposeStop => "stop the service",
+            Action::ComposeRestart => "restart the service",
+            Action::ComposeRecreate => "recreate the service",
+            Action::ComposePull => "pull all images",
+            Action::ComposeScaleUp => "one more container",
+            Action::ComposeScaleDown => "one container fewer",
+            Action::OpenComposeFile => "open another compose file",
+            Action::ProjectLogs => "merged logs of the project",
         }
     }
 }
@@ -476,6 +518,7 @@ pub enum Scope {
     Services,
     Nodes,
     Logs,
+    Project,
 }
 
 impl Scope {
@@ -489,6 +532,7 @@ impl Scope {
             Pane::Services | Pane::Tasks => Scope::Services,
             Pane::Nodes => Scope::Nodes,
             Pane::Logs | Pane::Console => Scope::Logs,
+            Pane::Project => Scope::Project,
         }
     }
 
@@ -502,6 +546,7 @@ impl Scope {
             Scope::Services => "Services",
             Scope::Nodes => "Nodes",
             Scope::Logs => "Logs",
+            Scope::Project => "Project",
         }
     }
 }
@@ -557,6 +602,7 @@ impl Default for Keymap {
             (c('X'), Action::Prune),
             (c('9'), Action::FocusServices),
             (c('0'), Action::FocusNodes),
+            (c('y'), Action::FocusProject),
         ];
         let containers = vec![
             (c('u'), Action::Start),
@@ -633,6 +679,21 @@ impl Default for Keymap {
             (c('S'), Action::SaveLogs),
             (c('W'), Action::SaveFullLog),
         ];
+        let project = vec![
+            (c('u'), Action::ComposeUp),
+            (c('U'), Action::ComposeUpService),
+            (c('d'), Action::ComposeDown),
+            (c('V'), Action::ComposeDownVolumes),
+            (c('S'), Action::ComposeStart),
+            (c('s'), Action::ComposeStop),
+            (c('r'), Action::ComposeRestart),
+            (c('c'), Action::ComposeRecreate),
+            (c('p'), Action::ComposePull),
+            (c('+'), Action::ComposeScaleUp),
+            (c('-'), Action::ComposeScaleDown),
+            (c('o'), Action::OpenComposeFile),
+            (c('M'), Action::ProjectLogs),
+        ];
         let bindings = [
             (Scope::Global, global),
             (Scope::Containers, containers),
@@ -642,6 +703,7 @@ impl Default for Keymap {
             (Scope::Services, services),
             (Scope::Nodes, nodes),
             (Scope::Logs, logs),
+            (Scope::Project, project),
         ]
         .into_iter()
         .flat_map(|(scope, list)| list.into_iter().map(move |(k, a)| (scope, k, a)))
@@ -671,9 +733,10 @@ impl Keymap {
                 "services" => Scope::Services,
                 "nodes" => Scope::Nodes,
                 "logs" => Scope::Logs,
+                "project" => Scope::Project,
                 other => {
                     return Err(format!(
-                        "[keys.{other}]: no such place; use global, containers, images, volumes, networks, services, nodes or logs"
+                        "[keys.{other}]: no such place; use global, containers, images, volumes, networks, services, nodes, logs or project"
                     ));
                 }
             };

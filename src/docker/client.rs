@@ -4,9 +4,9 @@ use std::collections::HashMap;
 
 use bollard::Docker;
 use bollard::query_parameters::{
-    CreateImageOptionsBuilder, EventsOptionsBuilder, KillContainerOptionsBuilder, RemoveContainerOptionsBuilder,
-    RemoveImageOptionsBuilder, RestartContainerOptions, StartContainerOptions, StopContainerOptions,
-    TagImageOptionsBuilder,
+    CreateContainerOptionsBuilder, CreateImageOptionsBuilder, EventsOptionsBuilder, KillContainerOptionsBuilder,
+    RemoveContainerOptionsBuilder, RemoveImageOptionsBuilder, RestartContainerOptions, StartContainerOptions,
+    StopContainerOptions, TagImageOptionsBuilder,
 };
 use futures::StreamExt;
 use futures::stream::BoxStream;
@@ -20,6 +20,7 @@ use crate::model::{
     DaemonInfo, ImageRow, LaunchSpec, NetworkRow, ObjectKind, PruneKind, PruneReport, PullProgress, RegistryAuth,
     VolumeRow,
 };
+use crate::model::{ComposeContainerSpec, ComposeNetworkSpec, ComposeVolumeSpec, ContainerStatus, ProjectContainer};
 
 #[derive(Clone)]
 pub struct BollardDocker {
@@ -488,6 +489,65 @@ impl DockerApi for BollardDocker {
         };
         json.map(|v| convert::prune_report(&v))
             .map_err(|e| DaemonError::new(DaemonErrorKind::Other, format!("unreadable prune answer: {e}")))
+    }
+
+    async fn list_project_containers(&self, project: &str) -> Result<Vec<ProjectContainer>, DaemonError> {
+        let filters = serde_json::json!({ "label": [format!("com.docker.compose.project={project}")] }).to_string();
+        let json = self.get_json(&format!("/containers/json?all=1&filters={}", segment(&filters))).await?;
+        Ok(convert::project_containers(&json))
+    }
+
+    async fn create_compose_container(&self, spec: &ComposeContainerSpec) -> Result<String, DaemonError> {
+        let options = CreateContainerOptionsBuilder::new().name(&spec.name).build();
+        let created = self
+            .client
+            .create_container(Some(options), convert::compose_create_body(spec))
+            .await
+            .map_err(|e| self.err(e))?;
+        // API 1.41 joins one network at create: the others (with their aliases) now.
+        for (network, aliases) in spec.networks.iter().skip(1) {
+            let request = bollard::models::NetworkConnectRequest {
+                container: created.id.clone(),
+                endpoint_config: Some(bollard::models::EndpointSettings {
+                    aliases: Some(aliases.clone()),
+                    ..Default::default()
+                }),
+            };
+            if let Err(e) = self.client.connect_network(network, request).await {
+                let error = self.err(e);
+                let options = RemoveContainerOptionsBuilder::new().force(true).build();
+                let _ = self.client.remove_container(&created.id, Some(options)).await;
+                return Err(error);
+            }
+        }
+        Ok(created.id)
+    }
+
+    async fn create_compose_network(&self, spec: &ComposeNetworkSpec) -> Result<(), DaemonError> {
+        let request = bollard::models::NetworkCreateRequest {
+            name: spec.name.clone(),
+            driver: spec.driver.clone(),
+            internal: Some(spec.internal),
+            attachable: Some(spec.attachable),
+            labels: Some(spec.labels.clone().into_iter().collect()),
+            ..Default::default()
+        };
+        self.client.create_network(request).await.map(|_| ()).map_err(|e| self.err(e))
+    }
+
+    async fn create_compose_volume(&self, spec: &ComposeVolumeSpec) -> Result<(), DaemonError> {
+        let request = bollard::models::VolumeCreateRequest {
+            name: Some(spec.name.clone()),
+            driver: spec.driver.clone(),
+            labels: Some(spec.labels.clone().into_iter().collect()),
+            ..Default::default()
+        };
+        self.client.create_volume(request).await.map(|_| ()).map_err(|e| self.err(e))
+    }
+
+    async fn container_status(&self, id: &str) -> Result<ContainerStatus, DaemonError> {
+        let body = self.get_bytes(&format!("/containers/{}/json", segment(id))).await?;
+        convert::container_status(&body).map_err(|e| unreadable("container", &e))
     }
 }
 

@@ -27,6 +27,7 @@ use crate::model::{
     BuildEvent, BuildSpec, ContainerAction, ContainerDetails, ContainerRow, DaemonError, DaemonEvent, DaemonInfo,
     ImageRow, LaunchSpec, NetworkRow, ObjectKind, PruneKind, PruneReport, PullProgress, RegistryAuth, VolumeRow,
 };
+use crate::model::{ComposeContainerSpec, ComposeNetworkSpec, ComposeVolumeSpec, ContainerStatus, ProjectContainer};
 
 pub use client::BollardDocker;
 pub use connect::{STOP_GRACE_SECS, connect};
@@ -179,4 +180,44 @@ pub trait DockerApi: Send + Sync + 'static {
         kind: PruneKind,
         label: Option<&str>,
     ) -> impl Future<Output = Result<PruneReport, DaemonError>> + Send;
+
+    // Compose projects. The default bodies answer "not supported", so a daemon stand-in
+    // that has no use for them (the scripted fake) need not write them out.
+    /// The containers labelled `com.docker.compose.project=project`, stopped ones too.
+    fn list_project_containers(
+        &self,
+        project: &str,
+    ) -> impl Future<Output = Result<Vec<ProjectContainer>, DaemonError>> + Send {
+        let _ = project;
+        std::future::ready(Err(compose_unsupported()))
+    }
+    /// Creates (does not start) one container of a compose service, joined to all its
+    /// networks; returns its id. A failure leaves nothing behind.
+    fn create_compose_container(
+        &self,
+        spec: &ComposeContainerSpec,
+    ) -> impl Future<Output = Result<String, DaemonError>> + Send {
+        let _ = spec;
+        std::future::ready(Err(compose_unsupported()))
+    }
+    fn create_compose_network(
+        &self,
+        spec: &ComposeNetworkSpec,
+    ) -> impl Future<Output = Result<(), DaemonError>> + Send {
+        let _ = spec;
+        std::future::ready(Err(compose_unsupported()))
+    }
+    fn create_compose_volume(&self, spec: &ComposeVolumeSpec) -> impl Future<Output = Result<(), DaemonError>> + Send {
+        let _ = spec;
+        std::future::ready(Err(compose_unsupported()))
+    }
+    /// State, exit code and health of a container (for `depends_on` conditions).
+    fn container_status(&self, id: &str) -> impl Future<Output = Result<ContainerStatus, DaemonError>> + Send {
+        let _ = id;
+        std::future::ready(Err(compose_unsupported()))
+    }
+}
+
+fn compose_unsupported() -> DaemonError {
+    DaemonError::new(crate::model::DaemonErrorKind::Unsupported, "this daemon connection cannot run compose projects")
 }

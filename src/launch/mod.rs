@@ -2,8 +2,8 @@
 //! parsers for ports, env, names, images, volumes and restart policies, the form's draft
 //! and its validation, the presets, and what a failed launch means. Pure code: no I/O.
 
-pub mod command;
 pub mod client;
+pub mod command;
 mod draft;
 mod env;
 pub mod explain;

@@ -4,6 +4,7 @@
 
 mod action;
 mod build;
+mod compose;
 mod container;
 mod credentials;
 mod daemon;
@@ -17,6 +18,10 @@ mod time;
 
 pub use action::{ContainerAction, PullProgress};
 pub use build::{BuildEvent, BuildSpec, BuildSummary, step_of};
+pub use compose::{
+    ComposeContainerSpec, ComposeNetworkSpec, ComposeProgress, ComposeVolumeSpec, ContainerStatus, HealthSpec,
+    ProjectContainer,
+};
 pub use container::{
     ContainerDetails, ContainerRow, ContainerState, EnvVar, Health, HealthCheck, PortMapping, Protocol,
 };

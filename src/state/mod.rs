@@ -10,6 +10,7 @@ mod launch_form;
 mod list;
 mod logs;
 mod objects;
+mod project;
 mod pull;
 mod registry;
 mod stats;
@@ -31,6 +32,7 @@ pub use logs::{
     WRAP_INDENT, WholeLogSave, contains_ignore_case, cut_note, mib,
 };
 pub use objects::{ObjectsState, TIMELINE_CAPACITY, TimelineRow};
+pub use project::{PROGRESS_LINES, ProjectState};
 pub use pull::PullStatus;
 pub use registry::{LoginField, LoginPrompt, PushView, Retry, TagPrompt};
 pub use stats::{ContainerStats, HISTORY, INTERVALS, StatsState};
@@ -62,6 +64,8 @@ pub enum Pane {
     Services,
     Tasks,
     Nodes,
+    /// The compose project of the directory (or of `-f`): its services from the file.
+    Project,
 }
 
 impl Pane {
@@ -82,6 +86,7 @@ impl Pane {
             Pane::Services => "Services",
             Pane::Tasks => "Tasks",
             Pane::Nodes => "Nodes",
+            Pane::Project => "Project",
         }
     }
 
@@ -99,6 +104,7 @@ impl Pane {
                 | Pane::Services
                 | Pane::Tasks
                 | Pane::Nodes
+                | Pane::Project
         )
     }
 
@@ -117,6 +123,7 @@ impl Pane {
             Pane::Events => 8,
             Pane::Services | Pane::Tasks => 9,
             Pane::Nodes => 0,
+            Pane::Project => 0,
             _ => Self::ALL.iter().position(|p| *p == self).unwrap_or(0) + 1,
         }
     }
@@ -229,6 +236,11 @@ pub enum Modal {
     /// The `docker run` command that makes a container or what the launch form holds
     /// (`w`, Ctrl-g in the form); `y` copies it.
     RunCommand(Box<RunCommandView>),
+    /// Typing the path of another compose file or project directory (`o` in the
+    /// project view).
+    ComposeFile {
+        input: String,
+    },
 }
 
 /// The equivalent command, and the form to go back to when it was opened from one.
@@ -287,6 +299,10 @@ pub enum Pending {
     Swarm {
         /// Each change, with what to say when it worked and when it did not.
         changes: Vec<(crate::model::SwarmChange, String, String)>,
+    },
+    /// Take the compose project down; its volumes too when `volumes`.
+    ComposeDown {
+        volumes: bool,
     },
 }
 
@@ -589,6 +605,8 @@ pub struct AppState {
     pub logs: LogView,
     pub console: ConsoleState,
     pub stats: StatsState,
+    /// The compose project view.
+    pub project: ProjectState,
 }
 
 impl AppState {
@@ -608,6 +626,7 @@ impl AppState {
         self.stats = StatsState::new(self.stats.interval_secs);
         self.objects = ObjectsState::default();
         self.swarm = SwarmState::default();
+        self.project.forget_daemon();
     }
 
     pub fn new(host: &str, startup: Startup, now: i64) -> Self {
@@ -642,6 +661,7 @@ impl AppState {
             logs: LogView::new(10_000, 1000),
             console: ConsoleState::default(),
             stats: StatsState::new(5),
+            project: ProjectState::default(),
         }
     }
 

@@ -105,6 +105,30 @@ pub fn draw_command(frame: &mut Frame, area: Rect, input: &str, error: Option<&s
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }).block(block), popup);
 }
 
+/// A one-line prompt: what it asks, what is typed, and a hint below.
+pub fn draw_text_prompt(
+    frame: &mut Frame,
+    area: Rect,
+    title: &str,
+    label: &str,
+    input: &str,
+    hint: &str,
+    theme: &Theme,
+) {
+    let popup = centered(area, 80, 6);
+    let block = modal_block(title, theme).title_bottom(key_hints(&[("Enter", "open"), ("Esc", "close")], theme));
+    let lines = vec![
+        Line::from(vec![
+            Span::styled(label.to_string(), theme.title),
+            Span::raw(crate::text::sanitize(input)),
+            Span::styled("█", theme.key),
+        ]),
+        Line::styled(hint.to_string(), theme.dim),
+    ];
+    frame.render_widget(Clear, popup);
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }).block(block), popup);
+}
+
 /// The endpoint picker: each daemon with where it comes from; the one in use marked.
 pub fn draw_endpoints(
     frame: &mut Frame,

@@ -15,6 +15,7 @@ mod launch_form;
 mod logs;
 mod objects;
 mod ports;
+mod project;
 mod pull_progress;
 mod run_command;
 mod stats;
@@ -55,6 +56,7 @@ pub fn draw(frame: &mut Frame, state: &AppState, keymap: &Keymap, theme: &Theme)
         Pane::Events => objects::draw_events(frame, layout.main, state, theme),
         Pane::Services | Pane::Tasks => swarm::draw_services(frame, layout.main, state, theme),
         Pane::Nodes => swarm::draw_nodes(frame, layout.main, state, theme),
+        Pane::Project => project::draw(frame, layout.main, state, theme),
         _ => containers::draw(frame, layout.main, state, keymap, theme),
     }
     stats::draw_header(frame, layout.header, state, keymap, theme);
@@ -104,6 +106,7 @@ pub fn draw(frame: &mut Frame, state: &AppState, keymap: &Keymap, theme: &Theme)
         Some(Modal::Endpoints { choices, selected }) => {
             dialogs::draw_endpoints(frame, area, choices.as_deref(), *selected, state.connection.host(), theme)
         }
+        Some(Modal::ComposeFile { input }) => project::draw_chooser(frame, area, input, theme),
         Some(Modal::Filter { .. }) | Some(Modal::LogInput { .. }) | None => {}
     }
 }

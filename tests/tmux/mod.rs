@@ -33,6 +33,24 @@ impl Tmux {
         host: Option<&str>,
         config: Option<&str>,
     ) -> Self {
+        Self::launch(name, width, height, env, host, config, None)
+    }
+
+    /// Starts wharf (against the daemon the environment names) in the directory `cwd`,
+    /// as a user who opens it there: the compose project view finds its files there.
+    pub fn start_in(name: &str, width: u16, height: u16, cwd: &std::path::Path) -> Self {
+        Self::launch(name, width, height, &[], None, None, Some(cwd))
+    }
+
+    fn launch(
+        name: &str,
+        width: u16,
+        height: u16,
+        env: &[(&str, &str)],
+        host: Option<&str>,
+        config: Option<&str>,
+        cwd: Option<&std::path::Path>,
+    ) -> Self {
         let dir = tempfile::tempdir().unwrap();
         if let Some(text) = config {
             std::fs::create_dir_all(dir.path().join("config/wharf")).unwrap();
@@ -51,8 +69,10 @@ impl Tmux {
             bin = binary(env),
             dir = dir_text,
         );
+        let start_dir = cwd.map(|c| c.display().to_string()).unwrap_or_else(|| ".".into());
         let status = Command::new("tmux")
-            .args(["-L", &socket, "-f", "/dev/null", "new-session", "-d", "-x", &width.to_string(), "-y"])
+            .args(["-L", &socket, "-f", "/dev/null", "new-session", "-d", "-c", &start_dir, "-x", &width.to_string()])
+            .arg("-y")
             .arg(height.to_string())
             .args(["sh", "-c", &script])
             .status()

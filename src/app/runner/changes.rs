@@ -183,6 +183,32 @@ impl<D: DockerApi> EffectRunner<D> {
                 let result = ask(client, timeout * PRUNE_PATIENCE, async |d| d.prune(kind, None).await).await;
                 Msg::Done(Done::Prune { kind, result })
             }),
+            // A compose operation runs as long as its steps take (pulls, waiting for
+            // dependencies, each bounded on its own); the user can cancel it.
+            Change::Compose { request, project, op } => {
+                let cancel = self.track(request);
+                let tx = self.tx.clone();
+                self.spawn(async move {
+                    let verb = op.verb().to_string();
+                    let result = match client {
+                        None => Err(not_connected()),
+                        Some(d) => {
+                            let run = crate::app::compose_task::ComposeRun {
+                                docker: d.as_ref(),
+                                project: &project,
+                                cancel: &cancel,
+                                dependency_timeout: crate::app::compose_task::DEPENDENCY_TIMEOUT,
+                            };
+                            let mut on_progress = |progress| {
+                                let _ = tx.try_send(Msg::Done(Done::ComposeProgress { request, progress }));
+                            };
+                            run.run(&op, &mut on_progress).await
+                        }
+                    };
+                    cancel.cancel();
+                    Msg::Done(Done::Compose { request, verb, result })
+                })
+            }
             Change::OpenConsole { session, container_id, target, cols, rows } => {
                 let (input_tx, input_rx) = mpsc::channel(console_task::INPUT_CHUNKS);
                 let (resize_tx, resize_rx) = watch::channel((cols, rows));
@@ -238,7 +264,8 @@ impl<D: DockerApi> EffectRunner<D> {
                 let _ = progress_tx.try_send(Msg::Done(Done::PullProgress { request, progress }));
             };
             let auth = credentials.for_reference(&spec.image).await;
-            let launched = launcher::launch_attached(d.as_ref(), &spec, auth.as_ref(), &launch_cancel, on_progress).await;
+            let launched =
+                launcher::launch_attached(d.as_ref(), &spec, auth.as_ref(), &launch_cancel, on_progress).await;
             launch_cancel.cancel();
             match launched {
                 Err(error) => {

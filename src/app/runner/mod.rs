@@ -139,6 +139,11 @@ impl<D: DockerApi> EffectRunner<D> {
                     }
                 });
             }
+            Local::ReadProject { options, cwd } => self.spawn(async move {
+                let read = move || crate::compose::open(&options, &cwd).map(Box::new).map_err(|e| e.to_string());
+                let result = tokio::task::spawn_blocking(read).await.unwrap_or_else(|e| Err(e.to_string()));
+                Msg::ProjectRead(result)
+            }),
             Local::CopyToClipboard { text } => copy_to_clipboard(&text),
             Local::SaveLogs { name, lines } => self.spawn(async move {
                 let save = move || {

@@ -25,6 +25,7 @@ pub fn on_daemon_msg(state: &mut AppState, msg: Msg, effects: &mut Vec<Effect>) 
         Msg::Settle => on_settle(state, effects),
         Msg::EndpointsListed(choices) => super::hosts::on_listed(state, choices),
         Msg::Fleet { host, report } => super::hosts::on_fleet(state, host, report),
+        Msg::ProjectRead(result) => super::project::on_read(state, result, effects),
         Msg::Key(_) | Msg::Mouse(_) | Msg::Paste(_) | Msg::Resize { .. } | Msg::Tick { .. } => {}
     }
 }
@@ -53,6 +54,8 @@ fn on_done(state: &mut AppState, done: Done, effects: &mut Vec<Effect>) {
         Done::Login { request, server, result } => {
             super::images::on_login_done(state, request, server, result, effects)
         }
+        Done::ComposeProgress { request, progress } => super::project::on_progress(state, request, progress),
+        Done::Compose { request, verb, result } => super::project::on_finished(state, request, verb, result, effects),
     }
 }
 
@@ -87,6 +90,7 @@ fn on_answer(state: &mut AppState, answer: Answer, effects: &mut Vec<Effect>) {
         Answer::Networks { request, result } => super::objects::on_networks(state, request, result, effects),
         Answer::ExposedPorts { image, ports } => on_exposed_ports(state, image, ports),
         Answer::ContainerConfig { name, purpose, result, .. } => super::change::on_config(state, name, purpose, result),
+        Answer::ProjectContainers { project, result } => super::project::on_containers(state, project, result, effects),
         Answer::Inspected { title, result } => super::objects::on_inspected(state, title, result),
         Answer::SwarmRole(role) => super::swarm::on_role(state, role, effects),
         Answer::Services { request, result } => super::swarm::on_services(state, request, result, effects),
@@ -152,6 +156,7 @@ fn on_connected(state: &mut AppState, info: crate::model::DaemonInfo, effects: &
     super::objects::on_connected(state, effects);
     super::swarm::forget_requests(state);
     super::swarm::on_event(state, effects);
+    super::project::on_connected(state, effects);
 }
 
 /// The daemon went away; the supervisor retries by itself.
@@ -314,6 +319,7 @@ fn on_event(state: &mut AppState, event: crate::model::DaemonEvent, effects: &mu
         // An exec (a healthcheck runs one every few seconds) changes no list.
         EventKind::Container if super::objects::changes_nothing(&event) => {}
         EventKind::Container => {
+            super::project::on_container_event(state, effects);
             // Ports are bound on start and released on stop: cached details of this
             // container may be out of date now. (The log pane only needs the TTY
             // setting, which never changes, so it can resume at once.)

@@ -71,6 +71,7 @@ pub fn on_key(state: &mut AppState, keymap: &Keymap, key: KeyEvent, effects: &mu
         Some(Modal::Endpoints { choices, selected }) => {
             super::hosts::on_picker_key(state, choices, selected, key, effects)
         }
+        Some(Modal::ComposeFile { input }) => super::project::on_chooser_key(state, input, key, effects),
         None if state.screen.focus == Pane::Hosts && key.code == KeyCode::Enter => {
             super::hosts::open_selected(state, effects)
         }
@@ -213,6 +214,20 @@ fn on_action(state: &mut AppState, action: Action, effects: &mut Vec<Effect>) {
         Action::FoldStack => super::swarm::set_stack_folded(state, true),
         Action::UnfoldStack => super::swarm::set_stack_folded(state, false),
         Action::ActivateNode => super::swarm::node_availability(state, "active"),
+        Action::FocusProject => super::project::show(state, effects),
+        Action::ComposeUp
+        | Action::ComposeUpService
+        | Action::ComposeDown
+        | Action::ComposeDownVolumes
+        | Action::ComposeStart
+        | Action::ComposeStop
+        | Action::ComposeRestart
+        | Action::ComposeRecreate
+        | Action::ComposePull
+        | Action::ComposeScaleUp
+        | Action::ComposeScaleDown
+        | Action::OpenComposeFile
+        | Action::ProjectLogs => super::project::on_action(state, action, effects),
         Action::FoldProject => super::projects::set_folded(state, true, effects),
         Action::UnfoldProject => super::projects::set_folded(state, false, effects),
         Action::MarkProject => super::projects::mark_project(state),
@@ -294,6 +309,7 @@ fn move_selection(state: &mut AppState, delta: isize, effects: &mut Vec<Effect>)
         }
         Pane::Tasks => state.swarm.tasks.move_by(delta),
         Pane::Nodes => state.swarm.nodes.move_by(delta),
+        Pane::Project => super::project::move_by(state, delta, effects),
         Pane::Ports => state.containers.ports.move_by(delta),
         Pane::Env => state.containers.env.move_by(delta),
         Pane::Logs => logs::scroll(state, delta),
@@ -313,6 +329,7 @@ fn filter_of(state: &AppState, pane: Pane) -> &str {
         Pane::Services => state.swarm.services.filter(),
         Pane::Tasks => state.swarm.tasks.filter(),
         Pane::Nodes => state.swarm.nodes.filter(),
+        Pane::Project => "",
         Pane::Ports => state.containers.ports.filter(),
         Pane::Env => state.containers.env.filter(),
         Pane::Logs => &state.logs.filter.text,
@@ -339,6 +356,7 @@ fn set_filter(state: &mut AppState, pane: Pane, text: &str, effects: &mut Vec<Ef
         }
         Pane::Tasks => state.swarm.tasks.set_filter(text),
         Pane::Nodes => state.swarm.nodes.set_filter(text),
+        Pane::Project => {}
         Pane::Ports => state.containers.ports.set_filter(text),
         Pane::Env => state.containers.env.set_filter(text),
         Pane::Logs => {
@@ -407,6 +425,15 @@ pub fn on_mouse(state: &mut AppState, mouse: MouseEvent, effects: &mut Vec<Effec
                     Pane::Nodes => state.swarm.nodes.select_visible(state.swarm.nodes.offset() + row),
                     Pane::Ports => state.containers.ports.select_visible(state.containers.ports.offset() + row),
                     Pane::Env => state.containers.env.select_visible(state.containers.env.offset() + row),
+                    Pane::Project => {
+                        let index = state.project.offset + row;
+                        let count = state.project.project.as_ref().map_or(0, |p| p.services.len());
+                        if index < count {
+                            state.project.selected = index;
+                            super::project::show_selected_container(state, effects);
+                        }
+                        false
+                    }
                     Pane::Logs | Pane::Console => false,
                 };
                 if selected && pane == Pane::Containers {

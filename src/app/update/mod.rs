@@ -15,6 +15,7 @@ mod line_input;
 mod log_save;
 mod logs;
 mod objects;
+mod project;
 mod projects;
 mod selection;
 mod stats;

@@ -419,6 +419,7 @@ pub fn on_confirmed(state: &mut AppState, pending: Pending, effects: &mut Vec<Ef
             effects.push(Effect::Change(Change::Prune { kind }));
         }
         Pending::Swarm { changes } => super::swarm::on_confirmed(state, changes, effects),
+        Pending::ComposeDown { volumes } => super::project::on_confirmed_down(state, volumes, effects),
         Pending::Containers { .. } | Pending::RemoveImage { .. } => {}
     }
 }

@@ -9,6 +9,7 @@
 //! Streams bollard already decodes (events, stats, pulls) and the requests wharf
 //! sends (a container's create body) still use bollard's models.
 
+pub mod compose;
 pub mod containers;
 pub mod daemon;
 pub mod disk;
@@ -25,6 +26,7 @@ pub mod stats;
 pub mod swarm;
 pub mod volumes;
 
+pub use compose::{compose_create_body, container_status, project_containers};
 pub use containers::{container_row, container_rows};
 pub use daemon::{daemon_clock, daemon_info};
 pub use disk::{disk_usage, prune_report};
