@@ -18,10 +18,23 @@ pub async fn launch<D: DockerApi>(
     spec: &LaunchSpec,
     auth: Option<&RegistryAuth>,
     cancel: &CancellationToken,
+    on_progress: impl FnMut(PullProgress) + Send,
+) -> Result<String, DaemonError> {
+    launch_looking_up(docker, spec, async { auth.cloned() }, cancel, on_progress).await
+}
+
+/// A launch whose credentials are looked up (perhaps by running a credential helper)
+/// only when the image is missing and must be pulled.
+pub async fn launch_looking_up<D: DockerApi>(
+    docker: &D,
+    spec: &LaunchSpec,
+    lookup: impl Future<Output = Option<RegistryAuth>> + Send,
+    cancel: &CancellationToken,
     mut on_progress: impl FnMut(PullProgress) + Send,
 ) -> Result<String, DaemonError> {
     if !docker.image_exists(&spec.image).await? {
-        pull(docker, &spec.image, auth, cancel, &mut on_progress).await?;
+        let auth = lookup.await;
+        pull(docker, &spec.image, auth.as_ref(), cancel, &mut on_progress).await?;
     }
     let id = docker.create_container(spec).await.map_err(|e| explain_create(e, spec))?;
     if let Err(start_error) = docker.container_action(&id, ContainerAction::Start).await {

@@ -52,8 +52,8 @@ impl<D: DockerApi> EffectRunner<D> {
                             let on_progress = |progress| {
                                 let _ = tx.try_send(Msg::Done(Done::PullProgress { request, progress }));
                             };
-                            let auth = credentials.for_reference(&spec.image).await;
-                            launcher::launch(d.as_ref(), &spec, auth.as_ref(), &cancel, on_progress).await
+                            let lookup = credentials.for_reference(&spec.image);
+                            launcher::launch_looking_up(d.as_ref(), &spec, lookup, &cancel, on_progress).await
                         }
                     };
                     cancel.cancel();
