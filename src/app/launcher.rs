@@ -64,6 +64,7 @@ pub async fn push<D: DockerApi>(
         match item {
             Some(Ok(progress)) => on_progress(progress),
             Some(Err(e)) => {
+                let e = crate::model::mark_denied(e, auth.is_some());
                 return Err(DaemonError { message: format!("cannot push {reference}: {}", e.message), ..e });
             }
             None => return Ok(()),
@@ -90,7 +91,7 @@ pub async fn pull<D: DockerApi>(
         };
         match item {
             Some(Ok(progress)) => on_progress(progress),
-            Some(Err(e)) => return Err(explain_pull(reference, e)),
+            Some(Err(e)) => return Err(explain_pull(reference, crate::model::mark_denied(e, auth.is_some()))),
             None => break,
         }
     }
@@ -121,7 +122,7 @@ fn explain_start(error: DaemonError, removed: bool) -> DaemonError {
 /// A pull that reached no registry says so (the daemon's own words, about dial and
 /// lookup failures, go to the hint); a registry's refusal is said in its own words.
 fn explain_pull(reference: &str, error: DaemonError) -> DaemonError {
-    if crate::model::is_auth_refusal(&error.message) {
+    if crate::model::wants_login(&error) {
         let registry = crate::model::registry_of(reference);
         return DaemonError {
             message: format!("cannot pull {reference}: {}", error.message),

@@ -7,9 +7,7 @@ use super::flash;
 use super::line_input::edit_line;
 use crate::app::effect::{Change, Effect, Read, Stream};
 use crate::launch::parse_image_ref;
-use crate::model::{
-    BuildEvent, BuildSpec, BuildSummary, DaemonError, RegistryAuth, Secret, is_auth_refusal, registry_of,
-};
+use crate::model::{BuildEvent, BuildSpec, BuildSummary, DaemonError, RegistryAuth, Secret, registry_of, wants_login};
 use crate::state::{
     AppState, BuildDraft, BuildField, BuildPhase, BuildView, LoginField, LoginPrompt, Modal, PullPrompt, PullStatus,
     PushView, RequestId, Retry, TagPrompt,
@@ -305,7 +303,7 @@ pub fn on_pushed(state: &mut AppState, request: RequestId, reference: String, re
             state.screen.modal = None;
             flash(state, format!("pushed {reference}"), false);
         }
-        Err(error) if is_auth_refusal(&error.message) => {
+        Err(error) if wants_login(&error) => {
             open_login(state, Retry::Push(reference), &error);
         }
         Err(error) => view.error = Some(error.to_string()),
@@ -334,7 +332,7 @@ pub fn open_login(state: &mut AppState, retry: Retry, error: &DaemonError) {
 
 /// A pull from the images pane refused for lack of credentials opens the login.
 pub fn pull_refused(state: &mut AppState, reference: &str, error: &DaemonError) -> bool {
-    if !is_auth_refusal(&error.message) {
+    if !wants_login(error) {
         return false;
     }
     open_login(state, Retry::Pull(reference.to_string()), error);
