@@ -98,6 +98,9 @@ pub fn is_auth_refusal(message: &str) -> bool {
     .any(|needle| m.contains(needle))
 }
 
+/// How the runner's answer to a login that worked but could not be kept starts.
+pub const CANNOT_KEEP: &str = "cannot keep it: ";
+
 /// Whether a refusal is of the 401 kind (no or wrong credentials), as opposed to a
 /// 403 / insufficient scope, where the registry knew who asked and said no.
 pub fn is_unauthorized(message: &str) -> bool {

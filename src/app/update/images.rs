@@ -411,7 +411,10 @@ pub fn on_login_done(
         }
         Ok(kept) => {
             let retry = prompt.retry.clone();
-            flash(state, format!("logged in to {server}; the login is kept {kept}"), false);
+            match kept.strip_prefix(crate::model::CANNOT_KEEP) {
+                Some(why) => flash(state, format!("logged in to {server}, but cannot keep it: {why}"), true),
+                None => flash(state, format!("logged in to {server}; the login is kept {kept}"), false),
+            }
             match retry {
                 Retry::Push(reference) => start_push(state, reference, effects),
                 Retry::Pull(reference) => {
