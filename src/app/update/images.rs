@@ -171,12 +171,13 @@ pub fn on_built(
     }
 }
 
-/// Selects the image a build made once the list holds it.
+/// Selects the image a build made with the first list answer after the build; an
+/// image the filter hides is not waited for (the wish would otherwise stay and
+/// jump the selection at some later answer).
 pub fn select_pending_image(state: &mut AppState) {
-    if let Some(id) = state.images_view.select.clone()
+    if let Some(id) = state.images_view.select.take()
         && state.images.select_key(&id)
     {
-        state.images_view.select = None;
         state.screen.focus = crate::state::Pane::Images;
     }
 }
