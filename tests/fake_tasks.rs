@@ -716,3 +716,20 @@ async fn an_it_launch_attaches_before_the_start_and_ends_with_the_waits_code() {
         other => panic!("unexpected {other:?}"),
     }
 }
+
+/// An image that is there needs no credentials: the lookup (perhaps a credential
+/// helper) is not run.
+#[tokio::test]
+async fn a_launch_of_an_image_that_is_there_looks_up_no_credentials() {
+    let fake = FakeDocker::new("unix:///fake.sock");
+    fake.ok::<api::ImageExists>(true);
+    fake.ok::<api::CreateContainer>("c-new".into());
+    fake.ok::<api::ContainerAction>(());
+    let looked_up = std::sync::atomic::AtomicBool::new(false);
+    let lookup = async {
+        looked_up.store(true, std::sync::atomic::Ordering::SeqCst);
+        None
+    };
+    launcher::launch_looking_up(&fake, &spec(), lookup, &CancellationToken::new(), |_| {}).await.unwrap();
+    assert!(!looked_up.load(std::sync::atomic::Ordering::SeqCst));
+}

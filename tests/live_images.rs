@@ -354,4 +354,21 @@ fn assert_no_secret_logged(password: &str) {
     for needle in [password.to_string(), pair] {
         assert!(!log.contains(&needle), "a credential reached the log {}", path.display());
     }
+    // X-Registry-Auth is JSON in URL-safe base64 (padded or not): any token of the
+    // log that decodes to text holding the password is a leak.
+    let engines = [
+        base64::engine::general_purpose::URL_SAFE,
+        base64::engine::general_purpose::URL_SAFE_NO_PAD,
+        base64::engine::general_purpose::STANDARD,
+        base64::engine::general_purpose::STANDARD_NO_PAD,
+    ];
+    let tokens = log.split(|c: char| !(c.is_ascii_alphanumeric() || "-_+/=".contains(c)));
+    for token in tokens.filter(|t| t.len() >= 16) {
+        for engine in &engines {
+            if let Ok(bytes) = engine.decode(token) {
+                let text = String::from_utf8_lossy(&bytes);
+                assert!(!text.contains(password), "an encoded credential reached the log {}", path.display());
+            }
+        }
+    }
 }

@@ -293,9 +293,10 @@ async fn an_it_launch_that_exits_at_once_loses_no_output_and_reports_its_code() 
         ..Default::default()
     };
     for round in 0..3 {
-        let attached = launcher::launch_attached(&api, &spec(&draft, &t), None, &CancellationToken::new(), |_| {})
-            .await
-            .expect("the launch");
+        let attached =
+            launcher::launch_attached(&api, &spec(&draft, &t), async { None }, &CancellationToken::new(), |_| {})
+                .await
+                .expect("the launch");
         let mut read = attached.read;
         let mut output = Vec::new();
         tokio::time::timeout(TIMEOUT, read.read_to_end(&mut output)).await.expect("the stream ends").unwrap();
@@ -307,9 +308,10 @@ async fn an_it_launch_that_exits_at_once_loses_no_output_and_reports_its_code() 
     }
     // An interactive one: keys typed reach its shell, `exit 0` ends it.
     let shell = LaunchDraft { command: "sh".into(), name: t.name("shell"), ..draft };
-    let attached = launcher::launch_attached(&api, &spec(&shell, &t), None, &CancellationToken::new(), |_| {})
-        .await
-        .expect("the launch");
+    let attached =
+        launcher::launch_attached(&api, &spec(&shell, &t), async { None }, &CancellationToken::new(), |_| {})
+            .await
+            .expect("the launch");
     let (mut read, mut write) = (attached.read, attached.write);
     write.write_all(b"echo typed-$((6*7)); exit 0\r").await.unwrap();
     let mut output = Vec::new();

@@ -18,10 +18,23 @@ pub async fn launch<D: DockerApi>(
     spec: &LaunchSpec,
     auth: Option<&RegistryAuth>,
     cancel: &CancellationToken,
+    on_progress: impl FnMut(PullProgress) + Send,
+) -> Result<String, DaemonError> {
+    launch_looking_up(docker, spec, async { auth.cloned() }, cancel, on_progress).await
+}
+
+/// A launch whose credentials are looked up (perhaps by running a credential helper)
+/// only when the image is missing and must be pulled.
+pub async fn launch_looking_up<D: DockerApi>(
+    docker: &D,
+    spec: &LaunchSpec,
+    lookup: impl Future<Output = Option<RegistryAuth>> + Send,
+    cancel: &CancellationToken,
     mut on_progress: impl FnMut(PullProgress) + Send,
 ) -> Result<String, DaemonError> {
     if !docker.image_exists(&spec.image).await? {
-        pull(docker, &spec.image, auth, cancel, &mut on_progress).await?;
+        let auth = lookup.await;
+        pull(docker, &spec.image, auth.as_ref(), cancel, &mut on_progress).await?;
     }
     let id = docker.create_container(spec).await.map_err(|e| explain_create(e, spec))?;
     start(docker, &id).await?;
@@ -48,6 +61,7 @@ pub async fn push<D: DockerApi>(
         match item {
             Some(Ok(progress)) => on_progress(progress),
             Some(Err(e)) => {
+                let e = crate::model::mark_denied(e, auth.is_some());
                 return Err(DaemonError { message: format!("cannot push {reference}: {}", e.message), ..e });
             }
             None => return Ok(()),
@@ -88,12 +102,14 @@ pub struct Attached {
 pub async fn launch_attached<D: DockerApi>(
     docker: &D,
     spec: &LaunchSpec,
-    auth: Option<&RegistryAuth>,
+    lookup: impl Future<Output = Option<RegistryAuth>> + Send,
     cancel: &CancellationToken,
     mut on_progress: impl FnMut(PullProgress) + Send,
 ) -> Result<Attached, DaemonError> {
     if !docker.image_exists(&spec.image).await? {
-        pull(docker, &spec.image, auth, cancel, &mut on_progress).await?;
+        // Credentials only for a pull: a credential helper may be slow to answer.
+        let auth = lookup.await;
+        pull(docker, &spec.image, auth.as_ref(), cancel, &mut on_progress).await?;
     }
     let id = docker.create_container(spec).await.map_err(|e| explain_create(e, spec))?;
     // Without the wait the session still works; it only cannot say the exit code.
@@ -138,7 +154,7 @@ pub async fn pull<D: DockerApi>(
         };
         match item {
             Some(Ok(progress)) => on_progress(progress),
-            Some(Err(e)) => return Err(explain_pull(reference, e)),
+            Some(Err(e)) => return Err(explain_pull(reference, crate::model::mark_denied(e, auth.is_some()))),
             None => break,
         }
     }
@@ -169,7 +185,7 @@ fn explain_start(error: DaemonError, removed: bool) -> DaemonError {
 /// A pull that reached no registry says so (the daemon's own words, about dial and
 /// lookup failures, go to the hint); a registry's refusal is said in its own words.
 fn explain_pull(reference: &str, error: DaemonError) -> DaemonError {
-    if crate::model::is_auth_refusal(&error.message) {
+    if crate::model::wants_login(&error) {
         let registry = crate::model::registry_of(reference);
         return DaemonError {
             message: format!("cannot pull {reference}: {}", error.message),

@@ -1,6 +1,7 @@
 //! The build context as a tar stream: the context directory walked in name order,
 //! what `.dockerignore` excludes left out (the Dockerfile and `.dockerignore`
-//! themselves always go: the daemon needs them), symlinks sent as links, sockets and
+//! themselves always go: the daemon needs them; a symlinked Dockerfile goes as its
+//! content), other symlinks sent as links, sockets and
 //! other special files skipped. The tar is written into a bounded channel in chunks,
 //! so a context of any size costs a few chunks of memory, and a reader that goes away
 //! (the build was cancelled or failed) stops the walk.
@@ -49,7 +50,7 @@ pub fn plan(spec: &BuildSpec) -> Result<ContextPlan, String> {
     if !meta.is_dir() {
         return Err(format!("context {} is not a directory", root.display()));
     }
-    let ignore = match fs::read_to_string(root.join(".dockerignore")) {
+    let mut ignore = match fs::read_to_string(root.join(".dockerignore")) {
         Ok(text) => Ignore::parse(&text)?,
         Err(e) if e.kind() == io::ErrorKind::NotFound => Ignore::default(),
         Err(e) => return Err(format!("cannot read {}: {}", root.join(".dockerignore").display(), io_words(&e))),
@@ -61,17 +62,42 @@ pub fn plan(spec: &BuildSpec) -> Result<ContextPlan, String> {
         return Err(format!("Dockerfile {} is not a file", path.display()));
     }
     let canonical_root = fs::canonicalize(&root).map_err(|e| io_words(&e))?;
-    let canonical_file = fs::canonicalize(&path).map_err(|e| io_words(&e))?;
+    // The directory is resolved, not the file: a symlinked Dockerfile keeps its name
+    // (its content is sent under it).
+    let canonical_file = match (path.parent(), path.file_name()) {
+        (Some(parent), Some(name)) => fs::canonicalize(parent).map_err(|e| io_words(&e))?.join(name),
+        _ => fs::canonicalize(&path).map_err(|e| io_words(&e))?,
+    };
     let (dockerfile_name, outside_dockerfile) = match canonical_file.strip_prefix(&canonical_root) {
         Ok(relative) => (slash_path(relative), None),
         Err(_) => (OUTSIDE_DOCKERFILE.to_string(), Some(path)),
     };
+    // As the docker CLI does: what would leave out the Dockerfile or `.dockerignore`
+    // gets an exception, so they go even from inside an excluded directory.
+    for needed in [dockerfile_name.as_str(), ".dockerignore"] {
+        if ignore.excludes(needed) {
+            ignore.add_exception(needed)?;
+        }
+    }
     Ok(ContextPlan { root, ignore, dockerfile_name, outside_dockerfile })
 }
 
 /// Writes the context as a tar into `tx`, chunk by chunk; blocking (run it on a
-/// blocking thread). Fails when a file cannot be read or the reader is gone.
+/// blocking thread). Fails when a file cannot be read or the reader is gone; a file
+/// that cannot be read is also sent down the channel as an error, so the request's
+/// body aborts rather than ending as a partial context the daemon would build from.
 pub fn write_context(plan: &ContextPlan, tx: mpsc::Sender<io::Result<Bytes>>) -> io::Result<ContextSummary> {
+    let errors = tx.clone();
+    let result = write_tar(plan, tx);
+    if let Err(e) = &result
+        && e.kind() != io::ErrorKind::BrokenPipe
+    {
+        let _ = errors.blocking_send(Err(io::Error::new(e.kind(), e.to_string())));
+    }
+    result
+}
+
+fn write_tar(plan: &ContextPlan, tx: mpsc::Sender<io::Result<Bytes>>) -> io::Result<ContextSummary> {
     let mut writer = ChannelWriter { tx, buffer: Vec::with_capacity(CHUNK), sent: 0 };
     let mut files = 0;
     {
@@ -79,7 +105,7 @@ pub fn write_context(plan: &ContextPlan, tx: mpsc::Sender<io::Result<Bytes>>) ->
         tar.follow_symlinks(false);
         walk(plan, &plan.root, "", &mut tar, &mut files)?;
         if let Some(outside) = &plan.outside_dockerfile {
-            tar.append_path_with_name(outside, &plan.dockerfile_name)?;
+            append_content(&mut tar, outside, &plan.dockerfile_name)?;
             files += 1;
         }
         tar.finish()?;
@@ -95,30 +121,50 @@ fn walk<W: Write>(
     tar: &mut tar::Builder<W>,
     files: &mut u64,
 ) -> io::Result<()> {
-    let mut entries: Vec<fs::DirEntry> = fs::read_dir(dir)?.collect::<Result<_, _>>()?;
+    let shown = if prefix.is_empty() { "." } else { prefix };
+    let mut entries: Vec<fs::DirEntry> =
+        fs::read_dir(dir).and_then(|d| d.collect::<Result<_, _>>()).map_err(|e| named(shown, &e))?;
     entries.sort_by_key(|e| e.file_name());
     for entry in entries {
         let name = entry.file_name().to_string_lossy().into_owned();
         let relative = if prefix.is_empty() { name } else { format!("{prefix}/{name}") };
-        let kind = entry.file_type()?;
-        let always = relative == plan.dockerfile_name || relative == ".dockerignore";
-        let excluded = !always && plan.ignore.excludes(&relative);
+        let kind = entry.file_type().map_err(|e| named(&relative, &e))?;
+        let excluded = plan.ignore.excludes(&relative);
         if kind.is_dir() {
-            // An excluded directory is skipped whole, unless an exception may let
-            // something inside it back in.
-            if excluded && !plan.ignore.has_exceptions() {
+            // An excluded directory is skipped whole unless an exception, read
+            // literally, names something under it (the docker CLI's rule).
+            if excluded && !plan.ignore.walks_excluded_dir(&relative) {
                 continue;
             }
             if !excluded {
-                tar.append_path_with_name(entry.path(), &relative)?;
+                tar.append_path_with_name(entry.path(), &relative).map_err(|e| named(&relative, &e))?;
             }
             walk(plan, &entry.path(), &relative, tar, files)?;
+        } else if !excluded && relative == plan.dockerfile_name {
+            // The daemon reads the Dockerfile from the tar: a link would point at
+            // nothing there, so its content goes in.
+            append_content(tar, &entry.path(), &relative)?;
+            *files += 1;
         } else if !excluded && (kind.is_file() || kind.is_symlink()) {
-            tar.append_path_with_name(entry.path(), &relative)?;
+            tar.append_path_with_name(entry.path(), &relative).map_err(|e| named(&relative, &e))?;
             *files += 1;
         }
     }
     Ok(())
+}
+
+/// A file's content as a regular file (a symlink followed).
+fn append_content<W: Write>(tar: &mut tar::Builder<W>, path: &Path, name: &str) -> io::Result<()> {
+    let mut file = fs::File::open(path).map_err(|e| named(name, &e))?;
+    tar.append_file(name, &mut file).map_err(|e| named(name, &e))
+}
+
+/// An I/O error that names the file it is about (relative to the context).
+fn named(relative: &str, e: &io::Error) -> io::Error {
+    if e.kind() == io::ErrorKind::BrokenPipe {
+        return io::Error::new(e.kind(), e.to_string());
+    }
+    io::Error::new(e.kind(), format!("{relative}: {}", io_words(e)))
 }
 
 /// Hands the tar to the request body in chunks; a full channel makes the walk wait
@@ -255,6 +301,80 @@ mod tests {
         fs::write(dir.path().join("Dockerfile"), "FROM scratch\n").unwrap();
         fs::write(dir.path().join(".dockerignore"), "[x\n").unwrap();
         assert!(plan(&spec(dir.path())).unwrap_err().contains(".dockerignore line 1"));
+    }
+
+    #[test]
+    fn a_dockerfile_and_dockerignore_inside_excluded_directories_still_go() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        fs::create_dir_all(root.join("build")).unwrap();
+        fs::write(root.join("build/Dockerfile"), "FROM scratch\n").unwrap();
+        fs::write(root.join("build/other"), "o").unwrap();
+        fs::write(root.join(".dockerignore"), "build\n.dockerignore\n").unwrap();
+        let mut s = spec(root);
+        s.dockerfile = "build/Dockerfile".into();
+        let (names, _, _) = names(&plan(&s).unwrap());
+        assert_eq!(names, [".dockerignore", "build/Dockerfile"]);
+    }
+
+    #[test]
+    fn excluded_directories_are_pruned_as_the_cli_prunes_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        fs::write(root.join("Dockerfile"), "FROM scratch\n").unwrap();
+        fs::write(root.join("package.json"), "{}").unwrap();
+        fs::create_dir_all(root.join("node_modules/lib")).unwrap();
+        fs::write(root.join("node_modules/lib/package.json"), "{}").unwrap();
+        fs::write(root.join(".dockerignore"), "node_modules\n!**/package.json\n").unwrap();
+        let (names, _, _) = names(&plan(&spec(root)).unwrap());
+        assert_eq!(names, [".dockerignore", "Dockerfile", "package.json"]);
+    }
+
+    #[test]
+    fn a_symlinked_dockerfile_goes_as_its_content() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        fs::write(root.join("real.dockerfile"), "FROM scratch\n").unwrap();
+        std::os::unix::fs::symlink("real.dockerfile", root.join("Dockerfile")).unwrap();
+        let (tx, mut rx) = mpsc::channel(64);
+        write_context(&plan(&spec(root)).unwrap(), tx).unwrap();
+        let mut tar = Vec::new();
+        while let Ok(chunk) = rx.try_recv() {
+            tar.extend_from_slice(&chunk.unwrap());
+        }
+        let mut archive = tar::Archive::new(tar.as_slice());
+        let mut found = false;
+        for entry in archive.entries().unwrap() {
+            let mut entry = entry.unwrap();
+            if entry.path().unwrap().to_string_lossy() == "Dockerfile" {
+                assert_eq!(entry.header().entry_type(), tar::EntryType::Regular);
+                let mut text = String::new();
+                std::io::Read::read_to_string(&mut entry, &mut text).unwrap();
+                assert_eq!(text, "FROM scratch\n");
+                found = true;
+            }
+        }
+        assert!(found);
+    }
+
+    #[test]
+    fn a_file_that_cannot_be_read_aborts_the_body_and_is_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        fs::write(root.join("Dockerfile"), "FROM scratch\n").unwrap();
+        let plan = plan(&spec(root)).unwrap();
+        // Gone between planning and sending: the walk finds a link to nothing.
+        fs::remove_file(root.join("Dockerfile")).unwrap();
+        std::os::unix::fs::symlink("nowhere", root.join("Dockerfile")).unwrap();
+        let (tx, mut rx) = mpsc::channel(64);
+        let error = write_context(&plan, tx).unwrap_err();
+        assert_eq!(error.to_string(), "Dockerfile: no such file or directory");
+        let mut last = None;
+        while let Ok(item) = rx.try_recv() {
+            last = Some(item);
+        }
+        let sent = last.expect("something was sent").unwrap_err();
+        assert_eq!(sent.to_string(), "Dockerfile: no such file or directory");
     }
 
     #[test]

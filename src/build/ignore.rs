@@ -1,6 +1,7 @@
 //! `.dockerignore`, matched as Docker matches it (moby's `patternmatcher` and the
 //! CLI's `dockerignore` reader):
-//! - one pattern a line; `#` starts a comment line; surrounding spaces are trimmed;
+//! - one pattern a line; `#` in the first column starts a comment line; surrounding
+//!   spaces are trimmed; a UTF-8 BOM before the first line is dropped;
 //! - each pattern is cleaned like a path (`a//b/./c` is `a/b/c`) and a leading `/` is
 //!   dropped: patterns are always relative to the context's root;
 //! - `*` is any run of characters but `/`, `?` one character but `/`, `[...]` a class,
@@ -15,6 +16,8 @@ use regex::Regex;
 struct Pattern {
     regex: Regex,
     exception: bool,
+    /// The cleaned pattern as written (without `!`): Docker's walk reads it literally.
+    text: String,
 }
 
 /// The patterns of one `.dockerignore`.
@@ -28,9 +31,14 @@ impl Ignore {
     /// class, a lone `!`) is an error naming its line.
     pub fn parse(text: &str) -> Result<Self, String> {
         let mut patterns = Vec::new();
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         for (number, raw) in text.lines().enumerate() {
+            // As the CLI reads it: `#` is a comment only in the first column.
+            if raw.starts_with('#') {
+                continue;
+            }
             let line = raw.trim();
-            if line.is_empty() || line.starts_with('#') {
+            if line.is_empty() {
                 continue;
             }
             let (exception, body) = match line.strip_prefix('!') {
@@ -46,15 +54,26 @@ impl Ignore {
             }
             let regex = to_regex(&cleaned)
                 .map_err(|e| format!(".dockerignore line {}: bad pattern {body:?}: {e}", number + 1))?;
-            patterns.push(Pattern { regex, exception });
+            patterns.push(Pattern { regex, exception, text: cleaned });
         }
         Ok(Self { patterns })
     }
 
-    /// Whether any pattern is an exception: then an excluded directory must still be
-    /// walked, since something inside it may be let back in.
-    pub fn has_exceptions(&self) -> bool {
-        self.patterns.iter().any(|p| p.exception)
+    /// Adds an exception (`!path`), as the docker CLI does for the Dockerfile and
+    /// `.dockerignore` so the daemon always gets them.
+    pub fn add_exception(&mut self, path: &str) -> Result<(), String> {
+        let cleaned = clean(path).trim_start_matches('/').to_string();
+        let regex = to_regex(&cleaned).map_err(|e| format!("bad exception {path:?}: {e}"))?;
+        self.patterns.push(Pattern { regex, exception: true, text: cleaned });
+        Ok(())
+    }
+
+    /// Whether an excluded directory must still be walked: the docker CLI's rule,
+    /// which reads each exception literally and walks `dir` only when one starts
+    /// with `dir/` (so `node_modules` + `!**/package.json` skips `node_modules`).
+    pub fn walks_excluded_dir(&self, dir: &str) -> bool {
+        let dir_slash = format!("{dir}/");
+        self.patterns.iter().any(|p| p.exception && format!("{}/", p.text).starts_with(&dir_slash))
     }
 
     /// Whether `path` (relative to the context, `/`-separated) is left out: the last
@@ -127,10 +146,10 @@ fn to_regex(pattern: &str) -> Result<Regex, regex::Error> {
                 None => out.push_str(r"\\"),
             },
             '[' => {
-                // A class is copied as it is, with `^` or `!` negation; moby leaves it
-                // to Go's regexp, which reads it as ours does.
+                // A class is copied as it is; moby leaves it to Go's regexp, where only
+                // `^` negates (`[!…]` is a class holding `!`).
                 out.push('[');
-                if matches!(chars.peek(), Some('!') | Some('^')) {
+                if chars.peek() == Some(&'^') {
                     chars.next();
                     out.push('^');
                 }
@@ -213,22 +232,39 @@ mod tests {
 
     #[test]
     fn double_stars_classes_and_escapes() {
-        let rules = ignore("**/node_modules\ndocs/**\n[ab].txt\n\\*.lit\nx[!0-9]");
+        let rules = ignore("**/node_modules\ndocs/**\n[ab].txt\n\\*.lit\nx[!0-9]\ny[^0-9]");
         assert!(rules.excludes("node_modules/lib.js"));
         assert!(rules.excludes("web/app/node_modules/lib.js"));
         assert!(rules.excludes("docs/a/b"));
         assert!(rules.excludes("a.txt") && rules.excludes("b.txt") && !rules.excludes("c.txt"));
         assert!(rules.excludes("*.lit") && !rules.excludes("x.lit"));
-        assert!(rules.excludes("xa") && !rules.excludes("x1"));
+        assert!(rules.excludes("x!") && rules.excludes("x1") && !rules.excludes("xa"), "[!…] is not negation");
+        assert!(rules.excludes("ya") && !rules.excludes("y1"), "[^…] is");
     }
 
     #[test]
     fn exceptions_reach_into_excluded_directories() {
         let rules = ignore("vendor\n!vendor/keep.txt");
-        assert!(rules.has_exceptions());
+        assert!(rules.walks_excluded_dir("vendor"));
         assert!(rules.excludes("vendor/other.txt"));
         assert!(!rules.excludes("vendor/keep.txt"));
-        assert!(!ignore("a").has_exceptions());
+        assert!(!ignore("a").walks_excluded_dir("a"));
+    }
+
+    #[test]
+    fn hash_is_a_comment_only_in_the_first_column_and_a_bom_is_dropped() {
+        let rules = ignore("\u{feff}first\n  #kept\n# gone\n");
+        assert!(rules.excludes("first"), "the BOM is not part of the first pattern");
+        assert!(rules.excludes("#kept"));
+        assert!(!rules.excludes("# gone"));
+    }
+
+    #[test]
+    fn excluded_directories_are_walked_as_the_cli_walks_them() {
+        let rules = ignore("node_modules\n!**/package.json\nvendor\n!vendor/keep.txt");
+        assert!(!rules.walks_excluded_dir("node_modules"));
+        assert!(rules.walks_excluded_dir("vendor"));
+        assert!(!rules.walks_excluded_dir("vend"));
     }
 
     #[test]

@@ -49,14 +49,10 @@ impl DockerConfig {
         self.dir.join("config.json")
     }
 
-    /// The file's JSON; a missing file is an empty config.
-    fn read(&self) -> Result<Value, String> {
-        match std::fs::read_to_string(self.file()) {
-            Ok(text) => serde_json::from_str(&text)
-                .map_err(|e| format!("{} is not valid JSON (line {})", self.file().display(), e.line())),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Value::Object(Default::default())),
-            Err(e) => Err(format!("cannot read {}: {}", self.file().display(), e.kind())),
-        }
+    /// The file's JSON; a missing file is an empty config. Read on a blocking thread.
+    async fn read(&self) -> Result<Value, String> {
+        let file = self.file();
+        tokio::task::spawn_blocking(move || read_config(&file)).await.map_err(|e| e.to_string())?
     }
 
     /// The helper that holds `server`'s credentials, if one is configured.
@@ -74,7 +70,7 @@ impl DockerConfig {
     /// The credentials the docker CLI would use for `server` (as `registry_of` names
     /// it), or none.
     pub async fn lookup(&self, server: &str) -> Result<Option<RegistryAuth>, String> {
-        let config = self.read()?;
+        let config = self.read().await?;
         if let Some(name) = Self::helper_for(&config, server)
             && let Some(auth) = helper::get(&name, server, self.helper_path.as_deref()).await?
         {
@@ -86,7 +82,7 @@ impl DockerConfig {
     /// Keeps a login as `docker login` does: in the configured helper's store, else
     /// in `config.json` (mode 0600, everything else in it kept).
     pub async fn store(&self, auth: &RegistryAuth) -> Result<Kept, String> {
-        let mut config = self.read()?;
+        let mut config = self.read().await?;
         if let Some(name) = Self::helper_for(&config, &auth.server) {
             helper::store(&name, auth, self.helper_path.as_deref()).await?;
             return Ok(Kept::Helper(name));
@@ -106,8 +102,22 @@ impl DockerConfig {
         };
         auths.insert(auth.server.clone(), entry);
         let text = serde_json::to_string_pretty(&config).map_err(|e| e.to_string())?;
-        write_private(&self.dir, &self.file(), text.as_bytes())?;
+        let (dir, file) = (self.dir.clone(), self.file());
+        tokio::task::spawn_blocking(move || write_private(&dir, &file, text.as_bytes()))
+            .await
+            .map_err(|e| e.to_string())??;
         Ok(Kept::File(self.file()))
+    }
+}
+
+/// `config.json`'s JSON; a missing file is an empty config. Blocking.
+fn read_config(file: &Path) -> Result<Value, String> {
+    match std::fs::read_to_string(file) {
+        Ok(text) => {
+            serde_json::from_str(&text).map_err(|e| format!("{} is not valid JSON (line {})", file.display(), e.line()))
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Value::Object(Default::default())),
+        Err(e) => Err(format!("cannot read {}: {}", file.display(), e.kind())),
     }
 }
 
@@ -137,29 +147,62 @@ fn from_auths(config: &Value, server: &str) -> Option<RegistryAuth> {
     })
 }
 
-/// Writes `path` readable by the user only, through a temporary file renamed over
-/// it, so a crash never leaves half a config.
+/// Writes `path` readable by the user only, through a temporary file of a name of
+/// its own renamed over it, so a crash never leaves half a config and two writers
+/// never share a temporary. A symlinked `config.json` (dotfiles managers) is
+/// resolved first, so the link stays and its target gets the new text.
 fn write_private(dir: &Path, path: &Path, bytes: &[u8]) -> Result<(), String> {
     use std::io::Write;
     use std::os::unix::fs::OpenOptionsExt;
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static NEXT: AtomicU64 = AtomicU64::new(0);
     std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {}", dir.display(), e.kind()))?;
-    let temporary = dir.join(format!(".config.json.wharf-{}", std::process::id()));
+    let target = match std::fs::symlink_metadata(path) {
+        Ok(meta) if meta.file_type().is_symlink() => {
+            std::fs::canonicalize(path).map_err(|e| format!("cannot follow {}: {}", path.display(), e.kind()))?
+        }
+        _ => path.to_path_buf(),
+    };
+    let target_dir = target.parent().unwrap_or(dir);
+    let nanos =
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0);
+    let temporary = target_dir.join(format!(
+        ".config.json.wharf-{}-{}-{nanos}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    ));
     let result = (|| {
-        let mut file =
-            std::fs::OpenOptions::new().write(true).create(true).truncate(true).mode(0o600).open(&temporary)?;
+        let mut file = std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(&temporary)?;
         file.write_all(bytes)?;
         file.sync_all()?;
-        std::fs::rename(&temporary, path)
+        std::fs::rename(&temporary, &target)
     })();
     if let Err(e) = result {
         let _ = std::fs::remove_file(&temporary);
-        return Err(format!("cannot write {}: {}", path.display(), e.kind()));
+        return Err(format!("cannot write {}: {}", target.display(), e.kind()));
     }
     Ok(())
 }
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn a_symlinked_config_keeps_its_link_and_its_target_gets_the_text() {
+        let dir = tempfile::tempdir().unwrap();
+        let real = dir.path().join("dotfiles");
+        std::fs::create_dir_all(&real).unwrap();
+        std::fs::write(real.join("config.json"), "{}").unwrap();
+        let home = dir.path().join("docker");
+        std::fs::create_dir_all(&home).unwrap();
+        std::os::unix::fs::symlink(real.join("config.json"), home.join("config.json")).unwrap();
+        write_private(&home, &home.join("config.json"), b"{\"auths\":{}}").unwrap();
+        assert!(std::fs::symlink_metadata(home.join("config.json")).unwrap().file_type().is_symlink());
+        assert_eq!(std::fs::read_to_string(real.join("config.json")).unwrap(), "{\"auths\":{}}");
+        let left: Vec<_> = std::fs::read_dir(&real).unwrap().chain(std::fs::read_dir(&home).unwrap()).collect();
+        assert_eq!(left.len(), 2, "no temporary left: {left:?}");
+    }
+
     use super::*;
 
     fn config_with(text: &str) -> (tempfile::TempDir, DockerConfig) {

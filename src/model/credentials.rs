@@ -98,9 +98,50 @@ pub fn is_auth_refusal(message: &str) -> bool {
     .any(|needle| m.contains(needle))
 }
 
+/// How the runner's answer to a login that worked but could not be kept starts.
+pub const CANNOT_KEEP: &str = "cannot keep it: ";
+
+/// Whether a refusal is of the 401 kind (no or wrong credentials), as opposed to a
+/// 403 / insufficient scope, where the registry knew who asked and said no.
+pub fn is_unauthorized(message: &str) -> bool {
+    let m = message.to_ascii_lowercase();
+    ["no basic auth credentials", "unauthorized", "authentication required", "incorrect username or password"]
+        .iter()
+        .any(|needle| m.contains(needle))
+}
+
+/// Whether a failed pull or push should open the login prompt: a 401-type refusal,
+/// or any refusal when no credentials were sent (the runner marks the others
+/// `Denied`), else the registry's words are shown as the error.
+pub fn wants_login(error: &super::DaemonError) -> bool {
+    error.kind != super::DaemonErrorKind::Denied && is_auth_refusal(&error.message)
+}
+
+/// Marks a refusal that came although credentials were sent and is not of the 401
+/// kind, so no login is offered for it.
+pub fn mark_denied(error: super::DaemonError, credentials_sent: bool) -> super::DaemonError {
+    if credentials_sent && is_auth_refusal(&error.message) && !is_unauthorized(&error.message) {
+        super::DaemonError { kind: super::DaemonErrorKind::Denied, ..error }
+    } else {
+        error
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn access_denied_with_credentials_sent_opens_no_login() {
+        use crate::model::{DaemonError, DaemonErrorKind};
+        let denied = DaemonError::new(DaemonErrorKind::Api, "requested access to the resource is denied");
+        assert!(wants_login(&mark_denied(denied.clone(), false)), "no credentials were sent");
+        assert!(!wants_login(&mark_denied(denied, true)), "credentials were sent and refused");
+        let scope = DaemonError::new(DaemonErrorKind::Api, "insufficient_scope: authorization failed");
+        assert!(!wants_login(&mark_denied(scope, true)));
+        let wrong = DaemonError::new(DaemonErrorKind::Api, "unauthorized: incorrect username or password");
+        assert!(wants_login(&mark_denied(wrong, true)), "a 401 asks again");
+    }
 
     #[test]
     fn secrets_never_print() {

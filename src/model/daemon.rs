@@ -130,6 +130,9 @@ pub enum DaemonErrorKind {
     NotModified,
     /// 501: the daemon cannot do this (e.g. read logs of the `none` logging driver).
     Unsupported,
+    /// A registry refused access although credentials were sent (403, insufficient
+    /// scope): other credentials would not help, so no login is offered.
+    Denied,
     /// Any other answer from the daemon.
     Api,
     /// Anything else (bad answer, protocol error).

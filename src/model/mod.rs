@@ -25,7 +25,10 @@ pub use compose::{
 pub use container::{
     ContainerDetails, ContainerRow, ContainerState, EnvVar, Health, HealthCheck, PortMapping, Protocol,
 };
-pub use credentials::{DOCKER_HUB_SERVER, RegistryAuth, Secret, is_auth_refusal, registry_host, registry_of};
+pub use credentials::{
+    CANNOT_KEEP, DOCKER_HUB_SERVER, RegistryAuth, Secret, is_auth_refusal, is_unauthorized, mark_denied, registry_host,
+    registry_of, wants_login,
+};
 pub use daemon::{
     DaemonAddress, DaemonError, DaemonErrorKind, DaemonEvent, DaemonInfo, EndpointChoice, EventKind, FleetReport,
     TlsFiles,

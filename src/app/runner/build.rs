@@ -58,8 +58,14 @@ pub async fn run<D: DockerApi>(
                 if let BuildEvent::Built(id) = &event {
                     image_id = Some(id.clone());
                 }
-                // Output is the point of the pane: wait for room rather than drop it.
-                let _ = tx.send(Msg::Done(Done::BuildOutput { request, event })).await;
+                // Output is the point of the pane: wait for room rather than drop it,
+                // but a cancel is still heard while waiting.
+                tokio::select! {
+                    _ = cancel.cancelled() => {
+                        return Err(DaemonError::new(DaemonErrorKind::Other, "the build was cancelled"));
+                    }
+                    _ = tx.send(Msg::Done(Done::BuildOutput { request, event })) => {}
+                }
             }
             Some(Err(e)) => {
                 failure = Some(e);

@@ -54,8 +54,8 @@ impl<D: DockerApi> EffectRunner<D> {
                             let on_progress = |progress| {
                                 let _ = tx.try_send(Msg::Done(Done::PullProgress { request, progress }));
                             };
-                            let auth = credentials.for_reference(&spec.image).await;
-                            launcher::launch(d.as_ref(), &spec, auth.as_ref(), &cancel, on_progress).await
+                            let lookup = credentials.for_reference(&spec.image);
+                            launcher::launch_looking_up(d.as_ref(), &spec, lookup, &cancel, on_progress).await
                         }
                     };
                     cancel.cancel();
@@ -263,9 +263,8 @@ impl<D: DockerApi> EffectRunner<D> {
             let on_progress = move |progress| {
                 let _ = progress_tx.try_send(Msg::Done(Done::PullProgress { request, progress }));
             };
-            let auth = credentials.for_reference(&spec.image).await;
-            let launched =
-                launcher::launch_attached(d.as_ref(), &spec, auth.as_ref(), &launch_cancel, on_progress).await;
+            let lookup = credentials.for_reference(&spec.image);
+            let launched = launcher::launch_attached(d.as_ref(), &spec, lookup, &launch_cancel, on_progress).await;
             launch_cancel.cancel();
             match launched {
                 Err(error) => {

@@ -7,9 +7,7 @@ use super::flash;
 use super::line_input::edit_line;
 use crate::app::effect::{Change, Effect, Read, Stream};
 use crate::launch::parse_image_ref;
-use crate::model::{
-    BuildEvent, BuildSpec, BuildSummary, DaemonError, RegistryAuth, Secret, is_auth_refusal, registry_of,
-};
+use crate::model::{BuildEvent, BuildSpec, BuildSummary, DaemonError, RegistryAuth, Secret, registry_of, wants_login};
 use crate::state::{
     AppState, BuildDraft, BuildField, BuildPhase, BuildView, LoginField, LoginPrompt, Modal, PullPrompt, PullStatus,
     PushView, RequestId, Retry, TagPrompt,
@@ -173,12 +171,13 @@ pub fn on_built(
     }
 }
 
-/// Selects the image a build made once the list holds it.
+/// Selects the image a build made with the first list answer after the build; an
+/// image the filter hides is not waited for (the wish would otherwise stay and
+/// jump the selection at some later answer).
 pub fn select_pending_image(state: &mut AppState) {
-    if let Some(id) = state.images_view.select.clone()
+    if let Some(id) = state.images_view.select.take()
         && state.images.select_key(&id)
     {
-        state.images_view.select = None;
         state.screen.focus = crate::state::Pane::Images;
     }
 }
@@ -305,7 +304,7 @@ pub fn on_pushed(state: &mut AppState, request: RequestId, reference: String, re
             state.screen.modal = None;
             flash(state, format!("pushed {reference}"), false);
         }
-        Err(error) if is_auth_refusal(&error.message) => {
+        Err(error) if wants_login(&error) => {
             open_login(state, Retry::Push(reference), &error);
         }
         Err(error) => view.error = Some(error.to_string()),
@@ -334,7 +333,7 @@ pub fn open_login(state: &mut AppState, retry: Retry, error: &DaemonError) {
 
 /// A pull from the images pane refused for lack of credentials opens the login.
 pub fn pull_refused(state: &mut AppState, reference: &str, error: &DaemonError) -> bool {
-    if !is_auth_refusal(&error.message) {
+    if !wants_login(error) {
         return false;
     }
     open_login(state, Retry::Pull(reference.to_string()), error);
@@ -413,7 +412,10 @@ pub fn on_login_done(
         }
         Ok(kept) => {
             let retry = prompt.retry.clone();
-            flash(state, format!("logged in to {server}; the login is kept {kept}"), false);
+            match kept.strip_prefix(crate::model::CANNOT_KEEP) {
+                Some(why) => flash(state, format!("logged in to {server}, but cannot keep it: {why}"), true),
+                None => flash(state, format!("logged in to {server}; the login is kept {kept}"), false),
+            }
             match retry {
                 Retry::Push(reference) => start_push(state, reference, effects),
                 Retry::Pull(reference) => {
