@@ -58,6 +58,11 @@ banner "remote endpoints"
 # endpoint tests reach each of them (addresses in /tmp/wharf-endpoints/env).
 run scripts/remote-endpoints.sh
 
+banner "fleet test bed"
+# Three more engines, each in a network namespace of its own (tcp, TLS, ssh), for
+# the fleet and multi-node swarm tests (addresses in /tmp/wharf-testbed/env).
+run scripts/testbed.sh start
+
 banner "cargo fmt --all --check"
 run cargo fmt --all --check
 
