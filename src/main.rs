@@ -134,11 +134,15 @@ async fn run(
 
     let connect_to: connection::ConnectFn<BollardDocker> =
         Arc::new(move |address: DaemonAddress| Box::pin(async move { connect(&address, timeout).await }));
+    // Whether the hosts overview is on screen: the watchers read stats only then.
+    let (fleet_stats, stats_wanted) = watch::channel(false);
     for (index, (_, address)) in hosts.iter().enumerate() {
         let connect_to = connect_to.clone();
         let address = address.clone();
         let connect_once = move || connect_to(address.clone());
-        tokio::spawn(wharf::app::fleet::watch(index, connect_once, timeout, tx.clone(), cancel.clone()));
+        let watcher =
+            wharf::app::fleet::watch(index, connect_once, timeout, stats_wanted.clone(), tx.clone(), cancel.clone());
+        tokio::spawn(watcher);
     }
     let config_hosts = hosts.clone();
     let choices = Box::new(move || {
@@ -165,7 +169,10 @@ async fn run(
         // NO_COLOR (https://no-color.org): set and not empty means no colours.
         theme: Theme::pick(config.ui.theme, std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()))
             .with_colors(&config.ui.colors),
-        runner: EffectRunner::new(tx, slot_rx, timeout).read_only(read_only).endpoints(Arc::new(connections)),
+        runner: EffectRunner::new(tx, slot_rx, timeout)
+            .read_only(read_only)
+            .endpoints(Arc::new(connections))
+            .fleet_stats(fleet_stats),
     };
     app.state.fleet = wharf::state::FleetState::new(hosts);
     app.state.screen.read_only = read_only;

@@ -16,7 +16,7 @@ use std::borrow::Cow;
 use std::collections::{BTreeSet, HashMap};
 
 pub use console::{Console, ConsoleConfig, ConsoleState, ConsoleStatus, ConsoleTarget, SCROLLBACK_ROWS, SessionId};
-pub use fleet::{FleetHost, FleetRow, FleetState, FleetStatus};
+pub use fleet::{FleetHost, FleetLayout, FleetRow, FleetState, FleetStatus, HostCounts, HostStats};
 pub use inflight::{Inflight, RequestId, Verdict};
 pub use inspect::{InspectView, PROCESSES_EVERY_SECS, ShownRow, masked_env_entry};
 pub use launch_form::{LaunchForm, Submitting};

@@ -17,7 +17,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     let title = Line::from(vec![
         Span::styled(" Hosts ", theme.title),
         Span::styled(format!("({} of {} up) ", fleet.up_count(), fleet.hosts.len()), theme.dim),
-        Span::styled("│ Enter opens on its daemon ", theme.dim),
+        Span::styled("│ Enter opens on its daemon │ H side by side ", theme.dim),
     ]);
     let mut block = pane_block(state, theme, Pane::Hosts, title, list.filter());
     // The selected host's note in full, with its hint, at the bottom.

@@ -47,6 +47,8 @@ pub struct EffectRunner<D: DockerApi> {
     stats_stream: Option<CancellationToken>,
     /// Who can switch the daemon in use (absent in tests that drive one daemon).
     endpoints: Option<Arc<dyn EndpointControl>>,
+    /// Tells the hosts' watchers whether to read stats (absent without hosts).
+    fleet_stats: Option<watch::Sender<bool>>,
 }
 
 impl<D: DockerApi> EffectRunner<D> {
@@ -62,7 +64,14 @@ impl<D: DockerApi> EffectRunner<D> {
             read_only: false,
             stats_stream: None,
             endpoints: None,
+            fleet_stats: None,
         }
+    }
+
+    /// The switch the hosts' watchers read: whether the overview is on screen.
+    pub fn fleet_stats(mut self, switch: watch::Sender<bool>) -> Self {
+        self.fleet_stats = Some(switch);
+        self
     }
 
     pub fn endpoints(mut self, control: Arc<dyn EndpointControl>) -> Self {
