@@ -28,7 +28,7 @@ pub use logs::{
 pub use objects::{ObjectsState, TIMELINE_CAPACITY, TimelineRow};
 pub use pull::PullStatus;
 pub use stats::{ContainerStats, HISTORY, INTERVALS, StatsState};
-pub use swarm::{SwarmState, not_a_manager};
+pub use swarm::{SwarmState, host_names_ip, not_a_manager, other_managers};
 
 use crate::launch::presets::Preset;
 use crate::model::{

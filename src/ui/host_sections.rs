@@ -10,15 +10,18 @@ use ratatui::widgets::{Block, BorderType, Borders, Cell, Paragraph, Row, Wrap};
 use super::format::{age, size};
 use super::theme::Theme;
 use super::widgets::{ListTable, content_width, pane_block};
+use crate::config::keymap::{Action, Keymap};
 use crate::layout::{host_section_header_lines, host_section_rows, host_section_start, host_sections};
 use crate::state::{AppState, FleetHost, FleetRow, FleetStatus, Pane};
 
-pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
+pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, keymap: &Keymap, theme: &Theme) {
     let fleet = &state.fleet;
+    let back = keymap.label_of(Action::Hosts).map(|k| format!("│ {k} back ")).unwrap_or_default();
     let title = Line::from(vec![
         Span::styled(" Hosts side by side ", theme.title),
         Span::styled(format!("({} of {} up) ", fleet.up_count(), fleet.hosts.len()), theme.dim),
-        Span::styled("│ Enter opens on its daemon │ H back ", theme.dim),
+        Span::styled("│ Enter opens on its daemon ", theme.dim),
+        Span::styled(back, theme.dim),
     ]);
     let block = pane_block(state, theme, Pane::Hosts, title, fleet.rows.filter());
     let inner = block.inner(area);

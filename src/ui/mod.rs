@@ -49,14 +49,14 @@ pub fn draw(frame: &mut Frame, state: &AppState, keymap: &Keymap, theme: &Theme)
         _ if layout::bottom_zoomed(state) => {}
         Pane::Images => images::draw(frame, layout.main, state, theme),
         Pane::Hosts if state.fleet.layout == crate::state::FleetLayout::SideBySide => {
-            host_sections::draw(frame, layout.main, state, theme)
+            host_sections::draw(frame, layout.main, state, keymap, theme)
         }
-        Pane::Hosts => hosts::draw(frame, layout.main, state, theme),
+        Pane::Hosts => hosts::draw(frame, layout.main, state, keymap, theme),
         Pane::Volumes => objects::draw_volumes(frame, layout.main, state, theme),
         Pane::Networks => objects::draw_networks(frame, layout.main, state, theme),
         Pane::Events => objects::draw_events(frame, layout.main, state, theme),
-        Pane::Services | Pane::Tasks => swarm::draw_services(frame, layout.main, state, theme),
-        Pane::Nodes => swarm::draw_nodes(frame, layout.main, state, theme),
+        Pane::Services | Pane::Tasks => swarm::draw_services(frame, layout.main, state, keymap, theme),
+        Pane::Nodes => swarm::draw_nodes(frame, layout.main, state, keymap, theme),
         _ => containers::draw(frame, layout.main, state, keymap, theme),
     }
     stats::draw_header(frame, layout.header, state, keymap, theme);

@@ -25,6 +25,20 @@ pub fn on_listed(state: &mut AppState, mut listed: Vec<EndpointChoice>) {
             });
         }
     }
+    // The swarm's other managers (when wharf knows them): the engine at a manager's
+    // address, as wharf already knows it (with its TLS files) or on docker's plain TCP
+    // port.
+    let managers: Vec<(String, String)> =
+        crate::state::other_managers(state).iter().map(|n| (n.hostname.clone(), n.addr.clone())).collect();
+    for (hostname, ip) in managers {
+        match listed.iter_mut().find(|c| crate::state::host_names_ip(&c.address.host, &ip)) {
+            Some(choice) => choice.origin = format!("{}; swarm manager {hostname}", choice.origin),
+            None => listed.push(EndpointChoice {
+                address: DaemonAddress::plain(format!("tcp://{ip}:2375")),
+                origin: format!("swarm manager {hostname} (its address, docker's plain TCP port)"),
+            }),
+        }
+    }
     if let Some(Modal::Endpoints { choices, selected }) = &mut state.screen.modal {
         // Start on the daemon in use, so Enter right away changes nothing.
         let current = state.connection.host().to_string();
