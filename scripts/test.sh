@@ -76,6 +76,10 @@ banner "test registries"
 # basic auth, for the build/tag/push/login tests (addresses in
 # /tmp/wharf-registries/env).
 run scripts/registries.sh
+banner "fleet test bed"
+# Three more engines, each in a network namespace of its own (tcp, TLS, ssh), for
+# the fleet and multi-node swarm tests (addresses in /tmp/wharf-testbed/env).
+run scripts/testbed.sh start
 
 banner "cargo fmt --all --check"
 run cargo fmt --all --check

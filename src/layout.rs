@@ -110,6 +110,60 @@ pub fn services_split(main: Rect) -> [Rect; 2] {
     Layout::vertical([Constraint::Percentage(60), Constraint::Percentage(40)]).areas(main)
 }
 
+/// Hosts side by side: the narrowest column a host gets before the sections are
+/// stacked instead.
+pub const HOST_COLUMN_MIN_WIDTH: u16 = 36;
+/// Lines of a host's section above its containers: counts, CPU and memory, address;
+/// in a low section, one line with the counts and figures; in a tiny one, none.
+pub fn host_section_header_lines(section: Rect) -> u16 {
+    match section.height.saturating_sub(2) {
+        h if h >= 6 => 3,
+        h if h >= 3 => 1,
+        _ => 0,
+    }
+}
+
+/// The sections of the hosts inside the hosts pane's inner area: columns side by side
+/// when each is wide enough, else one under another, each as high as its `rows` (the
+/// lines it has to show, borders included) ask for in proportion.
+pub fn host_sections(inner: Rect, rows: &[usize]) -> Vec<Rect> {
+    let n = u16::try_from(rows.len().max(1)).unwrap_or(u16::MAX);
+    let sections = if inner.width / n >= HOST_COLUMN_MIN_WIDTH {
+        Layout::horizontal(vec![Constraint::Ratio(1, u32::from(n)); usize::from(n)]).split(inner)
+    } else {
+        // A section of a few lines (a host's one-line note) gets them; the others
+        // share the rest by what they hold.
+        let wants = rows.iter().map(|r| match u16::try_from(*r).unwrap_or(u16::MAX) {
+            small @ 0..=3 => Constraint::Length(small),
+            lines => Constraint::Fill(lines),
+        });
+        Layout::vertical(wants.collect::<Vec<_>>()).split(inner)
+    };
+    sections.iter().copied().take(rows.len()).collect()
+}
+
+/// Where a section's container rows go (inside its border, under its header lines and
+/// the table's header row).
+pub fn host_section_rows(section: Rect) -> Rect {
+    let inner = Rect::new(
+        section.x.saturating_add(1),
+        section.y.saturating_add(1),
+        section.width.saturating_sub(2),
+        section.height.saturating_sub(2),
+    );
+    let skip = (host_section_header_lines(section) + 1).min(inner.height);
+    Rect::new(inner.x, inner.y + skip, inner.width, inner.height - skip)
+}
+
+/// The first of a section's rows on screen: 0, or further down so that the selected
+/// row (`selected`, counted within the section) is drawn in `height` rows.
+pub fn host_section_start(selected: Option<usize>, height: usize) -> usize {
+    match selected {
+        Some(s) if height > 0 && s >= height => s + 1 - height,
+        _ => 0,
+    }
+}
+
 /// Data rows a bordered table with a header row shows in `rect`.
 pub fn table_rows(rect: Rect) -> usize {
     usize::from(rect.height.saturating_sub(3))

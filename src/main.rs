@@ -172,11 +172,15 @@ async fn run(
 
     let connect_to: connection::ConnectFn<BollardDocker> =
         Arc::new(move |address: DaemonAddress| Box::pin(async move { connect(&address, timeout).await }));
+    // Whether the hosts overview is on screen: the watchers read stats only then.
+    let (fleet_stats, stats_wanted) = watch::channel(false);
     for (index, (_, address)) in hosts.iter().enumerate() {
         let connect_to = connect_to.clone();
         let address = address.clone();
         let connect_once = move || connect_to(address.clone());
-        tokio::spawn(wharf::app::fleet::watch(index, connect_once, timeout, tx.clone(), cancel.clone()));
+        let watcher =
+            wharf::app::fleet::watch(index, connect_once, timeout, stats_wanted.clone(), tx.clone(), cancel.clone());
+        tokio::spawn(watcher);
     }
     let config_hosts = hosts.clone();
     let choices = Box::new(move || {
@@ -206,7 +210,8 @@ async fn run(
         runner: EffectRunner::new(tx, slot_rx, timeout)
             .read_only(read_only)
             .endpoints(Arc::new(connections))
-            .docker_config(wharf::credentials::DockerConfig::from_environment()),
+            .docker_config(wharf::credentials::DockerConfig::from_environment())
+            .fleet_stats(fleet_stats),
     };
     if let Some(dir) = build {
         wharf::app::update::open_build(&mut app.state, Some(dir.display().to_string()));

@@ -212,3 +212,87 @@ fn the_hosts_overview_scrolls_and_a_down_hosts_reason_is_not_cut() {
     let screen = h.render();
     assert!(selected_row(&screen).unwrap().contains("laptop"), "{screen}");
 }
+
+fn sample(at_ms: i64, cpu_total: u64, system_total: u64, mem_used: u64) -> wharf::model::StatsSample {
+    wharf::model::StatsSample { at_ms, cpu_total, system_total, online_cpus: 2, mem_used, ..Default::default() }
+}
+
+/// `H` cycles: one list, side by side, back. Side by side, each host has a section
+/// whose header says how it is (and since when), its containers by state and their
+/// CPU and memory; a host that stopped answering says so while the others stay as
+/// they are. Stats are read only while the overview is on screen.
+#[test]
+fn the_hosts_side_by_side_show_each_hosts_state_counts_and_stats() {
+    use wharf::app::effect::Stream;
+    use wharf::state::FleetLayout;
+    let mut h = Harness::new(120, 30);
+    h.connect_with_fixtures();
+    h.state.fleet = fleet();
+    let now = h.state.screen.now;
+
+    let effects = h.char('H');
+    assert_eq!(h.state.fleet.layout, FleetLayout::Merged);
+    assert!(effects.contains(&Effect::Stream(Stream::FleetStats { on: true })), "{effects:?}");
+    let effects = h.char('H');
+    assert_eq!((h.state.screen.main_pane, h.state.fleet.layout), (Pane::Hosts, FleetLayout::SideBySide));
+    assert!(!effects.iter().any(|e| matches!(e, Effect::Stream(Stream::FleetStats { .. }))), "{effects:?}");
+
+    let all = containers();
+    let build_box = DaemonInfo { host: "ssh://me@build-box".into(), ..daemon_info() };
+    h.send(Msg::Fleet { host: 0, report: FleetReport::Up { info: daemon_info(), containers: all[..3].to_vec() } });
+    h.send(Msg::Fleet { host: 1, report: FleetReport::Up { info: build_box, containers: all[3..].to_vec() } });
+    h.send(Msg::Fleet { host: 2, report: FleetReport::Up { info: daemon_info(), containers: Vec::new() } });
+    // Two rounds of readings make the CPU figure: 0.5 s of CPU in 10 s of both CPUs' time.
+    let running: Vec<String> =
+        all[3..].iter().filter(|c| c.state == wharf::model::ContainerState::Running).map(|c| c.id.clone()).collect();
+    assert_eq!(running.len(), 2);
+    let round = |cpu: u64, system: u64| FleetReport::Stats {
+        samples: running.iter().map(|id| (id.clone(), sample(0, cpu, system, 40_000_000))).collect(),
+    };
+    h.send(Msg::Fleet { host: 1, report: round(1_000_000_000, 100_000_000_000) });
+    let first = h.render();
+    assert!(first.contains("cpu … mem 80.0MB"), "one round: memory, no CPU yet\n{first}");
+    h.send(Msg::Fleet { host: 1, report: round(1_250_000_000, 110_000_000_000) });
+
+    // The third host stops answering 12 s later.
+    h.send(Msg::Tick { now: now + 12 });
+    let hung = DaemonError::new(
+        DaemonErrorKind::Timeout,
+        "the daemon at tcp://10.0.0.9:2375 stopped answering (no answer within 4s)",
+    );
+    h.send(Msg::Fleet { host: 2, report: FleetReport::Down { error: hung } });
+    h.send(Msg::Tick { now: now + 15 });
+    let screen = h.render();
+    insta::assert_snapshot!("hosts_side_by_side_120x30", screen);
+    assert!(screen.contains("build-box ● up"), "{screen}");
+    // 2 containers at 2.5% of a CPU each (0.25 s / 10 s * 2 CPUs * 100).
+    assert!(screen.contains("cpu 10.0% mem 80.0MB"), "{screen}");
+    assert!(screen.contains("lab ◌ not answering for 3s"), "{screen}");
+    assert!(screen.contains("stopped answering"), "{screen}");
+    assert!(screen.contains("● 2 running ‖ 1 paused ■ 0 stopped"), "{screen}");
+
+    // Narrow: sections one under another.
+    h.send(Msg::Resize { width: 80, height: 40 });
+    insta::assert_snapshot!("hosts_side_by_side_80x40", h.render());
+
+    // A click on a container of the second section selects it.
+    h.send(Msg::Resize { width: 120, height: 30 });
+    let screen = h.render();
+    let (y, line) = screen.lines().enumerate().find(|(_, l)| l.contains("redis")).unwrap();
+    let x = line[..line.find("redis").unwrap()].chars().count() as u16;
+    h.send(Msg::Mouse(crossterm::event::MouseEvent {
+        kind: crossterm::event::MouseEventKind::Down(crossterm::event::MouseButton::Left),
+        column: x,
+        row: y as u16,
+        modifiers: crossterm::event::KeyModifiers::NONE,
+    }));
+    match h.state.fleet.rows.selected_item() {
+        Some(wharf::state::FleetRow::Container { row, host: 1, .. }) => assert_eq!(row.name, "redis"),
+        other => panic!("clicked redis on build-box, selected {other:?}"),
+    }
+
+    // Back to the containers: no more stats.
+    let effects = h.char('H');
+    assert_eq!(h.state.screen.main_pane, Pane::Containers);
+    assert!(effects.contains(&Effect::Stream(Stream::FleetStats { on: false })), "{effects:?}");
+}

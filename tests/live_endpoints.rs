@@ -249,7 +249,8 @@ async fn two_hosts_one_down_show_one_list_and_one_error() {
             let address = address.clone();
             async move { connect(&address, TIMEOUT).await }
         };
-        tokio::spawn(wharf::app::fleet::watch(i, connect_once, TIMEOUT, tx.clone(), cancel.clone()));
+        let (_stats, stats_wanted) = tokio::sync::watch::channel(false);
+        tokio::spawn(wharf::app::fleet::watch(i, connect_once, TIMEOUT, stats_wanted, tx.clone(), cancel.clone()));
     }
     let mut fleet = FleetState::new(hosts);
     let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
@@ -260,8 +261,9 @@ async fn two_hosts_one_down_show_one_list_and_one_error() {
         match &report {
             FleetReport::Up { containers, .. } => up |= host == 0 && containers.iter().any(|c| c.id == id),
             FleetReport::Down { .. } => down |= host == 1,
+            FleetReport::Stats { .. } => {}
         }
-        fleet.apply(host, report);
+        fleet.apply(host, report, 0);
     }
     let rows = fleet.rows.items();
     assert!(rows.iter().any(|r| matches!(r, FleetRow::Container { host: 0, row, .. } if row.id == id)));

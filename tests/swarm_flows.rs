@@ -372,3 +372,72 @@ fn a_node_event_on_a_standalone_daemon_reads_the_role_again() {
     }));
     assert!(effects.contains(&Effect::Read(Read::SwarmRole)), "{effects:?}");
 }
+
+/// A node of a three-manager swarm, as the node list gives it.
+fn swarm_node(id: &str, hostname: &str, addr: &str, manager_status: &str, status: &str) -> wharf::model::NodeRow {
+    wharf::model::NodeRow {
+        id: id.into(),
+        hostname: hostname.into(),
+        role: "manager".into(),
+        availability: "active".into(),
+        status: status.into(),
+        manager_status: manager_status.into(),
+        engine_version: "20.10.24".into(),
+        labels: Vec::new(),
+        addr: addr.into(),
+    }
+}
+
+/// wharf talks to a manager that goes away: the nodes pane says so and names the
+/// swarm's other managers (from the last node list), and the picker offers them: as
+/// the config knows them (with TLS) or at their address on docker's plain port.
+#[test]
+fn a_lost_manager_offers_the_swarms_other_managers() {
+    let mut h = Harness::new(120, 30);
+    h.connect_with_fixtures();
+    let info = DaemonInfo { host: "tcp://10.231.0.11:2375".into(), swarm: SwarmRole::Manager, ..daemon_info() };
+    h.state.connection = wharf::state::Connection::Connected(info);
+    let tls = wharf::model::DaemonAddress {
+        host: "tcp://10.231.0.12:2376".into(),
+        tls: Some(wharf::model::TlsFiles::in_dir(std::path::Path::new("/certs"))),
+    };
+    h.state.fleet = wharf::state::FleetState::new(vec![("tb2".into(), tls.clone())]);
+    let effects = h.char('0');
+    let request = effects
+        .iter()
+        .find_map(|e| match e {
+            Effect::Read(Read::Nodes { request }) => Some(*request),
+            _ => None,
+        })
+        .unwrap();
+    let nodes = vec![
+        swarm_node("n1", "tb1", "10.231.0.11", "leader", "ready"),
+        swarm_node("n2", "tb2", "10.231.0.12", "reachable", "ready"),
+        swarm_node("n3", "tb3", "10.231.0.13", "reachable", "ready"),
+    ];
+    h.send(Msg::Answer(Answer::Nodes { request, result: Ok(nodes) }));
+    assert!(!h.render().contains("other managers"), "nothing to offer while connected");
+
+    let lost = wharf::model::DaemonError::new(
+        wharf::model::DaemonErrorKind::Timeout,
+        "the daemon at tcp://10.231.0.11:2375 stopped answering (no answer within 4s)",
+    );
+    h.send(Msg::ConnectionDown { error: lost, retry_in: std::time::Duration::from_secs(2) });
+    let screen = h.render();
+    insta::assert_snapshot!("swarm_lost_manager", screen);
+    assert!(screen.contains("tb2 (10.231.0.12, reachable), tb3 (10.231.0.13, reachable)"), "{screen}");
+    assert!(screen.contains("C lists them to switch to"), "{screen}");
+
+    h.char('C');
+    h.send(Msg::EndpointsListed(Vec::new()));
+    let Some(Modal::Endpoints { choices: Some(choices), .. }) = &h.state.screen.modal else { panic!("the picker") };
+    let origins: Vec<(&str, &str)> = choices.iter().map(|c| (c.address.host.as_str(), c.origin.as_str())).collect();
+    assert_eq!(
+        origins,
+        [
+            ("tcp://10.231.0.12:2376", "host \"tb2\" of the config file; swarm manager tb2"),
+            ("tcp://10.231.0.13:2375", "swarm manager tb3 (its address, docker's plain TCP port)"),
+        ]
+    );
+    assert_eq!(choices[0].address, tls, "tb2 with its TLS files");
+}

@@ -76,7 +76,7 @@ pub(crate) fn stopped_answering(host: &str) -> DaemonError {
 
 /// Pings `client` every `HEARTBEAT_EVERY` for as long as it answers in time; the error
 /// once it does not.
-async fn heartbeat<D: DockerApi>(client: &D) -> DaemonError {
+pub(crate) async fn heartbeat<D: DockerApi>(client: &D) -> DaemonError {
     loop {
         tokio::time::sleep(HEARTBEAT_EVERY).await;
         match tokio::time::timeout(HEARTBEAT_TIMEOUT, client.ping()).await {

@@ -335,6 +335,11 @@ pub enum Stream {
     Cancel {
         request: RequestId,
     },
+    /// The hosts' watchers read their containers' stats (`on`: the overview is on
+    /// screen) or stop reading them.
+    FleetStats {
+        on: bool,
+    },
 }
 
 /// Work on wharf's own side.

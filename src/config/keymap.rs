@@ -303,7 +303,7 @@ impl Action {
             Action::StatsInterval => "stats every 2s / 5s / 10s / 30s / off",
             Action::DiskUsage => "disk usage (docker system df)",
             Action::PickEndpoint => "connect to another daemon",
-            Action::Hosts => "all hosts in one list / back",
+            Action::Hosts => "all hosts: list / side by side",
             Action::FocusVolumes => "volumes",
             Action::FocusNetworks => "networks",
             Action::FocusEvents => "events timeline",

@@ -37,10 +37,20 @@ pub struct EndpointChoice {
 }
 
 /// What the watcher of one of several daemons reports (the hosts overview).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum FleetReport {
-    Up { info: DaemonInfo, containers: Vec<super::ContainerRow> },
-    Down { error: DaemonError },
+    Up {
+        info: DaemonInfo,
+        containers: Vec<super::ContainerRow>,
+    },
+    Down {
+        error: DaemonError,
+    },
+    /// One reading of each running container (by id), for the host's totals; only
+    /// while the hosts overview is on screen (stats cost the daemon).
+    Stats {
+        samples: Vec<(String, super::StatsSample)>,
+    },
 }
 
 /// What the status bar shows about the daemon wharf is connected to.

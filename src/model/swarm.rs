@@ -37,6 +37,9 @@ pub struct NodeRow {
     pub engine_version: String,
     /// `key=value`, sorted.
     pub labels: Vec<String>,
+    /// Its address as the swarm knows it (an IP), to find its engine among wharf's
+    /// endpoints when the manager wharf talks to goes away.
+    pub addr: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -21,7 +21,7 @@ use std::collections::{BTreeSet, HashMap};
 
 pub use build::{BuildDraft, BuildField, BuildPhase, BuildView, MAX_BUILD_LINES};
 pub use console::{Console, ConsoleConfig, ConsoleState, ConsoleStatus, ConsoleTarget, SCROLLBACK_ROWS, SessionId};
-pub use fleet::{FleetHost, FleetRow, FleetState, FleetStatus};
+pub use fleet::{FleetHost, FleetLayout, FleetRow, FleetState, FleetStatus, HostCounts, HostStats};
 pub use images_view::{ImageShow, ImageSort, ImagesView};
 pub use inflight::{Inflight, RequestId, Verdict};
 pub use inspect::{InspectView, PROCESSES_EVERY_SECS, ShownRow, masked_env_entry};
@@ -36,7 +36,7 @@ pub use project::{PROGRESS_LINES, ProjectState};
 pub use pull::PullStatus;
 pub use registry::{LoginField, LoginPrompt, PushView, Retry, TagPrompt};
 pub use stats::{ContainerStats, HISTORY, INTERVALS, StatsState};
-pub use swarm::{SwarmState, not_a_manager};
+pub use swarm::{SwarmState, host_names_ip, not_a_manager, other_managers};
 
 use crate::launch::presets::Preset;
 use crate::model::{

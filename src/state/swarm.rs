@@ -105,3 +105,22 @@ pub fn not_a_manager(state: &super::AppState) -> Option<&'static str> {
         ),
     }
 }
+
+/// Whether `host` (a daemon address) names the machine at `ip`: `tcp://IP:port`,
+/// `ssh://user@IP`, ... (an address by name cannot be told from here).
+pub fn host_names_ip(host: &str, ip: &str) -> bool {
+    let rest = host.split_once("://").map_or(host, |(_, rest)| rest);
+    let rest = rest.rsplit_once('@').map_or(rest, |(_, rest)| rest);
+    let machine = rest.split(['/', ':']).next().unwrap_or(rest);
+    !ip.is_empty() && machine == ip
+}
+
+/// The swarm's managers other than the daemon in use, from the last node list (wharf
+/// read it while connected to a manager): where to go when that one is lost.
+pub fn other_managers(state: &super::AppState) -> Vec<&NodeRow> {
+    if !state.swarm.nodes_loaded {
+        return Vec::new();
+    }
+    let host = state.connection.host();
+    state.swarm.nodes.items().iter().filter(|n| n.role == "manager" && !host_names_ip(host, &n.addr)).collect()
+}

@@ -21,7 +21,9 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, keymap: &Keymap, th
     let block = pane_block(state, theme, Pane::Containers, Line::from(title), list.filter());
 
     if !state.refresh.loaded {
-        frame.render_widget(message(connection_lines(state, theme), block), area);
+        let mut lines = connection_lines(state, theme);
+        lines.extend(super::swarm::other_managers_lines(state, keymap, theme));
+        frame.render_widget(message(lines, block), area);
         return;
     }
     if list.is_empty() {

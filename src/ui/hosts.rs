@@ -9,15 +9,18 @@ use ratatui::widgets::{Cell, Paragraph, Row};
 use super::format::age;
 use super::theme::Theme;
 use super::widgets::{ColumnWant, ListTable, content_width, ellipsize_end, fit_columns, message, pane_block};
+use crate::config::keymap::{Action, Keymap};
 use crate::state::{AppState, FleetRow, Pane};
 
-pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
+pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, keymap: &Keymap, theme: &Theme) {
     let fleet = &state.fleet;
     let list = &fleet.rows;
+    let next = keymap.label_of(Action::Hosts).map(|k| format!("│ {k} side by side ")).unwrap_or_default();
     let title = Line::from(vec![
         Span::styled(" Hosts ", theme.title),
         Span::styled(format!("({} of {} up) ", fleet.up_count(), fleet.hosts.len()), theme.dim),
         Span::styled("│ Enter opens on its daemon ", theme.dim),
+        Span::styled(next, theme.dim),
     ]);
     let mut block = pane_block(state, theme, Pane::Hosts, title, list.filter());
     // The selected host's note in full, with its hint, at the bottom.

@@ -8,6 +8,7 @@ mod disk;
 mod env;
 pub mod format;
 mod help;
+mod host_sections;
 mod hosts;
 mod image_work;
 mod images;
@@ -50,12 +51,15 @@ pub fn draw(frame: &mut Frame, state: &AppState, keymap: &Keymap, theme: &Theme)
     match state.screen.main_pane {
         _ if layout::bottom_zoomed(state) => {}
         Pane::Images => images::draw(frame, layout.main, state, theme),
-        Pane::Hosts => hosts::draw(frame, layout.main, state, theme),
+        Pane::Hosts if state.fleet.layout == crate::state::FleetLayout::SideBySide => {
+            host_sections::draw(frame, layout.main, state, keymap, theme)
+        }
+        Pane::Hosts => hosts::draw(frame, layout.main, state, keymap, theme),
         Pane::Volumes => objects::draw_volumes(frame, layout.main, state, theme),
         Pane::Networks => objects::draw_networks(frame, layout.main, state, theme),
         Pane::Events => objects::draw_events(frame, layout.main, state, theme),
-        Pane::Services | Pane::Tasks => swarm::draw_services(frame, layout.main, state, theme),
-        Pane::Nodes => swarm::draw_nodes(frame, layout.main, state, theme),
+        Pane::Services | Pane::Tasks => swarm::draw_services(frame, layout.main, state, keymap, theme),
+        Pane::Nodes => swarm::draw_nodes(frame, layout.main, state, keymap, theme),
         Pane::Project => project::draw(frame, layout.main, state, theme),
         _ => containers::draw(frame, layout.main, state, keymap, theme),
     }

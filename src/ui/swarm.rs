@@ -11,14 +11,60 @@ use super::widgets::{
     ColumnWant, ListTable, centered, content_width, fit_columns, key_hints, message, modal_block, pane_block,
     pane_title, window,
 };
+use crate::config::keymap::{Action, Keymap};
 use crate::state::not_a_manager;
-use crate::state::{AppState, Pane};
+use crate::state::{AppState, Connection, Pane};
 
-pub fn draw_services(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
+/// While the daemon in use is lost: the swarm's other managers wharf knows of, and the
+/// key that switches to one.
+pub fn other_managers_lines<'a>(state: &AppState, keymap: &Keymap, theme: &Theme) -> Vec<Line<'a>> {
+    if !matches!(state.connection, Connection::Down { .. }) {
+        return Vec::new();
+    }
+    let managers = crate::state::other_managers(state);
+    if managers.is_empty() {
+        return Vec::new();
+    }
+    let names: Vec<String> = managers
+        .iter()
+        .map(|n| {
+            let mut what = vec![n.addr.clone()];
+            what.extend([n.manager_status.clone()].into_iter().filter(|s| !s.is_empty()));
+            format!("{} ({})", n.hostname, what.join(", "))
+        })
+        .collect();
+    let key = keymap.label_of(Action::PickEndpoint).unwrap_or_else(|| "the endpoint picker".into());
+    vec![
+        Line::raw(""),
+        Line::styled("This daemon was a manager of a swarm; its other managers (as last seen):", theme.warn),
+        Line::raw(names.join(", ")),
+        Line::styled(format!("{key} lists them to switch to."), theme.dim),
+    ]
+}
+
+/// A swarm pane while the daemon in use is lost: why, and where else to go.
+fn draw_lost(
+    frame: &mut Frame,
+    area: Rect,
+    block: ratatui::widgets::Block,
+    state: &AppState,
+    keymap: &Keymap,
+    theme: &Theme,
+) {
+    let mut lines = super::containers::connection_lines(state, theme);
+    lines.extend(other_managers_lines(state, keymap, theme));
+    frame.render_widget(message(lines, block), area);
+}
+
+pub fn draw_services(frame: &mut Frame, area: Rect, state: &AppState, keymap: &Keymap, theme: &Theme) {
     let [top, bottom] = crate::layout::services_split(area);
     let list = &state.swarm.services;
     let title = Line::from(pane_title(theme, Pane::Services, Some(list.len())));
     let block = pane_block(state, theme, Pane::Services, title, list.filter());
+    if matches!(state.connection, Connection::Down { .. }) {
+        draw_lost(frame, area, block, state, keymap, theme);
+        return;
+    }
     if let Some(why) = not_a_manager(state) {
         frame.render_widget(Paragraph::new(Line::styled(why, theme.dim)).wrap(Wrap { trim: true }).block(block), area);
         return;
@@ -143,10 +189,14 @@ fn draw_tasks(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
         .render(frame, area, block, theme, state.screen.focus == Pane::Tasks);
 }
 
-pub fn draw_nodes(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
+pub fn draw_nodes(frame: &mut Frame, area: Rect, state: &AppState, keymap: &Keymap, theme: &Theme) {
     let list = &state.swarm.nodes;
     let title = Line::from(pane_title(theme, Pane::Nodes, Some(list.len())));
     let block = pane_block(state, theme, Pane::Nodes, title, list.filter());
+    if matches!(state.connection, Connection::Down { .. }) {
+        draw_lost(frame, area, block, state, keymap, theme);
+        return;
+    }
     if let Some(why) = not_a_manager(state) {
         frame.render_widget(Paragraph::new(Line::styled(why, theme.dim)).wrap(Wrap { trim: true }).block(block), area);
         return;

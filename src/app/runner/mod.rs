@@ -51,6 +51,8 @@ pub struct EffectRunner<D: DockerApi> {
     endpoints: Option<Arc<dyn EndpointControl>>,
     /// Registry credentials for pulls, pushes and builds.
     credentials: credentials::Credentials,
+    /// Tells the hosts' watchers whether to read stats (absent without hosts).
+    fleet_stats: Option<watch::Sender<bool>>,
 }
 
 impl<D: DockerApi> EffectRunner<D> {
@@ -67,6 +69,7 @@ impl<D: DockerApi> EffectRunner<D> {
             stats_stream: None,
             endpoints: None,
             credentials: credentials::Credentials::default(),
+            fleet_stats: None,
         }
     }
 
@@ -79,6 +82,12 @@ impl<D: DockerApi> EffectRunner<D> {
     /// The same, in place (forgets the logins kept for this session).
     pub fn set_docker_config(&mut self, config: Option<crate::credentials::DockerConfig>) {
         self.credentials = credentials::Credentials::new(config);
+    }
+
+    /// The switch the hosts' watchers read: whether the overview is on screen.
+    pub fn fleet_stats(mut self, switch: watch::Sender<bool>) -> Self {
+        self.fleet_stats = Some(switch);
+        self
     }
 
     pub fn endpoints(mut self, control: Arc<dyn EndpointControl>) -> Self {

@@ -35,6 +35,11 @@ impl<D: DockerApi> EffectRunner<D> {
                     }
                 });
             }
+            Stream::FleetStats { on } => {
+                if let Some(switch) = &self.fleet_stats {
+                    switch.send_replace(on);
+                }
+            }
             Stream::StopLogs { stream } => {
                 if let Some(token) = self.streams.remove(&stream) {
                     token.cancel();

@@ -7,7 +7,7 @@ use super::flash;
 use crate::app::effect::Effect;
 use crate::app::effect::{Local, Stream};
 use crate::model::{DaemonAddress, EndpointChoice, FleetReport};
-use crate::state::{AppState, FleetRow, Modal, Pane};
+use crate::state::{AppState, FleetLayout, FleetRow, Modal, Pane};
 use crate::text::sanitize;
 
 pub fn open_picker(state: &mut AppState, effects: &mut Vec<Effect>) {
@@ -23,6 +23,20 @@ pub fn on_listed(state: &mut AppState, mut listed: Vec<EndpointChoice>) {
                 address: host.address.clone(),
                 origin: format!("host {:?} of the config file", host.name),
             });
+        }
+    }
+    // The swarm's other managers (when wharf knows them): the engine at a manager's
+    // address, as wharf already knows it (with its TLS files) or on docker's plain TCP
+    // port.
+    let managers: Vec<(String, String)> =
+        crate::state::other_managers(state).iter().map(|n| (n.hostname.clone(), n.addr.clone())).collect();
+    for (hostname, ip) in managers {
+        match listed.iter_mut().find(|c| crate::state::host_names_ip(&c.address.host, &ip)) {
+            Some(choice) => choice.origin = format!("{}; swarm manager {hostname}", choice.origin),
+            None => listed.push(EndpointChoice {
+                address: DaemonAddress::plain(format!("tcp://{ip}:2375")),
+                origin: format!("swarm manager {hostname} (its address, docker's plain TCP port)"),
+            }),
         }
     }
     if let Some(Modal::Endpoints { choices, selected }) = &mut state.screen.modal {
@@ -71,19 +85,35 @@ pub fn switch_to(state: &mut AppState, address: DaemonAddress, effects: &mut Vec
     effects.push(Effect::Local(Local::SwitchEndpoint { address }));
 }
 
-/// `H`: the hosts overview in the main place, or back to the containers.
+/// `H`: the hosts in one list, then side by side, then back to the containers.
 pub fn toggle_overview(state: &mut AppState) {
     if state.fleet.hosts.is_empty() {
         flash(state, "no hosts: name them under [[hosts]] in the config file (see config.example.toml)", true);
         return;
     }
-    let pane = if state.screen.main_pane == Pane::Hosts { Pane::Containers } else { Pane::Hosts };
+    let (pane, layout) = match (state.screen.main_pane, state.fleet.layout) {
+        (Pane::Hosts, FleetLayout::Merged) => (Pane::Hosts, FleetLayout::SideBySide),
+        (Pane::Hosts, FleetLayout::SideBySide) => (Pane::Containers, FleetLayout::Merged),
+        _ => (Pane::Hosts, FleetLayout::Merged),
+    };
+    state.fleet.layout = layout;
     state.screen.main_pane = pane;
     state.screen.focus = pane;
 }
 
 pub fn on_fleet(state: &mut AppState, host: usize, report: FleetReport) {
-    state.fleet.apply(host, report);
+    let now = state.screen.now;
+    state.fleet.apply(host, report, now);
+}
+
+/// After every message: the hosts' watchers read stats while the overview is on screen,
+/// and only then (each reading costs its daemon).
+pub fn sync_stats(state: &mut AppState, effects: &mut Vec<Effect>) {
+    let wanted = state.screen.main_pane == Pane::Hosts && !state.fleet.hosts.is_empty();
+    if wanted != state.fleet.stats_on {
+        state.fleet.stats_on = wanted;
+        effects.push(Effect::Stream(Stream::FleetStats { on: wanted }));
+    }
 }
 
 /// Enter on a row of the overview: that container on its daemon, switching to the
@@ -109,5 +139,31 @@ pub fn open_selected(state: &mut AppState, effects: &mut Vec<Effect>) {
             }
             _ => state.containers.select_when_listed = Some(id),
         }
+    }
+}
+
+/// A click in the hosts side by side: the container under it, in its host's section
+/// (drawn from the same layout functions, so the row clicked is the row selected).
+pub fn click_section(state: &mut AppState, pane: ratatui::layout::Rect, x: u16, y: u16) {
+    use crate::layout::{host_section_rows, host_section_start, host_sections};
+    let inner = ratatui::layout::Rect::new(
+        pane.x.saturating_add(1),
+        pane.y.saturating_add(1),
+        pane.width.saturating_sub(2),
+        pane.height.saturating_sub(2),
+    );
+    let position = ratatui::layout::Position::new(x, y);
+    let sections = host_sections(inner, &state.fleet.lines_per_host());
+    let Some(host) = sections.iter().position(|s| s.contains(position)) else { return };
+    let rows = host_section_rows(sections[host]);
+    if !rows.contains(position) {
+        return;
+    }
+    let visible: Vec<usize> = state.fleet.visible_of(host).map(|(i, _)| i).collect();
+    let selected_global = state.fleet.rows.selected_index();
+    let selected = visible.iter().position(|i| Some(*i) == selected_global);
+    let start = host_section_start(selected, usize::from(rows.height));
+    if let Some(global) = visible.get(start + usize::from(y - rows.y)) {
+        state.fleet.rows.select_visible(*global);
     }
 }

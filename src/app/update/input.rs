@@ -412,7 +412,9 @@ pub fn on_mouse(state: &mut AppState, mouse: MouseEvent, effects: &mut Vec<Effec
         MouseEventKind::Down(MouseButton::Left) => {
             focus(state, pane);
             let rect = layout.rect_of(pane);
-            if let Some(row) = table_row_at(rect, mouse.row) {
+            if pane == Pane::Hosts && state.fleet.layout == crate::state::FleetLayout::SideBySide {
+                super::hosts::click_section(state, rect, mouse.column, mouse.row);
+            } else if let Some(row) = table_row_at(rect, mouse.row) {
                 let selected = match pane {
                     Pane::Containers => state.containers.list.select_visible(state.containers.list.offset() + row),
                     Pane::Images => state.images.select_visible(state.images.offset() + row),

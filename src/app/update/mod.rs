@@ -50,6 +50,7 @@ pub fn update(state: &mut AppState, keymap: &Keymap, msg: Msg) -> Vec<Effect> {
     // Whatever changed the layout (a resize, a zoom, the console shown), the console's
     // TTY follows the pane.
     console::sync_size(state, &mut effects);
+    hosts::sync_stats(state, &mut effects);
     effects
 }
 

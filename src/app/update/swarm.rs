@@ -122,12 +122,16 @@ pub fn on_swarm_event(state: &mut AppState, effects: &mut Vec<Effect>) {
 /// Every tick: while the services view is shown, its tasks (and the running counts)
 /// are refreshed every few seconds.
 pub fn on_tick(state: &mut AppState, effects: &mut Vec<Effect>) {
-    if state.screen.main_pane == Pane::Services
-        && not_a_manager(state).is_none()
-        && state.screen.now - state.swarm.last_poll >= TASK_POLL_SECS
-    {
-        want_services(state, effects);
-        want_tasks(state, effects);
+    let shown = matches!(state.screen.main_pane, Pane::Services | Pane::Nodes);
+    if shown && not_a_manager(state).is_none() && state.screen.now - state.swarm.last_poll >= TASK_POLL_SECS {
+        state.swarm.last_poll = state.screen.now;
+        // A node that goes down or a leader that moves sends no event to every
+        // manager: the nodes are read again too (tasks name their node by them).
+        want_nodes(state, effects);
+        if state.screen.main_pane == Pane::Services {
+            want_services(state, effects);
+            want_tasks(state, effects);
+        }
     }
 }
 

@@ -67,9 +67,19 @@ pub struct Node {
     #[serde(deserialize_with = "lenient::value")]
     pub description: NodeDescription,
     #[serde(deserialize_with = "lenient::value")]
-    pub status: StatePart,
+    pub status: NodeStatus,
     #[serde(deserialize_with = "lenient::value")]
     pub manager_status: ManagerStatus,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
+pub struct NodeStatus {
+    #[serde(deserialize_with = "lenient::value")]
+    pub state: String,
+    /// The address the node's engine is reached at, as the swarm knows it.
+    #[serde(deserialize_with = "lenient::value")]
+    pub addr: String,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -133,6 +143,7 @@ fn node_row(node: &Node) -> Option<NodeRow> {
         },
         engine_version: sanitize(&node.description.engine.engine_version),
         labels,
+        addr: sanitize(&node.status.addr),
     })
 }
 
