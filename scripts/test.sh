@@ -17,9 +17,10 @@ fi
 start=$SECONDS
 step=
 
+# Each banner says how long the suite has run, so a slow step shows in the log.
 banner() {
     step=$1
-    printf '\n===== %s =====\n' "$step"
+    printf '\n===== %s (at %ss) =====\n' "$step" "$((SECONDS - start))"
 }
 
 fail() {
