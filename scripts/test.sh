@@ -31,6 +31,17 @@ fail() {
 # run CMD...: run one step, naming it in the failure message if it fails.
 run() { "$@" || fail "$?"; }
 
+# The end-to-end tests in tmux run the binary a user gets: the release build.
+# It needs no daemon, and its last minute (fat LTO) keeps one core busy, so it
+# is built in the background from the start, beside the set-up steps below and
+# the test build, and waited for just before the tests run.
+banner "cargo build --release (in the background)"
+release_log=$(mktemp)
+setsid -w cargo build --release >"$release_log" 2>&1 &
+release_pid=$!
+# A failed step must not leave the background build running.
+trap 'kill -- -"$release_pid" 2>/dev/null || true; rm -f "$release_log"' EXIT
+
 banner "docker engine"
 run scripts/docker-engine.sh
 
@@ -88,16 +99,44 @@ run cargo fmt --all --check
 banner "cargo clippy --all-targets -- -D warnings"
 run cargo clippy --all-targets -- -D warnings
 
-# The end-to-end tests in tmux run the binary a user gets: the release build.
-banner "cargo build --release"
-run cargo build --release
+banner "cargo test --all-targets --no-run"
+run cargo test --all-targets --no-run
+
+banner "cargo build --release (waiting for it)"
+if ! wait "$release_pid"; then
+    cat "$release_log" >&2
+    fail 1
+fi
+tail -n 1 "$release_log"
 export WHARF_E2E_BIN=$PWD/target/release/wharf
 
 # Live and terminal tests are #[ignore]d, so a plain `cargo test` lists them
 # as ignored instead of pretending to pass without Docker; here they run, and
 # a daemon that does not answer makes them fail.
-banner "cargo test --all-targets -- --include-ignored"
-run cargo test --all-targets -- --include-ignored
+#
+# The test binaries run in two streams at once: the longest live tests spend
+# most of their time waiting on daemons (health checks, a swarm rescheduling),
+# so they run beside all the others. Every live test labels what it makes and
+# the test bed is locked across processes, so the streams share nothing.
+banner "cargo test --all-targets -- --include-ignored (two streams)"
+slow_tests=(live_fleet live_compose)
+other_tests=()
+for file in tests/*.rs; do
+    name=$(basename "$file" .rs)
+    [[ " ${slow_tests[*]} " == *" $name "* ]] || other_tests+=(--test "$name")
+done
+slow_log=$(mktemp)
+cargo test $(printf -- '--test %s ' "${slow_tests[@]}") -- --include-ignored >"$slow_log" 2>&1 &
+slow_pid=$!
+others_status=0
+cargo test --lib --bins --benches "${other_tests[@]}" -- --include-ignored || others_status=$?
+slow_status=0
+wait "$slow_pid" || slow_status=$?
+printf '\n----- the slow stream (%s) -----\n' "${slow_tests[*]}"
+cat "$slow_log"
+rm -f "$slow_log"
+[[ $others_status == 0 ]] || fail "$others_status"
+[[ $slow_status == 0 ]] || fail "$slow_status"
 
 # --all-targets leaves doctests out, hence this step.
 banner "cargo test --doc"
