@@ -36,7 +36,7 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-# is_alive, is_running_as
+# is_alive, is_running_as, start_daemon
 # shellcheck source=lib/processes.sh
 source "$here/lib/processes.sh"
 # shellcheck source=lib/certs.sh
