@@ -20,7 +20,7 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-# is_alive, is_running_as
+# is_alive, is_running_as, start_daemon
 # shellcheck source=lib/processes.sh
 source "$here/lib/processes.sh"
 
@@ -65,28 +65,6 @@ if [[ ${1:-} == stop ]]; then
     rm -f "$DIR/env"
     exit 0
 fi
-
-# Close every inherited descriptor above 2 before exec'ing a daemon, so a
-# caller waiting on a pipe (or our lock, fd 9) is not held by it.
-close_extra_fds() {
-    local fd n
-    for fd in /proc/$BASHPID/fd/*; do
-        n=${fd##*/}
-        if ((n > 2 && n != 255)); then
-            eval "exec $n>&-"
-        fi
-    done
-}
-
-start_daemon() {
-    local pidfile=$1 log=$2
-    shift 2
-    (
-        close_extra_fds
-        exec setsid "$@" </dev/null >>"$log" 2>&1
-    ) &
-    echo $! >"$pidfile"
-}
 
 # HTTP status of GET /v2/ on port $1 (curl's extra args after it).
 v2_status() {

@@ -36,9 +36,11 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-# is_alive, is_running_as
+# is_alive, is_running_as, start_daemon
 # shellcheck source=lib/processes.sh
 source "$here/lib/processes.sh"
+# shellcheck source=lib/certs.sh
+source "$here/lib/certs.sh"
 
 DIR=/tmp/wharf-endpoints
 DOCKER_SOCK=/var/run/docker.sock
@@ -96,38 +98,6 @@ stop_ours() {
         is_alive "$pid" && kill -9 "$pid" 2>/dev/null || true
     fi
     rm -f "$pidfile"
-}
-
-# Close every descriptor above 2 in this (sub)shell before it execs
-# something long-lived. Callers hand down more than stdin/stdout/stderr (CI
-# runners and test harnesses pass the write end of a pipe they wait on; fd 9
-# is our own lock, see below), and a daemon that inherits one keeps its
-# reader waiting, or the next run waiting for the lock, long after we exit.
-# (255 is bash's own handle on this script, closed on exec anyway.)
-close_extra_fds() {
-    local fd n
-    for fd in /proc/$BASHPID/fd/*; do
-        n=${fd##*/}
-        if ((n > 2 && n != 255)); then
-            eval "exec $n>&-"
-        fi
-    done
-}
-
-# Start "$@" as a daemon that outlives this script: its own session (no
-# controlling terminal, no SIGHUP from ours), stdin/stdout/stderr away from
-# ours, so a caller piping our output (`... | tee`) is not left waiting on a
-# pipe the daemon holds, and no other inherited descriptor either.
-# In a non-interactive script a background job is no process group leader,
-# so setsid runs the command in place: $! is the daemon's own pid.
-start_daemon() {
-    local pidfile=$1 log=$2
-    shift 2
-    (
-        close_extra_fds
-        exec setsid "$@" </dev/null >>"$log" 2>&1
-    ) &
-    echo $! >"$pidfile"
 }
 
 # Retry "$@" for up to $1 seconds while process $2 lives. Polling the real
@@ -260,64 +230,12 @@ tls_answers() {
     timeout 10 docker "${args[@]}" -H "tcp://127.0.0.1:$TLS_PORT" version --format '{{.Server.Version}}' >/dev/null 2>&1
 }
 
-# Are all certificate files there, and the certificates good for another day?
-certs_ok() {
-    local f
-    for f in ca.pem ca-key.pem server.pem server-key.pem client/ca.pem client/cert.pem client/key.pem; do
-        [[ -s $TLS_DIR/$f ]] || return 1
-    done
-    openssl x509 -checkend 86400 -noout -in "$TLS_DIR/server.pem" >/dev/null 2>&1 &&
-        openssl x509 -checkend 86400 -noout -in "$CLIENT_CERTS/cert.pem" >/dev/null 2>&1
-}
-
-# A CA, a server certificate for 127.0.0.1/localhost and a client
-# certificate, all EC P-256. Details matter for rustls (wharf's TLS), which
-# is stricter than OpenSSL or Go: the CA must be a v3 certificate with
-# basicConstraints CA:TRUE, the server certificate needs the address in
-# subjectAltName (the CN is ignored) and serverAuth, the client one
-# clientAuth. genpkey writes PKCS#8 keys, which rustls reads.
-make_certs() {
-    local tmp=$DIR/tls.new
-    rm -rf "$tmp"
-    mkdir -p -m 700 "$tmp/client"
-    (
-        cd "$tmp"
-        umask 077
-        key() { openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$1"; }
-        key ca-key.pem
-        openssl req -x509 -new -key ca-key.pem -sha256 -days 3650 -subj "/CN=wharf test CA" \
-            -addext "basicConstraints=critical,CA:TRUE" \
-            -addext "keyUsage=critical,keyCertSign,cRLSign" -out ca.pem
-        key server-key.pem
-        openssl req -new -key server-key.pem -subj "/CN=localhost" -out server.csr
-        printf '%s\n' "basicConstraints=critical,CA:FALSE" "keyUsage=critical,digitalSignature" \
-            "extendedKeyUsage=serverAuth" "subjectAltName=IP:127.0.0.1,DNS:localhost" >server.ext
-        openssl x509 -req -in server.csr -CA ca.pem -CAkey ca-key.pem -CAcreateserial \
-            -sha256 -days 3650 -extfile server.ext -out server.pem
-        key client/key.pem
-        openssl req -new -key client/key.pem -subj "/CN=wharf test client" -out client.csr
-        printf '%s\n' "basicConstraints=critical,CA:FALSE" "keyUsage=critical,digitalSignature" \
-            "extendedKeyUsage=clientAuth" >client.ext
-        openssl x509 -req -in client.csr -CA ca.pem -CAkey ca-key.pem -CAcreateserial \
-            -sha256 -days 3650 -extfile client.ext -out client/cert.pem
-        cp ca.pem client/ca.pem
-        rm -f ./*.csr ./*.ext ./*.srl
-        # Everything but the keys may be read by anyone (tests may not run as
-        # root one day); keys stay 0600.
-        chmod 644 ca.pem server.pem client/ca.pem client/cert.pem
-        chmod 755 . client
-    ) >"$DIR/openssl.log" 2>&1 || die_with_log "$DIR/openssl.log" "could not create the TLS certificates"
-    # Swap the whole set in at once: a cut-short run never leaves a CA that
-    # does not match its certificates.
-    rm -rf "$TLS_DIR"
-    mv "$tmp" "$TLS_DIR"
-}
-
 ensure_tls() {
     local pidfile=$DIR/tls-forward.pid log=$DIR/tls-forward.log pid fresh_certs=
-    if ! certs_ok; then
+    if ! test_certs_ok "$TLS_DIR"; then
         say "creating a CA, server and client certificates in $TLS_DIR"
-        make_certs
+        make_test_certs "$TLS_DIR" "wharf test" localhost "IP:127.0.0.1,DNS:localhost" "$DIR/openssl.log" ||
+            die_with_log "$DIR/openssl.log" "could not create the TLS certificates"
         fresh_certs=1
     fi
     # The forward loads the certificates when it starts: new ones need a new one.

@@ -38,9 +38,11 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-# is_alive, is_running_as
+# is_alive, is_running_as, start_detached
 # shellcheck source=lib/processes.sh
 source "$here/lib/processes.sh"
+# shellcheck source=lib/certs.sh
+source "$here/lib/certs.sh"
 
 DIR=/tmp/wharf-testbed
 RUN=/run/wharf-testbed
@@ -84,28 +86,6 @@ check_host_arg() {
 }
 
 # --- processes -----------------------------------------------------------------
-
-# Close descriptors above 2 before exec'ing something long-lived: a caller's pipe
-# (a test harness waiting on our output) must not be held open by a daemon.
-close_extra_fds() {
-    local fd n
-    for fd in /proc/$BASHPID/fd/*; do
-        n=${fd##*/}
-        if ((n > 2 && n != 255)); then
-            eval "exec $n>&-"
-        fi
-    done
-}
-
-# Start "$@" detached (own session, no inherited descriptors), logging to $1.
-start_detached() {
-    local log=$1
-    shift
-    (
-        close_extra_fds
-        exec setsid "$@" </dev/null >>"$log" 2>&1
-    ) &
-}
 
 pid_of() {
     local pid
@@ -170,49 +150,11 @@ ensure_host_net() {
 
 # --- TLS for tb2 ------------------------------------------------------------------
 
-# Same recipe as remote-endpoints.sh (rustls wants v3 CA, SAN with the address,
-# serverAuth / clientAuth), for 10.231.0.12.
-certs_ok() {
-    local f
-    for f in ca.pem server.pem server-key.pem client/ca.pem client/cert.pem client/key.pem; do
-        [[ -s $TLS_DIR/$f ]] || return 1
-    done
-    openssl x509 -checkend 86400 -noout -in "$TLS_DIR/server.pem" >/dev/null 2>&1 &&
-        openssl x509 -checkend 86400 -noout -in "$TLS_DIR/client/cert.pem" >/dev/null 2>&1
-}
-
-make_certs() {
-    local tmp=$DIR/tls.new addr
-    addr=$(host_addr 2)
-    rm -rf "$tmp"
-    mkdir -p -m 700 "$tmp/client"
-    (
-        cd "$tmp"
-        umask 077
-        key() { openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$1"; }
-        key ca-key.pem
-        openssl req -x509 -new -key ca-key.pem -sha256 -days 3650 -subj "/CN=wharf test bed CA" \
-            -addext "basicConstraints=critical,CA:TRUE" \
-            -addext "keyUsage=critical,keyCertSign,cRLSign" -out ca.pem
-        key server-key.pem
-        openssl req -new -key server-key.pem -subj "/CN=$(host_name 2)" -out server.csr
-        printf '%s\n' "basicConstraints=critical,CA:FALSE" "keyUsage=critical,digitalSignature" \
-            "extendedKeyUsage=serverAuth" "subjectAltName=IP:$addr,DNS:$(host_name 2)" >server.ext
-        openssl x509 -req -in server.csr -CA ca.pem -CAkey ca-key.pem -CAcreateserial \
-            -sha256 -days 3650 -extfile server.ext -out server.pem
-        key client/key.pem
-        openssl req -new -key client/key.pem -subj "/CN=wharf test bed client" -out client.csr
-        printf '%s\n' "basicConstraints=critical,CA:FALSE" "keyUsage=critical,digitalSignature" \
-            "extendedKeyUsage=clientAuth" >client.ext
-        openssl x509 -req -in client.csr -CA ca.pem -CAkey ca-key.pem -CAcreateserial \
-            -sha256 -days 3650 -extfile client.ext -out client/cert.pem
-        cp ca.pem client/ca.pem
-        rm -f ./*.csr ./*.ext ./*.srl
-        chmod 644 ca.pem server.pem client/ca.pem client/cert.pem
-        chmod 755 . client
-    ) >"$DIR/openssl.log" 2>&1 || { tail -n 20 "$DIR/openssl.log" >&2; die "could not create the TLS certificates"; }
-    rm -rf "$TLS_DIR"
-    mv "$tmp" "$TLS_DIR"
+# The same recipe as remote-endpoints.sh (scripts/lib/certs.sh), for tb2's address.
+ensure_certs() {
+    test_certs_ok "$TLS_DIR" && return 0
+    make_test_certs "$TLS_DIR" "wharf test bed" "$(host_name 2)" "IP:$(host_addr 2),DNS:$(host_name 2)" \
+        "$DIR/openssl.log" || { tail -n 20 "$DIR/openssl.log" >&2; die "could not create the TLS certificates"; }
 }
 
 # --- the engines ------------------------------------------------------------------
@@ -439,7 +381,7 @@ cmd_start() {
     exec 9>"$DIR/lock"
     flock -w 300 9 || die "another testbed.sh has held $DIR/lock for 5 minutes"
     rm -f "$DIR/env"
-    certs_ok || make_certs
+    ensure_certs
     ensure_switch
     for n in "${HOSTS[@]}"; do ensure_host_net "$n"; done
     # The engines start in parallel (each takes a second or two).

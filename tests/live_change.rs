@@ -163,6 +163,36 @@ async fn an_edited_redis_keeps_its_data_its_name_and_all_the_form_does_not_show(
 
 #[tokio::test]
 #[ignore = "needs a Docker daemon: run scripts/test.sh"]
+async fn an_edit_moves_a_container_to_the_network_the_form_names() {
+    let mut objects = Objects(Vec::new());
+    let t = Labelled::new("edit-net");
+    let api = api().await;
+    let (old_net, new_net, name) = (t.name("old"), t.name("new"), t.name("box"));
+    for net in [&old_net, &new_net] {
+        docker(&["network", "create", net]);
+        objects.0.push(("network", net.clone()));
+    }
+    #[rustfmt::skip]
+    let id = docker(&["run", "-d", "--name", &name, "--label", &t.label, "--network", &old_net, "--stop-timeout", "1",
+        "--add-host", "db.internal:10.1.2.3", BUSYBOX, "sleep", "3600"]);
+
+    let (filled, _) = fill(&api, &id, Purpose::Recreate).await;
+    assert_eq!(filled.draft.network, old_net, "the form shows the network it is on");
+    assert_eq!(filled.draft.extra_hosts, "db.internal:10.1.2.3");
+    let draft = LaunchDraft { network: new_net.clone(), extra_hosts: String::new(), ..filled.draft.clone() };
+    let (result, steps) = run_plan(&api, &plan(&id, &filled, &draft)).await;
+    result.unwrap_or_else(|e| panic!("the recreate failed: {e} (steps {steps:?})"));
+
+    let after = inspect(&name);
+    let networks: Vec<&String> = after["NetworkSettings"]["Networks"].as_object().unwrap().keys().collect();
+    assert_eq!(networks, [&new_net], "on the new network only");
+    assert_eq!(after["HostConfig"]["NetworkMode"], json!(new_net));
+    let extra = &after["HostConfig"]["ExtraHosts"];
+    assert!(extra.is_null() || extra == &json!([]), "the extra host the form cleared is gone: {extra}");
+}
+
+#[tokio::test]
+#[ignore = "needs a Docker daemon: run scripts/test.sh"]
 async fn a_recreate_that_cannot_start_puts_the_old_container_back() {
     let t = Labelled::new("edit-fails");
     let api = api().await;

@@ -11,7 +11,7 @@
 
 use serde_json::{Map, Value, json};
 
-use super::{LaunchDraft, parse_port_spec, parse_volume_spec};
+use super::{LaunchDraft, form_shows_network, parse_extra_host, parse_port_spec, parse_volume_spec};
 use crate::model::{HostPort, RestartPolicy};
 use crate::text::sanitize;
 
@@ -60,23 +60,62 @@ const CONFIG_WHEN_SET: [&str; 9] = [
 const HOST_OWNED: [&str; 6] =
     ["PortBindings", "Binds", "RestartPolicy", "AutoRemove", "ContainerIDFile", "ConsoleSize"];
 
+/// What a container's inspect (and its image's) hold, for the steps below.
+struct Sources<'a> {
+    container: &'a Value,
+    config: &'a Value,
+    image_config: &'a Value,
+    host: &'a Value,
+    id: String,
+    hostname: String,
+    purpose: Purpose,
+}
+
 pub fn from_inspect(container: &Value, image: Option<&Value>, purpose: Purpose) -> Filled {
     let config = container.get("Config").unwrap_or(&Value::Null);
-    let image_config = image.and_then(|i| i.get("Config")).unwrap_or(&Value::Null);
-    let host = container.get("HostConfig").unwrap_or(&Value::Null);
-    let id = str_of(container.get("Id"));
-    let mut carried = Map::new();
-    let mut draft = LaunchDraft {
-        image: str_of(config.get("Image")),
-        name: str_of(container.get("Name")).trim_start_matches('/').to_string(),
-        ..Default::default()
+    let from = Sources {
+        container,
+        config,
+        image_config: image.and_then(|i| i.get("Config")).unwrap_or(&Value::Null),
+        host: container.get("HostConfig").unwrap_or(&Value::Null),
+        id: str_of(container.get("Id")),
+        hostname: str_of(config.get("Hostname")),
+        purpose,
     };
+    let name = str_of(container.get("Name")).trim_start_matches('/').to_string();
+    let mut carried = Map::new();
+    let mut draft = LaunchDraft { image: str_of(config.get("Image")), name: name.clone(), ..Default::default() };
 
-    // Env: the container's own entries (the image's are added again by the daemon).
-    let image_env = strings(image_config.get("Env"));
+    fill_env(&from, &mut draft, &mut carried);
+    fill_command(&from, &mut draft, &mut carried);
+    carry_config(&from, &mut draft, &mut carried);
+    let ports_carried = fill_ports(&from, &mut draft, &mut carried);
+    let (binds_carried, host_mounts) = fill_volumes(&from, &mut draft);
+    fill_restart(&from, &mut draft);
+    fill_network(&from, &mut draft);
+    let host_carried = carry_host(&from, &draft, host_mounts, binds_carried, ports_carried);
+    carried.insert("HostConfig".into(), Value::Object(host_carried));
+    let endpoints = endpoints(container, &from.id, &from.hostname, purpose);
+    if !endpoints.is_empty() {
+        carried.insert("NetworkingConfig".into(), json!({ "EndpointsConfig": endpoints }));
+    }
+
+    Filled {
+        draft,
+        carried: Value::Object(carried),
+        name,
+        running: container.pointer("/State/Running").and_then(Value::as_bool).unwrap_or(false),
+        has_healthcheck: has_healthcheck(from.config, from.image_config),
+    }
+}
+
+/// Env: the container's own entries (the image's are added again by the daemon).
+/// Entries the form cannot show as typed (hostile text, new lines) are carried.
+fn fill_env(from: &Sources, draft: &mut LaunchDraft, carried: &mut Map<String, Value>) {
+    let image_env = strings(from.image_config.get("Env"));
     let mut env_lines = Vec::new();
     let mut env_carried = Vec::new();
-    for entry in strings(config.get("Env")) {
+    for entry in strings(from.config.get("Env")) {
         if image_env.contains(&entry) {
             continue;
         }
@@ -90,9 +129,13 @@ pub fn from_inspect(container: &Value, image: Option<&Value>, purpose: Purpose) 
     if !env_carried.is_empty() {
         carried.insert("Env".into(), Value::Array(env_carried));
     }
+}
 
-    // Command and entrypoint: an entrypoint of the container's own is carried; the
-    // command shows when it is not the image's (or the entrypoint is not).
+/// Command and entrypoint: an entrypoint of the container's own is carried (by
+/// `carry_config`); the command shows when it is not the image's (or the entrypoint
+/// is not).
+fn fill_command(from: &Sources, draft: &mut LaunchDraft, carried: &mut Map<String, Value>) {
+    let (config, image_config) = (from.config, from.image_config);
     let entrypoint_changed = !same(config.get("Entrypoint"), image_config.get("Entrypoint"));
     let cmd = strings(config.get("Cmd"));
     if !cmd.is_empty() && (entrypoint_changed || !same(config.get("Cmd"), image_config.get("Cmd"))) {
@@ -103,7 +146,12 @@ pub fn from_inspect(container: &Value, image: Option<&Value>, purpose: Purpose) 
             carried.insert("Cmd".into(), raw.clone());
         }
     }
+}
 
+/// The rest of `Config`: what differs from the image, what is set at all, the host
+/// name the user chose, labels of the container's own, and the `-it` pair.
+fn carry_config(from: &Sources, draft: &mut LaunchDraft, carried: &mut Map<String, Value>) {
+    let (config, image_config) = (from.config, from.image_config);
     for key in CONFIG_VS_IMAGE {
         if !same(config.get(key), image_config.get(key))
             && let Some(value) = config.get(key)
@@ -117,9 +165,8 @@ pub fn from_inspect(container: &Value, image: Option<&Value>, purpose: Purpose) 
         }
     }
     // The daemon names a container's host after its id unless told otherwise.
-    let hostname = str_of(config.get("Hostname"));
-    if !hostname.is_empty() && !id.starts_with(&hostname) {
-        carried.insert("Hostname".into(), json!(hostname));
+    if !from.hostname.is_empty() && !from.id.starts_with(&from.hostname) {
+        carried.insert("Hostname".into(), json!(from.hostname));
     }
     let labels = differing_entries(config.get("Labels"), image_config.get("Labels"));
     if !labels.is_empty() {
@@ -131,9 +178,13 @@ pub fn from_inspect(container: &Value, image: Option<&Value>, purpose: Purpose) 
         carried.insert("Tty".into(), json!(tty));
         carried.insert("OpenStdin".into(), json!(stdin));
     }
+}
 
-    // Ports: one line per binding, as `-p` writes it.
-    let bindings = port_bindings(host.get("PortBindings"));
+/// Ports: one line per binding, as `-p` writes it; bindings `-p` cannot write are
+/// returned to be carried. Ports exposed by `--expose` (not the image's, not
+/// published) stay exposed.
+fn fill_ports(from: &Sources, draft: &mut LaunchDraft, carried: &mut Map<String, Value>) -> Map<String, Value> {
+    let bindings = port_bindings(from.host.get("PortBindings"));
     draft.all_interfaces = bindings.iter().any(|(_, ip, _)| ip.is_empty());
     let default_ip = if draft.all_interfaces { "" } else { "127.0.0.1" };
     let mut port_lines = Vec::new();
@@ -150,12 +201,11 @@ pub fn from_inspect(container: &Value, image: Option<&Value>, purpose: Purpose) 
         }
     }
     draft.ports = port_lines.join("\n");
-    // Ports exposed by `--expose` (not the image's, not published) stay exposed.
     let mut exposed = Map::new();
-    if let Some(Value::Object(ports)) = config.get("ExposedPorts") {
+    if let Some(Value::Object(ports)) = from.config.get("ExposedPorts") {
         for key in ports.keys() {
             let published = bindings.iter().any(|(k, _, _)| k == key);
-            let images = image_config.get("ExposedPorts").and_then(|p| p.get(key)).is_some();
+            let images = from.image_config.get("ExposedPorts").and_then(|p| p.get(key)).is_some();
             if !published && !images {
                 exposed.insert(key.clone(), json!({}));
             }
@@ -164,13 +214,18 @@ pub fn from_inspect(container: &Value, image: Option<&Value>, purpose: Purpose) 
     if !exposed.is_empty() {
         carried.insert("ExposedPorts".into(), Value::Object(exposed));
     }
+    ports_carried
+}
 
-    // Volumes: binds the form can write go to it; anonymous volumes are kept by name
-    // (recreate) or made anew (duplicate).
+/// Volumes: binds the form can write go to it; anonymous volumes are kept by name
+/// (recreate) or made anew (duplicate). Returns the binds to carry and the
+/// `--mount`s, with a recreate's source-less volume mounts named.
+fn fill_volumes(from: &Sources, draft: &mut LaunchDraft) -> (Vec<Value>, Vec<Value>) {
+    let purpose = from.purpose;
     let mut volume_lines = Vec::new();
     let mut binds_carried = Vec::new();
     let mut targets = Vec::new();
-    for bind in strings(host.get("Binds")) {
+    for bind in strings(from.host.get("Binds")) {
         // An anonymous volume a recreate mounted by its name: a duplicate gets its own.
         if purpose != Purpose::Recreate
             && let Some((source, rest)) = bind.split_once(':')
@@ -194,13 +249,13 @@ pub fn from_inspect(container: &Value, image: Option<&Value>, purpose: Purpose) 
             }
         }
     }
-    let mut host_mounts = match host.get("Mounts") {
+    let mut host_mounts = match from.host.get("Mounts") {
         Some(Value::Array(m)) => m.clone(),
         _ => Vec::new(),
     };
     let mount_targets: Vec<String> = host_mounts.iter().map(|m| str_of(m.get("Target"))).collect();
-    let image_volumes = image_config.get("Volumes");
-    if let Some(Value::Array(mounts)) = container.get("Mounts") {
+    let image_volumes = from.image_config.get("Volumes");
+    if let Some(Value::Array(mounts)) = from.container.get("Mounts") {
         for mount in mounts.iter().filter(|m| str_of(m.get("Type")) == "volume") {
             let (name, target) = (str_of(mount.get("Name")), str_of(mount.get("Destination")));
             if name.is_empty() || targets.contains(&target) {
@@ -230,8 +285,12 @@ pub fn from_inspect(container: &Value, image: Option<&Value>, purpose: Purpose) 
         }
     }
     draft.volumes = volume_lines.join("\n");
+    (binds_carried, host_mounts)
+}
 
-    let policy = host.get("RestartPolicy").unwrap_or(&Value::Null);
+/// The restart policy and `--rm`.
+fn fill_restart(from: &Sources, draft: &mut LaunchDraft) {
+    let policy = from.host.get("RestartPolicy").unwrap_or(&Value::Null);
     let retries = policy.get("MaximumRetryCount").and_then(Value::as_u64).and_then(|n| u32::try_from(n).ok());
     draft.restart = match str_of(policy.get("Name")).as_str() {
         "always" => RestartPolicy::Always,
@@ -239,14 +298,42 @@ pub fn from_inspect(container: &Value, image: Option<&Value>, purpose: Purpose) 
         "on-failure" => RestartPolicy::OnFailure(retries.filter(|n| *n > 0)),
         _ => RestartPolicy::No,
     };
-    draft.auto_remove = bool_of(host.get("AutoRemove"));
+    draft.auto_remove = bool_of(from.host.get("AutoRemove"));
+}
 
-    let mut host_carried = match host {
+/// `--network` and `--add-host`, as the form's Network and Extra hosts fields. The
+/// network the container was made on stays in the carried `HostConfig.NetworkMode`
+/// too: a form that names another one (or none) then drops that network's endpoint
+/// (see `create_request`). Names the form could not take back as typed stay carried.
+fn fill_network(from: &Sources, draft: &mut LaunchDraft) {
+    let mode = str_of(from.host.get("NetworkMode"));
+    if form_shows_network(&mode) {
+        draft.network = mode;
+    }
+    let hosts = strings(from.host.get("ExtraHosts"));
+    if hosts.iter().all(|h| shown_as_is(h) && parse_extra_host(h).is_ok()) {
+        draft.extra_hosts = hosts.join("\n");
+    }
+}
+
+/// `HostConfig` less what the form owns, with the binds, mounts and port bindings
+/// the form could not show put back.
+fn carry_host(
+    from: &Sources,
+    draft: &LaunchDraft,
+    host_mounts: Vec<Value>,
+    binds_carried: Vec<Value>,
+    ports_carried: Map<String, Value>,
+) -> Map<String, Value> {
+    let mut host_carried = match from.host {
         Value::Object(h) => h.clone(),
         _ => Map::new(),
     };
     for key in HOST_OWNED {
         host_carried.remove(key);
+    }
+    if !draft.extra_hosts.is_empty() {
+        host_carried.remove("ExtraHosts");
     }
     if !host_mounts.is_empty() {
         host_carried.insert("Mounts".into(), Value::Array(host_mounts));
@@ -266,27 +353,18 @@ pub fn from_inspect(container: &Value, image: Option<&Value>, purpose: Purpose) 
             }
         }
     }
-    carried.insert("HostConfig".into(), Value::Object(host_carried));
+    host_carried
+}
 
-    let endpoints = endpoints(container, &id, &hostname, purpose);
-    if !endpoints.is_empty() {
-        carried.insert("NetworkingConfig".into(), json!({ "EndpointsConfig": endpoints }));
-    }
-
-    let has_healthcheck = [config, image_config].iter().any(|c| {
+/// It has a healthcheck of its own or its image's, not turned off by `NONE`.
+fn has_healthcheck(config: &Value, image_config: &Value) -> bool {
+    [config, image_config].iter().any(|c| {
         c.get("Healthcheck")
             .and_then(|h| h.get("Test"))
             .and_then(Value::as_array)
             .and_then(|t| t.first())
             .is_some_and(|first| first != "NONE")
-    }) && !config.pointer("/Healthcheck/Test/0").is_some_and(|t| t == "NONE");
-    Filled {
-        draft,
-        carried: Value::Object(carried),
-        name: str_of(container.get("Name")).trim_start_matches('/').to_string(),
-        running: container.pointer("/State/Running").and_then(Value::as_bool).unwrap_or(false),
-        has_healthcheck,
-    }
+    }) && !config.pointer("/Healthcheck/Test/0").is_some_and(|t| t == "NONE")
 }
 
 /// What a carried part holds, in a few short phrases (sanitised), for the form to
@@ -566,8 +644,9 @@ mod tests {
         assert_eq!(c["Healthcheck"]["Test"][1], "redis-cli ping");
         let host = &c["HostConfig"];
         assert_eq!(host["CapAdd"], json!(["NET_ADMIN"]));
-        assert_eq!(host["ExtraHosts"], json!(["db:10.0.0.2"]));
-        assert_eq!(host["NetworkMode"], "shop_default");
+        assert_eq!((d.network.as_str(), d.extra_hosts.as_str()), ("shop_default", "db:10.0.0.2"), "in the form");
+        assert!(host.get("ExtraHosts").is_none(), "the form owns the extra hosts: {host}");
+        assert_eq!(host["NetworkMode"], "shop_default", "kept, so a form naming another network leaves it");
         assert_eq!(host["Links"], json!(["db:database"]));
         assert_eq!(host["Binds"], json!(["/srv:/srv:rw,z", "anon123:/var/lib/anon"]), "anonymous kept by name");
         assert_eq!(host["Mounts"][0]["Source"], "anon456", "a --mount without source, kept by name");
@@ -623,6 +702,47 @@ mod tests {
         assert_eq!(filled.draft.command, "'echo '\\''hi there'\\'''");
         assert_eq!(shell_words::split(&filled.draft.command).unwrap(), ["echo 'hi there'"]);
         assert_eq!(filled.carried["Entrypoint"], json!(["/bin/sh", "-c"]));
+    }
+
+    #[test]
+    fn the_network_in_the_form_decides_which_network_it_is_made_on() {
+        let filled = from_inspect(&container(), Some(&redis_image()), Purpose::Recreate);
+        let request_with = |network: &str, extra_hosts: &str| {
+            let draft =
+                LaunchDraft { network: network.into(), extra_hosts: extra_hosts.into(), ..filled.draft.clone() };
+            let mut spec = draft.validate(|_| None).unwrap();
+            spec.carried = Some(filled.carried.clone());
+            create_request(&spec)
+        };
+        let same = request_with("shop_default", "db:10.0.0.2");
+        assert_eq!(same["HostConfig"]["NetworkMode"], "shop_default");
+        assert_eq!(same["HostConfig"]["ExtraHosts"], json!(["db:10.0.0.2"]));
+        let endpoints = &same["NetworkingConfig"]["EndpointsConfig"];
+        assert_eq!(endpoints["shop_default"]["Aliases"], json!(["cache"]), "unchanged, its aliases stay");
+
+        let moved = request_with("other", "");
+        assert_eq!(moved["HostConfig"]["NetworkMode"], "other");
+        assert!(moved["HostConfig"].get("ExtraHosts").is_none(), "cleared in the form: {}", moved["HostConfig"]);
+        let endpoints = moved["NetworkingConfig"]["EndpointsConfig"].as_object().unwrap();
+        assert!(endpoints.contains_key("other") && !endpoints.contains_key("shop_default"), "{endpoints:?}");
+
+        let cleared = request_with("", "");
+        assert!(cleared["HostConfig"].get("NetworkMode").is_none(), "the daemon's default: {}", cleared["HostConfig"]);
+        assert!(cleared["NetworkingConfig"]["EndpointsConfig"].get("shop_default").is_none());
+    }
+
+    #[test]
+    fn a_network_the_form_cannot_show_stays_carried() {
+        let mut c = container();
+        c["HostConfig"]["NetworkMode"] = json!("bridge");
+        c["HostConfig"]["ExtraHosts"] = json!(["db:10.0.0.2", "bad name:1.2.3.4"]);
+        let filled = from_inspect(&c, Some(&redis_image()), Purpose::Recreate);
+        assert_eq!((filled.draft.network.as_str(), filled.draft.extra_hosts.as_str()), ("", ""));
+        let mut spec = filled.draft.validate(|_| None).unwrap();
+        spec.carried = Some(filled.carried.clone());
+        let request = create_request(&spec);
+        assert_eq!(request["HostConfig"]["NetworkMode"], "bridge");
+        assert_eq!(request["HostConfig"]["ExtraHosts"], json!(["db:10.0.0.2", "bad name:1.2.3.4"]));
     }
 
     #[test]

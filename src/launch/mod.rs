@@ -18,6 +18,6 @@ mod request;
 pub use draft::{Field, FieldError, LaunchDraft};
 pub use env::{parse_env_line, parse_env_lines};
 pub use names::{parse_container_name, parse_image_ref, parse_restart_policy, parse_volume_spec};
-pub use network::{HOST_GATEWAY, NetworkChoice, parse_extra_host, parse_network};
+pub use network::{HOST_GATEWAY, NetworkChoice, form_shows_network, parse_extra_host, parse_network};
 pub use ports::parse_port_spec;
 pub use request::{create_request, split_networks};

@@ -52,6 +52,12 @@ pub fn parse_extra_host(line: &str) -> Result<String, String> {
     Err(format!("{address:?} is not an IP address; write one (172.17.0.1, ::1) or {HOST_GATEWAY} for the host"))
 }
 
+/// A container's `NetworkMode` that the form's Network field shows (and an edit fills
+/// in): not the daemon's default, and a mode the field takes back as typed.
+pub fn form_shows_network(mode: &str) -> bool {
+    !matches!(mode, "" | "default" | "bridge") && parse_network(mode).is_ok()
+}
+
 /// The network field: empty for the daemon's default (the bridge), a network's name,
 /// or `container:NAME` to share a running container's network.
 pub fn parse_network(text: &str) -> Result<Option<NetworkChoice>, String> {

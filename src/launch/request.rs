@@ -6,6 +6,7 @@
 
 use serde_json::{Map, Value, json};
 
+use super::form_shows_network;
 use crate::model::{HostPort, LaunchSpec, RestartPolicy};
 
 /// The body of the create request. Ports are exposed and bound; volumes with a source
@@ -87,6 +88,8 @@ pub fn create_request(spec: &LaunchSpec) -> Value {
         body.insert("Labels".into(), Value::Object(labels));
     }
 
+    // The network a carried container was on, when the form leaves it.
+    let mut left_network = None;
     let host = body.entry("HostConfig").or_insert_with(|| json!({}));
     if !host.is_object() {
         *host = json!({});
@@ -112,9 +115,31 @@ pub fn create_request(spec: &LaunchSpec) -> Value {
         if !spec.extra_hosts.is_empty() {
             host.insert("ExtraHosts".into(), json!(spec.extra_hosts));
         }
-        if let Some(mode) = &spec.network {
-            host.insert("NetworkMode".into(), json!(mode));
+        let carried_mode = host.get("NetworkMode").and_then(Value::as_str).unwrap_or_default().to_string();
+        // A form filled from a container showed its network (when it could): naming
+        // another one, or clearing the field, leaves that network.
+        let leaves = match &spec.network {
+            Some(mode) => *mode != carried_mode,
+            None => form_shows_network(&carried_mode),
+        };
+        match &spec.network {
+            Some(mode) => {
+                host.insert("NetworkMode".into(), json!(mode));
+            }
+            None if leaves => {
+                host.remove("NetworkMode");
+            }
+            None => {}
         }
+        if leaves && !carried_mode.is_empty() {
+            left_network = Some(if carried_mode == "default" { "bridge".to_string() } else { carried_mode });
+        }
+    }
+    if let Some(network) = left_network
+        && let Some(Value::Object(endpoints)) =
+            body.get_mut("NetworkingConfig").and_then(|n| n.get_mut("EndpointsConfig"))
+    {
+        endpoints.remove(&network);
     }
     // A user network is joined as the docker CLI joins it: by mode and as an endpoint
     // (the daemon's own modes, and another container's namespace, have no endpoint).
