@@ -649,16 +649,54 @@ async fn a_start_that_works_leaves_the_container() {
 }
 
 /// A flood is read in large reads: after a wake-up that decoded many lines, the task
-/// waits at least 10 ms for the next ones to gather, but never so long that a flood
-/// the daemon can send (tens of thousands of lines a second) outruns it: the pause is
-/// what those lines take at a million a second, at most 100 ms.
+/// waits at least 10 ms for the next ones to gather, and as long as those lines take
+/// at 20,000 a second (more than anyone reads), at most 250 ms.
 #[test]
-fn a_flood_is_read_in_large_reads_without_falling_behind() {
+fn a_flood_is_read_in_large_reads_at_a_bounded_rate() {
     let ms = Duration::from_millis;
-    assert_eq!(log_task::flood_pause(256), ms(10));
-    assert_eq!(log_task::flood_pause(20_000), ms(20));
     assert_eq!(log_task::flood_pause(100), ms(10));
-    assert_eq!(log_task::flood_pause(1_000_000), ms(100));
+    assert_eq!(log_task::flood_pause(256), Duration::from_micros(12_800));
+    assert_eq!(log_task::flood_pause(4096), Duration::from_micros(204_800));
+    assert_eq!(log_task::flood_pause(1_000_000), ms(250));
+}
+
+/// A flood faster than that would fall behind. After a second read at that rate, the
+/// stream starts again with the newest lines the pane keeps (`tail=keep`), what was
+/// read before is sent, the pane is told it skipped ahead, and the new stream's lines
+/// follow. The lines in between are never read.
+#[tokio::test(start_paused = true)]
+async fn a_flood_that_stays_ahead_of_the_reads_is_skipped_ahead() {
+    let fake = FakeDocker::new("unix:///fake.sock");
+    let flood = fake.feed::<api::Logs>();
+    let newest = fake.feed::<api::Logs>();
+    for i in 0..60_000 {
+        flood.send(bytes::Bytes::from(format!("old {i}\n")));
+    }
+    newest.send(bytes::Bytes::from_static(b"new 0\n"));
+    let started = Instant::now();
+    let (mut rx, _cancel) = follow(&fake, log_job(true));
+
+    let mut read_before = 0u64;
+    loop {
+        match next_msg(&mut rx, PATIENCE).await {
+            Msg::Stream(Streamed::LogLines { lines, .. }) => {
+                assert!(lines.iter().all(|l| l.text.starts_with("old ")), "a new line before the skip was said");
+                read_before += lines.len() as u64;
+            }
+            Msg::Stream(Streamed::LogPassedOver { count, .. }) => read_before += count,
+            Msg::Stream(Streamed::LogSkippedAhead { stream: StreamId(9) }) => break,
+
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+    let skipped_at = started.elapsed();
+    assert!(skipped_at >= Duration::from_secs(1) && skipped_at < Duration::from_millis(1500), "{skipped_at:?}");
+    // About 20,000 lines a second were read (the cap), not the 60,000 waiting.
+    assert!((18_000..=30_000).contains(&read_before), "read {read_before} lines before skipping");
+    assert_eq!(batch(&mut rx).await, ["new 0"], "the new stream's lines follow");
+    let calls = fake.calls_to::<api::Logs>();
+    assert_eq!(calls.len(), 2, "{calls:?}");
+    assert!(calls[1][1].contains("tail: Some(10000)"), "the newest lines the pane keeps: {calls:?}");
 }
 
 /// `docker run --rm -it` through the runner: the wait and the attach come before the

@@ -94,6 +94,23 @@ fn a_flood_stays_bounded_and_says_how_much_it_dropped() {
 }
 
 #[test]
+fn a_stream_that_skipped_ahead_marks_the_place_and_says_so() {
+    let (mut h, stream) = on_redis(140, 30);
+    h.send(Msg::Stream(Streamed::LogLines { stream, lines: lines(b"read before\n") }));
+    h.send(Msg::Stream(Streamed::LogSkippedAhead { stream }));
+    h.send(Msg::Stream(Streamed::LogLines { stream, lines: lines(b"the newest\n") }));
+    // Another stream's news is not this pane's.
+    h.send(Msg::Stream(Streamed::LogSkippedAhead { stream: StreamId(stream.0 + 1000) }));
+    let texts: Vec<&str> = h.state.logs.buffer.iter().map(|(_, line)| line.text.as_str()).collect();
+    assert_eq!(texts.len(), 3, "{texts:?}");
+    assert_eq!((texts[0], texts[2]), ("read before", "the newest"));
+    assert!(texts[1].contains("wharf skipped ahead"), "the place is marked: {texts:?}");
+    let screen = h.render();
+    assert!(screen.contains("skipped ahead 1×"), "{screen}");
+    assert!(screen.contains("wharf skipped ahead: lines came faster"), "{screen}");
+}
+
+#[test]
 fn scrolling_pauses_search_highlights_and_g_follows_again() {
     let (mut h, stream) = on_redis(100, 30);
     let text: String =

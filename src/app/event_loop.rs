@@ -175,7 +175,10 @@ where
 
 /// Whether a message only brings log lines (see `LINES_FRAME`).
 fn is_log_lines(msg: &Msg) -> bool {
-    matches!(msg, Msg::Stream(Streamed::LogLines { .. } | Streamed::LogPassedOver { .. }))
+    matches!(
+        msg,
+        Msg::Stream(Streamed::LogLines { .. } | Streamed::LogPassedOver { .. } | Streamed::LogSkippedAhead { .. })
+    )
 }
 
 fn terminal_msg(event: Event) -> Option<Msg> {

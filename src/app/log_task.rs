@@ -10,8 +10,14 @@
 //! counts them as dropped. Every line the pane keeps is styled in full, so search,
 //! filter and save see each one. (Measured in BENCHMARKS.md: a flood of 660,000 lines
 //! a second is mostly lines the buffer would have dropped within the same frame.)
-//! A flood is read in a few large reads rather than one wake-up per line (see
-//! `flood_pause`), never slower than the daemon sends it: a followed log stays live.
+//! A flood is read in a few large reads rather than one wake-up per line, at most
+//! `FLOOD_LINES_PER_SECOND` (see `flood_pause`): reading is what costs (the daemon
+//! writes each line on its own, and the kernel's work per line is most of wharf's CPU
+//! in a flood, BENCHMARKS.md). A flood faster than that would fall behind and show
+//! old lines as if they were live, so once a whole `SKIP_WINDOW` was read at that
+//! rate the stream skips ahead: it starts again with the newest `keep` lines (what
+//! the pane would hold had it read everything), and the pane marks the place. Lines
+//! in between are never read; near the end of a burst a few may come twice.
 
 use std::collections::VecDeque;
 use std::time::Duration;
@@ -75,6 +81,9 @@ async fn follow_until_done<D: DockerApi>(docker: &D, job: LogJob, tx: mpsc::Send
     let LogJob { stream, container_id, source, tty, request, keep } = job;
     let timestamps = request.timestamps;
     let mut bytes = docker.logs(&container_id, &request).ready_chunks(CHUNKS_AT_ONCE);
+    // Lines read since the last flood pause, and in the current skip window.
+    let mut since_pause = 0usize;
+    let mut window = (Instant::now(), 0usize);
     let mut decoder = LogDecoder::new(tty);
     let mut raw = Vec::new();
     let mut pending = Pending { lines: VecDeque::new(), keep: keep.max(1), passed_over: 0 };
@@ -148,33 +157,61 @@ async fn follow_until_done<D: DockerApi>(docker: &D, job: LogJob, tx: mpsc::Send
                 } else {
                     flush_at = Some(due);
                 }
-                // A flood: read it at a bounded rate, in a few large reads.
-                if decoded >= FLOOD_LINES && !pause_unless_cancelled(flood_pause(decoded), cancel).await {
-                    return;
+                // Read at the full rate for a whole window: behind, skip ahead. The
+                // partial line the decoder holds belongs to what is skipped.
+                window.1 += decoded;
+                if now.duration_since(window.0) >= SKIP_WINDOW {
+                    let behind = window.1 >= SKIP_WINDOW_LINES;
+                    window = (now, 0);
+                    if behind {
+                        since_pause = 0;
+                        decoder = LogDecoder::new(tty);
+                        let newest = LogRequest { tail: Some(u32::try_from(keep).unwrap_or(u32::MAX)), ..request.clone() };
+                        bytes = docker.logs(&container_id, &newest).ready_chunks(CHUNKS_AT_ONCE);
+                        flush_at = None;
+                        if !flush(&mut pending, &mut last_flush).await
+                            || tx.send(Msg::Stream(Streamed::LogSkippedAhead { stream })).await.is_err()
+                        {
+                            return;
+                        }
+                        continue;
+                    }
+                }
+                // A flood: read it at a bounded rate, in a few large reads. (Counted
+                // across reads: a stream may hand over a few chunks per wake-up.)
+                since_pause += decoded;
+                if since_pause >= FLOOD_LINES {
+                    let pause = flood_pause(std::mem::take(&mut since_pause));
+                    if !pause_unless_cancelled(pause, cancel).await {
+                        return;
+                    }
                 }
             }
         }
     }
 }
 
-/// Lines decoded in one wake-up that make it a flood (see `flood_pause`).
+/// Lines read since the last pause that make it a flood (see `flood_pause`).
 const FLOOD_LINES: usize = 256;
-/// Lines a second a flood is read at, at most: far above what a daemon sends (about
-/// 45,000-60,000 a second measured here, BENCHMARKS.md), so the pause only gathers the
-/// next lines into one large read and never makes a followed log fall behind. (A cap
-/// at 20,000 a second was tried: cheaper, but the pane then showed minutes-old lines
-/// of a flood as if they were live.)
-const FLOOD_LINES_PER_SECOND: u64 = 1_000_000;
+/// Lines a second a flood is read at, at most: more than anyone reads, and far less
+/// than a daemon can send (60,000-90,000 a second measured here, BENCHMARKS.md).
+const FLOOD_LINES_PER_SECOND: u64 = 20_000;
+/// How long a stream must read at (nearly) the full rate before it skips ahead.
+const SKIP_WINDOW: Duration = Duration::from_secs(1);
+/// Lines read within `SKIP_WINDOW` that mean it is behind: nine tenths of the most it
+/// may read (a flood read at the cap never quite reaches the cap).
+const SKIP_WINDOW_LINES: usize = (FLOOD_LINES_PER_SECOND as usize) * 9 / 10;
 /// Chunks taken in one wake-up, at most.
 const CHUNKS_AT_ONCE: usize = 4096;
 
 /// How long a flooded log task waits before reading again, after `decoded` lines in
 /// one wake-up: as long as those lines take at `FLOOD_LINES_PER_SECOND`, at least 10
 /// ms (meanwhile the next lines gather in the socket, to be read in a few large reads
-/// rather than one wake-up per line), at most 100 ms.
+/// rather than one wake-up per line), at most 250 ms (a full read, `CHUNKS_AT_ONCE`
+/// lines, takes about 200 ms at that rate).
 pub fn flood_pause(decoded: usize) -> Duration {
     let at_rate = Duration::from_micros((decoded as u64).saturating_mul(1_000_000) / FLOOD_LINES_PER_SECOND);
-    at_rate.clamp(Duration::from_millis(10), Duration::from_millis(100))
+    at_rate.clamp(Duration::from_millis(10), Duration::from_millis(250))
 }
 
 /// Waits `pause`; `false` when the stream was cancelled meanwhile.

@@ -215,6 +215,11 @@ pub enum Streamed {
         stream: StreamId,
         count: u64,
     },
+    /// A log stream fell behind a flood and started again from the newest lines:
+    /// those printed in between were never read.
+    LogSkippedAhead {
+        stream: StreamId,
+    },
     /// A log stream ended: the container stopped (`None`) or the logs cannot be read.
     LogEnded {
         stream: StreamId,

@@ -66,11 +66,14 @@ pub struct LogBuffer {
     /// `seq` of `lines[0]`.
     first_seq: u64,
     pub dropped: u64,
+    /// Times a stream skipped ahead: its lines came faster than they can be read, so
+    /// it started again from the newest (lines in between were never read).
+    pub skipped_ahead: u64,
 }
 
 impl LogBuffer {
     pub fn new(capacity: usize) -> Self {
-        Self { lines: VecDeque::new(), capacity: capacity.max(1), bytes: 0, first_seq: 0, dropped: 0 }
+        Self { lines: VecDeque::new(), capacity: capacity.max(1), bytes: 0, first_seq: 0, dropped: 0, skipped_ahead: 0 }
     }
 
     fn size_of(line: &LogLine) -> usize {
@@ -98,6 +101,7 @@ impl LogBuffer {
         self.lines.clear();
         self.bytes = 0;
         self.dropped = 0;
+        self.skipped_ahead = 0;
     }
 
     pub fn capacity(&self) -> usize {

@@ -108,6 +108,11 @@ fn title<'a>(view: &LogView, theme: &Theme) -> Vec<Span<'a>> {
     if view.buffer.dropped > 0 {
         spans.push(Span::styled(format!("{} older lines dropped ", view.buffer.dropped), theme.warn));
     }
+    if view.buffer.skipped_ahead > 0 {
+        let times = view.buffer.skipped_ahead;
+        let text = format!("skipped ahead {times}× (printing faster than it can be read) ");
+        spans.push(Span::styled(text, theme.warn));
+    }
     spans
 }
 

@@ -69,6 +69,7 @@ fn on_streamed(state: &mut AppState, streamed: Streamed) {
         Streamed::StatsRoundDone => stats::on_round_done(state),
         Streamed::LogLines { stream, lines } => logs::on_lines(state, stream, lines),
         Streamed::LogPassedOver { stream, count } => logs::on_passed_over(state, stream, count),
+        Streamed::LogSkippedAhead { stream } => logs::on_skipped_ahead(state, stream),
         Streamed::LogEnded { stream, error } => logs::on_ended(state, stream, error),
         Streamed::SaveProgress { save, bytes } => super::log_save::on_progress(state, save, bytes),
         Streamed::FullLogSaved { save, result } => super::log_save::on_saved(state, save, result),

@@ -7,7 +7,7 @@ use crate::app::effect::Effect;
 use crate::app::effect::{Local, Stream};
 use crate::config::keymap::Action;
 use crate::layout::ScreenLayout;
-use crate::logs::LogLine;
+use crate::logs::{LogLine, StreamKind};
 use crate::model::{DaemonError, DaemonErrorKind};
 use crate::state::{AppState, LogInputKind, LogSource, Modal, SourceStatus, StreamId};
 
@@ -238,6 +238,24 @@ pub fn on_passed_over(state: &mut AppState, stream: StreamId, count: u64) {
         state.logs.count_passed_over(count);
     }
 }
+
+/// A stream skipped ahead of a flood: counted, and the place marked in the pane by
+/// a line of wharf's own, so what follows is not read as what came next.
+pub fn on_skipped_ahead(state: &mut AppState, stream: StreamId) {
+    let Some(source) = state.logs.sources.iter().position(|s| s.stream == Some(stream)) else { return };
+    state.logs.buffer.skipped_ahead += 1;
+    state.logs.take_line(LogLine {
+        stream: StreamKind::Stdout,
+        source: u8::try_from(source).unwrap_or(u8::MAX),
+        timestamp: None,
+        text: SKIPPED_AHEAD_MARK.into(),
+        runs: Vec::new(),
+        cut: 0,
+    });
+}
+
+/// The line that marks where a stream skipped ahead.
+const SKIPPED_AHEAD_MARK: &str = "⋯ wharf skipped ahead: lines came faster than they can be read; the newest follow ⋯";
 
 pub fn on_ended(state: &mut AppState, stream: StreamId, error: Option<DaemonError>) {
     let now = state.screen.now;
