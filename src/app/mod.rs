@@ -6,6 +6,7 @@ pub mod connection;
 pub mod console_task;
 pub use console_task::HANG_UP_WITHIN;
 pub mod effect;
+pub mod files_task;
 mod event_loop;
 pub mod fleet;
 pub mod launcher;
