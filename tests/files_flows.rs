@@ -25,14 +25,7 @@ use wharf::model::{FileEntry, FileKind, FileText, Listing, Opened, PathStat};
 use wharf::state::{FilesView, Modal, StreamId};
 
 fn entry(name: &str, kind: FileKind, size: u64, mode: u32, link: Option<&str>) -> FileEntry {
-    FileEntry {
-        name: wharf::text::sanitize(name),
-        raw_name: name.into(),
-        kind,
-        size,
-        mode,
-        link: link.map(Into::into),
-    }
+    FileEntry { name: wharf::text::sanitize(name), raw_name: name.into(), kind, size, mode, link: link.map(Into::into) }
 }
 
 fn data_listing() -> Listing {
@@ -168,7 +161,10 @@ fn copy_out_prompts_with_the_size_asks_before_replacing_and_shows_progress() {
     assert_eq!(*total, Some(209_715_200));
     // The host has it already: the runner asks, the user says yes, it goes again.
     let copy = *copy;
-    h.send(Msg::Stream(Streamed::CopyAsk { copy, question: "/home/me/work/big.bin exists on the host: copy over it?".into() }));
+    h.send(Msg::Stream(Streamed::CopyAsk {
+        copy,
+        question: "/home/me/work/big.bin exists on the host: copy over it?".into(),
+    }));
     insta::assert_snapshot!("files_overwrite_question", h.render());
     let effects = h.char('y');
     let [Effect::Stream(Stream::CopyOut { copy, confirmed: true, .. })] = effects.as_slice() else {
@@ -211,7 +207,8 @@ fn copy_in_asks_when_the_name_exists_in_the_container_and_reloads_after() {
     assert_eq!((dir.as_str(), name.as_str()), ("/data", "ünï côde.txt"));
     assert_eq!(host, &PathBuf::from("/tmp/ünï côde.txt"));
     let copy = *copy;
-    let effects = h.send(Msg::Stream(Streamed::CopyEnded { copy, result: Ok("copied 6 B into /data/ünï côde.txt".into()) }));
+    let effects =
+        h.send(Msg::Stream(Streamed::CopyEnded { copy, result: Ok("copied 6 B into /data/ünï côde.txt".into()) }));
     assert_eq!(opened(&effects).1, "/data", "the directory is read again");
     assert_eq!(h.state.screen.flash.as_ref().unwrap().text, "copied 6 B into /data/ünï côde.txt");
 }

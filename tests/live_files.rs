@@ -173,9 +173,10 @@ async fn a_200_mb_file_copies_out_with_progress_and_flat_memory() {
     };
     let before = resident_kib();
     let mut peak = before;
-    let (result, progress) = run_copy(async |tx, cancel| files_task::copy_out(&api, job, &tx, &cancel).await, || {
-        peak = peak.max(resident_kib())
-    })
+    let (result, progress) = run_copy(
+        async |tx, cancel| files_task::copy_out(&api, job, &tx, &cancel).await,
+        || peak = peak.max(resident_kib()),
+    )
     .await;
     peak = peak.max(resident_kib());
     assert!(result.is_ok(), "{result:?}");

@@ -285,9 +285,7 @@ impl Change {
             Change::Compose { request, op, .. } => {
                 Msg::Done(Done::Compose { request, verb: op.verb().to_string(), result: Err(error) })
             }
-            Change::CopyIn { copy, .. } => {
-                Msg::Stream(Streamed::CopyEnded { copy, result: Err(error.message) })
-            }
+            Change::CopyIn { copy, .. } => Msg::Stream(Streamed::CopyEnded { copy, result: Err(error.message) }),
             Change::OpenConsole { session, .. } => {
                 Msg::Stream(Streamed::ConsoleEnded { session, exit_code: None, error: Some(error) })
             }

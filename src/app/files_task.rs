@@ -112,7 +112,8 @@ pub async fn copy_out<D: DockerApi>(d: &D, job: CopyOutJob, tx: &mpsc::Sender<Ms
     let target = job.target.clone();
     let exists = target.symlink_metadata().is_ok();
     if exists && !job.confirmed {
-        let question = format!("{} exists on the host: copy over it?", crate::text::sanitize(&target.display().to_string()));
+        let question =
+            format!("{} exists on the host: copy over it?", crate::text::sanitize(&target.display().to_string()));
         let _ = tx.send(Msg::Stream(Streamed::CopyAsk { copy, question })).await;
         return;
     }
@@ -237,7 +238,8 @@ async fn run_copy_in<D: DockerApi>(
             sent += chunk.len() as u64;
             if last.elapsed() >= PROGRESS_EVERY {
                 last = Instant::now();
-                let _ = progress_tx.try_send(Msg::Stream(Streamed::CopyProgress { copy, bytes: sent, total: Some(total) }));
+                let _ =
+                    progress_tx.try_send(Msg::Stream(Streamed::CopyProgress { copy, bytes: sent, total: Some(total) }));
             }
         }
         item
@@ -257,7 +259,9 @@ async fn run_copy_in<D: DockerApi>(
             crate::text::sanitize(&files::join(&job.dir, &job.name))
         )),
         // The file that could not be read is the real reason.
-        (_, Err(e)) if e.kind() != io::ErrorKind::BrokenPipe => Err(format!("cannot read {}: {}", job.host.display(), io_words(&e))),
+        (_, Err(e)) if e.kind() != io::ErrorKind::BrokenPipe => {
+            Err(format!("cannot read {}: {}", job.host.display(), io_words(&e)))
+        }
         (Err(e), _) => Err(e.message),
         (Ok(()), Err(e)) => Err(io_words(&e)),
     }

@@ -359,7 +359,8 @@ impl DockerApi for BollardDocker {
 
     async fn path_stat(&self, container_id: &str, path: &str) -> Result<crate::model::PathStat, DaemonError> {
         let options = bollard::query_parameters::ContainerArchiveInfoOptions { path: path.to_string() };
-        let stat = self.client.get_container_archive_info(container_id, Some(options)).await.map_err(|e| self.err(e))?;
+        let stat =
+            self.client.get_container_archive_info(container_id, Some(options)).await.map_err(|e| self.err(e))?;
         Ok(convert::path_stat(stat.file_mode, stat.size, &stat.link_target))
     }
 

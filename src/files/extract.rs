@@ -109,7 +109,8 @@ pub fn extract<R: Read>(reader: R, target: &Path, progress: &mut dyn FnMut(u64) 
                 std::os::unix::fs::symlink(&link, &dest)?;
             }
             FileKind::HardLink => {
-                let inside = entry.link_name()?.map(|l| parts(&l)).and_then(|l| top.as_ref().and_then(|t| under(t, &l)));
+                let inside =
+                    entry.link_name()?.map(|l| parts(&l)).and_then(|l| top.as_ref().and_then(|t| under(t, &l)));
                 let source = inside.map(|rest| rest.iter().fold(target.to_path_buf(), |p, n| p.join(n)));
                 match source.filter(|s| s.symlink_metadata().is_ok_and(|m| m.is_file())) {
                     Some(source) => {

@@ -31,7 +31,8 @@ pub fn draw(frame: &mut Frame, area: Rect, view: &FilesView, theme: &Theme) {
 
 fn draw_listing(frame: &mut Frame, popup: Rect, view: &FilesView, theme: &Theme) {
     let title = format!("Files · {} · {}", sanitize(&view.container_name), sanitize(&view.path));
-    let hints = [("Enter", "open"), ("⌫", "up"), ("o", "copy out"), ("i", "copy in"), ("r", "reload"), ("Esc", "close")];
+    let hints =
+        [("Enter", "open"), ("⌫", "up"), ("o", "copy out"), ("i", "copy in"), ("r", "reload"), ("Esc", "close")];
     let block = modal_block(&title, theme).title_bottom(key_hints(&hints, theme));
     let rows = popup.height.saturating_sub(4) as usize;
     let mut lines = vec![Line::styled(format!("{:<10}  {:>9}  {:<8}  NAME", "MODE", "SIZE", "TYPE"), theme.header)];
@@ -100,7 +101,9 @@ fn draw_viewer(frame: &mut Frame, popup: Rect, view: &FilesView, viewer: &FileVi
             .take(rows)
             .map(|line| highlighted(line, viewer.needle.as_deref(), theme))
             .collect(),
-        FileText::Binary { size } => vec![Line::styled(format!("a binary file ({}): not shown", mib(*size)), theme.dim)],
+        FileText::Binary { size } => {
+            vec![Line::styled(format!("a binary file ({}): not shown", mib(*size)), theme.dim)]
+        }
         FileText::Directory => vec![Line::styled("a directory", theme.dim)],
     };
     while lines.len() < rows {

@@ -42,7 +42,7 @@ pub fn on_key(state: &mut AppState, mut view: Box<FilesView>, key: KeyEvent, eff
         on_prompt_key(state, &mut view, key, effects);
         true
     } else if view.viewer.is_some() {
-        on_viewer_key(state, &mut view, key, effects);
+        on_viewer_key(state, &mut view, key);
         true
     } else {
         on_browser_key(state, &mut view, key, effects)
@@ -81,11 +81,9 @@ fn on_browser_key(state: &mut AppState, view: &mut FilesView, key: KeyEvent, eff
                 go_to(state, view, path, None, effects);
             }
         }
-        KeyCode::Backspace | KeyCode::Char('h') | KeyCode::Left => {
-            if view.path != "/" {
-                let (up, from) = (parent(&view.path), base_name(&view.path).to_string());
-                go_to(state, view, up, Some(from), effects);
-            }
+        KeyCode::Backspace | KeyCode::Char('h') | KeyCode::Left if view.path != "/" => {
+            let (up, from) = (parent(&view.path), base_name(&view.path).to_string());
+            go_to(state, view, up, Some(from), effects);
         }
         KeyCode::Char('r') => {
             let path = view.path.clone();
@@ -162,11 +160,9 @@ fn on_prompt_key(state: &mut AppState, view: &mut FilesView, key: KeyEvent, effe
             }
             let host = view.host_dir.join(&input);
             let pending = match prompt.direction {
-                CopyDirection::Out => PendingCopy::Out {
-                    path: prompt.container_path.clone(),
-                    target: host,
-                    total: prompt.size,
-                },
+                CopyDirection::Out => {
+                    PendingCopy::Out { path: prompt.container_path.clone(), target: host, total: prompt.size }
+                }
                 CopyDirection::In => {
                     let Some(name) = host.file_name().map(|n| n.to_string_lossy().into_owned()) else {
                         prompt.error = Some("name a file or directory to copy".into());
@@ -231,7 +227,7 @@ fn on_question_key(state: &mut AppState, view: &mut FilesView, key: KeyEvent, ef
     }
 }
 
-fn on_viewer_key(state: &mut AppState, view: &mut FilesView, key: KeyEvent, effects: &mut Vec<Effect>) {
+fn on_viewer_key(state: &mut AppState, view: &mut FilesView, key: KeyEvent) {
     let page = page(state);
     let Some(viewer) = view.viewer.as_mut() else { return };
     if let Some(typing) = viewer.typing.as_mut() {
@@ -269,7 +265,6 @@ fn on_viewer_key(state: &mut AppState, view: &mut FilesView, key: KeyEvent, effe
         }
         _ => {}
     }
-    let _ = effects;
 }
 
 fn jump(state: &mut AppState, viewer: &mut FileViewer, back: bool) {
@@ -287,10 +282,8 @@ pub fn on_opened(state: &mut AppState, request: RequestId, result: Result<(Strin
     let Some(loading) = view.loading.take_if(|l| l.request == request) else { return };
     match result {
         Ok((path, Opened::Dir(listing))) => {
-            view.selected = loading
-                .select
-                .and_then(|name| listing.entries.iter().position(|e| e.raw_name == name))
-                .unwrap_or(0);
+            view.selected =
+                loading.select.and_then(|name| listing.entries.iter().position(|e| e.raw_name == name)).unwrap_or(0);
             view.listing = listing;
             view.path = path;
             view.error = None;
