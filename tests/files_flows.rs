@@ -359,3 +359,29 @@ async fn opening_a_link_follows_it_to_its_directory() {
     assert_eq!(listing.entries.iter().map(|e| e.name.as_str()).collect::<Vec<_>>(), ["x"]);
     assert_eq!(fake.calls_to::<api::Archive>(), vec![vec!["c1".to_string(), "/data/sp ace".to_string()]]);
 }
+
+#[tokio::test]
+async fn a_copy_out_to_a_host_directory_lands_in_it_under_its_own_name() {
+    let host = tempfile::tempdir().unwrap();
+    let fake = FakeDocker::new("unix:///fake.sock");
+    let mut builder = tar::Builder::new(Vec::new());
+    let mut header = tar::Header::new_gnu();
+    header.set_size(5);
+    header.set_mode(0o644);
+    builder.append_data(&mut header, "notes ü.txt", &b"hello"[..]).unwrap();
+    fake.items::<api::Archive>(vec![(Duration::ZERO, Ok(builder.into_inner().unwrap().into()))], true);
+    let (mut runner, mut rx) = runner_on(&fake, false);
+    runner.run(Effect::Stream(Stream::CopyOut {
+        copy: StreamId(5),
+        container_id: "c1".into(),
+        path: "/data/notes ü.txt".into(),
+        target: host.path().to_path_buf(),
+        total: Some(5),
+        confirmed: false,
+    }));
+    let Msg::Stream(Streamed::CopyEnded { result, .. }) = next_msg(&mut rx, Duration::from_secs(5)).await else {
+        panic!("expected the copy's end");
+    };
+    assert!(result.is_ok(), "{result:?}");
+    assert_eq!(std::fs::read_to_string(host.path().join("notes ü.txt")).unwrap(), "hello");
+}

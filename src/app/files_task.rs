@@ -109,6 +109,12 @@ pub struct CopyOutJob {
 /// Copies out; says how it went in one message (or asks first, when `target` exists).
 pub async fn copy_out<D: DockerApi>(d: &D, job: CopyOutJob, tx: &mpsc::Sender<Msg>, cancel: &CancellationToken) {
     let copy = job.copy;
+    // As `docker cp` does: a host directory that is there (a real one, not a link)
+    // receives the copy under its own name.
+    let mut job = job;
+    if job.target.symlink_metadata().is_ok_and(|m| m.is_dir()) {
+        job.target = job.target.join(files::base_name(&job.path));
+    }
     let target = job.target.clone();
     let exists = target.symlink_metadata().is_ok();
     if exists && !job.confirmed {
