@@ -10,6 +10,7 @@ pub mod config;
 pub mod console;
 pub mod credentials;
 pub mod docker;
+pub mod files;
 pub mod launch;
 pub mod layout;
 pub mod local_time;

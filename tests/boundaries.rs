@@ -66,6 +66,7 @@ fn only_the_effect_runner_and_its_tasks_use_the_docker_layer() {
         "app/launcher.rs",
         "app/recreate.rs",
         "app/log_task.rs",
+        "app/files_task.rs",
         "app/console_task.rs",
         "app/compose_task.rs",
         "app/connection.rs",

@@ -92,6 +92,13 @@ pub enum Read {
     ProjectContainers {
         project: String,
     },
+    /// A path in a container for the file browser: a directory's entries or the
+    /// start of a file (a symlink followed).
+    OpenPath {
+        request: RequestId,
+        id: String,
+        path: String,
+    },
 }
 
 /// What a container's settings are read for.
@@ -111,6 +118,8 @@ impl Read {
     pub fn patience(&self) -> u32 {
         match self {
             Read::DiskUsage => 3,
+            // A directory's archive carries everything under it.
+            Read::OpenPath { .. } => 3,
             _ => 1,
         }
     }
@@ -225,6 +234,17 @@ pub enum Change {
         cols: u16,
         rows: u16,
     },
+    /// Copy a host file or directory into a container directory (the file browser's
+    /// `i`); progress as `Streamed::CopyProgress`, the end as `Streamed::CopyEnded`.
+    CopyIn {
+        copy: StreamId,
+        container_id: String,
+        dir: String,
+        host: std::path::PathBuf,
+        name: String,
+        /// Asked and answered (a large copy): go ahead.
+        confirmed: bool,
+    },
     /// Carry out a compose operation on a project (see `app::compose_task`); progress
     /// comes back as `Done::ComposeProgress`, the end as `Done::Compose`.
     Compose {
@@ -265,6 +285,7 @@ impl Change {
             Change::Compose { request, op, .. } => {
                 Msg::Done(Done::Compose { request, verb: op.verb().to_string(), result: Err(error) })
             }
+            Change::CopyIn { copy, .. } => Msg::Stream(Streamed::CopyEnded { copy, result: Err(error.message) }),
             Change::OpenConsole { session, .. } => {
                 Msg::Stream(Streamed::ConsoleEnded { session, exit_code: None, error: Some(error) })
             }
@@ -307,6 +328,21 @@ pub enum Stream {
     /// Stop that save (its partial file is removed).
     CancelSave {
         save: StreamId,
+    },
+    /// Copy a path out of a container to `target` on the host (the file browser's
+    /// `o`); progress as `Streamed::CopyProgress`, the end as `Streamed::CopyEnded`, or
+    /// `Streamed::CopyAsk` first when `target` exists and `confirmed` is not set.
+    CopyOut {
+        copy: StreamId,
+        container_id: String,
+        path: String,
+        target: std::path::PathBuf,
+        total: Option<u64>,
+        confirmed: bool,
+    },
+    /// Stop a copy in or out (a copy out removes what it made).
+    CancelCopy {
+        copy: StreamId,
     },
     /// Bytes typed into the console.
     ConsoleInput {

@@ -7,6 +7,7 @@ pub mod console_task;
 pub use console_task::HANG_UP_WITHIN;
 pub mod effect;
 mod event_loop;
+pub mod files_task;
 pub mod fleet;
 pub mod launcher;
 pub mod log_task;

@@ -113,6 +113,11 @@ pub enum Answer {
         project: String,
         result: Result<Vec<crate::model::ProjectContainer>, DaemonError>,
     },
+    /// What a path opened to (`Read::OpenPath`), under the path it resolved to.
+    OpenedPath {
+        request: RequestId,
+        result: Result<(String, crate::model::Opened), DaemonError>,
+    },
 }
 
 /// How a change (`Effect::Change`) went: every change ends in one of these, and
@@ -261,6 +266,23 @@ pub enum Streamed {
     },
     /// A sampling round is over (all its readings were sent).
     StatsRoundDone,
+    /// A file browser copy got this far (`total` when known).
+    CopyProgress {
+        copy: StreamId,
+        bytes: u64,
+        total: Option<u64>,
+    },
+    /// A copy needs a yes first (something would be replaced, or it is large); it is
+    /// sent again with `confirmed` on a yes.
+    CopyAsk {
+        copy: StreamId,
+        question: String,
+    },
+    /// A copy ended: what it did, or why not.
+    CopyEnded {
+        copy: StreamId,
+        result: Result<String, String>,
+    },
 }
 
 /// A whole log saved to a file.

@@ -98,7 +98,7 @@ pub fn write_context(plan: &ContextPlan, tx: mpsc::Sender<io::Result<Bytes>>) ->
 }
 
 fn write_tar(plan: &ContextPlan, tx: mpsc::Sender<io::Result<Bytes>>) -> io::Result<ContextSummary> {
-    let mut writer = ChannelWriter { tx, buffer: Vec::with_capacity(CHUNK), sent: 0 };
+    let mut writer = ChannelWriter::new(tx);
     let mut files = 0;
     {
         let mut tar = tar::Builder::new(&mut writer);
@@ -167,15 +167,25 @@ fn named(relative: &str, e: &io::Error) -> io::Error {
     io::Error::new(e.kind(), format!("{relative}: {}", io_words(e)))
 }
 
-/// Hands the tar to the request body in chunks; a full channel makes the walk wait
-/// (back-pressure), a closed one ends it.
-struct ChannelWriter {
+/// Hands a tar to a request body in chunks; a full channel makes the writer wait
+/// (back-pressure), a closed one ends it. The build context and the file browser's
+/// copy into a container both go this way.
+pub struct ChannelWriter {
     tx: mpsc::Sender<io::Result<Bytes>>,
     buffer: Vec<u8>,
     sent: u64,
 }
 
 impl ChannelWriter {
+    pub fn new(tx: mpsc::Sender<io::Result<Bytes>>) -> Self {
+        Self { tx, buffer: Vec::with_capacity(CHUNK), sent: 0 }
+    }
+
+    /// Bytes handed to the channel so far.
+    pub fn sent(&self) -> u64 {
+        self.sent
+    }
+
     fn send_buffer(&mut self) -> io::Result<()> {
         if self.buffer.is_empty() {
             return Ok(());
@@ -184,7 +194,7 @@ impl ChannelWriter {
         let len = chunk.len() as u64;
         self.tx
             .blocking_send(Ok(chunk))
-            .map_err(|_| io::Error::new(io::ErrorKind::BrokenPipe, "the build no longer reads its context"))?;
+            .map_err(|_| io::Error::new(io::ErrorKind::BrokenPipe, "the daemon no longer reads the stream"))?;
         self.sent += len;
         Ok(())
     }

@@ -5,5 +5,5 @@
 pub mod context;
 pub mod ignore;
 
-pub use context::{CHUNK, ContextPlan, ContextSummary, plan, write_context};
+pub use context::{CHUNK, ChannelWriter, ContextPlan, ContextSummary, plan, write_context};
 pub use ignore::Ignore;

@@ -102,6 +102,7 @@ pub enum Action {
     EditContainer,
     DuplicateContainer,
     RunCommand,
+    Files,
     ThrowAwayClient,
     FocusProject,
     ComposeUp,
@@ -230,6 +231,8 @@ impl Action {
             | Action::FoldStack
             | Action::UnfoldStack
             | Action::RunCommand
+            // The browser reads; its copy in is a change, refused where it is sent.
+            | Action::Files
             | Action::FocusProject
             | Action::OpenComposeFile
             | Action::ProjectLogs => false,
@@ -342,6 +345,7 @@ impl Action {
             Action::EditContainer => "edit and recreate (the form, filled in)",
             Action::DuplicateContainer => "duplicate (the form, a new name)",
             Action::RunCommand => "the equivalent docker run command",
+            Action::Files => "files: browse, view, copy out and in",
             Action::ThrowAwayClient => "throw-away --rm -it client beside it",
             Action::FocusProject => "the compose project (view)",
             Action::ComposeUp => "up: all services",
@@ -629,6 +633,7 @@ impl Default for Keymap {
             (c('R'), Action::EditContainer),
             (c('Y'), Action::DuplicateContainer),
             (c('w'), Action::RunCommand),
+            (c('F'), Action::Files),
             (c('T'), Action::ThrowAwayClient),
         ];
         let images = vec![

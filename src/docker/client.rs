@@ -357,6 +357,40 @@ impl DockerApi for BollardDocker {
         Ok(convert::network_rows(&self.get_json("/networks").await?))
     }
 
+    async fn path_stat(&self, container_id: &str, path: &str) -> Result<crate::model::PathStat, DaemonError> {
+        let options = bollard::query_parameters::ContainerArchiveInfoOptions { path: path.to_string() };
+        let stat =
+            self.client.get_container_archive_info(container_id, Some(options)).await.map_err(|e| self.err(e))?;
+        Ok(convert::path_stat(stat.file_mode, stat.size, &stat.link_target))
+    }
+
+    fn archive(&self, container_id: &str, path: &str) -> BoxStream<'static, Result<bytes::Bytes, DaemonError>> {
+        let options = bollard::query_parameters::DownloadFromContainerOptions { path: path.to_string() };
+        let host = self.info.host.clone();
+        self.client
+            .download_from_container(container_id, Some(options))
+            .map(move |item| item.map_err(|e| describe(&e, &host)))
+            .boxed()
+    }
+
+    async fn upload(
+        &self,
+        container_id: &str,
+        dir: &str,
+        body: BoxStream<'static, std::io::Result<bytes::Bytes>>,
+    ) -> Result<(), DaemonError> {
+        let options = bollard::query_parameters::UploadToContainerOptions {
+            path: dir.to_string(),
+            // A directory is never replaced by a file, nor a file by a directory.
+            no_overwrite_dir_non_dir: Some("true".into()),
+            copy_uidgid: None,
+        };
+        self.client
+            .upload_to_container(container_id, Some(options), bollard::body_try_stream(body))
+            .await
+            .map_err(|e| self.err(e))
+    }
+
     async fn processes(&self, id: &str) -> Result<crate::model::ProcessTable, DaemonError> {
         let json = self.get_json(&format!("/containers/{}/top", segment(id))).await?;
         Ok(convert::process_table(&json))

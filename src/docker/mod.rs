@@ -181,6 +181,25 @@ pub trait DockerApi: Send + Sync + 'static {
         label: Option<&str>,
     ) -> impl Future<Output = Result<PruneReport, DaemonError>> + Send;
 
+    /// What `path` in a container is (`HEAD /containers/{id}/archive`): running or
+    /// stopped, the daemon reads its file system.
+    fn path_stat(
+        &self,
+        container_id: &str,
+        path: &str,
+    ) -> impl Future<Output = Result<crate::model::PathStat, DaemonError>> + Send;
+    /// `path` in a container as a tar, as the daemon streams it (`GET .../archive`):
+    /// a directory comes with everything under it. Dropping the stream ends the request.
+    fn archive(&self, container_id: &str, path: &str) -> BoxStream<'static, Result<bytes::Bytes, DaemonError>>;
+    /// Unpacks the tar `body` into directory `dir` of a container (`PUT .../archive`),
+    /// sent as it is read.
+    fn upload(
+        &self,
+        container_id: &str,
+        dir: &str,
+        body: BoxStream<'static, std::io::Result<bytes::Bytes>>,
+    ) -> impl Future<Output = Result<(), DaemonError>> + Send;
+
     // Compose projects. The default bodies answer "not supported", so a daemon stand-in
     // that has no use for them (the scripted fake) need not write them out.
     /// The containers labelled `com.docker.compose.project=project`, stopped ones too.

@@ -8,6 +8,7 @@ mod compose;
 mod container;
 mod credentials;
 mod daemon;
+mod files;
 mod image;
 mod launch;
 mod objects;
@@ -33,6 +34,7 @@ pub use daemon::{
     DaemonAddress, DaemonError, DaemonErrorKind, DaemonEvent, DaemonInfo, EndpointChoice, EventKind, FleetReport,
     TlsFiles,
 };
+pub use files::{CopyReport, FileEntry, FileKind, FileText, Listing, Opened, PathStat};
 pub use image::{ImageRow, count_image_users};
 pub use launch::{HostPort, LaunchSpec, PortBinding, RestartPolicy, VolumeMount};
 pub use objects::{NetworkRow, ObjectKind, ProcessTable, PruneKind, PruneReport, TimelineEvent, VolumeRow};

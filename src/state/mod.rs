@@ -2,6 +2,7 @@
 
 mod build;
 mod console;
+mod files;
 mod fleet;
 mod images_view;
 mod inflight;
@@ -21,6 +22,7 @@ use std::collections::{BTreeSet, HashMap};
 
 pub use build::{BuildDraft, BuildField, BuildPhase, BuildView, MAX_BUILD_LINES};
 pub use console::{Console, ConsoleConfig, ConsoleState, ConsoleStatus, ConsoleTarget, SCROLLBACK_ROWS, SessionId};
+pub use files::{CopyDirection, CopyPrompt, CopyQuestion, CopyRun, FileViewer, FilesView, Loading, PendingCopy};
 pub use fleet::{FleetHost, FleetLayout, FleetRow, FleetState, FleetStatus, HostCounts, HostStats};
 pub use images_view::{ImageShow, ImageSort, ImagesView};
 pub use inflight::{Inflight, RequestId, Verdict};
@@ -236,6 +238,8 @@ pub enum Modal {
     /// The `docker run` command that makes a container or what the launch form holds
     /// (`w`, Ctrl-g in the form); `y` copies it.
     RunCommand(Box<RunCommandView>),
+    /// The file browser of a container (`F`).
+    Files(Box<FilesView>),
     /// Typing the path of another compose file or project directory (`o` in the
     /// project view).
     ComposeFile {

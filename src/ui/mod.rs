@@ -6,6 +6,7 @@ mod containers;
 mod dialogs;
 mod disk;
 mod env;
+mod files;
 pub mod format;
 mod help;
 mod host_sections;
@@ -95,6 +96,7 @@ pub fn draw(frame: &mut Frame, state: &AppState, keymap: &Keymap, theme: &Theme)
         }
         Some(Modal::Inspect(view)) => objects::draw_inspect(frame, area, view, !state.screen.reveal_secrets, theme),
         Some(Modal::RunCommand(view)) => run_command::draw(frame, area, view, state.screen.reveal_secrets, theme),
+        Some(Modal::Files(view)) => files::draw(frame, area, view, theme),
         Some(Modal::NamePrompt { what, input, error }) => {
             dialogs::draw_name_prompt(frame, area, *what, input, error.as_deref(), theme)
         }

@@ -174,6 +174,8 @@ pub mod api {
         ContainerJson "container_json" -> serde_json::Value;
         ImageJson "image_json" -> Option<serde_json::Value>;
         RenameContainer "rename_container" -> ();
+        PathStat "path_stat" -> wharf::model::PathStat;
+        Upload "upload" -> ();
     }
 
     streams! {
@@ -183,6 +185,7 @@ pub mod api {
         BuildImage "build_image" -> wharf::model::BuildEvent;
         StatsStream "stats_stream" -> StatsSample;
         Logs "logs" -> bytes::Bytes;
+        Archive "archive" -> bytes::Bytes;
     }
 
     raw! {
@@ -226,6 +229,8 @@ struct Shared {
     info: DaemonInfo,
     scripts: Mutex<HashMap<&'static str, Script>>,
     calls: Mutex<Vec<Call>>,
+    /// The bodies `upload` was sent, whole, in order.
+    uploads: Mutex<Vec<Vec<u8>>>,
     /// Bumped on every call, so a test can wait for one.
     seen: watch::Sender<usize>,
 }
@@ -287,6 +292,7 @@ impl FakeDocker {
                 info,
                 scripts: Mutex::new(HashMap::new()),
                 calls: Mutex::new(Vec::new()),
+                uploads: Mutex::new(Vec::new()),
                 seen: watch::channel(0).0,
             }),
         }
@@ -385,6 +391,11 @@ impl FakeDocker {
     }
 
     /// Every call so far, in order.
+    /// The tar bodies `upload` got (read to their end before it answered).
+    pub fn uploads(&self) -> Vec<Vec<u8>> {
+        self.shared.uploads.lock().unwrap().clone()
+    }
+
     pub fn calls(&self) -> Vec<Call> {
         self.shared.calls.lock().unwrap().clone()
     }
@@ -682,6 +693,40 @@ impl DockerApi for FakeDocker {
         label: Option<&str>,
     ) -> impl Future<Output = Result<PruneReport, DaemonError>> + Send {
         self.answer::<api::Prune>(vec![debug(kind), debug(label)])
+    }
+
+    fn path_stat(
+        &self,
+        container_id: &str,
+        path: &str,
+    ) -> impl Future<Output = Result<wharf::model::PathStat, DaemonError>> + Send {
+        self.answer::<api::PathStat>(vec![container_id.into(), path.into()])
+    }
+
+    fn archive(&self, container_id: &str, path: &str) -> BoxStream<'static, Result<bytes::Bytes, DaemonError>> {
+        self.answer_stream::<api::Archive>(vec![container_id.into(), path.into()])
+    }
+
+    /// Reads the body to its end (as the daemon would), keeps it, then answers.
+    fn upload(
+        &self,
+        container_id: &str,
+        dir: &str,
+        mut body: BoxStream<'static, std::io::Result<bytes::Bytes>>,
+    ) -> impl Future<Output = Result<(), DaemonError>> + Send {
+        let answer = self.answer::<api::Upload>(vec![container_id.into(), dir.into()]);
+        let shared = self.shared.clone();
+        async move {
+            let mut whole = Vec::new();
+            while let Some(chunk) = body.next().await {
+                match chunk {
+                    Ok(chunk) => whole.extend_from_slice(&chunk),
+                    Err(e) => return Err(error(DaemonErrorKind::Other, &e.to_string())),
+                }
+            }
+            shared.uploads.lock().unwrap().push(whole);
+            answer.await
+        }
     }
 }
 

@@ -35,6 +35,22 @@ impl<D: DockerApi> EffectRunner<D> {
                 let result = ask(client, timeout, async |d| d.container_action(&id, action).await).await;
                 Msg::Done(Done::Action { id, name, action, result })
             }),
+            Change::CopyIn { copy, container_id, dir, host, name, confirmed } => {
+                let cancel = CancellationToken::new();
+                self.streams.insert(copy, cancel.clone());
+                let tx = self.tx.clone();
+                tokio::spawn(async move {
+                    let job = crate::app::files_task::CopyInJob { copy, container_id, dir, host, name, confirmed };
+                    match client {
+                        Some(d) => crate::app::files_task::copy_in(d.as_ref(), job, &tx, &cancel).await,
+                        None => {
+                            let result = Err(not_connected().message);
+                            let _ = tx.send(Msg::Stream(Streamed::CopyEnded { copy, result })).await;
+                        }
+                    }
+                    cancel.cancel();
+                });
+            }
             Change::RemoveImage { id, name } => self.spawn(async move {
                 let result = ask(client, timeout, async |d| d.remove_image(&id).await).await;
                 Msg::Done(Done::ImageRemoved { id, name, result })

@@ -77,6 +77,11 @@ pub async fn answer<D: DockerApi>(client: Option<Arc<D>>, timeout: Duration, rea
             image,
             ports: ask(client, timeout, async |d| d.image_exposed_ports(&id).await).await,
         },
+        Read::OpenPath { request, id, path } => {
+            let result =
+                ask(client, timeout, async |d| crate::app::files_task::open(d.as_ref(), &id, &path).await).await;
+            Answer::OpenedPath { request, result }
+        }
         Read::ProjectContainers { project } => {
             let result = ask(client, timeout, async |d| d.list_project_containers(&project).await).await;
             Answer::ProjectContainers { project, result }

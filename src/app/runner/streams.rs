@@ -6,6 +6,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::{EffectRunner, not_connected};
 use crate::app::effect::Stream;
+use crate::app::files_task;
 use crate::app::log_task::{self, LogJob, SaveJob};
 use crate::app::msg::Msg;
 use crate::app::msg::Streamed;
@@ -63,6 +64,28 @@ impl<D: DockerApi> EffectRunner<D> {
                     cancel.cancel();
                     let _ = tx.send(Msg::Stream(Streamed::FullLogSaved { save, result })).await;
                 });
+            }
+            Stream::CopyOut { copy, container_id, path, target, total, confirmed } => {
+                // Kept with the streams: a daemon switch ends it too.
+                let cancel = CancellationToken::new();
+                self.streams.insert(copy, cancel.clone());
+                let tx = self.tx.clone();
+                tokio::spawn(async move {
+                    let job = files_task::CopyOutJob { copy, container_id, path, target, total, confirmed };
+                    match client {
+                        Some(d) => files_task::copy_out(d.as_ref(), job, &tx, &cancel).await,
+                        None => {
+                            let result = Err(not_connected().message);
+                            let _ = tx.send(Msg::Stream(Streamed::CopyEnded { copy, result })).await;
+                        }
+                    }
+                    cancel.cancel();
+                });
+            }
+            Stream::CancelCopy { copy } => {
+                if let Some(token) = self.streams.remove(&copy) {
+                    token.cancel();
+                }
             }
             Stream::CancelSave { save } => {
                 if let Some(token) = self.streams.remove(&save) {

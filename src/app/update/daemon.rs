@@ -20,7 +20,7 @@ pub fn on_daemon_msg(state: &mut AppState, msg: Msg, effects: &mut Vec<Effect>) 
         Msg::ConnectionDown { error, retry_in } => on_connection_down(state, error, retry_in),
         Msg::Answer(answer) => on_answer(state, answer, effects),
         Msg::Done(done) => on_done(state, done, effects),
-        Msg::Stream(streamed) => on_streamed(state, streamed),
+        Msg::Stream(streamed) => on_streamed(state, streamed, effects),
         Msg::DaemonEvent(event) => on_event(state, event, effects),
         Msg::Settle => on_settle(state, effects),
         Msg::EndpointsListed(choices) => super::hosts::on_listed(state, choices),
@@ -60,13 +60,16 @@ fn on_done(state: &mut AppState, done: Done, effects: &mut Vec<Effect>) {
 }
 
 /// What a stream brought, to the pane it feeds.
-fn on_streamed(state: &mut AppState, streamed: Streamed) {
+fn on_streamed(state: &mut AppState, streamed: Streamed, effects: &mut Vec<Effect>) {
     match streamed {
         Streamed::ConsoleStarted { session, label } => console::on_started(state, session, label),
         Streamed::ConsoleOutput { session, bytes } => console::on_output(state, session, &bytes),
         Streamed::ConsoleEnded { session, exit_code, error } => console::on_ended(state, session, exit_code, error),
         Streamed::Stats { id, sample } => stats::on_stats(state, &id, sample),
         Streamed::StatsRoundDone => stats::on_round_done(state),
+        Streamed::CopyProgress { copy, bytes, total } => super::files::on_progress(state, copy, bytes, total),
+        Streamed::CopyAsk { copy, question } => super::files::on_ask(state, copy, question),
+        Streamed::CopyEnded { copy, result } => super::files::on_ended(state, copy, result, effects),
         Streamed::LogLines { stream, lines } => logs::on_lines(state, stream, lines),
         Streamed::LogPassedOver { stream, count } => logs::on_passed_over(state, stream, count),
         Streamed::LogSkippedAhead { stream } => logs::on_skipped_ahead(state, stream),
@@ -91,6 +94,7 @@ fn on_answer(state: &mut AppState, answer: Answer, effects: &mut Vec<Effect>) {
         Answer::Networks { request, result } => super::objects::on_networks(state, request, result, effects),
         Answer::ExposedPorts { image, ports } => on_exposed_ports(state, image, ports),
         Answer::ContainerConfig { name, purpose, result, .. } => super::change::on_config(state, name, purpose, result),
+        Answer::OpenedPath { request, result } => super::files::on_opened(state, request, result),
         Answer::ProjectContainers { project, result } => super::project::on_containers(state, project, result, effects),
         Answer::Inspected { title, result } => super::objects::on_inspected(state, title, result),
         Answer::SwarmRole(role) => super::swarm::on_role(state, role, effects),

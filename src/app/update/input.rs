@@ -58,6 +58,7 @@ pub fn on_key(state: &mut AppState, keymap: &Keymap, key: KeyEvent, effects: &mu
         Some(Modal::ConsoleCommand { input, error }) => on_command_key(state, input, error, key, effects),
         Some(Modal::Inspect(view)) => super::objects::on_inspect_key(state, view, key),
         Some(Modal::RunCommand(view)) => super::change::on_command_key(state, view, key, effects),
+        Some(Modal::Files(view)) => super::files::on_key(state, view, key, effects),
         Some(Modal::NamePrompt { what, input, .. }) => super::objects::on_name_key(state, what, input, key, effects),
         Some(Modal::Scale { service, name, input, .. }) => {
             super::swarm::on_scale_key(state, service, name, input, key, effects)
@@ -252,6 +253,7 @@ fn on_action(state: &mut AppState, action: Action, effects: &mut Vec<Effect>) {
         Action::EditContainer => super::change::ask(state, ConfigUse::Edit, effects),
         Action::DuplicateContainer => super::change::ask(state, ConfigUse::Duplicate, effects),
         Action::RunCommand => super::change::ask(state, ConfigUse::Command, effects),
+        Action::Files => super::files::open(state, effects),
         Action::RunImage => {
             // The form opens once the image's exposed ports are read, filled in.
             if let Some(image) = state.images.selected_item().filter(|i| !i.tags.is_empty()) {

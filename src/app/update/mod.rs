@@ -7,6 +7,7 @@ mod change;
 mod client;
 mod console;
 mod daemon;
+mod files;
 mod hosts;
 mod images;
 mod input;
