@@ -111,6 +111,13 @@ pub fn extract<R: Read>(reader: R, target: &Path, progress: &mut dyn FnMut(u64) 
             FileKind::HardLink => {
                 let inside =
                     entry.link_name()?.map(|l| parts(&l)).and_then(|l| top.as_ref().and_then(|t| under(t, &l)));
+                // The source's own way down must be free of links too: a link the
+                // archive made earlier (`d -> /etc`) would lead a hard link to a host
+                // file, and later edits of the copy to that file.
+                let inside = match inside {
+                    Some(rest) if parents_are_real_dirs(target, &rest)? => Some(rest),
+                    _ => None,
+                };
                 let source = inside.map(|rest| rest.iter().fold(target.to_path_buf(), |p, n| p.join(n)));
                 match source.filter(|s| s.symlink_metadata().is_ok_and(|m| m.is_file())) {
                     Some(source) => {
@@ -292,6 +299,23 @@ mod tests {
         assert!(target.join("out").symlink_metadata().unwrap().file_type().is_symlink());
         assert_eq!(fs::read_to_string(target.join("ok")).unwrap(), "fine");
         assert_eq!(done.report.skipped.len(), 5, "{:?}", done.report.skipped);
+    }
+
+    #[test]
+    fn a_hard_link_never_reaches_a_host_file_through_a_link() {
+        let host = tempfile::tempdir().unwrap();
+        let target = host.path().join("t");
+        let secret = host.path().join("secret");
+        fs::create_dir_all(&secret).unwrap();
+        fs::write(secret.join("passwd"), "host file").unwrap();
+        let tar = tar_of(&[
+            ("d/", D, b""),
+            ("d/ln", L, secret.to_str().unwrap().as_bytes()),
+            ("d/copy", H, b"d/ln/passwd"),
+        ]);
+        let done = go(&tar, &target).unwrap();
+        assert!(!target.join("copy").exists(), "a hard link to a host file was made");
+        assert_eq!(done.report.skipped, ["d/copy"]);
     }
 
     #[test]
