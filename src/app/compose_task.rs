@@ -5,15 +5,19 @@
 //! What to do is decided by `crate::compose::plan` (pure); this only asks the daemon
 //! and waits. Progress goes to a callback, as for launches.
 
+use std::sync::{Mutex, PoisonError};
 use std::time::Duration;
 
 use tokio_util::sync::CancellationToken;
 
 use crate::app::launcher;
+use crate::app::runner::credentials::Credentials;
 use crate::compose::plan::{self, Step};
 use crate::compose::{Condition, Project, Service};
 use crate::docker::DockerApi;
-use crate::model::{ComposeProgress, ContainerAction, ContainerState, DaemonError, DaemonErrorKind, ProjectContainer};
+use crate::model::{
+    ComposeProgress, ContainerAction, ContainerState, DaemonError, DaemonErrorKind, ProjectContainer, wants_login,
+};
 
 /// What to do to a project.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -71,10 +75,15 @@ pub const DEPENDENCY_TIMEOUT: Duration = Duration::from_secs(120);
 const POLL: Duration = Duration::from_millis(300);
 
 pub struct ComposeRun<'a, D: DockerApi> {
-    pub docker: &'a D,
-    pub project: &'a Project,
-    pub cancel: &'a CancellationToken,
-    pub dependency_timeout: Duration,
+    docker: &'a D,
+    project: &'a Project,
+    cancel: &'a CancellationToken,
+    dependency_timeout: Duration,
+    /// Where pulls find registry credentials; none, they pull without.
+    credentials: Option<&'a Credentials>,
+    /// The image whose registry refused a pull for lack of credentials, if one did:
+    /// the screen offers the login for it.
+    refused: Mutex<Option<String>>,
 }
 
 fn fail(message: impl Into<String>) -> DaemonError {
@@ -89,7 +98,31 @@ fn context(what: String) -> impl FnOnce(DaemonError) -> DaemonError {
     }
 }
 
-impl<D: DockerApi> ComposeRun<'_, D> {
+impl<'a, D: DockerApi> ComposeRun<'a, D> {
+    pub fn new(docker: &'a D, project: &'a Project, cancel: &'a CancellationToken) -> Self {
+        ComposeRun {
+            docker,
+            project,
+            cancel,
+            dependency_timeout: DEPENDENCY_TIMEOUT,
+            credentials: None,
+            refused: Mutex::new(None),
+        }
+    }
+
+    pub fn dependency_timeout(self, dependency_timeout: Duration) -> Self {
+        ComposeRun { dependency_timeout, ..self }
+    }
+
+    pub fn credentials(self, credentials: &'a Credentials) -> Self {
+        ComposeRun { credentials: Some(credentials), ..self }
+    }
+
+    /// After a failed run: the image whose registry wants a login, if that is why.
+    pub fn refused_image(&self) -> Option<String> {
+        self.refused.lock().unwrap_or_else(PoisonError::into_inner).clone()
+    }
+
     pub async fn run(
         &self,
         op: &ComposeOp,
@@ -436,8 +469,18 @@ impl<D: DockerApi> ComposeRun<'_, D> {
             };
             on_progress(ComposeProgress { service: name.clone(), text });
         };
-        // Compose pulls go without registry credentials for now (see the README).
-        launcher::pull(self.docker, &service.image, None, self.cancel, &mut report).await
+        // Looked up only now that the pull is sure to happen: a helper may be slow.
+        let auth = match self.credentials {
+            Some(credentials) => credentials.for_reference(&service.image).await,
+            None => None,
+        };
+        let pulled = launcher::pull(self.docker, &service.image, auth.as_ref(), self.cancel, &mut report).await;
+        if let Err(e) = &pulled
+            && wants_login(e)
+        {
+            *self.refused.lock().unwrap_or_else(PoisonError::into_inner) = Some(service.image.clone());
+        }
+        pulled
     }
 
     async fn pull(

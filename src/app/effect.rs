@@ -263,7 +263,7 @@ impl Change {
                 Msg::Done(Done::Login { request, server: auth.server, result: Err(error) })
             }
             Change::Compose { request, op, .. } => {
-                Msg::Done(Done::Compose { request, verb: op.verb().to_string(), result: Err(error) })
+                Msg::Done(Done::Compose { request, verb: op.verb().to_string(), result: Err(error), login_for: None })
             }
             Change::OpenConsole { session, .. } => {
                 Msg::Stream(Streamed::ConsoleEnded { session, exit_code: None, error: Some(error) })

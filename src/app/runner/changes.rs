@@ -6,7 +6,7 @@
 use std::time::Duration;
 
 use super::{EffectRunner, ask, not_connected};
-use crate::app::compose_task::{ComposeOp, ComposeRun, DEPENDENCY_TIMEOUT};
+use crate::app::compose_task::{ComposeOp, ComposeRun};
 use crate::app::effect::{Change, ObjectChange};
 use crate::app::msg::{Done, Msg};
 use crate::compose::Project;
@@ -103,26 +103,22 @@ impl<D: DockerApi> EffectRunner<D> {
     fn compose(&mut self, request: RequestId, project: Box<Project>, op: ComposeOp) {
         let client = self.client.borrow().clone();
         let cancel = self.track(request);
-        let tx = self.tx.clone();
+        let (tx, credentials) = (self.tx.clone(), self.credentials.clone());
         self.spawn(async move {
             let verb = op.verb().to_string();
-            let result = match client {
-                None => Err(not_connected()),
+            let (result, login_for) = match client {
+                None => (Err(not_connected()), None),
                 Some(d) => {
-                    let run = ComposeRun {
-                        docker: d.as_ref(),
-                        project: &project,
-                        cancel: &cancel,
-                        dependency_timeout: DEPENDENCY_TIMEOUT,
-                    };
+                    let run = ComposeRun::new(d.as_ref(), &project, &cancel).credentials(&credentials);
                     let mut on_progress = |progress| {
                         let _ = tx.try_send(Msg::Done(Done::ComposeProgress { request, progress }));
                     };
-                    run.run(&op, &mut on_progress).await
+                    let result = run.run(&op, &mut on_progress).await;
+                    (result, run.refused_image())
                 }
             };
             cancel.cancel();
-            Msg::Done(Done::Compose { request, verb, result })
+            Msg::Done(Done::Compose { request, verb, result, login_for })
         })
     }
 }

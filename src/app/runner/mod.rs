@@ -15,7 +15,7 @@ use tokio_util::sync::CancellationToken;
 mod build;
 mod changes;
 mod consoles;
-mod credentials;
+pub mod credentials;
 mod reads;
 mod streams;
 mod transfers;
