@@ -104,8 +104,8 @@ fn the_spec_example_is_refused_at_its_first_unsupported_key() {
 #[test]
 fn build_cap_add_yaml_errors_and_typos_say_where() {
     let build = open("unsupported-build").unwrap_err();
-    assert_eq!(build.line_column(), Some((3, 5)));
-    assert!(build.message.contains("services.api.build") && build.message.contains("building images"), "{build}");
+    assert_eq!(build.line_column(), Some((5, 7)));
+    assert!(build.message.contains("services.api.build.ssh is not supported by wharf's builds yet"), "{build}");
     let cap = open("unsupported-cap").unwrap_err();
     assert_eq!(cap.line_column(), Some((4, 5)));
     assert!(cap.message.contains("services.vpn.cap_add is not supported by wharf yet"), "{cap}");

@@ -428,6 +428,61 @@ async fn compose_up_pulls_a_private_image_with_the_configs_credentials() {
     assert_eq!(running, format!("{reference} running"));
 }
 
+#[tokio::test]
+#[ignore = "needs a Docker daemon"]
+async fn compose_up_builds_a_services_image_from_its_build_section() {
+    let project = tempfile::tempdir().unwrap();
+    let name = unique("compose-build");
+    let _guard = ProjectGuard(name.clone());
+    let named = format!("{}:1", unique("compose-named"));
+    // `project-service` when the file names no image, as Compose v2 does.
+    let _images = Images(vec![format!("{name}-app"), named.clone()]);
+    let app_dir = project.path().join("app");
+    std::fs::create_dir_all(&app_dir).unwrap();
+    write(
+        &app_dir,
+        "Dockerfile",
+        &format!("FROM {BUSYBOX}\nARG GREETING=none\nRUN echo \"$GREETING\" > /greeting\nCMD [\"sleep\", \"300\"]\n"),
+    );
+    write(project.path(), "Dockerfile.plain", &format!("FROM {BUSYBOX}\nCMD [\"sleep\", \"300\"]\n"));
+    write(
+        project.path(),
+        "compose.yaml",
+        &format!(
+            "services:\n  app:\n    build:\n      context: ./app\n      args:\n        GREETING: hello-from-compose\n  plain:\n    image: {named}\n    build:\n      dockerfile: Dockerfile.plain\n"
+        ),
+    );
+    let mut app = connected(None).await;
+    open_project(&mut app, project.path(), &name).await;
+    let said = compose_up(&mut app).await;
+    assert!(said.ends_with(": done"), "{said}");
+    let progress: Vec<String> = app.state.project.progress.iter().map(|(s, t)| format!("{s}: {t}")).collect();
+    assert!(progress.iter().any(|l| l.starts_with("app: Step") && l.contains("RUN echo")), "{progress:#?}");
+    assert!(progress.iter().any(|l| l == &format!("app: built {name}-app")), "{progress:#?}");
+
+    let container = |service: &str| {
+        docker(&[
+            "ps",
+            "-q",
+            "--filter",
+            &format!("label=com.docker.compose.project={name}"),
+            "--filter",
+            &format!("label=com.docker.compose.service={service}"),
+        ])
+    };
+    let app_id = container("app");
+    assert_eq!(
+        docker(&["inspect", "--format", "{{.Config.Image}} {{.State.Status}}", &app_id]),
+        format!("{name}-app running")
+    );
+    assert_eq!(docker(&["exec", &app_id, "cat", "/greeting"]), "hello-from-compose", "the build arg reached the build");
+    let plain_id = container("plain");
+    assert_eq!(
+        docker(&["inspect", "--format", "{{.Config.Image}} {{.State.Status}}", &plain_id]),
+        format!("{named} running")
+    );
+}
+
 static LOG: std::sync::OnceLock<std::path::PathBuf> = std::sync::OnceLock::new();
 
 /// wharf's log filter at its most talkative level, into a file of this test run.

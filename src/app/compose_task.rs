@@ -10,13 +10,15 @@ use std::time::Duration;
 
 use tokio_util::sync::CancellationToken;
 
+use crate::app::build_task::{self, BuildOutput};
 use crate::app::launcher;
 use crate::app::runner::credentials::Credentials;
 use crate::compose::plan::{self, Step};
-use crate::compose::{Condition, Project, Service};
+use crate::compose::{Condition, Project, Service, ServiceBuild};
 use crate::docker::DockerApi;
 use crate::model::{
-    ComposeProgress, ContainerAction, ContainerState, DaemonError, DaemonErrorKind, ProjectContainer, wants_login,
+    BuildEvent, BuildSpec, ComposeProgress, ContainerAction, ContainerState, DaemonError, DaemonErrorKind,
+    ProjectContainer, wants_login,
 };
 
 /// What to do to a project.
@@ -48,6 +50,11 @@ pub enum ComposeOp {
     Pull {
         services: Vec<String>,
     },
+    /// Build these services' images from their `build:` (all that have one when
+    /// `services` is empty).
+    Build {
+        services: Vec<String>,
+    },
     /// Set a service's number of containers.
     Scale {
         service: String,
@@ -65,6 +72,7 @@ impl ComposeOp {
             ComposeOp::Restart { .. } => "restart",
             ComposeOp::Recreate { .. } => "recreate",
             ComposeOp::Pull { .. } => "pull",
+            ComposeOp::Build { .. } => "build",
             ComposeOp::Scale { .. } => "scale",
         }
     }
@@ -138,6 +146,7 @@ impl<'a, D: DockerApi> ComposeRun<'a, D> {
                 self.each_container(services, ContainerAction::Restart, on_progress).await
             }
             ComposeOp::Pull { services } => self.pull(services, on_progress).await,
+            ComposeOp::Build { services } => self.build(services, on_progress).await,
             ComposeOp::Scale { service, replicas } => {
                 let Some(s) = self.project.service(service) else {
                     return Err(fail(format!("service {service} is not in the project")));
@@ -233,7 +242,10 @@ impl<'a, D: DockerApi> ComposeRun<'a, D> {
                 self.wait_for(name, dep, *condition).await?;
             }
             if !self.docker.image_exists(&service.image).await? {
-                self.pull_one(service, on_progress).await?;
+                match &service.build {
+                    Some(build) => self.build_one(service, build, on_progress).await?,
+                    None => self.pull_one(service, on_progress).await?,
+                }
             }
             let existing = self.containers().await?;
             self.converge(service, &existing, force.contains(name), on_progress).await?;
@@ -493,10 +505,94 @@ impl<'a, D: DockerApi> ComposeRun<'a, D> {
             if done.contains(&service.image.as_str()) {
                 continue;
             }
+            if service.build.is_some() {
+                let text = format!("{} is built here (B), not pulled", service.image);
+                on_progress(ComposeProgress { service: service.name.clone(), text });
+                continue;
+            }
             self.pull_one(service, on_progress).await?;
             on_progress(ComposeProgress { service: service.name.clone(), text: format!("{} pulled", service.image) });
             done.push(&service.image);
         }
         Ok(())
+    }
+
+    /// Builds the services' images: those named, else every active one with a `build:`.
+    async fn build(
+        &self,
+        services: &[String],
+        on_progress: &mut (impl FnMut(ComposeProgress) + Send),
+    ) -> Result<(), DaemonError> {
+        for name in services {
+            if self.service(name)?.build.is_none() {
+                return Err(fail(format!("service {name} has no build: section; its image is pulled (p)")));
+            }
+        }
+        let chosen: Vec<&Service> = self
+            .project
+            .active_services()
+            .filter(|s| services.is_empty() || services.contains(&s.name))
+            .filter(|s| s.build.is_some())
+            .collect();
+        if chosen.is_empty() {
+            return Err(fail(format!("no service of {} has a build: section", self.project.name)));
+        }
+        for service in chosen {
+            if let Some(build) = &service.build {
+                self.build_one(service, build, on_progress).await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Builds one service's image from its `build:`, named as the service's image; the
+    /// daemon's output goes to the project's progress, line by line.
+    async fn build_one(
+        &self,
+        service: &Service,
+        build: &ServiceBuild,
+        on_progress: &mut (impl FnMut(ComposeProgress) + Send),
+    ) -> Result<(), DaemonError> {
+        let spec = BuildSpec {
+            context: build.context.clone(),
+            dockerfile: build.dockerfile.clone(),
+            tags: vec![service.image.clone()],
+            build_args: build.args.clone(),
+            target: build.target.clone(),
+            no_cache: build.no_cache,
+            pull: build.pull,
+        };
+        let name = service.name.clone();
+        let text = format!("building {} from {}", service.image, build.context.display());
+        on_progress(ComposeProgress { service: name.clone(), text });
+        let mut output = ToProgress { service: &name, on_progress: &mut *on_progress };
+        build_task::build(self.docker, &spec, self.credentials, self.cancel, &mut output)
+            .await
+            .map_err(context(format!("cannot build {} for {name}", service.image)))?;
+        on_progress(ComposeProgress { service: name, text: format!("built {}", service.image) });
+        Ok(())
+    }
+}
+
+/// A compose build's output, as the service's progress lines. Progress is a report:
+/// when the screen is busy a line may be dropped (the build's own failure is not: it
+/// ends the operation).
+struct ToProgress<'a, F> {
+    service: &'a str,
+    on_progress: &'a mut F,
+}
+
+impl<F: FnMut(ComposeProgress) + Send> BuildOutput for ToProgress<'_, F> {
+    async fn send(&mut self, event: BuildEvent) {
+        let texts: Vec<String> = match event {
+            BuildEvent::Output(text) => {
+                text.lines().map(str::trim_end).filter(|l| !l.trim().is_empty()).map(String::from).collect()
+            }
+            BuildEvent::Pull(p) => vec![format!("pulling the base image: {} {}", p.layer, p.status)],
+            BuildEvent::Built(_) => Vec::new(),
+        };
+        for text in texts {
+            (self.on_progress)(ComposeProgress { service: self.service.to_string(), text });
+        }
     }
 }

@@ -113,6 +113,7 @@ pub enum Action {
     ComposeRestart,
     ComposeRecreate,
     ComposePull,
+    ComposeBuild,
     ComposeScaleUp,
     ComposeScaleDown,
     OpenComposeFile,
@@ -169,6 +170,7 @@ impl Action {
             | Action::ComposeRestart
             | Action::ComposeRecreate
             | Action::ComposePull
+            | Action::ComposeBuild
             | Action::ComposeScaleUp
             | Action::ComposeScaleDown => true,
             Action::Quit
@@ -353,6 +355,7 @@ impl Action {
             Action::ComposeRestart => "restart the service",
             Action::ComposeRecreate => "recreate the service",
             Action::ComposePull => "pull all images",
+            Action::ComposeBuild => "build the selected service's image (its build:)",
             Action::ComposeScaleUp => "one more container",
             Action::ComposeScaleDown => "one container fewer",
             Action::OpenComposeFile => "open another compose file",
@@ -689,6 +692,7 @@ impl Default for Keymap {
             (c('r'), Action::ComposeRestart),
             (c('c'), Action::ComposeRecreate),
             (c('p'), Action::ComposePull),
+            (c('B'), Action::ComposeBuild),
             (c('+'), Action::ComposeScaleUp),
             (c('-'), Action::ComposeScaleDown),
             (c('o'), Action::OpenComposeFile),

@@ -173,6 +173,7 @@ pub fn on_action(state: &mut AppState, action: Action, effects: &mut Vec<Effect>
         Action::ComposeRestart => ComposeOp::Restart { services: one(&selected) },
         Action::ComposeRecreate => ComposeOp::Recreate { services: one(&selected) },
         Action::ComposePull => ComposeOp::Pull { services: vec![] },
+        Action::ComposeBuild => ComposeOp::Build { services: one(&selected) },
         Action::ComposeScaleUp | Action::ComposeScaleDown => {
             let Some(service) = state.project.selected_service() else { return };
             let now = state.project.containers_of(&service.name).count().max(1);
