@@ -133,6 +133,7 @@ fn keys_ask_for_compose_operations_with_progress_and_a_result() {
         ('U', ComposeOp::Up { services: vec!["app".into()] }),
         ('+', ComposeOp::Scale { service: "app".into(), replicas: 2 }),
         ('p', ComposeOp::Pull { services: vec![] }),
+        ('B', ComposeOp::Build { services: vec!["app".into()] }),
     ] {
         let ops = compose_ops(&h.char(key));
         assert_eq!(ops.len(), 1, "{key}");
@@ -234,7 +235,7 @@ fn a_refusal_with_credentials_sent_is_said_without_a_login() {
 fn read_only_refuses_every_compose_key_before_anything_is_asked() {
     let (mut h, _) = opened(120, 30);
     h.state.screen.read_only = true;
-    for key in ['u', 'U', 'd', 'V', 'r', 'c', 's', 'S', 'p', '+', '-'] {
+    for key in ['u', 'U', 'd', 'V', 'r', 'c', 's', 'S', 'p', 'B', '+', '-'] {
         let effects = h.char(key);
         assert!(compose_ops(&effects).is_empty(), "{key}");
         assert!(h.state.screen.modal.is_none(), "{key} opened a dialog");
