@@ -154,7 +154,7 @@ fn every_unsupported_shape_is_named_with_its_place() {
         ("services:\n  a:\n    image: x\n    networks: [ghost]\n", (2, 3), "network \"ghost\""),
         ("services:\n  a:\n    image: x\n    restart: sometimes\n", (4, 14), "restart"),
         ("services:\n  a:\n    image: x\n    tty: maybe\n", (4, 10), "true or false"),
-        ("services:\n  a:\n    command: x\n", (2, 3), "has no image"),
+        ("services:\n  a:\n    command: x\n", (2, 3), "has neither an image nor a build"),
         ("services:\n  a:\n    image: ${NOPE:?needs NOPE}\n", (3, 12), "needs NOPE"),
         ("services:\n  a:\n    image: x\n    healthcheck:\n      interval: 10\n", (5, 17), "duration"),
         (

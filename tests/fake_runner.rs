@@ -195,7 +195,7 @@ async fn cancelling_a_build_whose_output_waits_for_room_stops_it() {
     }
     // The first line fills the channel; the task now waits for room for the second.
     let deadline = std::time::Instant::now() + Duration::from_secs(10);
-    while rx.len() < 1 {
+    while rx.is_empty() {
         assert!(std::time::Instant::now() < deadline, "the build's output never came");
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
