@@ -69,6 +69,7 @@ fn only_the_effect_runner_and_its_tasks_use_the_docker_layer() {
         "app/files_task.rs",
         "app/console_task.rs",
         "app/compose_task.rs",
+        "app/build_task.rs",
         "app/connection.rs",
         "app/fleet.rs",
         "app/event_loop.rs",

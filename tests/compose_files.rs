@@ -104,8 +104,8 @@ fn the_spec_example_is_refused_at_its_first_unsupported_key() {
 #[test]
 fn build_cap_add_yaml_errors_and_typos_say_where() {
     let build = open("unsupported-build").unwrap_err();
-    assert_eq!(build.line_column(), Some((3, 5)));
-    assert!(build.message.contains("services.api.build") && build.message.contains("building images"), "{build}");
+    assert_eq!(build.line_column(), Some((5, 7)));
+    assert!(build.message.contains("services.api.build.ssh is not supported by wharf's builds yet"), "{build}");
     let cap = open("unsupported-cap").unwrap_err();
     assert_eq!(cap.line_column(), Some((4, 5)));
     assert!(cap.message.contains("services.vpn.cap_add is not supported by wharf yet"), "{cap}");
@@ -154,7 +154,7 @@ fn every_unsupported_shape_is_named_with_its_place() {
         ("services:\n  a:\n    image: x\n    networks: [ghost]\n", (2, 3), "network \"ghost\""),
         ("services:\n  a:\n    image: x\n    restart: sometimes\n", (4, 14), "restart"),
         ("services:\n  a:\n    image: x\n    tty: maybe\n", (4, 10), "true or false"),
-        ("services:\n  a:\n    command: x\n", (2, 3), "has no image"),
+        ("services:\n  a:\n    command: x\n", (2, 3), "has neither an image nor a build"),
         ("services:\n  a:\n    image: ${NOPE:?needs NOPE}\n", (3, 12), "needs NOPE"),
         ("services:\n  a:\n    image: x\n    healthcheck:\n      interval: 10\n", (5, 17), "duration"),
         (

@@ -168,3 +168,50 @@ async fn without_a_client_a_request_fails_at_once() {
     assert_eq!(error.message, "not connected to the daemon");
     assert_eq!(started.elapsed(), Duration::ZERO);
 }
+
+/// A build whose output the screen does not take (the channel full) still hears a
+/// cancel: the request to the daemon is dropped at once (which stops the build) and
+/// the build ends with "cancelled", nothing left waiting. Real time: the context is
+/// planned and walked on blocking threads, which a paused clock would race.
+#[tokio::test]
+async fn cancelling_a_build_whose_output_waits_for_room_stops_it() {
+    let fake = FakeDocker::new("unix:///fake.sock");
+    let feed = fake.feed::<api::BuildImage>();
+    let (tx, mut rx) = mpsc::channel(1);
+    let (_slot_tx, slot_rx) = watch::channel(Some(Arc::new(fake.clone())));
+    let mut runner = EffectRunner::new(tx, slot_rx, TIMEOUT);
+    let context = tempfile::tempdir().unwrap();
+    std::fs::write(context.path().join("Dockerfile"), "FROM scratch\n").unwrap();
+    let spec = wharf::model::BuildSpec {
+        context: context.path().to_path_buf(),
+        dockerfile: "Dockerfile".into(),
+        tags: vec!["demo:1".into()],
+        ..Default::default()
+    };
+    let request = RequestId(9);
+    runner.run(Effect::Change(Change::Build { request, spec: Box::new(spec) }));
+    for n in 0..5 {
+        feed.send(wharf::model::BuildEvent::Output(format!("Step {n}/5 : RUN true")));
+    }
+    // The first line fills the channel; the task now waits for room for the second.
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while rx.is_empty() {
+        assert!(std::time::Instant::now() < deadline, "the build's output never came");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    runner.run(Effect::Stream(wharf::app::effect::Stream::Cancel { request }));
+    tokio::time::timeout(Duration::from_secs(10), feed.closed())
+        .await
+        .expect("the cancelled build dropped its request while its output waited for room");
+    loop {
+        match next_msg(&mut rx, Duration::from_secs(10)).await {
+            Msg::Done(Done::BuildOutput { .. }) => {}
+            Msg::Done(Done::Built { request: done, result }) => {
+                assert_eq!(done, request);
+                assert_eq!(result.unwrap_err().message, "the build was cancelled");
+                break;
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+}

@@ -120,6 +120,44 @@ fn a_built_image_is_selected_and_run_from_the_dialog() {
     assert_eq!(effects, [Effect::Read(Read::ExposedPorts { id, image: "demo:1".into() })], "run this image");
 }
 
+/// The new image is selected with the first list answer after the build, or not at all:
+/// hidden by the filter then, it must not take the selection at some later answer,
+/// after the user has moved on.
+#[test]
+fn a_built_image_the_filter_hides_never_takes_the_selection_later() {
+    let mut h = connected();
+    let (request, _) = fill_and_build(&mut h);
+    let id = "sha256:feedfacefeedfacefeedfacefeedfacefeedfacefeedfacefeedfacefeedface".to_string();
+    let summary = BuildSummary { image_id: id.clone(), context_files: 3, context_bytes: 4096 };
+    let effects = h.send(Msg::Done(Done::Built { request, result: Ok(summary) }));
+    let images_read = |effects: &[Effect]| {
+        effects.iter().find_map(|e| match e {
+            Effect::Read(Read::Images { request }) => Some(*request),
+            _ => None,
+        })
+    };
+    let first = images_read(&effects).expect("the list is read again");
+    h.key(KeyCode::Esc);
+    assert!(h.state.screen.modal.is_none(), "{:?}", h.state.screen.modal);
+    h.char('f');
+    assert_eq!(h.state.images_view.show, wharf::state::ImageShow::Dangling, "a filter that hides a tagged image");
+    let mut rows = images();
+    rows.push(ImageRow { id: id.clone(), tags: vec!["demo:1".into()], size: 1000, created: 1, containers: 0 });
+    h.send(Msg::Answer(Answer::Images { request: first, result: Ok(rows.clone()) }));
+    assert_ne!(h.state.images.selected_item().map(|i| i.id.clone()), Some(id.clone()));
+
+    // Back to every image; the user picks one; the next list answer leaves it picked.
+    h.char('f');
+    h.char('f');
+    assert_eq!(h.state.images_view.show, wharf::state::ImageShow::All);
+    select_image(&mut h, "wharf-test/redis:latest");
+    let effects = h.ctrl('r');
+    let later = images_read(&effects).expect("a refresh reads the images");
+    h.send(Msg::Answer(Answer::Images { request: later, result: Ok(rows) }));
+    let selected = h.state.images.selected_item().map(|i| i.display_name());
+    assert_eq!(selected.as_deref(), Some("wharf-test/redis:latest"), "the build's wish went with the first answer");
+}
+
 fn select_image(h: &mut Harness, tag: &str) {
     let id = h.state.images.items().iter().find(|i| i.tags.iter().any(|t| t == tag)).unwrap().id.clone();
     assert!(h.state.images.select_key(&id));

@@ -106,7 +106,7 @@ impl Drop for TestProject {
 async fn compose(project: &Project, op: ComposeOp) -> Result<Vec<ComposeProgress>, String> {
     let api = connect(&address(), TIMEOUT).await.expect("the daemon answers");
     let cancel = CancellationToken::new();
-    let run = ComposeRun { docker: &api, project, cancel: &cancel, dependency_timeout: Duration::from_secs(60) };
+    let run = ComposeRun::new(&api, project, &cancel).dependency_timeout(Duration::from_secs(60));
     let mut progress = Vec::new();
     let result = run.run(&op, &mut |p| progress.push(p)).await;
     result.map(|()| progress).map_err(|e| e.message)

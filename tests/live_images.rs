@@ -331,6 +331,158 @@ async fn a_credential_helper_supplies_the_password() {
     assert_no_secret_logged(&password);
 }
 
+/// Removes what carries a compose project's label, and only that.
+struct ProjectGuard(String);
+
+impl Drop for ProjectGuard {
+    fn drop(&mut self) {
+        let label = format!("label=com.docker.compose.project={}", self.0);
+        let list = |args: &[&str]| {
+            let out = std::process::Command::new("docker").args(args).output().unwrap();
+            String::from_utf8_lossy(&out.stdout).split_whitespace().map(String::from).collect::<Vec<_>>()
+        };
+        for id in list(&["ps", "-aq", "--filter", &label]) {
+            let _ = std::process::Command::new("docker").args(["rm", "-f", "-v", &id]).output();
+        }
+        for id in list(&["network", "ls", "-q", "--filter", &label]) {
+            let _ = std::process::Command::new("docker").args(["network", "rm", &id]).output();
+        }
+    }
+}
+
+/// An image of its own pushed to the auth registry with the docker CLI (reading the
+/// test config's credentials), then removed here: only the registry has it.
+fn only_in_the_auth_registry(config_dir: &Path, what: &str) -> String {
+    let server = registry("WHARF_REGISTRY_AUTH");
+    let source = format!("{}:1", unique(&format!("{what}-source")));
+    let reference = format!("{server}/{}:1", unique(what));
+    unique_image(&source);
+    docker(&["tag", &source, &reference]);
+    let pushed = std::process::Command::new("docker")
+        .args(["push", &reference])
+        .env("DOCKER_CONFIG", config_dir)
+        .output()
+        .unwrap();
+    assert!(pushed.status.success(), "docker push: {}", String::from_utf8_lossy(&pushed.stderr));
+    docker(&["rmi", &reference, &source]);
+    reference
+}
+
+/// Opens the compose project in `dir` (named `name`) in the project view.
+async fn open_project(app: &mut App, dir: &Path, name: &str) {
+    app.state.project.options.project_name = Some(name.to_string());
+    app.state.project.cwd = dir.to_path_buf();
+    app.send(key(KeyCode::Char('y')));
+    app.run_until(WAIT, |s| s.project.project.is_some() || s.project.error.is_some()).await.expect("the files read");
+    assert!(app.state.project.error.is_none(), "{:?}", app.state.project.error);
+}
+
+/// `u` on the project view, until the operation ends; what the last progress line says.
+async fn compose_up(app: &mut App) -> String {
+    app.send(key(KeyCode::Char('u')));
+    assert!(app.state.project.running.is_some(), "up started");
+    app.run_until(WAIT, |s| s.project.running.is_none()).await.expect("up ended");
+    app.state.project.progress.back().map(|(_, text)| text.clone()).unwrap_or_default()
+}
+
+#[tokio::test]
+#[ignore = "needs a Docker daemon and scripts/registries.sh"]
+async fn compose_up_pulls_a_private_image_with_the_configs_credentials() {
+    let server = registry("WHARF_REGISTRY_AUTH");
+    let (user, password) = (registry("WHARF_REGISTRY_USER"), registry("WHARF_REGISTRY_PASSWORD"));
+    let (config_dir, config) = docker_config(&auths_json(&server, &user, &password));
+    let reference = only_in_the_auth_registry(config_dir.path(), "compose-private");
+    let _images = Images(vec![reference.clone()]);
+    let project = tempfile::tempdir().unwrap();
+    let name = unique("compose-auth");
+    let _guard = ProjectGuard(name.clone());
+    write(
+        project.path(),
+        "compose.yaml",
+        &format!("services:\n  app:\n    image: {reference}\n    command: [\"sleep\", \"300\"]\n"),
+    );
+
+    // Without credentials the registry refuses, and the login is offered for it.
+    let mut app = connected(None).await;
+    open_project(&mut app, project.path(), &name).await;
+    let said = compose_up(&mut app).await;
+    assert!(said.contains("log in"), "{said}");
+    let Some(Modal::Login(prompt)) = &app.state.screen.modal else {
+        panic!("a refused compose pull opens the login: {:?}", app.state.screen.modal)
+    };
+    assert_eq!(prompt.server, server);
+    drop(app);
+
+    // With the test config's credentials the pull goes through and the service runs.
+    let mut app = connected(Some(config)).await;
+    open_project(&mut app, project.path(), &name).await;
+    let said = compose_up(&mut app).await;
+    assert!(said.ends_with(": done"), "{said}");
+    let running = docker(&[
+        "ps",
+        "--filter",
+        &format!("label=com.docker.compose.project={name}"),
+        "--format",
+        "{{.Image}} {{.State}}",
+    ]);
+    assert_eq!(running, format!("{reference} running"));
+}
+
+#[tokio::test]
+#[ignore = "needs a Docker daemon"]
+async fn compose_up_builds_a_services_image_from_its_build_section() {
+    let project = tempfile::tempdir().unwrap();
+    let name = unique("compose-build");
+    let _guard = ProjectGuard(name.clone());
+    let named = format!("{}:1", unique("compose-named"));
+    // `project-service` when the file names no image, as Compose v2 does.
+    let _images = Images(vec![format!("{name}-app"), named.clone()]);
+    let app_dir = project.path().join("app");
+    std::fs::create_dir_all(&app_dir).unwrap();
+    write(
+        &app_dir,
+        "Dockerfile",
+        &format!("FROM {BUSYBOX}\nARG GREETING=none\nRUN echo \"$GREETING\" > /greeting\nCMD [\"sleep\", \"300\"]\n"),
+    );
+    write(project.path(), "Dockerfile.plain", &format!("FROM {BUSYBOX}\nCMD [\"sleep\", \"300\"]\n"));
+    write(
+        project.path(),
+        "compose.yaml",
+        &format!(
+            "services:\n  app:\n    build:\n      context: ./app\n      args:\n        GREETING: hello-from-compose\n  plain:\n    image: {named}\n    build:\n      dockerfile: Dockerfile.plain\n"
+        ),
+    );
+    let mut app = connected(None).await;
+    open_project(&mut app, project.path(), &name).await;
+    let said = compose_up(&mut app).await;
+    assert!(said.ends_with(": done"), "{said}");
+    let progress: Vec<String> = app.state.project.progress.iter().map(|(s, t)| format!("{s}: {t}")).collect();
+    assert!(progress.iter().any(|l| l.starts_with("app: Step") && l.contains("RUN echo")), "{progress:#?}");
+    assert!(progress.iter().any(|l| l == &format!("app: built {name}-app")), "{progress:#?}");
+
+    let container = |service: &str| {
+        docker(&[
+            "ps",
+            "-q",
+            "--filter",
+            &format!("label=com.docker.compose.project={name}"),
+            "--filter",
+            &format!("label=com.docker.compose.service={service}"),
+        ])
+    };
+    let app_id = container("app");
+    assert_eq!(
+        docker(&["inspect", "--format", "{{.Config.Image}} {{.State.Status}}", &app_id]),
+        format!("{name}-app running")
+    );
+    assert_eq!(docker(&["exec", &app_id, "cat", "/greeting"]), "hello-from-compose", "the build arg reached the build");
+    let plain_id = container("plain");
+    assert_eq!(
+        docker(&["inspect", "--format", "{{.Config.Image}} {{.State.Status}}", &plain_id]),
+        format!("{named} running")
+    );
+}
+
 static LOG: std::sync::OnceLock<std::path::PathBuf> = std::sync::OnceLock::new();
 
 /// wharf's log filter at its most talkative level, into a file of this test run.

@@ -118,7 +118,7 @@ fn keys_ask_for_compose_operations_with_progress_and_a_result() {
             text: "waiting for migrate to complete successfully".into(),
         },
     }));
-    let effects = h.send(Msg::Done(Done::Compose { request, verb: "up".into(), result: Ok(()) }));
+    let effects = h.send(Msg::Done(Done::Compose { request, verb: "up".into(), result: Ok(()), login_for: None }));
     assert!(effects.iter().any(|e| matches!(e, Effect::Read(Read::ProjectContainers { .. }))));
     let screen = h.render();
     assert!(screen.contains("app: waiting for migrate to complete successfully"), "{screen}");
@@ -133,11 +133,12 @@ fn keys_ask_for_compose_operations_with_progress_and_a_result() {
         ('U', ComposeOp::Up { services: vec!["app".into()] }),
         ('+', ComposeOp::Scale { service: "app".into(), replicas: 2 }),
         ('p', ComposeOp::Pull { services: vec![] }),
+        ('B', ComposeOp::Build { services: vec!["app".into()] }),
     ] {
         let ops = compose_ops(&h.char(key));
         assert_eq!(ops.len(), 1, "{key}");
         assert_eq!(ops[0].1, want, "{key}");
-        h.send(Msg::Done(Done::Compose { request: ops[0].0, verb: "x".into(), result: Ok(()) }));
+        h.send(Msg::Done(Done::Compose { request: ops[0].0, verb: "x".into(), result: Ok(()), login_for: None }));
     }
     // j moves to the next service.
     h.char('j');
@@ -154,7 +155,7 @@ fn down_asks_first_and_names_what_goes_and_what_stays() {
     assert!(text.contains("shop_default") && text.contains("Keeps its volumes (shop_cache)"), "{text}");
     let ops = compose_ops(&h.char('y'));
     assert_eq!(ops[0].1, ComposeOp::Down { volumes: false });
-    h.send(Msg::Done(Done::Compose { request: ops[0].0, verb: "down".into(), result: Ok(()) }));
+    h.send(Msg::Done(Done::Compose { request: ops[0].0, verb: "down".into(), result: Ok(()), login_for: None }));
     h.char('V');
     let Some(Modal::Confirm(confirm)) = &h.state.screen.modal else { panic!("no confirmation") };
     assert!(confirm.lines.join("\n").contains("Also removes its volumes and their data: shop_cache"));
@@ -170,16 +171,71 @@ fn a_failure_is_said_with_the_reason() {
         wharf::model::DaemonErrorKind::Api,
         "app needs migrate to complete successfully, and shop-migrate-1 exited with code 3",
     );
-    h.send(Msg::Done(Done::Compose { request, verb: "up".into(), result: Err(error) }));
+    h.send(Msg::Done(Done::Compose { request, verb: "up".into(), result: Err(error), login_for: None }));
     let screen = h.render();
     assert!(screen.contains("up shop failed: app needs migrate"), "{screen}");
+}
+
+/// A registry that wants credentials for a compose pull gets the same login prompt as
+/// a pull from the images pane; once logged in, the image is pulled.
+#[test]
+fn a_compose_pull_refused_for_credentials_opens_the_login_then_pulls() {
+    let (mut h, _) = opened(120, 30);
+    let (request, _) = compose_ops(&h.char('u'))[0].clone();
+    let image = "127.0.0.1:25001/shop/app:1";
+    let error = wharf::model::DaemonError::new(
+        wharf::model::DaemonErrorKind::Api,
+        format!("cannot pull {image}: unauthorized: authentication required"),
+    );
+    h.send(Msg::Done(Done::Compose { request, verb: "up".into(), result: Err(error), login_for: Some(image.into()) }));
+    let Some(Modal::Login(prompt)) = &h.state.screen.modal else { panic!("no login: {:?}", h.state.screen.modal) };
+    assert_eq!(prompt.server, "127.0.0.1:25001");
+    assert_eq!(prompt.retry, wharf::state::Retry::Pull(image.into()));
+    let login = prompt.running;
+    assert!(login.is_none());
+    // Who to be, then the login is sent and, when it worked, the image pulled.
+    h.type_text("me");
+    h.key(crossterm::event::KeyCode::Tab);
+    h.type_text("pw");
+    let effects = h.ctrl('s');
+    let login = effects
+        .iter()
+        .find_map(|e| match e {
+            Effect::Change(Change::Login { request, .. }) => Some(*request),
+            _ => None,
+        })
+        .expect("the login is sent");
+    let effects = h.send(Msg::Done(Done::Login {
+        request: login,
+        server: "127.0.0.1:25001".into(),
+        result: Ok("for this session only".into()),
+    }));
+    assert!(
+        effects.iter().any(|e| matches!(e, Effect::Change(Change::Pull { reference, .. }) if reference == image)),
+        "{effects:?}"
+    );
+}
+
+#[test]
+fn a_refusal_with_credentials_sent_is_said_without_a_login() {
+    let (mut h, _) = opened(120, 30);
+    let (request, _) = compose_ops(&h.char('u'))[0].clone();
+    let image = "127.0.0.1:25001/shop/app:1";
+    // Credentials were sent and the registry knew who asked: its words, no prompt.
+    let error = wharf::model::DaemonError::new(
+        wharf::model::DaemonErrorKind::Denied,
+        format!("cannot pull {image}: requested access to the resource is denied"),
+    );
+    h.send(Msg::Done(Done::Compose { request, verb: "up".into(), result: Err(error), login_for: Some(image.into()) }));
+    assert!(h.state.screen.modal.is_none(), "{:?}", h.state.screen.modal);
+    assert!(h.render().contains("requested access to the resource is denied"));
 }
 
 #[test]
 fn read_only_refuses_every_compose_key_before_anything_is_asked() {
     let (mut h, _) = opened(120, 30);
     h.state.screen.read_only = true;
-    for key in ['u', 'U', 'd', 'V', 'r', 'c', 's', 'S', 'p', '+', '-'] {
+    for key in ['u', 'U', 'd', 'V', 'r', 'c', 's', 'S', 'p', 'B', '+', '-'] {
         let effects = h.char(key);
         assert!(compose_ops(&effects).is_empty(), "{key}");
         assert!(h.state.screen.modal.is_none(), "{key} opened a dialog");

@@ -5,15 +5,21 @@
 //! What to do is decided by `crate::compose::plan` (pure); this only asks the daemon
 //! and waits. Progress goes to a callback, as for launches.
 
+use std::sync::{Mutex, PoisonError};
 use std::time::Duration;
 
 use tokio_util::sync::CancellationToken;
 
+use crate::app::build_task::{self, BuildOutput};
 use crate::app::launcher;
+use crate::app::runner::credentials::Credentials;
 use crate::compose::plan::{self, Step};
-use crate::compose::{Condition, Project, Service};
+use crate::compose::{Condition, Project, Service, ServiceBuild};
 use crate::docker::DockerApi;
-use crate::model::{ComposeProgress, ContainerAction, ContainerState, DaemonError, DaemonErrorKind, ProjectContainer};
+use crate::model::{
+    BuildEvent, BuildSpec, ComposeProgress, ContainerAction, ContainerState, DaemonError, DaemonErrorKind,
+    ProjectContainer, wants_login,
+};
 
 /// What to do to a project.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -44,6 +50,11 @@ pub enum ComposeOp {
     Pull {
         services: Vec<String>,
     },
+    /// Build these services' images from their `build:` (all that have one when
+    /// `services` is empty).
+    Build {
+        services: Vec<String>,
+    },
     /// Set a service's number of containers.
     Scale {
         service: String,
@@ -61,6 +72,7 @@ impl ComposeOp {
             ComposeOp::Restart { .. } => "restart",
             ComposeOp::Recreate { .. } => "recreate",
             ComposeOp::Pull { .. } => "pull",
+            ComposeOp::Build { .. } => "build",
             ComposeOp::Scale { .. } => "scale",
         }
     }
@@ -71,10 +83,15 @@ pub const DEPENDENCY_TIMEOUT: Duration = Duration::from_secs(120);
 const POLL: Duration = Duration::from_millis(300);
 
 pub struct ComposeRun<'a, D: DockerApi> {
-    pub docker: &'a D,
-    pub project: &'a Project,
-    pub cancel: &'a CancellationToken,
-    pub dependency_timeout: Duration,
+    docker: &'a D,
+    project: &'a Project,
+    cancel: &'a CancellationToken,
+    dependency_timeout: Duration,
+    /// Where pulls find registry credentials; none, they pull without.
+    credentials: Option<&'a Credentials>,
+    /// The image whose registry refused a pull for lack of credentials, if one did:
+    /// the screen offers the login for it.
+    refused: Mutex<Option<String>>,
 }
 
 fn fail(message: impl Into<String>) -> DaemonError {
@@ -89,7 +106,31 @@ fn context(what: String) -> impl FnOnce(DaemonError) -> DaemonError {
     }
 }
 
-impl<D: DockerApi> ComposeRun<'_, D> {
+impl<'a, D: DockerApi> ComposeRun<'a, D> {
+    pub fn new(docker: &'a D, project: &'a Project, cancel: &'a CancellationToken) -> Self {
+        ComposeRun {
+            docker,
+            project,
+            cancel,
+            dependency_timeout: DEPENDENCY_TIMEOUT,
+            credentials: None,
+            refused: Mutex::new(None),
+        }
+    }
+
+    pub fn dependency_timeout(self, dependency_timeout: Duration) -> Self {
+        ComposeRun { dependency_timeout, ..self }
+    }
+
+    pub fn credentials(self, credentials: &'a Credentials) -> Self {
+        ComposeRun { credentials: Some(credentials), ..self }
+    }
+
+    /// After a failed run: the image whose registry wants a login, if that is why.
+    pub fn refused_image(&self) -> Option<String> {
+        self.refused.lock().unwrap_or_else(PoisonError::into_inner).clone()
+    }
+
     pub async fn run(
         &self,
         op: &ComposeOp,
@@ -105,6 +146,7 @@ impl<D: DockerApi> ComposeRun<'_, D> {
                 self.each_container(services, ContainerAction::Restart, on_progress).await
             }
             ComposeOp::Pull { services } => self.pull(services, on_progress).await,
+            ComposeOp::Build { services } => self.build(services, on_progress).await,
             ComposeOp::Scale { service, replicas } => {
                 let Some(s) = self.project.service(service) else {
                     return Err(fail(format!("service {service} is not in the project")));
@@ -200,7 +242,10 @@ impl<D: DockerApi> ComposeRun<'_, D> {
                 self.wait_for(name, dep, *condition).await?;
             }
             if !self.docker.image_exists(&service.image).await? {
-                self.pull_one(service, on_progress).await?;
+                match &service.build {
+                    Some(build) => self.build_one(service, build, on_progress).await?,
+                    None => self.pull_one(service, on_progress).await?,
+                }
             }
             let existing = self.containers().await?;
             self.converge(service, &existing, force.contains(name), on_progress).await?;
@@ -436,8 +481,18 @@ impl<D: DockerApi> ComposeRun<'_, D> {
             };
             on_progress(ComposeProgress { service: name.clone(), text });
         };
-        // Compose pulls go without registry credentials for now (see the README).
-        launcher::pull(self.docker, &service.image, None, self.cancel, &mut report).await
+        // Looked up only now that the pull is sure to happen: a helper may be slow.
+        let auth = match self.credentials {
+            Some(credentials) => credentials.for_reference(&service.image).await,
+            None => None,
+        };
+        let pulled = launcher::pull(self.docker, &service.image, auth.as_ref(), self.cancel, &mut report).await;
+        if let Err(e) = &pulled
+            && wants_login(e)
+        {
+            *self.refused.lock().unwrap_or_else(PoisonError::into_inner) = Some(service.image.clone());
+        }
+        pulled
     }
 
     async fn pull(
@@ -450,10 +505,94 @@ impl<D: DockerApi> ComposeRun<'_, D> {
             if done.contains(&service.image.as_str()) {
                 continue;
             }
+            if service.build.is_some() {
+                let text = format!("{} is built here (B), not pulled", service.image);
+                on_progress(ComposeProgress { service: service.name.clone(), text });
+                continue;
+            }
             self.pull_one(service, on_progress).await?;
             on_progress(ComposeProgress { service: service.name.clone(), text: format!("{} pulled", service.image) });
             done.push(&service.image);
         }
         Ok(())
+    }
+
+    /// Builds the services' images: those named, else every active one with a `build:`.
+    async fn build(
+        &self,
+        services: &[String],
+        on_progress: &mut (impl FnMut(ComposeProgress) + Send),
+    ) -> Result<(), DaemonError> {
+        for name in services {
+            if self.service(name)?.build.is_none() {
+                return Err(fail(format!("service {name} has no build: section; its image is pulled (p)")));
+            }
+        }
+        let chosen: Vec<&Service> = self
+            .project
+            .active_services()
+            .filter(|s| services.is_empty() || services.contains(&s.name))
+            .filter(|s| s.build.is_some())
+            .collect();
+        if chosen.is_empty() {
+            return Err(fail(format!("no service of {} has a build: section", self.project.name)));
+        }
+        for service in chosen {
+            if let Some(build) = &service.build {
+                self.build_one(service, build, on_progress).await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Builds one service's image from its `build:`, named as the service's image; the
+    /// daemon's output goes to the project's progress, line by line.
+    async fn build_one(
+        &self,
+        service: &Service,
+        build: &ServiceBuild,
+        on_progress: &mut (impl FnMut(ComposeProgress) + Send),
+    ) -> Result<(), DaemonError> {
+        let spec = BuildSpec {
+            context: build.context.clone(),
+            dockerfile: build.dockerfile.clone(),
+            tags: vec![service.image.clone()],
+            build_args: build.args.clone(),
+            target: build.target.clone(),
+            no_cache: build.no_cache,
+            pull: build.pull,
+        };
+        let name = service.name.clone();
+        let text = format!("building {} from {}", service.image, build.context.display());
+        on_progress(ComposeProgress { service: name.clone(), text });
+        let mut output = ToProgress { service: &name, on_progress: &mut *on_progress };
+        build_task::build(self.docker, &spec, self.credentials, self.cancel, &mut output)
+            .await
+            .map_err(context(format!("cannot build {} for {name}", service.image)))?;
+        on_progress(ComposeProgress { service: name, text: format!("built {}", service.image) });
+        Ok(())
+    }
+}
+
+/// A compose build's output, as the service's progress lines. Progress is a report:
+/// when the screen is busy a line may be dropped (the build's own failure is not: it
+/// ends the operation).
+struct ToProgress<'a, F> {
+    service: &'a str,
+    on_progress: &'a mut F,
+}
+
+impl<F: FnMut(ComposeProgress) + Send> BuildOutput for ToProgress<'_, F> {
+    async fn send(&mut self, event: BuildEvent) {
+        let texts: Vec<String> = match event {
+            BuildEvent::Output(text) => {
+                text.lines().map(str::trim_end).filter(|l| !l.trim().is_empty()).map(String::from).collect()
+            }
+            BuildEvent::Pull(p) => vec![format!("pulling the base image: {} {}", p.layer, p.status)],
+            BuildEvent::Built(_) => Vec::new(),
+        };
+        for text in texts {
+            (self.on_progress)(ComposeProgress { service: self.service.to_string(), text });
+        }
     }
 }

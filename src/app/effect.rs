@@ -283,7 +283,7 @@ impl Change {
                 Msg::Done(Done::Login { request, server: auth.server, result: Err(error) })
             }
             Change::Compose { request, op, .. } => {
-                Msg::Done(Done::Compose { request, verb: op.verb().to_string(), result: Err(error) })
+                Msg::Done(Done::Compose { request, verb: op.verb().to_string(), result: Err(error), login_for: None })
             }
             Change::CopyIn { copy, .. } => Msg::Stream(Streamed::CopyEnded { copy, result: Err(error.message) }),
             Change::OpenConsole { session, .. } => {

@@ -7,6 +7,7 @@
 //! busy a message may be dropped, and the next one says the same thing more recently.
 
 use futures::StreamExt;
+use futures::stream::BoxStream;
 use tokio_util::sync::CancellationToken;
 
 use crate::docker::{DockerApi, ExitWait, RawRead, RawWrite};
@@ -50,23 +51,45 @@ pub async fn push<D: DockerApi>(
     cancel: &CancellationToken,
     on_progress: &mut (impl FnMut(PullProgress) + Send),
 ) -> Result<(), DaemonError> {
-    let mut stream = docker.push_image(reference, auth);
+    match follow_progress(docker.push_image(reference, auth), cancel, on_progress).await {
+        Ok(()) => Ok(()),
+        Err(Stopped::Cancelled) => Err(cancelled("push", reference)),
+        Err(Stopped::Failed(e)) => {
+            let e = crate::model::mark_denied(e, auth.is_some());
+            Err(DaemonError { message: format!("cannot push {reference}: {}", e.message), ..e })
+        }
+    }
+}
+
+/// Why a registry transfer's progress stream stopped before its end.
+enum Stopped {
+    Cancelled,
+    /// The daemon's or the registry's error, as it came.
+    Failed(DaemonError),
+}
+
+/// Follows a pull's or a push's progress stream to its end, handing each message to
+/// `on_progress`; a cancel is heard while waiting for the next one.
+async fn follow_progress(
+    mut stream: BoxStream<'static, Result<PullProgress, DaemonError>>,
+    cancel: &CancellationToken,
+    on_progress: &mut (impl FnMut(PullProgress) + Send),
+) -> Result<(), Stopped> {
     loop {
         let item = tokio::select! {
-            _ = cancel.cancelled() => {
-                return Err(DaemonError::new(DaemonErrorKind::Other, format!("the push of {reference} was cancelled")));
-            }
+            _ = cancel.cancelled() => return Err(Stopped::Cancelled),
             item = stream.next() => item,
         };
         match item {
             Some(Ok(progress)) => on_progress(progress),
-            Some(Err(e)) => {
-                let e = crate::model::mark_denied(e, auth.is_some());
-                return Err(DaemonError { message: format!("cannot push {reference}: {}", e.message), ..e });
-            }
+            Some(Err(e)) => return Err(Stopped::Failed(e)),
             None => return Ok(()),
         }
     }
+}
+
+fn cancelled(verb: &str, reference: &str) -> DaemonError {
+    DaemonError::new(DaemonErrorKind::Other, format!("the {verb} of {reference} was cancelled"))
 }
 
 /// Starts a created container; when it will not start, removes it.
@@ -144,19 +167,10 @@ pub async fn pull<D: DockerApi>(
     cancel: &CancellationToken,
     on_progress: &mut (impl FnMut(PullProgress) + Send),
 ) -> Result<(), DaemonError> {
-    let mut stream = docker.pull_image(reference, auth);
-    loop {
-        let item = tokio::select! {
-            _ = cancel.cancelled() => {
-                return Err(DaemonError::new(DaemonErrorKind::Other, format!("the pull of {reference} was cancelled")));
-            }
-            item = stream.next() => item,
-        };
-        match item {
-            Some(Ok(progress)) => on_progress(progress),
-            Some(Err(e)) => return Err(explain_pull(reference, crate::model::mark_denied(e, auth.is_some()))),
-            None => break,
-        }
+    match follow_progress(docker.pull_image(reference, auth), cancel, on_progress).await {
+        Ok(()) => {}
+        Err(Stopped::Cancelled) => return Err(cancelled("pull", reference)),
+        Err(Stopped::Failed(e)) => return Err(explain_pull(reference, crate::model::mark_denied(e, auth.is_some()))),
     }
     // A stream that ends without an error but leaves no image is still a failure.
     if docker.image_exists(reference).await? {

@@ -1,5 +1,6 @@
 //! The event loop, messages, effects, `update` and the effect runner.
 
+pub mod build_task;
 pub mod compose_task;
 pub mod connection;
 // Public for the fake-daemon tests (tests/fake_tasks.rs), which drive a session's task.

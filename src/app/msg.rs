@@ -203,6 +203,9 @@ pub enum Done {
         request: RequestId,
         verb: String,
         result: Result<(), DaemonError>,
+        /// The image whose registry refused a pull for lack of credentials: the login
+        /// prompt opens for it.
+        login_for: Option<String>,
     },
 }
 

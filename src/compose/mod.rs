@@ -8,6 +8,7 @@
 //! Nothing here does I/O on the daemon: the plan is data that the runner carries out.
 //! Reading the files is the only I/O, done when the user asks for a project.
 
+mod build;
 pub mod find;
 pub mod hash;
 pub mod interpolate;
@@ -23,7 +24,7 @@ use std::sync::Arc;
 
 pub use find::{ProjectOptions, ProjectSource, discover, normalize_project_name};
 pub use read::SERVICE_KEYS;
-pub use types::{Condition, Healthcheck, Mount, MountKind, Network, Port, Project, Service, Volume};
+pub use types::{Condition, Healthcheck, Mount, MountKind, Network, Port, Project, Service, ServiceBuild, Volume};
 
 use node::{Node, Pos, Value};
 

@@ -16,6 +16,7 @@ use super::types::{Condition, Healthcheck, Mount, MountKind, Network, Port, Serv
 const TOP_KEYS: [&str; 5] = ["services", "networks", "volumes", "name", "version"];
 pub const SERVICE_KEYS: &[&str] = &[
     "image",
+    "build",
     "command",
     "entrypoint",
     "environment",
@@ -108,10 +109,31 @@ const KNOWN_UNSUPPORTED: &[&str] = &[
     "tmpfs",
 ];
 
+/// Keys of a service's `build:` that wharf's builds do not handle yet.
+const BUILD_UNSUPPORTED: &[&str] = &[
+    "additional_contexts",
+    "cache_from",
+    "cache_to",
+    "dockerfile_inline",
+    "entitlements",
+    "extra_hosts",
+    "isolation",
+    "labels",
+    "network",
+    "platforms",
+    "privileged",
+    "secrets",
+    "shm_size",
+    "ssh",
+    "tags",
+    "ulimits",
+];
+
 fn unsupported(path: &str, key: &Key) -> ComposeError {
     let leaf = path.rsplit('.').next().unwrap_or(path);
-    let why = if leaf == "build" && path.starts_with("services.") && path.matches('.').count() == 2 {
-        "building images is not supported by wharf yet: build the image and name it with `image:`".to_string()
+    let in_build = path.starts_with("services.") && path.matches('.').count() == 3 && path.contains(".build.");
+    let why = if in_build && BUILD_UNSUPPORTED.contains(&leaf) {
+        "is not supported by wharf's builds yet".to_string()
     } else if KNOWN_UNSUPPORTED.contains(&leaf) || ["secrets", "configs", "include"].contains(&path) {
         "is not supported by wharf yet".to_string()
     } else {
@@ -121,7 +143,7 @@ fn unsupported(path: &str, key: &Key) -> ComposeError {
 }
 
 /// Every key of `node` must be in `allowed` (or an `x-` extension).
-fn check_keys(node: &Node, path: &str, allowed: &[&str]) -> Result<(), ComposeError> {
+pub(super) fn check_keys(node: &Node, path: &str, allowed: &[&str]) -> Result<(), ComposeError> {
     let Some(entries) = node.map() else {
         return Err(ComposeError::at(&node.pos, format!("{path} must be a mapping, not {}", node.kind())));
     };
@@ -144,14 +166,14 @@ fn text(node: &Node, path: &str) -> Result<String, ComposeError> {
     }
 }
 
-fn opt_text(node: Option<&Node>, path: &str) -> Result<Option<String>, ComposeError> {
+pub(super) fn opt_text(node: Option<&Node>, path: &str) -> Result<Option<String>, ComposeError> {
     match node {
         None | Some(Node { value: Value::Null, .. }) => Ok(None),
         Some(n) => text(n, path).map(Some),
     }
 }
 
-fn boolean(node: &Node, path: &str) -> Result<bool, ComposeError> {
+pub(super) fn boolean(node: &Node, path: &str) -> Result<bool, ComposeError> {
     match text(node, path)?.to_ascii_lowercase().as_str() {
         "true" | "yes" | "on" => Ok(true),
         "false" | "no" | "off" => Ok(false),
@@ -184,7 +206,7 @@ fn string_list(node: &Node, path: &str) -> Result<Vec<String>, ComposeError> {
 }
 
 /// A mapping or a `KEY=VALUE` list, as a map; a value-less key is `None`.
-fn key_values(node: &Node, path: &str) -> Result<BTreeMap<String, Option<String>>, ComposeError> {
+pub(super) fn key_values(node: &Node, path: &str) -> Result<BTreeMap<String, Option<String>>, ComposeError> {
     let node = keyed(node.clone());
     let Some(entries) = node.map() else {
         return Err(ComposeError::at(&node.pos, format!("{path} must be a mapping or a list of KEY=VALUE")));
@@ -366,9 +388,11 @@ pub fn read_service(
     let path = format!("services.{name}");
     check_keys(node, &path, SERVICE_KEYS)?;
     let p = |k: &str| format!("{path}.{k}");
-    let image = match opt_text(node.get("image"), &p("image"))? {
-        Some(image) if !image.trim().is_empty() => image,
-        _ => return Err(ComposeError::at(&key.pos, format!("{path} has no image (and wharf cannot build one yet)"))),
+    let build = node.get("build").map(|n| super::build::read_build(n, &p("build"), ctx)).transpose()?;
+    let image = match (opt_text(node.get("image"), &p("image"))?, &build) {
+        (Some(image), _) if !image.trim().is_empty() => image,
+        (_, Some(_)) => super::build::default_image(ctx.project, name),
+        _ => return Err(ComposeError::at(&key.pos, format!("{path} has neither an image nor a build"))),
     };
     let command = node.get("command").map(|n| words(n, &p("command"))).transpose()?;
     let entrypoint = node.get("entrypoint").map(|n| words(n, &p("entrypoint"))).transpose()?;
@@ -535,6 +559,7 @@ pub fn read_service(
         name: name.clone(),
         active: true,
         image,
+        build,
         command,
         entrypoint,
         environment,
@@ -688,7 +713,7 @@ fn read_mount(
 }
 
 /// A bind's host path: relative to the project directory, `~` the home directory.
-fn bind_source(source: &str, working_dir: &Path) -> String {
+pub(super) fn bind_source(source: &str, working_dir: &Path) -> String {
     if let Some(rest) = source.strip_prefix('~')
         && let Some(home) = std::env::var_os("HOME")
     {

@@ -40,7 +40,13 @@ pub struct Service {
     pub name: String,
     #[serde(skip)]
     pub active: bool,
+    /// The file's `image:`, else, for a service that is built, `project-service` as
+    /// Compose v2 names it.
     pub image: String,
+    /// How to build the image when it is missing (`build:`). Not in the config hash,
+    /// as in Compose v2: a new build is a new image, not a new service definition.
+    #[serde(skip)]
+    pub build: Option<ServiceBuild>,
     pub command: Option<Vec<String>>,
     pub entrypoint: Option<Vec<String>>,
     /// `KEY=VALUE`, sorted by key (env_file entries first overridden by `environment`).
@@ -139,4 +145,19 @@ pub struct Volume {
     pub external: bool,
     pub driver: Option<String>,
     pub labels: BTreeMap<String, String>,
+}
+
+/// A service's `build:`, resolved against the project directory.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServiceBuild {
+    /// Absolute.
+    pub context: PathBuf,
+    /// Relative to the context, or absolute.
+    pub dockerfile: String,
+    /// `NAME=VALUE`, by name; a bare `NAME` took the value wharf runs with (or is left out).
+    pub args: Vec<(String, String)>,
+    /// The stage to build (empty: the last one).
+    pub target: String,
+    pub no_cache: bool,
+    pub pull: bool,
 }

@@ -114,6 +114,7 @@ pub enum Action {
     ComposeRestart,
     ComposeRecreate,
     ComposePull,
+    ComposeBuild,
     ComposeScaleUp,
     ComposeScaleDown,
     OpenComposeFile,
@@ -170,6 +171,7 @@ impl Action {
             | Action::ComposeRestart
             | Action::ComposeRecreate
             | Action::ComposePull
+            | Action::ComposeBuild
             | Action::ComposeScaleUp
             | Action::ComposeScaleDown => true,
             Action::Quit
@@ -357,6 +359,7 @@ impl Action {
             Action::ComposeRestart => "restart the service",
             Action::ComposeRecreate => "recreate the service",
             Action::ComposePull => "pull all images",
+            Action::ComposeBuild => "build the selected service's image (its build:)",
             Action::ComposeScaleUp => "one more container",
             Action::ComposeScaleDown => "one container fewer",
             Action::OpenComposeFile => "open another compose file",
@@ -694,6 +697,7 @@ impl Default for Keymap {
             (c('r'), Action::ComposeRestart),
             (c('c'), Action::ComposeRecreate),
             (c('p'), Action::ComposePull),
+            (c('B'), Action::ComposeBuild),
             (c('+'), Action::ComposeScaleUp),
             (c('-'), Action::ComposeScaleDown),
             (c('o'), Action::OpenComposeFile),

@@ -14,9 +14,11 @@ use tokio_util::sync::CancellationToken;
 
 mod build;
 mod changes;
-mod credentials;
+mod consoles;
+pub mod credentials;
 mod reads;
 mod streams;
+mod transfers;
 
 use super::connection::EndpointControl;
 use super::console_task::ConsoleHandle;

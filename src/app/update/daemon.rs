@@ -55,7 +55,9 @@ fn on_done(state: &mut AppState, done: Done, effects: &mut Vec<Effect>) {
             super::images::on_login_done(state, request, server, result, effects)
         }
         Done::ComposeProgress { request, progress } => super::project::on_progress(state, request, progress),
-        Done::Compose { request, verb, result } => super::project::on_finished(state, request, verb, result, effects),
+        Done::Compose { request, verb, result, login_for } => {
+            super::project::on_finished(state, request, verb, result, login_for, effects)
+        }
     }
 }
 

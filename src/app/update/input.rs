@@ -225,6 +225,7 @@ fn on_action(state: &mut AppState, action: Action, effects: &mut Vec<Effect>) {
         | Action::ComposeRestart
         | Action::ComposeRecreate
         | Action::ComposePull
+        | Action::ComposeBuild
         | Action::ComposeScaleUp
         | Action::ComposeScaleDown
         | Action::OpenComposeFile

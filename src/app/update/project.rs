@@ -7,8 +7,8 @@ use super::flash;
 use crate::app::compose_task::ComposeOp;
 use crate::app::effect::{Change, Effect, Local, Read};
 use crate::config::keymap::Action;
-use crate::model::{DaemonError, ProjectContainer};
-use crate::state::{AppState, Confirm, Modal, Pane, Pending, RequestId};
+use crate::model::{DaemonError, ProjectContainer, wants_login};
+use crate::state::{AppState, Confirm, Modal, Pane, Pending, RequestId, Retry};
 
 /// Shows the project view, reading the files the first time.
 pub fn show(state: &mut AppState, effects: &mut Vec<Effect>) {
@@ -173,6 +173,7 @@ pub fn on_action(state: &mut AppState, action: Action, effects: &mut Vec<Effect>
         Action::ComposeRestart => ComposeOp::Restart { services: one(&selected) },
         Action::ComposeRecreate => ComposeOp::Recreate { services: one(&selected) },
         Action::ComposePull => ComposeOp::Pull { services: vec![] },
+        Action::ComposeBuild => ComposeOp::Build { services: one(&selected) },
         Action::ComposeScaleUp | Action::ComposeScaleDown => {
             let Some(service) = state.project.selected_service() else { return };
             let now = state.project.containers_of(&service.name).count().max(1);
@@ -238,6 +239,7 @@ pub fn on_finished(
     request: RequestId,
     verb: String,
     result: Result<(), DaemonError>,
+    login_for: Option<String>,
     effects: &mut Vec<Effect>,
 ) {
     if state.project.running.as_ref().map(|(r, _)| *r) == Some(request) {
@@ -252,6 +254,12 @@ pub fn on_finished(
         Err(e) => {
             state.project.push_progress(String::new(), format!("{verb} {name} failed: {}", e.message));
             flash(state, format!("{verb} {name} failed: {}", e.message), true);
+            // As for a pull from the images pane: the login, then the image is pulled,
+            // and the operation can be run again.
+            if let Some(image) = login_for.filter(|_| wants_login(&e)) {
+                state.project.push_progress(String::new(), format!("log in, then {verb} again once {image} is pulled"));
+                super::images::open_login(state, Retry::Pull(image), &e);
+            }
         }
     }
     want_containers(state, effects);
