@@ -660,8 +660,8 @@ fn a_flood_is_read_in_large_reads_at_a_bounded_rate() {
     assert_eq!(log_task::flood_pause(1_000_000), ms(250));
 }
 
-/// A flood faster than that would fall behind. After a second read at that rate, the
-/// stream starts again with the newest lines the pane keeps (`tail=keep`), what was
+/// A flood faster than that would fall behind. After two seconds read at a flood's
+/// rate, the stream starts again with the newest 1,000 lines (`tail=1000`), what was
 /// read before is sent, the pane is told it skipped ahead, and the new stream's lines
 /// follow. The lines in between are never read.
 #[tokio::test(start_paused = true)]
@@ -669,7 +669,7 @@ async fn a_flood_that_stays_ahead_of_the_reads_is_skipped_ahead() {
     let fake = FakeDocker::new("unix:///fake.sock");
     let flood = fake.feed::<api::Logs>();
     let newest = fake.feed::<api::Logs>();
-    for i in 0..60_000 {
+    for i in 0..80_000 {
         flood.send(bytes::Bytes::from(format!("old {i}\n")));
     }
     newest.send(bytes::Bytes::from_static(b"new 0\n"));
@@ -685,18 +685,44 @@ async fn a_flood_that_stays_ahead_of_the_reads_is_skipped_ahead() {
             }
             Msg::Stream(Streamed::LogPassedOver { count, .. }) => read_before += count,
             Msg::Stream(Streamed::LogSkippedAhead { stream: StreamId(9) }) => break,
-
             other => panic!("unexpected {other:?}"),
         }
     }
     let skipped_at = started.elapsed();
-    assert!(skipped_at >= Duration::from_secs(1) && skipped_at < Duration::from_millis(1500), "{skipped_at:?}");
-    // About 20,000 lines a second were read (the cap), not the 60,000 waiting.
-    assert!((18_000..=30_000).contains(&read_before), "read {read_before} lines before skipping");
+    assert!(skipped_at >= Duration::from_secs(2) && skipped_at < Duration::from_millis(2500), "{skipped_at:?}");
+    // About 20,000 lines a second were read (the cap), not the 80,000 waiting.
+    assert!((36_000..=50_000).contains(&read_before), "read {read_before} lines before skipping");
     assert_eq!(batch(&mut rx).await, ["new 0"], "the new stream's lines follow");
     let calls = fake.calls_to::<api::Logs>();
     assert_eq!(calls.len(), 2, "{calls:?}");
-    assert!(calls[1][1].contains("tail: Some(10000)"), "the newest lines the pane keeps: {calls:?}");
+    assert!(calls[1][1].contains("tail: Some(1000)"), "the newest lines: {calls:?}");
+}
+
+/// A burst the reads get through (30,000 lines, a second and a half at the cap) is
+/// read whole: no skip, every line sent or counted, one stream.
+#[tokio::test(start_paused = true)]
+async fn a_burst_read_whole_is_not_skipped() {
+    let fake = FakeDocker::new("unix:///fake.sock");
+    let mut items: Vec<(Duration, Result<bytes::Bytes, wharf::model::DaemonError>)> =
+        (0..30_000).map(|i| (Duration::ZERO, Ok(bytes::Bytes::from(format!("burst {i}\n"))))).collect();
+    items.push((Duration::from_secs(5), Ok(bytes::Bytes::from_static(b"later\n"))));
+    fake.items::<api::Logs>(items, false);
+    let (mut rx, _cancel) = follow(&fake, log_job(true));
+
+    let mut seen = 0u64;
+    let mut last = String::new();
+    while last != "later" {
+        match next_msg(&mut rx, PATIENCE).await {
+            Msg::Stream(Streamed::LogLines { lines, .. }) => {
+                seen += lines.len() as u64;
+                last = lines.last().map(|l| l.text.clone()).unwrap_or_default();
+            }
+            Msg::Stream(Streamed::LogPassedOver { count, .. }) => seen += count,
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+    assert_eq!(seen, 30_001, "every line sent or counted");
+    assert_eq!(fake.calls_to::<api::Logs>().len(), 1, "no skip");
 }
 
 /// `docker run --rm -it` through the runner: the wait and the attach come before the

@@ -14,10 +14,10 @@
 //! `FLOOD_LINES_PER_SECOND` (see `flood_pause`): reading is what costs (the daemon
 //! writes each line on its own, and the kernel's work per line is most of wharf's CPU
 //! in a flood, BENCHMARKS.md). A flood faster than that would fall behind and show
-//! old lines as if they were live, so once a whole `SKIP_WINDOW` was read at that
-//! rate the stream skips ahead: it starts again with the newest `keep` lines (what
-//! the pane would hold had it read everything), and the pane marks the place. Lines
-//! in between are never read; near the end of a burst a few may come twice.
+//! old lines as if they were live, so a stream read at a flood's rate for two seconds
+//! skips ahead: it starts again with the newest lines (`SKIP_TAIL`), and the pane
+//! marks the place. Lines in between are never read; near the end of a burst a few
+//! may come twice.
 
 use std::collections::VecDeque;
 use std::time::Duration;
@@ -81,9 +81,11 @@ async fn follow_until_done<D: DockerApi>(docker: &D, job: LogJob, tx: mpsc::Send
     let LogJob { stream, container_id, source, tty, request, keep } = job;
     let timestamps = request.timestamps;
     let mut bytes = docker.logs(&container_id, &request).ready_chunks(CHUNKS_AT_ONCE);
-    // Lines read since the last flood pause, and in the current skip window.
+    // Lines read since the last flood pause; the current skip window (its start and
+    // the lines read in it) and how many windows in a row were read at a flood's rate.
     let mut since_pause = 0usize;
     let mut window = (Instant::now(), 0usize);
+    let mut flooded_windows = 0;
     let mut decoder = LogDecoder::new(tty);
     let mut raw = Vec::new();
     let mut pending = Pending { lines: VecDeque::new(), keep: keep.max(1), passed_over: 0 };
@@ -157,25 +159,29 @@ async fn follow_until_done<D: DockerApi>(docker: &D, job: LogJob, tx: mpsc::Send
                 } else {
                     flush_at = Some(due);
                 }
-                // Read at the full rate for a whole window: behind, skip ahead. The
-                // partial line the decoder holds belongs to what is skipped.
+                // Read at a flood's rate for `SKIP_AFTER_WINDOWS` windows in a row:
+                // behind, skip ahead. (A burst read whole within that time is not a
+                // reason.) The partial line the decoder holds belongs to what is skipped.
                 window.1 += decoded;
-                if now.duration_since(window.0) >= SKIP_WINDOW {
-                    let behind = window.1 >= SKIP_WINDOW_LINES;
+                let elapsed = now.duration_since(window.0);
+                if elapsed >= SKIP_WINDOW {
+                    let rate = window.1 as f64 / elapsed.as_secs_f64();
+                    flooded_windows = if rate >= SKIP_LINES_PER_SECOND { flooded_windows + 1 } else { 0 };
                     window = (now, 0);
-                    if behind {
-                        since_pause = 0;
-                        decoder = LogDecoder::new(tty);
-                        let newest = LogRequest { tail: Some(u32::try_from(keep).unwrap_or(u32::MAX)), ..request.clone() };
-                        bytes = docker.logs(&container_id, &newest).ready_chunks(CHUNKS_AT_ONCE);
-                        flush_at = None;
-                        if !flush(&mut pending, &mut last_flush).await
-                            || tx.send(Msg::Stream(Streamed::LogSkippedAhead { stream })).await.is_err()
-                        {
-                            return;
-                        }
-                        continue;
+                }
+                if flooded_windows >= SKIP_AFTER_WINDOWS {
+                    flooded_windows = 0;
+                    since_pause = 0;
+                    decoder = LogDecoder::new(tty);
+                    let newest = LogRequest { tail: Some(SKIP_TAIL.min(u32::try_from(keep).unwrap_or(u32::MAX))), ..request.clone() };
+                    bytes = docker.logs(&container_id, &newest).ready_chunks(CHUNKS_AT_ONCE);
+                    flush_at = None;
+                    if !flush(&mut pending, &mut last_flush).await
+                        || tx.send(Msg::Stream(Streamed::LogSkippedAhead { stream })).await.is_err()
+                    {
+                        return;
                     }
+                    continue;
                 }
                 // A flood: read it at a bounded rate, in a few large reads. (Counted
                 // across reads: a stream may hand over a few chunks per wake-up.)
@@ -196,11 +202,15 @@ const FLOOD_LINES: usize = 256;
 /// Lines a second a flood is read at, at most: more than anyone reads, and far less
 /// than a daemon can send (60,000-90,000 a second measured here, BENCHMARKS.md).
 const FLOOD_LINES_PER_SECOND: u64 = 20_000;
-/// How long a stream must read at (nearly) the full rate before it skips ahead.
+/// Windows in which a stream's read rate is judged: `SKIP_AFTER_WINDOWS` of them in a
+/// row at `SKIP_LINES_PER_SECOND` or more (a flood read at the cap, which the reads
+/// reach at 15,000-19,000 a second, BENCHMARKS.md) and the stream is behind: it skips
+/// ahead, starting again with the newest `SKIP_TAIL` lines (the end of a burst is
+/// often what matters).
 const SKIP_WINDOW: Duration = Duration::from_secs(1);
-/// Lines read within `SKIP_WINDOW` that mean it is behind: nine tenths of the most it
-/// may read (a flood read at the cap never quite reaches the cap).
-const SKIP_WINDOW_LINES: usize = (FLOOD_LINES_PER_SECOND as usize) * 9 / 10;
+const SKIP_AFTER_WINDOWS: u32 = 2;
+const SKIP_LINES_PER_SECOND: f64 = FLOOD_LINES_PER_SECOND as f64 / 2.0;
+const SKIP_TAIL: u32 = 1000;
 /// Chunks taken in one wake-up, at most.
 const CHUNKS_AT_ONCE: usize = 4096;
 
