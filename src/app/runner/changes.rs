@@ -5,10 +5,12 @@
 
 use std::time::Duration;
 
+use tokio_util::sync::CancellationToken;
+
 use super::{EffectRunner, ask, not_connected};
 use crate::app::compose_task::{ComposeOp, ComposeRun};
 use crate::app::effect::{Change, ObjectChange};
-use crate::app::msg::{Done, Msg};
+use crate::app::msg::{Done, Msg, Streamed};
 use crate::compose::Project;
 use crate::docker::DockerApi;
 use crate::model::{BuildSpec, ContainerAction, DaemonError, DaemonErrorKind, RegistryAuth};
@@ -34,20 +36,7 @@ impl<D: DockerApi> EffectRunner<D> {
                 Msg::Done(Done::Action { id, name, action, result })
             }),
             Change::CopyIn { copy, container_id, dir, host, name, confirmed } => {
-                let cancel = CancellationToken::new();
-                self.streams.insert(copy, cancel.clone());
-                let tx = self.tx.clone();
-                tokio::spawn(async move {
-                    let job = crate::app::files_task::CopyInJob { copy, container_id, dir, host, name, confirmed };
-                    match client {
-                        Some(d) => crate::app::files_task::copy_in(d.as_ref(), job, &tx, &cancel).await,
-                        None => {
-                            let result = Err(not_connected().message);
-                            let _ = tx.send(Msg::Stream(Streamed::CopyEnded { copy, result })).await;
-                        }
-                    }
-                    cancel.cancel();
-                });
+                self.copy_in(crate::app::files_task::CopyInJob { copy, container_id, dir, host, name, confirmed })
             }
             Change::RemoveImage { id, name } => self.spawn(async move {
                 let result = ask(client, timeout, async |d| d.remove_image(&id).await).await;
@@ -148,5 +137,27 @@ async fn object_change<D: DockerApi>(d: &D, change: &ObjectChange) -> Result<(),
         ObjectChange::Membership { network, container, connect } => {
             d.network_membership(network, container, *connect).await
         }
+    }
+}
+
+impl<D: DockerApi> EffectRunner<D> {
+    /// A copy into a container: a stream the user can cancel (Esc), answered by
+    /// `CopyEnded`.
+    fn copy_in(&mut self, job: crate::app::files_task::CopyInJob) {
+        let client = self.client.borrow().clone();
+        let copy = job.copy;
+        let cancel = CancellationToken::new();
+        self.streams.insert(copy, cancel.clone());
+        let tx = self.tx.clone();
+        tokio::spawn(async move {
+            match client {
+                Some(d) => crate::app::files_task::copy_in(d.as_ref(), job, &tx, &cancel).await,
+                None => {
+                    let result = Err(not_connected().message);
+                    let _ = tx.send(Msg::Stream(Streamed::CopyEnded { copy, result })).await;
+                }
+            }
+            cancel.cancel();
+        });
     }
 }
