@@ -87,7 +87,7 @@ pub fn bed(args: &[&str]) {
     assert!(out.status.success(), "testbed.sh {args:?}: {}", String::from_utf8_lossy(&out.stderr));
 }
 
-/// Undoes cuts and pauses on every host when dropped, and removes the containers this
+/// Undoes cuts, pauses and stopped engines on every host when dropped, and removes the containers this
 /// test labelled on each, so the next test finds the bed whole.
 pub struct Restore {
     pub label: String,
@@ -103,6 +103,8 @@ impl Drop for Restore {
     fn drop(&mut self) {
         for n in 1..=3 {
             let n = n.to_string();
+            // At once when the engine answers; starts one a failed test left stopped.
+            let _ = Command::new(var("WHARF_TESTBED")).args(["start-engine", &n]).output();
             let _ = Command::new(var("WHARF_TESTBED")).args(["heal", &n]).output();
             let _ = Command::new(var("WHARF_TESTBED")).args(["resume", &n]).output();
         }
