@@ -182,6 +182,7 @@ async fn container_churn_asks_for_a_few_lists_a_second_and_the_last_change_shows
     let lists = fake.calls_to::<api::ListContainers>().len() - before;
     // One per 250 ms rest that passed, plus the first and the one owed at the end.
     let bound = 2 + (took.as_millis() / 250) as usize;
+    eprintln!("{lists} lists for {EVENTS} events in {took:?}");
     assert!(lists <= bound, "{lists} lists for {EVENTS} events in {took:?} (at most {bound})");
     assert_eq!(w.state.containers.list.len(), EVENTS, "every container the churn made is listed");
 }
