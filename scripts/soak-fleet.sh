@@ -2,18 +2,23 @@
 # Fleet soak (not part of the test suite, not in CI): wharf in a 160x45 tmux window
 # watching the three engines of scripts/testbed.sh side by side (H H: stats on), while
 # the script cuts one host off after another (10 s cut, 10 s healed, round robin) for
-# the whole run. Every 10 s it samples wharf's resident memory, threads, open file
-# descriptors, its TCP connections to the test bed (ss), the ssh processes it runs for
-# tb3, and what the screen says of each host.
+# the whole run. Every 10 s, and once more at the end of each cut, it samples wharf's
+# resident memory, threads, open file descriptors, its TCP connections to the test bed
+# (ss), the ssh processes it runs for tb3, and what the screen says of each host. The
+# summary judges whether a cut host was marked only from samples taken after it had been
+# cut for MARK_GRACE seconds (default 8: wharf's heartbeat every 2 s with 4 s to answer
+# says 6): a sample taken the moment a host is cut rightly still shows it up.
 #
 #   scripts/soak-fleet.sh [seconds]     (default 600)
 #
 # Environment: WHARF_BIN (default target/release/wharf, else $CARGO_TARGET_DIR's
-# debug build), SOAK_BASE (default /tmp/wharf-soak-fleet).
+# debug build), SOAK_BASE (default /tmp/wharf-soak-fleet), MARK_GRACE (default 8).
 #
 # Output in $SOAK_BASE: samples.csv (elapsed_s,rss_kib,threads,fds,tcp_conns,ssh_procs,
-# tb1,tb2,tb3,cut), events.log, summary.txt. The test bed is left whole (healed) on
-# exit, whatever the exit.
+# tb1,tb2,tb3,cut,cut_s: the host cut, 0 for none, and for how many seconds it had been
+# cut), events.log, summary.txt. The test bed is left whole (healed) on exit, whatever
+# the exit. It takes the test bed's lock (/tmp/wharf-testbed/lock, as tests/testbed
+# does), so it waits for a fleet test in progress and none starts under it.
 set -euo pipefail
 export LC_ALL=C.UTF-8
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -27,6 +32,9 @@ bin=${WHARF_BIN:-$repo/target/release/wharf}
 sock=wharf-soak-fleet
 
 scripts/testbed.sh start >/dev/null
+exec {bed_lock}>/tmp/wharf-testbed/lock
+flock "$bed_lock"
+mark_grace=${MARK_GRACE:-8}
 # shellcheck disable=SC1091
 source /tmp/wharf-testbed/env
 rm -rf "$base"
@@ -68,7 +76,7 @@ for n in 1 2 3; do
 done
 
 tmux -L "$sock" -f /dev/null new-session -d -x 160 -y 45 \
-    "exec $bin --config $base/config.toml -H $WHARF_TB1_HOST 2>>$base/stderr.log"
+    "exec $bin --config $base/config.toml -H $WHARF_TB1_HOST 2>>$base/stderr.log" {bed_lock}>&-
 # H until the hosts are side by side (keys sent before wharf reads them are lost).
 for _ in $(seq 1 40); do
     screen=$(tmux -L "$sock" capture-pane -p -t '=0:' 2>/dev/null || true)
@@ -77,7 +85,7 @@ for _ in $(seq 1 40); do
     sleep 0.5
 done
 pid=$(tmux -L "$sock" list-panes -t '=0:' -F '#{pane_pid}')
-echo "elapsed_s,rss_kib,threads,fds,tcp_conns,ssh_procs,tb1,tb2,tb3,cut" >"$base/samples.csv"
+echo "elapsed_s,rss_kib,threads,fds,tcp_conns,ssh_procs,tb1,tb2,tb3,cut,cut_s" >"$base/samples.csv"
 
 # What the screen says of host N: up, down, not-answering, connecting.
 host_state() {
@@ -89,19 +97,21 @@ host_state() {
     echo "${line// /-}"
 }
 
+# sample ELAPSED CUT CUT_SECONDS
 sample() {
-    local elapsed=$1 cut=$2 rss threads fds conns sshs
+    local elapsed=$1 cut=$2 cut_s=$3 rss threads fds conns sshs
     rss=$(awk '/^VmRSS/ {print $2}' "/proc/$pid/status")
     threads=$(awk '/^Threads/ {print $2}' "/proc/$pid/status")
     fds=$(find "/proc/$pid/fd" -mindepth 1 -maxdepth 1 2>/dev/null | wc -l)
     conns=$(ss -tnpH 2>/dev/null | grep -c "pid=$pid," || true)
     sshs=$(pgrep -P "$pid" -c ssh || true)
-    echo "$elapsed,$rss,$threads,$fds,$conns,$sshs,$(host_state 1),$(host_state 2),$(host_state 3),$cut" >>"$base/samples.csv"
+    echo "$elapsed,$rss,$threads,$fds,$conns,$sshs,$(host_state 1),$(host_state 2),$(host_state 3),$cut,$cut_s" >>"$base/samples.csv"
 }
 
 start=$SECONDS
 host=1
 cut=0
+cut_at=0
 next_sample=0
 phase_end=$((SECONDS + 10))
 while ((SECONDS - start < duration)); do
@@ -109,8 +119,12 @@ while ((SECONDS - start < duration)); do
         if ((cut == 0)); then
             scripts/testbed.sh cut "$host"
             cut=$host
+            cut_at=$SECONDS
             echo "$((SECONDS - start)) cut tb$host" >>"$base/events.log"
         else
+            # The end of the cut: what the screen says of the cut host now is what
+            # the summary judges (the regular samples may all fall at cut moments).
+            sample "$((SECONDS - start))" "$cut" "$((SECONDS - cut_at))"
             scripts/testbed.sh heal "$host"
             echo "$((SECONDS - start)) heal tb$host" >>"$base/events.log"
             cut=0
@@ -120,16 +134,16 @@ while ((SECONDS - start < duration)); do
     fi
     if ((SECONDS - start >= next_sample)); then
         kill -0 "$pid" 2>/dev/null || { echo "soak-fleet: wharf exited" >&2; exit 1; }
-        sample "$((SECONDS - start))" "$cut"
+        sample "$((SECONDS - start))" "$cut" "$(((cut == 0) ? 0 : SECONDS - cut_at))"
         next_sample=$((next_sample + 10))
     fi
     sleep 0.5
 done
 for n in 1 2 3; do scripts/testbed.sh heal "$n"; done
 sleep 15
-sample "$((SECONDS - start))" 0
+sample "$((SECONDS - start))" 0 0
 
-python3 - "$base/samples.csv" >"$base/summary.txt" <<'EOF'
+python3 - "$base/samples.csv" "$mark_grace" >"$base/summary.txt" <<'EOF'
 import csv, sys
 rows = list(csv.DictReader(open(sys.argv[1])))
 def col(k): return [int(r[k]) for r in rows]
@@ -138,9 +152,13 @@ print(f"samples: {len(rows)} over {last['elapsed_s']} s")
 for k in ["rss_kib", "threads", "fds", "tcp_conns", "ssh_procs"]:
     v = col(k)
     print(f"{k}: first {first[k]}, last {last[k]}, min {min(v)}, max {max(v)}")
-marked = sum(1 for r in rows if r["cut"] != "0" and r["tb" + r["cut"]] in ("not-answering", "down"))
-cut = sum(1 for r in rows if r["cut"] != "0")
-print(f"samples with a host cut: {cut}; of them the cut host shown down/not answering: {marked}")
+grace = int(sys.argv[2])
+cut = [r for r in rows if r["cut"] != "0"]
+# Judged only once the host has been cut long enough for wharf to notice.
+judged = [r for r in cut if int(r["cut_s"]) >= grace]
+marked = sum(1 for r in judged if r["tb" + r["cut"]] in ("not-answering", "down"))
+print(f"samples with a host cut: {len(cut)}; cut for {grace} s or more: {len(judged)}, "
+      f"of them the cut host shown down/not answering: {marked}")
 print(f"final states: tb1 {last['tb1']}, tb2 {last['tb2']}, tb3 {last['tb3']}")
 EOF
 cat "$base/summary.txt"

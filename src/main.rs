@@ -198,7 +198,19 @@ async fn run(
         }
         list
     });
-    let connections = connection::Connections::start(address, slot_tx, tx.clone(), connect_to, choices, cancel.clone());
+    // The first container list goes out at once, not after the connection's round trips.
+    let first_list: connection::FirstListFn = Arc::new(move |address: DaemonAddress| {
+        Box::pin(async move { wharf::docker::first_containers(&address, timeout).await })
+    });
+    let connections = connection::Connections::start_with_first_list(
+        address,
+        slot_tx,
+        tx.clone(),
+        connect_to,
+        Some(first_list),
+        choices,
+        cancel.clone(),
+    );
 
     let mut app = App {
         state: AppState::new(&host, config.startup(), wharf::app::event_loop_now()),

@@ -257,15 +257,16 @@ fn the_wheel_over_the_console_scrolls_its_scrollback() {
     assert!(h.state.logs.follow, "the hidden log pane is untouched");
 }
 
-/// Sends the answer to the containers read among `effects`, with `rows`.
+/// Sends the answer to the containers read among `effects`, with `rows`; when the read
+/// waits out the rest after the last list (lists are coalesced), the rest ends first.
 fn list_with(h: &mut Harness, effects: Vec<Effect>, rows: Vec<wharf::model::ContainerRow>) -> Vec<Effect> {
-    let request = effects
-        .iter()
-        .find_map(|e| match e {
+    let read = |effects: &[Effect]| {
+        effects.iter().find_map(|e| match e {
             Effect::Read(wharf::app::effect::Read::Containers { request }) => Some(*request),
             _ => None,
         })
-        .expect("a containers read");
+    };
+    let request = read(&effects).or_else(|| read(&h.send(Msg::ListRested))).expect("a containers read");
     h.send(Msg::Answer(wharf::app::msg::Answer::Containers { request, result: Ok(rows) }))
 }
 

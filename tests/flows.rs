@@ -26,7 +26,15 @@ fn connecting_asks_for_both_lists_then_the_selected_containers_details() {
     let mut h = Harness::new(80, 24);
     let effects = h.send(Msg::Connected(daemon_info()));
     assert!(
-        matches!(effects.as_slice(), [Effect::Read(Read::Containers { .. }), Effect::Read(Read::Images { .. })]),
+        matches!(
+            effects.as_slice(),
+            [
+                Effect::Read(Read::Containers { .. }),
+                // The next container list waits out a short rest (churn is coalesced).
+                Effect::Local(Local::ListRest { .. }),
+                Effect::Read(Read::Images { .. })
+            ]
+        ),
         "{effects:?}"
     );
     let Effect::Read(Read::Containers { request }) = effects[0] else { unreachable!() };
@@ -98,15 +106,22 @@ fn a_burst_of_events_costs_one_list_request_plus_one_follow_up() {
     let stale = wharf::state::RequestId(request.0 - 1);
     assert!(h.send(Msg::Answer(Answer::Containers { request: stale, result: Ok(vec![]) })).is_empty());
     assert_eq!(h.state.containers.list.len(), containers().len());
-    // The answer to the one in flight brings exactly one follow-up request.
-    let follow = h.send(Msg::Answer(Answer::Containers { request, result: Ok(containers()) }));
+    // The answer to the one in flight brings exactly one follow-up request, once the
+    // rest after the first is over (not before: churn is coalesced).
+    let answered = h.send(Msg::Answer(Answer::Containers { request, result: Ok(containers()) }));
+    assert!(!answered.iter().any(|e| matches!(e, Effect::Read(Read::Containers { .. }))), "{answered:?}");
+    let follow = h.send(Msg::ListRested);
     assert_eq!(follow.iter().filter(|e| matches!(e, Effect::Read(Read::Containers { .. }))).count(), 1);
+    assert!(follow.iter().any(|e| matches!(e, Effect::Local(Local::ListRest { .. }))), "{follow:?}");
+    // With nothing owed, the end of a rest asks for nothing.
+    assert!(h.send(Msg::ListRested).is_empty());
     let Some(Effect::Read(Read::Containers { request })) =
         follow.iter().find(|e| matches!(e, Effect::Read(Read::Containers { .. }))).cloned()
     else {
         unreachable!()
     };
     h.send(Msg::Answer(Answer::Containers { request, result: Ok(containers()) }));
+    h.send(Msg::ListRested);
     // And one more, a moment later, settles what the daemon announced just before its
     // list showed it (a pause, a death): the first event asked for it, once for the burst.
     assert!(first.iter().any(|e| matches!(e, Effect::Local(Local::Settle { .. }))), "{first:?}");

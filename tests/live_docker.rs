@@ -129,3 +129,22 @@ async fn images_are_listed_with_tags_and_sizes() {
     assert!(busybox.size > 0);
     assert_eq!(busybox.short_id().len(), 12);
 }
+
+/// The first list (asked for before the version round trip, on the unversioned path)
+/// lists a container as the negotiated client does.
+#[tokio::test]
+#[ignore = "needs a Docker daemon: run scripts/test.sh"]
+async fn the_first_list_before_connecting_matches_the_connected_list() {
+    let t = Labelled::new("first-list");
+    let id = live::sleeper(&t, "a");
+    let first = wharf::docker::first_containers(&address(), TIMEOUT).await.expect("the first list");
+    let api = connect(&address(), TIMEOUT).await.expect("the daemon answers");
+    let listed = api.list_containers().await.expect("the list");
+    let early = first.iter().find(|c| c.id == id).expect("the sleeper is in the first list");
+    let later = listed.iter().find(|c| c.id == id).expect("and in the connected list");
+    assert_eq!(
+        (&early.name, &early.image, &early.image_id, &early.state, &early.ports, &early.networks),
+        (&later.name, &later.image, &later.image_id, &later.state, &later.ports, &later.networks)
+    );
+    assert_eq!(early.name, t.name("a"));
+}

@@ -2,7 +2,8 @@
 //! engines reached over tcp, TLS with client certificates and ssh, each watched on its
 //! own. A host cut off from the network is marked within seconds while the other two go
 //! on updating, and is back by itself once healed; a hung engine (SIGSTOP) is marked as
-//! not answering, and is back once it runs again. The timings go to
+//! not answering, and is back once it runs again; a stopped engine is marked down, and
+//! is back by itself once started. The timings go to
 //! /tmp/wharf-testbed/timings.log.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -200,6 +201,42 @@ async fn a_host_cut_off_or_hung_is_marked_within_seconds_while_the_others_update
     let resumed_at = Instant::now();
     assert!(w.until(BACK_WITHIN, |f| label(f, 1) == "up").await.is_some(), "tb2 back after resume");
     testbed::record("engine resumed (TLS) -> up", resumed_at.elapsed());
+
+    engine_stopped_and_started(&mut w, &restore).await;
+}
+
+/// tb1's engine stopped (its socket gone, its port closed): "down" within seconds while
+/// tb2 and tb3 go on updating; started again, tb1 is back by itself, and what changes
+/// on it after the restart shows (its list and events are live again, not a last copy).
+async fn engine_stopped_and_started(w: &mut Watched, restore: &testbed::Restore) {
+    let pid = std::process::id();
+    let stopped_at = Instant::now();
+    // Stopped off the runtime: the mark may come before the script returns.
+    let stopping = tokio::task::spawn_blocking(|| testbed::bed(&["stop-engine", "1"]));
+    let marked = w.until(MARKED_WITHIN, |f| label(f, 0) == "down").await;
+    assert!(marked.is_some(), "tb1's engine stopped {:?} ago, still {}", stopped_at.elapsed(), label(&w.fleet, 0));
+    testbed::record("engine stopped (tcp) -> down", stopped_at.elapsed());
+    stopping.await.unwrap();
+    let FleetStatus::Down { error } = &w.fleet.hosts[0].status else { unreachable!() };
+    assert_eq!(error.kind, DaemonErrorKind::Unreachable, "a stopped engine is unreachable, not slow: {error}");
+    on_host(2, &restore.label, &format!("wharf-tb-{pid}-c2")).await;
+    on_host(3, &restore.label, &format!("wharf-tb-{pid}-c3")).await;
+    let others = w
+        .until(Duration::from_secs(15), |f| {
+            has(f, 1, &format!("wharf-tb-{pid}-c2")) && has(f, 2, &format!("wharf-tb-{pid}-c3"))
+        })
+        .await;
+    assert!(others.is_some(), "tb2 and tb3 kept updating while tb1's engine was stopped");
+    assert_eq!((label(&w.fleet, 1), label(&w.fleet, 2)), ("up", "up"));
+
+    bed(&["start-engine", "1"]).await;
+    let started_at = Instant::now();
+    let back = w.until(BACK_WITHIN, |f| label(f, 0) == "up").await;
+    assert!(back.is_some(), "tb1's engine started {:?} ago, still {}", started_at.elapsed(), label(&w.fleet, 0));
+    testbed::record("engine started (tcp) -> up", started_at.elapsed());
+    on_host(1, &restore.label, &format!("wharf-tb-{pid}-c1")).await;
+    let live = w.until(Duration::from_secs(15), |f| has(f, 0, &format!("wharf-tb-{pid}-c1"))).await;
+    assert!(live.is_some(), "a container made on tb1 after the restart shows: its watcher resubscribed");
 }
 
 // ------------------------------------------------------------------ the swarm
@@ -260,6 +297,31 @@ fn select_service(app: &mut App, name: &str) {
     app.send(Msg::Tick { now: wharf::app::event_loop_now() });
 }
 
+/// The logs of a task running on another node than wharf's come through the service's
+/// logs: from the service's row, and from the task's row (its container is not on this
+/// node, so wharf cannot read it as a container).
+async fn logs_of_a_task_on_another_node(a: &mut App, far: &str, marker: &str) {
+    let asked = Instant::now();
+    a.send(key('9'));
+    select_service(a, far);
+    let placed = ticking(a, Duration::from_secs(30), |s| task_nodes(s) == ["wharf-tb2"]).await;
+    assert!(placed.is_some(), "the pinned task runs on tb2: {:?}", task_nodes(&a.state));
+    assert!(
+        !a.state.containers.list.items().iter().any(|c| c.name.starts_with(far)),
+        "its container is not on the node wharf is connected to"
+    );
+    let has_marker = |s: &AppState| s.logs.buffer.iter().any(|(_, l)| l.text.contains(marker));
+    a.send(Msg::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)));
+    assert_eq!(a.state.screen.focus, Pane::Tasks);
+    assert!(a.state.logs.sources.first().is_some_and(|s| s.service.is_some()), "the service's logs");
+    a.run_until(Duration::from_secs(20), has_marker).await.expect("the far task's marker, through the service logs");
+    testbed::record("task on another node -> its logs through the service", asked.elapsed());
+    // Enter on the task's row: the same, since its container is elsewhere.
+    a.send(Msg::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)));
+    assert!(a.state.logs.sources.first().is_some_and(|s| s.service.is_some()), "the task's logs via its service");
+    a.run_until(Duration::from_secs(20), has_marker).await.expect("the far task's marker, from its task row");
+}
+
 /// Leaves the swarm on every engine (services and overlay networks go with it), and
 /// heals and resumes every host, whatever happened to the test.
 struct LeaveSwarm;
@@ -286,8 +348,10 @@ async fn a_three_manager_swarm_drains_loses_a_node_and_its_leader() {
     testbed::record("three-manager swarm made", started.elapsed());
     let pid = std::process::id();
     let (rep, glob, net) = (format!("wharf-rep-{pid}"), format!("wharf-glob-{pid}"), format!("wharf-ov-{pid}"));
+    // Pinned to tb2, a node wharf (on tb3) is not connected to; its first line a marker.
+    let (far, marker) = (format!("wharf-far-{pid}"), format!("far-marker-{pid}"));
     {
-        let (rep, glob, net) = (rep.clone(), glob.clone(), net.clone());
+        let (rep, glob, net, far, marker) = (rep.clone(), glob.clone(), net.clone(), far.clone(), marker.clone());
         tokio::task::spawn_blocking(move || {
             // Beats every second, so a node cut off is found down in seconds.
             testbed::docker(1, &["swarm", "update", "--dispatcher-heartbeat", "1s"]);
@@ -322,6 +386,17 @@ async fn a_three_manager_swarm_drains_loses_a_node_and_its_leader() {
                 ]
                 .concat(),
             );
+            let script = format!("echo {marker}; while sleep 1; do echo far-tick; done");
+            testbed::docker(
+                1,
+                &[
+                    &["service", "create"][..],
+                    &common,
+                    &["--name", &far, "--constraint", "node.hostname==wharf-tb2"],
+                    &["wharf-test/busybox", "sh", "-c", &script],
+                ]
+                .concat(),
+            );
         })
         .await
         .unwrap();
@@ -350,6 +425,7 @@ async fn a_three_manager_swarm_drains_loses_a_node_and_its_leader() {
     let mut distinct = nodes.clone();
     distinct.dedup();
     assert!(distinct.len() >= 2, "replicas spread over the nodes: {nodes:?}");
+    logs_of_a_task_on_another_node(&mut a, &far, &marker).await;
 
     // Drain tb2 from the keys: its tasks move to the others, as the daemon reports them.
     a.send(key('0'));

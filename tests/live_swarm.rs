@@ -7,6 +7,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod live;
+mod process_lock;
 
 use std::time::Duration;
 
@@ -42,19 +43,28 @@ async fn ticking_until(app: &mut App, done: impl Fn(&wharf::state::AppState) -> 
     false
 }
 
-/// Leaves the swarm when dropped, if this test made it.
+/// Taken around the swarm's whole life by every process that may make or leave the
+/// main daemon's swarm: without it, a second test process (another binary, another
+/// session) finds the swarm this one made, uses it, and has it left under its feet, or
+/// both see none and both `swarm init`.
+const SWARM_LOCK: &str = "/tmp/wharf-live-swarm.lock";
+
+/// Leaves the swarm when dropped, if this test made it; holds the swarm lock until then.
 struct SwarmGuard {
     made_here: bool,
+    // Dropped after `drop` has left the swarm.
+    _lock: process_lock::ProcessLock,
 }
 
 impl SwarmGuard {
-    fn join() -> Self {
+    async fn join() -> Self {
+        let lock = process_lock::take(SWARM_LOCK).await;
         let state = docker(&["info", "--format", "{{.Swarm.LocalNodeState}}"]);
         if state == "active" {
-            return Self { made_here: false };
+            return Self { made_here: false, _lock: lock };
         }
         docker(&["swarm", "init", "--advertise-addr", "127.0.0.1"]);
-        Self { made_here: true }
+        Self { made_here: true, _lock: lock }
     }
 }
 
@@ -78,7 +88,7 @@ impl Drop for RemoveService {
 #[tokio::test]
 #[ignore = "needs a Docker daemon"]
 async fn a_service_is_created_scaled_read_and_removed_on_a_one_node_swarm() {
-    let _swarm = SwarmGuard::join();
+    let _swarm = SwarmGuard::join().await;
     let t = Labelled::new("swarm");
     let name = format!("wharf-swarm-{}", std::process::id());
     let _cleanup = RemoveService(name.clone());

@@ -14,7 +14,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::msg::Msg;
 use crate::docker::DockerApi;
-use crate::model::{DaemonAddress, DaemonError, DaemonErrorKind, EndpointChoice};
+use crate::model::{ContainerRow, DaemonAddress, DaemonError, DaemonErrorKind, EndpointChoice};
 
 /// Waits between attempts: quick at first (a daemon restart takes a second or two), then
 /// no more than 10 s apart.
@@ -123,6 +123,12 @@ pub(crate) fn lost_connection(host: &str) -> DaemonError {
 pub type ConnectFn<D> =
     Arc<dyn Fn(DaemonAddress) -> futures::future::BoxFuture<'static, Result<D, DaemonError>> + Send + Sync>;
 
+/// Reads an address's container list without a connection (the real one:
+/// `docker::first_containers`), asked for alongside the connection's first round trip.
+pub type FirstListFn = Arc<
+    dyn Fn(DaemonAddress) -> futures::future::BoxFuture<'static, Result<Vec<ContainerRow>, DaemonError>> + Send + Sync,
+>;
+
 /// What the endpoint picker needs from whoever runs the connection.
 pub trait EndpointControl: Send + Sync {
     /// The daemons the user can switch to (reads docker contexts and sockets: call it
@@ -138,6 +144,7 @@ pub struct Connections<D: DockerApi> {
     slot: Arc<watch::Sender<Option<Arc<D>>>>,
     tx: mpsc::Sender<Msg>,
     connect: ConnectFn<D>,
+    first_list: Option<FirstListFn>,
     choices: Box<dyn Fn() -> Vec<EndpointChoice> + Send + Sync>,
     /// Cancels the running supervisor; a child of the app's token, so quitting stops it.
     current: std::sync::Mutex<CancellationToken>,
@@ -154,10 +161,26 @@ impl<D: DockerApi> Connections<D> {
         choices: Box<dyn Fn() -> Vec<EndpointChoice> + Send + Sync>,
         parent: CancellationToken,
     ) -> Self {
+        Self::start_with_first_list(address, slot, tx, connect, None, choices, parent)
+    }
+
+    /// The same, and each new daemon's container list is asked for at once with
+    /// `first_list`, in parallel with the connection's round trips: its names are on
+    /// screen before the connection is made (`Answer::FirstContainers`).
+    pub fn start_with_first_list(
+        address: DaemonAddress,
+        slot: watch::Sender<Option<Arc<D>>>,
+        tx: mpsc::Sender<Msg>,
+        connect: ConnectFn<D>,
+        first_list: Option<FirstListFn>,
+        choices: Box<dyn Fn() -> Vec<EndpointChoice> + Send + Sync>,
+        parent: CancellationToken,
+    ) -> Self {
         let this = Self {
             slot: Arc::new(slot),
             tx,
             connect,
+            first_list,
             choices,
             current: std::sync::Mutex::new(parent.child_token()),
             parent,
@@ -171,6 +194,9 @@ impl<D: DockerApi> Connections<D> {
     }
 
     fn spawn(&self, address: DaemonAddress, cancel: CancellationToken) {
+        if let Some(first_list) = self.first_list.clone() {
+            tokio::spawn(read_first_list(first_list, address.clone(), self.tx.clone(), cancel.clone()));
+        }
         let connect = self.connect.clone();
         let connect_once = move || connect(address.clone());
         tokio::spawn(supervise(connect_once, self.slot.clone(), self.tx.clone(), cancel));
@@ -192,6 +218,22 @@ impl<D: DockerApi> EndpointControl for Connections<D> {
         // Requests from now on must not reach the old daemon.
         self.slot.send_replace(None);
         self.spawn(address, fresh);
+    }
+}
+
+/// Reads the first list and hands it to the app, unless the user left this daemon
+/// first. A failure says nothing: the connection, made meanwhile, says why.
+async fn read_first_list(list: FirstListFn, address: DaemonAddress, tx: mpsc::Sender<Msg>, cancel: CancellationToken) {
+    let host = address.host.clone();
+    let rows = tokio::select! {
+        _ = cancel.cancelled() => return,
+        result = list(address) => result,
+    };
+    match rows {
+        Ok(rows) => {
+            let _ = tx.send(Msg::Answer(super::msg::Answer::FirstContainers { host, rows })).await;
+        }
+        Err(error) => tracing::debug!(error = %error, "no first list"),
     }
 }
 

@@ -389,6 +389,8 @@ pub enum Local {
     SaveSort { sort: crate::state::Sort },
     /// `Msg::Settle` after a while: the container list is read once more then.
     Settle { after: std::time::Duration },
+    /// `Msg::ListRested` after a while: until then no new container list is asked for.
+    ListRest { after: std::time::Duration },
     /// Find the daemons the user can switch to (docker contexts, sockets, config hosts).
     ListEndpoints,
     /// Leave the daemon in use for this one.

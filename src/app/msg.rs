@@ -41,6 +41,8 @@ pub enum Msg {
     DaemonEvent(DaemonEvent),
     /// Time for the list that settles the last container events (see `Local::Settle`).
     Settle,
+    /// The container list may be asked for again (see `Local::ListRest`).
+    ListRested,
     /// The daemons the endpoint picker offers.
     EndpointsListed(Vec<crate::model::EndpointChoice>),
     /// News from the watcher of one of the config's hosts (the hosts overview).
@@ -58,6 +60,12 @@ pub enum Answer {
     Containers {
         request: RequestId,
         result: Result<Vec<ContainerRow>, DaemonError>,
+    },
+    /// The list asked for alongside the connection's first round trip (the daemon at
+    /// `host`), before wharf is connected: shown until the connection's own list comes.
+    FirstContainers {
+        host: String,
+        rows: Vec<ContainerRow>,
     },
     Images {
         request: RequestId,

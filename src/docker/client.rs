@@ -82,17 +82,7 @@ impl DockerApi for BollardDocker {
     }
 
     async fn list_containers(&self) -> Result<Vec<ContainerRow>, DaemonError> {
-        // Read raw and convert row by row: one odd container must not empty the list.
-        let body = self.get_bytes("/containers/json?all=1").await?;
-        let mut rows = convert::container_rows(&body).map_err(|e| unreadable("container list", &e))?;
-        // The status texts' durations are as of now: the screen ages them from here.
-        let now = now_ms() / 1000;
-        for row in &mut rows {
-            if let Some(age) = row.status_age.as_mut() {
-                age.stamp(&row.status, row.created, now);
-            }
-        }
-        Ok(rows)
+        container_list(&self.get_bytes(CONTAINER_LIST).await?)
     }
 
     async fn list_images(&self) -> Result<Vec<ImageRow>, DaemonError> {
@@ -599,4 +589,21 @@ fn unreadable(what: &str, e: &serde_json::Error) -> DaemonError {
 /// Wall-clock milliseconds: the time base of stats rates and of status texts.
 fn now_ms() -> i64 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0)
+}
+
+/// What the container list is read from.
+pub(super) const CONTAINER_LIST: &str = "/containers/json?all=1";
+
+/// The container list's answer as rows, converted row by row: one odd container must
+/// not empty the list.
+pub(super) fn container_list(body: &[u8]) -> Result<Vec<ContainerRow>, DaemonError> {
+    let mut rows = convert::container_rows(body).map_err(|e| unreadable("container list", &e))?;
+    // The status texts' durations are as of now: the screen ages them from here.
+    let now = now_ms() / 1000;
+    for row in &mut rows {
+        if let Some(age) = row.status_age.as_mut() {
+            age.stamp(&row.status, row.created, now);
+        }
+    }
+    Ok(rows)
 }

@@ -84,12 +84,14 @@ impl DaemonHttp {
             .map_err(|e| describe(&e, self.dialer.host()))
     }
 
-    /// GETs `/v{api_version}{path_and_query}` and streams the body as it comes.
-    /// An answer other than 2xx is an error with the daemon's message, as for
-    /// bollard's requests.
+    /// GETs `/v{api_version}{path_and_query}` and streams the body as it comes; an
+    /// empty `api_version` GETs the unversioned path, which the daemon answers in its
+    /// own API version. An answer other than 2xx is an error with the daemon's
+    /// message, as for bollard's requests.
     pub fn get(&self, api_version: &str, path_and_query: &str) -> BoxStream<'static, Result<Bytes, DaemonError>> {
         let this = self.clone();
-        let target = super::path::checked(path_and_query).map(|p| format!("{}/v{api_version}{p}", self.base));
+        let version = if api_version.is_empty() { String::new() } else { format!("/v{api_version}") };
+        let target = super::path::checked(path_and_query).map(|p| format!("{}{version}{p}", self.base));
         futures::stream::once(async move {
             let host = this.dialer.host().to_string();
             let response = this.answer(target?).await?;

@@ -30,7 +30,7 @@ use crate::model::{
 use crate::model::{ComposeContainerSpec, ComposeNetworkSpec, ComposeVolumeSpec, ContainerStatus, ProjectContainer};
 
 pub use client::BollardDocker;
-pub use connect::{STOP_GRACE_SECS, connect};
+pub use connect::{STOP_GRACE_SECS, connect, first_containers};
 pub use error::describe;
 pub use exec::{RawRead, RawWrite};
 pub use logs::LogRequest;

@@ -551,6 +551,15 @@ pub struct Refresh {
     pub settle_again: bool,
     /// Whether the lists have been filled at least once since connecting.
     pub loaded: bool,
+    /// A container list went out less than `LIST_REST` ago: another waits for
+    /// `Msg::ListRested` (churn makes many events a second; the lists they ask for are
+    /// coalesced).
+    pub list_resting: bool,
+    /// A container list was wanted while resting: it goes out when the rest ends.
+    pub list_owed: bool,
+    /// The container list on screen is the one read before the connection was made
+    /// (`Answer::FirstContainers`): names to read while the connection is made.
+    pub preview: bool,
     /// The last answer to a containers or images list, if it failed.
     pub list_error: Option<DaemonError>,
 }

@@ -20,7 +20,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, keymap: &Keymap, th
     title.push(Span::styled("│ [2] Images ", theme.dim));
     let block = pane_block(state, theme, Pane::Containers, Line::from(title), list.filter());
 
-    if !state.refresh.loaded {
+    if !state.refresh.loaded && !state.refresh.preview {
         let mut lines = connection_lines(state, theme);
         lines.extend(super::swarm::other_managers_lines(state, keymap, theme));
         frame.render_widget(message(lines, block), area);

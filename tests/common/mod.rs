@@ -139,6 +139,8 @@ impl Harness {
                 Effect::Stream(Stream::Stats { .. }) | Effect::Stream(Stream::StopStats) => continue,
                 // The settling list after events: tests that want it send `Msg::Settle`.
                 Effect::Local(Local::Settle { .. }) => continue,
+                // The rest between container lists passes at once here.
+                Effect::Local(Local::ListRest { .. }) => Msg::ListRested,
                 // Effects that change things are the test's to answer.
                 other => panic!("answer() only answers reads; the test must handle {other:?}"),
             };

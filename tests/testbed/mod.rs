@@ -10,13 +10,29 @@ use std::time::{Duration, Instant};
 
 use wharf::model::{DaemonAddress, TlsFiles};
 
-/// The test bed is one: the tests that cut, pause or swarm it take turns.
+#[path = "../process_lock/mod.rs"]
+mod process_lock;
+
+/// The test bed is one: the tests that cut, pause or swarm it take turns, within one
+/// test process (this mutex) and across processes (this file, which
+/// `scripts/soak-fleet.sh` takes too, with flock(1)).
 static BED: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+pub const LOCK_FILE: &str = "/tmp/wharf-testbed/lock";
+
+/// The test bed, taken: dropping it lets the next test (in any process) have it.
+/// Declare it before the test's `Restore`, so the bed is healed before it is let go.
+pub struct Taken {
+    _across_processes: process_lock::ProcessLock,
+    _in_process: tokio::sync::MutexGuard<'static, ()>,
+}
 
 /// Takes the test bed for one test (a test that panicked released it; its `Restore`
-/// guard has healed the bed).
-pub async fn take() -> tokio::sync::MutexGuard<'static, ()> {
-    BED.lock().await
+/// guard has healed the bed). The mutex first, so a process's own tests queue on it
+/// rather than each holding a blocking thread on the file.
+pub async fn take() -> Taken {
+    let in_process = BED.lock().await;
+    let across_processes = process_lock::take(LOCK_FILE).await;
+    Taken { _across_processes: across_processes, _in_process: in_process }
 }
 
 /// `/tmp/wharf-testbed/env`, written by `scripts/testbed.sh start` (test.sh runs it).
@@ -71,7 +87,7 @@ pub fn bed(args: &[&str]) {
     assert!(out.status.success(), "testbed.sh {args:?}: {}", String::from_utf8_lossy(&out.stderr));
 }
 
-/// Undoes cuts and pauses on every host when dropped, and removes the containers this
+/// Undoes cuts, pauses and stopped engines on every host when dropped, and removes the containers this
 /// test labelled on each, so the next test finds the bed whole.
 pub struct Restore {
     pub label: String,
@@ -87,6 +103,8 @@ impl Drop for Restore {
     fn drop(&mut self) {
         for n in 1..=3 {
             let n = n.to_string();
+            // At once when the engine answers; starts one a failed test left stopped.
+            let _ = Command::new(var("WHARF_TESTBED")).args(["start-engine", &n]).output();
             let _ = Command::new(var("WHARF_TESTBED")).args(["heal", &n]).output();
             let _ = Command::new(var("WHARF_TESTBED")).args(["resume", &n]).output();
         }

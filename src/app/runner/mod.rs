@@ -125,6 +125,10 @@ impl<D: DockerApi> EffectRunner<D> {
                 tokio::time::sleep(after).await;
                 Msg::Settle
             }),
+            Local::ListRest { after } => self.spawn(async move {
+                tokio::time::sleep(after).await;
+                Msg::ListRested
+            }),
             Local::ListEndpoints => {
                 let control = self.endpoints.clone();
                 self.spawn(async move {

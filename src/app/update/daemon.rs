@@ -23,6 +23,7 @@ pub fn on_daemon_msg(state: &mut AppState, msg: Msg, effects: &mut Vec<Effect>) 
         Msg::Stream(streamed) => on_streamed(state, streamed, effects),
         Msg::DaemonEvent(event) => on_event(state, event, effects),
         Msg::Settle => on_settle(state, effects),
+        Msg::ListRested => on_list_rested(state, effects),
         Msg::EndpointsListed(choices) => super::hosts::on_listed(state, choices),
         Msg::Fleet { host, report } => super::hosts::on_fleet(state, host, report),
         Msg::ProjectRead(result) => super::project::on_read(state, result, effects),
@@ -89,6 +90,7 @@ fn on_streamed(state: &mut AppState, streamed: Streamed, effects: &mut Vec<Effec
 fn on_answer(state: &mut AppState, answer: Answer, effects: &mut Vec<Effect>) {
     match answer {
         Answer::Containers { request, result } => on_containers(state, request, result, effects),
+        Answer::FirstContainers { host, rows } => on_first_containers(state, &host, rows),
         Answer::Images { request, result } => on_images(state, request, result, effects),
         Answer::Container { request, id, result } => on_container_details(state, request, id, result, effects),
         Answer::DiskUsage(result) => stats::on_disk_usage(state, result),
@@ -116,10 +118,30 @@ pub fn refresh_lists(state: &mut AppState, effects: &mut Vec<Effect>) {
     want_images(state, effects);
 }
 
+/// The least time between two container lists. Under churn (a CI runner starting and
+/// removing containers many times a second) each event wants a list: they are
+/// coalesced to at most one per rest, one in flight and one owed, so the daemon lists
+/// a few times a second, and the last change still shows (the owed list follows it).
+pub const LIST_REST: std::time::Duration = std::time::Duration::from_millis(250);
+
 fn want_containers(state: &mut AppState, effects: &mut Vec<Effect>) {
+    if state.refresh.list_resting {
+        state.refresh.list_owed = true;
+        return;
+    }
     let (requests, ids) = (&mut state.refresh.requests, &mut state.ids);
     if let Some(request) = requests.containers.want(ids) {
         effects.push(Effect::Read(Read::Containers { request }));
+        state.refresh.list_resting = true;
+        effects.push(Effect::Local(Local::ListRest { after: LIST_REST }));
+    }
+}
+
+/// The rest after a container list is over: the list owed meanwhile goes out.
+fn on_list_rested(state: &mut AppState, effects: &mut Vec<Effect>) {
+    state.refresh.list_resting = false;
+    if std::mem::take(&mut state.refresh.list_owed) && state.is_connected() {
+        want_containers(state, effects);
     }
 }
 
@@ -156,6 +178,9 @@ fn on_connected(state: &mut AppState, info: crate::model::DaemonInfo, effects: &
     state.refresh.requests.inspect_in_flight_for = None;
     state.refresh.requests.inspect_queue.clear();
     state.refresh.list_error = None;
+    // A new connection's list goes out at once, whatever rest an old one was in.
+    state.refresh.list_resting = false;
+    state.refresh.list_owed = false;
     refresh_lists(state, effects);
     logs::on_connected(state, effects);
     // Lists read before (or the pane on screen) are read again: events sent
@@ -173,6 +198,7 @@ fn on_connection_down(state: &mut AppState, error: crate::model::DaemonError, re
     state.connection = Connection::Down { host, error, retry_at };
     // What is on screen is no longer live: say why instead of showing it as if.
     state.refresh.loaded = false;
+    state.refresh.preview = false;
     state.refresh.requests.containers.reset();
     state.refresh.requests.images.reset();
     state.refresh.requests.inspect.reset();
@@ -195,6 +221,18 @@ fn gone_from_the_list(state: &mut AppState, id: &str, name: &str) {
     }
 }
 
+/// The list read alongside the connection's first round trip: its names go on screen
+/// at once. Only while nothing newer is known (the connection's own list replaces it,
+/// and asks for everything that hangs on the rows: details, stats).
+fn on_first_containers(state: &mut AppState, host: &str, rows: Vec<ContainerRow>) {
+    if host != state.connection.host() || state.refresh.loaded {
+        return;
+    }
+    state.refresh.preview = true;
+    state.containers.list.set_items(rows);
+    stats::apply_sort(state);
+}
+
 /// The container list: the rows, and everything that hangs on them.
 fn on_containers(
     state: &mut AppState,
@@ -207,6 +245,7 @@ fn on_containers(
         Ok(rows) => {
             state.refresh.list_error = None;
             state.refresh.loaded = true;
+            state.refresh.preview = false;
             // Forget details of containers that are gone: the cache stays bounded.
             state.containers.details.by_id.retain(|id, _| rows.iter().any(|r| &r.id == id));
             state.containers.details.unreadable.retain(|id, _| rows.iter().any(|r| &r.id == id));
