@@ -308,11 +308,8 @@ mod tests {
         let secret = host.path().join("secret");
         fs::create_dir_all(&secret).unwrap();
         fs::write(secret.join("passwd"), "host file").unwrap();
-        let tar = tar_of(&[
-            ("d/", D, b""),
-            ("d/ln", L, secret.to_str().unwrap().as_bytes()),
-            ("d/copy", H, b"d/ln/passwd"),
-        ]);
+        let tar =
+            tar_of(&[("d/", D, b""), ("d/ln", L, secret.to_str().unwrap().as_bytes()), ("d/copy", H, b"d/ln/passwd")]);
         let done = go(&tar, &target).unwrap();
         assert!(!target.join("copy").exists(), "a hard link to a host file was made");
         assert_eq!(done.report.skipped, ["d/copy"]);
