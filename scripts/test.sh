@@ -108,7 +108,7 @@ if ! wait "$release_pid"; then
     fail 1
 fi
 tail -n 1 "$release_log"
-export WHARF_E2E_BIN=$PWD/target/release/wharf
+export WHARF_E2E_BIN=$(realpath "${CARGO_TARGET_DIR:-target}")/release/wharf
 
 # Live and terminal tests are #[ignore]d, so a plain `cargo test` lists them
 # as ignored instead of pretending to pass without Docker; here they run, and
