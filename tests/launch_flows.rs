@@ -662,3 +662,43 @@ fn a_network_of_a_container_that_is_not_there_puts_the_cursor_on_the_network() {
         assert_eq!(form(&h).focus, field, "{said}");
     }
 }
+
+/// A private image the registry will not give without credentials: the launch form's
+/// pull opens the login, with the form kept under it. Esc brings the form back as it
+/// was; once logged in, the launch is sent again with everything typed.
+#[test]
+fn a_refused_pull_of_the_launch_form_asks_for_a_login_and_keeps_the_form() {
+    let mut h = connected();
+    h.char('n');
+    h.type_text("127.0.0.1:25001/private/app:1");
+    h.key(KeyCode::Tab);
+    h.type_text("private-app");
+    let (request, _) = launch_of(&h.ctrl('s'));
+    let refusal = DaemonError::new(DaemonErrorKind::Api, "cannot pull x: no basic auth credentials");
+    h.send(Msg::Done(Done::Launch { request, result: Err(refusal.clone()) }));
+    let Some(Modal::Login(prompt)) = &h.state.screen.modal else { panic!("{:?}", h.state.screen.modal) };
+    assert_eq!(prompt.server, "127.0.0.1:25001");
+
+    // Esc: the form again, as typed, with the registry's words.
+    h.key(KeyCode::Esc);
+    let f = form(&h);
+    assert_eq!((f.draft().image.as_str(), f.draft().name.as_str()), ("127.0.0.1:25001/private/app:1", "private-app"));
+    assert!(f.daemon_error.as_ref().is_some_and(|e| e.message.contains("no basic auth")), "{:?}", f.daemon_error);
+
+    // Again, and this time log in: the launch goes again, same spec.
+    let (request, _) = launch_of(&h.ctrl('s'));
+    h.send(Msg::Done(Done::Launch { request, result: Err(refusal) }));
+    h.type_text("me");
+    h.key(KeyCode::Tab);
+    h.type_text("pw");
+    let effects = h.ctrl('s');
+    let [Effect::Change(Change::Login { request, .. })] = effects.as_slice() else { panic!("{effects:?}") };
+    let effects = h.send(Msg::Done(Done::Login {
+        request: *request,
+        server: "127.0.0.1:25001".into(),
+        result: Ok("for this session only".into()),
+    }));
+    let (_, spec) = launch_of(&effects);
+    assert_eq!((spec.image.as_str(), spec.name.as_deref()), ("127.0.0.1:25001/private/app:1", Some("private-app")));
+    assert!(form(&h).submitting.is_some(), "the form shows the launch under way");
+}

@@ -1,7 +1,7 @@
 //! Dialogs for registries: tagging an image, pushing one, and logging in when a
 //! registry refuses. The password typed is held only until it is sent.
 
-use super::{PullStatus, RequestId};
+use super::{LaunchForm, PullStatus, RequestId};
 use crate::model::Secret;
 
 /// Naming an image again (`t`).
@@ -26,11 +26,37 @@ pub struct PushView {
 }
 
 /// What to do again once a login worked.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub enum Retry {
     Pull(String),
     Push(String),
+    /// A launch whose pull the registry refused: the form, with everything typed, is
+    /// shown again when the login ends (and sent again when it worked).
+    Launch(Box<LaunchForm>),
 }
+
+impl Retry {
+    /// The image the registry was asked for.
+    pub fn reference(&self) -> String {
+        match self {
+            Retry::Pull(r) | Retry::Push(r) => r.clone(),
+            Retry::Launch(form) => form.draft().image.trim().to_string(),
+        }
+    }
+}
+
+// Two launch retries are the same when their forms hold the same.
+impl PartialEq for Retry {
+    fn eq(&self, other: &Self) -> bool {
+        match (self, other) {
+            (Retry::Pull(a), Retry::Pull(b)) | (Retry::Push(a), Retry::Push(b)) => a == b,
+            (Retry::Launch(a), Retry::Launch(b)) => a.draft() == b.draft(),
+            _ => false,
+        }
+    }
+}
+
+impl Eq for Retry {}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LoginField {

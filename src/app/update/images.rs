@@ -315,9 +315,7 @@ pub fn on_pushed(state: &mut AppState, request: RequestId, reference: String, re
 
 /// A registry refused: ask who to be there, then try `retry` again.
 pub fn open_login(state: &mut AppState, retry: Retry, error: &DaemonError) {
-    let reference = match &retry {
-        Retry::Pull(r) | Retry::Push(r) => r.clone(),
-    };
+    let reference = retry.reference();
     state.screen.modal = Some(Modal::Login(Box::new(LoginPrompt {
         server: registry_of(&reference),
         reason: error.message.clone(),
@@ -367,7 +365,13 @@ pub fn on_login_key(state: &mut AppState, mut prompt: Box<LoginPrompt>, key: Key
         return;
     }
     match (key.code, prompt.focus) {
-        (KeyCode::Esc, _) => return,
+        // A launch form waits under the login: it comes back as it was.
+        (KeyCode::Esc, _) => {
+            if let Retry::Launch(form) = prompt.retry {
+                state.screen.modal = Some(Modal::Launch(form));
+            }
+            return;
+        }
         (KeyCode::Tab | KeyCode::Down | KeyCode::Enter, f) => prompt.focus = next_login_field(f),
         (KeyCode::BackTab | KeyCode::Up, f) => prompt.focus = next_login_field(next_login_field(f)),
         (KeyCode::Char(' ') | KeyCode::Left | KeyCode::Right, LoginField::Keep) => prompt.keep = !prompt.keep,
@@ -426,6 +430,10 @@ pub fn on_login_done(
                         running: Some((request, PullStatus::default())),
                     }));
                     effects.push(Effect::Change(Change::Pull { request, reference }));
+                }
+                Retry::Launch(mut form) => {
+                    super::launch::submit(state, &mut form, effects);
+                    state.screen.modal = Some(Modal::Launch(form));
                 }
             }
         }

@@ -7,7 +7,7 @@ use crate::app::effect::Effect;
 use crate::app::effect::{AttachAtOnce, Change, Stream};
 use crate::launch::{Field, LaunchDraft, explain, parse_image_ref};
 use crate::model::{DaemonError, RestartPolicy};
-use crate::state::{AppState, LaunchForm, Modal, PullPrompt, PullStatus, Submitting};
+use crate::state::{AppState, LaunchForm, Modal, PullPrompt, PullStatus, Retry, Submitting};
 
 /// Opens the form, empty or pre-filled.
 pub fn open_form(state: &mut AppState, title: &str, draft: &LaunchDraft) {
@@ -284,7 +284,13 @@ pub fn on_launch_finished(
                         "container:NAME shares the network of a running container: check its name in the list".into()
                     });
                 }
-                form.daemon_error = Some(error);
+                form.daemon_error = Some(error.clone());
+                // The registry wants to know who asks: the login, with the form kept
+                // under it (back on Esc, sent again once logged in).
+                if on_screen && crate::model::wants_login(&error) {
+                    super::images::open_login(state, Retry::Launch(form), &error);
+                    return;
+                }
                 state.screen.modal = Some(Modal::Launch(form));
             } else {
                 flash(state, format!("{} failed: {}", form.title, error.message), true);
