@@ -81,6 +81,30 @@ fn moving_the_selection_updates_ports_at_once_and_inspects_once() {
 }
 
 #[test]
+fn containers_made_and_removed_in_a_burst_read_the_images_once_when_it_settles() {
+    let mut h = Harness::new(80, 24);
+    h.connect_with_fixtures();
+    let event = |action: &str, id: &str| {
+        Msg::DaemonEvent(DaemonEvent {
+            kind: EventKind::Container,
+            action: action.into(),
+            id: id.into(),
+            ..Default::default()
+        })
+    };
+    let images_read =
+        |effects: &[Effect]| effects.iter().filter(|e| matches!(e, Effect::Read(Read::Images { .. }))).count();
+    let mut during = 0;
+    for i in 0..20 {
+        during += images_read(&h.send(event("create", &format!("c{i}"))));
+        during += images_read(&h.send(event("destroy", &format!("c{i}"))));
+    }
+    assert_eq!(during, 0, "no image list per event");
+    assert_eq!(images_read(&h.send(Msg::Settle)), 1, "one when the burst settles");
+    assert_eq!(images_read(&h.send(Msg::Settle)), 0, "and no more with nothing new");
+}
+
+#[test]
 fn a_burst_of_events_costs_one_list_request_plus_one_follow_up() {
     let mut h = Harness::new(80, 24);
     h.connect_with_fixtures();

@@ -557,6 +557,9 @@ pub struct Refresh {
     pub list_resting: bool,
     /// A container list was wanted while resting: it goes out when the rest ends.
     pub list_owed: bool,
+    /// Containers were made or removed: the image list (its usage counts) is read
+    /// again with the next settling list, once for a whole burst of events.
+    pub images_owed: bool,
     /// The container list on screen is the one read before the connection was made
     /// (`Answer::FirstContainers`): names to read while the connection is made.
     pub preview: bool,

@@ -181,6 +181,7 @@ fn on_connected(state: &mut AppState, info: crate::model::DaemonInfo, effects: &
     // A new connection's list goes out at once, whatever rest an old one was in.
     state.refresh.list_resting = false;
     state.refresh.list_owed = false;
+    state.refresh.images_owed = false;
     refresh_lists(state, effects);
     logs::on_connected(state, effects);
     // Lists read before (or the pane on screen) are read again: events sent
@@ -394,8 +395,10 @@ fn on_event(state: &mut AppState, event: crate::model::DaemonEvent, effects: &mu
                 effects.push(Effect::Local(Local::Settle { after: SETTLE_AFTER }));
             }
             if event.action.starts_with("create") || event.action.starts_with("destroy") {
-                // Image usage counts change with containers.
-                want_images(state, effects);
+                // Image usage counts change with containers: read again when the
+                // events settle, not once per event (a CI runner makes and removes
+                // many containers a second).
+                state.refresh.images_owed = true;
             }
         }
         EventKind::Image => want_images(state, effects),
@@ -408,6 +411,9 @@ fn on_event(state: &mut AppState, event: crate::model::DaemonEvent, effects: &mu
 fn on_settle(state: &mut AppState, effects: &mut Vec<Effect>) {
     if state.is_connected() {
         want_containers(state, effects);
+        if std::mem::take(&mut state.refresh.images_owed) {
+            want_images(state, effects);
+        }
     }
     // Events came in while this one waited: one more settles the newest of them.
     if std::mem::take(&mut state.refresh.settle_again) {
