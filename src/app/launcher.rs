@@ -31,13 +31,9 @@ pub async fn launch_looking_up<D: DockerApi>(
     spec: &LaunchSpec,
     lookup: impl Future<Output = Option<RegistryAuth>> + Send,
     cancel: &CancellationToken,
-    mut on_progress: impl FnMut(PullProgress) + Send,
+    on_progress: impl FnMut(PullProgress) + Send,
 ) -> Result<String, DaemonError> {
-    if !docker.image_exists(&spec.image).await? {
-        let auth = lookup.await;
-        pull(docker, &spec.image, auth.as_ref(), cancel, &mut on_progress).await?;
-    }
-    let id = docker.create_container(spec).await.map_err(|e| explain_create(e, spec))?;
+    let id = pull_if_missing_and_create(docker, spec, lookup, cancel, on_progress).await?;
     start(docker, &id).await?;
     Ok(id)
 }
@@ -118,6 +114,23 @@ pub struct Attached {
     pub exit: Option<ExitWait>,
 }
 
+/// The first half of every launch: pull the image if it is missing (the credentials
+/// looked up only then: a credential helper may be slow to answer), then create the
+/// container. Returns its id.
+async fn pull_if_missing_and_create<D: DockerApi>(
+    docker: &D,
+    spec: &LaunchSpec,
+    lookup: impl Future<Output = Option<RegistryAuth>> + Send,
+    cancel: &CancellationToken,
+    mut on_progress: impl FnMut(PullProgress) + Send,
+) -> Result<String, DaemonError> {
+    if !docker.image_exists(&spec.image).await? {
+        let auth = lookup.await;
+        pull(docker, &spec.image, auth.as_ref(), cancel, &mut on_progress).await?;
+    }
+    docker.create_container(spec).await.map_err(|e| explain_create(e, spec))
+}
+
 /// `docker run -it`: pull if missing, create, attach and register the wait for its
 /// exit, then start, so nothing it prints is lost and a container that exits (and is
 /// removed) at once still reports how it ended. A failure after the create removes
@@ -127,14 +140,9 @@ pub async fn launch_attached<D: DockerApi>(
     spec: &LaunchSpec,
     lookup: impl Future<Output = Option<RegistryAuth>> + Send,
     cancel: &CancellationToken,
-    mut on_progress: impl FnMut(PullProgress) + Send,
+    on_progress: impl FnMut(PullProgress) + Send,
 ) -> Result<Attached, DaemonError> {
-    if !docker.image_exists(&spec.image).await? {
-        // Credentials only for a pull: a credential helper may be slow to answer.
-        let auth = lookup.await;
-        pull(docker, &spec.image, auth.as_ref(), cancel, &mut on_progress).await?;
-    }
-    let id = docker.create_container(spec).await.map_err(|e| explain_create(e, spec))?;
+    let id = pull_if_missing_and_create(docker, spec, lookup, cancel, on_progress).await?;
     // Without the wait the session still works; it only cannot say the exit code.
     let exit = match docker.wait_exit(&id, spec.auto_remove).await {
         Ok(exit) => Some(exit),
