@@ -198,9 +198,12 @@ async fn run(
         }
         list
     });
-    // The first container list goes out at once, not after the connection's round trips.
+    // The first container list goes out at once, not after the connection's round
+    // trips, and asks for no more rows than the terminal has lines.
+    let screen_rows = crossterm::terminal::size().map_or(100, |(_, rows)| usize::from(rows));
+    let show_all = config.ui.show_all;
     let first_list: connection::FirstListFn = Arc::new(move |address: DaemonAddress| {
-        Box::pin(async move { wharf::docker::first_containers(&address, timeout).await })
+        Box::pin(async move { wharf::docker::first_containers(&address, timeout, screen_rows, show_all).await })
     });
     let connections = connection::Connections::start_with_first_list(
         address,

@@ -23,8 +23,8 @@ use wharf::app::runner::EffectRunner;
 use wharf::app::update::update;
 use wharf::config::keymap::Keymap;
 use wharf::docker::DockerApi;
-use wharf::model::{ContainerRow, DaemonAddress, DaemonEvent, EventKind};
-use wharf::state::AppState;
+use wharf::model::{ContainerRow, DaemonAddress, DaemonEvent, EventKind, ListHead};
+use wharf::state::{AppState, Preview};
 use wharf::ui::theme::Theme;
 
 const HOST: &str = "unix:///fake.sock";
@@ -44,6 +44,11 @@ struct World {
 
 impl World {
     fn new(fake: &FakeDocker, version_answered: watch::Receiver<bool>) -> Self {
+        Self::with_first_rows(fake, version_answered, usize::MAX)
+    }
+
+    /// The first list asks for `first_rows` rows at most, as a screenful.
+    fn with_first_rows(fake: &FakeDocker, version_answered: watch::Receiver<bool>, first_rows: usize) -> Self {
         let (tx, rx) = mpsc::channel(4096);
         let (slot_tx, slot_rx) = watch::channel(None);
         let cancel = CancellationToken::new();
@@ -59,7 +64,12 @@ impl World {
         let daemon = fake.clone();
         let first_list: FirstListFn = Arc::new(move |_| {
             let daemon = daemon.clone();
-            Box::pin(async move { daemon.list_containers().await })
+            Box::pin(async move {
+                let mut rows = daemon.list_containers().await?;
+                let more = rows.len() >= first_rows;
+                rows.truncate(first_rows);
+                Ok(ListHead { rows, more })
+            })
         });
         let connections = Arc::new(Connections::start_with_first_list(
             DaemonAddress::plain(HOST),
@@ -133,8 +143,32 @@ async fn the_first_names_are_drawn_before_the_version_is_answered() {
     answer_version.send(true).unwrap();
     w.until(|s| s.is_connected() && s.refresh.loaded).await;
     assert_eq!(fake.calls_to::<api::ListContainers>().len(), 2);
-    assert!(!w.state.refresh.preview);
+    assert_eq!(w.state.refresh.preview, Preview::Off);
     assert!(w.screen().contains("first-web"));
+}
+
+/// With more containers than the terminal has lines, the first read asks for a
+/// screenful: the title says more are coming, and the connection's list brings them.
+#[tokio::test]
+async fn a_head_of_the_list_says_more_are_coming_until_the_whole_list_comes() {
+    let now = wharf::app::event_loop_now();
+    let fake = FakeDocker::new(HOST);
+    let rows: Vec<ContainerRow> = (0..5).map(|i| container(&format!("c{i}"), &format!("head-{i}"), now)).collect();
+    fake.always_ok::<api::ListContainers>(rows);
+    let (answer_version, version_answered) = watch::channel(false);
+    let mut w = World::with_first_rows(&fake, version_answered, 2);
+
+    w.until(|s| s.refresh.preview != Preview::Off).await;
+    assert_eq!(w.state.refresh.preview, Preview::Head);
+    let screen = w.screen();
+    assert!(screen.contains("Containers (2+)"), "the count says more are coming:\n{screen}");
+    assert!(screen.contains("containers 2+ listing…"), "no counts by state from a head:\n{screen}");
+    assert!(screen.contains("head-0") && !screen.contains("head-4"), "{screen}");
+
+    answer_version.send(true).unwrap();
+    w.until(|s| s.is_connected() && s.refresh.loaded).await;
+    let screen = w.screen();
+    assert!(screen.contains("Containers (5)") && screen.contains("head-4"), "the whole list:\n{screen}");
 }
 
 /// The daemon's containers, as the fake lists them: changed by the test as events go.

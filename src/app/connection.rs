@@ -14,7 +14,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::msg::Msg;
 use crate::docker::DockerApi;
-use crate::model::{ContainerRow, DaemonAddress, DaemonError, DaemonErrorKind, EndpointChoice};
+use crate::model::{DaemonAddress, DaemonError, DaemonErrorKind, EndpointChoice, ListHead};
 
 /// Waits between attempts: quick at first (a daemon restart takes a second or two), then
 /// no more than 10 s apart.
@@ -123,11 +123,11 @@ pub(crate) fn lost_connection(host: &str) -> DaemonError {
 pub type ConnectFn<D> =
     Arc<dyn Fn(DaemonAddress) -> futures::future::BoxFuture<'static, Result<D, DaemonError>> + Send + Sync>;
 
-/// Reads an address's container list without a connection (the real one:
-/// `docker::first_containers`), asked for alongside the connection's first round trip.
-pub type FirstListFn = Arc<
-    dyn Fn(DaemonAddress) -> futures::future::BoxFuture<'static, Result<Vec<ContainerRow>, DaemonError>> + Send + Sync,
->;
+/// Reads the head of an address's container list without a connection (the real
+/// one: `docker::first_containers`), asked for alongside the connection's first round
+/// trip.
+pub type FirstListFn =
+    Arc<dyn Fn(DaemonAddress) -> futures::future::BoxFuture<'static, Result<ListHead, DaemonError>> + Send + Sync>;
 
 /// What the endpoint picker needs from whoever runs the connection.
 pub trait EndpointControl: Send + Sync {
@@ -225,13 +225,13 @@ impl<D: DockerApi> EndpointControl for Connections<D> {
 /// first. A failure says nothing: the connection, made meanwhile, says why.
 async fn read_first_list(list: FirstListFn, address: DaemonAddress, tx: mpsc::Sender<Msg>, cancel: CancellationToken) {
     let host = address.host.clone();
-    let rows = tokio::select! {
+    let head = tokio::select! {
         _ = cancel.cancelled() => return,
         result = list(address) => result,
     };
-    match rows {
-        Ok(rows) => {
-            let _ = tx.send(Msg::Answer(super::msg::Answer::FirstContainers { host, rows })).await;
+    match head {
+        Ok(head) => {
+            let _ = tx.send(Msg::Answer(super::msg::Answer::FirstContainers { host, head })).await;
         }
         Err(error) => tracing::debug!(error = %error, "no first list"),
     }

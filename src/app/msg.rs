@@ -6,7 +6,8 @@ use crossterm::event::{KeyEvent, MouseEvent};
 
 use crate::logs::LogLine;
 use crate::model::{
-    ContainerAction, ContainerDetails, ContainerRow, DaemonError, DaemonEvent, DaemonInfo, ImageRow, PullProgress,
+    ContainerAction, ContainerDetails, ContainerRow, DaemonError, DaemonEvent, DaemonInfo, ImageRow, ListHead,
+    PullProgress,
 };
 use crate::state::{RequestId, SessionId, StreamId};
 
@@ -61,11 +62,12 @@ pub enum Answer {
         request: RequestId,
         result: Result<Vec<ContainerRow>, DaemonError>,
     },
-    /// The list asked for alongside the connection's first round trip (the daemon at
-    /// `host`), before wharf is connected: shown until the connection's own list comes.
+    /// The head of the list, asked for alongside the connection's first round trip
+    /// (the daemon at `host`), before wharf is connected: shown until the connection's
+    /// own list comes.
     FirstContainers {
         host: String,
-        rows: Vec<ContainerRow>,
+        head: ListHead,
     },
     Images {
         request: RequestId,

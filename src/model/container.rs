@@ -146,6 +146,17 @@ pub struct ContainerRow {
     pub health: Option<Health>,
 }
 
+/// The newest containers of a daemon's list, read before wharf is connected: a
+/// screenful is all the first screen needs, and the daemon lists a screenful of a
+/// few thousand containers in a fraction of the time it takes to list them all.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ListHead {
+    /// Newest first, as the daemon lists them.
+    pub rows: Vec<ContainerRow>,
+    /// The daemon may hold more than these: the read asked for no more.
+    pub more: bool,
+}
+
 /// A healthcheck's verdict.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Health {

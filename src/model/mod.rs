@@ -24,7 +24,7 @@ pub use compose::{
     ProjectContainer,
 };
 pub use container::{
-    ContainerDetails, ContainerRow, ContainerState, EnvVar, Health, HealthCheck, PortMapping, Protocol,
+    ContainerDetails, ContainerRow, ContainerState, EnvVar, Health, HealthCheck, ListHead, PortMapping, Protocol,
 };
 pub use credentials::{
     CANNOT_KEEP, DOCKER_HUB_SERVER, RegistryAuth, Secret, is_auth_refusal, is_unauthorized, mark_denied, registry_host,

@@ -560,11 +560,23 @@ pub struct Refresh {
     /// Containers were made or removed: the image list (its usage counts) is read
     /// again with the next settling list, once for a whole burst of events.
     pub images_owed: bool,
-    /// The container list on screen is the one read before the connection was made
-    /// (`Answer::FirstContainers`): names to read while the connection is made.
-    pub preview: bool,
+    /// Whether the container list on screen is the one read before the connection was
+    /// made (`Answer::FirstContainers`): names to read while the connection is made.
+    pub preview: Preview,
     /// The last answer to a containers or images list, if it failed.
     pub list_error: Option<DaemonError>,
+}
+
+/// The container list read before the connection was made, while it is on screen.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Preview {
+    /// The list on screen, if any, is the connection's own.
+    #[default]
+    Off,
+    /// The daemon's whole list.
+    Whole,
+    /// Its newest containers: the daemon holds more, listed once connected.
+    Head,
 }
 
 impl Refresh {

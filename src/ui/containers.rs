@@ -11,16 +11,22 @@ use super::widgets::{
     ColumnWant, ListTable, content_width, ellipsize_middle, fit_columns, message, pane_block, pane_title, window,
 };
 use crate::config::keymap::{Action, Keymap};
-use crate::state::{AppState, Connection, Pane};
+use crate::state::{AppState, Connection, Pane, Preview};
 
 pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, keymap: &Keymap, theme: &Theme) {
     let list = &state.containers.list;
-    let mut title = pane_title(theme, Pane::Containers, Some(list.len()));
+    // A head of the list read before connecting holds the newest rows only: the
+    // count says there are more to come.
+    let head = state.refresh.preview == Preview::Head;
+    let mut title = pane_title(theme, Pane::Containers, (!head).then(|| list.len()));
+    if head {
+        title.push(Span::styled(format!("({}+) ", list.len()), theme.dim));
+    }
     title.push(Span::styled(if state.containers.show_all { "all " } else { "running " }, theme.dim));
     title.push(Span::styled("│ [2] Images ", theme.dim));
     let block = pane_block(state, theme, Pane::Containers, Line::from(title), list.filter());
 
-    if !state.refresh.loaded && !state.refresh.preview {
+    if !state.refresh.loaded && state.refresh.preview == Preview::Off {
         let mut lines = connection_lines(state, theme);
         lines.extend(super::swarm::other_managers_lines(state, keymap, theme));
         frame.render_widget(message(lines, block), area);

@@ -11,7 +11,7 @@ use super::format::size;
 use super::theme::Theme;
 use crate::config::keymap::{Action, Keymap};
 use crate::model::ContainerState;
-use crate::state::AppState;
+use crate::state::{AppState, Preview};
 
 /// `wharf │ containers 12 ● 8 running … │ images 15 │ stats every 5s (i) │ sort … │ disk`.
 /// Parts that do not fit the width are left out whole, the least needed first: the
@@ -27,15 +27,18 @@ pub fn draw_header(frame: &mut Frame, area: Rect, state: &AppState, keymap: &Key
     // Hints name the keys in force (the user may have rebound them).
     let hint = |action| keymap.label_of(action).map(|k| format!(" ({k})")).unwrap_or_default();
     // (how much it is needed: lower is kept longer, the spans)
-    let mut parts: Vec<(u8, Vec<Span>)> = vec![(
-        0,
+    let counts = if state.refresh.preview == Preview::Head {
+        // Only the newest are read yet: counts by state would be the head's, not the daemon's.
+        vec![Span::raw(format!("containers {}+ ", rows.len())), Span::styled("listing…", theme.dim)]
+    } else {
         vec![
             Span::raw(format!("containers {} ", rows.len())),
             Span::styled(format!("● {running} running "), theme.ok),
             Span::styled(format!("‖ {paused} paused "), theme.warn),
             Span::styled(format!("■ {stopped} stopped"), theme.dim),
-        ],
-    )];
+        ]
+    };
+    let mut parts: Vec<(u8, Vec<Span>)> = vec![(0, counts)];
     parts.push((2, vec![Span::raw(format!("images {}", state.images.items().len()))]));
     parts.push((
         4,

@@ -8,9 +8,10 @@ use crate::app::msg::Answer;
 use crate::app::msg::Msg;
 use crate::app::msg::{Done, Streamed};
 use crate::model::{
-    ContainerDetails, ContainerRow, DaemonError, DaemonErrorKind, EventKind, ImageRow, count_image_users,
+    ContainerDetails, ContainerRow, DaemonError, DaemonErrorKind, EventKind, ImageRow, ListHead,
+    count_image_users,
 };
-use crate::state::{AppState, Connection, RequestId, Verdict};
+use crate::state::{AppState, Connection, Preview, RequestId, Verdict};
 
 pub fn on_daemon_msg(state: &mut AppState, msg: Msg, effects: &mut Vec<Effect>) {
     match msg {
@@ -90,7 +91,7 @@ fn on_streamed(state: &mut AppState, streamed: Streamed, effects: &mut Vec<Effec
 fn on_answer(state: &mut AppState, answer: Answer, effects: &mut Vec<Effect>) {
     match answer {
         Answer::Containers { request, result } => on_containers(state, request, result, effects),
-        Answer::FirstContainers { host, rows } => on_first_containers(state, &host, rows),
+        Answer::FirstContainers { host, head } => on_first_containers(state, &host, head),
         Answer::Images { request, result } => on_images(state, request, result, effects),
         Answer::Container { request, id, result } => on_container_details(state, request, id, result, effects),
         Answer::DiskUsage(result) => stats::on_disk_usage(state, result),
@@ -199,7 +200,7 @@ fn on_connection_down(state: &mut AppState, error: crate::model::DaemonError, re
     state.connection = Connection::Down { host, error, retry_at };
     // What is on screen is no longer live: say why instead of showing it as if.
     state.refresh.loaded = false;
-    state.refresh.preview = false;
+    state.refresh.preview = Preview::Off;
     state.refresh.requests.containers.reset();
     state.refresh.requests.images.reset();
     state.refresh.requests.inspect.reset();
@@ -222,15 +223,15 @@ fn gone_from_the_list(state: &mut AppState, id: &str, name: &str) {
     }
 }
 
-/// The list read alongside the connection's first round trip: its names go on screen
-/// at once. Only while nothing newer is known (the connection's own list replaces it,
-/// and asks for everything that hangs on the rows: details, stats).
-fn on_first_containers(state: &mut AppState, host: &str, rows: Vec<ContainerRow>) {
+/// The head of the list, read alongside the connection's first round trip: its names
+/// go on screen at once. Only while nothing newer is known (the connection's own list
+/// replaces it, and asks for everything that hangs on the rows: details, stats).
+fn on_first_containers(state: &mut AppState, host: &str, head: ListHead) {
     if host != state.connection.host() || state.refresh.loaded {
         return;
     }
-    state.refresh.preview = true;
-    state.containers.list.set_items(rows);
+    state.refresh.preview = if head.more { Preview::Head } else { Preview::Whole };
+    state.containers.list.set_items(head.rows);
     stats::apply_sort(state);
 }
 
@@ -246,7 +247,7 @@ fn on_containers(
         Ok(rows) => {
             state.refresh.list_error = None;
             state.refresh.loaded = true;
-            state.refresh.preview = false;
+            state.refresh.preview = Preview::Off;
             // Forget details of containers that are gone: the cache stays bounded.
             state.containers.details.by_id.retain(|id, _| rows.iter().any(|r| &r.id == id));
             state.containers.details.unreadable.retain(|id, _| rows.iter().any(|r| &r.id == id));
