@@ -8,8 +8,7 @@ use crate::app::msg::Answer;
 use crate::app::msg::Msg;
 use crate::app::msg::{Done, Streamed};
 use crate::model::{
-    ContainerDetails, ContainerRow, DaemonError, DaemonErrorKind, EventKind, ImageRow, ListHead,
-    count_image_users,
+    ContainerDetails, ContainerRow, DaemonError, DaemonErrorKind, EventKind, ImageRow, ListHead, count_image_users,
 };
 use crate::state::{AppState, Connection, Preview, RequestId, Verdict};
 
