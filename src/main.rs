@@ -1,6 +1,8 @@
 //! The wharf binary: command line, logging, terminal set-up and tear-down, and wiring
 //! the event loop to the daemon.
 
+mod no_libm;
+
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
