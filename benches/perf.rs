@@ -9,6 +9,7 @@
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use wharf::app::msg::Answer;
@@ -64,6 +65,21 @@ fn images(n: usize) -> Vec<ImageRow> {
         .collect()
 }
 
+/// A container list as the daemon sends it, `n` elements long.
+fn container_list_json(n: usize) -> Vec<u8> {
+    let captured: Vec<serde_json::Value> =
+        serde_json::from_slice(include_bytes!("../tests/fixtures/containers.json")).expect("the fixture");
+    let list: Vec<serde_json::Value> = (0..n)
+        .map(|i| {
+            let mut element = captured[i % captured.len()].clone();
+            element["Id"] = format!("{i:064x}").into();
+            element["Names"] = serde_json::json!([format!("/service-{i}")]);
+            element
+        })
+        .collect();
+    serde_json::to_vec(&list).expect("JSON")
+}
+
 fn state() -> AppState {
     let mut s = AppState::new("unix:///var/run/docker.sock", Startup::default(), 1_700_100_000);
     s.screen.width = 200;
@@ -72,6 +88,11 @@ fn state() -> AppState {
 }
 
 fn connected(keymap: &Keymap) -> AppState {
+    connected_with(keymap, 1000)
+}
+
+/// Connected, with `n` containers and 1,000 images listed.
+fn connected_with(keymap: &Keymap, n: usize) -> AppState {
     let mut s = state();
     let info = DaemonInfo {
         host: "unix:///var/run/docker.sock".into(),
@@ -82,7 +103,7 @@ fn connected(keymap: &Keymap) -> AppState {
     };
     let _ = update(&mut s, keymap, Msg::Connected(info));
     let _ =
-        update(&mut s, keymap, Msg::Answer(Answer::Containers { request: RequestId(1), result: Ok(containers(1000)) }));
+        update(&mut s, keymap, Msg::Answer(Answer::Containers { request: RequestId(1), result: Ok(containers(n)) }));
     let _ = update(&mut s, keymap, Msg::Answer(Answer::Images { request: RequestId(2), result: Ok(images(1000)) }));
     s
 }
@@ -174,6 +195,38 @@ fn main() {
         }),
     );
     report("  (of which cloning the 1,000 input rows)", measure(budget, || drop(black_box(rows.clone()))));
+
+    // Reading the daemon's list of 2,000 containers: the elements of a list captured
+    // from a real daemon (tests/fixtures/containers.json), repeated with new ids.
+    let list = container_list_json(2000);
+    report(
+        "convert the daemon's list of 2,000 containers (JSON to rows)",
+        measure(budget, || {
+            black_box(wharf::docker::convert::container_rows(black_box(&list)).expect("a list"));
+        }),
+    );
+
+    // Sorting and filtering with 2,000 containers, a keystroke at a time as typed
+    // (issue 20: under 2 ms a keystroke). `o` moves to the next column, so the mean is
+    // over every column; a filter keystroke is measured as one typed and one erased.
+    let mut s = connected_with(&keymap, 2000);
+    let key = |code: KeyCode| Msg::Key(KeyEvent::new(code, KeyModifiers::NONE));
+    report(
+        "key `o` with 2,000 containers: sort by the next column",
+        measure(budget, || {
+            black_box(update(&mut s, &keymap, key(KeyCode::Char('o'))));
+        }),
+    );
+    let _ = update(&mut s, &keymap, key(KeyCode::Char('/')));
+    let _ = update(&mut s, &keymap, key(KeyCode::Char('4')));
+    assert_eq!(s.containers.list.filter(), "4", "the bench types into the containers' filter");
+    report(
+        "a filter keystroke with 2,000 containers (typed or erased)",
+        measure(budget, || {
+            black_box(update(&mut s, &keymap, key(KeyCode::Char('2'))));
+            black_box(update(&mut s, &keymap, key(KeyCode::Backspace)));
+        }) / 2,
+    );
 
     // Logs: ingest a flood through decode + style (the log task) and update (the UI task).
     let bytes = flood_bytes(100_000);

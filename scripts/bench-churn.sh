@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# Churn benchmark (not part of the test suite): containers are created and removed
-# continuously (a CI runner) while the release binary shows the list, behind the
-# request-counting proxy. Reports wharf's CPU (% of one core), its resident memory at
-# the start and the end, API requests and container list requests per second, and how
-# long a key takes to show on screen (through tmux's polling), median and 95th
-# percentile. Needs a Docker engine and the test images.
+# Churn benchmark (not part of the test suite): containers are created, started and
+# removed continuously (a CI runner: one client, scripts/churn_load.py) while the
+# release binary shows the list, behind the request-counting proxy. Reports how many
+# containers the daemon really started, wharf's CPU (% of one core), its resident
+# memory at the start and the end, API requests and container list requests per
+# second, and how long a key takes to show on screen (a key a second, timed through a
+# tmux control client: scripts/key_probe.py), median and 95th percentile. Needs a
+# Docker engine and the test images.
 #
 #   scripts/bench-churn.sh [seconds] [containers per second]   (default: 60 s, 20/s)
 #   WHARF_BIN=path/to/wharf scripts/bench-churn.sh ...           (default: the release build)
@@ -33,51 +35,36 @@ trap cleanup EXIT
 python3 scripts/count_proxy.py "$work/proxy.sock" /var/run/docker.sock "$work/count" &
 proxy_pid=$!
 until [[ -S $work/proxy.sock ]]; do sleep 0.05; done
-tmux -L "$sock" -f /dev/null new-session -d -x 200 -y 50 \
+tmux -L "$sock" -f /dev/null new-session -d -s wharf -x 200 -y 50 \
     "XDG_STATE_HOME=$work/state DOCKER_HOST=unix://$work/proxy.sock $bin"
 until tmux -L "$sock" capture-pane -p | grep -q "Containers ([0-9]"; do sleep 0.01; done
 pid=$(pgrep -n -f "^$bin")
 sleep 2
 
-# The churn: every 1/rate s a container is started that exits at once and is removed
-# (`--rm`): create, start, die, destroy events for each.
-(
-    i=0
-    while :; do
-        docker run -d --rm --label "$label" --name "wharf-churn-$$-$i" wharf-test/busybox true >/dev/null 2>&1 &
-        i=$((i + 1))
-        sleep "$(echo "scale=3; 1 / $rate" | bc)"
-    done
-) &
+# The churn: `rate` containers a second are created and started over the API by one
+# client process (scripts/churn_load.py), each running `true` with auto-remove: create,
+# start, die and destroy events for each.
+python3 scripts/churn_load.py /var/run/docker.sock wharf-test/busybox "$label" "$rate" "$work/churn" &
 churn_pid=$!
-
-key_latency() {
-    local start end
-    start=$(date +%s%N)
-    tmux -L "$sock" send-keys '?'
-    until tmux -L "$sock" capture-pane -p | grep -q ' Keys '; do sleep 0.002; done
-    end=$(date +%s%N)
-    tmux -L "$sock" send-keys q
-    until ! tmux -L "$sock" capture-pane -p | grep -q ' Keys '; do sleep 0.002; done
-    echo $(((end - start) / 1000000))
-}
 ticks() { awk '{print $14 + $15}' "/proc/$pid/stat"; }
 rss() { awk '/VmRSS/ {print $2}' "/proc/$pid/status"; }
 hz=$(getconf CLK_TCK)
+until [[ -s $work/churn ]]; do sleep 0.1; done
 sleep 3 # the churn under way
 t0=$(ticks); r0=$(cat "$work/count"); l0=$(cat "$work/count.lists"); rss0=$(rss)
-next=$(($(date +%s%N) + 1000000000))
-for ((s = 1; s <= seconds; s++)); do
-    key_latency >>"$work/keys"
-    while (($(date +%s%N) < next)); do sleep 0.01; done
-    next=$((next + 1000000000))
-done
+read -r _ started0 _ <"$work/churn"
+w0=$(date +%s%N)
+# One key a second, timed through a tmux control client (scripts/key_probe.py).
+python3 scripts/key_probe.py "$sock" wharf "$seconds" 1 >"$work/keys"
 t1=$(ticks); r1=$(cat "$work/count"); l1=$(cat "$work/count.lists"); rss1=$(rss)
+read -r _ started1 failed1 <"$work/churn"
+w1=$(date +%s%N)
+window=$(echo "scale=2; ($w1 - $w0) / 1000000000" | bc)
 kill "$churn_pid" 2>/dev/null || true
 churn_pid=
-made=$(docker events --since "${seconds}s" --until 0s --filter "label=$label" --filter event=create 2>/dev/null | wc -l || echo '?')
+made=$((started1 - started0))
 sort -n "$work/keys" >"$work/sorted"
 count=$(wc -l <"$work/sorted")
 p50=$(sed -n "$(((count + 1) / 2))p" "$work/sorted")
 p95=$(sed -n "$(((count * 95 + 99) / 100))p" "$work/sorted")
-echo "summary: $seconds s at $rate containers/s (~$made created in the window); wharf cpu $(echo "scale=1; ($t1 - $t0) * 100 / $hz / $seconds" | bc)% of a core; rss $rss0 -> $rss1 KiB; requests $(echo "scale=1; ($r1 - $r0) / $seconds" | bc)/s, of which container lists $(echo "scale=1; ($l1 - $l0) / $seconds" | bc)/s; key p50 ${p50} ms, p95 ${p95} ms (n=$count)"
+echo "summary: ${window} s at $rate containers/s asked: $made started ($(echo "scale=1; $made / $window" | bc)/s, $failed1 failed in all); wharf cpu $(echo "scale=1; ($t1 - $t0) * 100 / $hz / $window" | bc)% of a core; rss $rss0 -> $rss1 KiB; requests $(echo "scale=1; ($r1 - $r0) / $window" | bc)/s, of which container lists $(echo "scale=1; ($l1 - $l0) / $window" | bc)/s; key p50 ${p50} ms, p95 ${p95} ms (n=$count)"

@@ -93,6 +93,10 @@ where
     let mut dirty = true;
     // What waits to be drawn came from log lines only (drawn at `LINES_FRAME`).
     let mut lines_only = false;
+    // A key (or any input) waits to be drawn: drawn at once, whatever drew last. Under
+    // a stream of daemon events a frame is drawn every `FRAME`, and a key that came
+    // just after one would wait out the gap.
+    let mut input_waiting_to_show = false;
     let mut last_draw: Option<Instant> = None;
 
     let App { state, keymap, theme, runner } = app;
@@ -107,7 +111,8 @@ where
             return Ok(ExitReason::Quit);
         }
         let gap = if lines_only { LINES_FRAME } else { FRAME };
-        let frame_due = last_draw.map_or(Instant::now(), |t| t + gap);
+        let frame_due =
+            if input_waiting_to_show { Instant::now() } else { last_draw.map_or(Instant::now(), |t| t + gap) };
         if dirty && Instant::now() >= frame_due {
             if let Err(e) = terminal.draw(|frame| ui::draw(frame, state, keymap, theme)) {
                 return on_terminal_error(e.into());
@@ -115,6 +120,7 @@ where
             last_draw = Some(Instant::now());
             dirty = false;
             lines_only = false;
+            input_waiting_to_show = false;
         }
         // Console input the container has not taken yet is sent as it makes room; while
         // too much waits, the terminal is not read (its keys wait in the terminal), but
@@ -135,6 +141,7 @@ where
                         handle(state, runner, msg);
                         dirty = true;
                         lines_only = false;
+                        input_waiting_to_show = true;
                     }
                 }
                 Some(Err(e)) => return on_terminal_error(e),

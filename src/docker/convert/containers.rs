@@ -8,13 +8,14 @@
 use std::collections::HashMap;
 
 use serde::Deserialize;
-use serde::de::IgnoredAny;
 
 use super::lenient;
 use crate::model::{ContainerRow, ContainerState, Health, PortMapping, Protocol, StatusAge};
 use crate::text::sanitize;
 
-/// One element of the container list, as wharf reads it.
+/// One element of the container list, as wharf reads it: in one pass over the
+/// daemon's answer, every field but the identity read by a streaming lenient reader
+/// (no tree of the element is built first: lists run to thousands of containers).
 #[derive(Debug, Default, Deserialize)]
 #[serde(default, rename_all = "PascalCase")]
 pub struct ContainerSummary {
@@ -22,33 +23,35 @@ pub struct ContainerSummary {
     /// With a leading slash (`/redis`); more than one when the container is linked.
     pub names: Option<Vec<String>>,
     pub state: Option<String>,
-    #[serde(deserialize_with = "lenient::value")]
+    #[serde(deserialize_with = "lenient::text")]
     pub image: String,
-    #[serde(rename = "ImageID", deserialize_with = "lenient::value")]
+    #[serde(rename = "ImageID", deserialize_with = "lenient::text")]
     pub image_id: String,
-    #[serde(deserialize_with = "lenient::value")]
+    #[serde(deserialize_with = "lenient::text")]
     pub status: String,
-    #[serde(deserialize_with = "lenient::value")]
+    #[serde(deserialize_with = "lenient::number")]
     pub created: i64,
-    #[serde(deserialize_with = "lenient::list")]
+    #[serde(deserialize_with = "lenient::records")]
     pub ports: Vec<PortSummary>,
-    #[serde(deserialize_with = "lenient::value")]
+    #[serde(deserialize_with = "lenient::text_map")]
     pub labels: HashMap<String, String>,
-    #[serde(deserialize_with = "lenient::list")]
+    #[serde(deserialize_with = "lenient::records")]
     pub mounts: Vec<MountSummary>,
-    #[serde(deserialize_with = "lenient::value")]
+    #[serde(deserialize_with = "lenient::record")]
     pub network_settings: NetworkSummary,
 }
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(default, rename_all = "PascalCase")]
 pub struct PortSummary {
-    #[serde(rename = "IP")]
+    #[serde(rename = "IP", deserialize_with = "lenient::text")]
     pub ip: String,
+    #[serde(deserialize_with = "lenient::port")]
     pub private_port: Option<u16>,
+    #[serde(deserialize_with = "lenient::port")]
     pub public_port: Option<u16>,
     /// `tcp`, `udp`, `sctp`.
-    #[serde(rename = "Type")]
+    #[serde(rename = "Type", deserialize_with = "lenient::text")]
     pub protocol: String,
 }
 
@@ -56,17 +59,18 @@ pub struct PortSummary {
 #[serde(default, rename_all = "PascalCase")]
 pub struct MountSummary {
     /// `volume`, `bind`, `tmpfs`, ...
-    #[serde(rename = "Type")]
+    #[serde(rename = "Type", deserialize_with = "lenient::text")]
     pub kind: String,
-    pub name: Option<String>,
+    #[serde(deserialize_with = "lenient::text")]
+    pub name: String,
 }
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(default, rename_all = "PascalCase")]
 pub struct NetworkSummary {
     /// By network name; what each holds is not needed here.
-    #[serde(deserialize_with = "lenient::value")]
-    pub networks: HashMap<String, IgnoredAny>,
+    #[serde(deserialize_with = "lenient::keys")]
+    pub networks: Vec<String>,
 }
 
 /// Converts the daemon's container list. Only an answer that is not a list is an error.
@@ -81,7 +85,7 @@ pub fn container_row(summary: &ContainerSummary) -> ContainerRow {
     let mut ports: Vec<PortMapping> = summary.ports.iter().filter_map(port_mapping).collect();
     ports.sort();
     ports.dedup();
-    let mut networks: Vec<String> = summary.network_settings.networks.keys().map(|k| sanitize(k)).collect();
+    let mut networks: Vec<String> = summary.network_settings.networks.iter().map(|k| sanitize(k)).collect();
     networks.sort();
     let status = sanitize(&summary.status);
     ContainerRow {
@@ -98,8 +102,8 @@ pub fn container_row(summary: &ContainerSummary) -> ContainerRow {
         volumes: summary
             .mounts
             .iter()
-            .filter(|m| m.kind == "volume")
-            .filter_map(|m| m.name.as_deref().map(sanitize))
+            .filter(|m| m.kind == "volume" && !m.name.is_empty())
+            .map(|m| sanitize(&m.name))
             .collect(),
         networks,
         health: Health::from_status(&summary.status),
