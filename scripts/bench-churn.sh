@@ -32,6 +32,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# The container the user is looking at: selected from the start, it stays selected while
+# the churn's rows come and go around it.
+docker run -d --label "$label" --name "wharf-churn-$$-kept" wharf-test/busybox sleep 100000 >/dev/null
 python3 scripts/count_proxy.py "$work/proxy.sock" /var/run/docker.sock "$work/count" &
 proxy_pid=$!
 until [[ -S $work/proxy.sock ]]; do sleep 0.05; done
@@ -68,3 +71,5 @@ count=$(wc -l <"$work/sorted")
 p50=$(sed -n "$(((count + 1) / 2))p" "$work/sorted")
 p95=$(sed -n "$(((count * 95 + 99) / 100))p" "$work/sorted")
 echo "summary: ${window} s at $rate containers/s asked: $made started ($(echo "scale=1; $made / $window" | bc)/s, $failed1 failed in all); wharf cpu $(echo "scale=1; ($t1 - $t0) * 100 / $hz / $window" | bc)% of a core; rss $rss0 -> $rss1 KiB; requests $(echo "scale=1; ($r1 - $r0) / $window" | bc)/s, of which container lists $(echo "scale=1; ($l1 - $l0) / $window" | bc)/s; key p50 ${p50} ms, p95 ${p95} ms (n=$count)"
+echo "requests by kind, the whole run (scripts/count_proxy.py):"
+sed 's/^/  /' "$work/count.kinds" | head -10

@@ -3,7 +3,8 @@
 
 Used by scripts/bench-idle.sh to see how many API requests wharf makes while idle.
 Every request line (client to daemon) is counted; the count is written to a file
-once a second (and the container list requests alone to COUNT_FILE.lists).
+once a second (the container list requests alone to COUNT_FILE.lists, and the count
+of each kind of request, ids left out, to COUNT_FILE.kinds).
 
     count_proxy.py LISTEN_SOCKET DAEMON_SOCKET COUNT_FILE
 """
@@ -13,10 +14,14 @@ import re
 import sys
 
 LISTEN, DAEMON, COUNT_FILE = sys.argv[1], sys.argv[2], sys.argv[3]
-REQUEST = re.compile(rb"(GET|POST|PUT|DELETE|HEAD) /[^ ]* HTTP/1\.[01]\r\n")
+REQUEST = re.compile(rb"(GET|POST|PUT|DELETE|HEAD) (/[^ ]*) HTTP/1\.[01]\r\n")
+# A request's kind: its path without the API version, ids and query.
+KIND = re.compile(rb"^(/v[0-9.]+)?(?P<path>[^?]*)")
+ID = re.compile(rb"/[0-9a-f]{12,64}(?=/|$)")
 LIST = re.compile(rb"GET /(v[0-9.]+/)?containers/json[? ]")
 count = 0
 lists = 0
+kinds = {}
 
 
 async def pipe(reader, writer, counting):
@@ -27,7 +32,10 @@ async def pipe(reader, writer, counting):
             if not data:
                 break
             if counting:
-                count += len(REQUEST.findall(data))
+                for method, path in REQUEST.findall(data):
+                    count += 1
+                    kind = method + b" " + ID.sub(b"/ID", KIND.match(path).group("path"))
+                    kinds[kind] = kinds.get(kind, 0) + 1
                 lists += len(LIST.findall(data))
             writer.write(data)
             await writer.drain()
@@ -52,6 +60,10 @@ async def report():
         # Container list requests alone, beside it (scripts/bench-churn.sh).
         with open(COUNT_FILE + ".lists", "w") as f:
             f.write(str(lists))
+        # Every kind of request and how many, most first (what a benchmark's requests were).
+        with open(COUNT_FILE + ".kinds", "w") as f:
+            for kind, n in sorted(kinds.items(), key=lambda kv: -kv[1]):
+                f.write(f"{n} {kind.decode(errors='replace')}\n")
         await asyncio.sleep(1)
 
 

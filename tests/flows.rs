@@ -105,6 +105,39 @@ fn containers_made_and_removed_in_a_burst_read_the_images_once_when_it_settles()
 }
 
 #[test]
+fn a_churn_that_never_settles_reads_the_images_every_few_settling_lists() {
+    let mut h = Harness::new(80, 24);
+    h.connect_with_fixtures();
+    let event = |action: &str, id: &str| {
+        Msg::DaemonEvent(DaemonEvent {
+            kind: EventKind::Container,
+            action: action.into(),
+            id: id.into(),
+            ..Default::default()
+        })
+    };
+    let images_read =
+        |effects: &[Effect]| effects.iter().filter(|e| matches!(e, Effect::Read(Read::Images { .. }))).count();
+    // A CI runner: containers made and removed between every two settling lists (the
+    // lists the daemon is asked for are answered).
+    let mut reads = Vec::new();
+    for i in 0..20 {
+        let made = h.send(event("create", &format!("c{i}")));
+        h.answer(made);
+        let removed = h.send(event("destroy", &format!("c{i}")));
+        h.answer(removed);
+        let settled = h.send(Msg::Settle);
+        reads.push(images_read(&settled));
+        h.answer(settled);
+    }
+    assert_eq!(reads.iter().sum::<usize>(), 4, "the first settling list, then every fifth: {reads:?}");
+    assert_eq!(reads[0], 1, "{reads:?}");
+    // It stops: the settling list after the last events reads them once more.
+    assert_eq!(images_read(&h.send(Msg::Settle)), 1, "the end of the churn");
+    assert_eq!(images_read(&h.send(Msg::Settle)), 0);
+}
+
+#[test]
 fn a_burst_of_events_costs_one_list_request_plus_one_follow_up() {
     let mut h = Harness::new(80, 24);
     h.connect_with_fixtures();

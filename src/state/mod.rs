@@ -558,8 +558,12 @@ pub struct Refresh {
     /// A container list was wanted while resting: it goes out when the rest ends.
     pub list_owed: bool,
     /// Containers were made or removed: the image list (its usage counts) is read
-    /// again with the next settling list, once for a whole burst of events.
+    /// again when a burst of events settles, and every few settling lists while it
+    /// lasts (`IMAGES_EVERY_SETTLES`), not with each.
     pub images_owed: bool,
+    /// Settling lists to go, while a burst lasts, before the image list is read
+    /// again for its events.
+    pub image_settles_to_wait: u32,
     /// Whether the container list on screen is the one read before the connection was
     /// made (`Answer::FirstContainers`): names to read while the connection is made.
     pub preview: Preview,

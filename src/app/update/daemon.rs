@@ -407,11 +407,28 @@ fn on_event(state: &mut AppState, event: crate::model::DaemonEvent, effects: &mu
     }
 }
 
+/// While container events keep coming (a CI runner), the image list is read with the
+/// first settling list, then with every this many (~1.5 s), and once more when they
+/// stop: its usage counts are not worth a list request every `SETTLE_AFTER`.
+const IMAGES_EVERY_SETTLES: u32 = 5;
+
 /// Time for the list that settles the last container events.
 fn on_settle(state: &mut AppState, effects: &mut Vec<Effect>) {
+    let burst_over = !state.refresh.settle_again;
     if state.is_connected() {
         want_containers(state, effects);
-        if std::mem::take(&mut state.refresh.images_owed) {
+        let refresh = &mut state.refresh;
+        refresh.image_settles_to_wait = refresh.image_settles_to_wait.saturating_sub(1);
+        let read_images = refresh.images_owed && (burst_over || refresh.image_settles_to_wait == 0);
+        if read_images {
+            refresh.images_owed = false;
+            refresh.image_settles_to_wait = IMAGES_EVERY_SETTLES;
+        }
+        if burst_over {
+            // The next burst's first settling list reads them at once.
+            refresh.image_settles_to_wait = 0;
+        }
+        if read_images {
             want_images(state, effects);
         }
     }
