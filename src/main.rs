@@ -166,6 +166,12 @@ async fn run(
     compose: wharf::compose::ProjectOptions,
 ) -> std::io::Result<ExitReason> {
     let (tx, rx) = mpsc::channel(1024);
+    // Read once, off the event loop (`update` and the UI read no files), beside the
+    // first screen rather than before it.
+    let zone_tx = tx.clone();
+    tokio::task::spawn_blocking(move || {
+        zone_tx.blocking_send(wharf::app::msg::Msg::LocalZone(wharf::local_time::Zone::system()))
+    });
     let (slot_tx, slot_rx) = watch::channel::<Option<Arc<BollardDocker>>>(None);
     let cancel = CancellationToken::new();
     let timeout = Duration::from_secs(config.docker.request_timeout_secs.max(1));
@@ -201,8 +207,13 @@ async fn run(
         list
     });
     // The first container list goes out at once, not after the connection's round
-    // trips, and asks for no more rows than the terminal has lines.
-    let screen_rows = crossterm::terminal::size().map_or(100, |(_, rows)| usize::from(rows));
+    // trips, and asks for no more rows than the containers pane shows (the daemon's
+    // time for it grows with the rows it converts).
+    let screen_rows = crossterm::terminal::size().map_or(100, |(width, height)| {
+        wharf::layout::ScreenLayout::compute(width, height, false).map_or(usize::from(height), |layout| {
+            wharf::layout::table_rows(layout.rect_of(wharf::state::Pane::Containers)).max(1)
+        })
+    });
     let show_all = config.ui.show_all;
     let first_list: connection::FirstListFn = Arc::new(move |address: DaemonAddress| {
         Box::pin(async move { wharf::docker::first_containers(&address, timeout, screen_rows, show_all).await })
@@ -235,8 +246,6 @@ async fn run(
     }
     app.state.fleet = wharf::state::FleetState::new(hosts);
     app.state.screen.read_only = read_only;
-    // Read here, once: `update` and the UI read no files.
-    app.state.screen.zone = wharf::local_time::Zone::system();
     // A compose flag opens the project view; its files are read once connected.
     let compose_asked = compose != wharf::compose::ProjectOptions::default();
     app.state.project.options = compose;

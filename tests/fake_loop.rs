@@ -329,3 +329,34 @@ async fn many_keys_at_once_all_reach_the_console_in_order() {
         tokio::join!(wharf::app::run(&mut terminal, &mut app, rx, key_stream, futures::stream::pending()), drive);
     assert_eq!(exit.unwrap(), ExitReason::Quit);
 }
+
+/// A key is drawn at once, whatever drew last: here a frame of log lines was just
+/// drawn (the next for lines alone would be 100 ms away, any other 16 ms), and the key
+/// that opens the help shows without the loop's clock moving at all (the clock is
+/// paused: only a wait for a frame could move it).
+#[tokio::test(start_paused = true)]
+async fn a_key_is_drawn_at_once_whatever_drew_last() {
+    let Setup { mut app, tx, rx, stream, _fake } = setup().await;
+    let Screen { mut terminal, frames: _, mut screen } = screen();
+    let (keys, key_stream) = unbounded();
+    let drive = async {
+        tx.send(Msg::Stream(Streamed::LogLines { stream, lines: vec![log_line(1)] })).await.unwrap();
+        let drawn = tokio::time::timeout(PATIENCE, screen.wait_for(|s| s.contains("burst line 0001"))).await.is_ok();
+        assert!(drawn, "the lines never drawn");
+        let pressed = tokio::time::Instant::now();
+        keys.unbounded_send(key('?')).unwrap();
+        let shown = tokio::time::timeout(PATIENCE, screen.wait_for(|s| s.contains("Keys"))).await.is_ok();
+        assert!(shown, "the help never drawn: {}", screen.borrow().clone());
+        let waited = pressed.elapsed();
+        // `q` closes the help, the second quits.
+        keys.unbounded_send(key('q')).unwrap();
+        let closed = tokio::time::timeout(PATIENCE, screen.wait_for(|s| !s.contains("Keys"))).await.is_ok();
+        assert!(closed, "the help never closed");
+        keys.unbounded_send(key('q')).unwrap();
+        waited
+    };
+    let (exit, waited) =
+        tokio::join!(wharf::app::run(&mut terminal, &mut app, rx, key_stream, futures::stream::pending()), drive);
+    assert_eq!(exit.unwrap(), ExitReason::Quit);
+    assert_eq!(waited, Duration::ZERO, "the key waited for a frame");
+}

@@ -93,10 +93,10 @@ where
     let mut dirty = true;
     // What waits to be drawn came from log lines only (drawn at `LINES_FRAME`).
     let mut lines_only = false;
-    // A key (or any input) waits to be drawn: drawn at once, whatever drew last. Under
-    // a stream of daemon events a frame is drawn every `FRAME`, and a key that came
-    // just after one would wait out the gap.
-    let mut input_waiting_to_show = false;
+    // What the user waits for (a key or any input, the first names on screen) is drawn
+    // at once, whatever drew last: under a stream of daemon events a frame is drawn
+    // every `FRAME`, and a key that came just after one would wait out the gap.
+    let mut show_at_once = false;
     let mut last_draw: Option<Instant> = None;
 
     let App { state, keymap, theme, runner } = app;
@@ -111,8 +111,7 @@ where
             return Ok(ExitReason::Quit);
         }
         let gap = if lines_only { LINES_FRAME } else { FRAME };
-        let frame_due =
-            if input_waiting_to_show { Instant::now() } else { last_draw.map_or(Instant::now(), |t| t + gap) };
+        let frame_due = if show_at_once { Instant::now() } else { last_draw.map_or(Instant::now(), |t| t + gap) };
         if dirty && Instant::now() >= frame_due {
             if let Err(e) = terminal.draw(|frame| ui::draw(frame, state, keymap, theme)) {
                 return on_terminal_error(e.into());
@@ -120,7 +119,7 @@ where
             last_draw = Some(Instant::now());
             dirty = false;
             lines_only = false;
-            input_waiting_to_show = false;
+            show_at_once = false;
         }
         // Console input the container has not taken yet is sent as it makes room; while
         // too much waits, the terminal is not read (its keys wait in the terminal), but
@@ -141,7 +140,7 @@ where
                         handle(state, runner, msg);
                         dirty = true;
                         lines_only = false;
-                        input_waiting_to_show = true;
+                        show_at_once = true;
                     }
                 }
                 Some(Err(e)) => return on_terminal_error(e),
@@ -150,6 +149,7 @@ where
             msg = rx.recv() => {
                 let Some(msg) = msg else { return Ok(ExitReason::Quit) };
                 let mut only_lines = is_log_lines(&msg);
+                show_at_once |= is_first_names(&msg);
                 handle(state, runner, msg);
                 // Drain what else is queued before drawing once.
                 let started = Instant::now();
@@ -178,6 +178,11 @@ where
             _ = tokio::time::sleep_until(frame_due.into()), if dirty => {}
         }
     }
+}
+
+/// Whether a message brings the first container list (drawn at once).
+fn is_first_names(msg: &Msg) -> bool {
+    matches!(msg, Msg::Answer(super::msg::Answer::FirstContainers { .. }))
 }
 
 /// Whether a message only brings log lines (see `LINES_FRAME`).

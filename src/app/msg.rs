@@ -53,6 +53,10 @@ pub enum Msg {
     },
     /// A compose project's files, read (`Local::ReadProject`), or what is wrong with them.
     ProjectRead(Result<Box<crate::compose::Project>, String>),
+    /// The local time zone, read beside the first screen at start: finding its name can
+    /// mean reading the whole zone database (when `/etc/localtime` is a copy, not a
+    /// link), which the first screen does not wait for. Times show in UTC until then.
+    LocalZone(crate::local_time::Zone),
 }
 
 /// What the daemon answered to a read (`Effect::Read`), under the read's name.

@@ -27,7 +27,7 @@ pub fn on_daemon_msg(state: &mut AppState, msg: Msg, effects: &mut Vec<Effect>) 
         Msg::EndpointsListed(choices) => super::hosts::on_listed(state, choices),
         Msg::Fleet { host, report } => super::hosts::on_fleet(state, host, report),
         Msg::ProjectRead(result) => super::project::on_read(state, result, effects),
-        Msg::Key(_) | Msg::Mouse(_) | Msg::Paste(_) | Msg::Resize { .. } | Msg::Tick { .. } => {}
+        Msg::Key(_) | Msg::Mouse(_) | Msg::Paste(_) | Msg::Resize { .. } | Msg::Tick { .. } | Msg::LocalZone(_) => {}
     }
 }
 

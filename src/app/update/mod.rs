@@ -46,6 +46,7 @@ pub fn update(state: &mut AppState, keymap: &Keymap, msg: Msg) -> Vec<Effect> {
             selection::scroll_all_into_view(state);
         }
         Msg::Tick { now } => on_tick(state, now, &mut effects),
+        Msg::LocalZone(zone) => state.screen.zone = zone,
         other => daemon::on_daemon_msg(state, other, &mut effects),
     }
     // Whatever changed the layout (a resize, a zoom, the console shown), the console's
