@@ -170,7 +170,8 @@ async fn run(
     // first screen rather than before it.
     let zone_tx = tx.clone();
     tokio::task::spawn_blocking(move || {
-        zone_tx.blocking_send(wharf::app::msg::Msg::LocalZone(wharf::local_time::Zone::system()))
+        // Fails only when wharf is already ending.
+        let _ = zone_tx.blocking_send(wharf::app::msg::Msg::LocalZone(wharf::local_time::Zone::system()));
     });
     let (slot_tx, slot_rx) = watch::channel::<Option<Arc<BollardDocker>>>(None);
     let cancel = CancellationToken::new();
