@@ -1,9 +1,8 @@
 #!/usr/bin/env bash
 # Flood benchmark (not part of the test suite): a container prints lines, as fast as it
 # can or at a set rate, while the release binary follows its logs in tmux. Reports,
-# each second, wharf's resident memory, its CPU ticks and how long a key takes to show
-# on screen (measured through tmux, so it includes tmux's own `capture-pane` polling);
-# then a summary: the rate the container printed at, wharf's CPU in % of one core, its
+# each second, wharf's resident memory and CPU ticks; a key a second is timed until it
+# shows (through a tmux control client: scripts/key_probe.py); then a summary: the rate the container printed at, wharf's CPU in % of one core, its
 # memory at the start and the end, and the keys' median and 95th percentile.
 # Needs a Docker engine and the test images (scripts/docker-engine.sh, scripts/test-images.sh).
 #
@@ -45,7 +44,7 @@ lines_after=$(wc -l <"$logfile")
 printed=$(((lines_after - lines_before) / 2))
 echo "container prints ~$printed lines/s"
 
-tmux -L "$sock" -f /dev/null new-session -d -x 160 -y 45 "XDG_STATE_HOME=$work/state $bin"
+tmux -L "$sock" -f /dev/null new-session -d -s wharf -x 160 -y 45 "XDG_STATE_HOME=$work/state $bin"
 until tmux -L "$sock" capture-pane -p | grep -q "$name"; do sleep 0.01; done
 # Select the flooding container (filter the list by its name: other containers may be
 # newer) and zoom its logs; wait until they are followed.
@@ -56,17 +55,6 @@ until tmux -L "$sock" capture-pane -p | grep -q "$name.*following"; do sleep 0.0
 pid=$(pgrep -n -f "^$bin")
 sleep 2
 
-key_latency() {
-    # Time from sending `?` (help) until the help overlay is on screen, then close it.
-    local start end
-    start=$(date +%s%N)
-    tmux -L "$sock" send-keys '?'
-    until tmux -L "$sock" capture-pane -p | grep -q ' Keys '; do sleep 0.002; done
-    end=$(date +%s%N)
-    tmux -L "$sock" send-keys q
-    until ! tmux -L "$sock" capture-pane -p | grep -q ' Keys '; do sleep 0.002; done
-    echo $(((end - start) / 1000000))
-}
 ticks() { awk '{print $14 + $15}' "/proc/$pid/stat"; }
 rss() { awk '/VmRSS/ {print $2}' "/proc/$pid/status"; }
 
@@ -77,18 +65,21 @@ hz=$(getconf CLK_TCK)
 rss0=$(rss)
 t0=$(ticks)
 d0=$(dropped)
-echo "second  rss_kib  key_ms  cpu_ticks"
+# A key a second, timed through a tmux control client (scripts/key_probe.py: `?` opens
+# the help, the time until wharf has written it), beside the sampling below.
+python3 scripts/key_probe.py "$sock" wharf "$seconds" 1 >"$work/keys" &
+probe_pid=$!
+echo "second  rss_kib  cpu_ticks"
 next=$(($(date +%s%N) + 1000000000))
 for ((s = 1; s <= seconds; s++)); do
-    ms=$(key_latency)
-    echo "$ms" >>"$work/keys"
     while (($(date +%s%N) < next)); do sleep 0.01; done
     next=$((next + 1000000000))
-    echo "$s  $(rss)  $ms  $(ticks)"
+    echo "$s  $(rss)  $(ticks)"
 done
 t1=$(ticks)
 d1=$(dropped)
 rss1=$(rss)
+wait "$probe_pid"
 cpu=$(echo "scale=1; ($t1 - $t0) * 100 / $hz / $seconds" | bc)
 sort -n "$work/keys" >"$work/sorted"
 count=$(wc -l <"$work/sorted")

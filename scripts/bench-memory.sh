@@ -58,6 +58,12 @@ for n in "${counts[@]}"; do
     done
     for bin in $WHARF_BIN; do
         bin=$(realpath "$bin")
+        # The code order only helps while its names are the binary's (build.rs).
+        if command -v nm >/dev/null && [[ -f build/code-order.txt ]]; then
+            found=$(nm "$bin" | awk '{print $3}' | sort -u | comm -12 - <(sort -u build/code-order.txt) | wc -l)
+            echo "code order: $found of $(sort -u build/code-order.txt | wc -l) listed functions are in" \
+                "$(basename "$bin") (far fewer: run scripts/code-order.sh)"
+        fi
         tmux -L "$sock" kill-server 2>/dev/null || true
         tmux -L "$sock" -f /dev/null new-session -d -x 200 -y 50 "XDG_STATE_HOME=$work/state $bin"
         want=$([[ $n -gt 0 ]] && echo "wharf-bench-mem-" || echo "Containers ([0-9]")

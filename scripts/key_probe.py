@@ -68,8 +68,9 @@ def capture():
         blocks.clear()
     command(f"capture-pane -p -t {SESSION}")
     with seen:
-        # The attach itself answers with an empty block first: wait for a capture.
-        while not any("ontainers" in b for b in blocks):
+        # The attach itself answers with an empty block first: wait for a capture (a
+        # pane's capture is never empty).
+        while not any(b.strip() for b in blocks):
             if not seen.wait(10):
                 sys.exit("key_probe: no answer from tmux")
         return blocks[-1]
