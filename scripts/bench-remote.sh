@@ -6,7 +6,9 @@
 #   - time to the first screen with container names,
 #   - wharf's CPU (% of a core) and resident memory over an idle window,
 #   - tb1's own CPU (its dockerd, containerd and shims, from /proc) with no client
-#     (base) and while wharf idles on it, and the difference wharf causes.
+#     (base) and while wharf idles on it, and the difference wharf causes,
+#   - one-shot stats readings a second (wharf reaches tb1 through scripts/count_proxy.py,
+#     TCP to TCP): with stats every 5 s, the running rows on screen divided by 5.
 #
 #   scripts/bench-remote.sh [idle seconds] [N ...]        (default: 20 s; 200)
 #   MODE=run     (default) the containers run `sleep`: stats are read for the rows on
@@ -38,6 +40,7 @@ flock "$bed_lock"
 tb1() { docker -H "$WHARF_TB1_SOCK" "$@"; }
 cleanup() {
     tmux -L "$sock" kill-server 2>/dev/null || true
+    [[ -n ${proxy_pid:-} ]] && kill "$proxy_pid" 2>/dev/null || true
     tb1 ps -aq --filter "label=$label" | xargs -r -n 100 docker -H "$WHARF_TB1_SOCK" rm -f >/dev/null 2>&1 || true
     rm -rf "$work"
 }
@@ -62,8 +65,16 @@ daemon_ticks() {
 }
 hz=$(getconf CLK_TCK)
 
+# wharf reaches tb1 through the counting proxy (TCP in, TCP out: still no cgroup
+# shortcut), which tells how many one-shot stats readings it makes: with stats every
+# 5 s, one per running row on screen (the selected one is streamed instead) each 5 s.
+port=$((20000 + $$ % 10000))
+python3 scripts/count_proxy.py "tcp://127.0.0.1:$port" "$WHARF_TB1_HOST" "$work/count" &
+proxy_pid=$!
+until (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do sleep 0.05; done
+
 echo "# $(date -u +%FT%TZ) mode=$mode idle=${idle}s load: $(cut -d' ' -f1-3 /proc/loadavg)"
-printf '%-6s %-9s %-9s %-8s %-9s %-10s %-10s %-9s\n' N first_ms list_ms cpu_% rss_kib daemon_% base_% caused_%
+printf '%-6s %-9s %-9s %-8s %-9s %-10s %-10s %-9s %-8s\n' N first_ms list_ms cpu_% rss_kib daemon_% base_% caused_% stats/s
 for n in "${counts[@]}"; do
     have=$(tb1 ps -aq --filter "label=$label" | wc -l)
     if ((have < n)); then
@@ -82,7 +93,7 @@ for n in "${counts[@]}"; do
         awk '{printf "%d", $1 * 1000}')
     start=$(date +%s%N)
     tmux -L "$sock" -f /dev/null new-session -d -x 200 -y 50 \
-        "XDG_STATE_HOME=$work/state DOCKER_HOST=$WHARF_TB1_HOST exec $bin" {bed_lock}>&-
+        "XDG_STATE_HOME=$work/state DOCKER_HOST=tcp://127.0.0.1:$port exec $bin" {bed_lock}>&-
     # (Created containers are listed too: `show_all` is on by default.)
     until tmux -L "$sock" capture-pane -p | grep -q "wharf-bench-"; do sleep 0.005; done
     first_ms=$((($(date +%s%N) - start) / 1000000))
@@ -90,12 +101,15 @@ for n in "${counts[@]}"; do
     sleep 3 # the first stats rounds settle
     t0=$(ticks "$pid")
     d0=$(daemon_ticks)
+    s0=$(cat "$work/count.stats")
     sleep "$idle"
     t1=$(ticks "$pid")
     d1=$(daemon_ticks)
+    s1=$(cat "$work/count.stats")
     rss=$(awk '/VmRSS/ {print $2}' "/proc/$pid/status")
     cpu=$(echo "scale=2; ($t1 - $t0) * 100 / $hz / $idle" | bc)
     dcpu=$(echo "scale=2; ($d1 - $d0) * 100 / $hz / $idle" | bc)
     caused=$(echo "scale=2; $dcpu - $base" | bc)
-    printf '%-6s %-9s %-9s %-8s %-9s %-10s %-10s %-9s\n' "$n" "$first_ms" "$list_ms" "$cpu" "$rss" "$dcpu" "$base" "$caused"
+    stats=$(echo "scale=2; ($s1 - $s0) / $idle" | bc)
+    printf '%-6s %-9s %-9s %-8s %-9s %-10s %-10s %-9s %-8s\n' "$n" "$first_ms" "$list_ms" "$cpu" "$rss" "$dcpu" "$base" "$caused" "$stats"
 done
