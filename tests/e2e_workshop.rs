@@ -141,7 +141,9 @@ fn the_workshops_redis_and_throw_away_client_run_as_written() {
          ports = [\"{open_port}:6379\"]\nall_interfaces = true\n"
     );
     let t = Tmux::start_configured("it21-workshop", 150, 45, &[], None, Some(&config));
-    wait(&t, "the dashboard", |t| t.screen().contains("[1] Containers"));
+    // Connected, not only drawn: the first names show before the connection is made,
+    // and a launch submitted in between is refused ("not connected", the form kept).
+    wait(&t, "the dashboard, connected", |t| t.screen().contains("[1] Containers") && t.screen().contains("│ API "));
 
     // `docker run --rm -it ... sh`: the preset lands in the shell at once, `ls`, `exit`,
     // and the container is gone, said in those words.
