@@ -17,6 +17,15 @@ use pty::ClosablePty;
 use tmux::Tmux;
 
 /// Selects the container named `name` with the list filter (its first match).
+
+/// The dashboard, connected: the first names show before the connection is made, and
+/// an action in between is refused as "not connected" (the status bar names the API
+/// once connected).
+fn connected(t: &Tmux) -> bool {
+    let screen = t.screen();
+    screen.contains("[1] Containers") && screen.contains("│ API ")
+}
+
 fn select(t: &Tmux, name: &str) {
     t.tmux(&["send-keys", "/"]);
     t.tmux(&["send-keys", "-l", name]);
@@ -58,7 +67,7 @@ fn hostile_output_cannot_touch_the_terminal() {
     let t = Tmux::start_with("hostile", 140, 40, &[], None);
     t.tmux(&["set", "-s", "set-clipboard", "on"]);
     let title_before = t.tmux(&["display", "-p", "#{pane_title}"]);
-    t.wait_for("the dashboard", |t| t.screen().contains("[1] Containers"));
+    t.wait_for("the dashboard, connected", connected);
     select(&t, &name);
     t.wait_for("the hostile logs", |t| t.screen().contains("log-marker"));
     t.wait_for("the hostile env", |t| t.screen().contains("visible-env"));
@@ -115,7 +124,7 @@ fn a_resize_storm_while_logs_stream_ends_in_a_correct_frame() {
         "while :; do seq 1 200; sleep 0.05; done",
     ]);
     let t = Tmux::start_with("storm", 100, 30, &[], None);
-    t.wait_for("the dashboard", |t| t.screen().contains("[1] Containers"));
+    t.wait_for("the dashboard, connected", connected);
     select(&t, &name);
     t.wait_for("the logs", |t| t.screen().contains("● following"));
     for (w, h) in
@@ -181,7 +190,7 @@ fn a_users_session_from_browsing_to_console() {
         live::REDIS
     );
     let t = Tmux::start_configured("journey", 150, 45, &[], None, Some(&config));
-    t.wait_for("the dashboard", |t| t.screen().contains("[1] Containers"));
+    t.wait_for("the dashboard, connected", connected);
 
     // Containers, then the selected one's ports and env.
     select(&t, &web);
@@ -299,7 +308,7 @@ fn a_paste_that_arrives_as_keys_reaches_the_console_whole() {
     let name = t_label.name("paste");
     docker(&["run", "-d", "--network", "none", "--label", &t_label.label, "--name", &name, BUSYBOX, "sleep", "3600"]);
     let t = Tmux::start_with("paste", 140, 40, &[], None);
-    t.wait_for("the dashboard", |t| t.screen().contains("[1] Containers"));
+    t.wait_for("the dashboard, connected", connected);
     select(&t, &name);
     clear_filter(&t);
     t.tmux(&["send-keys", "e"]);
