@@ -16,8 +16,6 @@ use live::{BUSYBOX, Labelled, docker};
 use pty::ClosablePty;
 use tmux::Tmux;
 
-/// Selects the container named `name` with the list filter (its first match).
-
 /// The dashboard, connected: the first names show before the connection is made, and
 /// an action in between is refused as "not connected" (the status bar names the API
 /// once connected).
@@ -26,6 +24,7 @@ fn connected(t: &Tmux) -> bool {
     screen.contains("[1] Containers") && screen.contains("│ API ")
 }
 
+/// Selects the container named `name` with the list filter (its first match).
 fn select(t: &Tmux, name: &str) {
     t.tmux(&["send-keys", "/"]);
     t.tmux(&["send-keys", "-l", name]);
