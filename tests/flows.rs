@@ -80,24 +80,29 @@ fn moving_the_selection_updates_ports_at_once_and_inspects_once() {
     assert!(h.state.selected_details().is_some());
 }
 
+/// A container event from the daemon.
+fn container_event(action: &str, id: &str) -> Msg {
+    Msg::DaemonEvent(DaemonEvent {
+        kind: EventKind::Container,
+        action: action.into(),
+        id: id.into(),
+        ..Default::default()
+    })
+}
+
+/// How many image lists these effects ask for.
+fn images_read(effects: &[Effect]) -> usize {
+    effects.iter().filter(|e| matches!(e, Effect::Read(Read::Images { .. }))).count()
+}
+
 #[test]
 fn containers_made_and_removed_in_a_burst_read_the_images_once_when_it_settles() {
     let mut h = Harness::new(80, 24);
     h.connect_with_fixtures();
-    let event = |action: &str, id: &str| {
-        Msg::DaemonEvent(DaemonEvent {
-            kind: EventKind::Container,
-            action: action.into(),
-            id: id.into(),
-            ..Default::default()
-        })
-    };
-    let images_read =
-        |effects: &[Effect]| effects.iter().filter(|e| matches!(e, Effect::Read(Read::Images { .. }))).count();
     let mut during = 0;
     for i in 0..20 {
-        during += images_read(&h.send(event("create", &format!("c{i}"))));
-        during += images_read(&h.send(event("destroy", &format!("c{i}"))));
+        during += images_read(&h.send(container_event("create", &format!("c{i}"))));
+        during += images_read(&h.send(container_event("destroy", &format!("c{i}"))));
     }
     assert_eq!(during, 0, "no image list per event");
     assert_eq!(images_read(&h.send(Msg::Settle)), 1, "one when the burst settles");
@@ -108,23 +113,13 @@ fn containers_made_and_removed_in_a_burst_read_the_images_once_when_it_settles()
 fn a_churn_that_never_settles_reads_the_images_every_few_settling_lists() {
     let mut h = Harness::new(80, 24);
     h.connect_with_fixtures();
-    let event = |action: &str, id: &str| {
-        Msg::DaemonEvent(DaemonEvent {
-            kind: EventKind::Container,
-            action: action.into(),
-            id: id.into(),
-            ..Default::default()
-        })
-    };
-    let images_read =
-        |effects: &[Effect]| effects.iter().filter(|e| matches!(e, Effect::Read(Read::Images { .. }))).count();
     // A CI runner: containers made and removed between every two settling lists (the
     // lists the daemon is asked for are answered).
     let mut reads = Vec::new();
     for i in 0..20 {
-        let made = h.send(event("create", &format!("c{i}")));
+        let made = h.send(container_event("create", &format!("c{i}")));
         h.answer(made);
-        let removed = h.send(event("destroy", &format!("c{i}")));
+        let removed = h.send(container_event("destroy", &format!("c{i}")));
         h.answer(removed);
         let settled = h.send(Msg::Settle);
         reads.push(images_read(&settled));
