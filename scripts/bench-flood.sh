@@ -2,8 +2,9 @@
 # Flood benchmark (not part of the test suite): a container prints lines, as fast as it
 # can or at a set rate, while the release binary follows its logs in tmux. Reports,
 # each second, wharf's resident memory and CPU ticks; a key a second is timed until it
-# shows (through a tmux control client: scripts/key_probe.py); then a summary: the rate the container printed at, wharf's CPU in % of one core, its
-# memory at the start and the end, and the keys' median and 95th percentile.
+# shows (through a tmux control client: scripts/key_probe.py); then a summary: the rate
+# the container printed at, wharf's CPU in % of one core, its memory at the start and
+# the end, and the keys' median and 95th percentile.
 # Needs a Docker engine and the test images (scripts/docker-engine.sh, scripts/test-images.sh).
 #
 #   scripts/bench-flood.sh [seconds] [lines per second]     (default: 30 s, as fast as it can)
